@@ -1,0 +1,80 @@
+"""Deny by default: one table says who may use each URL.
+
+Every URL name in the project is listed in ACCESS with the roles allowed to
+use it (or PUBLIC / SIGNED_IN). AccessTableMiddleware refuses any view that is
+not listed, so a new view is closed until someone decides who may open it;
+tests walk every URL pattern to prove the table is complete. The table is the
+first gate only: object views then fetch through scoped selectors (404).
+"""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from accounts.roles import Role
+
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+
+CLERK, COUNSEL, ADMIN, AUDITOR = Role.CLERK, Role.COUNSEL, Role.ADMINISTRATOR, Role.AUDITOR
+CASE_READERS = frozenset({CLERK, COUNSEL, AUDITOR})
+
+ACCESS = {
+    # Signing in and out.
+    "accounts:login": PUBLIC,
+    "accounts:logout": PUBLIC,
+    "home": SIGNED_IN,
+    # Cases.
+    "cases:queue": frozenset({CLERK, COUNSEL}),
+    "cases:search": CASE_READERS,
+    "cases:create": frozenset({CLERK}),
+    "cases:detail": CASE_READERS,
+    "cases:edit": frozenset({CLERK}),
+    "cases:submit": frozenset({CLERK}),
+    "cases:decide": frozenset({COUNSEL}),
+    "cases:transition": frozenset({CLERK, COUNSEL}),
+    "cases:document_add": frozenset({CLERK, COUNSEL}),
+    "cases:document_download": CASE_READERS,
+    "cases:evaluate": frozenset({CLERK, COUNSEL}),
+    # Policy.
+    "policy:try": frozenset({COUNSEL, ADMIN}),
+    # Reports.
+    "reports:cases_csv": frozenset({ADMIN}),
+}
+
+# Namespaces whose views keep their own stricter checks (Django admin requires
+# is_staff on every view); the table still decides who may reach them at all.
+NAMESPACE_ACCESS = {
+    "admin": frozenset({ADMIN}),
+}
+
+
+def rule_for(view_name):
+    if view_name in ACCESS:
+        return ACCESS[view_name]
+    namespace = view_name.split(":", 1)[0] if ":" in view_name else None
+    return NAMESPACE_ACCESS.get(namespace)
+
+
+class AccessTableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        view_name = match.view_name if match else None
+        rule = rule_for(view_name) if view_name else None
+        if rule is None:
+            # Not in the table: refused, whoever asks.
+            raise PermissionDenied(f"{view_name} is not in the access table.")
+        if rule == PUBLIC:
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if rule == SIGNED_IN or user.has_role(*rule):
+            return None
+        raise PermissionDenied("Your role does not allow this page.")

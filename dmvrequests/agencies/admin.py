@@ -1,0 +1,19 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from dmvrequests.agencies.models import Agency, Requester
+
+
+@admin.register(Agency)
+class AgencyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "ori", "jurisdiction", "blocked"]
+    list_filter = ["kind", "blocked"]
+    search_fields = ["name", "ori", "email_domains"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Requester)
+class RequesterAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "title", "agency", "email", "phone"]
+    search_fields = ["name", "email", "badge"]
+    autocomplete_fields = ["agency"]

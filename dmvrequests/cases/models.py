@@ -1,0 +1,241 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from dmvrequests.vocabulary import Issuer, LegalProcessType, Purpose, RecordCategory
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "Received"
+    IN_REVIEW = "in_review", "In legal review"
+    NEEDS_INFO = "needs_info", "Needs information"
+    APPROVED = "approved", "Approved"
+    DENIED = "denied", "Denied"
+    FULFILLED = "fulfilled", "Released"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_STATUSES = (Status.RECEIVED, Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED)
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    FAX = "fax", "Fax"
+    MAIL = "mail", "Mail"
+    IN_PERSON = "in_person", "In person"
+    PORTAL = "portal", "Agency portal"
+
+
+class ReasonCode(models.TextChoices):
+    APPROVED_FULL = "approved_full", "Approved: everything asked"
+    APPROVED_PARTIAL = "approved_partial", "Approved in part"
+    INSUFFICIENT_PROCESS = "insufficient_process", "No accepted legal process"
+    NON_JUDICIAL_DOCUMENT = "non_judicial_document", "Administrative (non-judicial) document"
+    PROHIBITED_PURPOSE = "prohibited_purpose", "Prohibited purpose"
+    BULK_REQUEST = "bulk_request", "Bulk request"
+    AGENCY_BLOCKED = "agency_blocked", "Agency blocked"
+    CATEGORY_RESTRICTED = "category_restricted", "Category restricted"
+    REQUESTER_UNVERIFIED = "requester_unverified", "Requester could not be verified"
+    OUTSIDE_SCOPE = "outside_scope", "Outside the document's scope"
+    NO_RECORDS = "no_records", "No matching record"
+    WITHDRAWN = "withdrawn", "Withdrawn by the agency"
+    DUPLICATE = "duplicate", "Duplicate of another case"
+    OTHER = "other", "Other (explain in the rationale)"
+
+
+APPROVAL_REASONS = (ReasonCode.APPROVED_FULL, ReasonCode.APPROVED_PARTIAL)
+
+
+class CaseNumberSequence(models.Model):
+    """The last case number issued in a year.
+
+    Locked row by row while a case is created, in the same transaction as the
+    case itself: a rolled-back creation rolls its number back too, so numbers
+    have no gaps within a year even under concurrent creation.
+    """
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class DisclosureRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def for_queue(self):
+        return self.select_related("agency", "office", "assigned_counsel")
+
+    def urgent_first(self):
+        return self.order_by("-emergency", models.F("due_date").asc(nulls_last=True), "received_at")
+
+
+class DisclosureRequest(models.Model):
+    number = models.CharField(max_length=16, unique=True, editable=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    received_at = models.DateTimeField(
+        help_text="When the DMV received the request (a call logged later keeps the real time)."
+    )
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="requests")
+    requester = models.ForeignKey(
+        "agencies.Requester", on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    office = models.ForeignKey("accounts.Office", on_delete=models.PROTECT, related_name="requests")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assigned_counsel = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+    )
+    purpose = models.CharField(max_length=40, choices=Purpose.choices)
+    categories = models.JSONField(
+        default=list, help_text="Record categories asked for (policy vocabulary)."
+    )
+    subject_name = models.CharField(max_length=200, blank=True)
+    subject_dob = models.DateField("subject's date of birth", null=True, blank=True)
+    subject_license_number = models.CharField(max_length=40, blank=True)
+    subject_plate = models.CharField("plate", max_length=20, blank=True)
+    subject_vin = models.CharField("VIN", max_length=17, blank=True)
+    narrative = models.TextField(blank=True)
+    emergency = models.BooleanField(default=False)
+    bulk = models.BooleanField(default=False)
+    requester_verified = models.BooleanField(
+        default=False,
+        help_text="The requester's identity is confirmed (authenticated email or a callback).",
+    )
+    due_date = models.DateField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = DisclosureRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = "disclosure request"
+        indexes = [
+            models.Index(fields=["office", "status", "received_at"], name="case_office_queue_idx"),
+            models.Index(fields=["status", "emergency", "due_date"], name="case_review_queue_idx"),
+            models.Index(fields=["assigned_counsel", "status"], name="case_assigned_idx"),
+            models.Index(fields=["agency", "received_at"], name="case_agency_idx"),
+            models.Index(fields=["received_at"], name="case_received_idx"),
+            models.Index(fields=["subject_license_number"], name="case_license_idx"),
+            models.Index(fields=["subject_plate"], name="case_plate_idx"),
+            models.Index(fields=["subject_name"], name="case_subject_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", args=[self.number])
+
+    @property
+    def category_labels(self):
+        return [RecordCategory(c).label for c in self.categories if c in RecordCategory.values]
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    @property
+    def received_date(self):
+        return timezone.localtime(self.received_at).date()
+
+
+def legal_document_path(instance, filename):
+    # Never the uploaded name: it is user input and may collide or traverse.
+    return f"legal-documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class LegalDocument(models.Model):
+    case = models.ForeignKey(DisclosureRequest, on_delete=models.PROTECT, related_name="documents")
+    type = models.CharField(max_length=32, choices=LegalProcessType.choices)
+    issuer = models.CharField(max_length=32, choices=Issuer.choices, default=Issuer.NONE)
+    signer_name = models.CharField(max_length=200, blank=True)
+    signer_title = models.CharField(max_length=200, blank=True)
+    court = models.CharField(max_length=200, blank=True)
+    court_state = models.CharField(max_length=2, blank=True)
+    docket_number = models.CharField(max_length=80, blank=True)
+    issued_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    file = models.FileField(upload_to=legal_document_path, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    verified = models.BooleanField(
+        default=False, help_text="Counsel verified the document; only verified documents count."
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["file"])
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} ({self.case.number})"
+
+    def as_policy_input(self):
+        item = {"type": self.type, "issuer": self.issuer}
+        if self.court_state:
+            item["court_state"] = self.court_state
+        if self.issued_on:
+            item["issued"] = self.issued_on.isoformat()
+        if self.expires_on:
+            item["expires"] = self.expires_on.isoformat()
+        return item
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    DENIED = "denied", "Denied"
+
+
+class Decision(models.Model):
+    case = models.ForeignKey(DisclosureRequest, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=16, choices=DecisionOutcome.choices)
+    categories_approved = models.JSONField(default=list, blank=True)
+    reason = models.CharField(max_length=32, choices=ReasonCode.choices)
+    rationale = models.TextField(blank=True)
+    evaluation = models.JSONField(
+        default=dict, help_text="The policy engine's result when the decision was made."
+    )
+    profile_slug = models.CharField(max_length=40, blank=True)
+    profile_version = models.PositiveIntegerField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} ({self.case.number})"
+
+
+# Direct-foreign-key object permission tables (django-guardian): the generic
+# tables store object ids as text and slow down on large tables.
+class DisclosureRequestUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE)
+
+
+class DisclosureRequestGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE)

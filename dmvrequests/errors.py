@@ -1,0 +1,19 @@
+"""Error pages in the house layout: say what happened and what to do next."""
+
+from django.shortcuts import render
+from django.template import loader
+from django.http import HttpResponseServerError
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    # No context processors: the failure may be in one of them.
+    template = loader.get_template("errors/500.html")
+    return HttpResponseServerError(template.render({}))

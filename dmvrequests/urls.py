@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dmvrequests.cases import views as case_views
+
+admin.site.site_header = "DMV disclosure requests: administration"
+admin.site.site_title = "DMV disclosure requests"
+
+urlpatterns = [
+    path("", case_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("cases/", include("dmvrequests.cases.urls")),
+    path("policy/", include("dmvrequests.policy.urls")),
+    path("reports/", include("dmvrequests.reports.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "dmvrequests.errors.permission_denied"
+handler404 = "dmvrequests.errors.page_not_found"
+handler500 = "dmvrequests.errors.server_error"
