@@ -29,16 +29,16 @@ ACCESS = {
     "cases:search": CASE_READERS,
     "cases:create": frozenset({CLERK}),
     "cases:detail": CASE_READERS,
-    "cases:edit": frozenset({CLERK}),
     "cases:submit": frozenset({CLERK}),
     "cases:decide": frozenset({COUNSEL}),
     "cases:transition": frozenset({CLERK, COUNSEL}),
-    "cases:document_add": frozenset({CLERK, COUNSEL}),
+    "cases:document_verify": frozenset({COUNSEL}),
     "cases:document_download": CASE_READERS,
-    "cases:evaluate": frozenset({CLERK, COUNSEL}),
     # Policy.
     "policy:try": frozenset({COUNSEL, ADMIN}),
+    # Intake.
     # Reports.
+    "reports:index": frozenset({ADMIN}),
     "reports:cases_csv": frozenset({ADMIN}),
 }
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "dmvrequests.agencies",
     "dmvrequests.policy",
     "dmvrequests.cases",
+    "dmvrequests.intake",
     "dmvrequests.reports",
 ]
 

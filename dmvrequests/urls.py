@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("cases/", include("dmvrequests.cases.urls")),
     path("policy/", include("dmvrequests.policy.urls")),
+    path("intake/", include("dmvrequests.intake.urls")),
     path("reports/", include("dmvrequests.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,277 @@
-from django.shortcuts import redirect
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from dmvrequests.agencies.models import Requester
+from dmvrequests.cases import selectors, services
+from dmvrequests.cases.forms import DecisionForm, DocumentFormSet, RequestForm, SubmitForm
+from dmvrequests.cases.models import Status
+from dmvrequests.cases.workflow import Action, actions_for
+
+PAGE_SIZE = 50
+QUEUE_SORTS = {
+    "due": ("-emergency", "due_date", "received_at", "pk"),
+    "received": ("received_at", "pk"),
+    "number": ("number",),
+    "agency": ("agency__name", "received_at", "pk"),
+    "status": ("status", "received_at", "pk"),
+}
+
+
+def _ordering(sort):
+    key = sort.lstrip("-")
+    fields = QUEUE_SORTS.get(key, QUEUE_SORTS["due"])
+    if sort.startswith("-") and key in QUEUE_SORTS:
+        return [f[1:] if f.startswith("-") else f"-{f}" for f in fields]
+    return list(fields)
 
 
 def home(request):
-    return redirect("cases:queue")
+    user = request.user
+    if user.is_clerk or user.is_counsel:
+        return redirect("cases:queue")
+    if user.is_auditor:
+        return redirect("cases:search")
+    if user.is_administrator:
+        return redirect("reports:index")
+    return render(request, "cases/no_role.html")
+
+
+def _page(request, cases):
+    sort = request.GET.get("sort", "due")
+    cases = cases.order_by(*_ordering(sort))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page, sort
+
+
+def queue(request):
+    user = request.user
+    tab = request.GET.get("tab", "")
+    status = request.GET.get("status", "")
+    if user.is_counsel and tab != "office-cases":
+        cases = selectors.review_queue(user, assigned_only=tab == "mine")
+        heading = "Cases assigned to me" if tab == "mine" else "Review queue"
+    else:
+        cases = selectors.office_queue(user)
+        heading = f"{user.office or 'Office'} queue"
+        if status in Status.values:
+            cases = cases.filter(status=status)
+        elif not status:
+            cases = cases.open()
+    page, sort = _page(request, cases)
+    return render(
+        request,
+        "cases/queue.html",
+        {
+            "nav": "queue",
+            "page": page,
+            "sort": sort,
+            "tab": tab,
+            "status": status,
+            "statuses": Status.choices,
+            "heading": heading,
+        },
+    )
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()
+    cases = selectors.requests_search(request.user, query)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/search.html", {"nav": "search", "q": query, "page": page})
+
+
+def _requester_for(form, agency, actor):
+    requester = form.cleaned_data.get("requester")
+    if requester:
+        return requester
+    fields = form.requester_fields()
+    existing = None
+    if fields["email"]:
+        existing = Requester.objects.filter(agency=agency, email__iexact=fields["email"]).first()
+    if existing:
+        return existing
+    requester = Requester(agency=agency, **fields)
+    requester._history_user = actor
+    requester.full_clean()
+    requester.save()
+    return requester
+
+
+def create(request):
+    form = RequestForm(request.POST or None)
+    documents = DocumentFormSet(request.POST or None, request.FILES or None, prefix="docs")
+    if request.method == "POST" and form.is_valid() and documents.is_valid():
+        try:
+            case = _create_case(request, form, documents)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if "submit" in request.POST:
+                return _submit_after_create(request, case)
+            messages.success(request, f"{case.number} saved as received. Submit it for legal review when intake is complete.")
+            return redirect(case)
+    return render(
+        request,
+        "cases/create.html",
+        {"nav": "create", "form": form, "documents": documents},
+    )
+
+
+@transaction.atomic
+def _create_case(request, form, documents):
+    actor = request.user
+    fields = form.case_fields()
+    requester = _requester_for(form, fields["agency"], actor)
+    case = services.request_create(
+        office=actor.office, requester=requester, actor=actor, **fields
+    )
+    for document_form in documents:
+        if document_form.has_changed():
+            services.document_add(case=case, actor=actor, **document_form.document_fields())
+    return case
+
+
+def _submit_after_create(request, case):
+    try:
+        services.request_submit(case=case, actor=request.user)
+    except ValidationError as exc:
+        messages.warning(request, f"{case.number} was saved but not submitted: {' '.join(exc.messages)}")
+    else:
+        messages.success(request, f"{case.number} submitted for legal review.")
+    return redirect(case)
+
+
+def detail(request, number):
+    case = selectors.request_get_for(request.user, number)
+    evaluation, profile = services.case_evaluate(case)
+    user = request.user
+    decision_form = None
+    if user.is_counsel and case.status == Status.IN_REVIEW and evaluation:
+        decision_form = DecisionForm(
+            initial={"status": case.status},
+            releasable=evaluation["releasable"],
+            asked=case.categories,
+        )
+    return render(request, "cases/detail.html", _detail_context(request, case, evaluation, profile, decision_form))
+
+
+def _detail_context(request, case, evaluation, profile, decision_form):
+    user = request.user
+    return {
+        "case": case,
+        "evaluation": evaluation,
+        "profile": profile,
+        "documents": case.documents.select_related("uploaded_by"),
+        "decisions": case.decisions.select_related("decided_by"),
+        "decision_form": decision_form,
+        "submit_form": SubmitForm(office=case.office) if user.is_clerk and case.status == Status.RECEIVED else None,
+        "actions": [
+            Action(a) for a in actions_for(case.status, user)
+            if a not in (Action.SUBMIT, Action.APPROVE, Action.DENY)
+        ],
+        "history": case.history.select_related("history_user").order_by("-history_date")[:50],
+    }
+
+
+@require_POST
+def submit(request, number):
+    case = selectors.request_get_for(request.user, number)
+    form = SubmitForm(request.POST, office=case.office)
+    if not form.is_valid():
+        messages.error(request, "Choose counsel from the list, or leave the case in the office queue.")
+        return redirect(case)
+    try:
+        services.request_submit(
+            case=case, actor=request.user, assigned_counsel=form.cleaned_data["assigned_counsel"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{case.number} submitted for legal review.")
+    return redirect(case)
+
+
+@require_POST
+def decide(request, number):
+    case = selectors.request_get_for(request.user, number)
+    evaluation, profile = services.case_evaluate(case)
+    form = DecisionForm(
+        request.POST,
+        releasable=evaluation["releasable"] if evaluation else [],
+        asked=case.categories,
+    )
+    if form.is_valid():
+        try:
+            decision = services.request_decide(
+                case=case,
+                actor=request.user,
+                rationale=form.cleaned_data["rationale"],
+                expected_status=form.cleaned_data["status"],
+                **form.service_arguments(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{case.number}: {decision.get_outcome_display().lower()}.")
+            return redirect(case)
+    context = _detail_context(request, case, evaluation, profile, form)
+    return render(request, "cases/detail.html", context, status=400)
+
+
+@require_POST
+def transition(request, number):
+    case = selectors.request_get_for(request.user, number)
+    action = request.POST.get("action", "")
+    if action not in Action.values or action in (Action.SUBMIT, Action.APPROVE, Action.DENY):
+        messages.error(request, "That action is not available here. Use the buttons on the case page.")
+        return redirect(case)
+    try:
+        services.request_transition(
+            case=case,
+            action=action,
+            actor=request.user,
+            expected_status=request.POST.get("status") or None,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{case.number}: {Action(action).label.lower()} done.")
+    return redirect(case)
+
+
+@require_POST
+def document_verify(request, number, document_id):
+    case, document = selectors.document_get_for(request.user, number, document_id)
+    verified = request.POST.get("verified") == "1"
+    try:
+        services.document_set_verified(document=document, verified=verified, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        state = "verified" if verified else "marked as not verified"
+        messages.success(request, f"{document.get_type_display()} {state}.")
+    return redirect(case)
+
+
+def document_download(request, number, document_id):
+    case, document = selectors.document_get_for(request.user, number, document_id)
+    if not document.file:
+        raise Http404("No file")
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("File missing from storage") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_filename or f"{case.number}-document-{document.pk}",
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from dmvrequests.reports import views
+
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("cases.csv", views.cases_csv, name="cases_csv"),
+]

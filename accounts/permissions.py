@@ -1,0 +1,30 @@
+"""Model permissions of the Administrator role, for the Django admin.
+
+Administrators configure the directory, profiles, offices and users. They
+never delete: users are deactivated, agencies blocked, cases never removed.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from accounts.roles import Role
+
+ADMINISTRATOR_MODELS = {
+    "agencies": ("agency", "requester"),
+    "policy": ("policyprofile",),
+    "accounts": ("office", "user"),
+}
+ACTIONS = ("add", "change", "view")
+
+
+def grant_administrator_permissions(sender=None, **kwargs):
+    group = Group.objects.filter(name=Role.ADMINISTRATOR).first()
+    if group is None:
+        return
+    wanted = Permission.objects.none()
+    for app_label, models in ADMINISTRATOR_MODELS.items():
+        wanted |= Permission.objects.filter(
+            content_type__app_label=app_label,
+            content_type__model__in=models,
+            codename__regex=r"^(%s)_" % "|".join(ACTIONS),
+        )
+    group.permissions.add(*wanted)

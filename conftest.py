@@ -1,0 +1,71 @@
+import pytest
+
+from dmvrequests.testing import OfficeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    # Uploaded documents go to a per-test folder, never the developer's own.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private-media"},
+        },
+    }
+
+
+@pytest.fixture
+def office(db):
+    return OfficeFactory(name="Albany legal unit", code="albany")
+
+
+@pytest.fixture
+def other_office(db):
+    return OfficeFactory(name="Buffalo legal unit", code="buffalo")
+
+
+@pytest.fixture
+def clerk(office):
+    return UserFactory(username="clerk", office=office, role="Clerk")
+
+
+@pytest.fixture
+def other_clerk(other_office):
+    """A clerk of another office: must see nothing of ours."""
+    return UserFactory(username="clerk2", office=other_office, role="Clerk")
+
+
+@pytest.fixture
+def counsel(office):
+    return UserFactory(username="counsel", office=office, role="Counsel")
+
+
+@pytest.fixture
+def other_counsel(other_office):
+    return UserFactory(username="counsel2", office=other_office, role="Counsel")
+
+
+@pytest.fixture
+def administrator(office):
+    return UserFactory(username="admin", office=office, role="Administrator", is_staff=True)
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(username="auditor", office=None, role="Auditor")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need PostgreSQL's row locks; on SQLite they are
+    deselected (reported as such, not skipped), and CI runs them on PostgreSQL."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("postgres") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

@@ -1,0 +1,245 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import User
+from dmvrequests.agencies.models import Agency, Requester
+from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode
+from dmvrequests.forms import DateInput, DateTimeInput, USWDSFormMixin
+from dmvrequests.vocabulary import (
+    CATEGORY_HELP,
+    STATE_CODES,
+    Issuer,
+    LegalProcessType,
+    Purpose,
+    RecordCategory,
+)
+
+CATEGORY_CHOICES = [(c.value, f"{c.label}: {CATEGORY_HELP[c]}") for c in RecordCategory]
+CLERK_CHANNELS = [c for c in Channel.choices if c[0] != Channel.EMAIL]
+
+
+class RequestForm(USWDSFormMixin, forms.Form):
+    """Intake of a request logged by a clerk (phone, fax, mail, in person, portal)."""
+
+    channel = forms.ChoiceField(choices=CLERK_CHANNELS)
+    received_at = forms.DateTimeField(
+        label="Received",
+        widget=DateTimeInput(),
+        help_text="When the call, fax or letter came in, not when you log it.",
+    )
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.order_by("name"),
+        help_text="Pick the agency from the directory. Ask an administrator to add a missing one.",
+        empty_label="Choose an agency",
+    )
+    requester = forms.ModelChoiceField(
+        queryset=Requester.objects.select_related("agency").order_by("name"),
+        required=False,
+        label="Requester (known officer)",
+        help_text="Pick a known officer, or fill in a new requester below.",
+        empty_label="New requester",
+    )
+    requester_name = forms.CharField(max_length=200, required=False, label="New requester's name")
+    requester_title = forms.CharField(max_length=120, required=False, label="Title or rank")
+    requester_badge = forms.CharField(max_length=60, required=False, label="Badge or ID number")
+    requester_email = forms.EmailField(required=False, label="Email")
+    requester_phone = forms.CharField(max_length=40, required=False, label="Phone")
+    purpose = forms.ChoiceField(choices=[("", "Choose the stated purpose")] + Purpose.choices)
+    categories = forms.MultipleChoiceField(
+        label="Records asked for",
+        choices=CATEGORY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick every category the agency asked for.",
+    )
+    subject_name = forms.CharField(max_length=200, required=False, label="Subject's name")
+    subject_dob = forms.DateField(required=False, label="Subject's date of birth", widget=DateInput())
+    subject_license_number = forms.CharField(max_length=40, required=False, label="License number")
+    subject_plate = forms.CharField(max_length=20, required=False, label="Plate")
+    subject_vin = forms.CharField(max_length=17, min_length=17, required=False, label="VIN")
+    narrative = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text="What the agency asked for and why, in their words. Do not type immigration status here.",
+    )
+    emergency = forms.BooleanField(
+        required=False, help_text="The agency claims an emergency (danger of death or injury)."
+    )
+    bulk = forms.BooleanField(
+        required=False,
+        label="Bulk request",
+        help_text="A list by criteria (e.g. every vehicle at an address), not a named person or vehicle.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].widget.attrs["class"] += " usa-combo-box__select"
+
+    def clean_received_at(self):
+        received = self.cleaned_data["received_at"]
+        if received > timezone.now() + timezone.timedelta(minutes=5):
+            raise ValidationError("The received time is in the future. Enter when it came in.")
+        return received
+
+    def clean_subject_dob(self):
+        dob = self.cleaned_data.get("subject_dob")
+        if dob and dob > timezone.localdate():
+            raise ValidationError("The date of birth is in the future.")
+        return dob
+
+    def clean(self):
+        data = super().clean()
+        requester, agency = data.get("requester"), data.get("agency")
+        if requester and agency and requester.agency_id != agency.pk:
+            self.add_error("requester", f"{requester.name} works for {requester.agency}, not {agency}.")
+        if not requester and not data.get("requester_name"):
+            self.add_error("requester_name", "Pick a known requester or enter the new requester's name.")
+        if not any(data.get(f) for f in ("subject_name", "subject_license_number", "subject_plate", "subject_vin")) and not data.get("bulk"):
+            raise ValidationError(
+                "Identify the subject (name, license number, plate or VIN), or mark the request as bulk."
+            )
+        return data
+
+    def requester_fields(self):
+        data = self.cleaned_data
+        return {
+            "name": data["requester_name"],
+            "title": data["requester_title"],
+            "badge": data["requester_badge"],
+            "email": data["requester_email"],
+            "phone": data["requester_phone"],
+        }
+
+    def case_fields(self):
+        names = (
+            "channel", "received_at", "agency", "purpose", "categories", "subject_name",
+            "subject_dob", "subject_license_number", "subject_plate", "subject_vin",
+            "narrative", "emergency", "bulk",
+        )
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class DocumentForm(USWDSFormMixin, forms.Form):
+    type = forms.ChoiceField(
+        label="Document type",
+        choices=[("", "Choose the type")] + LegalProcessType.choices,
+        help_text="An ICE I-200 or I-205 is an administrative warrant, not a judicial warrant.",
+    )
+    issuer = forms.ChoiceField(
+        label="Signed or issued by", choices=Issuer.choices, initial=Issuer.NONE
+    )
+    signer_name = forms.CharField(max_length=200, required=False, label="Signer's name")
+    signer_title = forms.CharField(max_length=200, required=False, label="Signer's title")
+    court = forms.CharField(max_length=200, required=False)
+    court_state = forms.CharField(
+        max_length=2, required=False, label="Court's state", help_text="Two letters, e.g. MD."
+    )
+    docket_number = forms.CharField(max_length=80, required=False)
+    issued_on = forms.DateField(required=False, label="Issued", widget=DateInput())
+    expires_on = forms.DateField(required=False, label="Expires", widget=DateInput())
+    file = forms.FileField(
+        required=False,
+        label="Scanned document",
+        help_text="PDF, PNG, JPEG or TIFF.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}),
+    )
+
+    def clean_court_state(self):
+        state = self.cleaned_data["court_state"].strip().upper()
+        if state and state not in STATE_CODES:
+            raise ValidationError(f"{state} is not a US state code.")
+        return state
+
+    def clean(self):
+        data = super().clean()
+        issued, expires = data.get("issued_on"), data.get("expires_on")
+        if issued and expires and expires < issued:
+            self.add_error("expires_on", "The document expires before it was issued; check both dates.")
+        return data
+
+    def document_fields(self):
+        data = dict(self.cleaned_data)
+        data["upload"] = data.pop("file") or None
+        return data
+
+
+class BaseDocumentFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        for form in self.forms:
+            if form.has_changed() and not form.cleaned_data.get("type"):
+                form.add_error("type", "Choose the document's type.")
+
+
+DocumentFormSet = forms.formset_factory(
+    DocumentForm, formset=BaseDocumentFormSet, extra=2, max_num=10, validate_max=True
+)
+
+
+class SubmitForm(USWDSFormMixin, forms.Form):
+    assigned_counsel = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Assign to counsel",
+        empty_label="Office review queue (any counsel)",
+    )
+
+    def __init__(self, *args, office=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_counsel"].queryset = User.objects.filter(
+            is_active=True, groups__name="Counsel", office=office
+        ).order_by("last_name", "username")
+
+
+DECISION_CHOICES = [
+    ("approve_all", "Approve everything releasable that was asked"),
+    ("approve_some", "Approve some categories"),
+    ("deny", "Deny"),
+]
+
+
+class DecisionForm(USWDSFormMixin, forms.Form):
+    decision = forms.ChoiceField(choices=DECISION_CHOICES, widget=forms.RadioSelect)
+    categories = forms.MultipleChoiceField(
+        choices=RecordCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Categories to approve",
+        help_text="Only for “approve some”: only releasable categories can be approved.",
+    )
+    reason = forms.ChoiceField(
+        choices=[("", "Choose a reason (for a denial)")]
+        + [c for c in ReasonCode.choices if not c[0].startswith("approved")],
+        required=False,
+        label="Reason for denial",
+    )
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Required for denials, partial approvals and cases the engine sends to review.",
+    )
+    status = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, releasable=(), asked=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.releasable = list(releasable)
+        self.fields["categories"].choices = [
+            (c, RecordCategory(c).label) for c in asked if c in self.releasable
+        ]
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("decision")
+        if choice == "approve_some" and not data.get("categories"):
+            self.add_error("categories", "Tick the categories you approve.")
+        if choice == "deny" and not data.get("reason"):
+            self.add_error("reason", "Choose the reason for the denial.")
+        return data
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        if data["decision"] == "deny":
+            return {"outcome": DecisionOutcome.DENIED, "reason": data["reason"]}
+        categories = self.releasable if data["decision"] == "approve_all" else data["categories"]
+        return {"outcome": DecisionOutcome.APPROVED, "categories": categories}

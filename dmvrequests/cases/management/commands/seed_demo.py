@@ -1,0 +1,198 @@
+"""Demo data for `make run`: two offices, one user per role, agencies and ~40 cases.
+
+Everything goes through the services, so the demo cases carry the same
+history, numbers and decisions as real ones.
+"""
+
+import random
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Office, User
+from dmvrequests.agencies.models import Agency, Requester
+from dmvrequests.cases import services
+from dmvrequests.cases.models import Channel, DecisionOutcome, DisclosureRequest, ReasonCode
+from dmvrequests.cases.workflow import Action
+
+OFFICES = [("Albany legal unit", "albany"), ("Buffalo legal unit", "buffalo")]
+USERS = [
+    ("clerk", "Casey", "Clerk", "Clerk", "albany"),
+    ("clerk2", "Robin", "Ruiz", "Clerk", "buffalo"),
+    ("counsel", "Morgan", "Counsel", "Counsel", "albany"),
+    ("counsel2", "Jordan", "Lee", "Counsel", "buffalo"),
+    ("admin", "Alex", "Admin", "Administrator", "albany"),
+    ("auditor", "Avery", "Auditor", "Auditor", None),
+]
+AGENCIES = [
+    ("New York State Police", "nysp", "state_law_enforcement", "NY0010000", "State", "troopers.ny.gov", "518-457-6811"),
+    ("Albany Police Department", "albany-pd", "local_law_enforcement", "NY0010100", "Albany", "albanyny.gov", "518-462-8013"),
+    ("Erie County Sheriff", "erie-sheriff", "local_law_enforcement", "NY0140000", "Erie County", "erie.gov", "716-858-7618"),
+    ("Albany County District Attorney", "albany-da", "prosecutor", "NY001013A", "Albany County", "albanycountyda.com", "518-487-5460"),
+    ("New Jersey Motor Vehicle Commission", "nj-mvc", "motor_vehicle_agency", "", "NJ", "mvc.nj.gov", "609-292-6500"),
+    ("Empire Mutual Insurance", "empire-mutual", "private", "", "", "empiremutual.example.com", "800-555-0100"),
+]
+SUBJECTS = ["Maria Lopez", "John Smith", "Wei Chen", "Fatima Diallo", "Carlos Romero",
+            "Anna Kowalski", "Samuel Okafor", "Linh Nguyen", "Priya Patel", "David Cohen"]
+# (status to reach, how many per office)
+PLAN = [("received", 3), ("in_review", 4), ("needs_info", 2), ("approved", 3),
+        ("denied", 3), ("fulfilled", 2), ("closed", 2), ("withdrawn", 1)]
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class Command(BaseCommand):
+    help = "Create demo offices, users, agencies and about 40 cases (never in production)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password-file", default="", help="Write the demo password here.")
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo refuses to run when DJANGO_ENV=production.")
+        if User.objects.filter(username="clerk").exists():
+            self.stdout.write("Demo data is already loaded; nothing to do.")
+            return
+        password = settings_password()
+        with transaction.atomic():
+            offices = self.create_offices()
+            users = self.create_users(offices, password)
+            agencies = self.create_agencies()
+            count = self.create_cases(offices, users, agencies)
+        if options["password_file"]:
+            with open(options["password_file"], "w") as handle:
+                handle.write(password + "\n")
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {count} cases."))
+        self.stdout.write("Sign in as clerk, clerk2, counsel, counsel2, admin or auditor")
+        self.stdout.write(f"with the password: {password}")
+
+    def create_offices(self):
+        return {
+            code: Office.objects.create(name=name, code=code, email=f"{code}@dmv.example.gov")
+            for name, code in OFFICES
+        }
+
+    def create_users(self, offices, password):
+        users = {}
+        for username, first, last, role, office in USERS:
+            user = User.objects.create_user(
+                username,
+                email=f"{username}@dmv.example.gov",
+                password=password,
+                first_name=first,
+                last_name=last,
+                office=offices.get(office),
+                is_staff=role == "Administrator",
+            )
+            user.groups.add(Group.objects.get(name=role))
+            users[username] = User.objects.get(pk=user.pk)
+        return users
+
+    def create_agencies(self):
+        agencies = list(Agency.objects.filter(jurisdiction="Federal"))
+        for name, slug, kind, ori, jurisdiction, domain, phone in AGENCIES:
+            agency = Agency(name=name, slug=slug, kind=kind, ori=ori, jurisdiction=jurisdiction,
+                            email_domains=domain, published_phone=phone)
+            agency.full_clean()
+            agency.save()
+            agencies.append(agency)
+        for agency in agencies:
+            Requester.objects.create(
+                agency=agency, name=f"Officer {agency.slug.split('-')[0].title()}",
+                title="Investigator", badge=str(1000 + agency.pk),
+                email=f"investigator@{agency.domain_list[0]}" if agency.domain_list else "",
+            )
+        return agencies
+
+    def create_cases(self, offices, users, agencies):
+        rng = random.Random(2026)
+        count = 0
+        for code, clerk, counsel in (("albany", "clerk", "counsel"), ("buffalo", "clerk2", "counsel2")):
+            for status, n in PLAN:
+                for _ in range(n):
+                    self.create_case(rng, offices[code], users[clerk], users[counsel], agencies, status)
+                    count += 1
+        return count
+
+    def create_case(self, rng, office, clerk, counsel, agencies, status):
+        agency = rng.choice(agencies)
+        immigration = agency.kind == "immigration"
+        received = timezone.now() - timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 8))
+        case = services.request_create(
+            office=office, agency=agency, requester=agency.requesters.first(),
+            channel=rng.choice([Channel.PHONE, Channel.FAX, Channel.MAIL, Channel.IN_PERSON]),
+            received_at=received,
+            purpose="civil_immigration_enforcement" if immigration else rng.choice(
+                ["criminal_investigation", "locate_person", "traffic_enforcement", "court_proceeding"]),
+            categories=rng.sample(["license_record", "address", "photo", "vehicle_registration",
+                                   "driving_history"], k=rng.randint(1, 3)),
+            subject_name=rng.choice(SUBJECTS), subject_license_number=f"{rng.randint(100000000, 999999999)}",
+            subject_plate=f"{rng.choice('ABCDEFGHJK')}{rng.choice('LMNPRSTUVW')}{rng.randint(1000, 9999)}",
+            narrative="Requested by phone; officer states an open investigation.",
+            emergency=rng.random() < 0.1, actor=clerk,
+        )
+        self.add_document(rng, case, clerk, immigration, status)
+        self.advance(case, clerk, counsel, status)
+
+    def add_document(self, rng, case, clerk, immigration, status):
+        if immigration:
+            judicial = status in ("approved", "fulfilled")
+            kind, issuer = (("judicial_warrant", "article_iii_judge") if judicial
+                            else ("administrative_warrant", "immigration_officer"))
+        else:
+            kind, issuer = rng.choice([("judicial_subpoena", "court_clerk"),
+                                       ("court_order", "state_judge"), ("none", "none")])
+        services.document_add(case=case, actor=clerk, type=kind, issuer=issuer,
+                              court="Albany County Court" if issuer == "state_judge" else "",
+                              content=DEMO_PDF, filename=f"{kind}.pdf")
+
+    def advance(self, case, clerk, counsel, status):
+        if status == "received":
+            return
+        if status == "withdrawn":
+            services.request_transition(case=case, action=Action.WITHDRAW, actor=clerk)
+            return
+        services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+        if status == "in_review":
+            return
+        if status == "needs_info":
+            services.request_transition(case=case, action=Action.REQUEST_INFO, actor=counsel)
+            return
+        for document in case.documents.all():
+            services.document_set_verified(document=document, verified=True, actor=counsel)
+        approve = status in ("approved", "fulfilled")
+        decided = self.decide(case, counsel, approve)
+        if decided.outcome == DecisionOutcome.APPROVED and status == "fulfilled":
+            services.request_transition(case=case, action=Action.FULFIL, actor=clerk)
+        if status == "closed":
+            services.request_transition(case=case, action=Action.CLOSE, actor=counsel)
+
+    def decide(self, case, counsel, approve):
+        case = DisclosureRequest.objects.get(pk=case.pk)
+        if approve:
+            evaluation, _ = services.case_evaluate(case)
+            if evaluation and evaluation["releasable"] and evaluation["decision"] != "deny":
+                try:
+                    return services.request_decide(
+                        case=case, actor=counsel, outcome=DecisionOutcome.APPROVED,
+                        categories=evaluation["releasable"],
+                        rationale="Verified the court document; scope covers the records.",
+                    )
+                except ValidationError:
+                    pass
+        return services.request_decide(
+            case=case, actor=counsel, outcome=DecisionOutcome.DENIED,
+            reason=ReasonCode.INSUFFICIENT_PROCESS,
+            rationale="No accepted legal process was offered for this request.",
+        )
+
+
+def settings_password():
+    import os
+
+    return os.environ.get("DEMO_PASSWORD") or "demo-" + secrets.token_urlsafe(12)

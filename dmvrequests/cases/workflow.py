@@ -1,0 +1,53 @@
+"""The one transition table of a case: (status, action) -> (new status, roles allowed).
+
+`services.request_transition` is the only code that changes a case's status; it
+looks the move up here, so a move that is not in this table cannot happen.
+"""
+
+from django.db import models
+
+from accounts.roles import Role
+from dmvrequests.cases.models import Status
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", "Submit for legal review"
+    APPROVE = "approve", "Approve"
+    DENY = "deny", "Deny"
+    REQUEST_INFO = "request_info", "Ask the agency for information"
+    ANSWER_INFO = "answer_info", "Record the agency's answer"
+    FULFIL = "fulfil", "Record the release"
+    CLOSE = "close", "Close"
+    WITHDRAW = "withdraw", "Record withdrawal"
+
+
+CLERK, COUNSEL = Role.CLERK, Role.COUNSEL
+
+TRANSITIONS = {
+    (Status.RECEIVED, Action.SUBMIT): (Status.IN_REVIEW, {CLERK}),
+    (Status.RECEIVED, Action.WITHDRAW): (Status.WITHDRAWN, {CLERK}),
+    (Status.IN_REVIEW, Action.APPROVE): (Status.APPROVED, {COUNSEL}),
+    (Status.IN_REVIEW, Action.DENY): (Status.DENIED, {COUNSEL}),
+    (Status.IN_REVIEW, Action.REQUEST_INFO): (Status.NEEDS_INFO, {COUNSEL}),
+    (Status.IN_REVIEW, Action.WITHDRAW): (Status.WITHDRAWN, {CLERK, COUNSEL}),
+    (Status.NEEDS_INFO, Action.ANSWER_INFO): (Status.IN_REVIEW, {CLERK}),
+    (Status.NEEDS_INFO, Action.WITHDRAW): (Status.WITHDRAWN, {CLERK, COUNSEL}),
+    (Status.APPROVED, Action.FULFIL): (Status.FULFILLED, {CLERK}),
+    (Status.APPROVED, Action.CLOSE): (Status.CLOSED, {COUNSEL}),
+    (Status.DENIED, Action.CLOSE): (Status.CLOSED, {CLERK, COUNSEL}),
+    (Status.FULFILLED, Action.CLOSE): (Status.CLOSED, {CLERK, COUNSEL}),
+}
+
+
+def target(status, action):
+    entry = TRANSITIONS.get((status, action))
+    return entry[0] if entry else None
+
+
+def actions_for(status, user):
+    """Actions the user's role may take from `status` (guards are checked on submit)."""
+    return [
+        action
+        for (from_status, action), (_, roles) in TRANSITIONS.items()
+        if from_status == status and user.has_role(*roles)
+    ]
