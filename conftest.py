@@ -69,3 +69,11 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _mfa_off_unless_asked(request, settings):
+    """Most tests sign in with force_login, which has no second factor. MFA is
+    tested on its own (tests marked `mfa` keep DMV_REQUIRE_MFA on)."""
+    if request.node.get_closest_marker("mfa") is None:
+        settings.DMV_REQUIRE_MFA = False

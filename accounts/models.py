@@ -28,7 +28,9 @@ class User(AbstractUser):
         Office, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     title = models.CharField(max_length=120, blank=True)
-    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+    # The one session this user may have; a newer sign-in ends the older one.
+    session_key = models.CharField(max_length=40, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["last_login", "password", "session_key"])
 
     class Meta:
         ordering = ["username"]

@@ -25,6 +25,6 @@ def grant_administrator_permissions(sender=None, **kwargs):
         wanted |= Permission.objects.filter(
             content_type__app_label=app_label,
             content_type__model__in=models,
-            codename__regex=r"^(%s)_" % "|".join(ACTIONS),
+            codename__regex=rf"^({'|'.join(ACTIONS)})_",
         )
     group.permissions.add(*wanted)

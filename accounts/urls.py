@@ -7,4 +7,8 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.sign_out, name="logout"),
+    path("sign-in/code/", views.mfa_verify, name="mfa_verify"),
+    path("mfa/setup/", views.mfa_setup, name="mfa_setup"),
+    path("mfa/backup-codes/", views.backup_codes, name="backup_codes"),
+    path("password/", views.password_change, name="password_change"),
 ]

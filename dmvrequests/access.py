@@ -7,13 +7,19 @@ tests walk every URL pattern to prove the table is complete. The table is the
 first gate only: object views then fetch through scoped selectors (404).
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from accounts.roles import Role
 
 PUBLIC = "public"
+# Signed in with a password, second factor possibly still pending.
+SIGN_IN_STEP = "sign-in-step"
 SIGNED_IN = "signed-in"
 
 CLERK, COUNSEL, ADMIN, AUDITOR = Role.CLERK, Role.COUNSEL, Role.ADMINISTRATOR, Role.AUDITOR
@@ -23,11 +29,16 @@ ACCESS = {
     # Signing in and out.
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC,
+    "accounts:mfa_verify": SIGN_IN_STEP,
+    "accounts:mfa_setup": SIGN_IN_STEP,
+    "accounts:backup_codes": SIGNED_IN,
+    "accounts:password_change": SIGNED_IN,
     "home": SIGNED_IN,
     # Cases.
     "cases:queue": frozenset({CLERK, COUNSEL}),
     "cases:search": CASE_READERS,
     "cases:create": frozenset({CLERK}),
+    "cases:evaluate": frozenset({CLERK}),
     "cases:detail": CASE_READERS,
     "cases:submit": frozenset({CLERK}),
     "cases:decide": frozenset({COUNSEL}),
@@ -37,6 +48,7 @@ ACCESS = {
     # Policy.
     "policy:try": frozenset({COUNSEL, ADMIN}),
     # Intake.
+    # Audit.
     # Reports.
     "reports:index": frozenset({ADMIN}),
     "reports:cases_csv": frozenset({ADMIN}),
@@ -75,6 +87,17 @@ class AccessTableMiddleware:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if rule == SIGN_IN_STEP:
+            return None
+        if settings.DMV_REQUIRE_MFA and not user.is_verified():
+            return self.second_factor(request)
         if rule == SIGNED_IN or user.has_role(*rule):
             return None
         raise PermissionDenied("Your role does not allow this page.")
+
+    def second_factor(self, request):
+        """Signed in with a password only: ask for the code, or enrolment first."""
+        from accounts.mfa import has_mfa
+
+        target = "accounts:mfa_verify" if has_mfa(request.user) else "accounts:mfa_setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -1,8 +1,8 @@
 """Error pages in the house layout: say what happened and what to do next."""
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 
 
 def permission_denied(request, exception=None):

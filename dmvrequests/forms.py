@@ -28,7 +28,9 @@ class USWDSFormMixin:
                 css += " usa-input--error"
             field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " " + css).strip()
             if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"{self.prefix + '-' if self.prefix else ''}{name}-hint"
+                field.widget.attrs["aria-describedby"] = (
+                    f"{self.prefix + '-' if self.prefix else ''}{name}-hint"
+                )
 
 
 class DateInput(forms.DateInput):

@@ -8,7 +8,7 @@ from accounts.models import Office, User
 from dmvrequests.agencies.models import Agency, Requester
 from dmvrequests.cases import services
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts only
 
 
 class OfficeFactory(factory.django.DjangoModelFactory):

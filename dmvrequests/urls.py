@@ -13,6 +13,7 @@ urlpatterns = [
     path("policy/", include("dmvrequests.policy.urls")),
     path("intake/", include("dmvrequests.intake.urls")),
     path("reports/", include("dmvrequests.reports.urls")),
+    path("audit/", include("dmvrequests.audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

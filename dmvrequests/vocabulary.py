@@ -48,7 +48,10 @@ class LegalProcessType(models.TextChoices):
 
 
 class Issuer(models.TextChoices):
-    ARTICLE_III_JUDGE = "article_iii_judge", "Article III judge (US district, circuit or Supreme Court)"
+    ARTICLE_III_JUDGE = (
+        "article_iii_judge",
+        "Article III judge (US district, circuit or Supreme Court)",
+    )
     MAGISTRATE_JUDGE = "magistrate_judge", "US magistrate judge"
     STATE_JUDGE = "state_judge", "State judge"
     COURT_CLERK = "court_clerk", "Clerk of court"
@@ -89,7 +92,8 @@ CATEGORY_HELP = {
 }
 
 # Two-letter codes of US states, DC and territories (for ORIs and court states).
-STATE_CODES = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
-    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split()
+_STATE_LIST = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
+    "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI"
 )
+STATE_CODES = frozenset(_STATE_LIST.split())

@@ -49,7 +49,9 @@ class Agency(models.Model):
         validators=[validate_ori],
         help_text="NCIC Originating Agency Identifier: 9 characters, starting with a state code.",
     )
-    jurisdiction = models.CharField(max_length=120, blank=True, help_text="E.g. 'Federal', 'NY', 'Albany County'.")
+    jurisdiction = models.CharField(
+        max_length=120, blank=True, help_text="E.g. 'Federal', 'NY', 'Albany County'."
+    )
     email_domains = models.TextField(
         blank=True,
         help_text="Email domains the agency sends from, separated by commas; subdomains match too.",

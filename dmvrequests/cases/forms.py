@@ -53,7 +53,9 @@ class RequestForm(USWDSFormMixin, forms.Form):
         help_text="Tick every category the agency asked for.",
     )
     subject_name = forms.CharField(max_length=200, required=False, label="Subject's name")
-    subject_dob = forms.DateField(required=False, label="Subject's date of birth", widget=DateInput())
+    subject_dob = forms.DateField(
+        required=False, label="Subject's date of birth", widget=DateInput()
+    )
     subject_license_number = forms.CharField(max_length=40, required=False, label="License number")
     subject_plate = forms.CharField(max_length=20, required=False, label="Plate")
     subject_vin = forms.CharField(max_length=17, min_length=17, required=False, label="VIN")
@@ -91,10 +93,17 @@ class RequestForm(USWDSFormMixin, forms.Form):
         data = super().clean()
         requester, agency = data.get("requester"), data.get("agency")
         if requester and agency and requester.agency_id != agency.pk:
-            self.add_error("requester", f"{requester.name} works for {requester.agency}, not {agency}.")
+            self.add_error(
+                "requester", f"{requester.name} works for {requester.agency}, not {agency}."
+            )
         if not requester and not data.get("requester_name"):
-            self.add_error("requester_name", "Pick a known requester or enter the new requester's name.")
-        if not any(data.get(f) for f in ("subject_name", "subject_license_number", "subject_plate", "subject_vin")) and not data.get("bulk"):
+            self.add_error(
+                "requester_name", "Pick a known requester or enter the new requester's name."
+            )
+        if not any(
+            data.get(f)
+            for f in ("subject_name", "subject_license_number", "subject_plate", "subject_vin")
+        ) and not data.get("bulk"):
             raise ValidationError(
                 "Identify the subject (name, license number, plate or VIN), or mark the request as bulk."
             )
@@ -112,9 +121,19 @@ class RequestForm(USWDSFormMixin, forms.Form):
 
     def case_fields(self):
         names = (
-            "channel", "received_at", "agency", "purpose", "categories", "subject_name",
-            "subject_dob", "subject_license_number", "subject_plate", "subject_vin",
-            "narrative", "emergency", "bulk",
+            "channel",
+            "received_at",
+            "agency",
+            "purpose",
+            "categories",
+            "subject_name",
+            "subject_dob",
+            "subject_license_number",
+            "subject_plate",
+            "subject_vin",
+            "narrative",
+            "emergency",
+            "bulk",
         )
         return {name: self.cleaned_data[name] for name in names}
 
@@ -154,7 +173,9 @@ class DocumentForm(USWDSFormMixin, forms.Form):
         data = super().clean()
         issued, expires = data.get("issued_on"), data.get("expires_on")
         if issued and expires and expires < issued:
-            self.add_error("expires_on", "The document expires before it was issued; check both dates.")
+            self.add_error(
+                "expires_on", "The document expires before it was issued; check both dates."
+            )
         return data
 
     def document_fields(self):

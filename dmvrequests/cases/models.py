@@ -64,6 +64,9 @@ class CaseNumberSequence(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
 
 class DisclosureRequestQuerySet(models.QuerySet):
     def open(self):
@@ -85,7 +88,11 @@ class DisclosureRequest(models.Model):
     )
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="requests")
     requester = models.ForeignKey(
-        "agencies.Requester", on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+        "agencies.Requester",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
     )
     office = models.ForeignKey("accounts.Office", on_delete=models.PROTECT, related_name="requests")
     created_by = models.ForeignKey(
@@ -220,7 +227,9 @@ class Decision(models.Model):
     )
     profile_slug = models.CharField(max_length=40, blank=True)
     profile_version = models.PositiveIntegerField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 

@@ -45,11 +45,7 @@ def document_get_for(user, number, document_id):
 
 def office_queue(user):
     """A clerk's queue: the office's cases, emergencies and soonest due first."""
-    return (
-        DisclosureRequest.objects.filter(office_id=user.office_id)
-        .for_queue()
-        .urgent_first()
-    )
+    return DisclosureRequest.objects.filter(office_id=user.office_id).for_queue().urgent_first()
 
 
 def review_queue(user, *, assigned_only=False):
@@ -57,9 +53,7 @@ def review_queue(user, *, assigned_only=False):
     mine = Q(assigned_counsel=user)
     scope = mine if assigned_only else (Q(office_id=user.office_id) | mine)
     return (
-        DisclosureRequest.objects.filter(scope, status=Status.IN_REVIEW)
-        .for_queue()
-        .urgent_first()
+        DisclosureRequest.objects.filter(scope, status=Status.IN_REVIEW).for_queue().urgent_first()
     )
 
 

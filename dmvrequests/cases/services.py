@@ -105,9 +105,7 @@ def request_create(
         created_by=actor,
         status=Status.RECEIVED,
     )
-    case.due_date = decision_due_date(
-        timezone.localtime(received_at).date(), emergency=emergency
-    )
+    case.due_date = decision_due_date(timezone.localtime(received_at).date(), emergency=emergency)
     case.number = _next_case_number(timezone.localdate().year)
     case._history_user = actor
     case.full_clean(exclude=["number"])
@@ -314,16 +312,21 @@ def request_submit(*, case, actor, assigned_counsel=None, expected_status=Status
 
 @transaction.atomic
 def request_decide(
-    *, case, actor, outcome, categories=(), reason="", rationale="", expected_status=Status.IN_REVIEW
+    *,
+    case,
+    actor,
+    outcome,
+    categories=(),
+    reason="",
+    rationale="",
+    expected_status=Status.IN_REVIEW,
 ):
     """Counsel approves (all or some categories) or denies; the engine's evaluation is stored."""
     case = _lock(case, expected_status)
     action = Action.APPROVE if outcome == DecisionOutcome.APPROVED else Action.DENY
     new_status = _check_move(case, action, actor)
     if case.created_by_id == actor.pk:
-        raise WorkflowError(
-            "You logged this case, so you cannot decide it: another counsel must."
-        )
+        raise WorkflowError("You logged this case, so you cannot decide it: another counsel must.")
     evaluation, profile = case_evaluate(case)
     if evaluation is None:
         raise WorkflowError("The case asks for no record category; return it to the clerk.")

@@ -10,10 +10,17 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("search/", views.search, name="search"),
     path("new/", views.create, name="create"),
+    path("new/policy-preview/", views.evaluate_preview, name="evaluate"),
     path(CASE, views.detail, name="detail"),
     path(CASE + "submit/", views.submit, name="submit"),
     path(CASE + "decide/", views.decide, name="decide"),
     path(CASE + "transition/", views.transition, name="transition"),
-    path(CASE + "documents/<int:document_id>/verify/", views.document_verify, name="document_verify"),
-    path(CASE + "documents/<int:document_id>/download/", views.document_download, name="document_download"),
+    path(
+        CASE + "documents/<int:document_id>/verify/", views.document_verify, name="document_verify"
+    ),
+    path(
+        CASE + "documents/<int:document_id>/download/",
+        views.document_download,
+        name="document_download",
+    ),
 ]

@@ -113,7 +113,10 @@ def create(request):
         else:
             if "submit" in request.POST:
                 return _submit_after_create(request, case)
-            messages.success(request, f"{case.number} saved as received. Submit it for legal review when intake is complete.")
+            messages.success(
+                request,
+                f"{case.number} saved as received. Submit it for legal review when intake is complete.",
+            )
             return redirect(case)
     return render(
         request,
@@ -127,9 +130,7 @@ def _create_case(request, form, documents):
     actor = request.user
     fields = form.case_fields()
     requester = _requester_for(form, fields["agency"], actor)
-    case = services.request_create(
-        office=actor.office, requester=requester, actor=actor, **fields
-    )
+    case = services.request_create(office=actor.office, requester=requester, actor=actor, **fields)
     for document_form in documents:
         if document_form.has_changed():
             services.document_add(case=case, actor=actor, **document_form.document_fields())
@@ -140,7 +141,9 @@ def _submit_after_create(request, case):
     try:
         services.request_submit(case=case, actor=request.user)
     except ValidationError as exc:
-        messages.warning(request, f"{case.number} was saved but not submitted: {' '.join(exc.messages)}")
+        messages.warning(
+            request, f"{case.number} was saved but not submitted: {' '.join(exc.messages)}"
+        )
     else:
         messages.success(request, f"{case.number} submitted for legal review.")
     return redirect(case)
@@ -157,7 +160,11 @@ def detail(request, number):
             releasable=evaluation["releasable"],
             asked=case.categories,
         )
-    return render(request, "cases/detail.html", _detail_context(request, case, evaluation, profile, decision_form))
+    return render(
+        request,
+        "cases/detail.html",
+        _detail_context(request, case, evaluation, profile, decision_form),
+    )
 
 
 def _detail_context(request, case, evaluation, profile, decision_form):
@@ -169,9 +176,12 @@ def _detail_context(request, case, evaluation, profile, decision_form):
         "documents": case.documents.select_related("uploaded_by"),
         "decisions": case.decisions.select_related("decided_by"),
         "decision_form": decision_form,
-        "submit_form": SubmitForm(office=case.office) if user.is_clerk and case.status == Status.RECEIVED else None,
+        "submit_form": SubmitForm(office=case.office)
+        if user.is_clerk and case.status == Status.RECEIVED
+        else None,
         "actions": [
-            Action(a) for a in actions_for(case.status, user)
+            Action(a)
+            for a in actions_for(case.status, user)
             if a not in (Action.SUBMIT, Action.APPROVE, Action.DENY)
         ],
         "history": case.history.select_related("history_user").order_by("-history_date")[:50],
@@ -183,7 +193,9 @@ def submit(request, number):
     case = selectors.request_get_for(request.user, number)
     form = SubmitForm(request.POST, office=case.office)
     if not form.is_valid():
-        messages.error(request, "Choose counsel from the list, or leave the case in the office queue.")
+        messages.error(
+            request, "Choose counsel from the list, or leave the case in the office queue."
+        )
         return redirect(case)
     try:
         services.request_submit(
@@ -228,7 +240,9 @@ def transition(request, number):
     case = selectors.request_get_for(request.user, number)
     action = request.POST.get("action", "")
     if action not in Action.values or action in (Action.SUBMIT, Action.APPROVE, Action.DENY):
-        messages.error(request, "That action is not available here. Use the buttons on the case page.")
+        messages.error(
+            request, "That action is not available here. Use the buttons on the case page."
+        )
         return redirect(case)
     try:
         services.request_transition(
@@ -275,3 +289,21 @@ def document_download(request, number, document_id):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+def evaluate_preview(request):
+    """The policy panel for a request being logged, refreshed as the clerk types."""
+    from dmvrequests.cases.preview import preview_input
+    from dmvrequests.policy.engine import PolicyInputError
+    from dmvrequests.policy.services import evaluate_with_profile, profile_active
+
+    profile = profile_active()
+    request_input, missing = preview_input(request.POST)
+    context = {"profile": profile, "missing": missing, "preview": True}
+    if request_input is not None:
+        try:
+            context["evaluation"] = evaluate_with_profile(request=request_input, profile=profile)
+        except PolicyInputError as exc:
+            context["missing"] = [str(exc)]
+    return render(request, "cases/_preview.html", context)

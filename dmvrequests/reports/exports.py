@@ -39,9 +39,21 @@ def cases_for_export(date_from=None, date_to=None):
     if date_to:
         cases = cases.filter(received_at__date__lte=date_to)
     return cases.order_by("received_at", "pk").values(
-        "number", "status", "channel", "received_at", "office__name", "agency__name",
-        "agency__kind", "purpose", "categories", "emergency", "bulk", "decided_at",
-        "outcome", "reason", "categories_approved",
+        "number",
+        "status",
+        "channel",
+        "received_at",
+        "office__name",
+        "agency__name",
+        "agency__kind",
+        "purpose",
+        "categories",
+        "emergency",
+        "bulk",
+        "decided_at",
+        "outcome",
+        "reason",
+        "categories_approved",
     )
 
 
@@ -59,11 +71,21 @@ def _joined(value):
 
 def case_row(row):
     return [
-        row["number"], row["status"], row["channel"], _iso(row["received_at"]),
-        row["office__name"], row["agency__name"], row["agency__kind"], row["purpose"],
-        _joined(row["categories"]), "yes" if row["emergency"] else "no",
-        "yes" if row["bulk"] else "no", _iso(row["decided_at"]), row["outcome"] or "",
-        row["reason"] or "", _joined(row["categories_approved"]),
+        row["number"],
+        row["status"],
+        row["channel"],
+        _iso(row["received_at"]),
+        row["office__name"],
+        row["agency__name"],
+        row["agency__kind"],
+        row["purpose"],
+        _joined(row["categories"]),
+        "yes" if row["emergency"] else "no",
+        "yes" if row["bulk"] else "no",
+        _iso(row["decided_at"]),
+        row["outcome"] or "",
+        row["reason"] or "",
+        _joined(row["categories_approved"]),
     ]
 
 

@@ -9,9 +9,7 @@ from dmvrequests.reports.forms import DateRangeForm
 
 
 def _status_counts():
-    found = dict(
-        DisclosureRequest.objects.order_by().values_list("status").annotate(n=Count("pk"))
-    )
+    found = dict(DisclosureRequest.objects.order_by().values_list("status").annotate(n=Count("pk")))
     return [(label, found.get(value, 0)) for value, label in Status.choices]
 
 

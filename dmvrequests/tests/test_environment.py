@@ -57,7 +57,11 @@ def run_settings(env):
     full = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "dmvrequests.settings", **env}
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=BASE_DIR, env=full, capture_output=True, text=True, timeout=60,
+        cwd=BASE_DIR,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -9,7 +9,12 @@ FEDERAL = [
     ("U.S. Citizenship and Immigration Services", "uscis", "immigration", "uscis.dhs.gov"),
     ("Federal Bureau of Investigation", "fbi", "federal_law_enforcement", "fbi.gov"),
     ("Drug Enforcement Administration", "dea", "federal_law_enforcement", "dea.gov"),
-    ("Bureau of Alcohol, Tobacco, Firearms and Explosives", "atf", "federal_law_enforcement", "atf.gov"),
+    (
+        "Bureau of Alcohol, Tobacco, Firearms and Explosives",
+        "atf",
+        "federal_law_enforcement",
+        "atf.gov",
+    ),
     ("U.S. Marshals Service", "usms", "federal_law_enforcement", "usms.doj.gov"),
     ("U.S. Secret Service", "usss", "federal_law_enforcement", "usss.dhs.gov"),
 ]
@@ -20,7 +25,12 @@ def install(apps, schema_editor):
     for name, slug, kind, domain in FEDERAL:
         Agency.objects.get_or_create(
             slug=slug,
-            defaults={"name": name, "kind": kind, "email_domains": domain, "jurisdiction": "Federal"},
+            defaults={
+                "name": name,
+                "kind": kind,
+                "email_domains": domain,
+                "jurisdiction": "Federal",
+            },
         )
 
 

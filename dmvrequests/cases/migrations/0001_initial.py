@@ -2,294 +2,871 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import dmvrequests.cases.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+import dmvrequests.cases.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('agencies', '0001_initial'),
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("accounts", "0001_initial"),
+        ("agencies", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseNumberSequence',
+            name="CaseNumberSequence",
             fields=[
-                ('year', models.PositiveIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='DisclosureRequest',
+            name="DisclosureRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=16, unique=True)),
-                ('status', models.CharField(choices=[('received', 'Received'), ('in_review', 'In legal review'), ('needs_info', 'Needs information'), ('approved', 'Approved'), ('denied', 'Denied'), ('fulfilled', 'Released'), ('closed', 'Closed'), ('withdrawn', 'Withdrawn')], default='received', max_length=16)),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('phone', 'Phone'), ('fax', 'Fax'), ('mail', 'Mail'), ('in_person', 'In person'), ('portal', 'Agency portal')], max_length=16)),
-                ('received_at', models.DateTimeField(help_text='When the DMV received the request (a call logged later keeps the real time).')),
-                ('purpose', models.CharField(choices=[('criminal_investigation', 'Criminal investigation'), ('civil_immigration_enforcement', 'Civil immigration enforcement'), ('locate_person', 'Locate a person'), ('court_proceeding', 'Court proceeding'), ('traffic_enforcement', 'Traffic enforcement'), ('emergency', 'Emergency'), ('vehicle_safety', 'Vehicle safety'), ('insurance', 'Insurance'), ('research', 'Research'), ('employment_verification', 'Employment verification'), ('other', 'Other')], max_length=40)),
-                ('categories', models.JSONField(default=list, help_text='Record categories asked for (policy vocabulary).')),
-                ('subject_name', models.CharField(blank=True, max_length=200)),
-                ('subject_dob', models.DateField(blank=True, null=True, verbose_name="subject's date of birth")),
-                ('subject_license_number', models.CharField(blank=True, max_length=40)),
-                ('subject_plate', models.CharField(blank=True, max_length=20, verbose_name='plate')),
-                ('subject_vin', models.CharField(blank=True, max_length=17, verbose_name='VIN')),
-                ('narrative', models.TextField(blank=True)),
-                ('emergency', models.BooleanField(default=False)),
-                ('bulk', models.BooleanField(default=False)),
-                ('requester_verified', models.BooleanField(default=False, help_text="The requester's identity is confirmed (authenticated email or a callback).")),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='agencies.agency')),
-                ('assigned_counsel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_requests', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='accounts.office')),
-                ('requester', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='agencies.requester')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(editable=False, max_length=16, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("in_review", "In legal review"),
+                            ("needs_info", "Needs information"),
+                            ("approved", "Approved"),
+                            ("denied", "Denied"),
+                            ("fulfilled", "Released"),
+                            ("closed", "Closed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="received",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("phone", "Phone"),
+                            ("fax", "Fax"),
+                            ("mail", "Mail"),
+                            ("in_person", "In person"),
+                            ("portal", "Agency portal"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        help_text="When the DMV received the request (a call logged later keeps the real time)."
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("criminal_investigation", "Criminal investigation"),
+                            ("civil_immigration_enforcement", "Civil immigration enforcement"),
+                            ("locate_person", "Locate a person"),
+                            ("court_proceeding", "Court proceeding"),
+                            ("traffic_enforcement", "Traffic enforcement"),
+                            ("emergency", "Emergency"),
+                            ("vehicle_safety", "Vehicle safety"),
+                            ("insurance", "Insurance"),
+                            ("research", "Research"),
+                            ("employment_verification", "Employment verification"),
+                            ("other", "Other"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "categories",
+                    models.JSONField(
+                        default=list, help_text="Record categories asked for (policy vocabulary)."
+                    ),
+                ),
+                ("subject_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "subject_dob",
+                    models.DateField(blank=True, null=True, verbose_name="subject's date of birth"),
+                ),
+                ("subject_license_number", models.CharField(blank=True, max_length=40)),
+                (
+                    "subject_plate",
+                    models.CharField(blank=True, max_length=20, verbose_name="plate"),
+                ),
+                ("subject_vin", models.CharField(blank=True, max_length=17, verbose_name="VIN")),
+                ("narrative", models.TextField(blank=True)),
+                ("emergency", models.BooleanField(default=False)),
+                ("bulk", models.BooleanField(default=False)),
+                (
+                    "requester_verified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The requester's identity is confirmed (authenticated email or a callback).",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "assigned_counsel",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="accounts.office",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="agencies.requester",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'disclosure request',
-                'ordering': ['-received_at'],
+                "verbose_name": "disclosure request",
+                "ordering": ["-received_at"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('approved', 'Approved'), ('denied', 'Denied')], max_length=16)),
-                ('categories_approved', models.JSONField(blank=True, default=list)),
-                ('reason', models.CharField(choices=[('approved_full', 'Approved: everything asked'), ('approved_partial', 'Approved in part'), ('insufficient_process', 'No accepted legal process'), ('non_judicial_document', 'Administrative (non-judicial) document'), ('prohibited_purpose', 'Prohibited purpose'), ('bulk_request', 'Bulk request'), ('agency_blocked', 'Agency blocked'), ('category_restricted', 'Category restricted'), ('requester_unverified', 'Requester could not be verified'), ('outside_scope', "Outside the document's scope"), ('no_records', 'No matching record'), ('withdrawn', 'Withdrawn by the agency'), ('duplicate', 'Duplicate of another case'), ('other', 'Other (explain in the rationale)')], max_length=32)),
-                ('rationale', models.TextField(blank=True)),
-                ('evaluation', models.JSONField(default=dict, help_text="The policy engine's result when the decision was made.")),
-                ('profile_slug', models.CharField(blank=True, max_length=40)),
-                ('profile_version', models.PositiveIntegerField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='cases.disclosurerequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("approved", "Approved"), ("denied", "Denied")], max_length=16
+                    ),
+                ),
+                ("categories_approved", models.JSONField(blank=True, default=list)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("approved_full", "Approved: everything asked"),
+                            ("approved_partial", "Approved in part"),
+                            ("insufficient_process", "No accepted legal process"),
+                            ("non_judicial_document", "Administrative (non-judicial) document"),
+                            ("prohibited_purpose", "Prohibited purpose"),
+                            ("bulk_request", "Bulk request"),
+                            ("agency_blocked", "Agency blocked"),
+                            ("category_restricted", "Category restricted"),
+                            ("requester_unverified", "Requester could not be verified"),
+                            ("outside_scope", "Outside the document's scope"),
+                            ("no_records", "No matching record"),
+                            ("withdrawn", "Withdrawn by the agency"),
+                            ("duplicate", "Duplicate of another case"),
+                            ("other", "Other (explain in the rationale)"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("rationale", models.TextField(blank=True)),
+                (
+                    "evaluation",
+                    models.JSONField(
+                        default=dict,
+                        help_text="The policy engine's result when the decision was made.",
+                    ),
+                ),
+                ("profile_slug", models.CharField(blank=True, max_length=40)),
+                ("profile_version", models.PositiveIntegerField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="cases.disclosurerequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at', '-id'],
+                "ordering": ["-decided_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DisclosureRequestGroupObjectPermission',
+            name="DisclosureRequestGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.disclosurerequest')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="cases.disclosurerequest"
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group"),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DisclosureRequestUserObjectPermission',
+            name="DisclosureRequestUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.disclosurerequest')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="cases.disclosurerequest"
+                    ),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDecision',
+            name="HistoricalDecision",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('approved', 'Approved'), ('denied', 'Denied')], max_length=16)),
-                ('categories_approved', models.JSONField(blank=True, default=list)),
-                ('reason', models.CharField(choices=[('approved_full', 'Approved: everything asked'), ('approved_partial', 'Approved in part'), ('insufficient_process', 'No accepted legal process'), ('non_judicial_document', 'Administrative (non-judicial) document'), ('prohibited_purpose', 'Prohibited purpose'), ('bulk_request', 'Bulk request'), ('agency_blocked', 'Agency blocked'), ('category_restricted', 'Category restricted'), ('requester_unverified', 'Requester could not be verified'), ('outside_scope', "Outside the document's scope"), ('no_records', 'No matching record'), ('withdrawn', 'Withdrawn by the agency'), ('duplicate', 'Duplicate of another case'), ('other', 'Other (explain in the rationale)')], max_length=32)),
-                ('rationale', models.TextField(blank=True)),
-                ('evaluation', models.JSONField(default=dict, help_text="The policy engine's result when the decision was made.")),
-                ('profile_slug', models.CharField(blank=True, max_length=40)),
-                ('profile_version', models.PositiveIntegerField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField()),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('case', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.disclosurerequest')),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("approved", "Approved"), ("denied", "Denied")], max_length=16
+                    ),
+                ),
+                ("categories_approved", models.JSONField(blank=True, default=list)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("approved_full", "Approved: everything asked"),
+                            ("approved_partial", "Approved in part"),
+                            ("insufficient_process", "No accepted legal process"),
+                            ("non_judicial_document", "Administrative (non-judicial) document"),
+                            ("prohibited_purpose", "Prohibited purpose"),
+                            ("bulk_request", "Bulk request"),
+                            ("agency_blocked", "Agency blocked"),
+                            ("category_restricted", "Category restricted"),
+                            ("requester_unverified", "Requester could not be verified"),
+                            ("outside_scope", "Outside the document's scope"),
+                            ("no_records", "No matching record"),
+                            ("withdrawn", "Withdrawn by the agency"),
+                            ("duplicate", "Duplicate of another case"),
+                            ("other", "Other (explain in the rationale)"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("rationale", models.TextField(blank=True)),
+                (
+                    "evaluation",
+                    models.JSONField(
+                        default=dict,
+                        help_text="The policy engine's result when the decision was made.",
+                    ),
+                ),
+                ("profile_slug", models.CharField(blank=True, max_length=40)),
+                ("profile_version", models.PositiveIntegerField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField()),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.disclosurerequest",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical decision',
-                'verbose_name_plural': 'historical decisions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical decision",
+                "verbose_name_plural": "historical decisions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDisclosureRequest',
+            name="HistoricalDisclosureRequest",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.CharField(db_index=True, editable=False, max_length=16)),
-                ('status', models.CharField(choices=[('received', 'Received'), ('in_review', 'In legal review'), ('needs_info', 'Needs information'), ('approved', 'Approved'), ('denied', 'Denied'), ('fulfilled', 'Released'), ('closed', 'Closed'), ('withdrawn', 'Withdrawn')], default='received', max_length=16)),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('phone', 'Phone'), ('fax', 'Fax'), ('mail', 'Mail'), ('in_person', 'In person'), ('portal', 'Agency portal')], max_length=16)),
-                ('received_at', models.DateTimeField(help_text='When the DMV received the request (a call logged later keeps the real time).')),
-                ('purpose', models.CharField(choices=[('criminal_investigation', 'Criminal investigation'), ('civil_immigration_enforcement', 'Civil immigration enforcement'), ('locate_person', 'Locate a person'), ('court_proceeding', 'Court proceeding'), ('traffic_enforcement', 'Traffic enforcement'), ('emergency', 'Emergency'), ('vehicle_safety', 'Vehicle safety'), ('insurance', 'Insurance'), ('research', 'Research'), ('employment_verification', 'Employment verification'), ('other', 'Other')], max_length=40)),
-                ('categories', models.JSONField(default=list, help_text='Record categories asked for (policy vocabulary).')),
-                ('subject_name', models.CharField(blank=True, max_length=200)),
-                ('subject_dob', models.DateField(blank=True, null=True, verbose_name="subject's date of birth")),
-                ('subject_license_number', models.CharField(blank=True, max_length=40)),
-                ('subject_plate', models.CharField(blank=True, max_length=20, verbose_name='plate')),
-                ('subject_vin', models.CharField(blank=True, max_length=17, verbose_name='VIN')),
-                ('narrative', models.TextField(blank=True)),
-                ('emergency', models.BooleanField(default=False)),
-                ('bulk', models.BooleanField(default=False)),
-                ('requester_verified', models.BooleanField(default=False, help_text="The requester's identity is confirmed (authenticated email or a callback).")),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField()),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('agency', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='agencies.agency')),
-                ('assigned_counsel', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('office', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.office')),
-                ('requester', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='agencies.requester')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(db_index=True, editable=False, max_length=16)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("in_review", "In legal review"),
+                            ("needs_info", "Needs information"),
+                            ("approved", "Approved"),
+                            ("denied", "Denied"),
+                            ("fulfilled", "Released"),
+                            ("closed", "Closed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="received",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("phone", "Phone"),
+                            ("fax", "Fax"),
+                            ("mail", "Mail"),
+                            ("in_person", "In person"),
+                            ("portal", "Agency portal"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        help_text="When the DMV received the request (a call logged later keeps the real time)."
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("criminal_investigation", "Criminal investigation"),
+                            ("civil_immigration_enforcement", "Civil immigration enforcement"),
+                            ("locate_person", "Locate a person"),
+                            ("court_proceeding", "Court proceeding"),
+                            ("traffic_enforcement", "Traffic enforcement"),
+                            ("emergency", "Emergency"),
+                            ("vehicle_safety", "Vehicle safety"),
+                            ("insurance", "Insurance"),
+                            ("research", "Research"),
+                            ("employment_verification", "Employment verification"),
+                            ("other", "Other"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "categories",
+                    models.JSONField(
+                        default=list, help_text="Record categories asked for (policy vocabulary)."
+                    ),
+                ),
+                ("subject_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "subject_dob",
+                    models.DateField(blank=True, null=True, verbose_name="subject's date of birth"),
+                ),
+                ("subject_license_number", models.CharField(blank=True, max_length=40)),
+                (
+                    "subject_plate",
+                    models.CharField(blank=True, max_length=20, verbose_name="plate"),
+                ),
+                ("subject_vin", models.CharField(blank=True, max_length=17, verbose_name="VIN")),
+                ("narrative", models.TextField(blank=True)),
+                ("emergency", models.BooleanField(default=False)),
+                ("bulk", models.BooleanField(default=False)),
+                (
+                    "requester_verified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The requester's identity is confirmed (authenticated email or a callback).",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField()),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "assigned_counsel",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.office",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="agencies.requester",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical disclosure request',
-                'verbose_name_plural': 'historical disclosure requests',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical disclosure request",
+                "verbose_name_plural": "historical disclosure requests",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLegalDocument',
+            name="HistoricalLegalDocument",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('type', models.CharField(choices=[('judicial_warrant', 'Judicial warrant'), ('court_order', 'Court order'), ('judicial_subpoena', 'Judicial subpoena'), ('grand_jury_subpoena', 'Grand jury subpoena'), ('trial_subpoena', 'Trial subpoena'), ('administrative_subpoena', 'Administrative subpoena'), ('administrative_warrant', 'Administrative warrant (ICE I-200 / I-205)'), ('detainer', 'Detainer (ICE I-247A)'), ('notice_to_appear', 'Notice to appear (I-862)'), ('subject_consent', "Subject's written consent"), ('none', 'No legal document')], max_length=32)),
-                ('issuer', models.CharField(choices=[('article_iii_judge', 'Article III judge (US district, circuit or Supreme Court)'), ('magistrate_judge', 'US magistrate judge'), ('state_judge', 'State judge'), ('court_clerk', 'Clerk of court'), ('immigration_judge', 'Immigration judge'), ('immigration_officer', 'Immigration officer'), ('other_officer', 'Other officer'), ('none', 'None')], default='none', max_length=32)),
-                ('signer_name', models.CharField(blank=True, max_length=200)),
-                ('signer_title', models.CharField(blank=True, max_length=200)),
-                ('court', models.CharField(blank=True, max_length=200)),
-                ('court_state', models.CharField(blank=True, max_length=2)),
-                ('docket_number', models.CharField(blank=True, max_length=80)),
-                ('issued_on', models.DateField(blank=True, null=True)),
-                ('expires_on', models.DateField(blank=True, null=True)),
-                ('original_filename', models.CharField(blank=True, max_length=255)),
-                ('content_type', models.CharField(blank=True, max_length=100)),
-                ('size', models.PositiveBigIntegerField(default=0)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('verified', models.BooleanField(default=False, help_text='Counsel verified the document; only verified documents count.')),
-                ('uploaded_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField()),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('case', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.disclosurerequest')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('uploaded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("judicial_warrant", "Judicial warrant"),
+                            ("court_order", "Court order"),
+                            ("judicial_subpoena", "Judicial subpoena"),
+                            ("grand_jury_subpoena", "Grand jury subpoena"),
+                            ("trial_subpoena", "Trial subpoena"),
+                            ("administrative_subpoena", "Administrative subpoena"),
+                            (
+                                "administrative_warrant",
+                                "Administrative warrant (ICE I-200 / I-205)",
+                            ),
+                            ("detainer", "Detainer (ICE I-247A)"),
+                            ("notice_to_appear", "Notice to appear (I-862)"),
+                            ("subject_consent", "Subject's written consent"),
+                            ("none", "No legal document"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.CharField(
+                        choices=[
+                            (
+                                "article_iii_judge",
+                                "Article III judge (US district, circuit or Supreme Court)",
+                            ),
+                            ("magistrate_judge", "US magistrate judge"),
+                            ("state_judge", "State judge"),
+                            ("court_clerk", "Clerk of court"),
+                            ("immigration_judge", "Immigration judge"),
+                            ("immigration_officer", "Immigration officer"),
+                            ("other_officer", "Other officer"),
+                            ("none", "None"),
+                        ],
+                        default="none",
+                        max_length=32,
+                    ),
+                ),
+                ("signer_name", models.CharField(blank=True, max_length=200)),
+                ("signer_title", models.CharField(blank=True, max_length=200)),
+                ("court", models.CharField(blank=True, max_length=200)),
+                ("court_state", models.CharField(blank=True, max_length=2)),
+                ("docket_number", models.CharField(blank=True, max_length=80)),
+                ("issued_on", models.DateField(blank=True, null=True)),
+                ("expires_on", models.DateField(blank=True, null=True)),
+                ("original_filename", models.CharField(blank=True, max_length=255)),
+                ("content_type", models.CharField(blank=True, max_length=100)),
+                ("size", models.PositiveBigIntegerField(default=0)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "verified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Counsel verified the document; only verified documents count.",
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField()),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.disclosurerequest",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical legal document',
-                'verbose_name_plural': 'historical legal documents',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical legal document",
+                "verbose_name_plural": "historical legal documents",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='LegalDocument',
+            name="LegalDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('judicial_warrant', 'Judicial warrant'), ('court_order', 'Court order'), ('judicial_subpoena', 'Judicial subpoena'), ('grand_jury_subpoena', 'Grand jury subpoena'), ('trial_subpoena', 'Trial subpoena'), ('administrative_subpoena', 'Administrative subpoena'), ('administrative_warrant', 'Administrative warrant (ICE I-200 / I-205)'), ('detainer', 'Detainer (ICE I-247A)'), ('notice_to_appear', 'Notice to appear (I-862)'), ('subject_consent', "Subject's written consent"), ('none', 'No legal document')], max_length=32)),
-                ('issuer', models.CharField(choices=[('article_iii_judge', 'Article III judge (US district, circuit or Supreme Court)'), ('magistrate_judge', 'US magistrate judge'), ('state_judge', 'State judge'), ('court_clerk', 'Clerk of court'), ('immigration_judge', 'Immigration judge'), ('immigration_officer', 'Immigration officer'), ('other_officer', 'Other officer'), ('none', 'None')], default='none', max_length=32)),
-                ('signer_name', models.CharField(blank=True, max_length=200)),
-                ('signer_title', models.CharField(blank=True, max_length=200)),
-                ('court', models.CharField(blank=True, max_length=200)),
-                ('court_state', models.CharField(blank=True, max_length=2)),
-                ('docket_number', models.CharField(blank=True, max_length=80)),
-                ('issued_on', models.DateField(blank=True, null=True)),
-                ('expires_on', models.DateField(blank=True, null=True)),
-                ('file', models.FileField(blank=True, upload_to=dmvrequests.cases.models.legal_document_path)),
-                ('original_filename', models.CharField(blank=True, max_length=255)),
-                ('content_type', models.CharField(blank=True, max_length=100)),
-                ('size', models.PositiveBigIntegerField(default=0)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('verified', models.BooleanField(default=False, help_text='Counsel verified the document; only verified documents count.')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='cases.disclosurerequest')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("judicial_warrant", "Judicial warrant"),
+                            ("court_order", "Court order"),
+                            ("judicial_subpoena", "Judicial subpoena"),
+                            ("grand_jury_subpoena", "Grand jury subpoena"),
+                            ("trial_subpoena", "Trial subpoena"),
+                            ("administrative_subpoena", "Administrative subpoena"),
+                            (
+                                "administrative_warrant",
+                                "Administrative warrant (ICE I-200 / I-205)",
+                            ),
+                            ("detainer", "Detainer (ICE I-247A)"),
+                            ("notice_to_appear", "Notice to appear (I-862)"),
+                            ("subject_consent", "Subject's written consent"),
+                            ("none", "No legal document"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.CharField(
+                        choices=[
+                            (
+                                "article_iii_judge",
+                                "Article III judge (US district, circuit or Supreme Court)",
+                            ),
+                            ("magistrate_judge", "US magistrate judge"),
+                            ("state_judge", "State judge"),
+                            ("court_clerk", "Clerk of court"),
+                            ("immigration_judge", "Immigration judge"),
+                            ("immigration_officer", "Immigration officer"),
+                            ("other_officer", "Other officer"),
+                            ("none", "None"),
+                        ],
+                        default="none",
+                        max_length=32,
+                    ),
+                ),
+                ("signer_name", models.CharField(blank=True, max_length=200)),
+                ("signer_title", models.CharField(blank=True, max_length=200)),
+                ("court", models.CharField(blank=True, max_length=200)),
+                ("court_state", models.CharField(blank=True, max_length=2)),
+                ("docket_number", models.CharField(blank=True, max_length=80)),
+                ("issued_on", models.DateField(blank=True, null=True)),
+                ("expires_on", models.DateField(blank=True, null=True)),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, upload_to=dmvrequests.cases.models.legal_document_path
+                    ),
+                ),
+                ("original_filename", models.CharField(blank=True, max_length=255)),
+                ("content_type", models.CharField(blank=True, max_length=100)),
+                ("size", models.PositiveBigIntegerField(default=0)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "verified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Counsel verified the document; only verified documents count.",
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="cases.disclosurerequest",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'id'],
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='disclosurerequest',
-            index=models.Index(fields=['office', 'status', 'received_at'], name='case_office_queue_idx'),
+            model_name="disclosurerequest",
+            index=models.Index(
+                fields=["office", "status", "received_at"], name="case_office_queue_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='disclosurerequest',
-            index=models.Index(fields=['status', 'emergency', 'due_date'], name='case_review_queue_idx'),
+            model_name="disclosurerequest",
+            index=models.Index(
+                fields=["status", "emergency", "due_date"], name="case_review_queue_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='disclosurerequest',
-            index=models.Index(fields=['assigned_counsel', 'status'], name='case_assigned_idx'),
+            model_name="disclosurerequest",
+            index=models.Index(fields=["assigned_counsel", "status"], name="case_assigned_idx"),
         ),
         migrations.AddIndex(
-            model_name='disclosurerequest',
-            index=models.Index(fields=['agency', 'received_at'], name='case_agency_idx'),
+            model_name="disclosurerequest",
+            index=models.Index(fields=["agency", "received_at"], name="case_agency_idx"),
         ),
         migrations.AddIndex(
-            model_name='disclosurerequest',
-            index=models.Index(fields=['received_at'], name='case_received_idx'),
+            model_name="disclosurerequest",
+            index=models.Index(fields=["received_at"], name="case_received_idx"),
         ),
         migrations.AddIndex(
-            model_name='disclosurerequest',
-            index=models.Index(fields=['subject_license_number'], name='case_license_idx'),
+            model_name="disclosurerequest",
+            index=models.Index(fields=["subject_license_number"], name="case_license_idx"),
         ),
         migrations.AddIndex(
-            model_name='disclosurerequest',
-            index=models.Index(fields=['subject_plate'], name='case_plate_idx'),
+            model_name="disclosurerequest",
+            index=models.Index(fields=["subject_plate"], name="case_plate_idx"),
         ),
         migrations.AddIndex(
-            model_name='disclosurerequest',
-            index=models.Index(fields=['subject_name'], name='case_subject_name_idx'),
+            model_name="disclosurerequest",
+            index=models.Index(fields=["subject_name"], name="case_subject_name_idx"),
         ),
         migrations.AlterUniqueTogether(
-            name='disclosurerequestgroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="disclosurerequestgroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AlterUniqueTogether(
-            name='disclosurerequestuserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="disclosurerequestuserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
         migrations.AddIndex(
-            model_name='historicaldecision',
-            index=models.Index(fields=['history_date', 'id'], name='cases_histo_history_e7c3f7_idx'),
+            model_name="historicaldecision",
+            index=models.Index(
+                fields=["history_date", "id"], name="cases_histo_history_e7c3f7_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='historicaldisclosurerequest',
-            index=models.Index(fields=['history_date', 'id'], name='cases_histo_history_14bbb5_idx'),
+            model_name="historicaldisclosurerequest",
+            index=models.Index(
+                fields=["history_date", "id"], name="cases_histo_history_14bbb5_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='historicallegaldocument',
-            index=models.Index(fields=['history_date', 'id'], name='cases_histo_history_b6e50e_idx'),
+            model_name="historicallegaldocument",
+            index=models.Index(
+                fields=["history_date", "id"], name="cases_histo_history_b6e50e_idx"
+            ),
         ),
     ]

@@ -20,7 +20,11 @@ def due_in(day):
     iso = day.isoformat()
     return format_html(
         '<time datetime="{}" title="{}" class="{}">{}</time><span class="usa-sr-only"> ({})</span>',
-        iso, day.strftime("%B %-d, %Y"), css, words, day.strftime("%B %-d, %Y"),
+        iso,
+        day.strftime("%B %-d, %Y"),
+        css,
+        words,
+        day.strftime("%B %-d, %Y"),
     )
 
 

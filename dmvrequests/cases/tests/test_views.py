@@ -13,8 +13,14 @@ PDF = b"%PDF-1.4\n%%EOF"
 @pytest.fixture
 def case(office, clerk):
     case = make_case(office=office, actor=clerk)
-    services.document_add(case=case, actor=clerk, type="court_order", issuer="state_judge",
-                          content=PDF, filename="order.pdf")
+    services.document_add(
+        case=case,
+        actor=clerk,
+        type="court_order",
+        issuer="state_judge",
+        content=PDF,
+        filename="order.pdf",
+    )
     return case
 
 
@@ -47,7 +53,9 @@ class TestQueue:
         assert login(client, user).get(reverse("cases:queue")).status_code == 403
 
     def test_it_survives_a_bad_page_and_sort(self, client, case, clerk):
-        response = login(client, clerk).get(reverse("cases:queue") + "?page=zz&sort=evil&status=nope")
+        response = login(client, clerk).get(
+            reverse("cases:queue") + "?page=zz&sort=evil&status=nope"
+        )
         assert response.status_code == 200
 
 
@@ -139,8 +147,14 @@ class TestCreate:
         agency = AgencyFactory()
         upload = SimpleUploadedFile("warrant.pdf", PDF, content_type="application/pdf")
         payload = create_payload(
-            agency, submit="1", **{"docs-0-type": "judicial_warrant", "docs-0-issuer": "state_judge",
-                                   "docs-0-court": "Albany County Court", "docs-0-file": upload},
+            agency,
+            submit="1",
+            **{
+                "docs-0-type": "judicial_warrant",
+                "docs-0-issuer": "state_judge",
+                "docs-0-court": "Albany County Court",
+                "docs-0-file": upload,
+            },
         )
         response = login(client, clerk).post(reverse("cases:create"), payload)
         case = DisclosureRequest.objects.get()
@@ -159,8 +173,9 @@ class TestCreate:
 
     def test_it_explains_what_is_missing_and_saves_nothing(self, client, clerk):
         agency = AgencyFactory()
-        payload = create_payload(agency, categories=[], requester_name="", subject_name="",
-                                 subject_license_number="")
+        payload = create_payload(
+            agency, categories=[], requester_name="", subject_name="", subject_license_number=""
+        )
         response = login(client, clerk).post(reverse("cases:create"), payload)
         assert response.status_code == 200
         body = response.content.decode()
@@ -208,7 +223,8 @@ class TestDecideView:
     def test_another_offices_counsel_gets_404(self, client, case, clerk, other_counsel):
         services.request_submit(case=case, actor=clerk)
         response = login(client, other_counsel).post(
-            reverse("cases:decide", args=[case.number]), {"decision": "approve_all", "status": "in_review"}
+            reverse("cases:decide", args=[case.number]),
+            {"decision": "approve_all", "status": "in_review"},
         )
         assert response.status_code == 404
 
@@ -220,7 +236,8 @@ class TestDecideView:
 class TestTransitionView:
     def test_a_clerk_withdraws_a_case(self, client, case, clerk):
         response = login(client, clerk).post(
-            reverse("cases:transition", args=[case.number]), {"action": "withdraw", "status": "received"}
+            reverse("cases:transition", args=[case.number]),
+            {"action": "withdraw", "status": "received"},
         )
         assert response.status_code == 302
         case.refresh_from_db()
@@ -233,7 +250,10 @@ class TestTransitionView:
         assert "not available" in response.content.decode()
 
     def test_get_is_not_allowed(self, client, case, clerk):
-        assert login(client, clerk).get(reverse("cases:transition", args=[case.number])).status_code == 405
+        assert (
+            login(client, clerk).get(reverse("cases:transition", args=[case.number])).status_code
+            == 405
+        )
 
 
 class TestSearch:
@@ -244,14 +264,21 @@ class TestSearch:
             assert case.number in body, query
 
     def test_it_finds_nothing_of_another_office(self, client, case, other_clerk):
-        body = login(client, other_clerk).get(reverse("cases:search"), {"q": "Maria"}).content.decode()
+        body = (
+            login(client, other_clerk).get(reverse("cases:search"), {"q": "Maria"}).content.decode()
+        )
         assert case.number not in body
 
 
 class TestHome:
     @pytest.mark.parametrize(
-        "role,target", [("clerk", "/cases/"), ("counsel", "/cases/"), ("auditor", "/cases/search/"),
-                        ("administrator", "/reports/")],
+        "role,target",
+        [
+            ("clerk", "/cases/"),
+            ("counsel", "/cases/"),
+            ("auditor", "/cases/search/"),
+            ("administrator", "/reports/"),
+        ],
     )
     def test_it_sends_each_role_to_its_start_page(self, client, request, role, target):
         user = request.getfixturevalue(role)

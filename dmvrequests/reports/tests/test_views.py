@@ -21,8 +21,12 @@ class TestCasesCsv:
         self, client, office, other_office, clerk, other_clerk, counsel, administrator
     ):
         ours = services.request_submit(case=make_case(office=office, actor=clerk), actor=clerk)
-        services.request_decide(case=ours, actor=counsel, outcome=DecisionOutcome.APPROVED,
-                                categories=["address", "license_record"])
+        services.request_decide(
+            case=ours,
+            actor=counsel,
+            outcome=DecisionOutcome.APPROVED,
+            categories=["address", "license_record"],
+        )
         make_case(office=other_office, actor=other_clerk)
         client.force_login(administrator)
         response = client.get(reverse("reports:cases_csv"))
@@ -38,12 +42,16 @@ class TestCasesCsv:
     def test_it_filters_by_received_date(self, client, office, clerk, administrator):
         make_case(office=office, actor=clerk)
         client.force_login(administrator)
-        response = client.get(reverse("reports:cases_csv"), {"date_from": "2000-01-01", "date_to": "2000-12-31"})
+        response = client.get(
+            reverse("reports:cases_csv"), {"date_from": "2000-01-01", "date_to": "2000-12-31"}
+        )
         assert rows(response) == []
 
     def test_bad_dates_are_explained(self, client, administrator):
         client.force_login(administrator)
-        response = client.get(reverse("reports:cases_csv"), {"date_from": "2026-05-01", "date_to": "2026-01-01"})
+        response = client.get(
+            reverse("reports:cases_csv"), {"date_from": "2026-05-01", "date_to": "2026-01-01"}
+        )
         assert response.status_code == 400
         assert "before the start date" in response.content.decode()
         response = client.get(reverse("reports:cases_csv"), {"date_from": "yesterday"})

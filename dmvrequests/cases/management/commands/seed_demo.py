@@ -31,18 +31,84 @@ USERS = [
     ("auditor", "Avery", "Auditor", "Auditor", None),
 ]
 AGENCIES = [
-    ("New York State Police", "nysp", "state_law_enforcement", "NY0010000", "State", "troopers.ny.gov", "518-457-6811"),
-    ("Albany Police Department", "albany-pd", "local_law_enforcement", "NY0010100", "Albany", "albanyny.gov", "518-462-8013"),
-    ("Erie County Sheriff", "erie-sheriff", "local_law_enforcement", "NY0140000", "Erie County", "erie.gov", "716-858-7618"),
-    ("Albany County District Attorney", "albany-da", "prosecutor", "NY001013A", "Albany County", "albanycountyda.com", "518-487-5460"),
-    ("New Jersey Motor Vehicle Commission", "nj-mvc", "motor_vehicle_agency", "", "NJ", "mvc.nj.gov", "609-292-6500"),
-    ("Empire Mutual Insurance", "empire-mutual", "private", "", "", "empiremutual.example.com", "800-555-0100"),
+    (
+        "New York State Police",
+        "nysp",
+        "state_law_enforcement",
+        "NY0010000",
+        "State",
+        "troopers.ny.gov",
+        "518-457-6811",
+    ),
+    (
+        "Albany Police Department",
+        "albany-pd",
+        "local_law_enforcement",
+        "NY0010100",
+        "Albany",
+        "albanyny.gov",
+        "518-462-8013",
+    ),
+    (
+        "Erie County Sheriff",
+        "erie-sheriff",
+        "local_law_enforcement",
+        "NY0140000",
+        "Erie County",
+        "erie.gov",
+        "716-858-7618",
+    ),
+    (
+        "Albany County District Attorney",
+        "albany-da",
+        "prosecutor",
+        "NY001013A",
+        "Albany County",
+        "albanycountyda.com",
+        "518-487-5460",
+    ),
+    (
+        "New Jersey Motor Vehicle Commission",
+        "nj-mvc",
+        "motor_vehicle_agency",
+        "",
+        "NJ",
+        "mvc.nj.gov",
+        "609-292-6500",
+    ),
+    (
+        "Empire Mutual Insurance",
+        "empire-mutual",
+        "private",
+        "",
+        "",
+        "empiremutual.example.com",
+        "800-555-0100",
+    ),
 ]
-SUBJECTS = ["Maria Lopez", "John Smith", "Wei Chen", "Fatima Diallo", "Carlos Romero",
-            "Anna Kowalski", "Samuel Okafor", "Linh Nguyen", "Priya Patel", "David Cohen"]
+SUBJECTS = [
+    "Maria Lopez",
+    "John Smith",
+    "Wei Chen",
+    "Fatima Diallo",
+    "Carlos Romero",
+    "Anna Kowalski",
+    "Samuel Okafor",
+    "Linh Nguyen",
+    "Priya Patel",
+    "David Cohen",
+]
 # (status to reach, how many per office)
-PLAN = [("received", 3), ("in_review", 4), ("needs_info", 2), ("approved", 3),
-        ("denied", 3), ("fulfilled", 2), ("closed", 2), ("withdrawn", 1)]
+PLAN = [
+    ("received", 3),
+    ("in_review", 4),
+    ("needs_info", 2),
+    ("approved", 3),
+    ("denied", 3),
+    ("fulfilled", 2),
+    ("closed", 2),
+    ("withdrawn", 1),
+]
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -96,26 +162,40 @@ class Command(BaseCommand):
     def create_agencies(self):
         agencies = list(Agency.objects.filter(jurisdiction="Federal"))
         for name, slug, kind, ori, jurisdiction, domain, phone in AGENCIES:
-            agency = Agency(name=name, slug=slug, kind=kind, ori=ori, jurisdiction=jurisdiction,
-                            email_domains=domain, published_phone=phone)
+            agency = Agency(
+                name=name,
+                slug=slug,
+                kind=kind,
+                ori=ori,
+                jurisdiction=jurisdiction,
+                email_domains=domain,
+                published_phone=phone,
+            )
             agency.full_clean()
             agency.save()
             agencies.append(agency)
         for agency in agencies:
             Requester.objects.create(
-                agency=agency, name=f"Officer {agency.slug.split('-')[0].title()}",
-                title="Investigator", badge=str(1000 + agency.pk),
+                agency=agency,
+                name=f"Officer {agency.slug.split('-')[0].title()}",
+                title="Investigator",
+                badge=str(1000 + agency.pk),
                 email=f"investigator@{agency.domain_list[0]}" if agency.domain_list else "",
             )
         return agencies
 
     def create_cases(self, offices, users, agencies):
-        rng = random.Random(2026)
+        rng = random.Random(2026)  # noqa: S311 - repeatable demo data, not secrets
         count = 0
-        for code, clerk, counsel in (("albany", "clerk", "counsel"), ("buffalo", "clerk2", "counsel2")):
+        for code, clerk, counsel in (
+            ("albany", "clerk", "counsel"),
+            ("buffalo", "clerk2", "counsel2"),
+        ):
             for status, n in PLAN:
                 for _ in range(n):
-                    self.create_case(rng, offices[code], users[clerk], users[counsel], agencies, status)
+                    self.create_case(
+                        rng, offices[code], users[clerk], users[counsel], agencies, status
+                    )
                     count += 1
         return count
 
@@ -124,17 +204,31 @@ class Command(BaseCommand):
         immigration = agency.kind == "immigration"
         received = timezone.now() - timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 8))
         case = services.request_create(
-            office=office, agency=agency, requester=agency.requesters.first(),
+            office=office,
+            agency=agency,
+            requester=agency.requesters.first(),
             channel=rng.choice([Channel.PHONE, Channel.FAX, Channel.MAIL, Channel.IN_PERSON]),
             received_at=received,
-            purpose="civil_immigration_enforcement" if immigration else rng.choice(
-                ["criminal_investigation", "locate_person", "traffic_enforcement", "court_proceeding"]),
-            categories=rng.sample(["license_record", "address", "photo", "vehicle_registration",
-                                   "driving_history"], k=rng.randint(1, 3)),
-            subject_name=rng.choice(SUBJECTS), subject_license_number=f"{rng.randint(100000000, 999999999)}",
+            purpose="civil_immigration_enforcement"
+            if immigration
+            else rng.choice(
+                [
+                    "criminal_investigation",
+                    "locate_person",
+                    "traffic_enforcement",
+                    "court_proceeding",
+                ]
+            ),
+            categories=rng.sample(
+                ["license_record", "address", "photo", "vehicle_registration", "driving_history"],
+                k=rng.randint(1, 3),
+            ),
+            subject_name=rng.choice(SUBJECTS),
+            subject_license_number=f"{rng.randint(100000000, 999999999)}",
             subject_plate=f"{rng.choice('ABCDEFGHJK')}{rng.choice('LMNPRSTUVW')}{rng.randint(1000, 9999)}",
             narrative="Requested by phone; officer states an open investigation.",
-            emergency=rng.random() < 0.1, actor=clerk,
+            emergency=rng.random() < 0.1,
+            actor=clerk,
         )
         self.add_document(rng, case, clerk, immigration, status)
         self.advance(case, clerk, counsel, status)
@@ -142,14 +236,28 @@ class Command(BaseCommand):
     def add_document(self, rng, case, clerk, immigration, status):
         if immigration:
             judicial = status in ("approved", "fulfilled")
-            kind, issuer = (("judicial_warrant", "article_iii_judge") if judicial
-                            else ("administrative_warrant", "immigration_officer"))
+            kind, issuer = (
+                ("judicial_warrant", "article_iii_judge")
+                if judicial
+                else ("administrative_warrant", "immigration_officer")
+            )
         else:
-            kind, issuer = rng.choice([("judicial_subpoena", "court_clerk"),
-                                       ("court_order", "state_judge"), ("none", "none")])
-        services.document_add(case=case, actor=clerk, type=kind, issuer=issuer,
-                              court="Albany County Court" if issuer == "state_judge" else "",
-                              content=DEMO_PDF, filename=f"{kind}.pdf")
+            kind, issuer = rng.choice(
+                [
+                    ("judicial_subpoena", "court_clerk"),
+                    ("court_order", "state_judge"),
+                    ("none", "none"),
+                ]
+            )
+        services.document_add(
+            case=case,
+            actor=clerk,
+            type=kind,
+            issuer=issuer,
+            court="Albany County Court" if issuer == "state_judge" else "",
+            content=DEMO_PDF,
+            filename=f"{kind}.pdf",
+        )
 
     def advance(self, case, clerk, counsel, status):
         if status == "received":
@@ -179,14 +287,18 @@ class Command(BaseCommand):
             if evaluation and evaluation["releasable"] and evaluation["decision"] != "deny":
                 try:
                     return services.request_decide(
-                        case=case, actor=counsel, outcome=DecisionOutcome.APPROVED,
+                        case=case,
+                        actor=counsel,
+                        outcome=DecisionOutcome.APPROVED,
                         categories=evaluation["releasable"],
                         rationale="Verified the court document; scope covers the records.",
                     )
                 except ValidationError:
                     pass
         return services.request_decide(
-            case=case, actor=counsel, outcome=DecisionOutcome.DENIED,
+            case=case,
+            actor=counsel,
+            outcome=DecisionOutcome.DENIED,
             reason=ReasonCode.INSUFFICIENT_PROCESS,
             rationale="No accepted legal process was offered for this request.",
         )

@@ -1,0 +1,27 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+
+
+class OneSessionPerUserMiddleware:
+    """Ends a session when the same user has signed in somewhere else since."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.session_key
+            and request.session.session_key != user.session_key
+        ):
+            logout(request)
+            messages.warning(
+                request,
+                "You were signed out because your account signed in on another device or browser. "
+                "If that was not you, tell your administrator.",
+            )
+            return redirect("accounts:login")
+        return self.get_response(request)
