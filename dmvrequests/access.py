@@ -43,11 +43,18 @@ ACCESS = {
     "cases:submit": frozenset({CLERK}),
     "cases:decide": frozenset({COUNSEL}),
     "cases:transition": frozenset({CLERK, COUNSEL}),
+    "cases:assign": frozenset({COUNSEL}),
+    "cases:share": frozenset({COUNSEL}),
+    "cases:share_revoke": frozenset({COUNSEL}),
     "cases:document_verify": frozenset({COUNSEL}),
     "cases:document_download": CASE_READERS,
     # Policy.
     "policy:try": frozenset({COUNSEL, ADMIN}),
     # Intake.
+    "intake:quarantine": frozenset({CLERK}),
+    "intake:quarantine_detail": frozenset({CLERK}),
+    "intake:quarantine_release": frozenset({CLERK}),
+    "intake:quarantine_discard": frozenset({CLERK}),
     # Audit.
     # Reports.
     "reports:index": frozenset({ADMIN}),

@@ -264,3 +264,44 @@ class DecisionForm(USWDSFormMixin, forms.Form):
             return {"outcome": DecisionOutcome.DENIED, "reason": data["reason"]}
         categories = self.releasable if data["decision"] == "approve_all" else data["categories"]
         return {"outcome": DecisionOutcome.APPROVED, "categories": categories}
+
+
+class ShareForm(USWDSFormMixin, forms.Form):
+    office = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="No office", label="Share with an office"
+    )
+    user = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="No one", label="…or with one person"
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why they need this case. Kept in the case history.",
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        from accounts.models import Office
+
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = Office.objects.exclude(pk=case.office_id)
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True, groups__name__in=["Clerk", "Counsel"])
+            .exclude(office=case.office_id)
+            .distinct()
+            .order_by("last_name", "username")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("office")) == bool(data.get("user")):
+            raise ValidationError("Choose either an office or one person.")
+        return data
+
+
+class AssignForm(USWDSFormMixin, forms.Form):
+    counsel = forms.ModelChoiceField(queryset=None, label="Assign to", empty_label=None)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counsel"].queryset = User.objects.filter(
+            is_active=True, groups__name="Counsel", office=case.office_id
+        ).order_by("last_name", "username")

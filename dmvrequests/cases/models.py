@@ -134,6 +134,7 @@ class DisclosureRequest(models.Model):
     class Meta:
         ordering = ["-received_at"]
         verbose_name = "disclosure request"
+        permissions = [("decide_disclosurerequest", "Can decide the disclosure request")]
         indexes = [
             models.Index(fields=["office", "status", "received_at"], name="case_office_queue_idx"),
             models.Index(fields=["status", "emergency", "due_date"], name="case_review_queue_idx"),
@@ -238,6 +239,49 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.get_outcome_display()} ({self.case.number})"
+
+
+class CaseShare(models.Model):
+    """A case opened to another office or a named user, with a reason, until revoked."""
+
+    case = models.ForeignKey(DisclosureRequest, on_delete=models.PROTECT, related_name="shares")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    office = models.ForeignKey(
+        "accounts.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField()
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["granted_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, office__isnull=True)
+                    | models.Q(user__isnull=True, office__isnull=False)
+                ),
+                name="caseshare_user_xor_office",
+            )
+        ]
+        indexes = [models.Index(fields=["office", "revoked_at"], name="caseshare_office_idx")]
+
+    def __str__(self):
+        return f"{self.case.number} shared with {self.user or self.office}"
+
+    @property
+    def active(self):
+        return self.revoked_at is None
 
 
 # Direct-foreign-key object permission tables (django-guardian): the generic

@@ -4,23 +4,47 @@ Object lookups answer 404 (Http404) to anyone who may not see the object, so
 that a case number outside one's business is indistinguishable from a typo.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from dmvrequests.cases.models import DisclosureRequest, LegalDocument, Status
+from dmvrequests.cases.models import (
+    CaseShare,
+    DisclosureRequest,
+    DisclosureRequestUserObjectPermission,
+    LegalDocument,
+    Status,
+)
+
+
+def _granted_to(user):
+    """Cases the user holds the view permission on (assignment or a personal share)."""
+    return Exists(
+        DisclosureRequestUserObjectPermission.objects.filter(
+            content_object=OuterRef("pk"),
+            user=user,
+            permission__codename="view_disclosurerequest",
+        )
+    )
+
+
+def _shared_with_office(office_id):
+    return Exists(
+        CaseShare.objects.filter(case=OuterRef("pk"), office_id=office_id, revoked_at=None)
+    )
 
 
 def requests_visible_to(user):
-    """Auditors read everything; clerks and counsel their office's cases; counsel also
-    the cases assigned to them. Administrators configure; they do not read cases."""
+    """Auditors read everything; clerks and counsel their office's cases and cases shared
+    with their office; anyone the cases they hold an object permission on (counsel's
+    assigned cases, personal shares). Administrators configure; they do not read cases."""
     cases = DisclosureRequest.objects.all()
     if user.is_auditor:
         return cases
-    visible = Q(pk__in=[])
-    if (user.is_clerk or user.is_counsel) and user.office_id:
-        visible |= Q(office_id=user.office_id)
-    if user.is_counsel:
-        visible |= Q(assigned_counsel=user)
+    if not (user.is_clerk or user.is_counsel):
+        return cases.none()
+    visible = _granted_to(user)
+    if user.office_id:
+        visible = Q(office_id=user.office_id) | _shared_with_office(user.office_id) | visible
     return cases.filter(visible)
 
 

@@ -305,6 +305,7 @@ def request_submit(*, case, actor, assigned_counsel=None, expected_status=Status
         if not assigned_counsel.is_counsel or assigned_counsel.office_id != case.office_id:
             raise WorkflowError("Assign the case to counsel of the case's office.")
         case.assigned_counsel = assigned_counsel
+        _grant(assigned_counsel, case, COUNSEL_CASE_PERMISSIONS)
     case.status = new_status
     case.submitted_at = timezone.now()
     return _save(case, actor)
@@ -391,3 +392,78 @@ def request_transition(*, case, action, actor, expected_status=None):
     if case.status == Status.CLOSED:
         case.closed_at = timezone.now()
     return _save(case, actor)
+
+
+# Object permissions (django-guardian). Counsel read and decide the cases
+# assigned to them; a share opens one case to a named user or another office.
+COUNSEL_CASE_PERMISSIONS = ("view_disclosurerequest", "decide_disclosurerequest")
+
+
+def _grant(user, case, permissions):
+    from guardian.shortcuts import assign_perm
+
+    for permission in permissions:
+        assign_perm(f"cases.{permission}", user, case)
+
+
+def _revoke(user, case, permissions):
+    from guardian.shortcuts import remove_perm
+
+    for permission in permissions:
+        remove_perm(f"cases.{permission}", user, case)
+
+
+@transaction.atomic
+def request_assign(*, case, counsel, actor):
+    """Assign (or reassign) counsel; the previous counsel loses the case's permissions."""
+    case = _lock(case)
+    if not counsel.is_active or not counsel.is_counsel:
+        raise WorkflowError("Only an active counsel can be assigned a case.")
+    if not case.is_open:
+        raise WorkflowError("A decided or closed case cannot be reassigned.")
+    previous = case.assigned_counsel
+    if previous == counsel:
+        return case
+    if previous is not None:
+        _revoke(previous, case, COUNSEL_CASE_PERMISSIONS)
+    case.assigned_counsel = counsel
+    _grant(counsel, case, COUNSEL_CASE_PERMISSIONS)
+    return _save(case, actor)
+
+
+@transaction.atomic
+def case_share(*, case, actor, reason, user=None, office=None):
+    from dmvrequests.cases.models import CaseShare
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Say why the case is shared; the reason is kept in its history.")
+    if (user is None) == (office is None):
+        raise WorkflowError("Share with either one person or one office.")
+    if office is not None and office.pk == case.office_id:
+        raise WorkflowError("The case already belongs to that office.")
+    open_share = CaseShare.objects.filter(case=case, user=user, office=office, revoked_at=None)
+    if open_share.exists():
+        raise WorkflowError("The case is already shared with them.")
+    share = _save(
+        CaseShare(case=case, user=user, office=office, reason=reason, granted_by=actor), actor
+    )
+    if user is not None:
+        _grant(user, case, ("view_disclosurerequest",))
+    return share
+
+
+@transaction.atomic
+def case_share_revoke(*, share, actor, reason=""):
+    from dmvrequests.cases.models import CaseShare
+
+    share = CaseShare.objects.select_for_update().get(pk=share.pk)
+    if share.revoked_at is not None:
+        raise WorkflowError("This share was already revoked.")
+    share.revoked_at = timezone.now()
+    share.revoked_by = actor
+    share.revoke_reason = (reason or "").strip()
+    _save(share, actor)
+    if share.user_id and share.user_id != share.case.assigned_counsel_id:
+        _revoke(share.user, share.case, ("view_disclosurerequest",))
+    return share

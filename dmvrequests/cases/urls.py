@@ -15,6 +15,9 @@ urlpatterns = [
     path(CASE + "submit/", views.submit, name="submit"),
     path(CASE + "decide/", views.decide, name="decide"),
     path(CASE + "transition/", views.transition, name="transition"),
+    path(CASE + "assign/", views.assign, name="assign"),
+    path(CASE + "share/", views.share, name="share"),
+    path(CASE + "share/<int:share_id>/revoke/", views.share_revoke, name="share_revoke"),
     path(
         CASE + "documents/<int:document_id>/verify/", views.document_verify, name="document_verify"
     ),

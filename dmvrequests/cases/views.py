@@ -8,7 +8,14 @@ from django.views.decorators.http import require_POST
 
 from dmvrequests.agencies.models import Requester
 from dmvrequests.cases import selectors, services
-from dmvrequests.cases.forms import DecisionForm, DocumentFormSet, RequestForm, SubmitForm
+from dmvrequests.cases.forms import (
+    AssignForm,
+    DecisionForm,
+    DocumentFormSet,
+    RequestForm,
+    ShareForm,
+    SubmitForm,
+)
 from dmvrequests.cases.models import Status
 from dmvrequests.cases.workflow import Action, actions_for
 
@@ -184,6 +191,15 @@ def _detail_context(request, case, evaluation, profile, decision_form):
             for a in actions_for(case.status, user)
             if a not in (Action.SUBMIT, Action.APPROVE, Action.DENY)
         ],
+        "shares": case.shares.filter(revoked_at=None).select_related(
+            "user", "office", "granted_by"
+        ),
+        "share_form": ShareForm(case=case)
+        if user.is_counsel and case.office_id == user.office_id
+        else None,
+        "assign_form": AssignForm(case=case, initial={"counsel": case.assigned_counsel_id})
+        if user.is_counsel and case.is_open
+        else None,
         "history": case.history.select_related("history_user").order_by("-history_date")[:50],
     }
 
@@ -307,3 +323,61 @@ def evaluate_preview(request):
         except PolicyInputError as exc:
             context["missing"] = [str(exc)]
     return render(request, "cases/_preview.html", context)
+
+
+def _messages_from(request, exc):
+    messages.error(request, " ".join(exc.messages))
+
+
+@require_POST
+def assign(request, number):
+    case = selectors.request_get_for(request.user, number)
+    form = AssignForm(request.POST, case=case)
+    if not form.is_valid():
+        messages.error(request, "Choose counsel of the case's office from the list.")
+        return redirect(case)
+    try:
+        services.request_assign(case=case, counsel=form.cleaned_data["counsel"], actor=request.user)
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    else:
+        messages.success(request, f"{case.number} assigned to {form.cleaned_data['counsel']}.")
+    return redirect(case)
+
+
+@require_POST
+def share(request, number):
+    case = selectors.request_get_for(request.user, number)
+    if case.office_id != request.user.office_id:
+        raise Http404("Only the case's own office shares it")
+    form = ShareForm(request.POST, case=case)
+    if not form.is_valid():
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, "The case was not shared: " + " ".join(errors))
+        return redirect(case)
+    try:
+        shared = services.case_share(case=case, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    else:
+        messages.success(request, f"{case.number} is shared with {shared.user or shared.office}.")
+    return redirect(case)
+
+
+@require_POST
+def share_revoke(request, number, share_id):
+    case = selectors.request_get_for(request.user, number)
+    if case.office_id != request.user.office_id:
+        raise Http404("Only the case's own office revokes its shares")
+    share = case.shares.filter(pk=share_id).first()
+    if share is None:
+        raise Http404("No such share")
+    try:
+        services.case_share_revoke(
+            share=share, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        _messages_from(request, exc)
+    else:
+        messages.success(request, f"{share.user or share.office} no longer sees {case.number}.")
+    return redirect(case)

@@ -84,8 +84,7 @@ class TestCaseDetail:
         assert login(client, clerk).get("/cases/DR-1999-000001/").status_code == 404
 
     def test_assigned_counsel_of_another_office_sees_it(self, client, case, clerk, other_counsel):
-        case.assigned_counsel = other_counsel
-        case.save()
+        services.request_assign(case=case, counsel=other_counsel, actor=clerk)
         assert login(client, other_counsel).get(case.get_absolute_url()).status_code == 200
 
 
