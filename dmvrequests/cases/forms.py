@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from dmvrequests.agencies.models import Agency, Requester
-from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode
+from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode, ReleaseMethod
 from dmvrequests.forms import DateInput, DateTimeInput, USWDSFormMixin
 from dmvrequests.vocabulary import (
     CATEGORY_HELP,
@@ -240,6 +240,17 @@ class DecisionForm(USWDSFormMixin, forms.Form):
         required=False,
         help_text="Required for denials, partial approvals and cases the engine sends to review.",
     )
+    emergency = forms.BooleanField(
+        required=False,
+        label="Approve on an emergency basis",
+        help_text="Only for an emergency claim: the legal process must follow by the time below.",
+    )
+    followup_due = forms.DateTimeField(
+        required=False,
+        label="Follow-up legal process due",
+        widget=DateTimeInput(),
+        help_text="Leave empty for the default (48 hours from now).",
+    )
     status = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, releasable=(), asked=(), **kwargs):
@@ -263,7 +274,12 @@ class DecisionForm(USWDSFormMixin, forms.Form):
         if data["decision"] == "deny":
             return {"outcome": DecisionOutcome.DENIED, "reason": data["reason"]}
         categories = self.releasable if data["decision"] == "approve_all" else data["categories"]
-        return {"outcome": DecisionOutcome.APPROVED, "categories": categories}
+        return {
+            "outcome": DecisionOutcome.APPROVED,
+            "categories": categories,
+            "emergency": data["emergency"],
+            "followup_due": data["followup_due"],
+        }
 
 
 class ShareForm(USWDSFormMixin, forms.Form):
@@ -305,3 +321,142 @@ class AssignForm(USWDSFormMixin, forms.Form):
         self.fields["counsel"].queryset = User.objects.filter(
             is_active=True, groups__name="Counsel", office=case.office_id
         ).order_by("last_name", "username")
+
+
+class CallbackForm(USWDSFormMixin, forms.Form):
+    number_called = forms.CharField(
+        max_length=40,
+        required=False,
+        help_text="Leave empty if you called the published number shown above.",
+    )
+    answered_by = forms.CharField(max_length=200, label="Who answered (name and title)")
+    called_at = forms.DateTimeField(label="When you called", widget=DateTimeInput())
+    confirmed = forms.BooleanField(
+        required=False,
+        label="The agency confirmed that this officer works there and made this request",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class QuestionForm(USWDSFormMixin, forms.Form):
+    question = forms.CharField(
+        label="What the agency must provide",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: a copy of the warrant signed by the judge, with the docket number.",
+    )
+    status = forms.CharField(widget=forms.HiddenInput)
+
+
+class AnswerForm(USWDSFormMixin, forms.Form):
+    answer = forms.CharField(
+        label="The agency's answer",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Add any new document below the case's documents first.",
+    )
+    status = forms.CharField(widget=forms.HiddenInput)
+
+
+class VerificationForm(USWDSFormMixin, forms.Form):
+    type_identified = forms.BooleanField(required=False, label="I identified the document's type")
+    signed_by_judge = forms.BooleanField(
+        required=False, label="It is signed by a judge (name and title of a judge, not an officer)"
+    )
+    court_named = forms.BooleanField(required=False, label="The issuing court is named")
+    docket_present = forms.BooleanField(required=False, label="A docket or case number is present")
+    dates_valid = forms.BooleanField(
+        required=False, label="Its dates are valid and it has not expired"
+    )
+    subject_matches = forms.BooleanField(
+        required=False, label="The person or vehicle named matches the request"
+    )
+    scope_covers = forms.BooleanField(
+        required=False, label="Its scope covers the records asked for"
+    )
+    confirmed_with_court = forms.BooleanField(
+        required=False, label="I confirmed it with the issuing court"
+    )
+    confirmed_by_name = forms.CharField(
+        max_length=200, required=False, label="Who at the court confirmed it"
+    )
+    confirmed_at = forms.DateTimeField(required=False, label="When", widget=DateTimeInput())
+    confirmation_phone = forms.CharField(max_length=40, required=False, label="Number called")
+    result = forms.ChoiceField(
+        choices=[
+            ("verified", "Verified: it counts for the policy"),
+            ("rejected", "Rejected: it does not count"),
+        ],
+        widget=forms.RadioSelect,
+        label="Result",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    CHECK_NAMES = (
+        "type_identified",
+        "signed_by_judge",
+        "court_named",
+        "docket_present",
+        "dates_valid",
+        "subject_matches",
+        "scope_covers",
+        "confirmed_with_court",
+    )
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        return {
+            "checks": {name: data[name] for name in self.CHECK_NAMES},
+            "result": data["result"],
+            "notes": data["notes"],
+            "confirmed_by_name": data["confirmed_by_name"],
+            "confirmed_at": data["confirmed_at"],
+            "confirmation_phone": data["confirmation_phone"],
+        }
+
+
+class SecondApprovalForm(USWDSFormMixin, forms.Form):
+    confirm = forms.ChoiceField(
+        choices=[("yes", "Confirm the approval"), ("no", "Do not confirm: deny the request")],
+        widget=forms.RadioSelect,
+        label="Your review",
+    )
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Required when you do not confirm.",
+    )
+    status = forms.CharField(widget=forms.HiddenInput)
+
+
+class ReleaseForm(USWDSFormMixin, forms.Form):
+    categories = forms.MultipleChoiceField(
+        choices=(), widget=forms.CheckboxSelectMultiple, label="Categories released"
+    )
+    recipient = forms.CharField(
+        max_length=200, help_text="The officer or office the records went to."
+    )
+    method = forms.ChoiceField(choices=ReleaseMethod.choices)
+    released_at = forms.DateTimeField(label="Released", widget=DateTimeInput())
+    records_count = forms.IntegerField(
+        min_value=1, max_value=100000, initial=1, label="Number of records"
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    status = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, approved=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = [(c, RecordCategory(c).label) for c in approved]
+
+
+class NoticeSentForm(USWDSFormMixin, forms.Form):
+    sent_at = forms.DateTimeField(label="Sent", widget=DateTimeInput())
+    method = forms.CharField(
+        max_length=120, help_text="For example: first-class mail to the address on file."
+    )
+
+
+class NoticeExemptForm(USWDSFormMixin, forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Legal reason for the exemption",
+        help_text="For example: a court order delays notice (cite it).",
+    )

@@ -107,7 +107,9 @@ class DisclosureRequest(models.Model):
     )
     purpose = models.CharField(max_length=40, choices=Purpose.choices)
     categories = models.JSONField(
-        default=list, help_text="Record categories asked for (policy vocabulary)."
+        default=list,
+        blank=True,
+        help_text="Record categories asked for (policy vocabulary); empty until intake is done.",
     )
     subject_name = models.CharField(max_length=200, blank=True)
     subject_dob = models.DateField("subject's date of birth", null=True, blank=True)
@@ -187,7 +189,8 @@ class LegalDocument(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     verified = models.BooleanField(
-        default=False, help_text="Counsel verified the document; only verified documents count."
+        default=False,
+        help_text="Counsel's latest checklist verified it; only verified documents count.",
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -232,13 +235,218 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
+    # Two-counsel rule: an approval that needs a second counsel waits here,
+    # and the case stays in review until it is confirmed.
+    second_approval_required = models.BooleanField(default=False)
+    second_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    second_approved_at = models.DateTimeField(null=True, blank=True)
+    # Emergency approvals: the legal process must follow by this time.
+    emergency = models.BooleanField(default=False)
+    followup_due = models.DateTimeField(null=True, blank=True)
+    followup_received_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-decided_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["followup_due"],
+                name="decision_followup_idx",
+                condition=models.Q(emergency=True, followup_received_at__isnull=True),
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_outcome_display()} ({self.case.number})"
+
+    @property
+    def awaiting_second_approval(self):
+        return self.second_approval_required and self.second_approved_at is None
+
+    @property
+    def followup_overdue(self):
+        return (
+            self.emergency
+            and self.followup_received_at is None
+            and self.followup_due is not None
+            and self.followup_due < timezone.now()
+        )
+
+
+class VerificationResult(models.TextChoices):
+    VERIFIED = "verified", "Verified: counts for the policy"
+    REJECTED = "rejected", "Rejected: does not count"
+
+
+class DocumentVerification(models.Model):
+    """Counsel's checklist for one legal document. Only a verified document counts."""
+
+    document = models.ForeignKey(
+        LegalDocument, on_delete=models.PROTECT, related_name="verifications"
+    )
+    type_identified = models.BooleanField("the document's type is identified", default=False)
+    signed_by_judge = models.BooleanField("signed by a judge", default=False)
+    court_named = models.BooleanField("the issuing court is named", default=False)
+    docket_present = models.BooleanField("a docket or case number is present", default=False)
+    dates_valid = models.BooleanField("dates are valid and not expired", default=False)
+    subject_matches = models.BooleanField("the subject matches the request", default=False)
+    scope_covers = models.BooleanField("its scope covers the categories asked", default=False)
+    confirmed_with_court = models.BooleanField("confirmed with the issuing court", default=False)
+    confirmed_by_name = models.CharField("who at the court confirmed", max_length=200, blank=True)
+    confirmed_at = models.DateTimeField("when it was confirmed", null=True, blank=True)
+    confirmation_phone = models.CharField("number called", max_length=40, blank=True)
+    result = models.CharField(max_length=16, choices=VerificationResult.choices)
+    notes = models.TextField(blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-verified_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_result_display()} ({self.document})"
+
+
+class InfoRequest(models.Model):
+    """Counsel asks the agency for what is missing; the decision clock pauses meanwhile."""
+
+    case = models.ForeignKey(
+        DisclosureRequest, on_delete=models.PROTECT, related_name="info_requests"
+    )
+    question = models.TextField()
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+
+    def __str__(self):
+        return f"Question on {self.case.number}"
+
+
+class Callback(models.Model):
+    """A clerk's call to the agency's published number to confirm the requester."""
+
+    case = models.ForeignKey(DisclosureRequest, on_delete=models.PROTECT, related_name="callbacks")
+    number_called = models.CharField(max_length=40)
+    answered_by = models.CharField("who answered", max_length=200)
+    called_at = models.DateTimeField()
+    confirmed = models.BooleanField("the agency confirmed the requester and the request")
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-called_at", "-id"]
+
+    def __str__(self):
+        return f"Callback for {self.case.number}"
+
+
+class ReleaseMethod(models.TextChoices):
+    SECURE_EMAIL = "secure_email", "Secure email"
+    PORTAL = "portal", "Agency portal"
+    FAX = "fax", "Fax"
+    MAIL = "mail", "Mail"
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "Read over the phone"
+
+
+class Release(models.Model):
+    """The disclosure ledger: what was released, to whom, how and when."""
+
+    case = models.ForeignKey(DisclosureRequest, on_delete=models.PROTECT, related_name="releases")
+    categories = models.JSONField()
+    recipient = models.CharField(max_length=200)
+    method = models.CharField(max_length=20, choices=ReleaseMethod.choices)
+    released_at = models.DateTimeField()
+    records_count = models.PositiveIntegerField(default=1)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-released_at", "-id"]
+
+    def __str__(self):
+        return f"Release for {self.case.number}"
+
+
+class NoticeStatus(models.TextChoices):
+    DUE = "due", "Due"
+    SENT = "sent", "Sent"
+    EXEMPTED = "exempted", "Exempted"
+
+
+class SubjectNotice(models.Model):
+    """The obligation to tell the person their record was asked for (the profile's rule)."""
+
+    case = models.OneToOneField(DisclosureRequest, on_delete=models.PROTECT, related_name="notice")
+    due_date = models.DateField(
+        null=True, blank=True, help_text="Empty: required, no fixed deadline."
+    )
+    rule = models.CharField(max_length=200, blank=True, help_text="The provision that requires it.")
+    status = models.CharField(max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.DUE)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    method = models.CharField(max_length=120, blank=True)
+    exemption_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "due_date"], name="notice_due_idx")]
+
+    def __str__(self):
+        return f"Subject notice for {self.case.number}"
+
+
+class WorkflowSettings(models.Model):
+    """Switches an administrator sets for the whole installation (one row)."""
+
+    two_counsel_immigration = models.BooleanField(
+        "second counsel approves immigration requests",
+        default=True,
+        help_text="An approval of a request from an immigration agency needs a second counsel.",
+    )
+    emergency_followup_hours = models.PositiveIntegerField(
+        "hours for emergency follow-up process",
+        default=48,
+        help_text="After an emergency approval, the legal process must arrive within this time.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "workflow settings"
+        verbose_name_plural = "workflow settings"
+
+    def __str__(self):
+        return "Workflow settings"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.order_by("pk").first() or cls.objects.create()
 
 
 class CaseShare(models.Model):

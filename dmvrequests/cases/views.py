@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dmvrequests.agencies.models import Requester
@@ -16,10 +17,11 @@ from dmvrequests.cases.forms import (
     ShareForm,
     SubmitForm,
 )
-from dmvrequests.cases.models import Status
+from dmvrequests.cases.models import Status, SubjectNotice
 from dmvrequests.cases.workflow import Action, actions_for
 
 PAGE_SIZE = 50
+OPEN_FOR_DOCUMENTS = (Status.RECEIVED, Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED)
 QUEUE_SORTS = {
     "due": ("-emergency", "due_date", "received_at", "pk"),
     "received": ("received_at", "pk"),
@@ -175,30 +177,76 @@ def detail(request, number):
 
 
 def _detail_context(request, case, evaluation, profile, decision_form):
+    from dmvrequests.cases import forms as f
+
     user = request.user
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    approved = next((d for d in case.decisions.all() if d.outcome == "approved"), None)
+    pending = next((d for d in case.decisions.all() if d.awaiting_second_approval), None)
+    notice = SubjectNotice.objects.filter(case=case).first()
+    clerk_here = user.is_clerk
+    counsel_here = user.is_counsel
     return {
         "case": case,
         "evaluation": evaluation,
         "profile": profile,
         "documents": case.documents.select_related("uploaded_by"),
-        "decisions": case.decisions.select_related("decided_by"),
-        "decision_form": decision_form,
-        "submit_form": SubmitForm(office=case.office)
-        if user.is_clerk and case.status == Status.RECEIVED
+        "decisions": case.decisions.select_related("decided_by", "second_approved_by"),
+        "pending_approval": pending,
+        "second_approval_form": f.SecondApprovalForm(initial={"status": case.status})
+        if counsel_here and pending and pending.decided_by_id != user.pk
+        else None,
+        "decision_form": None if pending else decision_form,
+        "needs_callback": services.needs_callback(case),
+        "callbacks": case.callbacks.select_related("recorded_by"),
+        "callback_form": f.CallbackForm(initial={"called_at": now})
+        if clerk_here and case.is_open and services.needs_callback(case)
+        else None,
+        "info_requests": case.info_requests.select_related("asked_by", "answered_by"),
+        "question_form": f.QuestionForm(initial={"status": case.status})
+        if counsel_here and case.status == Status.IN_REVIEW and not pending
+        else None,
+        "answer_form": f.AnswerForm(initial={"status": case.status})
+        if clerk_here and case.status == Status.NEEDS_INFO
+        else None,
+        "document_form": f.DocumentForm(prefix="newdoc")
+        if (clerk_here or counsel_here) and case.status in OPEN_FOR_DOCUMENTS
+        else None,
+        "releases": case.releases.select_related("recorded_by"),
+        "release_form": f.ReleaseForm(
+            approved=approved.categories_approved,
+            initial={
+                "status": case.status,
+                "released_at": now,
+                "categories": approved.categories_approved,
+                "recipient": str(case.requester or ""),
+            },
+        )
+        if clerk_here and approved and case.status == Status.APPROVED
+        else None,
+        "notice": notice,
+        "notice_sent_form": f.NoticeSentForm(initial={"sent_at": now})
+        if notice and notice.status == "due" and (clerk_here or counsel_here)
+        else None,
+        "notice_exempt_form": f.NoticeExemptForm()
+        if notice and notice.status == "due" and counsel_here
+        else None,
+        "submit_form": f.SubmitForm(office=case.office)
+        if clerk_here and case.status == Status.RECEIVED
         else None,
         "actions": [
             Action(a)
             for a in actions_for(case.status, user)
-            if a not in (Action.SUBMIT, Action.APPROVE, Action.DENY)
+            if a in (Action.WITHDRAW, Action.CLOSE)
         ],
         "shares": case.shares.filter(revoked_at=None).select_related(
             "user", "office", "granted_by"
         ),
-        "share_form": ShareForm(case=case)
-        if user.is_counsel and case.office_id == user.office_id
+        "share_form": f.ShareForm(case=case)
+        if counsel_here and case.office_id == user.office_id
         else None,
-        "assign_form": AssignForm(case=case, initial={"counsel": case.assigned_counsel_id})
-        if user.is_counsel and case.is_open
+        "assign_form": f.AssignForm(case=case, initial={"counsel": case.assigned_counsel_id})
+        if counsel_here and case.is_open
         else None,
         "history": case.history.select_related("history_user").order_by("-history_date")[:50],
     }
@@ -255,7 +303,7 @@ def decide(request, number):
 def transition(request, number):
     case = selectors.request_get_for(request.user, number)
     action = request.POST.get("action", "")
-    if action not in Action.values or action in (Action.SUBMIT, Action.APPROVE, Action.DENY):
+    if action not in (Action.WITHDRAW, Action.CLOSE):
         messages.error(
             request, "That action is not available here. Use the buttons on the case page."
         )
@@ -271,20 +319,6 @@ def transition(request, number):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"{case.number}: {Action(action).label.lower()} done.")
-    return redirect(case)
-
-
-@require_POST
-def document_verify(request, number, document_id):
-    case, document = selectors.document_get_for(request.user, number, document_id)
-    verified = request.POST.get("verified") == "1"
-    try:
-        services.document_set_verified(document=document, verified=verified, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        state = "verified" if verified else "marked as not verified"
-        messages.success(request, f"{document.get_type_display()} {state}.")
     return redirect(case)
 
 

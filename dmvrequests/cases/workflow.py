@@ -13,6 +13,7 @@ from dmvrequests.cases.models import Status
 class Action(models.TextChoices):
     SUBMIT = "submit", "Submit for legal review"
     APPROVE = "approve", "Approve"
+    CONFIRM = "confirm_approval", "Confirm the approval (second counsel)"
     DENY = "deny", "Deny"
     REQUEST_INFO = "request_info", "Ask the agency for information"
     ANSWER_INFO = "answer_info", "Record the agency's answer"
@@ -27,6 +28,7 @@ TRANSITIONS = {
     (Status.RECEIVED, Action.SUBMIT): (Status.IN_REVIEW, {CLERK}),
     (Status.RECEIVED, Action.WITHDRAW): (Status.WITHDRAWN, {CLERK}),
     (Status.IN_REVIEW, Action.APPROVE): (Status.APPROVED, {COUNSEL}),
+    (Status.IN_REVIEW, Action.CONFIRM): (Status.APPROVED, {COUNSEL}),
     (Status.IN_REVIEW, Action.DENY): (Status.DENIED, {COUNSEL}),
     (Status.IN_REVIEW, Action.REQUEST_INFO): (Status.NEEDS_INFO, {COUNSEL}),
     (Status.IN_REVIEW, Action.WITHDRAW): (Status.WITHDRAWN, {CLERK, COUNSEL}),

@@ -9,7 +9,11 @@ from django.utils import timezone
 from dmvrequests.cases.models import DisclosureRequest
 from dmvrequests.testing import AgencyFactory, make_case
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: restore the data migrations (roles, profiles) that a flush removes.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def run_concurrently(count, work):
@@ -43,3 +47,41 @@ def test_twenty_concurrent_creations_get_twenty_numbers_without_a_gap(office, cl
     year = timezone.localdate().year
     assert sorted(results) == [f"DR-{year}-{n:06d}" for n in range(1, 21)]
     assert DisclosureRequest.objects.count() == 20
+
+
+def test_two_counsel_approving_and_denying_at_once_make_one_decision(office, clerk, counsel):
+    from dmvrequests.cases import services
+    from dmvrequests.cases.models import Decision, DecisionOutcome
+    from dmvrequests.testing import UserFactory
+
+    other = UserFactory(username="counsel-b", office=office, role="Counsel")
+    case = services.request_submit(case=make_case(office=office, actor=clerk), actor=clerk)
+    moves = iter(
+        [
+            lambda: services.request_decide(
+                case=case,
+                actor=counsel,
+                outcome=DecisionOutcome.APPROVED,
+                categories=["address", "license_record"],
+            ),
+            lambda: services.request_decide(
+                case=case,
+                actor=other,
+                outcome=DecisionOutcome.DENIED,
+                reason="other",
+                rationale="Not enough.",
+            ),
+        ]
+    )
+    lock = threading.Lock()
+
+    def decide():
+        with lock:
+            move = next(moves)
+        return move()
+
+    results, errors = run_concurrently(2, decide)
+    assert len(results) == 1
+    assert len(errors) == 1 and isinstance(errors[0], services.CaseChanged)
+    assert "changed while you were looking" in errors[0].messages[0]
+    assert Decision.objects.filter(case=case).count() == 1

@@ -155,14 +155,26 @@ class TestCreate:
                 "docs-0-file": upload,
             },
         )
-        response = login(client, clerk).post(reverse("cases:create"), payload)
+        response = login(client, clerk).post(reverse("cases:create"), payload, follow=True)
         case = DisclosureRequest.objects.get()
-        assert response.status_code == 302
-        assert response["Location"] == case.get_absolute_url()
-        assert case.status == Status.IN_REVIEW
+        assert response.redirect_chain[-1][0] == case.get_absolute_url()
+        # A phone request waits for the callback to the agency's published number.
+        assert case.status == Status.RECEIVED
+        assert "Confirm the requester first" in response.content.decode()
         assert case.office == clerk.office
         assert case.requester.name == "Det. Jane Roe"
         assert case.documents.get().sha256
+        client.post(
+            reverse("cases:callback", args=[case.number]),
+            {
+                "answered_by": "Sgt. Miller, desk officer",
+                "called_at": "2026-03-02T10:00",
+                "confirmed": "on",
+            },
+        )
+        client.post(reverse("cases:submit", args=[case.number]), {"assigned_counsel": ""})
+        case.refresh_from_db()
+        assert case.requester_verified and case.status == Status.IN_REVIEW
 
     def test_it_reuses_a_known_requester(self, client, clerk):
         requester = RequesterFactory()

@@ -18,7 +18,16 @@ from django.utils import timezone
 from accounts.models import Office, User
 from dmvrequests.agencies.models import Agency, Requester
 from dmvrequests.cases import services
-from dmvrequests.cases.models import Channel, DecisionOutcome, DisclosureRequest, ReasonCode
+from dmvrequests.cases.models import (
+    Channel,
+    DecisionOutcome,
+    DisclosureRequest,
+    ReasonCode,
+    ReleaseMethod,
+    SubjectNotice,
+    VerificationResult,
+)
+from dmvrequests.cases.services.documents import CHECKS as CHECKLIST
 from dmvrequests.cases.workflow import Action
 
 OFFICES = [("Albany legal unit", "albany"), ("Buffalo legal unit", "buffalo")]
@@ -27,6 +36,8 @@ USERS = [
     ("clerk2", "Robin", "Ruiz", "Clerk", "buffalo"),
     ("counsel", "Morgan", "Counsel", "Counsel", "albany"),
     ("counsel2", "Jordan", "Lee", "Counsel", "buffalo"),
+    ("counsel3", "Sam", "Okoye", "Counsel", "albany"),
+    ("counsel4", "Riley", "Shah", "Counsel", "buffalo"),
     ("admin", "Alex", "Admin", "Administrator", "albany"),
     ("auditor", "Avery", "Auditor", "Auditor", None),
 ]
@@ -161,6 +172,10 @@ class Command(BaseCommand):
 
     def create_agencies(self):
         agencies = list(Agency.objects.filter(jurisdiction="Federal"))
+        for n, agency in enumerate(agencies):
+            if not agency.published_phone:  # demo numbers (555-01xx is reserved for fiction)
+                agency.published_phone = f"202-555-01{n:02d}"
+                agency.save()
         for name, slug, kind, ori, jurisdiction, domain, phone in AGENCIES:
             agency = Agency(
                 name=name,
@@ -187,19 +202,19 @@ class Command(BaseCommand):
     def create_cases(self, offices, users, agencies):
         rng = random.Random(2026)  # noqa: S311 - repeatable demo data, not secrets
         count = 0
-        for code, clerk, counsel in (
-            ("albany", "clerk", "counsel"),
-            ("buffalo", "clerk2", "counsel2"),
+        for code, clerk, counsel, second in (
+            ("albany", "clerk", "counsel", "counsel3"),
+            ("buffalo", "clerk2", "counsel2", "counsel4"),
         ):
+            team = (users[clerk], users[counsel], users[second])
             for status, n in PLAN:
                 for _ in range(n):
-                    self.create_case(
-                        rng, offices[code], users[clerk], users[counsel], agencies, status
-                    )
+                    self.create_case(rng, offices[code], team, agencies, status)
                     count += 1
         return count
 
-    def create_case(self, rng, office, clerk, counsel, agencies, status):
+    def create_case(self, rng, office, team, agencies, status):
+        clerk = team[0]
         agency = rng.choice(agencies)
         immigration = agency.kind == "immigration"
         received = timezone.now() - timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 8))
@@ -231,7 +246,15 @@ class Command(BaseCommand):
             actor=clerk,
         )
         self.add_document(rng, case, clerk, immigration, status)
-        self.advance(case, clerk, counsel, status)
+        if services.needs_callback(case):
+            services.callback_record(
+                case=case,
+                actor=clerk,
+                answered_by="Desk sergeant on duty",
+                called_at=received + timedelta(minutes=30),
+                confirmed=True,
+            )
+        self.advance(case, team, status)
 
     def add_document(self, rng, case, clerk, immigration, status):
         if immigration:
@@ -259,7 +282,8 @@ class Command(BaseCommand):
             filename=f"{kind}.pdf",
         )
 
-    def advance(self, case, clerk, counsel, status):
+    def advance(self, case, team, status):
+        clerk, counsel, second = team
         if status == "received":
             return
         if status == "withdrawn":
@@ -269,16 +293,53 @@ class Command(BaseCommand):
         if status == "in_review":
             return
         if status == "needs_info":
-            services.request_transition(case=case, action=Action.REQUEST_INFO, actor=counsel)
+            services.info_request(
+                case=case,
+                actor=counsel,
+                question="Send the signed court order; the copy we have is unsigned.",
+            )
             return
         for document in case.documents.all():
-            services.document_set_verified(document=document, verified=True, actor=counsel)
-        approve = status in ("approved", "fulfilled")
-        decided = self.decide(case, counsel, approve)
-        if decided.outcome == DecisionOutcome.APPROVED and status == "fulfilled":
-            services.request_transition(case=case, action=Action.FULFIL, actor=clerk)
+            self.verify(document, counsel)
+        decision = self.decide(case, counsel, approve=status in ("approved", "fulfilled"))
+        if decision.awaiting_second_approval:
+            services.decision_confirm(decision=decision, actor=second)
+        if decision.outcome == DecisionOutcome.APPROVED and status == "fulfilled":
+            services.release_record(
+                case=case,
+                actor=clerk,
+                categories=decision.categories_approved,
+                recipient=str(case.requester or case.agency),
+                method=ReleaseMethod.SECURE_EMAIL,
+                released_at=timezone.now(),
+            )
+        notice = SubjectNotice.objects.filter(case=case).first()
+        if notice is not None:
+            services.notice_record_sent(
+                notice=notice, actor=clerk, sent_at=timezone.now(), method="First-class mail"
+            )
         if status == "closed":
             services.request_transition(case=case, action=Action.CLOSE, actor=counsel)
+
+    def verify(self, document, counsel):
+        judicial = document.issuer in (
+            "article_iii_judge",
+            "magistrate_judge",
+            "state_judge",
+            "court_clerk",
+        )
+        checks = dict.fromkeys(CHECKLIST, True)
+        services.document_verify(
+            document=document,
+            actor=counsel,
+            checks=checks,
+            confirmed_by_name="Deputy clerk of court",
+            confirmed_at=timezone.now(),
+            result=VerificationResult.VERIFIED
+            if judicial or document.type == "none"
+            else VerificationResult.REJECTED,
+            notes="Checked against the court's docket." if judicial else "",
+        )
 
     def decide(self, case, counsel, approve):
         case = DisclosureRequest.objects.get(pk=case.pk)

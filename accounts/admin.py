@@ -1,0 +1,119 @@
+"""User and office administration for Administrators (Django admin).
+
+Users are never deleted, only deactivated; every change lands in the user's
+history with its reason (role changes, MFA resets, unlocks).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserCreationForm
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts import services
+from accounts.mfa import has_mfa
+from accounts.models import Office, User
+from accounts.roles import Role
+
+
+class RoleFormMixin(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices, help_text="What the user may do; one role each.")
+
+
+class UserCreateForm(RoleFormMixin, UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "last_name", "email", "office", "title")
+
+
+class UserChangeForm(RoleFormMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "last_name", "email", "office", "title")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = [r for r in Role.values if r in self.instance.role_names]
+        if current:
+            self.fields["role"].initial = current[0]
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreateForm
+    list_display = [
+        "username",
+        "get_full_name",
+        "office",
+        "role_label",
+        "is_active",
+        "mfa_enrolled",
+    ]
+    list_filter = ["is_active", "office", "groups"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    ordering = ["username"]
+    actions = ["deactivate", "reactivate", "reset_mfa", "unlock"]
+    fieldsets = (
+        (None, {"fields": ("username", "first_name", "last_name", "email", "title")}),
+        ("Office and role", {"fields": ("office", "role")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "first_name", "last_name", "email", "title")}),
+        ("Office and role", {"fields": ("office", "role")}),
+        ("Password", {"fields": ("password1", "password2")}),
+    )
+    readonly_fields = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("office").prefetch_related("groups")
+
+    @admin.display(boolean=True, description="MFA")
+    def mfa_enrolled(self, user):
+        return has_mfa(user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+        services.user_set_role(user=obj, role=form.cleaned_data["role"], actor=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        # Groups are set by user_set_role, not by the form.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def _each(self, request, queryset, service, done):
+        for user in queryset:
+            if user == request.user and service is services.user_deactivate:
+                self.message_user(request, "You cannot deactivate yourself.", messages.ERROR)
+                continue
+            service(user=user, actor=request.user)
+        self.message_user(request, f"{done}: {', '.join(u.username for u in queryset)}.")
+
+    @admin.action(description="Deactivate (the user can no longer sign in)")
+    def deactivate(self, request, queryset):
+        self._each(request, queryset, services.user_deactivate, "Deactivated")
+
+    @admin.action(description="Reactivate")
+    def reactivate(self, request, queryset):
+        self._each(request, queryset, services.user_reactivate, "Reactivated")
+
+    @admin.action(description="Reset multi-factor sign-in (the user enrols again)")
+    def reset_mfa(self, request, queryset):
+        self._each(request, queryset, services.user_reset_mfa, "MFA reset")
+
+    @admin.action(description="Unlock after failed sign-ins")
+    def unlock(self, request, queryset):
+        self._each(request, queryset, services.user_unlock, "Unlocked")
+
+
+@admin.register(Office)
+class OfficeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "email"]
+    search_fields = ["name", "code"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

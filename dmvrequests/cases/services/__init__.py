@@ -1,0 +1,65 @@
+"""Every write to a case goes through here: `<noun>_<verb>(*, ..., actor)`.
+
+Each service runs in one transaction, validates before saving, and records the
+actor in the history. Views, email intake and commands call these; nothing
+else writes cases. Status moves follow the one table in `workflow.py`.
+"""
+
+from dmvrequests.cases.services.base import CaseChanged, WorkflowError
+from dmvrequests.cases.services.decisions import (
+    case_evaluate,
+    case_policy_input,
+    decision_confirm,
+    decision_reject_pending,
+    needs_second_approval,
+    notice_exempt,
+    notice_record_sent,
+    notice_sync,
+    release_record,
+    request_decide,
+)
+from dmvrequests.cases.services.documents import checklist_problems, document_add, document_verify
+from dmvrequests.cases.services.requests import (
+    DECISION_BUSINESS_DAYS,
+    callback_record,
+    decision_due_date,
+    info_answer,
+    info_request,
+    needs_callback,
+    request_create,
+    request_submit,
+    request_transition,
+    request_update_intake,
+)
+from dmvrequests.cases.services.sharing import case_share, case_share_revoke, request_assign
+
+__all__ = [
+    "DECISION_BUSINESS_DAYS",
+    "CaseChanged",
+    "WorkflowError",
+    "callback_record",
+    "case_evaluate",
+    "case_policy_input",
+    "case_share",
+    "case_share_revoke",
+    "checklist_problems",
+    "decision_confirm",
+    "decision_due_date",
+    "decision_reject_pending",
+    "document_add",
+    "document_verify",
+    "info_answer",
+    "info_request",
+    "needs_callback",
+    "needs_second_approval",
+    "notice_exempt",
+    "notice_record_sent",
+    "notice_sync",
+    "release_record",
+    "request_assign",
+    "request_create",
+    "request_decide",
+    "request_submit",
+    "request_transition",
+    "request_update_intake",
+]

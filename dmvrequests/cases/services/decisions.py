@@ -1,0 +1,341 @@
+"""Counsel's decision, and what follows from it: the second approval, the subject
+notice, the release ledger and the emergency follow-up."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from dmvrequests.cases.models import (
+    APPROVAL_REASONS,
+    Decision,
+    DecisionOutcome,
+    NoticeStatus,
+    ReasonCode,
+    Release,
+    Status,
+    SubjectNotice,
+    WorkflowSettings,
+)
+from dmvrequests.cases.services.base import WorkflowError, check_move, lock, may_act_on, save
+from dmvrequests.cases.services.requests import needs_callback
+from dmvrequests.cases.workflow import Action
+from dmvrequests.vocabulary import AgencyKind
+
+
+def _request_object(case, documents):
+    return {
+        "received": case.received_date.isoformat(),
+        "agency": {
+            "kind": case.agency.kind,
+            "name": case.agency.name,
+            "blocked": case.agency.blocked,
+        },
+        "purpose": case.purpose,
+        "records": list(case.categories),
+        "legal_process": [d.as_policy_input() for d in documents],
+        "bulk": case.bulk,
+        "emergency": case.emergency,
+    }
+
+
+DECISION_RANK = {"deny": 0, "review": 1, "eligible": 2}
+
+
+def _better(trial, current):
+    """Would `trial` let more through than `current`?"""
+    return DECISION_RANK[trial["decision"]] > DECISION_RANK[current["decision"]] or bool(
+        set(trial["releasable"]) - set(current["releasable"])
+    )
+
+
+def case_policy_input(case):
+    """The case as the policy engine's request object: verified documents, plus each
+    unverified one that cannot improve the outcome (an I-200 still earns its findings:
+    "not a judicial warrant"). No unverified document ever unlocks anything; see
+    docs/decisions/0004-only-verified-documents-count.md."""
+    from dmvrequests.policy.services import evaluate_with_profile, profile_active
+
+    documents = list(case.documents.all())
+    counted = [d for d in documents if d.verified]
+    if not case.categories:
+        return _request_object(case, counted)
+    profile = profile_active()
+    current = evaluate_with_profile(request=_request_object(case, counted), profile=profile)
+    for document in documents:
+        if document.verified:
+            continue
+        trial = evaluate_with_profile(
+            request=_request_object(case, [*counted, document]), profile=profile
+        )
+        if not _better(trial, current):
+            counted.append(document)
+            current = trial
+    return _request_object(case, counted)
+
+
+def case_evaluate(case):
+    """(evaluation, profile) under the active profile; evaluation is None without categories."""
+    from dmvrequests.policy.services import evaluate_with_profile, profile_active
+
+    profile = profile_active()
+    if not case.categories:
+        return None, profile
+    return evaluate_with_profile(request=case_policy_input(case), profile=profile), profile
+
+
+def _finding_codes(evaluation):
+    return {finding["code"] for finding in evaluation["findings"]}
+
+
+def needs_second_approval(case):
+    return (
+        case.agency.kind == AgencyKind.IMMIGRATION
+        and WorkflowSettings.current().two_counsel_immigration
+    )
+
+
+@transaction.atomic
+def request_decide(
+    *,
+    case,
+    actor,
+    outcome,
+    categories=(),
+    reason="",
+    rationale="",
+    emergency=False,
+    followup_due=None,
+    expected_status=Status.IN_REVIEW,
+):
+    """Counsel approves (all or some categories) or denies; the engine's evaluation and
+    the profile's version are stored with the decision."""
+    case = lock(case, expected_status)
+    action = Action.APPROVE if outcome == DecisionOutcome.APPROVED else Action.DENY
+    new_status = check_move(case, action, actor)
+    _separation_of_duties(case, actor)
+    if case.decisions.filter(second_approval_required=True, second_approved_at=None).exists():
+        raise WorkflowError("An approval already waits for a second counsel; confirm or deny it.")
+    evaluation, profile = case_evaluate(case)
+    if evaluation is None:
+        raise WorkflowError("The case asks for no record category; return it to the clerk.")
+    rationale, categories = (rationale or "").strip(), sorted(set(categories))
+    decision = Decision(
+        case=case,
+        outcome=outcome,
+        rationale=rationale,
+        evaluation=evaluation,
+        profile_slug=profile.slug,
+        profile_version=profile.version,
+        decided_by=actor,
+    )
+    if outcome == DecisionOutcome.APPROVED:
+        decision.reason = _approval_guards(case, evaluation, categories, rationale)
+        decision.categories_approved = categories
+        _emergency_terms(decision, case, evaluation, emergency, followup_due)
+        decision.second_approval_required = needs_second_approval(case)
+    else:
+        _denial_guards(reason, rationale)
+        decision.reason = reason
+    save(decision, actor)
+    if not decision.second_approval_required:
+        case.status = new_status
+        case.decided_at = decision.decided_at
+        save(case, actor)
+    notice_sync(case=case, evaluation=evaluation, profile=profile, actor=actor)
+    return decision
+
+
+def _separation_of_duties(case, actor):
+    if case.created_by_id == actor.pk:
+        raise WorkflowError("You logged this case, so you cannot decide it: another counsel must.")
+
+
+def _approval_guards(case, evaluation, categories, rationale):
+    if evaluation["decision"] == "deny":
+        raise WorkflowError(
+            "The policy engine denies this request, so it cannot be approved. "
+            "Deny it, or ask the agency for the legal process it lacks."
+        )
+    if not categories:
+        raise WorkflowError("Choose at least one category to approve.")
+    outside = set(categories) - set(evaluation["releasable"])
+    if outside:
+        raise WorkflowError(
+            "These categories are not releasable under the profile: "
+            + ", ".join(sorted(outside))
+            + ". Approve only releasable categories."
+        )
+    partial = set(categories) != set(case.categories)
+    if evaluation["decision"] == "review" and not rationale:
+        raise WorkflowError("The engine asks for counsel's judgement: write your rationale.")
+    if partial and not rationale:
+        raise WorkflowError("Write the rationale for approving only some categories.")
+    return ReasonCode.APPROVED_PARTIAL if partial else ReasonCode.APPROVED_FULL
+
+
+def _denial_guards(reason, rationale):
+    if not reason or reason in APPROVAL_REASONS or reason not in ReasonCode.values:
+        raise WorkflowError("Choose the reason for the denial from the list.")
+    if not rationale:
+        raise WorkflowError("Write the rationale for the denial.")
+
+
+def _emergency_terms(decision, case, evaluation, emergency, followup_due):
+    """An emergency approval stands only with a due date for the follow-up legal process."""
+    if not emergency:
+        return
+    if "EMERGENCY_CLAIM" not in _finding_codes(evaluation):
+        raise WorkflowError(
+            "Only a request the engine treats as an emergency can be approved on an emergency basis."
+        )
+    hours = WorkflowSettings.current().emergency_followup_hours
+    due = followup_due or timezone.now() + timedelta(hours=hours)
+    if due <= timezone.now():
+        raise WorkflowError("The follow-up due time must be in the future.")
+    decision.emergency, decision.followup_due = True, due
+
+
+@transaction.atomic
+def decision_confirm(*, decision, actor, expected_status=Status.IN_REVIEW):
+    """The second counsel confirms an approval of an immigration agency's request."""
+    case = lock(decision.case, expected_status)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    new_status = check_move(case, Action.CONFIRM, actor)
+    if not decision.awaiting_second_approval:
+        raise WorkflowError("This approval does not wait for a second counsel.")
+    if actor.pk in (decision.decided_by_id, case.created_by_id):
+        raise WorkflowError(
+            "A second approval must come from another counsel than the one who approved "
+            "or logged the case."
+        )
+    decision.second_approved_by, decision.second_approved_at = actor, timezone.now()
+    save(decision, actor, "Second counsel approved")
+    case.status, case.decided_at = new_status, decision.second_approved_at
+    return save(case, actor)
+
+
+@transaction.atomic
+def decision_reject_pending(*, decision, actor, rationale, expected_status=Status.IN_REVIEW):
+    """The second counsel does not agree: the pending approval lapses and the case is denied."""
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise WorkflowError("Write why you do not confirm the approval.")
+    case = lock(decision.case, expected_status)
+    if not decision.awaiting_second_approval:
+        raise WorkflowError("This approval does not wait for a second counsel.")
+    if actor.pk == decision.decided_by_id:
+        raise WorkflowError("You made this approval; another counsel must review it.")
+    decision.second_approval_required = False
+    save(decision, actor, f"Not confirmed by a second counsel: {rationale}")
+    return request_decide(
+        case=case,
+        actor=actor,
+        outcome=DecisionOutcome.DENIED,
+        reason=ReasonCode.OTHER,
+        rationale=f"Second counsel did not confirm the approval: {rationale}",
+        expected_status=expected_status,
+    )
+
+
+def notice_sync(*, case, evaluation, profile, actor):
+    """Create the subject notice obligation when the profile requires one."""
+    notice_rule = (evaluation or {}).get("subject_notice")
+    if not notice_rule or not notice_rule.get("required"):
+        return None
+    due = parse_date(notice_rule["due"]) if notice_rule.get("due") else None
+    notice = SubjectNotice.objects.filter(case=case).first()
+    if notice is None:
+        return save(SubjectNotice(case=case, due_date=due, rule=profile.citation), actor)
+    if notice.status == NoticeStatus.DUE and notice.due_date != due:
+        notice.due_date = due
+        save(notice, actor)
+    return notice
+
+
+@transaction.atomic
+def notice_record_sent(*, notice, actor, sent_at, method):
+    notice = SubjectNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status != NoticeStatus.DUE:
+        raise WorkflowError("This notice is already recorded.")
+    if not may_act_on(notice.case, actor):
+        raise WorkflowError("This case belongs to another office.")
+    if sent_at > timezone.now() + timedelta(minutes=5):
+        raise WorkflowError("The sending time is in the future. Enter when it was sent.")
+    if not (method or "").strip():
+        raise WorkflowError("Say how the notice was sent (for example, first-class mail).")
+    notice.status, notice.sent_at, notice.method, notice.recorded_by = (
+        NoticeStatus.SENT,
+        sent_at,
+        method.strip(),
+        actor,
+    )
+    return save(notice, actor)
+
+
+@transaction.atomic
+def notice_exempt(*, notice, actor, reason):
+    notice = SubjectNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status != NoticeStatus.DUE:
+        raise WorkflowError("This notice is already recorded.")
+    if not actor.is_counsel or not may_act_on(notice.case, actor):
+        raise WorkflowError("Only counsel of the case may exempt a subject notice.")
+    if not (reason or "").strip():
+        raise WorkflowError("Write the legal reason for the exemption.")
+    notice.status, notice.exemption_reason, notice.recorded_by = (
+        NoticeStatus.EXEMPTED,
+        reason.strip(),
+        actor,
+    )
+    return save(notice, actor)
+
+
+@transaction.atomic
+def release_record(
+    *,
+    case,
+    actor,
+    categories,
+    recipient,
+    method,
+    released_at,
+    records_count=1,
+    notes="",
+    expected_status=Status.APPROVED,
+):
+    """The clerk records what was released, field by field, to whom, how and when."""
+    case = lock(case, expected_status)
+    new_status = check_move(case, Action.FULFIL, actor)
+    if needs_callback(case):
+        raise WorkflowError(
+            "The requester is not confirmed. Call the agency's published number and record "
+            "the callback before releasing anything."
+        )
+    approved = case.decisions.filter(outcome=DecisionOutcome.APPROVED).first()
+    allowed = set(approved.categories_approved if approved else [])
+    categories = sorted(set(categories))
+    if not categories:
+        raise WorkflowError("Tick the categories you released.")
+    if set(categories) - allowed:
+        raise WorkflowError(
+            "Only approved categories can be released: " + ", ".join(sorted(allowed)) + "."
+        )
+    if released_at > timezone.now() + timedelta(minutes=5):
+        raise WorkflowError("The release time is in the future. Enter when it happened.")
+    release = save(
+        Release(
+            case=case,
+            categories=categories,
+            recipient=recipient.strip(),
+            method=method,
+            released_at=released_at,
+            records_count=records_count,
+            notes=notes,
+            recorded_by=actor,
+        ),
+        actor,
+    )
+    case.status = new_status
+    save(case, actor)
+    return release

@@ -1,0 +1,179 @@
+"""Legal documents: stored by their bytes, verified by counsel's checklist."""
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from dmvrequests.cases import files
+from dmvrequests.cases.models import (
+    DocumentVerification,
+    LegalDocument,
+    Status,
+    VerificationResult,
+)
+from dmvrequests.cases.services.base import WorkflowError, may_act_on, save
+
+OPEN_STATUSES = (Status.RECEIVED, Status.IN_REVIEW, Status.NEEDS_INFO)
+
+
+def _accepts_documents(case):
+    """Open cases take documents; so does a case whose emergency approval still waits
+    for its follow-up legal process."""
+    if case.status in (*OPEN_STATUSES, Status.APPROVED):
+        return True
+    return case.decisions.filter(emergency=True, followup_received_at=None).exists()
+
+
+# What a checklist must confirm before a document counts. Confirming with the
+# court is recorded when done but not required: not every court answers the
+# phone, and counsel's judgement stays theirs.
+REQUIRED_CHECKS = (
+    "type_identified",
+    "signed_by_judge",
+    "court_named",
+    "docket_present",
+    "dates_valid",
+    "subject_matches",
+    "scope_covers",
+)
+CHECKS = (*REQUIRED_CHECKS, "confirmed_with_court")
+# Documents no judge signs: for these, "signed by a judge" and "court named" do not apply.
+NON_JUDICIAL_TYPES = ("subject_consent", "administrative_subpoena", "none")
+JUDGE_CHECKS = ("signed_by_judge", "court_named", "docket_present")
+
+
+def _file_facts(upload, content, filename, max_bytes):
+    if upload is not None:
+        head = upload.read(16)
+        upload.seek(0)
+        size, filename = upload.size, filename or upload.name
+    else:
+        head, size = content[:16], len(content)
+    name = files.safe_filename(filename)
+    content_type = files.sniff_content_type(head)
+    if content_type is None:
+        raise WorkflowError(
+            f"{name} is not a {files.ACCEPTED_DESCRIPTION} file. "
+            "Scan or save the document in one of these formats and upload it again."
+        )
+    if size > max_bytes:
+        raise WorkflowError(
+            f"{name} is {size / 1048576:.1f} MB; the limit is {max_bytes / 1048576:.0f} MB. "
+            "Split or compress the document."
+        )
+    return name, content_type
+
+
+@transaction.atomic
+def document_add(
+    *,
+    case,
+    actor,
+    type,
+    issuer="none",
+    upload=None,
+    content=None,
+    filename="",
+    max_bytes=None,
+    **details,
+):
+    """Attach a legal document; the file (an upload or raw bytes) is optional.
+
+    `details`: signer_name, signer_title, court, court_state, docket_number,
+    issued_on, expires_on. The file's type is judged by its first bytes; anything
+    but PDF, PNG, JPEG or TIFF is refused with a message, and nothing is stored.
+    """
+    if not _accepts_documents(case):
+        raise WorkflowError("Documents cannot be added to a decided or closed case.")
+    document = LegalDocument(
+        case=case, type=type, issuer=issuer or "none", uploaded_by=actor, **details
+    )
+    document.court_state = (document.court_state or "").upper()
+    if upload is not None or content is not None:
+        max_bytes = max_bytes or settings.LEGAL_DOCUMENT_MAX_BYTES
+        name, document.content_type = _file_facts(upload, content, filename, max_bytes)
+        chunks = upload.chunks() if upload is not None else [content]
+        document.sha256, document.size = files.sha256_of(chunks)
+        document.original_filename = name
+        if upload is not None:
+            upload.seek(0)
+        document.file.save(name, upload if upload is not None else ContentFile(content), save=False)
+    try:
+        return save(document, actor)
+    except Exception:
+        # The file is written before the row: remove it so that a refused or
+        # failed save leaves nothing behind.
+        if document.file:
+            document.file.storage.delete(document.file.name)
+        raise
+
+
+def checklist_problems(document, checks):
+    """What stops the checklist from verifying the document, in words."""
+    required = [
+        c
+        for c in REQUIRED_CHECKS
+        if not (document.type in NON_JUDICIAL_TYPES and c in JUDGE_CHECKS)
+    ]
+    labels = {f.name: f.verbose_name for f in DocumentVerification._meta.fields}
+    return [labels[c] for c in required if not checks.get(c)]
+
+
+@transaction.atomic
+def document_verify(
+    *,
+    document,
+    actor,
+    result,
+    checks,
+    notes="",
+    confirmed_by_name="",
+    confirmed_at=None,
+    confirmation_phone="",
+):
+    """Record counsel's checklist. A verified result needs every required item confirmed;
+    the latest checklist decides whether the document counts for the policy."""
+    document = LegalDocument.objects.select_for_update().select_related("case").get(pk=document.pk)
+    case = document.case
+    if case.status not in OPEN_STATUSES and not _accepts_documents(case):
+        raise WorkflowError("Documents of a decided case cannot be verified again.")
+    if not actor.is_counsel or not may_act_on(case, actor):
+        raise WorkflowError("Only counsel of the case can verify its documents.")
+    if result == VerificationResult.VERIFIED:
+        missing = checklist_problems(document, checks)
+        if missing:
+            raise WorkflowError(
+                "The document cannot be verified while these are unconfirmed: "
+                + "; ".join(missing)
+                + ". Reject it, or confirm each item."
+            )
+    if checks.get("confirmed_with_court") and not (confirmed_by_name and confirmed_at):
+        raise WorkflowError("Say who at the court confirmed the document, and when.")
+    verification = save(
+        DocumentVerification(
+            document=document,
+            result=result,
+            notes=notes,
+            verified_by=actor,
+            confirmed_by_name=confirmed_by_name,
+            confirmed_at=confirmed_at,
+            confirmation_phone=confirmation_phone,
+            **{c: bool(checks.get(c)) for c in CHECKS},
+        ),
+        actor,
+    )
+    document.verified = result == VerificationResult.VERIFIED
+    save(document, actor, f"Checklist: {verification.get_result_display()}")
+    _note_emergency_followup(case, document, actor)
+    return verification
+
+
+def _note_emergency_followup(case, document, actor):
+    """A verified document after an emergency approval is the follow-up process."""
+    if not document.verified:
+        return
+    pending = case.decisions.filter(emergency=True, followup_received_at=None)
+    for decision in pending:
+        decision.followup_received_at = timezone.now()
+        save(decision, actor, f"Follow-up legal process received: {document.get_type_display()}")

@@ -1,0 +1,214 @@
+"""The life of a request from intake to closing, apart from counsel's decision."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from dmvrequests.cases.models import (
+    Callback,
+    Channel,
+    DisclosureRequest,
+    InfoRequest,
+    NoticeStatus,
+    Status,
+)
+from dmvrequests.cases.services.base import WorkflowError, check_move, lock, save
+from dmvrequests.cases.services.numbering import next_case_number
+from dmvrequests.cases.workflow import Action
+from dmvrequests.policy.calendar import add_business_days
+
+# Working days counsel has to decide an ordinary request; emergencies are due next day.
+DECISION_BUSINESS_DAYS = 10
+
+INTAKE_FIELDS = (
+    "agency",
+    "requester",
+    "channel",
+    "received_at",
+    "purpose",
+    "categories",
+    "subject_name",
+    "subject_dob",
+    "subject_license_number",
+    "subject_plate",
+    "subject_vin",
+    "narrative",
+    "emergency",
+    "bulk",
+)
+
+
+def decision_due_date(received_date, *, emergency):
+    if emergency:
+        return received_date + timedelta(days=1)
+    return add_business_days(received_date, DECISION_BUSINESS_DAYS)
+
+
+def _normalise_identifiers(case):
+    case.subject_license_number = case.subject_license_number.strip().upper()
+    case.subject_plate = case.subject_plate.strip().upper().replace(" ", "")
+    case.subject_vin = case.subject_vin.strip().upper()
+    case.categories = sorted(set(case.categories))
+
+
+@transaction.atomic
+def request_create(*, office, agency, channel, received_at, purpose, categories, actor, **fields):
+    """A new case, status received. `fields`: the other intake fields and requester_verified."""
+    unknown = set(fields) - set(INTAKE_FIELDS) - {"requester_verified"}
+    if unknown:
+        raise TypeError(f"Not intake fields: {', '.join(sorted(unknown))}")
+    case = DisclosureRequest(
+        office=office,
+        agency=agency,
+        channel=channel,
+        received_at=received_at,
+        purpose=purpose,
+        categories=list(categories),
+        created_by=actor,
+        status=Status.RECEIVED,
+        **fields,
+    )
+    _normalise_identifiers(case)
+    case.due_date = decision_due_date(case.received_date, emergency=case.emergency)
+    case.number = next_case_number(timezone.localdate().year)
+    return save(case, actor)
+
+
+@transaction.atomic
+def request_update_intake(*, case, actor, **changes):
+    """Change intake fields while the case is still with the clerk."""
+    case = lock(case)
+    if case.status not in (Status.RECEIVED, Status.NEEDS_INFO):
+        raise WorkflowError(
+            "This case is already with legal review; ask counsel to return it before editing."
+        )
+    unknown = set(changes) - set(INTAKE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not intake fields: {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(case, name, value)
+    _normalise_identifiers(case)
+    case.due_date = decision_due_date(case.received_date, emergency=case.emergency)
+    return save(case, actor)
+
+
+def needs_callback(case):
+    """Phone and fax requests, and email that did not prove its sender, are confirmed by
+    calling the agency's published number before they go to legal review."""
+    if case.requester_verified:
+        return False
+    return case.channel in (Channel.PHONE, Channel.FAX, Channel.EMAIL)
+
+
+@transaction.atomic
+def callback_record(*, case, actor, answered_by, called_at, confirmed, number_called="", notes=""):
+    case = lock(case)
+    if not case.is_open:
+        raise WorkflowError("The case is no longer open; a callback cannot be added.")
+    if called_at > timezone.now() + timedelta(minutes=5):
+        raise WorkflowError("The call's time is in the future. Enter when you made the call.")
+    if not (number_called or case.agency.published_phone):
+        raise WorkflowError(
+            "The directory has no published number for this agency. Enter the number you "
+            "called (from the agency's official website), and ask an administrator to add it."
+        )
+    if not answered_by.strip():
+        raise WorkflowError("Write the name of the person who answered.")
+    callback = save(
+        Callback(
+            case=case,
+            number_called=number_called or case.agency.published_phone,
+            answered_by=answered_by.strip(),
+            called_at=called_at,
+            confirmed=confirmed,
+            notes=notes,
+            recorded_by=actor,
+        ),
+        actor,
+    )
+    if confirmed and not case.requester_verified:
+        case.requester_verified = True
+        save(case, actor, "Requester confirmed by callback")
+    return callback
+
+
+@transaction.atomic
+def request_submit(*, case, actor, assigned_counsel=None, expected_status=Status.RECEIVED):
+    from dmvrequests.cases.services.decisions import case_evaluate, notice_sync
+    from dmvrequests.cases.services.sharing import grant_counsel
+
+    case = lock(case, expected_status)
+    new_status = check_move(case, Action.SUBMIT, actor)
+    if not case.categories:
+        raise WorkflowError("Choose at least one record category before submitting.")
+    if needs_callback(case):
+        raise WorkflowError(
+            "Confirm the requester first: call the agency's published number and record "
+            "the callback."
+        )
+    if assigned_counsel is not None:
+        if not assigned_counsel.is_counsel or assigned_counsel.office_id != case.office_id:
+            raise WorkflowError("Assign the case to counsel of the case's office.")
+        case.assigned_counsel = assigned_counsel
+        grant_counsel(assigned_counsel, case)
+    case.status = new_status
+    case.submitted_at = timezone.now()
+    save(case, actor)
+    evaluation, profile = case_evaluate(case)
+    notice_sync(case=case, evaluation=evaluation, profile=profile, actor=actor)
+    return case
+
+
+@transaction.atomic
+def info_request(*, case, question, actor, expected_status=Status.IN_REVIEW):
+    """Counsel asks for what is missing; the decision clock stops until the answer."""
+    case = lock(case, expected_status)
+    case.status = check_move(case, Action.REQUEST_INFO, actor)
+    question = (question or "").strip()
+    if not question:
+        raise WorkflowError("Say what the agency must provide.")
+    save(case, actor)
+    return save(InfoRequest(case=case, question=question, asked_by=actor), actor)
+
+
+@transaction.atomic
+def info_answer(*, case, answer, actor, expected_status=Status.NEEDS_INFO):
+    """The clerk records the agency's answer; the case returns to review, its due date
+    moved by the days it waited."""
+    case = lock(case, expected_status)
+    case.status = check_move(case, Action.ANSWER_INFO, actor)
+    answer = (answer or "").strip()
+    if not answer:
+        raise WorkflowError("Write down what the agency answered.")
+    pending = case.info_requests.filter(answered_at=None).order_by("-asked_at").first()
+    now = timezone.now()
+    if pending is not None:
+        pending.answer, pending.answered_by, pending.answered_at = answer, actor, now
+        save(pending, actor)
+        # Calendar days the case waited, counted by the state's dates.
+        paused_days = (
+            timezone.localtime(now).date() - timezone.localtime(pending.asked_at).date()
+        ).days
+        if case.due_date and paused_days:
+            case.due_date += timedelta(days=paused_days)
+    return save(case, actor, "Agency answered; back to legal review")
+
+
+@transaction.atomic
+def request_transition(*, case, action, actor, expected_status=None):
+    """Moves without data of their own: withdraw and close."""
+    if action not in (Action.WITHDRAW, Action.CLOSE):
+        raise ValueError(f"{action} has its own service.")
+    case = lock(case, expected_status)
+    case.status = check_move(case, action, actor)
+    if action == Action.CLOSE:
+        notice = getattr(case, "notice", None)
+        if notice is not None and notice.status == NoticeStatus.DUE:
+            raise WorkflowError(
+                "The subject notice is still due. Record it as sent, or as exempted with the "
+                "reason, before closing the case."
+            )
+    if case.status in (Status.CLOSED, Status.WITHDRAWN):
+        case.closed_at = timezone.now()
+    return save(case, actor)

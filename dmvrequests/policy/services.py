@@ -1,0 +1,96 @@
+"""Writes and evaluations for policy profiles (HackSoft style: keyword-only, `<noun>_<verb>`).
+
+Every change goes through here so that the version is bumped, the row is validated
+with `full_clean()`, and the history records who made the change and why.
+"""
+
+import copy
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import transaction
+
+from dmvrequests.policy.engine import PolicyInputError, evaluate, validate_rules
+from dmvrequests.policy.models import PolicyProfile
+
+
+def profile_active():
+    """The installation's active profile (the data migration installs one)."""
+    profile = PolicyProfile.objects.filter(is_active=True).first()
+    if profile is None:
+        raise ImproperlyConfigured(
+            "No policy profile is active: an administrator must make one active "
+            "(Administration, Policy profiles)."
+        )
+    return profile
+
+
+def _save(profile, *, actor, reason):
+    profile.full_clean()
+    profile._history_user = actor
+    profile._change_reason = reason
+    profile.save()
+
+
+@transaction.atomic
+def profile_activate(*, profile, actor):
+    """Make `profile` the only active profile. Activation is not a rules change: no version bump."""
+    # Lock every profile row so that two administrators activating at once take turns.
+    profiles = list(PolicyProfile.objects.select_for_update().order_by("pk"))
+    for other in profiles:
+        if other.is_active and other.pk != profile.pk:
+            other.is_active = False
+            _save(other, actor=actor, reason=f"Deactivated: {profile.slug} made active.")
+    profile.refresh_from_db()
+    if not profile.is_active:
+        profile.is_active = True
+        _save(profile, actor=actor, reason="Made the active profile.")
+    return profile
+
+
+def profile_clone(*, profile, slug, name, actor):
+    """A new, inactive copy of `profile` under another slug and name, at version 1."""
+    rules = copy.deepcopy(profile.rules)
+    rules["name"] = name
+    clone = PolicyProfile(
+        slug=slug,
+        name=name,
+        citation=profile.citation,
+        description=f"Copy of {profile.slug} version {profile.version}. {profile.description}",
+        rules=rules,
+        version=1,
+        is_active=False,
+    )
+    _save(clone, actor=actor, reason=f"Cloned from {profile.slug} version {profile.version}.")
+    return clone
+
+
+@transaction.atomic
+def profile_update_rules(*, profile, rules, actor, description=None):
+    """Replace the rules (validated first), bump the version, and record the change."""
+    try:
+        normalised = validate_rules(rules)
+    except PolicyInputError as error:
+        raise ValidationError(
+            {"rules": f"The rules are not valid at {error.field}: {error.problem}."}
+        ) from None
+    profile = PolicyProfile.objects.select_for_update().get(pk=profile.pk)
+    profile.rules = rules
+    profile.name = normalised["name"]
+    profile.citation = normalised["citation"]
+    if description is not None:
+        profile.description = description
+    profile.version += 1
+    _save(profile, actor=actor, reason=f"Rules edited: version {profile.version}.")
+    return profile
+
+
+def evaluate_with_profile(*, request, profile=None):
+    """Validate and evaluate `request` under `profile` (default: the active one).
+
+    Raises PolicyInputError for an invalid request. The result also names the
+    profile version, so a stored evaluation says exactly which rules gave it.
+    """
+    profile = profile or profile_active()
+    result = evaluate(request, profile.rules, profile=profile.slug)
+    result["profile_version"] = profile.version
+    return result
