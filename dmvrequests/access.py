@@ -40,6 +40,7 @@ ACCESS = {
     "cases:create": frozenset({CLERK}),
     "cases:evaluate": frozenset({CLERK}),
     "cases:detail": CASE_READERS,
+    "cases:edit": frozenset({CLERK}),
     "cases:submit": frozenset({CLERK}),
     "cases:decide": frozenset({COUNSEL}),
     "cases:transition": frozenset({CLERK, COUNSEL}),

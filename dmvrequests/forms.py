@@ -15,7 +15,7 @@ WIDGET_CLASSES = {
 
 
 class USWDSFormMixin:
-    """Adds USWDS classes, and error state, to each widget."""
+    """Adds USWDS classes to each widget, and the error state once validated."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -24,13 +24,19 @@ class USWDSFormMixin:
                 (c for kind, c in WIDGET_CLASSES.items() if type(field.widget) is kind),
                 "usa-input",
             )
-            if self.is_bound and name in self.errors:
-                css += " usa-input--error"
             field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " " + css).strip()
             if field.help_text:
-                field.widget.attrs["aria-describedby"] = (
-                    f"{self.prefix + '-' if self.prefix else ''}{name}-hint"
-                )
+                field.widget.attrs["aria-describedby"] = f"{self.add_prefix(name)}-hint"
+
+    def full_clean(self):
+        # Not in __init__: reading self.errors there would validate the form
+        # before a subclass has finished setting up its fields.
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = attrs.get("class", "") + " usa-input--error"
+                attrs["aria-invalid"] = "true"
 
 
 class DateInput(forms.DateInput):

@@ -73,9 +73,15 @@ class RequestForm(USWDSFormMixin, forms.Form):
         help_text="A list by criteria (e.g. every vehicle at an address), not a named person or vehicle.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].widget.attrs["class"] += " usa-combo-box__select"
+        if case is not None and case.channel not in dict(CLERK_CHANNELS):
+            # An emailed case keeps its channel; a clerk cannot log a new email.
+            self.fields["channel"].choices = [
+                *CLERK_CHANNELS,
+                (case.channel, case.get_channel_display()),
+            ]
 
     def clean_received_at(self):
         received = self.cleaned_data["received_at"]

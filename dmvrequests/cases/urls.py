@@ -13,6 +13,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("new/policy-preview/", views.evaluate_preview, name="evaluate"),
     path(CASE, views.detail, name="detail"),
+    path(CASE + "edit/", views.edit, name="edit"),
     path(CASE + "submit/", views.submit, name="submit"),
     path(CASE + "decide/", views.decide, name="decide"),
     path(CASE + "transition/", views.transition, name="transition"),

@@ -134,6 +134,39 @@ def create(request):
     )
 
 
+def edit(request, number):
+    """Complete or correct intake while the case is with the clerk (emailed requests
+    arrive without categories or purpose)."""
+    case = selectors.request_get_for(request.user, number)
+    if case.status not in (Status.RECEIVED, Status.NEEDS_INFO):
+        messages.error(
+            request, "This case is with legal review; its intake can no longer be edited."
+        )
+        return redirect(case)
+    form = RequestForm(request.POST or None, initial=_intake_initial(case), case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                fields = form.case_fields()
+                requester = _requester_for(form, fields["agency"], request.user)
+                services.request_update_intake(
+                    case=case, actor=request.user, requester=requester, **fields
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Intake of {case.number} saved.")
+            return redirect(case)
+    return render(request, "cases/edit.html", {"case": case, "form": form})
+
+
+def _intake_initial(case):
+    initial = {name: getattr(case, name) for name in services.requests.INTAKE_FIELDS}
+    initial["received_at"] = timezone.localtime(case.received_at).strftime("%Y-%m-%dT%H:%M")
+    initial["agency"], initial["requester"] = case.agency_id, case.requester_id
+    return initial
+
+
 @transaction.atomic
 def _create_case(request, form, documents):
     actor = request.user

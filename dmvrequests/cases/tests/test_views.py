@@ -294,3 +294,65 @@ class TestHome:
     def test_it_sends_each_role_to_its_start_page(self, client, request, role, target):
         user = request.getfixturevalue(role)
         assert login(client, user).get("/")["Location"] == target
+
+
+class TestEditIntake:
+    def test_a_clerk_completes_an_emailed_request(self, client, office, clerk):
+        case = make_case(
+            office=office, actor=clerk, channel="email", categories=[], purpose="other"
+        )
+        url = reverse("cases:edit", args=[case.number])
+        assert login(client, clerk).get(url).status_code == 200
+        payload = create_payload(
+            case.agency,
+            channel="email",
+            requester_name="Agent Smith",
+            categories=["address"],
+            purpose="criminal_investigation",
+        )
+        response = client.post(url, payload)
+        assert response.status_code == 302
+        case.refresh_from_db()
+        assert case.categories == ["address"] and case.channel == "email"
+        assert case.purpose == "criminal_investigation"
+        assert case.history.first().history_user == clerk
+
+    def test_another_office_gets_404(self, client, case, other_clerk):
+        assert (
+            login(client, other_clerk).get(reverse("cases:edit", args=[case.number])).status_code
+            == 404
+        )
+
+    def test_counsel_cannot_edit_intake(self, client, case, counsel):
+        assert (
+            login(client, counsel).get(reverse("cases:edit", args=[case.number])).status_code == 403
+        )
+
+    def test_a_case_in_review_is_not_editable(self, client, case, clerk):
+        services.request_submit(case=case, actor=clerk)
+        response = login(client, clerk).get(reverse("cases:edit", args=[case.number]), follow=True)
+        assert "can no longer be edited" in response.content.decode()
+
+
+class TestPolicyPreview:
+    def test_it_shows_what_is_missing(self, client, clerk):
+        response = login(client, clerk).post(reverse("cases:evaluate"), {})
+        assert "Fill in the agency, the purpose, the records asked for" in response.content.decode()
+
+    def test_it_evaluates_the_request_as_logged(self, client, clerk):
+        agency = AgencyFactory(kind="private")
+        response = login(client, clerk).post(
+            reverse("cases:evaluate"),
+            {
+                "agency": agency.pk,
+                "purpose": "locate_person",
+                "categories": ["license_record", "photo"],
+                "received_at": "2026-03-02T09:00",
+            },
+        )
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "HRPI" in body or "consent" in body.lower()
+
+    def test_it_is_only_for_clerks(self, client, auditor):
+        assert login(client, auditor).post(reverse("cases:evaluate"), {}).status_code == 403
