@@ -5,9 +5,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from dmvrequests.cases import selectors, services
+from dmvrequests.cases.decorators import case_action
 from dmvrequests.cases.forms import (
     AnswerForm,
     CallbackForm,
@@ -44,9 +44,8 @@ def _bound(request, case, form):
     return False
 
 
-@require_POST
-def callback(request, number):
-    case = selectors.request_get_for(request.user, number)
+@case_action
+def callback(request, case):
     form = CallbackForm(request.POST)
     if not _bound(request, case, form):
         return redirect(case)
@@ -60,9 +59,8 @@ def callback(request, number):
     )
 
 
-@require_POST
-def ask(request, number):
-    case = selectors.request_get_for(request.user, number)
+@case_action
+def ask(request, case):
     form = QuestionForm(request.POST)
     if not _bound(request, case, form):
         return redirect(case)
@@ -77,9 +75,8 @@ def ask(request, number):
     )
 
 
-@require_POST
-def answer(request, number):
-    case = selectors.request_get_for(request.user, number)
+@case_action
+def answer(request, case):
     form = AnswerForm(request.POST)
     if not _bound(request, case, form):
         return redirect(case)
@@ -121,9 +118,8 @@ def document_verify(request, number, document_id):
     )
 
 
-@require_POST
-def document_add(request, number):
-    case = selectors.request_get_for(request.user, number)
+@case_action
+def document_add(request, case):
     form = DocumentForm(request.POST, request.FILES)
     if not _bound(request, case, form):
         return redirect(case)
@@ -137,9 +133,8 @@ def document_add(request, number):
     )
 
 
-@require_POST
-def second_approval(request, number):
-    case = selectors.request_get_for(request.user, number)
+@case_action
+def second_approval(request, case):
     decision = case.decisions.filter(second_approval_required=True, second_approved_at=None).first()
     if decision is None:
         messages.error(request, "No approval of this case waits for a second counsel.")
@@ -168,9 +163,8 @@ def second_approval(request, number):
     )
 
 
-@require_POST
-def release(request, number):
-    case = selectors.request_get_for(request.user, number)
+@case_action
+def release(request, case):
     approved = case.decisions.filter(outcome=DecisionOutcome.APPROVED).first()
     form = ReleaseForm(request.POST, approved=approved.categories_approved if approved else [])
     if not _bound(request, case, form):
@@ -187,17 +181,16 @@ def release(request, number):
     )
 
 
-def _notice(request, number):
-    case = selectors.request_get_for(request.user, number)
+def _notice(case):
     notice = SubjectNotice.objects.filter(case=case).first()
     if notice is None:
         raise Http404("This case has no subject notice")
-    return case, notice
+    return notice
 
 
-@require_POST
-def notice_sent(request, number):
-    case, notice = _notice(request, number)
+@case_action
+def notice_sent(request, case):
+    notice = _notice(case)
     form = NoticeSentForm(request.POST)
     if not _bound(request, case, form):
         return redirect(case)
@@ -211,9 +204,9 @@ def notice_sent(request, number):
     )
 
 
-@require_POST
-def notice_exempt(request, number):
-    case, notice = _notice(request, number)
+@case_action
+def notice_exempt(request, case):
+    notice = _notice(case)
     form = NoticeExemptForm(request.POST)
     if not _bound(request, case, form):
         return redirect(case)

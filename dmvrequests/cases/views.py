@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from dmvrequests.agencies.models import Requester
 from dmvrequests.cases import selectors, services
+from dmvrequests.cases.decorators import case_action
 from dmvrequests.cases.forms import (
     AssignForm,
     DecisionForm,
@@ -285,9 +286,8 @@ def _detail_context(request, case, evaluation, profile, decision_form):
     }
 
 
-@require_POST
-def submit(request, number):
-    case = selectors.request_get_for(request.user, number)
+@case_action
+def submit(request, case):
     form = SubmitForm(request.POST, office=case.office)
     if not form.is_valid():
         messages.error(
@@ -305,9 +305,8 @@ def submit(request, number):
     return redirect(case)
 
 
-@require_POST
-def decide(request, number):
-    case = selectors.request_get_for(request.user, number)
+@case_action
+def decide(request, case):
     evaluation, profile = services.case_evaluate(case)
     form = DecisionForm(
         request.POST,
@@ -332,9 +331,8 @@ def decide(request, number):
     return render(request, "cases/detail.html", context, status=400)
 
 
-@require_POST
-def transition(request, number):
-    case = selectors.request_get_for(request.user, number)
+@case_action
+def transition(request, case):
     action = request.POST.get("action", "")
     if action not in (Action.WITHDRAW, Action.CLOSE):
         messages.error(
@@ -396,9 +394,8 @@ def _messages_from(request, exc):
     messages.error(request, " ".join(exc.messages))
 
 
-@require_POST
-def assign(request, number):
-    case = selectors.request_get_for(request.user, number)
+@case_action
+def assign(request, case):
     form = AssignForm(request.POST, case=case)
     if not form.is_valid():
         messages.error(request, "Choose counsel of the case's office from the list.")
@@ -412,9 +409,8 @@ def assign(request, number):
     return redirect(case)
 
 
-@require_POST
-def share(request, number):
-    case = selectors.request_get_for(request.user, number)
+@case_action
+def share(request, case):
     if case.office_id != request.user.office_id:
         raise Http404("Only the case's own office shares it")
     form = ShareForm(request.POST, case=case)
@@ -431,9 +427,8 @@ def share(request, number):
     return redirect(case)
 
 
-@require_POST
-def share_revoke(request, number, share_id):
-    case = selectors.request_get_for(request.user, number)
+@case_action
+def share_revoke(request, case, share_id):
     if case.office_id != request.user.office_id:
         raise Http404("Only the case's own office revokes its shares")
     share = case.shares.filter(pk=share_id).first()
