@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format worker beat bench e2e check-deploy install clean
+.PHONY: run test lint security format worker beat bench e2e check-deploy install clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -38,6 +38,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Static security analysis: any finding of medium or high severity fails.
+security: $(STAMP)
+	$(BIN)/bandit -q -r accounts dmvrequests -x '*/tests/*,*/migrations/*' --severity-level medium
 
 format: $(STAMP)
 	$(BIN)/ruff format .
