@@ -247,6 +247,7 @@ def _detail_context(request, case, evaluation, profile, decision_form):
         if (clerk_here or counsel_here) and case.status in OPEN_FOR_DOCUMENTS
         else None,
         "releases": case.releases.select_related("recorded_by"),
+        "messages_in": case.inbound_messages.order_by("received_at"),
         "release_form": f.ReleaseForm(
             approved=approved.categories_approved,
             initial={

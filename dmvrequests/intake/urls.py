@@ -1,3 +1,12 @@
+from django.urls import path
+
+from dmvrequests.intake import views
+
 app_name = "intake"
 
-urlpatterns = []
+urlpatterns = [
+    path("quarantine/", views.quarantine, name="quarantine"),
+    path("quarantine/<int:pk>/", views.quarantine_detail, name="quarantine_detail"),
+    path("quarantine/<int:pk>/release/", views.quarantine_release, name="quarantine_release"),
+    path("quarantine/<int:pk>/discard/", views.quarantine_discard, name="quarantine_discard"),
+]

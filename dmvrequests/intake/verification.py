@@ -1,0 +1,140 @@
+"""Is the From address genuine? Judged only from our own server's Authentication-Results.
+
+A From header is trivial to forge, and so is an Authentication-Results header.
+The only results we believe are those stamped by the DMV's receiving server,
+named by settings.INTAKE_TRUSTED_AUTHSERV_ID; that server must delete any
+header carrying its own authserv-id before adding its own (RFC 8601 section 5),
+which is what makes the stamp trustworthy. Results from any other authserv-id
+are what the sender says about itself and count for nothing.
+
+The header's grammar (RFC 8601 section 2.2), as far as the decision needs it:
+    authserv-id [version] ; method[/version]=result [reason=...] [ptype.property=value ...] ; ...
+with comments in parentheses allowed almost anywhere.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class MethodResult:
+    method: str
+    result: str
+    properties: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuthenticationResults:
+    authserv_id: str
+    results: tuple
+
+
+def _strip_comments(text):
+    """Drop (comments), which may nest, keeping "quoted strings" as they are."""
+    out = []
+    depth = 0
+    quoted = False
+    escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+            if depth == 0:
+                out.append(char)
+            continue
+        if char == "\\":
+            escaped = True
+            if depth == 0:
+                out.append(char)
+        elif quoted:
+            quoted = char != '"'
+            out.append(char)
+        elif char == "(":
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append(" ")
+        elif depth == 0:
+            quoted = char == '"'
+            out.append(char)
+    return "".join(out)
+
+
+def _split_outside_quotes(text, separators):
+    """Split on any of `separators` outside "quoted strings"; linear, whatever the input."""
+    parts, current = [], []
+    quoted = escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif quoted and char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif not quoted and char in separators:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _unquote(value):
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", value[1:-1])
+    return value
+
+
+def _method_result(segment):
+    # CFWS may surround "=" and "/"; close it up so that tokens split on spaces.
+    segment = re.sub(r" ?([=/]) ?", r"\1", re.sub(r"\s+", " ", segment.strip()))
+    tokens = [t for t in _split_outside_quotes(segment, " \t") if t]
+    match = re.fullmatch(r"([A-Za-z0-9_-]+)(?:/\d+)?=([A-Za-z]+)", tokens[0]) if tokens else None
+    if match is None:
+        return None
+    properties = {}
+    for token in tokens[1:]:
+        name, sep, value = token.partition("=")
+        if sep and "." in name:
+            properties[name.lower()] = _unquote(value).lower().rstrip(".")
+    return MethodResult(match.group(1).lower(), match.group(2).lower(), properties)
+
+
+def parse_authentication_results(value):
+    """One header's value as AuthenticationResults, or None when it has no authserv-id."""
+    text = _strip_comments(value.replace("\r", " ").replace("\n", " "))
+    segments = _split_outside_quotes(text, ";")
+    head = segments[0].split()
+    if not head:
+        return None
+    authserv_id = _unquote(head[0]).lower().rstrip(".")
+    results = tuple(r for r in (_method_result(s) for s in segments[1:]) if r is not None)
+    return AuthenticationResults(authserv_id, results)
+
+
+def sender_verified(*, from_domain, single_from, header_values, trusted_authserv_id):
+    """True only as shared/spec/ingest-email.md defines it (the agency match is the caller's).
+
+    A message with several From addresses is never verified: DMARC is undefined
+    for it (RFC 7489 section 6.6.1). A trusted dmarc=fail vetoes everything else,
+    since an aligned DKIM pass cannot honestly coexist with it.
+    """
+    trusted = (trusted_authserv_id or "").strip().lower().rstrip(".")
+    if not trusted or not from_domain or not single_from:
+        return False
+    results = [
+        result
+        for parsed in map(parse_authentication_results, header_values)
+        if parsed is not None and parsed.authserv_id == trusted
+        for result in parsed.results
+    ]
+    dmarc = {r.result for r in results if r.method == "dmarc"}
+    if "fail" in dmarc:
+        return False
+    if "pass" in dmarc:
+        return True
+    return any(
+        r.method == "dkim" and r.result == "pass" and r.properties.get("header.d") == from_domain
+        for r in results
+    )

@@ -1,0 +1,89 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from dmvrequests.cases.services import WorkflowError
+from dmvrequests.intake import selectors, services
+from dmvrequests.intake.forms import DiscardForm, ReleaseForm
+
+PAGE_SIZE = 50
+
+
+@require_GET
+def quarantine(request):
+    held, sort = selectors.quarantine_held(request.GET.get("sort", selectors.DEFAULT_SORT))
+    page = Paginator(held, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "sort": sort, "nav": "quarantine"}
+    return render(request, "intake/quarantine_list.html", context)
+
+
+@require_GET
+def quarantine_detail(request, pk):
+    message = selectors.quarantined_message_for(request.user, pk)
+    return _detail(request, message)
+
+
+@require_POST
+def quarantine_release(request, pk):
+    message = selectors.quarantined_message_for(request.user, pk)
+    form = ReleaseForm(request.POST)
+    if form.is_valid():
+        try:
+            case = services.quarantine_release(
+                message=message, actor=request.user, **form.cleaned_data
+            )
+        except WorkflowError as exc:
+            return _refused(request, message, exc)
+        else:
+            messages.success(
+                request,
+                f"Released into case {case.number}. Complete its intake: purpose, record "
+                "categories, subject and the legal documents' type.",
+            )
+            # The clerk's own office's cases are theirs to open; another office's are not.
+            if case.office_id == request.user.office_id:
+                return redirect(case)
+            return redirect("intake:quarantine")
+    return _detail(request, message, release_form=form)
+
+
+@require_POST
+def quarantine_discard(request, pk):
+    message = selectors.quarantined_message_for(request.user, pk)
+    form = DiscardForm(request.POST)
+    if form.is_valid():
+        try:
+            services.quarantine_discard(
+                message=message, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except WorkflowError as exc:
+            return _refused(request, message, exc)
+        else:
+            messages.success(
+                request, "Message discarded. It is kept, with your reason, as a record."
+            )
+            return redirect("intake:quarantine")
+    return _detail(request, message, discard_form=form)
+
+
+def _refused(request, message, exc):
+    # Not a mistake in the form but the message's state (handled by someone else
+    # meanwhile, unreadable): say so above the page as it now is.
+    messages.error(request, " ".join(exc.messages))
+    return redirect("intake:quarantine_detail", pk=message.pk)
+
+
+def _detail(request, message, *, release_form=None, discard_form=None):
+    if release_form is None:
+        release_form = ReleaseForm(
+            initial={"agency": message.agency_id, "office": request.user.office_id}
+        )
+    context = {
+        "message": message,
+        "display": selectors.message_display(message),
+        "release_form": release_form,
+        "discard_form": discard_form or DiscardForm(),
+        "nav": "quarantine",
+    }
+    return render(request, "intake/quarantine_detail.html", context)
