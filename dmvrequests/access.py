@@ -33,6 +33,7 @@ ACCESS = {
     "accounts:mfa_setup": SIGN_IN_STEP,
     "accounts:backup_codes": SIGNED_IN,
     "accounts:password_change": SIGNED_IN,
+    "notifications:preferences": SIGNED_IN,
     "home": SIGNED_IN,
     # Cases.
     "cases:queue": frozenset({CLERK, COUNSEL}),

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "dmvrequests.policy",
     "dmvrequests.cases",
     "dmvrequests.intake",
+    "dmvrequests.notifications",
     "dmvrequests.reports",
     "dmvrequests.audit",
 ]
@@ -269,13 +270,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Task time limits stay below the broker's visibility timeout so a task is
 # never handed to a second worker while the first is still within its limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# With the broker down, give up publishing quickly: the outbox sweep sends later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TASK_TIME_LIMIT = 1800
 CELERY_TASK_SOFT_TIME_LIMIT = 1500
 CELERY_TIMEZONE = TIME_ZONE
 # One static schedule (exactly one beat process runs); each app keeps its entries.
 from dmvrequests.intake.schedule import BEAT_SCHEDULE as INTAKE_BEAT_SCHEDULE  # noqa: E402
+from dmvrequests.notifications.schedule import (  # noqa: E402
+    BEAT_SCHEDULE as NOTIFICATIONS_BEAT_SCHEDULE,
+)
 
-CELERY_BEAT_SCHEDULE = {**INTAKE_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {**INTAKE_BEAT_SCHEDULE, **NOTIFICATIONS_BEAT_SCHEDULE}
 
 if REDIS_URL:
     CACHES = {

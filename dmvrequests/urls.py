@@ -14,6 +14,7 @@ urlpatterns = [
     path("intake/", include("dmvrequests.intake.urls")),
     path("reports/", include("dmvrequests.reports.urls")),
     path("audit/", include("dmvrequests.audit.urls")),
+    path("notifications/", include("dmvrequests.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

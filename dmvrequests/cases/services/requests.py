@@ -16,6 +16,7 @@ from dmvrequests.cases.models import (
 from dmvrequests.cases.services.base import WorkflowError, check_move, lock, save
 from dmvrequests.cases.services.numbering import next_case_number
 from dmvrequests.cases.workflow import Action
+from dmvrequests.notifications.services import notify_assignment, notify_emergency
 from dmvrequests.policy.calendar import add_business_days
 
 # Working days counsel has to decide an ordinary request; emergencies are due next day.
@@ -72,7 +73,10 @@ def request_create(*, office, agency, channel, received_at, purpose, categories,
     _normalise_identifiers(case)
     case.due_date = decision_due_date(case.received_date, emergency=case.emergency)
     case.number = next_case_number(timezone.localdate().year)
-    return save(case, actor)
+    save(case, actor)
+    if case.emergency:
+        notify_emergency(case=case)
+    return case
 
 
 @transaction.atomic
@@ -86,11 +90,15 @@ def request_update_intake(*, case, actor, **changes):
     unknown = set(changes) - set(INTAKE_FIELDS)
     if unknown:
         raise TypeError(f"Not intake fields: {', '.join(sorted(unknown))}")
+    was_emergency = case.emergency
     for name, value in changes.items():
         setattr(case, name, value)
     _normalise_identifiers(case)
     case.due_date = decision_due_date(case.received_date, emergency=case.emergency)
-    return save(case, actor)
+    save(case, actor)
+    if case.emergency and not was_emergency:
+        notify_emergency(case=case)
+    return case
 
 
 def needs_callback(case):
@@ -155,6 +163,8 @@ def request_submit(*, case, actor, assigned_counsel=None, expected_status=Status
     case.status = new_status
     case.submitted_at = timezone.now()
     save(case, actor)
+    if assigned_counsel is not None:
+        notify_assignment(case=case, counsel=assigned_counsel)
     evaluation, profile = case_evaluate(case)
     notice_sync(case=case, evaluation=evaluation, profile=profile, actor=actor)
     return case

@@ -7,6 +7,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from dmvrequests.cases.models import CaseShare
 from dmvrequests.cases.services.base import WorkflowError, lock, save
+from dmvrequests.notifications.services import notify_assignment
 
 COUNSEL_CASE_PERMISSIONS = ("view_disclosurerequest", "decide_disclosurerequest")
 
@@ -36,7 +37,9 @@ def request_assign(*, case, counsel, actor):
         _revoke(previous, case, COUNSEL_CASE_PERMISSIONS)
     case.assigned_counsel = counsel
     grant_counsel(counsel, case)
-    return save(case, actor, f"Assigned to {counsel}")
+    save(case, actor, f"Assigned to {counsel}")
+    notify_assignment(case=case, counsel=counsel)
+    return case
 
 
 @transaction.atomic

@@ -1,0 +1,202 @@
+"""Who is told what, by email. Messages go through the outbox (models.OutboundEmail)."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import User
+from dmvrequests.notifications.models import Kind, OutboundEmail, Preference
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 10
+
+
+def _wants(user, kind):
+    preference = Preference.objects.filter(user=user).first()
+    return preference is None or preference.wants(kind)
+
+
+def email_queue(*, kind, recipients, subject, template, context, dedupe, case=None):
+    """Write one outbox row per recipient (user or address); send once committed.
+
+    `dedupe` makes the call idempotent: the same event never emails twice."""
+    created = []
+    for recipient in recipients:
+        user = recipient if isinstance(recipient, User) else None
+        address = user.email if user else recipient
+        if not address or (user and (not user.is_active or not _wants(user, kind))):
+            continue
+        body = render_to_string(
+            template, {**context, "recipient": user, "DMV_NAME": settings.DMV_NAME}
+        )
+        row, is_new = OutboundEmail.objects.get_or_create(
+            dedupe_key=f"{dedupe}:{address.lower()}"[:200],
+            defaults={
+                "kind": kind,
+                "recipient": address,
+                "user": user,
+                "case": case,
+                "subject": subject[:250],
+                "body": body,
+            },
+        )
+        if is_new:
+            created.append(row.pk)
+    if created:
+        transaction.on_commit(lambda: enqueue(created))
+    return created
+
+
+def enqueue(ids):
+    """Hand the messages to Celery; with the broker down, leave them for the sweep."""
+    from dmvrequests.notifications.tasks import send_outbound
+
+    try:
+        send_outbound.delay(ids)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the outbox keeps the mail
+        logger.warning(
+            "Broker unavailable, %d email(s) left for the outbox sweep: %s", len(ids), exc
+        )
+
+
+def deliver(email_id):
+    """Send one queued message at most once: the row is locked and marked sent."""
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, sent_at=None)
+            .first()
+        )
+        if email is None:
+            return False
+        try:
+            send_mail(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.recipient])
+        except Exception as exc:  # noqa: BLE001 - recorded; the sweep tries again
+            email.attempts += 1
+            email.last_error = str(exc)[:2000]
+            email.save(update_fields=["attempts", "last_error"])
+            return False
+        email.sent_at = timezone.now()
+        email.attempts += 1
+        email.save(update_fields=["sent_at", "attempts"])
+        return True
+
+
+def unsent(older_than=timedelta(minutes=1)):
+    cutoff = timezone.now() - older_than
+    return OutboundEmail.objects.filter(
+        sent_at=None, attempts__lt=MAX_ATTEMPTS, created_at__lte=cutoff
+    ).values_list("pk", flat=True)
+
+
+def notify_assignment(*, case, counsel):
+    email_queue(
+        kind=Kind.ASSIGNMENT,
+        recipients=[counsel],
+        case=case,
+        subject=f"{case.number} is assigned to you{' (emergency)' if case.emergency else ''}",
+        template="notifications/assignment.txt",
+        context={"case": case},
+        dedupe=f"assignment:{case.pk}:{counsel.pk}:{case.history.count()}",
+    )
+
+
+def notify_emergency(*, case):
+    office_staff = User.objects.filter(
+        office=case.office, is_active=True, groups__name__in=["Clerk", "Counsel"]
+    ).distinct()
+    recipients = [case.office.email] if case.office.email else list(office_staff)
+    email_queue(
+        kind=Kind.EMERGENCY,
+        recipients=recipients,
+        case=case,
+        subject=f"Emergency request {case.number} from {case.agency}",
+        template="notifications/emergency.txt",
+        context={"case": case},
+        dedupe=f"emergency:{case.pk}",
+    )
+
+
+DIGEST_HORIZON_DAYS = 2
+DIGEST_LIMIT = 50
+
+
+def _digest_items(user, today):
+    from dmvrequests.cases.models import NoticeStatus, Status, SubjectNotice
+    from dmvrequests.cases.selectors import requests_visible_to
+
+    horizon = today + timedelta(days=DIGEST_HORIZON_DAYS)
+    cases = requests_visible_to(user).open().filter(due_date__lte=horizon)
+    if user.is_counsel and not user.is_clerk:
+        cases = cases.filter(status=Status.IN_REVIEW)
+    notices = SubjectNotice.objects.filter(
+        case__in=requests_visible_to(user), status=NoticeStatus.DUE, due_date__lte=horizon
+    ).select_related("case")
+    return (
+        list(cases.select_related("agency").order_by("due_date")[:DIGEST_LIMIT]),
+        cases.count(),
+        list(notices.order_by("due_date")[:DIGEST_LIMIT]),
+        notices.count(),
+    )
+
+
+def digest_send(*, today=None):
+    """Each clerk and counsel gets the cases and subject notices due within two days or
+    overdue, once a day (the date is in the dedupe key)."""
+    today = today or timezone.localdate()
+    users = User.objects.filter(is_active=True, groups__name__in=["Clerk", "Counsel"]).distinct()
+    sent = 0
+    for user in users.select_related("office"):
+        cases, case_count, notices, notice_count = _digest_items(user, today)
+        if not case_count and not notice_count:
+            continue
+        context = {
+            "cases": cases,
+            "case_count": case_count,
+            "notices": notices,
+            "notice_count": notice_count,
+            "today": today,
+        }
+        sent += len(
+            email_queue(
+                kind=Kind.DIGEST,
+                recipients=[user],
+                template="notifications/digest.txt",
+                subject=f"Due soon or overdue: {case_count} case(s), {notice_count} subject notice(s)",
+                context=context,
+                dedupe=f"digest:{user.pk}:{today.isoformat()}",
+            )
+        )
+    return sent
+
+
+def followups_overdue_notify(*, now=None):
+    """Emergency approvals whose follow-up legal process is late: tell the deciding
+    counsel and the office, once a day per approval."""
+    from dmvrequests.cases.models import Decision
+
+    now = now or timezone.now()
+    late = Decision.objects.filter(
+        emergency=True, followup_received_at=None, followup_due__lt=now
+    ).select_related("case__office", "case__agency", "decided_by")
+    sent = 0
+    for decision in late:
+        case = decision.case
+        recipients = [decision.decided_by] + ([case.office.email] if case.office.email else [])
+        sent += len(
+            email_queue(
+                kind=Kind.FOLLOWUP_OVERDUE,
+                recipients=recipients,
+                case=case,
+                subject=f"Overdue: legal process for emergency release {case.number}",
+                template="notifications/followup_overdue.txt",
+                context={"case": case, "decision": decision},
+                dedupe=f"followup:{decision.pk}:{timezone.localdate(now).isoformat()}",
+            )
+        )
+    return sent
