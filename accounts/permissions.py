@@ -12,6 +12,7 @@ ADMINISTRATOR_MODELS = {
     "agencies": ("agency", "requester"),
     "policy": ("policyprofile",),
     "accounts": ("office", "user"),
+    "cases": ("workflowsettings",),
 }
 ACTIONS = ("add", "change", "view")
 
@@ -28,3 +29,9 @@ def grant_administrator_permissions(sender=None, **kwargs):
             codename__regex=rf"^({'|'.join(ACTIONS)})_",
         )
     group.permissions.add(*wanted)
+    # The baseline list of cases in the admin is read-only (view permission only).
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="cases", codename="view_disclosurerequest"
+        )
+    )

@@ -120,3 +120,17 @@ class TestUserAdministration:
         )
         assert {"add_user", "change_user", "view_user", "add_agency", "change_agency"} <= codenames
         assert "delete_user" not in codenames
+
+
+class TestWorkflowSettings:
+    def test_an_administrator_switches_off_two_counsel_approval(self, admin_client):
+        from dmvrequests.cases.models import WorkflowSettings
+
+        row = WorkflowSettings.current()
+        url = reverse("admin:cases_workflowsettings_change", args=[row.pk])
+        assert admin_client.get(url).status_code == 200
+        response = admin_client.post(url, {"emergency_followup_hours": "48"})
+        assert response.status_code == 302
+        row.refresh_from_db()
+        assert row.two_counsel_immigration is False
+        assert row.history.first().history_user.username == "admin"

@@ -1,0 +1,54 @@
+"""Django admin for cases: the workflow switches administrators set, and a read-only
+list of cases (cases are changed only through the workflow services)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from dmvrequests.cases.models import DisclosureRequest, WorkflowSettings
+
+
+@admin.register(WorkflowSettings)
+class WorkflowSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "two_counsel_immigration", "emergency_followup_hours"]
+
+    def has_add_permission(self, request):
+        return not WorkflowSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        WorkflowSettings.current()  # the one row exists before anyone looks for it
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DisclosureRequest)
+class DisclosureRequestAdmin(admin.ModelAdmin):
+    """Read-only, and without subject identifiers or narrative: administrators configure
+    the system; they do not read cases. The workflow, not the admin, changes cases."""
+
+    exclude = [
+        "subject_name",
+        "subject_dob",
+        "subject_license_number",
+        "subject_plate",
+        "subject_vin",
+        "narrative",
+    ]
+    list_display = ["number", "status", "received_at", "agency", "office"]
+    list_filter = ["status", "channel", "emergency"]
+    search_fields = ["number"]
+    list_select_related = ["agency", "office"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
