@@ -55,7 +55,17 @@ POLICY_PROFILE = env_str("POLICY_PROFILE", "dppa")
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
 INTAKE_TRUSTED_AUTHSERV_ID = env_str("INTAKE_TRUSTED_AUTHSERV_ID")
 INTAKE_MAX_ATTACHMENT_BYTES = env_int("INTAKE_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024, minimum=1024)
+INTAKE_MAX_MESSAGE_BYTES = env_int(
+    "INTAKE_MAX_MESSAGE_BYTES", 40 * 1024 * 1024, minimum=64 * 1024
+)
+INTAKE_MAX_MIME_PARTS = env_int("INTAKE_MAX_MIME_PARTS", 100, minimum=1, maximum=10000)
+INTAKE_MAX_MIME_DEPTH = env_int("INTAKE_MAX_MIME_DEPTH", 10, minimum=1, maximum=100)
+INTAKE_OFFICE = env_str("INTAKE_OFFICE")  # office code that receives emailed requests
 IMAP_URL = env_url("IMAP_URL", schemes={"imap", "imaps"})
+# Years after closing when subject identifiers are removed (0: keep them).
+RETENTION_SUBJECT_YEARS = env_int("RETENTION_SUBJECT_YEARS", 0, minimum=0, maximum=100) or None
+# Proxies in front of the app whose X-Forwarded-For entries are trusted for the audit log.
+AUDIT_TRUSTED_PROXY_COUNT = env_int("AUDIT_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private-media")
 
 INSTALLED_APPS = [
@@ -172,7 +182,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
+AXES_IPWARE_PROXY_COUNT = AUDIT_TRUSTED_PROXY_COUNT
 OTP_TOTP_ISSUER = DMV_NAME + " disclosure requests"
 OTP_TOTP_THROTTLE_FACTOR = 1
 LOGIN_URL = "accounts:login"
