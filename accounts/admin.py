@@ -4,6 +4,8 @@ Users are never deleted, only deactivated; every change lands in the user's
 history with its reason (role changes, MFA resets, unlocks).
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -103,7 +105,9 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
     @admin.action(description="Reset multi-factor sign-in (the user enrols again)")
     def reset_mfa(self, request, queryset):
-        self._each(request, queryset, services.user_reset_mfa, "MFA reset")
+        self._each(
+            request, queryset, partial(services.user_reset_mfa, request=request), "MFA reset"
+        )
 
     @admin.action(description="Unlock after failed sign-ins")
     def unlock(self, request, queryset):

@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and offices"
 
     def ready(self):
-        from accounts import signals  # noqa: F401  (connects receivers)
+        from accounts import events, signals  # noqa: F401  (connects receivers)
         from accounts.permissions import grant_administrator_permissions
 
         # Permissions only exist after every app migrated, hence post_migrate

@@ -46,8 +46,11 @@ def user_reactivate(*, user, actor):
 
 
 @transaction.atomic
-def user_reset_mfa(*, user, actor):
+def user_reset_mfa(*, user, actor, request=None):
+    from accounts.events import mfa_event
+
     mfa.mfa_reset(user=user)
+    mfa_event(request=request, user=actor, step="reset", target=user)
     return _save(user, actor, "Multi-factor sign-in reset; the user enrols again")
 
 

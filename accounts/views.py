@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts import mfa
+from accounts import events, mfa
 from accounts.forms import PasswordForm, SignInForm, TokenForm
+from dmvrequests.audit.models import Outcome
 
 # Wrong codes allowed in one session before it is ended (the password is asked again).
 MAX_CODE_FAILURES = 5
@@ -47,10 +48,13 @@ def mfa_verify(request):
     if request.method == "POST" and form.is_valid():
         if mfa.mfa_verify(request=request, token=form.cleaned_data["token"]):
             request.session.pop("mfa_failures", None)
+            events.mfa_event(request=request, step="verified")
             return redirect(_next_url(request))
         failures = request.session.get("mfa_failures", 0) + 1
         request.session["mfa_failures"] = failures
+        events.mfa_event(request=request, step="failed", outcome=Outcome.FAILURE)
         if failures >= MAX_CODE_FAILURES:
+            events.mfa_event(request=request, step="too_many_failures", outcome=Outcome.DENIED)
             logout(request)
             messages.error(request, "Too many wrong codes. Sign in again with your password.")
             return redirect("accounts:login")
@@ -71,6 +75,7 @@ def mfa_setup(request):
     if request.method == "POST" and form.is_valid():
         codes = mfa.totp_confirm(request=request, device=device, token=form.cleaned_data["token"])
         if codes is not None:
+            events.mfa_event(request=request, step="enrolled")
             messages.success(request, "Your authenticator app is set up.")
             return render(request, "accounts/backup_codes.html", {"codes": codes, "fresh": True})
         form.add_error(
@@ -90,6 +95,7 @@ def mfa_setup(request):
 def backup_codes(request):
     if request.method == "POST":
         codes = mfa.backup_codes_generate(user=request.user)
+        events.mfa_event(request=request, step="backup_codes")
         return render(request, "accounts/backup_codes.html", {"codes": codes, "fresh": True})
     return render(
         request, "accounts/backup_codes.html", {"left": mfa.backup_codes_left(request.user)}
@@ -101,6 +107,7 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
+        events.password_event(request=request)
         messages.success(request, "Your password is changed.")
         return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})

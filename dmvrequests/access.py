@@ -74,9 +74,18 @@ ACCESS = {
     "audit:verify_now": frozenset({AUDITOR}),
     "audit:case_timeline": CASE_READERS,
     "audit:redact": frozenset({COUNSEL}),
-    # Reports.
-    "reports:index": frozenset({ADMIN}),
+    # Reports. Auditors read the aggregate statistics and the published reports
+    # (they verify the attestation); exports of case rows are administrators' only.
+    "reports:index": frozenset({ADMIN, AUDITOR}),
+    "reports:transparency": frozenset({ADMIN, AUDITOR}),
+    "reports:transparency_csv": frozenset({ADMIN, AUDITOR}),
+    "reports:attestation": frozenset({ADMIN, AUDITOR}),
+    "reports:attestation_csv": frozenset({ADMIN, AUDITOR}),
+    "reports:exports": frozenset({ADMIN}),
     "reports:cases_csv": frozenset({ADMIN}),
+    "reports:export_job": frozenset({ADMIN}),
+    "reports:export_job_status": frozenset({ADMIN}),
+    "reports:export_job_download": frozenset({ADMIN}),
 }
 
 # Namespaces whose views keep their own stricter checks (Django admin requires

@@ -55,9 +55,7 @@ POLICY_PROFILE = env_str("POLICY_PROFILE", "dppa")
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
 INTAKE_TRUSTED_AUTHSERV_ID = env_str("INTAKE_TRUSTED_AUTHSERV_ID")
 INTAKE_MAX_ATTACHMENT_BYTES = env_int("INTAKE_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024, minimum=1024)
-INTAKE_MAX_MESSAGE_BYTES = env_int(
-    "INTAKE_MAX_MESSAGE_BYTES", 40 * 1024 * 1024, minimum=64 * 1024
-)
+INTAKE_MAX_MESSAGE_BYTES = env_int("INTAKE_MAX_MESSAGE_BYTES", 40 * 1024 * 1024, minimum=64 * 1024)
 INTAKE_MAX_MIME_PARTS = env_int("INTAKE_MAX_MIME_PARTS", 100, minimum=1, maximum=10000)
 INTAKE_MAX_MIME_DEPTH = env_int("INTAKE_MAX_MIME_DEPTH", 10, minimum=1, maximum=100)
 INTAKE_OFFICE = env_str("INTAKE_OFFICE")  # office code that receives emailed requests
@@ -107,6 +105,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "dmvrequests.access.AccessTableMiddleware",
+    # A read whose audit record cannot be written is refused with a 503 page.
+    "dmvrequests.audit.middleware.AuditUnavailableMiddleware",
     # Last, so that it sees every failed sign-in (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
@@ -140,8 +140,9 @@ except ValueError as exc:
     ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # Wait for a writer instead of failing at once under the dev server's threads.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Wait for a writer instead of failing at once under the dev server's threads, and
+    # take the write lock at BEGIN so concurrent audit appends queue instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -291,12 +292,17 @@ CELERY_TASK_TIME_LIMIT = 1800
 CELERY_TASK_SOFT_TIME_LIMIT = 1500
 CELERY_TIMEZONE = TIME_ZONE
 # One static schedule (exactly one beat process runs); each app keeps its entries.
+from dmvrequests.audit.schedule import BEAT_SCHEDULE as AUDIT_BEAT_SCHEDULE  # noqa: E402
 from dmvrequests.intake.schedule import BEAT_SCHEDULE as INTAKE_BEAT_SCHEDULE  # noqa: E402
 from dmvrequests.notifications.schedule import (  # noqa: E402
     BEAT_SCHEDULE as NOTIFICATIONS_BEAT_SCHEDULE,
 )
 
-CELERY_BEAT_SCHEDULE = {**INTAKE_BEAT_SCHEDULE, **NOTIFICATIONS_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {
+    **INTAKE_BEAT_SCHEDULE,
+    **NOTIFICATIONS_BEAT_SCHEDULE,
+    **AUDIT_BEAT_SCHEDULE,
+}
 
 if REDIS_URL:
     CACHES = {

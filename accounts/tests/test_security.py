@@ -181,3 +181,47 @@ class TestHeaders:
         for url in (reverse("accounts:login"), reverse("cases:queue"), reverse("cases:create")):
             body = client.get(url).content.decode()
             assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body), url
+
+
+class TestSecurityEventsAreAudited:
+    def actions(self):
+        from dmvrequests.audit.models import AuditRecord
+
+        return list(AuditRecord.objects.order_by("seq").values_list("action", "outcome", "detail"))
+
+    def test_a_lockout_is_recorded(self, client, clerk):
+        for _ in range(5):
+            sign_in(client, password="wrong password!")
+        sign_in(client)
+        assert ("lockout", "denied", {}) in self.actions()
+
+    @pytest.mark.mfa
+    def test_second_factor_results_are_recorded(self, client, clerk):
+        device = TOTPDevice.objects.create(user=clerk, name="app", confirmed=True)
+        sign_in(client)
+        client.post(reverse("accounts:mfa_verify"), {"token": "000000"})
+        device.refresh_from_db()
+        device.throttle_reset()  # django-otp slows retries after a failure; skip the wait
+        client.post(reverse("accounts:mfa_verify"), {"token": code_for(device)})
+        steps = [(a, o, d.get("step")) for a, o, d in self.actions() if a == "mfa"]
+        assert steps == [("mfa", "failure", "failed"), ("mfa", "success", "verified")]
+
+    def test_a_password_change_is_recorded(self, client, clerk):
+        client.force_login(clerk)
+        client.post(
+            reverse("accounts:password_change"),
+            {
+                "old_password": PASSWORD,
+                "new_password1": "harbor lamp violet tractor",
+                "new_password2": "harbor lamp violet tractor",
+            },
+        )
+        assert ("password", "success", {"step": "changed"}) in self.actions()
+
+    def test_an_mfa_reset_names_the_account(self, clerk, administrator):
+        from accounts.services import user_reset_mfa
+        from dmvrequests.audit.models import AuditRecord
+
+        user_reset_mfa(user=clerk, actor=administrator)
+        record = AuditRecord.objects.get(action="mfa")
+        assert record.username == "admin" and record.object_id == str(clerk.pk)

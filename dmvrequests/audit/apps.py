@@ -6,3 +6,7 @@ class AuditConfig(AppConfig):
     name = "dmvrequests.audit"
     label = "audit"
     verbose_name = "Audit"
+
+    def ready(self):
+        # Connects the sign-in, sign-out and failed sign-in receivers.
+        from dmvrequests.audit import signals  # noqa: F401

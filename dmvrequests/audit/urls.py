@@ -1,3 +1,16 @@
+from django.urls import path
+
+from dmvrequests.audit import views
+
 app_name = "audit"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.access_log, name="access_log"),
+    path("records.csv", views.access_log_csv, name="access_log_csv"),
+    path("history/", views.history, name="history"),
+    path("users/", views.user_activity, name="user_activity"),
+    path("verification/", views.verification, name="verification"),
+    path("verification/run/", views.verify_now, name="verify_now"),
+    path("cases/<str:number>/timeline/", views.case_timeline, name="case_timeline"),
+    path("cases/<str:number>/redact/", views.redact, name="redact"),
+]

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from dmvrequests.audit.models import Action as AuditAction
+from dmvrequests.audit.services import access_log
 from dmvrequests.cases import selectors, services
 from dmvrequests.cases.decorators import case_action
 from dmvrequests.cases.forms import (
@@ -94,6 +96,7 @@ def answer(request, case):
 def document_verify(request, number, document_id):
     """Counsel's checklist for one legal document, with guidance on telling documents apart."""
     case, document = selectors.document_get_for(request.user, number, document_id)
+    access_log(request=request, action=AuditAction.VIEW_CASE, case=case, obj=document)
     form = VerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dmvrequests.agencies.models import Requester
+from dmvrequests.audit.models import Action as AuditAction
+from dmvrequests.audit.services import access_log, access_log_cases, case_get_for_read
+from dmvrequests.audit.timeline import timeline_context
 from dmvrequests.cases import selectors, services
 from dmvrequests.cases.decorators import case_action
 from dmvrequests.cases.forms import (
@@ -92,6 +95,9 @@ def search(request):
     query = request.GET.get("q", "").strip()
     cases = selectors.requests_search(request.user, query)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    if query:
+        # One record per case shown; the search text itself is never logged.
+        access_log_cases(request=request, action=AuditAction.SEARCH, cases=page.object_list)
     return render(request, "cases/search.html", {"nav": "search", "q": query, "page": page})
 
 
@@ -144,6 +150,7 @@ def edit(request, number):
             request, "This case is with legal review; its intake can no longer be edited."
         )
         return redirect(case)
+    access_log(request=request, action=AuditAction.VIEW_CASE, case=case)
     form = RequestForm(request.POST or None, initial=_intake_initial(case), case=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,7 +200,8 @@ def _submit_after_create(request, case):
 
 
 def detail(request, number):
-    case = selectors.request_get_for(request.user, number)
+    # Fetched through the selector and recorded in the access log before anything is shown.
+    case = case_get_for_read(request=request, number=number)
     evaluation, profile = services.case_evaluate(case)
     user = request.user
     decision_form = None
@@ -283,7 +291,7 @@ def _detail_context(request, case, evaluation, profile, decision_form):
         "assign_form": f.AssignForm(case=case, initial={"counsel": case.assigned_counsel_id})
         if counsel_here and case.is_open
         else None,
-        "history": case.history.select_related("history_user").order_by("-history_date")[:50],
+        **timeline_context(request, case),
     }
 
 
@@ -328,6 +336,7 @@ def decide(request, case):
         else:
             messages.success(request, f"{case.number}: {decision.get_outcome_display().lower()}.")
             return redirect(case)
+    access_log(request=request, action=AuditAction.VIEW_CASE, case=case)
     context = _detail_context(request, case, evaluation, profile, form)
     return render(request, "cases/detail.html", context, status=400)
 
@@ -362,6 +371,11 @@ def document_download(request, number, document_id):
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404("File missing from storage") from None
+    try:
+        access_log(request=request, action=AuditAction.DOWNLOAD_DOCUMENT, case=case, obj=document)
+    except Exception:
+        handle.close()
+        raise
     response = FileResponse(
         handle,
         as_attachment=True,

@@ -1,0 +1,260 @@
+"""Writing the audit trail: `audit_record` appends one event to the chain.
+
+Reads of case data fail closed. `access_log` raises AuditUnavailable when the
+record cannot be written, and the view must let it propagate before it shows
+anything: AuditUnavailableMiddleware turns it into a 503 page without the
+data. A read that cannot be recorded does not happen (docs/audit.md).
+"""
+
+import ipaddress
+import logging
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from dmvrequests.audit.chain import GENESIS_HASH, normalise_detail, record_hash
+from dmvrequests.audit.models import (
+    Action,
+    AuditChainHead,
+    AuditRecord,
+    Kind,
+    Outcome,
+)
+from dmvrequests.cases.selectors import request_get_for
+
+logger = logging.getLogger(__name__)
+
+CASE_OBJECT_TYPE = "cases.disclosurerequest"
+
+
+class AuditUnavailable(Exception):
+    """The audit record could not be written, so the action that needed it was refused."""
+
+
+def client_ip(request):
+    """The client's address: REMOTE_ADDR, or the address the trusted proxies saw.
+
+    AUDIT_TRUSTED_PROXY_COUNT is how many proxies (load balancer, nginx) sit in
+    front of the application; each appends to X-Forwarded-For, so the client is
+    that many entries from the right. Anything further left is client-supplied
+    and may be forged, so it is never used.
+    """
+    proxies = getattr(settings, "AUDIT_TRUSTED_PROXY_COUNT", 0)
+    address = request.META.get("REMOTE_ADDR", "")
+    if proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return ""
+
+
+def _actor(user, request):
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return user
+
+
+def _lock_head():
+    # Lock the head row: without it, two processes could both chain a record
+    # onto the same predecessor. The row is created on first use, from the
+    # last record if there is one, so an emptied test database starts over.
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    last = AuditRecord.objects.order_by("-seq").first()
+    start = AuditChainHead(pk=1, seq=0, hash=GENESIS_HASH)
+    if last is not None:
+        start.seq, start.hash = last.seq, last.hash
+    AuditChainHead.objects.bulk_create([start], ignore_conflicts=True)
+    return AuditChainHead.objects.select_for_update().get(pk=1)
+
+
+def _append(batch):
+    """Chain each dict of fields in `batch` onto the head, in order, in one transaction."""
+    with transaction.atomic():
+        head = _lock_head()
+        records = []
+        for fields in batch:
+            record = AuditRecord(seq=head.seq + 1, prev_hash=head.hash, **fields)
+            record.hash = record_hash({**fields, "seq": record.seq, "prev_hash": record.prev_hash})
+            records.append(record)
+            head.seq, head.hash = record.seq, record.hash
+        AuditRecord.objects.bulk_create(records)
+        head.save(update_fields=["seq", "hash"])
+    return records
+
+
+def _check_vocabulary(kind, action, outcome):
+    # A typo here would put a word in the chain that no screen knows; refuse it.
+    if kind not in Kind.values:
+        raise ValueError(f"Unknown audit kind {kind!r}; add it to audit.models.Kind.")
+    if action not in Action.values:
+        raise ValueError(f"Unknown audit action {action!r}; add it to audit.models.Action.")
+    if outcome not in Outcome.values:
+        raise ValueError(f"Unknown audit outcome {outcome!r}.")
+
+
+def audit_record(
+    *,
+    kind,
+    action,
+    outcome=Outcome.SUCCESS,
+    user=None,
+    request=None,
+    case_number="",
+    object_type="",
+    object_id="",
+    detail=None,
+    username="",
+):
+    """Append one event; the user, office and address come from `request` when given.
+
+    `username` is only for events without a user (a failed sign-in names the
+    account that was tried). Raises AuditUnavailable if the record could not
+    be written.
+    """
+    _check_vocabulary(kind, action, outcome)
+    who = _who_fields(_actor(user, request), request, username)
+    what = _what_fields(kind, action, outcome, case_number, object_type, object_id, detail)
+    return _write([{**who, **what}], kind, action)[0]
+
+
+def _who_fields(actor, request, username):
+    return {
+        "user_id": actor.pk if actor else None,
+        "username": (actor.get_username() if actor else username)[:150],
+        "office": (actor.office.code if actor and actor.office_id else "")[:20],
+        "ip_address": client_ip(request) if request is not None else "",
+    }
+
+
+def _what_fields(kind, action, outcome, case_number, object_type, object_id, detail):
+    return {
+        "occurred_at": timezone.now(),
+        "kind": str(kind),
+        "action": str(action),
+        "outcome": str(outcome),
+        "object_type": object_type[:100],
+        "object_id": str(object_id)[:64],
+        "case_number": case_number[:16],
+        "detail": normalise_detail(detail),
+    }
+
+
+def _write(batch, kind, action):
+    try:
+        return _append(batch)
+    except DatabaseError as exc:
+        logger.exception("Could not write the audit record %s/%s", kind, action)
+        raise AuditUnavailable(f"The audit record {kind}/{action} could not be written.") from exc
+
+
+def access_log(*, request, action, case=None, obj=None, outcome=Outcome.SUCCESS, detail=None):
+    """Record a read of case data; call it before the response shows anything.
+
+    `obj` names what was read when it is not the case itself (a document, a
+    letter); `case` gives the case number the timeline and searches use.
+    """
+    target = obj if obj is not None else case
+    return audit_record(
+        kind=Kind.ACCESS,
+        action=action,
+        outcome=outcome,
+        request=request,
+        case_number=case.number if case is not None else "",
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=target.pk if target is not None else "",
+        detail=detail,
+    )
+
+
+def access_log_cases(*, request, action, cases, detail=None):
+    """Record a read of each case in `cases` (a page of search results that shows
+    subject identifiers), chained in one transaction. Returns the records."""
+    _check_vocabulary(Kind.ACCESS, action, Outcome.SUCCESS)
+    who = _who_fields(_actor(None, request), request, "")
+    batch = [
+        {
+            **who,
+            **_what_fields(
+                Kind.ACCESS, action, Outcome.SUCCESS, case.number, CASE_OBJECT_TYPE, case.pk, detail
+            ),
+        }
+        for case in cases
+    ]
+    return _write(batch, Kind.ACCESS, action) if batch else []
+
+
+def case_get_for_read(*, request, number, action=Action.VIEW_CASE, detail=None):
+    """Fetch a case the user may see and record the read; a refusal is recorded as denied.
+
+    Raises Http404 like request_get_for, and AuditUnavailable if either record
+    cannot be written.
+    """
+    try:
+        case = request_get_for(request.user, number)
+    except Http404:
+        _denied(request, action, number)
+        raise
+    access_log(request=request, action=action, case=case, detail=detail)
+    return case
+
+
+def _denied(request, action, number):
+    audit_record(
+        kind=Kind.ACCESS,
+        action=action,
+        outcome=Outcome.DENIED,
+        request=request,
+        case_number=str(number)[:16],
+        object_type=CASE_OBJECT_TYPE,
+    )
+
+
+def logged_read(action):
+    """Decorate a view whose URL has a case `number`: records the read, or its refusal.
+
+    The record is written after the view has built its response but before
+    the response leaves: if it cannot be written, AuditUnavailable replaces the
+    response and the data is never sent. 403 and 404 answers are recorded as
+    denied. Use it where the view does not call access_log itself.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            number = str(kwargs.get("number", ""))
+            try:
+                response = view(request, *args, **kwargs)
+            except (Http404, PermissionDenied):
+                _denied(request, action, number)
+                raise
+            _record_response(request, action, number, response)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _record_response(request, action, number, response):
+    if response.status_code in (403, 404):
+        _denied(request, action, number)
+    elif response.status_code < 300:
+        audit_record(
+            kind=Kind.ACCESS,
+            action=action,
+            request=request,
+            case_number=number[:16],
+            object_type=CASE_OBJECT_TYPE,
+        )
