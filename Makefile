@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# axe-core for the accessibility checks of `make e2e`, from npm, unpacked into e2e/.axe/.
+AXE_VERSION := 4.14.1
+AXE_STAMP := e2e/.axe/axe-core-$(AXE_VERSION).installed
 
 .PHONY: run test lint security format worker beat bench e2e check-deploy install clean
 
@@ -23,12 +26,11 @@ install: $(STAMP)
 # Demo: MFA is switched off (a banner says so on every page); production refuses that.
 run: $(STAMP)
 	DMV_REQUIRE_MFA=false $(BIN)/python manage.py migrate --noinput
-	@if [ ! -f .demo-password ]; then \
-		DMV_REQUIRE_MFA=false $(BIN)/python manage.py seed_demo --password-file .demo-password; \
-	fi
+	@DEMO_PASSWORD="$${DEMO_PASSWORD:-$$(cat .demo-password 2>/dev/null)}" DMV_REQUIRE_MFA=false \
+		$(BIN)/python manage.py seed_demo --password-file .demo-password
 	@echo
 	@echo "  Open http://$(HOST):$(PORT)/ and sign in as clerk, clerk2, counsel, counsel2, admin or auditor"
-	@echo "  with the password: $$(cat .demo-password)"
+	@echo "  with the password: $$(cat .demo-password 2>/dev/null || echo '(unknown: run make clean, then make run)')"
 	@echo
 	DMV_REQUIRE_MFA=false $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -55,6 +57,19 @@ beat: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Browser journeys in Debian's Chromium with axe-core on every page (docs/accessibility.md).
+# Runs on SQLite by default, on PostgreSQL when DATABASE_URL names one; refreshes
+# docs/screenshots/. Not part of `make test` (pyproject's testpaths leave e2e/ out).
+e2e: $(STAMP) $(AXE_STAMP)
+	bash .ci/chromium.sh
+	$(BIN)/pytest e2e -m e2e -p no:xdist $(PYTEST_ARGS)
+
+$(AXE_STAMP):
+	rm -rf e2e/.axe && mkdir -p e2e/.axe
+	cd e2e/.axe && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
+		&& tar -xzf axe-core-$(AXE_VERSION).tgz && mv package axe-core && rm axe-core-$(AXE_VERSION).tgz
+	touch $@
 
 check-deploy: $(STAMP)
 	DJANGO_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \

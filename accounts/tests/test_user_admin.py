@@ -134,3 +134,16 @@ class TestWorkflowSettings:
         row.refresh_from_db()
         assert row.two_counsel_immigration is False
         assert row.history.first().history_user.username == "admin"
+
+
+class TestCaseListInAdmin:
+    def test_administrators_see_no_subject_identifiers(self, admin_client, office, clerk):
+        from dmvrequests.testing import make_case
+
+        case = make_case(office=office, actor=clerk, subject_name="Maria Lopez", narrative="Secret")
+        listing = admin_client.get(reverse("admin:cases_disclosurerequest_changelist"))
+        assert listing.status_code == 200 and case.number in listing.content.decode()
+        page = admin_client.get(reverse("admin:cases_disclosurerequest_change", args=[case.pk]))
+        body = page.content.decode()
+        assert page.status_code == 200
+        assert "Maria Lopez" not in body and "Secret" not in body
