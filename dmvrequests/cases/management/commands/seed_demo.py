@@ -217,7 +217,10 @@ class Command(BaseCommand):
         clerk = team[0]
         agency = rng.choice(agencies)
         immigration = agency.kind == "immigration"
-        received = timezone.now() - timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 8))
+        # Open cases arrived lately; decided ones weeks ago, as in a working office.
+        recent = status in ("received", "in_review", "needs_info")
+        days = rng.randint(0, 9) if recent else rng.randint(15, 60)
+        received = timezone.now() - timedelta(days=days, hours=rng.randint(0, 8))
         case = services.request_create(
             office=office,
             agency=agency,
@@ -251,7 +254,7 @@ class Command(BaseCommand):
                 case=case,
                 actor=clerk,
                 answered_by="Desk sergeant on duty",
-                called_at=received + timedelta(minutes=30),
+                called_at=min(received + timedelta(minutes=30), timezone.now()),
                 confirmed=True,
             )
         self.advance(case, team, status)
