@@ -12,7 +12,7 @@ PORT ?= 8000
 AXE_VERSION := 4.14.1
 AXE_STAMP := e2e/.axe/axe-core-$(AXE_VERSION).installed
 
-.PHONY: run test lint security format worker beat bench e2e check-deploy install clean
+.PHONY: run test lint security format worker beat bench load e2e check-deploy install clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -57,6 +57,10 @@ beat: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# 60 seconds, 50 signed-in sessions, gunicorn driven by locust on 127.0.0.1 (docs/performance.md).
+load: $(STAMP)
+	$(BIN)/python bench/run.py --load
 
 # Browser journeys in Debian's Chromium with axe-core on every page (docs/accessibility.md).
 # Runs on SQLite by default, on PostgreSQL when DATABASE_URL names one; refreshes

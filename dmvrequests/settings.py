@@ -62,6 +62,11 @@ INTAKE_OFFICE = env_str("INTAKE_OFFICE")  # office code that receives emailed re
 IMAP_URL = env_url("IMAP_URL", schemes={"imap", "imaps"})
 # Years after closing when subject identifiers are removed (0: keep them).
 RETENTION_SUBJECT_YEARS = env_int("RETENTION_SUBJECT_YEARS", 0, minimum=0, maximum=100) or None
+# Published statistics show counts below this as "fewer than N" (docs/reports.md).
+REPORTS_SUPPRESSION_THRESHOLD = env_int("REPORTS_SUPPRESSION_THRESHOLD", 5, minimum=2, maximum=100)
+# Case exports larger than this run as a background job; their files expire after N days.
+EXPORT_ASYNC_THRESHOLD = env_int("EXPORT_ASYNC_THRESHOLD", 20000, minimum=1)
+EXPORT_EXPIRY_DAYS = env_int("EXPORT_EXPIRY_DAYS", 7, minimum=1, maximum=365)
 # Proxies in front of the app whose X-Forwarded-For entries are trusted for the audit log.
 AUDIT_TRUSTED_PROXY_COUNT = env_int("AUDIT_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private-media")
@@ -297,11 +302,13 @@ from dmvrequests.intake.schedule import BEAT_SCHEDULE as INTAKE_BEAT_SCHEDULE  #
 from dmvrequests.notifications.schedule import (  # noqa: E402
     BEAT_SCHEDULE as NOTIFICATIONS_BEAT_SCHEDULE,
 )
+from dmvrequests.reports.schedule import BEAT_SCHEDULE as REPORTS_BEAT_SCHEDULE  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     **INTAKE_BEAT_SCHEDULE,
     **NOTIFICATIONS_BEAT_SCHEDULE,
     **AUDIT_BEAT_SCHEDULE,
+    **REPORTS_BEAT_SCHEDULE,
 }
 
 if REDIS_URL:

@@ -244,10 +244,11 @@ def _changed(diff, names, kind, title):
 
 def _document_event(diff, names):
     row, who = diff.row, _who(diff.row.history_user)
-    title = row.get_type_display().lower()
+    # Type names keep their capitals: "ICE I-200" must not read "ice i-200".
+    title = f"document “{row.get_type_display()}”"
     if row.history_type == "+":
         filed = f" ({row.original_filename})" if row.original_filename else ""
-        return _event(diff, TimelineKind.DOCUMENT, f"{who} added a {title}{filed}")
+        return _event(diff, TimelineKind.DOCUMENT, f"{who} added the {title}{filed}")
     if row.history_type == "~" and [f.name for f in diff.changed] == ["verified"]:
         state = "verified" if row.verified else "not verified"
         return _event(diff, TimelineKind.DOCUMENT, f"{who} marked the {title} {state}")
@@ -256,7 +257,7 @@ def _document_event(diff, names):
 
 def _verification_event(diff, names):
     row, who = diff.row, _who(diff.row.history_user)
-    title = row.document.get_type_display().lower() if row.document else "document"
+    title = f"document “{row.document.get_type_display()}”" if row.document else "document"
     if row.history_type != "+":
         return _changed(diff, names, TimelineKind.DOCUMENT, f"check of the {title}")
     verb = "verified" if row.result == "verified" else "rejected"

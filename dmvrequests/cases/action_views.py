@@ -107,7 +107,7 @@ def document_verify(request, number, document_id):
             form.add_error(None, exc)
         else:
             messages.success(
-                request, f"Checklist recorded for the {document.get_type_display().lower()}."
+                request, f"Checklist recorded for the document: {document.get_type_display()}."
             )
             return redirect(case)
     context = {

@@ -223,8 +223,10 @@ def _detail_context(request, case, evaluation, profile, decision_form):
 
     user = request.user
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-    approved = next((d for d in case.decisions.all() if d.outcome == "approved"), None)
-    pending = next((d for d in case.decisions.all() if d.awaiting_second_approval), None)
+    # One query for the three uses (the list, the approval, the pending one).
+    decisions = list(case.decisions.select_related("decided_by", "second_approved_by"))
+    approved = next((d for d in decisions if d.outcome == "approved"), None)
+    pending = next((d for d in decisions if d.awaiting_second_approval), None)
     notice = SubjectNotice.objects.filter(case=case).first()
     clerk_here = user.is_clerk
     counsel_here = user.is_counsel
@@ -233,7 +235,7 @@ def _detail_context(request, case, evaluation, profile, decision_form):
         "evaluation": evaluation,
         "profile": profile,
         "documents": case.documents.select_related("uploaded_by"),
-        "decisions": case.decisions.select_related("decided_by", "second_approved_by"),
+        "decisions": decisions,
         "pending_approval": pending,
         "second_approval_form": f.SecondApprovalForm(initial={"status": case.status})
         if counsel_here and pending and pending.decided_by_id != user.pk

@@ -1,16 +1,127 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from accounts.models import Office
 from dmvrequests.forms import DateInput, USWDSFormMixin
+from dmvrequests.reports.exports import CASES, DATASET_CHOICES, STATISTICS
+from dmvrequests.reports.filters import PeriodError, ReportFilters, check_period, months_back
+from dmvrequests.reports.formats import CSV, FORMAT_CHOICES
+from dmvrequests.reports.transparency import Period
+from dmvrequests.vocabulary import AgencyKind
 
 
-class DateRangeForm(USWDSFormMixin, forms.Form):
-    date_from = forms.DateField(required=False, label="From", widget=DateInput())
-    date_to = forms.DateField(required=False, label="To", widget=DateInput())
+class ReportFilterForm(USWDSFormMixin, forms.Form):
+    """Dates, office and agency kind: the filters of the dashboard and the exports."""
+
+    date_from = forms.DateField(required=False, label="Received from", widget=DateInput())
+    date_to = forms.DateField(required=False, label="Received to", widget=DateInput())
+    office = forms.ModelChoiceField(
+        queryset=Office.objects.order_by("name"), required=False, empty_label="All offices"
+    )
+    agency_kind = forms.ChoiceField(
+        choices=[("", "All agency kinds"), *AgencyKind.choices], required=False
+    )
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            raise ValidationError("The end date is before the start date; swap them.")
+        if "date_from" in self.errors or "date_to" in self.errors:
+            return data
+        # A missing end is today; a missing start, twelve months before the end.
+        end = data.get("date_to") or timezone.localdate()
+        try:
+            check_period(end, end)  # a plausible year, before counting months back from it
+            start = data.get("date_from") or months_back(end, 11)
+            if end < start:
+                raise PeriodError(
+                    "The “Received to” date is before the “Received from” date; swap them."
+                )
+            check_period(start, end)
+        except PeriodError as error:
+            raise ValidationError(str(error)) from None
+        data["date_from"], data["date_to"] = start, end
         return data
+
+    def filters(self):
+        data = self.cleaned_data
+        return ReportFilters(
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            office=data.get("office"),
+            agency_kind=data.get("agency_kind") or "",
+        )
+
+
+class ExportForm(ReportFilterForm):
+    dataset = forms.ChoiceField(
+        choices=DATASET_CHOICES, initial=CASES, widget=forms.RadioSelect, label="What to export"
+    )
+    format = forms.ChoiceField(
+        choices=FORMAT_CHOICES, initial=CSV, widget=forms.RadioSelect, label="Format"
+    )
+    include_identifiers = forms.BooleanField(
+        required=False,
+        label="Include subject identifiers and narratives",
+        help_text="Names, dates of birth, license numbers, plates, VINs and the request's "
+        "narrative. Only when your duty requires them: the export is recorded in the audit "
+        "log with your name and reason.",
+    )
+    reason = forms.CharField(
+        required=False,
+        label="Why you need the identifiers",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        help_text="Required with identifiers; recorded in the audit log.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("include_identifiers"):
+            if data.get("dataset") == STATISTICS:
+                self.add_error(
+                    "include_identifiers",
+                    "Statistics hold no identifiers. Untick this box, or export cases.",
+                )
+            elif not (data.get("reason") or "").strip():
+                self.add_error("reason", "Say why you need the subject identifiers.")
+        return data
+
+
+PERIOD_CHOICES = [
+    ("q1", "First quarter"),
+    ("q2", "Second quarter"),
+    ("q3", "Third quarter"),
+    ("q4", "Fourth quarter"),
+    ("year", "Whole year"),
+]
+
+
+class PeriodForm(USWDSFormMixin, forms.Form):
+    """A calendar quarter or year, for the published reports."""
+
+    year = forms.IntegerField(min_value=2000, max_value=2100, label="Year")
+    period = forms.ChoiceField(choices=PERIOD_CHOICES, label="Period")
+
+    def __init__(self, *args, quarters_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if quarters_only:
+            self.fields["period"].choices = PERIOD_CHOICES[:4]
+
+    @classmethod
+    def for_period(cls, period, **kwargs):
+        initial = {
+            "year": period.year,
+            "period": f"q{period.quarter}" if period.quarter else "year",
+        }
+        return cls(initial=initial, **kwargs)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise ValidationError("That year has not begun; choose this year or an earlier one.")
+        return year
+
+    def period_chosen(self):
+        data = self.cleaned_data
+        quarter = None if data["period"] == "year" else int(data["period"][1])
+        return Period(data["year"], quarter)

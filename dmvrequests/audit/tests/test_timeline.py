@@ -85,7 +85,9 @@ class TestCaseTimeline:
 
     def test_it_describes_documents_decisions_and_reads(self, decided_case, counsel):
         timeline = case_timeline(decided_case)
-        assert events_of(timeline, "document")[0].sentence.endswith("added a court order")
+        assert events_of(timeline, "document")[0].sentence.endswith(
+            "added the document “Court order”"
+        )
         decision = events_of(timeline, "decision")[0]
         assert decision.sentence == f"{counsel} approved the request"
         assert "Reason: Approved: everything asked" in decision.details
@@ -178,8 +180,8 @@ class TestObjectsOfTheCase:
             f"{clerk} marked the subject notice “Sent”",
             f"{clerk} shared the case with Buffalo legal unit",
             f"{clerk} revoked the share with Buffalo legal unit",
-            f"{clerk} added a court order",
-            f"{counsel} verified the court order",
+            f"{clerk} added the document “Court order”",
+            f"{counsel} verified the document “Court order”",
         ]
 
     def test_each_kind_can_be_chosen_alone(self, case, clerk):

@@ -1,0 +1,84 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from dmvrequests.reports.exports import DATASET_CHOICES
+from dmvrequests.reports.formats import FORMAT_CHOICES
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Ready to download"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+def export_file_path(instance, filename):
+    # Never a name from the request: the job's own id, in private storage.
+    return f"exports/{timezone.now():%Y/%m}/{instance.pk}.{instance.format}"
+
+
+class ExportJob(models.Model):
+    """A large export written by a background worker, downloadable until it expires."""
+
+    # A random id: the download URL reveals nothing and cannot be guessed in sequence.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dataset = models.CharField(max_length=16, choices=DATASET_CHOICES)
+    format = models.CharField(max_length=8, choices=FORMAT_CHOICES)
+    filters = models.JSONField(help_text="The report filters, as ReportFilters.as_detail().")
+    include_identifiers = models.BooleanField(default=False)
+    reason = models.TextField(blank=True, help_text="Why subject identifiers were needed.")
+    status = models.CharField(
+        max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=export_file_path, blank=True, max_length=200)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["file"])
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["status", "expires_at"], name="exportjob_expiry_idx")]
+
+    def __str__(self):
+        return f"{self.get_dataset_display()} export ({self.get_format_display()})"
+
+    @property
+    def percent(self):
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(100 * self.rows_done / self.rows_total))
+
+    @property
+    def finished(self):
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.EXPIRED)
+
+    @property
+    def downloadable(self):
+        return (
+            self.status == ExportStatus.DONE
+            and bool(self.file)
+            and (self.expires_at is None or self.expires_at > timezone.now())
+        )
+
+    @property
+    def download_name(self):
+        detail = self.filters
+        return (
+            f"{self.dataset}-{detail['date_from']}-to-{detail['date_to']}"
+            f"{'-with-identifiers' if self.include_identifiers else ''}.{self.format}"
+        )

@@ -1,0 +1,245 @@
+"""Case and statistics exports in CSV, XLSX and JSON: contents, identifiers, logging."""
+
+import csv
+import io
+import json
+import sys
+from collections import Counter
+
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from dmvrequests.audit.models import AuditRecord
+from dmvrequests.cases.models import DisclosureRequest
+from dmvrequests.reports import casefacts
+from dmvrequests.reports.exports import CASE_COLUMNS, IDENTIFIER_COLUMNS, case_header
+from dmvrequests.reports.tests.conftest import PERIOD_MONTHS, Spec, period_filters
+from dmvrequests.testing import AgencyFactory, make_case
+
+pytestmark = pytest.mark.django_db
+IDENTIFIER_NAMES = [column.name for column in IDENTIFIER_COLUMNS]
+
+
+def export_form(fmt="csv", dataset="cases", **extra):
+    filters = period_filters()
+    return {
+        "date_from": filters.date_from.isoformat(),
+        "date_to": filters.date_to.isoformat(),
+        "dataset": dataset,
+        "format": fmt,
+        **extra,
+    }
+
+
+def body(response):
+    if hasattr(response, "streaming_content"):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def csv_rows(response_or_text):
+    text = response_or_text
+    if not isinstance(text, str):
+        text = body(response_or_text).decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def xlsx_rows(response):
+    """The sheet's rows; an empty cell reads back as None (and a row may end early)."""
+    sheet = load_workbook(io.BytesIO(body(response)), read_only=True).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    width = len(rows[0])
+    return [row + [None] * (width - len(row)) for row in rows]
+
+
+def export_records():
+    return list(AuditRecord.objects.filter(action="export").order_by("seq"))
+
+
+@pytest.fixture
+def admin_client(client, administrator):
+    client.force_login(administrator)
+    return client
+
+
+def post_export(client, **fields):
+    return client.post(reverse("reports:exports"), export_form(**fields))
+
+
+class TestCaseExport:
+    def test_it_has_one_row_per_case_of_the_period_with_its_outcome(self, admin_client, dataset):
+        specs, cases = dataset
+        response = post_export(admin_client)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        rows = csv_rows(response)
+        assert list(rows[0]) == [column.name for column in CASE_COLUMNS]
+        assert len(rows) == len(specs)
+        assert Counter(r["outcome"] for r in rows) == Counter(s.outcome for s in specs)
+        assert Counter(r["channel"] for r in rows) == Counter(s.channel for s in specs)
+        released = Counter(c for r in rows for c in r["categories_released"].split(";") if c)
+        assert released == Counter(c for s in specs for c in s.released)
+
+    def test_a_row_says_what_happened_to_the_case(self, admin_client, dataset):
+        specs, cases = dataset
+        index = next(i for i, s in enumerate(specs) if s.fate == "partial")
+        case = cases[index]
+        row = next(r for r in csv_rows(post_export(admin_client)) if r["number"] == case.number)
+        assert row["outcome"] == "approved_partial"
+        assert row["reason"] == "approved_partial"
+        assert row["categories"] == "address;license_record"
+        assert row["categories_approved"] == "license_record"
+        assert row["categories_released"] == "license_record"
+        assert row["legal_process_offered"] == "court_order"
+        assert row["legal_process_primary"] == "court_order"
+        hours = (case.decided_at - case.received_at).total_seconds() / 3600
+        assert float(row["hours_to_decision"]) == round(hours, 1)
+        assert row["emergency"] == "no"
+
+    def test_it_classifies_each_case_as_the_statistics_do(self, admin_client, dataset):
+        # The export reads decisions and documents in Python, the statistics in SQL:
+        # casefacts holds both definitions, and they must agree case by case.
+        rows = csv_rows(post_export(admin_client))
+        exported = {r["number"]: (r["outcome"], r["legal_process_primary"]) for r in rows}
+        annotated = DisclosureRequest.objects.annotate(
+            o=casefacts.outcome(), p=casefacts.primary_legal_process()
+        )
+        assert exported == {c.number: (c.o, c.p) for c in annotated if c.number in exported}
+        assert {outcome for outcome, _ in exported.values()} == {
+            "approved",
+            "approved_partial",
+            "denied",
+            "withdrawn",
+            "pending",
+        }
+
+    def test_identifiers_and_narratives_are_left_out_by_default(self, admin_client, dataset):
+        text = body(post_export(admin_client)).decode()
+        assert not set(IDENTIFIER_NAMES) & set(csv_rows(text)[0])
+        assert "Maria Lopez" not in text and "Narrative of" not in text and "B2" not in text
+        (record,) = export_records()
+        assert record.detail["include_identifiers"] is False
+        assert record.detail["rows"] == len(dataset[0])
+
+    def test_identifiers_come_only_when_asked_and_the_export_is_logged(
+        self, admin_client, administrator, dataset
+    ):
+        response = post_export(
+            admin_client, include_identifiers="on", reason="Subpoena from the inspector general."
+        )
+        rows = csv_rows(response)
+        assert list(rows[0])[-len(IDENTIFIER_NAMES) :] == IDENTIFIER_NAMES
+        assert {r["subject_license_number"] for r in rows} >= {"A1", "B2", "E1"}
+        assert any(r["narrative"].startswith("Narrative of") for r in rows)
+        (record,) = export_records()
+        assert record.username == administrator.username
+        assert record.detail["include_identifiers"] is True
+        assert record.detail["reason"] == "Subpoena from the inspector general."
+        assert record.detail["filters"]["date_from"] == export_form()["date_from"]
+
+    def test_identifiers_need_a_reason(self, admin_client, dataset):
+        response = post_export(admin_client, include_identifiers="on", reason=" ")
+        assert response.status_code == 400
+        assert "Say why you need" in response.content.decode()
+        assert export_records() == []
+
+    def test_an_export_that_cannot_be_logged_is_refused(self, admin_client, dataset, monkeypatch):
+        def fail(fields):
+            raise OperationalError("disk full")
+
+        monkeypatch.setattr("dmvrequests.audit.services._append", fail)
+        response = post_export(admin_client, include_identifiers="on", reason="Audit.")
+        assert response.status_code == 503
+        page = response.content.decode()
+        assert "could not be recorded in the audit log" in page
+        assert "Maria Lopez" not in page and "attachment" not in response.get(
+            "Content-Disposition", ""
+        )
+
+    def test_without_the_audit_app_nothing_is_exported(self, admin_client, dataset, monkeypatch):
+        monkeypatch.setitem(sys.modules, "dmvrequests.audit.services", None)
+        response = post_export(admin_client, include_identifiers="on", reason="Audit.")
+        assert response.status_code == 503
+        assert "Nothing was exported" in response.content.decode()
+
+    def test_xlsx_opens_and_has_the_right_rows(self, admin_client, dataset):
+        specs, cases = dataset
+        response = post_export(admin_client, fmt="xlsx")
+        assert response["Content-Disposition"].startswith("attachment")
+        rows = xlsx_rows(response)
+        assert rows[0] == case_header(False)
+        assert len(rows) == len(specs) + 1
+        numbers = {row[0] for row in rows[1:]}
+        assert numbers == {case.number for case in cases}
+        received = rows[1][case_header(False).index("received_at")]
+        assert received.tzinfo is None  # a real date in Excel, in the state's time
+
+    def test_json_parses_with_a_count(self, admin_client, dataset):
+        specs, _ = dataset
+        response = post_export(admin_client, fmt="json", include_identifiers="on", reason="x")
+        document = json.loads(body(response))
+        assert document["count"] == len(document["cases"]) == len(specs)
+        assert document["include_identifiers"] is True
+        first = document["cases"][0]
+        assert isinstance(first["categories"], list) and isinstance(first["emergency"], bool)
+        assert set(IDENTIFIER_NAMES) <= set(first)
+
+    def test_text_that_looks_like_a_formula_stays_text(self, admin_client, office, clerk):
+        agency = AgencyFactory(name='=HYPERLINK("http://evil.example","x")')
+        make_case(office=office, actor=clerk, agency=agency)
+        (row,) = csv_rows(post_export(admin_client))
+        assert row["agency"].startswith("'=HYPERLINK")
+        xlsx = load_workbook(io.BytesIO(body(post_export(admin_client, fmt="xlsx"))))
+        cell = xlsx.active.cell(row=2, column=case_header(False).index("agency") + 1)
+        assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+    def test_an_export_of_nothing_has_just_the_header(self, admin_client):
+        response = post_export(admin_client)
+        assert body(response).decode().strip() == ",".join(case_header(False))
+
+
+class TestStatisticsExport:
+    def test_csv_totals_match_independent_counts(self, admin_client, dataset):
+        specs, _ = dataset
+        rows = csv_rows(post_export(admin_client, dataset="statistics"))
+        figures = {(r["section"], r["key"]): r["value"] for r in rows}
+        assert figures[("summary", "requests")] == str(len(specs))
+        assert figures[("summary", "produced")] == str(sum(bool(s.released) for s in specs))
+        for outcome, n in Counter(s.outcome for s in specs).items():
+            assert figures[("by_outcome", outcome)] == str(n)
+        for kind, n in Counter(s.kind for s in specs).items():
+            assert figures[("by_agency_kind", kind)] == str(n)
+        months = [r for r in rows if r["section"] == "by_month"]
+        assert len(months) == PERIOD_MONTHS + 1
+        assert sum(int(r["value"]) for r in months) == len(specs)
+        assert export_records() == []  # aggregates hold no case data
+
+    def test_xlsx_and_json_say_the_same(self, admin_client, dataset):
+        specs, _ = dataset
+        table = xlsx_rows(post_export(admin_client, dataset="statistics", fmt="xlsx"))
+        assert table[0] == ["section", "key", "label", "value"]
+        document = json.loads(body(post_export(admin_client, dataset="statistics", fmt="json")))
+        assert document["count"] == len(table) - 1 == len(document["rows"])
+        by_json = {
+            (r["section"], r["key"]): None if r["value"] == "" else r["value"]
+            for r in document["rows"]
+        }
+        by_xlsx = {(r[0], r[1]): r[3] for r in table[1:]}
+        assert by_json == by_xlsx
+        assert by_json[("summary", "requests")] == len(specs)
+
+    def test_statistics_hold_no_identifiers(self, admin_client):
+        response = post_export(admin_client, dataset="statistics", include_identifiers="on")
+        assert response.status_code == 400
+        assert "Statistics hold no identifiers" in response.content.decode()
+
+
+class TestCasesCsvLink:
+    def test_it_still_streams_the_cases_of_the_filters(self, admin_client, casebook):
+        casebook.add(Spec(1, 2, "court", subject="Q1"))
+        response = admin_client.get(reverse("reports:cases_csv"), export_form())
+        assert len(csv_rows(response)) == 1
+        assert export_records()[0].detail["delivery"] == "direct download"

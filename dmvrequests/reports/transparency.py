@@ -1,0 +1,316 @@
+"""The published reports: the transparency report and the quarterly attestation.
+
+Both cover every office, for a calendar quarter or year of received dates.
+The transparency report counts requests, subjects and the requests in which
+some data was produced, by legal process and by agency kind, with small
+counts suppressed (suppression.py). The attestation states that every
+request was logged and none was granted for a prohibited purpose, and lists
+the exceptions found (docs/reports.md).
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from dmvrequests.cases.models import Channel, DecisionOutcome, DisclosureRequest, Status
+from dmvrequests.reports import casefacts, suppression
+from dmvrequests.reports.casefacts import Outcome
+from dmvrequests.reports.filters import day_start
+from dmvrequests.vocabulary import AgencyKind, Purpose
+
+DEFAULT_THRESHOLD = 5
+PROHIBITED_PURPOSES = (Purpose.CIVIL_IMMIGRATION_ENFORCEMENT,)
+QUARTERS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
+
+
+def suppression_threshold():
+    return getattr(settings, "REPORTS_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD)
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    quarter: int | None = None  # None: the whole year
+
+    @classmethod
+    def last_complete_quarter(cls, today=None):
+        today = today or timezone.localdate()
+        quarter = (today.month - 1) // 3  # the quarter before this one
+        return cls(today.year - 1, 4) if quarter == 0 else cls(today.year, quarter)
+
+    @property
+    def start(self):
+        first_month = QUARTERS[self.quarter][0] if self.quarter else 1
+        return date(self.year, first_month, 1)
+
+    @property
+    def end(self):
+        """The last day, inclusive."""
+        if not self.quarter or self.quarter == 4:
+            return date(self.year, 12, 31)
+        return date(self.year, QUARTERS[self.quarter][1] + 1, 1) - timedelta(days=1)
+
+    @property
+    def label(self):
+        return f"Q{self.quarter} {self.year}" if self.quarter else str(self.year)
+
+    @property
+    def slug(self):
+        return f"{self.year}-q{self.quarter}" if self.quarter else str(self.year)
+
+    def received(self):
+        return DisclosureRequest.objects.order_by().filter(**self.bounds("received_at"))
+
+    def bounds(self, name):
+        return {
+            f"{name}__gte": day_start(self.start),
+            f"{name}__lt": day_start(self.end + timedelta(days=1)),
+        }
+
+
+# The transparency report -------------------------------------------------------------
+
+
+@dataclass
+class PublishedRow:
+    key: str
+    label: str
+    cells: dict  # column → suppression.Cell
+    share: float | None  # percent of requests where data was produced; None if hidden
+
+    @property
+    def share_hidden(self):
+        return self.cells["requests"].suppressed or self.cells["produced"].suppressed
+
+
+@dataclass
+class PublishedTable:
+    slug: str
+    title: str
+    heading: str
+    rows: list
+    total: PublishedRow
+
+
+@dataclass
+class TransparencyReport:
+    period: Period
+    threshold: int
+    total: PublishedRow
+    tables: list = field(default_factory=list)
+
+
+def _counts():
+    return {
+        "requests": Count("pk"),
+        "subjects": Count("subject", distinct=True),
+        "produced": Count("pk", filter=Q(data_produced=True)),
+    }
+
+
+def _annotated(period):
+    return period.received().annotate(
+        subject=casefacts.subject_key(),
+        data_produced=casefacts.produced(),
+        process=casefacts.primary_legal_process(),
+    )
+
+
+def _grouped(cases, name):
+    counted = cases.values(name).annotate(**_counts()).order_by()
+    return {row[name]: row for row in counted}
+
+
+def transparency_report(period, threshold=None):
+    threshold = threshold or suppression_threshold()
+    cases = _annotated(period)
+    total = cases.aggregate(**_counts())
+    processes = [(kind.value, kind.label) for kind in casefacts.PROCESS_STRENGTH]
+    dimensions = [
+        ("by_legal_process", "By legal process", "Legal process", "process", processes),
+        ("by_agency_kind", "By kind of agency", "Agency kind", "agency__kind", AgencyKind.choices),
+    ]
+    raw = [
+        (slug, title, heading, choices, _grouped(cases, name))
+        for slug, title, heading, name, choices in dimensions
+    ]
+    tables = _suppressed_tables(raw, total, threshold)
+    return TransparencyReport(period, threshold, tables[0].total, tables)
+
+
+def _suppressed_tables(raw, total, threshold):
+    """Suppress every table; tables share the totals, so a total one table must
+    withhold is withheld in all of them, and they are suppressed again."""
+    withheld = set()
+    while True:
+        tables = [_published(*spec, total, threshold, withheld) for spec in raw]
+        now = {
+            column
+            for table in tables
+            for column, cell in table.total.cells.items()
+            if cell.mark == suppression.WITHHELD
+        }
+        if now <= withheld:
+            return tables
+        withheld |= now
+
+
+def _published(slug, title, heading, choices, found, total, threshold, withheld):
+    empty = dict.fromkeys(suppression.COLUMNS, 0)
+    counts = [found.get(value, empty) for value, _ in choices]
+    grid, total_cells = suppression.suppress(counts, total, threshold, withheld)
+    rows = [_row(value, label, cells) for (value, label), cells in zip(choices, grid, strict=True)]
+    return PublishedTable(slug, title, heading, rows, _row("total", "Total", total_cells))
+
+
+def _row(key, label, cells):
+    row = PublishedRow(key, label, cells, None)
+    requests = cells["requests"].value
+    if requests and not row.share_hidden:
+        row.share = round(100 * cells["produced"].value / requests)
+    return row
+
+
+def display(cell, threshold):
+    """What the published page and CSV show for a cell."""
+    if cell.mark == suppression.SMALL:
+        return f"fewer than {threshold}"
+    if cell.mark == suppression.WITHHELD:
+        return "withheld"
+    return str(cell.value)
+
+
+def share_display(row):
+    if row.share_hidden:
+        return "withheld"
+    return "–" if row.share is None else f"{row.share}%"
+
+
+def transparency_csv_rows(report):
+    yield [
+        "table",
+        "key",
+        "label",
+        "requests",
+        "subjects",
+        "requests_with_data_produced",
+        "share_with_data_produced",
+    ]
+    for table in report.tables:
+        for row in [*table.rows, table.total]:
+            yield [
+                table.slug,
+                row.key,
+                row.label,
+                *(display(row.cells[c], report.threshold) for c in suppression.COLUMNS),
+                share_display(row),
+            ]
+
+
+# The attestation ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttestationException:
+    number: str
+    received_at: object
+    decided_at: object
+    agency: str
+    agency_kind: str
+    purpose: str
+    outcome: str
+    reasons: tuple
+
+
+@dataclass
+class Attestation:
+    period: Period
+    by_channel: list  # (value, label, count)
+    total: int
+    decided: dict  # outcome → count of decisions made in the period
+    exceptions: list
+    generated_at: object
+
+    @property
+    def clean(self):
+        return not self.exceptions
+
+
+def attestation_report(period):
+    logged = dict(period.received().values_list("channel").annotate(n=Count("pk")))
+    by_channel = [(value, label, logged.get(value, 0)) for value, label in Channel.choices]
+    return Attestation(
+        period=period,
+        by_channel=by_channel,
+        total=sum(n for _, _, n in by_channel),
+        decided=_decided_in(period),
+        exceptions=_exceptions(period),
+        generated_at=timezone.now(),
+    )
+
+
+def _standing_in(period):
+    """The standing decisions of the cases decided in the period (withdrawn cases had
+    none that stood)."""
+    decided = DisclosureRequest.objects.filter(**period.bounds("decided_at"))
+    return casefacts.standing_decisions(decided.exclude(status=Status.WITHDRAWN))
+
+
+def _decided_in(period):
+    counted = _standing_in(period).values_list("outcome", "reason").annotate(n=Count("pk"))
+    found = Counter()
+    for outcome, reason, n in counted.order_by():
+        found[casefacts.decision_outcome(outcome, reason)] += n
+    decided = (Outcome.APPROVED, Outcome.APPROVED_PARTIAL, Outcome.DENIED)
+    return {code: found[code] for code in decided}
+
+
+def _exceptions(period):
+    """Grants (approvals that took effect in the period) that the law forbids: for a
+    prohibited purpose, or against the policy engine's own "deny" stored with them."""
+    granted = (
+        _standing_in(period)
+        .filter(outcome=DecisionOutcome.APPROVED)
+        .filter(Q(case__purpose__in=PROHIBITED_PURPOSES) | Q(evaluation__decision="deny"))
+        .select_related("case", "case__agency")
+        .order_by("case__decided_at", "case__number")
+    )
+    return [_exception(decision) for decision in granted]
+
+
+def _exception(decision):
+    case = decision.case
+    reasons = []
+    if case.purpose in PROHIBITED_PURPOSES:
+        reasons.append(f"purpose: {Purpose(case.purpose).label.lower()}")
+    if (decision.evaluation or {}).get("decision") == "deny":
+        reasons.append("the policy engine's evaluation stored with the decision was “deny”")
+    return AttestationException(
+        number=case.number,
+        received_at=case.received_at,
+        decided_at=case.decided_at,
+        agency=case.agency.name,
+        agency_kind=AgencyKind(case.agency.kind).label,
+        purpose=Purpose(case.purpose).label,
+        outcome=dict(Outcome.choices)[
+            casefacts.decision_outcome(decision.outcome, decision.reason)
+        ],
+        reasons=tuple(reasons),
+    )
+
+
+def attestation_csv_rows(attestation):
+    yield ["section", "key", "label", "value"]
+    yield ["period", "start", "First day", attestation.period.start.isoformat()]
+    yield ["period", "end", "Last day", attestation.period.end.isoformat()]
+    for value, label, n in attestation.by_channel:
+        yield ["logged_by_channel", value, label, n]
+    yield ["logged_by_channel", "total", "Total", attestation.total]
+    for code, n in attestation.decided.items():
+        yield ["decided", code, dict(Outcome.choices)[code], n]
+    for item in attestation.exceptions:
+        yield ["exception", item.number, item.agency, "; ".join(item.reasons)]
