@@ -206,3 +206,17 @@ def test_it_exits_with_the_spec_codes_from_the_command_line(migrated_database, s
             "of: immigration, federal_law_enforcement, state_law_enforcement, "
             "local_law_enforcement, prosecutor, court, motor_vehicle_agency, government, private"
         )
+
+
+def test_it_answers_non_utf8_standard_input_with_exit_2(migrated_database):
+    env, manage = migrated_database
+    completed = subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
+        [sys.executable, str(manage), "policy_check"],
+        input=b"\xff\xfe{not json",
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert completed.stdout == b""
+    assert b"not UTF-8" in completed.stderr and b"Traceback" not in completed.stderr

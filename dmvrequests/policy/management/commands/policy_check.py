@@ -125,7 +125,14 @@ def _read_requests(source):
 
 def _read_text(source):
     if source == STDIN:
-        return sys.stdin.read()
+        # Bytes, decoded here: a non-UTF-8 pipe is bad input (exit 2), not a traceback.
+        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        if isinstance(raw, str):
+            return raw
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadInput("standard input: cannot read it: it is not UTF-8 text") from None
     try:
         return Path(source).read_text(encoding="utf-8")
     except UnicodeDecodeError:
