@@ -43,7 +43,7 @@ class JSONArrayContains(Func):
         if connection.vendor == "sqlite":
             # `sql` is the compiled column name; the value travels as a parameter.
             return (
-                f"EXISTS (SELECT 1 FROM json_each({sql}) WHERE json_each.value = %s)",  # noqa: S608
+                f"EXISTS (SELECT 1 FROM json_each({sql}) WHERE json_each.value = %s)",  # noqa: S608  # nosec B608
                 (*params, self.needle),
             )
         raise NotImplementedError(f"JSONArrayContains is not written for {connection.vendor}.")
