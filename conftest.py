@@ -77,3 +77,19 @@ def _mfa_off_unless_asked(request, settings):
     tested on its own (tests marked `mfa` keep DMV_REQUIRE_MFA on)."""
     if request.node.get_closest_marker("mfa") is None:
         settings.DMV_REQUIRE_MFA = False
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Tasks run in the test's own process (as under `make run`), even when REDIS_URL is
+    set for the PostgreSQL and Redis pass: a test that needs a real worker is marked
+    `worker` and starts one (dmvrequests/testing_celery.py)."""
+    if request.node.get_closest_marker("worker") is not None:
+        yield
+        return
+    from dmvrequests.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
