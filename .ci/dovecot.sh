@@ -3,8 +3,17 @@
 # (user `intake`), for the real-IMAP tests. `stop` ends it.
 set -euo pipefail
 ROOT=/tmp/dmv-dovecot
-if [ "${1:-start}" = "stop" ]; then
+port_busy() { (exec 3<>/dev/tcp/127.0.0.1/10143) 2>/dev/null; }
+stop_server() {
   [ -f "$ROOT/run/master.pid" ] && kill "$(cat "$ROOT/run/master.pid")" 2>/dev/null || true
+  pkill -f "dovecot -c $ROOT/dovecot.conf" 2>/dev/null || true
+  # Dovecot takes a moment to release its port after SIGTERM.
+  for _ in $(seq 1 50); do port_busy || return 0; sleep 0.2; done
+  echo "Port 10143 is still in use; stop whatever listens there." >&2
+  return 1
+}
+if [ "${1:-start}" = "stop" ]; then
+  stop_server || true
   exit 0
 fi
 if ! command -v dovecot >/dev/null; then
@@ -12,7 +21,7 @@ if ! command -v dovecot >/dev/null; then
   apt-get update -qq
   apt-get install -y -qq dovecot-imapd >/dev/null
 fi
-[ -f "$ROOT/run/master.pid" ] && kill "$(cat "$ROOT/run/master.pid")" 2>/dev/null && sleep 1 || true
+stop_server
 rm -rf "$ROOT"
 mkdir -p "$ROOT/mail" "$ROOT/run"
 echo 'intake:{PLAIN}intake-test-password' > "$ROOT/users"
@@ -47,7 +56,7 @@ CONF
 chown -R dovecot:dovecot "$ROOT/mail"
 dovecot -c "$ROOT/dovecot.conf"
 for _ in $(seq 1 50); do
-  (exec 3<>/dev/tcp/127.0.0.1/10143) 2>/dev/null && exit 0
+  port_busy && exit 0
   sleep 0.2
 done
 echo "Dovecot did not start; see $ROOT/dovecot.log" >&2

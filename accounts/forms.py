@@ -5,6 +5,16 @@ from dmvrequests.forms import USWDSFormMixin
 
 
 class SignInForm(AuthenticationForm):
+    def clean_username(self):
+        # AuthenticationForm sets max_length after building the field, so it is never
+        # enforced; django-axes would then fail to store an over-long name.
+        username = self.cleaned_data.get("username", "")
+        if len(username) > 150 or "\x00" in username:
+            raise forms.ValidationError(
+                "That is not a username of this system. Check it and try again."
+            )
+        return username
+
     error_messages = {
         "invalid_login": (
             "That username and password do not match an account. Check both and try again; "

@@ -146,6 +146,14 @@ class DisclosureRequest(models.Model):
             models.Index(fields=["subject_license_number"], name="case_license_idx"),
             models.Index(fields=["subject_plate"], name="case_plate_idx"),
             models.Index(fields=["subject_name"], name="case_subject_name_idx"),
+            models.Index(fields=["subject_vin"], name="case_vin_idx"),
+            # The queue's default order ("due"): any page of one status without a sort.
+            models.Index(
+                fields=["office", "status", "-emergency", "due_date", "received_at", "id"],
+                name="case_queue_due_idx",
+            ),
+            # Also on PostgreSQL: UPPER(subject_name) text_pattern_ops, for the search's
+            # case-insensitive prefix match (migration 0005; not expressible here).
         ]
 
     def __str__(self):

@@ -81,10 +81,16 @@ def review_queue(user, *, assigned_only=False):
     )
 
 
+# The longest field searched (subject_name); a longer query cannot match anything.
+MAX_SEARCH_LENGTH = 200
+
+
 def requests_search(user, query):
     """Search by case number, license number, plate, VIN or subject name."""
     query = (query or "").strip()
-    if not query:
+    # Not sent to the database, which would refuse them: SQLite a LIKE pattern over
+    # 50,000 bytes, PostgreSQL a NUL character (no stored text can hold one).
+    if not query or len(query) > MAX_SEARCH_LENGTH or "\x00" in query:
         return DisclosureRequest.objects.none()
     compact = query.upper().replace(" ", "")
     match = (

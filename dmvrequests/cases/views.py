@@ -452,9 +452,9 @@ def share_revoke(request, case, share_id):
     if share is None:
         raise Http404("No such share")
     try:
-        services.case_share_revoke(
-            share=share, actor=request.user, reason=request.POST.get("reason", "")
-        )
+        # Plain text only: NUL characters cannot be stored (PostgreSQL refuses them).
+        reason = request.POST.get("reason", "").replace("\x00", "")[:2000]
+        services.case_share_revoke(share=share, actor=request.user, reason=reason)
     except ValidationError as exc:
         _messages_from(request, exc)
     else:

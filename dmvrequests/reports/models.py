@@ -39,6 +39,9 @@ class ExportJob(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to=export_file_path, blank=True, max_length=200)
     error = models.TextField(blank=True)
+    # The Celery task running the job: a redelivery of the same task (its worker died)
+    # may take the job over; any other task leaves a running job alone.
+    task_id = models.CharField(max_length=64, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

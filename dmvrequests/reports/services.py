@@ -102,20 +102,23 @@ def _stale(job, now):
 
 
 @transaction.atomic
-def _claim(job_id):
+def _claim(job_id, task_id=""):
     job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
     now = timezone.now()
     if job is None or job.status in (ExportStatus.DONE, ExportStatus.EXPIRED):
         return None
-    if job.status == ExportStatus.RUNNING and not _stale(job, now):
+    redelivered = bool(task_id) and job.task_id == task_id
+    if job.status == ExportStatus.RUNNING and not redelivered and not _stale(job, now):
         return None
     job.status, job.started_at, job.rows_done, job.error = ExportStatus.RUNNING, now, 0, ""
+    job.task_id = task_id
     return _save(job, job.requested_by, "Export started")
 
 
-def export_job_run(*, job_id):
-    """Write the job's file; returns the job, or None if there was nothing to do."""
-    job = _claim(job_id)
+def export_job_run(*, job_id, task_id=""):
+    """Write the job's file; returns the job, or None if there was nothing to do.
+    `task_id`: the Celery task's id, so that its redelivery after a crash resumes the job."""
+    job = _claim(job_id, task_id)
     if job is None:
         return None
     try:

@@ -149,8 +149,11 @@ class Command(BaseCommand):
         self.stdout.write(f"with the password: {password}")
 
     def create_offices(self):
+        # get_or_create: an office of that code may exist already (seed_synthetic's).
         return {
-            code: Office.objects.create(name=name, code=code, email=f"{code}@dmv.example.gov")
+            code: Office.objects.get_or_create(
+                code=code, defaults={"name": name, "email": f"{code}@dmv.example.gov"}
+            )[0]
             for name, code in OFFICES
         }
 
