@@ -10,7 +10,12 @@ from dmvrequests.intake.models import InboundMessage
 from dmvrequests.intake.services import message_ingest
 from dmvrequests.intake.tests.conftest import PDF, make_email
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback like every transactional test here: a plain flush would re-run
+# post_migrate, and the next serialized test could not restore its rows over those.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 COPIES = 50
 
 
