@@ -5,6 +5,8 @@ from django.utils import timezone
 from accounts.models import User
 from dmvrequests.agencies.models import Agency, Requester
 from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode, ReleaseMethod
+from dmvrequests.cases.services.documents import CHECKS
+from dmvrequests.cases.services.requests import INTAKE_FIELDS
 from dmvrequests.forms import DateInput, DateTimeInput, USWDSFormMixin
 from dmvrequests.vocabulary import (
     CATEGORY_HELP,
@@ -126,22 +128,8 @@ class RequestForm(USWDSFormMixin, forms.Form):
         }
 
     def case_fields(self):
-        names = (
-            "channel",
-            "received_at",
-            "agency",
-            "purpose",
-            "categories",
-            "subject_name",
-            "subject_dob",
-            "subject_license_number",
-            "subject_plate",
-            "subject_vin",
-            "narrative",
-            "emergency",
-            "bulk",
-        )
-        return {name: self.cleaned_data[name] for name in names}
+        # The intake fields the services take; the requester is resolved separately.
+        return {name: self.cleaned_data[name] for name in INTAKE_FIELDS if name != "requester"}
 
 
 class DocumentForm(USWDSFormMixin, forms.Form):
@@ -396,16 +384,7 @@ class VerificationForm(USWDSFormMixin, forms.Form):
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    CHECK_NAMES = (
-        "type_identified",
-        "signed_by_judge",
-        "court_named",
-        "docket_present",
-        "dates_valid",
-        "subject_matches",
-        "scope_covers",
-        "confirmed_with_court",
-    )
+    CHECK_NAMES = CHECKS  # the checklist items the service records
 
     def service_arguments(self):
         data = self.cleaned_data
