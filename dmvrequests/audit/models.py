@@ -30,6 +30,10 @@ class Action(models.TextChoices):
     VIEW_LETTER = "view_letter", "Viewed a letter"
     EXPORT = "export", "Exported case data"
     SEARCH = "search", "Searched cases"
+    # Subject identifiers shown in a list: one record per case on the page.
+    LIST_QUEUE = "list_queue", "Listed in a queue"
+    LIST_HISTORY = "list_history", "Listed in the change history"
+    LIST_QUARANTINE = "list_quarantine", "Listed in the intake quarantine"
     # Auditors' own reads.
     SEARCH_AUDIT = "search_audit", "Searched the access log"
     SEARCH_HISTORY = "search_history", "Searched the change history"
@@ -111,6 +115,8 @@ class AuditRecord(models.Model):
             models.Index(fields=["user", "occurred_at"], name="audit_user_idx"),
             models.Index(fields=["username", "occurred_at"], name="audit_username_idx"),
             models.Index(fields=["case_number", "occurred_at"], name="audit_case_idx"),
+            # "Who saw this case", newest first: the access log by case number.
+            models.Index(fields=["case_number", "seq"], name="audit_case_seq_idx"),
             models.Index(fields=["kind", "action", "occurred_at"], name="audit_kind_idx"),
         ]
 
