@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.models import Session
 from django.dispatch import receiver
@@ -10,5 +11,11 @@ def keep_one_session(sender, request, user, **kwargs):
     current = request.session.session_key
     if previous and previous != current:
         Session.objects.filter(session_key=previous).delete()
-    type(user).objects.filter(pk=user.pk).update(session_key=current or "")
-    user.session_key = current or ""
+    remember_session(user, current)
+
+
+def remember_session(user, session_key):
+    """Make `session_key` the user's one session (after sign-in, or after Django
+    rotated the key: a password change cycles it)."""
+    get_user_model().objects.filter(pk=user.pk).update(session_key=session_key or "")
+    user.session_key = session_key or ""

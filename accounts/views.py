@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import events, mfa
 from accounts.forms import PasswordForm, SignInForm, TokenForm
+from accounts.signals import remember_session
 from dmvrequests.audit.models import Outcome
 
 # Wrong codes allowed in one session before it is ended (the password is asked again).
@@ -106,7 +107,9 @@ def password_change(request):
     form = PasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
+        # Django gives the session a new key here; it stays the user's one session.
         update_session_auth_hash(request, form.user)
+        remember_session(form.user, request.session.session_key)
         events.password_event(request=request)
         messages.success(request, "Your password is changed.")
         return redirect("home")

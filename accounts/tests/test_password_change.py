@@ -1,0 +1,55 @@
+"""Issue 13, item 7: changing your password through the real form keeps you signed in.
+
+Django rotates the session key when the password changes (update_session_auth_hash);
+the one-session check must follow the new key rather than sign the user out, and
+must never fail for want of the messages middleware.
+"""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from dmvrequests.audit.models import AuditRecord
+from dmvrequests.testing import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "harbor lamp violet tractor"
+
+
+def sign_in(app, username="clerk", password=PASSWORD):
+    form = app.get(reverse("accounts:login")).forms[0]
+    form["username"] = username
+    form["password"] = password
+    return form.submit().follow()
+
+
+def test_changing_the_password_keeps_the_user_signed_in(django_app, clerk):
+    sign_in(django_app)
+    page = django_app.get(reverse("accounts:password_change"))
+    form = next(f for f in page.forms.values() if "old_password" in f.fields)
+    form["old_password"] = PASSWORD
+    form["new_password1"] = NEW_PASSWORD
+    form["new_password2"] = NEW_PASSWORD
+    landed = form.submit().maybe_follow()
+    assert landed.status_code == 200
+    assert "Your password is changed." in landed.text
+    # Still signed in on the next pages, with the session the change left behind.
+    queue = django_app.get(reverse("cases:queue"))
+    assert queue.status_code == 200
+    clerk = User.objects.get(pk=clerk.pk)
+    assert clerk.check_password(NEW_PASSWORD)
+    assert clerk.session_key == django_app.cookies["sessionid"]
+    assert AuditRecord.objects.filter(action="password", user=clerk).exists()
+
+
+def test_a_session_that_is_no_longer_the_users_one_is_ended_with_a_message(django_app, clerk):
+    """The one-session check runs after the messages middleware: a redirect and a
+    message, never a 500."""
+    sign_in(django_app)
+    User.objects.filter(pk=clerk.pk).update(session_key="a-newer-session-elsewhere")
+    response = django_app.get(reverse("cases:queue"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:login")
+    page = response.follow()
+    assert "signed in on another device" in page.text
