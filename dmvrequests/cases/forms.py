@@ -188,7 +188,12 @@ class BaseDocumentFormSet(forms.BaseFormSet):
 
 
 DocumentFormSet = forms.formset_factory(
-    DocumentForm, formset=BaseDocumentFormSet, extra=2, max_num=10, validate_max=True
+    DocumentForm,
+    formset=BaseDocumentFormSet,
+    extra=2,
+    max_num=10,
+    absolute_max=10,  # TOTAL_FORMS in the post never builds more (docs/security.md, Limits)
+    validate_max=True,
 )
 
 
