@@ -7,6 +7,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from dmvrequests.cases.searchkeys import KEYED_FIELDS, search_keys
 from dmvrequests.vocabulary import Issuer, LegalProcessType, Purpose, RecordCategory
 
 
@@ -116,6 +117,11 @@ class DisclosureRequest(models.Model):
     subject_license_number = models.CharField(max_length=40, blank=True)
     subject_plate = models.CharField("plate", max_length=20, blank=True)
     subject_vin = models.CharField("VIN", max_length=17, blank=True)
+    # What search compares (cases/searchkeys.py), kept by save(); not in the history,
+    # so a redaction or retention that rewrites the history leaves no copy behind.
+    subject_name_key = models.CharField(max_length=255, blank=True, editable=False)
+    subject_plate_key = models.CharField(max_length=20, blank=True, editable=False)
+    subject_license_key = models.CharField(max_length=40, blank=True, editable=False)
     narrative = models.TextField(blank=True)
     emergency = models.BooleanField(default=False)
     bulk = models.BooleanField(default=False)
@@ -129,7 +135,9 @@ class DisclosureRequest(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        excluded_fields=["subject_name_key", "subject_plate_key", "subject_license_key"]
+    )
 
     objects = DisclosureRequestQuerySet.as_manager()
 
@@ -154,10 +162,25 @@ class DisclosureRequest(models.Model):
             ),
             # Also on PostgreSQL: UPPER(subject_name) text_pattern_ops, for the search's
             # case-insensitive prefix match (migration 0005; not expressible here).
+            models.Index(fields=["subject_plate_key"], name="case_plate_key_idx"),
+            models.Index(fields=["subject_license_key"], name="case_license_key_idx"),
+            # Also on PostgreSQL: a pg_trgm GIN index on subject_name_key, for any part of
+            # a name (migration 0006; SQLite scans, which is fine at its sizes).
         ]
 
     def __str__(self):
         return self.number
+
+    def save(self, *args, **kwargs):
+        """Keep the search keys in step with the fields they are made from."""
+        keys = search_keys({f: getattr(self, f) for f in KEYED_FIELDS})
+        for key_field, value in keys.items():
+            setattr(self, key_field, value[: self._meta.get_field(key_field).max_length])
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = {KEYED_FIELDS[f][0] for f in update_fields if f in KEYED_FIELDS}
+            kwargs["update_fields"] = list(update_fields) + sorted(extra - set(update_fields))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("cases:detail", args=[self.number])

@@ -23,6 +23,7 @@ from dmvrequests.cases.models import (
     Status,
     SubjectNotice,
 )
+from dmvrequests.cases.searchkeys import search_keys
 from dmvrequests.cases.services.requests import decision_due_date
 from dmvrequests.cases.synthetic.catalogue import (
     ARCHETYPES,
@@ -213,7 +214,7 @@ class SyntheticCases:
         rng = self.rng
         vehicle = "vehicle_registration" in archetype.categories
         purpose = archetype.purpose.replace("_", " ").capitalize()
-        return {
+        subject = {
             "subject_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
             "subject_dob": date(1940, 1, 1) + timedelta(days=rng.randrange(365 * 65)),
             "subject_license_number": str(rng.randrange(100_000_000, 1_000_000_000)),
@@ -222,6 +223,8 @@ class SyntheticCases:
             "subject_vin": "".join(rng.choices(VIN_LETTERS, k=17)) if vehicle else "",
             "narrative": f"{purpose}: the agency asks for records in an open matter.",
         }
+        # Rows are written without save(): the search keys it would add, added here.
+        return {**subject, **search_keys(subject)}
 
     def evaluation(self, archetype, kind, received):
         """The engine's result for this kind of request on this date (the engine is pure,
