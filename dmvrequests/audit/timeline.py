@@ -66,7 +66,13 @@ READ_PHRASES = {
     Action.VIEW_LETTER: "viewed a letter",
     Action.EXPORT: "exported the case",
     Action.SEARCH: "found the case in a search",
+    Action.LIST_QUEUE: "saw the case in a queue",
+    Action.LIST_HISTORY: "saw the case in the change history",
+    Action.LIST_QUARANTINE: "saw the case's email in the intake quarantine",
 }
+# Reads on list pages: a case on the first page of a queue is seen many times a
+# day, so the timeline folds them into one line per person and list.
+LIST_ACTIONS = (Action.LIST_QUEUE, Action.LIST_HISTORY, Action.LIST_QUARANTINE)
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,10 @@ class TimelineEvent:
     sentence: str
     changes: tuple = ()
     details: tuple = ()
+    # A successful read: its audit action, and how many reads the event stands for
+    # (a list page's reads come counted). The case page folds them by person.
+    read_action: str = ""
+    times: int = 1
 
     @property
     def kind_label(self):
@@ -410,7 +420,10 @@ def _record_event(record):
     who = _record_who(record)
     details = _record_details(record)
     kind = AUDIT_KINDS[record.kind]
-    return TimelineEvent(record.occurred_at, who, kind, _record_sentence(record, who), (), details)
+    sentence = _record_sentence(record, who)
+    read = record.kind == Kind.ACCESS and record.outcome == Outcome.SUCCESS
+    read_action = record.action if read else ""
+    return TimelineEvent(record.occurred_at, who, kind, sentence, (), details, read_action)
 
 
 def _audit_events(case, kinds):
@@ -418,10 +431,38 @@ def _audit_events(case, kinds):
     records = (
         AuditRecord.objects.for_case(case.number)
         .filter(kind__in=wanted)
+        .exclude(kind=Kind.ACCESS, action__in=LIST_ACTIONS)
         .select_related("user")
         .order_by("seq")
     )
     return [_record_event(record) for record in records]
+
+
+def _listed_events(case, kinds):
+    """Reads on list pages, one event per person and list: counted in the database."""
+    groups = (
+        AuditRecord.objects.for_case(case.number)
+        .filter(kind=Kind.ACCESS, action__in=LIST_ACTIONS, outcome=Outcome.SUCCESS)
+        .order_by()
+        .values("user_id", "username", "user__first_name", "user__last_name", "action")
+        .annotate(times=models.Count("seq"), first=models.Min("occurred_at"))
+        .annotate(last=models.Max("occurred_at"))
+        .order_by("last", "username", "action")
+    )
+    return [_listed_event(group) for group in groups]
+
+
+def _listed_event(group):
+    name = f"{group['user__first_name'] or ''} {group['user__last_name'] or ''}".strip()
+    who = name or group["username"] or "System"
+    times = group["times"]
+    sentence = f"{who} {READ_PHRASES[group['action']]}"
+    if times > 1:
+        first = dateformat.format(timezone.localtime(group["first"]), "M j, Y H:i")
+        sentence += f" {times} times, the first on {first}"
+    return TimelineEvent(
+        group["last"], who, TimelineKind.READ, sentence, read_action=group["action"], times=times
+    )
 
 
 # (kinds a source produces, the source): a source is only queried when one of
@@ -437,6 +478,7 @@ SOURCES = (
     ({TimelineKind.NOTICE}, _of_case(SubjectNotice, _notice_event)),
     ({TimelineKind.SHARING}, _of_case(CaseShare, _share_event, ("user", "office"))),
     (set(AUDIT_KINDS.values()), _audit_events),
+    ({TimelineKind.READ}, _listed_events),
 )
 
 
@@ -451,11 +493,79 @@ def case_timeline(case, *, kinds=None):
     return sorted((e for e in events if e.kind in kinds), key=lambda e: e.when)
 
 
-def timeline_context(request, case):
-    """What templates/audit/_timeline.html needs, filtered by the request's ?kind=."""
+# The case page: the work first, reads folded into one line per person.
+
+
+@dataclass(frozen=True)
+class ReadSummary:
+    """Everyone's reads of the case folded into one line: "Ana Diaz viewed the case
+    12 times and found the case in a search once, last Nov 29"; `events` unfold it."""
+
+    who: str
+    events: tuple
+
+    @property
+    def times(self):
+        return sum(e.times for e in self.events)
+
+    @property
+    def last(self):
+        return max(e.when for e in self.events)
+
+    @property
+    def sentence(self):
+        counts = {}
+        for event in self.events:
+            counts[event.read_action] = counts.get(event.read_action, 0) + event.times
+        parts = [
+            f"{READ_PHRASES.get(action, 'read the case')} {_times(n)}"
+            for action, n in sorted(counts.items(), key=lambda item: (-item[1], _order(item[0])))
+        ]
+        done = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+        return f"{self.who} {done}, last {_short_date(self.last)}"
+
+
+def _order(action):
+    return list(READ_PHRASES).index(action) if action in READ_PHRASES else len(READ_PHRASES)
+
+
+def _times(n):
+    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
+
+
+def _short_date(moment):
+    local = timezone.localtime(moment)
+    same_year = local.year == timezone.localtime().year
+    return dateformat.format(local, "M j" if same_year else "M j, Y")
+
+
+def fold_reads(events):
+    """(every event but the successful reads, one ReadSummary per reader, the latest
+    reader first). Refused reads stay in the story: they are not routine."""
+    story, reads = [], {}
+    for event in events:
+        if event.read_action:
+            reads.setdefault(event.who, []).append(event)
+        else:
+            story.append(event)
+    summaries = [ReadSummary(who, tuple(evs)) for who, evs in reads.items()]
+    return story, sorted(summaries, key=lambda s: s.last, reverse=True)
+
+
+def timeline_context(request, case, *, fold=False):
+    """What templates/audit/_timeline.html needs, filtered by the request's ?kind=.
+
+    With `fold` (the case page), reads leave the list and come as `timeline_reads`,
+    one line per person; the auditor's timeline (audit:case_timeline) lists each one.
+    """
     selected = [k for k in request.GET.getlist("kind") if k in TimelineKind.values]
+    timeline = case_timeline(case, kinds=selected or None)
+    reads = []
+    if fold:
+        timeline, reads = fold_reads(timeline)
     return {
-        "timeline": case_timeline(case, kinds=selected or None),
+        "timeline": timeline,
+        "timeline_reads": reads,
         "timeline_kinds": TimelineKind.choices,
         "timeline_filter": selected,
     }

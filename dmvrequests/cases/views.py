@@ -293,7 +293,7 @@ def _detail_context(request, case, evaluation, profile, decision_form):
         "assign_form": f.AssignForm(case=case, initial={"counsel": case.assigned_counsel_id})
         if counsel_here and case.is_open
         else None,
-        **timeline_context(request, case),
+        **timeline_context(request, case, fold=True),
     }
 
 

@@ -1,0 +1,127 @@
+"""The case page's timeline: the work first, reads folded into one line per person;
+the auditor's timeline keeps every read on its own line."""
+
+import re
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+
+from dmvrequests.audit.models import Action, Kind
+from dmvrequests.audit.services import access_log, audit_record
+from dmvrequests.audit.timeline import fold_reads, timeline_context
+from dmvrequests.cases import services
+from dmvrequests.cases.models import DecisionOutcome
+
+pytestmark = pytest.mark.django_db
+
+
+def read(case, user, action=Action.VIEW_CASE, times=1):
+    request = RequestFactory().get("/")
+    request.user = user
+    for _ in range(times):
+        access_log(request=request, action=action, case=case)
+
+
+@pytest.fixture
+def busy_case(case, clerk, counsel):
+    """A decided case that counsel opened twelve times and the clerk found in a search."""
+    services.document_add(case=case, actor=clerk, type="court_order", issuer="state_judge")
+    services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    read(case, counsel, times=12)
+    read(case, clerk, Action.SEARCH)
+    services.request_decide(
+        case=case,
+        actor=counsel,
+        outcome=DecisionOutcome.APPROVED,
+        categories=["address", "license_record"],
+    )
+    return case
+
+
+def context_for(case, *, fold, **query):
+    return timeline_context(RequestFactory().get("/", query), case, fold=fold)
+
+
+def test_reads_leave_the_story_and_come_one_line_per_person(busy_case, clerk, counsel):
+    context = context_for(busy_case, fold=True)
+    assert [e for e in context["timeline"] if e.kind == "read"] == []
+    assert any(e.kind == "decision" for e in context["timeline"])
+    readers = {summary.who: summary for summary in context["timeline_reads"]}
+    assert set(readers) == {str(clerk), str(counsel)}
+    assert readers[str(counsel)].times == 12
+    assert len(readers[str(counsel)].events) == 12
+    assert re.fullmatch(
+        rf"{re.escape(str(counsel))} viewed the case 12 times, last [A-Z][a-z]{{2}} \d{{1,2}}",
+        readers[str(counsel)].sentence,
+    )
+    assert readers[str(clerk)].sentence.startswith(f"{clerk} found the case in a search once")
+
+
+def test_the_latest_reader_comes_first(busy_case, clerk, counsel):
+    read(busy_case, clerk)
+    readers = context_for(busy_case, fold=True)["timeline_reads"]
+    assert readers[0].who == str(clerk)
+    assert readers[0].sentence.startswith(
+        f"{clerk} viewed the case once and found the case in a search once"
+    )
+
+
+def test_reads_on_list_pages_fold_with_the_others(busy_case, clerk):
+    for _ in range(3):
+        audit_record(
+            kind=Kind.ACCESS, action=Action.LIST_QUEUE, user=clerk, case_number=busy_case.number
+        )
+    (summary,) = [
+        s for s in context_for(busy_case, fold=True)["timeline_reads"] if s.who == str(clerk)
+    ]
+    assert summary.times == 4
+    assert "saw the case in a queue 3 times" in summary.sentence
+
+
+def test_a_refused_read_stays_in_the_story(busy_case, other_clerk):
+    audit_record(
+        kind=Kind.ACCESS,
+        action=Action.VIEW_CASE,
+        outcome="denied",
+        user=other_clerk,
+        case_number=busy_case.number,
+    )
+    context = context_for(busy_case, fold=True)
+    refused = [e for e in context["timeline"] if e.kind == "read"]
+    assert [e.sentence for e in refused] == [f"{other_clerk} was refused access to the case"]
+    assert str(other_clerk) not in {s.who for s in context["timeline_reads"]}
+
+
+def test_without_fold_every_read_is_listed(busy_case):
+    context = context_for(busy_case, fold=False)
+    assert context["timeline_reads"] == []
+    assert len([e for e in context["timeline"] if e.kind == "read"]) == 13
+
+
+def test_fold_reads_of_nothing_is_nothing():
+    assert fold_reads([]) == ([], [])
+
+
+def _main_list(body):
+    section = body[body.index('id="timeline"') :]
+    return section[: section.index("Who read the case")]
+
+
+def test_the_case_page_shows_the_work_first_and_the_reads_folded(client, busy_case, counsel):
+    client.force_login(counsel)
+    body = client.get(reverse("cases:detail", args=[busy_case.number])).content.decode()
+    main = _main_list(body)
+    assert f"{counsel} approved the request" in main
+    assert "viewed the case" not in main
+    folded = body[body.index("Who read the case") :]
+    assert "<details>" in folded
+    # This page load is the thirteenth view.
+    assert f"{counsel} viewed the case 13 times, last" in folded
+
+
+def test_the_auditors_timeline_keeps_every_read(client, busy_case, auditor, counsel):
+    client.force_login(auditor)
+    body = client.get(reverse("audit:case_timeline", args=[busy_case.number])).content.decode()
+    assert "Who read the case" not in body
+    assert body.count(f"{counsel} viewed the case<") == 12
