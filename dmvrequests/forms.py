@@ -35,8 +35,14 @@ class USWDSFormMixin:
         for name in self.errors:
             if name in self.fields:
                 attrs = self.fields[name].widget.attrs
-                attrs["class"] = attrs.get("class", "") + " usa-input--error"
+                if "usa-input--error" not in attrs.get("class", ""):
+                    attrs["class"] = attrs.get("class", "") + " usa-input--error"
                 attrs["aria-invalid"] = "true"
+                # The message beside the field (includes/field.html) is read with it.
+                described = attrs.get("aria-describedby", "").split()
+                error_id = f"{self.add_prefix(name)}-error"
+                if error_id not in described:
+                    attrs["aria-describedby"] = " ".join([*described, error_id])
 
 
 class DateInput(forms.DateInput):

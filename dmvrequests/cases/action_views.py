@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from dmvrequests.audit.models import Action as AuditAction
 from dmvrequests.audit.services import access_log
 from dmvrequests.cases import selectors, services
-from dmvrequests.cases.decorators import case_action
+from dmvrequests.cases.capabilities import capabilities_for
+from dmvrequests.cases.decorators import case_action, refusal
 from dmvrequests.cases.forms import (
     AnswerForm,
     CallbackForm,
@@ -22,40 +23,36 @@ from dmvrequests.cases.forms import (
     VerificationForm,
 )
 from dmvrequests.cases.models import DecisionOutcome, SubjectNotice
+from dmvrequests.cases.views import case_page_with_errors, refused
 
 
-def _form_errors(form):
-    return " ".join(e for errors in form.errors.values() for e in errors)
-
-
-def _run(request, page, service, success, **arguments):
-    """Call a service; a refusal becomes an error message on the case page (`page`)."""
+def _act(request, page, form, name, service, success, **arguments):
+    """Call a service with a valid form. Done: the message says what happened and what
+    comes next. Refused: the case page (`page`) again with the form bound and the reason."""
     try:
         service(actor=request.user, **arguments)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
+        return refused(request, page, form, name, exc)
+    messages.success(request, success)
     return redirect(page)
-
-
-def _bound(request, case, form):
-    if form.is_valid():
-        return True
-    messages.error(request, f"Nothing was recorded: {_form_errors(form)}")
-    return False
 
 
 @case_action
 def callback(request, case):
     form = CallbackForm(request.POST)
-    if not _bound(request, case, form):
-        return redirect(case)
-    return _run(
+    if not form.is_valid():
+        return case_page_with_errors(request, case, callback_form=form)
+    confirmed = form.cleaned_data["confirmed"]
+    return _act(
         request,
         case,
+        form,
+        "callback_form",
         services.callback_record,
-        "Callback recorded.",
+        "Callback recorded: the requester is confirmed. Submit the case for legal review."
+        if confirmed
+        else "Callback recorded: the agency did not confirm the requester, so the case "
+        "cannot go to legal review. Call again, or withdraw the case.",
         case=case,
         **form.cleaned_data,
     )
@@ -64,13 +61,16 @@ def callback(request, case):
 @case_action
 def ask(request, case):
     form = QuestionForm(request.POST)
-    if not _bound(request, case, form):
-        return redirect(case)
-    return _run(
+    if not form.is_valid():
+        return case_page_with_errors(request, case, question_form=form)
+    return _act(
         request,
         case,
+        form,
+        "question_form",
         services.info_request,
-        "The case waits for the agency's answer; its clock is paused.",
+        "Question recorded: the case waits for the agency's answer and its clock is paused. "
+        "The clerk records the answer.",
         case=case,
         question=form.cleaned_data["question"],
         expected_status=form.cleaned_data["status"],
@@ -80,13 +80,15 @@ def ask(request, case):
 @case_action
 def answer(request, case):
     form = AnswerForm(request.POST)
-    if not _bound(request, case, form):
-        return redirect(case)
-    return _run(
+    if not form.is_valid():
+        return case_page_with_errors(request, case, answer_form=form)
+    return _act(
         request,
         case,
+        form,
+        "answer_form",
         services.info_answer,
-        "Answer recorded; the case is back with legal review.",
+        "Answer recorded: the case is back with legal review and its clock runs again.",
         case=case,
         answer=form.cleaned_data["answer"],
         expected_status=form.cleaned_data["status"],
@@ -96,6 +98,9 @@ def answer(request, case):
 def document_verify(request, number, document_id):
     """Counsel's checklist for one legal document, with guidance on telling documents apart."""
     case, document = selectors.document_get_for(request.user, number, document_id)
+    denied = refusal(request, case, capabilities_for(request.user, case))
+    if denied:
+        return denied
     access_log(request=request, action=AuditAction.VIEW_CASE, case=case, obj=document)
     form = VerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -124,13 +129,16 @@ def document_verify(request, number, document_id):
 @case_action
 def document_add(request, case):
     form = DocumentForm(request.POST, request.FILES)
-    if not _bound(request, case, form):
-        return redirect(case)
-    return _run(
+    if not form.is_valid():
+        return case_page_with_errors(request, case, document_form=form)
+    return _act(
         request,
         case,
+        form,
+        "document_form",
         services.document_add,
-        "Document added. Counsel verifies it before it counts.",
+        f"Document added: {form.type_label()}. It counts for the policy once "
+        "counsel verifies it with the checklist.",
         case=case,
         **form.document_fields(),
     )
@@ -143,23 +151,27 @@ def second_approval(request, case):
         messages.error(request, "No approval of this case waits for a second counsel.")
         return redirect(case)
     form = SecondApprovalForm(request.POST)
-    if not _bound(request, case, form):
-        return redirect(case)
+    if not form.is_valid():
+        return case_page_with_errors(request, case, second_approval_form=form)
     status = form.cleaned_data["status"]
     if form.cleaned_data["confirm"] == "yes":
-        return _run(
+        return _act(
             request,
             case,
+            form,
+            "second_approval_form",
             services.decision_confirm,
-            "Approval confirmed.",
+            "Approval confirmed: the case is approved. The clerk can now record the release.",
             decision=decision,
             expected_status=status,
         )
-    return _run(
+    return _act(
         request,
         case,
+        form,
+        "second_approval_form",
         services.decision_reject_pending,
-        "Approval not confirmed; the request is denied.",
+        "Approval not confirmed: the request is denied. Tell the agency, then close the case.",
         decision=decision,
         rationale=form.cleaned_data["rationale"],
         expected_status=status,
@@ -170,18 +182,26 @@ def second_approval(request, case):
 def release(request, case):
     approved = case.decisions.filter(outcome=DecisionOutcome.APPROVED).first()
     form = ReleaseForm(request.POST, approved=approved.categories_approved if approved else [])
-    if not _bound(request, case, form):
-        return redirect(case)
-    data = form.cleaned_data
-    return _run(
+    if not form.is_valid():
+        return case_page_with_errors(request, case, release_form=form)
+    data = dict(form.cleaned_data)
+    return _act(
         request,
         case,
+        form,
+        "release_form",
         services.release_record,
-        "Release recorded in the disclosure ledger.",
+        "Release recorded in the disclosure ledger; the case is fulfilled."
+        + (" The subject notice is still due." if _notice_due(case) else ""),
         case=case,
         expected_status=data.pop("status"),
         **data,
     )
+
+
+def _notice_due(case):
+    notice = SubjectNotice.objects.filter(case=case).first()
+    return notice is not None and notice.status == "due"
 
 
 def _notice(case):
@@ -195,13 +215,15 @@ def _notice(case):
 def notice_sent(request, case):
     notice = _notice(case)
     form = NoticeSentForm(request.POST)
-    if not _bound(request, case, form):
-        return redirect(case)
-    return _run(
+    if not form.is_valid():
+        return case_page_with_errors(request, case, notice_sent_form=form)
+    return _act(
         request,
         case,
+        form,
+        "notice_sent_form",
         services.notice_record_sent,
-        "Subject notice recorded as sent.",
+        "Subject notice recorded as sent; nothing more is due to the subject.",
         notice=notice,
         **form.cleaned_data,
     )
@@ -211,13 +233,15 @@ def notice_sent(request, case):
 def notice_exempt(request, case):
     notice = _notice(case)
     form = NoticeExemptForm(request.POST)
-    if not _bound(request, case, form):
-        return redirect(case)
-    return _run(
+    if not form.is_valid():
+        return case_page_with_errors(request, case, notice_exempt_form=form)
+    return _act(
         request,
         case,
+        form,
+        "notice_exempt_form",
         services.notice_exempt,
-        "Subject notice recorded as exempted.",
+        "Subject notice recorded as exempted, with your reason; nothing more is due to the subject.",
         notice=notice,
         reason=form.cleaned_data["reason"],
     )

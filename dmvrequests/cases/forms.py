@@ -132,7 +132,10 @@ class RequestForm(USWDSFormMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in INTAKE_FIELDS if name != "requester"}
 
 
+# Each form of the case page has its own prefix, on the class so that the page renders
+# it and the view reads it the same way (ids differ too: several forms have a "reason").
 class DocumentForm(USWDSFormMixin, forms.Form):
+    prefix = "newdoc"
     type = forms.ChoiceField(
         label="Document type",
         choices=[("", "Choose the type")] + LegalProcessType.choices,
@@ -172,6 +175,9 @@ class DocumentForm(USWDSFormMixin, forms.Form):
             )
         return data
 
+    def type_label(self):
+        return dict(LegalProcessType.choices).get(self.cleaned_data["type"], "")
+
     def document_fields(self):
         data = dict(self.cleaned_data)
         data["upload"] = data.pop("file") or None
@@ -198,6 +204,7 @@ DocumentFormSet = forms.formset_factory(
 
 
 class SubmitForm(USWDSFormMixin, forms.Form):
+    prefix = "submit"
     assigned_counsel = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -220,6 +227,7 @@ DECISION_CHOICES = [
 
 
 class DecisionForm(USWDSFormMixin, forms.Form):
+    prefix = "decide"
     decision = forms.ChoiceField(choices=DECISION_CHOICES, widget=forms.RadioSelect)
     categories = forms.MultipleChoiceField(
         choices=RecordCategory.choices,
@@ -282,6 +290,7 @@ class DecisionForm(USWDSFormMixin, forms.Form):
 
 
 class ShareForm(USWDSFormMixin, forms.Form):
+    prefix = "share"
     office = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="No office", label="Share with an office"
     )
@@ -313,6 +322,7 @@ class ShareForm(USWDSFormMixin, forms.Form):
 
 
 class AssignForm(USWDSFormMixin, forms.Form):
+    prefix = "assign"
     counsel = forms.ModelChoiceField(queryset=None, label="Assign to", empty_label=None)
 
     def __init__(self, *args, case=None, **kwargs):
@@ -323,6 +333,7 @@ class AssignForm(USWDSFormMixin, forms.Form):
 
 
 class CallbackForm(USWDSFormMixin, forms.Form):
+    prefix = "callback"
     number_called = forms.CharField(
         max_length=40,
         required=False,
@@ -338,6 +349,7 @@ class CallbackForm(USWDSFormMixin, forms.Form):
 
 
 class QuestionForm(USWDSFormMixin, forms.Form):
+    prefix = "ask"
     question = forms.CharField(
         label="What the agency must provide",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -347,6 +359,7 @@ class QuestionForm(USWDSFormMixin, forms.Form):
 
 
 class AnswerForm(USWDSFormMixin, forms.Form):
+    prefix = "answer"
     answer = forms.CharField(
         label="The agency's answer",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -356,6 +369,7 @@ class AnswerForm(USWDSFormMixin, forms.Form):
 
 
 class VerificationForm(USWDSFormMixin, forms.Form):
+    prefix = "verify"
     type_identified = forms.BooleanField(required=False, label="I identified the document's type")
     signed_by_judge = forms.BooleanField(
         required=False, label="It is signed by a judge (name and title of a judge, not an officer)"
@@ -404,6 +418,7 @@ class VerificationForm(USWDSFormMixin, forms.Form):
 
 
 class SecondApprovalForm(USWDSFormMixin, forms.Form):
+    prefix = "second"
     confirm = forms.ChoiceField(
         choices=[("yes", "Confirm the approval"), ("no", "Do not confirm: deny the request")],
         widget=forms.RadioSelect,
@@ -418,6 +433,7 @@ class SecondApprovalForm(USWDSFormMixin, forms.Form):
 
 
 class ReleaseForm(USWDSFormMixin, forms.Form):
+    prefix = "release"
     categories = forms.MultipleChoiceField(
         choices=(), widget=forms.CheckboxSelectMultiple, label="Categories released"
     )
@@ -438,6 +454,7 @@ class ReleaseForm(USWDSFormMixin, forms.Form):
 
 
 class NoticeSentForm(USWDSFormMixin, forms.Form):
+    prefix = "notice"
     sent_at = forms.DateTimeField(label="Sent", widget=DateTimeInput())
     method = forms.CharField(
         max_length=120, help_text="For example: first-class mail to the address on file."
@@ -445,6 +462,7 @@ class NoticeSentForm(USWDSFormMixin, forms.Form):
 
 
 class NoticeExemptForm(USWDSFormMixin, forms.Form):
+    prefix = "exempt"
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Legal reason for the exemption",

@@ -12,7 +12,8 @@ from dmvrequests.audit.models import Action as AuditAction
 from dmvrequests.audit.services import access_log, access_log_cases, case_get_for_read
 from dmvrequests.audit.timeline import timeline_context
 from dmvrequests.cases import selectors, services
-from dmvrequests.cases.decorators import case_action
+from dmvrequests.cases.capabilities import capabilities_for
+from dmvrequests.cases.decorators import case_action, refusal
 from dmvrequests.cases.forms import (
     AssignForm,
     DecisionForm,
@@ -21,7 +22,8 @@ from dmvrequests.cases.forms import (
     ShareForm,
     SubmitForm,
 )
-from dmvrequests.cases.models import Status, SubjectNotice
+from dmvrequests.cases.models import DecisionOutcome, Status, SubjectNotice
+from dmvrequests.cases.services.base import CaseChanged
 from dmvrequests.cases.workflow import Action, actions_for
 
 PAGE_SIZE = 50
@@ -76,6 +78,8 @@ def queue(request):
         elif not status:
             cases = cases.open()
     page, sort = _page(request, cases)
+    # The rows show subject names: one record per case on the page, before it is shown.
+    access_log_cases(request=request, action=AuditAction.LIST_QUEUE, cases=page.object_list)
     return render(
         request,
         "cases/queue.html",
@@ -144,7 +148,10 @@ def create(request):
 def edit(request, number):
     """Complete or correct intake while the case is with the clerk (emailed requests
     arrive without categories or purpose)."""
-    case = selectors.request_get_for(request.user, number)
+    case, caps = selectors.request_with_capabilities_for(request.user, number)
+    refused_here = refusal(request, case, caps)
+    if refused_here:
+        return refused_here
     if case.status not in (Status.RECEIVED, Status.NEEDS_INFO):
         messages.error(
             request, "This case is with legal review; its intake can no longer be edited."
@@ -188,14 +195,23 @@ def _create_case(request, form, documents):
 
 
 def _submit_after_create(request, case):
+    missing = submit_missing(case)
+    if missing:
+        # Said on the form before the button is pressed too (create.html).
+        messages.info(
+            request,
+            f"{case.number} saved as received. It goes to legal review once this is done: "
+            + " ".join(missing),
+        )
+        return redirect(case)
     try:
-        services.request_submit(case=case, actor=request.user)
+        case = services.request_submit(case=case, actor=request.user)
     except ValidationError as exc:
         messages.warning(
-            request, f"{case.number} was saved but not submitted: {' '.join(exc.messages)}"
+            request, f"{case.number} saved as received; not submitted: {' '.join(exc.messages)}"
         )
     else:
-        messages.success(request, f"{case.number} submitted for legal review.")
+        messages.success(request, _submitted_message(case))
     return redirect(case)
 
 
@@ -203,19 +219,49 @@ def detail(request, number):
     # Fetched through the selector and recorded in the access log before anything is shown.
     case = case_get_for_read(request=request, number=number)
     evaluation, profile = services.case_evaluate(case)
-    user = request.user
-    decision_form = None
-    if user.is_counsel and case.status == Status.IN_REVIEW and evaluation:
-        decision_form = DecisionForm(
-            initial={"status": case.status},
-            releasable=evaluation["releasable"],
-            asked=case.categories,
-        )
+    decision_form = _decision_form(case, evaluation) if request.user.is_counsel else None
     return render(
         request,
         "cases/detail.html",
         _detail_context(request, case, evaluation, profile, decision_form),
     )
+
+
+def case_page_with_errors(request, case, **bound):
+    """The case page again with the form that failed bound (`release_form=form`): what was
+    typed stays, the fields are marked and the summary at the top links to them. A redirect
+    would lose the input."""
+    evaluation, profile = services.case_evaluate(case)
+    access_log(request=request, action=AuditAction.VIEW_CASE, case=case)
+    decision_form = bound.pop("decision_form", None)
+    if decision_form is None and request.user.is_counsel:
+        decision_form = _decision_form(case, evaluation)
+    context = _detail_context(request, case, evaluation, profile, decision_form)
+    context.update(bound)
+    context["error_forms"] = [form for form in bound.values() if form is not None]
+    if decision_form is not None and decision_form.is_bound:
+        context["error_forms"].append(decision_form)
+    return render(request, "cases/detail.html", context, status=400)
+
+
+def _decision_form(case, evaluation):
+    if case.status != Status.IN_REVIEW or not evaluation:
+        return None
+    return DecisionForm(
+        initial={"status": case.status},
+        releasable=evaluation["releasable"],
+        asked=case.categories,
+    )
+
+
+def _documents_with_checks(case):
+    """Each document with the result of counsel's latest checklist: a document counsel
+    rejected must not look like one nobody has checked yet."""
+    documents = list(case.documents.select_related("uploaded_by").prefetch_related("verifications"))
+    for document in documents:
+        latest = max(document.verifications.all(), key=lambda v: v.verified_at, default=None)
+        document.check_result = latest.result if latest else ""
+    return documents
 
 
 def _detail_context(request, case, evaluation, profile, decision_form):
@@ -228,19 +274,21 @@ def _detail_context(request, case, evaluation, profile, decision_form):
     approved = next((d for d in decisions if d.outcome == "approved"), None)
     pending = next((d for d in decisions if d.awaiting_second_approval), None)
     notice = SubjectNotice.objects.filter(case=case).first()
-    clerk_here = user.is_clerk
-    counsel_here = user.is_counsel
+    # What the page offers is what the capability model allows (a share reads only).
+    caps = capabilities_for(user, case)
+    clerk_here = user.is_clerk and caps.act
+    counsel_here = user.is_counsel and caps.decide
     return {
         "case": case,
         "evaluation": evaluation,
         "profile": profile,
-        "documents": case.documents.select_related("uploaded_by"),
+        "documents": _documents_with_checks(case),
         "decisions": decisions,
         "pending_approval": pending,
         "second_approval_form": f.SecondApprovalForm(initial={"status": case.status})
         if counsel_here and pending and pending.decided_by_id != user.pk
         else None,
-        "decision_form": None if pending else decision_form,
+        "decision_form": None if pending or not caps.decide else decision_form,
         "needs_callback": services.needs_callback(case),
         "callbacks": case.callbacks.select_related("recorded_by"),
         "callback_form": f.CallbackForm(initial={"called_at": now})
@@ -279,17 +327,17 @@ def _detail_context(request, case, evaluation, profile, decision_form):
         "submit_form": f.SubmitForm(office=case.office)
         if clerk_here and case.status == Status.RECEIVED
         else None,
+        "submit_missing": submit_missing(case) if clerk_here else [],
         "actions": [
             Action(a)
             for a in actions_for(case.status, user)
-            if a in (Action.WITHDRAW, Action.CLOSE)
+            if caps.act and a in (Action.WITHDRAW, Action.CLOSE)
         ],
         "shares": case.shares.filter(revoked_at=None).select_related(
             "user", "office", "granted_by"
         ),
-        "share_form": f.ShareForm(case=case)
-        if counsel_here and case.office_id == user.office_id
-        else None,
+        "caps": caps,
+        "share_form": f.ShareForm(case=case) if caps.share else None,
         "assign_form": f.AssignForm(case=case, initial={"counsel": case.assigned_counsel_id})
         if counsel_here and case.is_open
         else None,
@@ -297,23 +345,63 @@ def _detail_context(request, case, evaluation, profile, decision_form):
     }
 
 
+def refused(request, case, form, name, exc):
+    """A service refused: someone else changed the case (start again from the case as it is
+    now), or the input cannot be accepted (the page again, the form bound, the reason on it)."""
+    if isinstance(exc, CaseChanged):
+        # The forms shown must fit the case as it is now, so none stays bound.
+        messages.error(request, " ".join(exc.messages))
+        case.refresh_from_db()
+        return case_page_with_errors(request, case)
+    form.add_error(None, exc.messages)
+    return case_page_with_errors(request, case, **{name: form})
+
+
+def _submitted_message(case):
+    counsel = case.assigned_counsel
+    who = f"{counsel} is assigned" if counsel else "it waits in the office's review queue"
+    return f"{case.number} submitted for legal review: {who}. Counsel decides or asks for more."
+
+
+def submit_missing(case):
+    """What `request_submit` would refuse, said before the clerk presses the button."""
+    missing = []
+    if not case.categories:
+        missing.append("Choose the records asked for (edit the intake).")
+    if services.needs_callback(case):
+        missing.append(
+            "Confirm the requester: call the agency's published number and record the callback."
+        )
+    return missing
+
+
 @case_action
 def submit(request, case):
     form = SubmitForm(request.POST, office=case.office)
     if not form.is_valid():
-        messages.error(
-            request, "Choose counsel from the list, or leave the case in the office queue."
-        )
-        return redirect(case)
+        return case_page_with_errors(request, case, submit_form=form)
     try:
-        services.request_submit(
+        case = services.request_submit(
             case=case, actor=request.user, assigned_counsel=form.cleaned_data["assigned_counsel"]
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{case.number} submitted for legal review.")
+        return refused(request, case, form, "submit_form", exc)
+    messages.success(request, _submitted_message(case))
     return redirect(case)
+
+
+def _decided_message(case, decision):
+    if decision.outcome == DecisionOutcome.DENIED:
+        return (
+            f"{case.number}: your denial is recorded ({decision.get_reason_display()}). "
+            "Tell the agency, then close the case."
+        )
+    if decision.awaiting_second_approval:
+        return (
+            f"{case.number}: your approval is recorded but not final. A second counsel must "
+            "confirm it before anything is released; the case stays in review until then."
+        )
+    return f"{case.number}: approved. The clerk can now record the release."
 
 
 @case_action
@@ -334,17 +422,31 @@ def decide(request, case):
                 **form.service_arguments(),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"{case.number}: {decision.get_outcome_display().lower()}.")
-            return redirect(case)
-    access_log(request=request, action=AuditAction.VIEW_CASE, case=case)
-    context = _detail_context(request, case, evaluation, profile, form)
-    return render(request, "cases/detail.html", context, status=400)
+            return refused(request, case, form, "decision_form", exc)
+        messages.success(request, _decided_message(case, decision))
+        return redirect(case)
+    return case_page_with_errors(request, case, decision_form=form)
+
+
+TRANSITION_MESSAGES = {
+    Action.WITHDRAW: "{number} is recorded as withdrawn by the agency. Nothing more is due on it.",
+    Action.CLOSE: "{number} is closed. It stays searchable and in the reports.",
+}
+
+
+def transition(request, number):
+    """POST makes the move; GET asks to confirm a withdrawal, which cannot be undone."""
+    if request.method != "GET":
+        return _transition(request, number)
+    case = selectors.request_get_for(request.user, number)
+    action = request.GET.get("action", "")
+    if action != Action.WITHDRAW or action not in actions_for(case.status, request.user):
+        return redirect(case)
+    return render(request, "cases/confirm_withdraw.html", {"case": case})
 
 
 @case_action
-def transition(request, case):
+def _transition(request, case):
     action = request.POST.get("action", "")
     if action not in (Action.WITHDRAW, Action.CLOSE):
         messages.error(
@@ -361,7 +463,7 @@ def transition(request, case):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{case.number}: {Action(action).label.lower()} done.")
+        messages.success(request, TRANSITION_MESSAGES[action].format(number=case.number))
     return redirect(case)
 
 
@@ -415,39 +517,37 @@ def _messages_from(request, exc):
 def assign(request, case):
     form = AssignForm(request.POST, case=case)
     if not form.is_valid():
-        messages.error(request, "Choose counsel of the case's office from the list.")
-        return redirect(case)
+        return case_page_with_errors(request, case, assign_form=form)
     try:
         services.request_assign(case=case, counsel=form.cleaned_data["counsel"], actor=request.user)
     except ValidationError as exc:
-        _messages_from(request, exc)
-    else:
-        messages.success(request, f"{case.number} assigned to {form.cleaned_data['counsel']}.")
+        return refused(request, case, form, "assign_form", exc)
+    counsel = form.cleaned_data["counsel"]
+    messages.success(
+        request, f"{case.number} assigned to {counsel}; it is on their “Assigned to me” list."
+    )
     return redirect(case)
 
 
 @case_action
 def share(request, case):
-    if case.office_id != request.user.office_id:
-        raise Http404("Only the case's own office shares it")
     form = ShareForm(request.POST, case=case)
     if not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        messages.error(request, "The case was not shared: " + " ".join(errors))
-        return redirect(case)
+        return case_page_with_errors(request, case, share_form=form)
     try:
         shared = services.case_share(case=case, actor=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        _messages_from(request, exc)
-    else:
-        messages.success(request, f"{case.number} is shared with {shared.user or shared.office}.")
+        return refused(request, case, form, "share_form", exc)
+    messages.success(
+        request,
+        f"{case.number} is shared with {shared.user or shared.office}; they can open it "
+        "until you stop sharing it.",
+    )
     return redirect(case)
 
 
 @case_action
 def share_revoke(request, case, share_id):
-    if case.office_id != request.user.office_id:
-        raise Http404("Only the case's own office revokes its shares")
     share = case.shares.filter(pk=share_id).first()
     if share is None:
         raise Http404("No such share")

@@ -198,7 +198,7 @@ def test_a_connection_dropped_mid_decision_shows_the_error_page_and_keeps_nothin
     browser.force_login(counsel)
     response = browser.post(
         reverse("cases:decide", args=[case.number]),
-        {"status": Status.IN_REVIEW, "decision": "approve_all"},
+        {"decide-status": Status.IN_REVIEW, "decide-decision": "approve_all"},
     )
     assert response.status_code == 500
     page = response.content.decode()
@@ -241,9 +241,9 @@ def test_two_counsel_deciding_on_their_pages_at_once_make_one_decision(office, c
     case = make_case(office=office, actor=clerk, agency=AgencyFactory())
     services.request_submit(case=case, actor=clerk)
     url = reverse("cases:decide", args=[case.number])
-    approve = {"status": Status.IN_REVIEW, "decision": "approve_all"}
-    deny = {"status": Status.IN_REVIEW, "decision": "deny", "reason": "other"}
-    deny["rationale"] = "Not enough to go on."
+    approve = {"decide-status": Status.IN_REVIEW, "decide-decision": "approve_all"}
+    deny = {"decide-status": Status.IN_REVIEW, "decide-decision": "deny", "decide-reason": "other"}
+    deny["decide-rationale"] = "Not enough to go on."
     clients = [Client(), Client()]
     clients[0].force_login(counsel)
     clients[1].force_login(other)

@@ -160,19 +160,19 @@ class TestCreate:
         assert response.redirect_chain[-1][0] == case.get_absolute_url()
         # A phone request waits for the callback to the agency's published number.
         assert case.status == Status.RECEIVED
-        assert "Confirm the requester first" in response.content.decode()
+        assert "record the callback" in response.content.decode()
         assert case.office == clerk.office
         assert case.requester.name == "Det. Jane Roe"
         assert case.documents.get().sha256
         client.post(
             reverse("cases:callback", args=[case.number]),
             {
-                "answered_by": "Sgt. Miller, desk officer",
-                "called_at": "2026-03-02T10:00",
-                "confirmed": "on",
+                "callback-answered_by": "Sgt. Miller, desk officer",
+                "callback-called_at": "2026-03-02T10:00",
+                "callback-confirmed": "on",
             },
         )
-        client.post(reverse("cases:submit", args=[case.number]), {"assigned_counsel": ""})
+        client.post(reverse("cases:submit", args=[case.number]), {"submit-assigned_counsel": ""})
         case.refresh_from_db()
         assert case.requester_verified and case.status == Status.IN_REVIEW
 
@@ -215,7 +215,11 @@ class TestDecideView:
         services.request_submit(case=case, actor=clerk)
         response = login(client, counsel).post(
             reverse("cases:decide", args=[case.number]),
-            {"decision": "approve_all", "status": "in_review", "rationale": ""},
+            {
+                "decide-decision": "approve_all",
+                "decide-status": "in_review",
+                "decide-rationale": "",
+            },
         )
         assert response.status_code == 302
         case.refresh_from_db()
@@ -226,7 +230,12 @@ class TestDecideView:
         services.request_submit(case=case, actor=clerk)
         response = login(client, counsel).post(
             reverse("cases:decide", args=[case.number]),
-            {"decision": "deny", "reason": "no_records", "rationale": "None", "status": "received"},
+            {
+                "decide-decision": "deny",
+                "decide-reason": "no_records",
+                "decide-rationale": "None",
+                "decide-status": "received",
+            },
         )
         assert response.status_code == 400
         assert "changed while you were looking" in response.content.decode()
@@ -235,7 +244,7 @@ class TestDecideView:
         services.request_submit(case=case, actor=clerk)
         response = login(client, other_counsel).post(
             reverse("cases:decide", args=[case.number]),
-            {"decision": "approve_all", "status": "in_review"},
+            {"decide-decision": "approve_all", "decide-status": "in_review"},
         )
         assert response.status_code == 404
 
@@ -260,11 +269,17 @@ class TestTransitionView:
         )
         assert "not available" in response.content.decode()
 
-    def test_get_is_not_allowed(self, client, case, clerk):
-        assert (
-            login(client, clerk).get(reverse("cases:transition", args=[case.number])).status_code
-            == 405
-        )
+    def test_get_asks_to_confirm_a_withdrawal_and_changes_nothing(self, client, case, clerk):
+        url = reverse("cases:transition", args=[case.number])
+        response = login(client, clerk).get(url, {"action": "withdraw"})
+        assert response.status_code == 200
+        assert "Record the withdrawal" in response.content.decode()
+        case.refresh_from_db()
+        assert case.status == Status.RECEIVED
+
+    def test_get_without_a_withdrawal_goes_back_to_the_case(self, client, case, clerk):
+        response = login(client, clerk).get(reverse("cases:transition", args=[case.number]))
+        assert response.status_code == 302
 
 
 class TestSearch:
