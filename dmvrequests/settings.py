@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control: no-store on every response to a signed-in user (docs/security.md).
     "accounts.middleware.NoStoreWhenSignedInMiddleware",
+    # A NUL byte in a query string: 400, before any view or database sees it.
+    "dmvrequests.middleware.RefuseNulInQueryMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages middleware: it tells a signed-out user why.

@@ -7,6 +7,7 @@ from accounts.models import User
 from dmvrequests.agencies.models import Agency
 from dmvrequests.audit.erasure import REDACTABLE_FIELDS, field_label
 from dmvrequests.audit.models import Action, Kind, Outcome
+from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import DateInput, USWDSFormMixin
 
 CHANGE_TYPES = [("", "Any change"), ("+", "Case logged"), ("~", "Case changed"), ("-", "Deleted")]
@@ -24,7 +25,7 @@ class DateRangeMixin:
 
 
 def _date_field(label):
-    return forms.DateField(required=False, label=label, widget=DateInput())
+    return PlausibleDateField(required=False, label=label, widget=DateInput())
 
 
 def _case_number_field():
@@ -100,8 +101,8 @@ class UserActivityForm(DateRangeMixin, USWDSFormMixin, forms.Form):
         label="User",
         empty_label="Choose a user",
     )
-    date_from = forms.DateField(label="From", widget=DateInput())
-    date_to = forms.DateField(label="To", widget=DateInput())
+    date_from = PlausibleDateField(label="From", widget=DateInput())
+    date_to = PlausibleDateField(label="To", widget=DateInput())
 
     @classmethod
     def initial_period(cls, today: date):

@@ -4,7 +4,7 @@ Auditors read everything (requests_visible_to answers every case for them);
 the access table keeps everyone else out of these screens.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -20,7 +20,8 @@ def day_bounds(date_from, date_to):
     the date indexes usable.
     """
     start = timezone.make_aware(datetime.combine(date_from, time.min)) if date_from else None
-    end = date_to + timedelta(days=1) if date_to else None
+    # The last day Python knows has no day after it: no end bound at all, not an OverflowError.
+    end = date_to + timedelta(days=1) if date_to and date_to < date.max else None
     end = timezone.make_aware(datetime.combine(end, time.min)) if end else None
     return start, end
 

@@ -5,17 +5,19 @@ them, and says so: it shows the clerk what the request could lead to.
 """
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from dmvrequests.agencies.models import Agency
+from dmvrequests.formfields import parse_date, parse_datetime
 from dmvrequests.vocabulary import STATE_CODES, Issuer, LegalProcessType
 
 MAX_DOCUMENTS = 10
 
 
 def _received(raw):
+    # Parsed as the form parses it: an impossible date or time (February 31, 25:61)
+    # is not filled in yet, so the preview uses today.
     parsed = parse_datetime(raw or "")
-    return parsed.date() if parsed else timezone.localdate()
+    return timezone.localdate(parsed) if parsed else timezone.localdate()
 
 
 def _agency(raw):
@@ -38,7 +40,7 @@ def _documents(data):
         if state in STATE_CODES:
             item["court_state"] = state
         for field, key in (("issued_on", "issued"), ("expires_on", "expires")):
-            day = parse_date(data.get(prefix + field) or "") if data.get(prefix + field) else None
+            day = parse_date(data.get(prefix + field) or "")
             if day:
                 item[key] = day.isoformat()
         documents.append(item)
