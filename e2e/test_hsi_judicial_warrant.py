@@ -143,7 +143,7 @@ def test_hsi_warrant_photo_approved_immigration_status_withheld(people, use_prof
 
     # The verified warrant unlocks the photo; Massachusetts never releases immigration status
     # to an immigration agency.
-    panel = review.get_by_role("region", name="Policy check")
+    panel = review.get_by_role("region", name="Policy engine's recommendation")
     expect(panel).to_contain_text("Eligible: counsel may approve releasing the photo.")
     barred = panel.locator("li", has_text="CATEGORY_BARRED_FOR_IMMIGRATION")
     expect(barred).to_contain_text(f"Citation: {CITATION}")

@@ -44,7 +44,7 @@ def test_counsel_tries_a_detainer_under_the_strict_profile(people):
     click_label(page.get_by_role("checkbox", name=re.compile(r"^Address")))
     click_label(page.get_by_role("checkbox", name=re.compile(r"^Place of birth")))
     page.get_by_role("button", name="Check this request").click()
-    panel = page.get_by_role("region", name="Policy check")
+    panel = page.get_by_role("region", name="Policy engine's recommendation")
     expect(panel).to_contain_text(
         "Deny: the documents offered do not include a judicial warrant or court order signed by a judge"
     )

@@ -6,17 +6,20 @@ register = template.Library()
 
 
 @register.simple_tag
-def due_in(day):
-    """'in 2 days' / 'overdue by 1 day' / 'today', with the date for hover and screen readers."""
+def due_in(day, what=""):
+    """'in 2 days' / 'overdue by 1 day' / 'today', with the date for hover and screen readers.
+    With `what` ("Decision", "Subject notice"), it says what is due: "Decision due in 2 days"."""
     if not day:
         return ""
     delta = (day - timezone.localdate()).days
     if delta == 0:
         words, css = "due today", "badge badge--overdue"
     elif delta > 0:
-        words, css = f"in {delta} day{'s' if delta != 1 else ''}", ""
+        words, css = f"{'due ' if what else ''}in {delta} day{'s' if delta != 1 else ''}", ""
     else:
         words, css = f"overdue by {-delta} day{'s' if delta != -1 else ''}", "badge badge--overdue"
+    if what:
+        words = f"{what} {words}"
     iso = day.isoformat()
     return format_html(
         '<time datetime="{}" title="{}" class="{}">{}</time><span class="usa-sr-only"> ({})</span>',
@@ -45,3 +48,16 @@ def page_url(context, number):
     params = context["request"].GET.copy()
     params["page"] = number
     return "?" + params.urlencode()
+
+
+@register.simple_tag
+def case_due(case):
+    """What is due on a case in a queue: the decision (paused while the agency is asked),
+    or the release once approved."""
+    if case.status in ("received", "in_review"):
+        return due_in(case.due_date, "Decision") or "Decision: no due date"
+    if case.status == "needs_info":
+        return "Decision clock paused: waiting for the agency"
+    if case.status == "approved":
+        return "Release to record"
+    return "Nothing due"

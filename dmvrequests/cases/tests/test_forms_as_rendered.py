@@ -539,3 +539,19 @@ def test_an_outsider_office_gets_no_forms(django_app, in_review):
         reverse("cases:detail", args=[in_review.number]), user=outsider.username, status=404
     )
     assert response.status_code == 404
+
+
+def test_the_recommendation_and_counsels_decision_are_labelled(
+    django_app, in_review, counsel, clerk
+):
+    """A green "Eligible" beside a "Denied" must say which is the engine's and which counsel's."""
+    form = form_for(case_page(django_app, in_review, counsel), "cases:decide", in_review)
+    form["decide-decision"] = "deny"
+    form["decide-reason"] = "other"
+    form["decide-rationale"] = "The agency withdrew its reason."
+    submitted(form)
+    page = case_page(django_app, in_review, clerk)
+    panel = page.html.find(id="policy-panel-heading")
+    assert panel.text == "Policy engine's recommendation"
+    decision = page.html.find(id="counsel-decision-heading").find_parent(class_="usa-summary-box")
+    assert "Counsel's decision" in decision.text and "Denied" in decision.text
