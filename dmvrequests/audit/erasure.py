@@ -23,6 +23,7 @@ from django.utils.text import capfirst
 from dmvrequests.audit.models import Action, Kind
 from dmvrequests.audit.services import CASE_OBJECT_TYPE, audit_record
 from dmvrequests.audit.wording import in_sentence
+from dmvrequests.cases.capabilities import capabilities_for
 from dmvrequests.cases.models import DisclosureRequest, Status
 
 REDACTABLE_FIELDS = (
@@ -62,9 +63,10 @@ def redaction_marker(*, actor, reason, when):
     return f"[redacted by {actor} on {timezone.localtime(when):%Y-%m-%d}: {reason}]"
 
 
-def _check_redaction(field, text, reason, actor):
-    if not actor.is_counsel:
-        raise RedactionError("Only counsel can redact text from a case.")
+def _check_redaction(case, field, text, reason, actor):
+    capabilities = capabilities_for(actor, case)
+    if not capabilities.redact:
+        raise RedactionError(capabilities.refusal("redact"))
     if field not in REDACTABLE_FIELDS:
         labels = ", ".join(in_sentence(field_label(name)) for name in REDACTABLE_FIELDS)
         raise RedactionError(f"Only these fields can be redacted: {labels}.")
@@ -94,7 +96,7 @@ def redaction_apply(*, case, field, text, reason, actor, request=None):
     the field and the reason, never the text.
     """
     reason = (reason or "").strip()
-    _check_redaction(field, text or "", reason, actor)
+    _check_redaction(case, field, text or "", reason, actor)
     case = DisclosureRequest.objects.select_for_update().get(pk=case.pk)
     # __contains is case-insensitive on SQLite; the exact test is done here.
     rows = [

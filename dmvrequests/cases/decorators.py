@@ -1,19 +1,33 @@
 from functools import wraps
 
+from django.contrib import messages
 from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
 
 from dmvrequests.cases import selectors
+from dmvrequests.cases.capabilities import URL_CAPABILITIES
+
+
+def refusal(request, case, capabilities):
+    """None when the user has the capability this URL needs (capabilities.URL_CAPABILITIES);
+    otherwise the case page, with a message that says why not."""
+    needed = URL_CAPABILITIES[request.resolver_match.view_name]
+    if getattr(capabilities, needed):
+        return None
+    messages.error(request, capabilities.refusal(needed))
+    return redirect(case)
 
 
 def case_action(view):
     """A POST action on one case: the case is looked up first, scoped to the user, so
-    that anyone who may not see it gets 404 whatever the method; then GET is refused."""
+    that anyone who may not see it gets 404 whatever the method; then GET is refused,
+    and so is anyone whose capabilities do not include the action (a share is read-only)."""
 
     @wraps(view)
     def wrapper(request, number, **kwargs):
-        case = selectors.request_get_for(request.user, number)
+        case, capabilities = selectors.request_with_capabilities_for(request.user, number)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        return view(request, case, **kwargs)
+        return refusal(request, case, capabilities) or view(request, case, **kwargs)
 
     return wrapper

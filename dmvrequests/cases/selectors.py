@@ -4,49 +4,20 @@ Object lookups answer 404 (Http404) to anyone who may not see the object, so
 that a case number outside one's business is indistinguishable from a typo.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 
-from dmvrequests.cases.models import (
-    CaseShare,
-    DisclosureRequest,
-    DisclosureRequestUserObjectPermission,
-    LegalDocument,
-    Status,
-)
+from dmvrequests.cases.capabilities import capabilities_for, visible_cases
+from dmvrequests.cases.models import DisclosureRequest, LegalDocument, Status
 from dmvrequests.cases.searchkeys import identifier_key, name_key
 
 
-def _granted_to(user):
-    """Cases the user holds the view permission on (assignment or a personal share)."""
-    return Exists(
-        DisclosureRequestUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"),
-            user=user,
-            permission__codename="view_disclosurerequest",
-        )
-    )
-
-
-def _shared_with_office(office_id):
-    return Exists(
-        CaseShare.objects.filter(case=OuterRef("pk"), office_id=office_id, revoked_at=None)
-    )
-
-
 def requests_visible_to(user):
-    """Auditors read everything; clerks and counsel their office's cases and cases shared
-    with their office; anyone the cases they hold an object permission on (counsel's
-    assigned cases, personal shares). Administrators configure; they do not read cases."""
-    cases = DisclosureRequest.objects.all()
-    if user.is_auditor:
-        return cases
-    if not (user.is_clerk or user.is_counsel):
-        return cases.none()
-    visible = _granted_to(user)
-    if user.office_id:
-        visible = Q(office_id=user.office_id) | _shared_with_office(user.office_id) | visible
-    return cases.filter(visible)
+    """The cases `user` may view: auditors every case; clerks and counsel their office's
+    cases, cases shared with them or their office, and (counsel) the cases assigned to
+    them; administrators none. The rule is the capability model's
+    (cases/capabilities.py), so a list and a case page cannot disagree."""
+    return visible_cases(user)
 
 
 def request_get_for(user, number):
@@ -58,6 +29,12 @@ def request_get_for(user, number):
         )
     except DisclosureRequest.DoesNotExist:
         raise Http404("No such case") from None
+
+
+def request_with_capabilities_for(user, number):
+    """(case, what the user may do with it); 404 for a case the user may not see."""
+    case = request_get_for(user, number)
+    return case, capabilities_for(user, case)
 
 
 def document_get_for(user, number, document_id):

@@ -1,9 +1,14 @@
-"""What every case service shares: errors users can read, the row lock, the move check."""
+"""What every case service shares: errors users can read, the row lock, the capability
+and move checks."""
 
 from django.core.exceptions import ValidationError
 
+from dmvrequests.cases.capabilities import capabilities_for
 from dmvrequests.cases.models import DisclosureRequest
 from dmvrequests.cases.workflow import TRANSITIONS, Action
+
+# Moves that are counsel's decision (or, for asking the agency, part of it).
+DECISIONS = (Action.APPROVE, Action.DENY, Action.CONFIRM, Action.REQUEST_INFO)
 
 
 class WorkflowError(ValidationError):
@@ -37,17 +42,23 @@ def lock(case, expected_status=None):
     return locked
 
 
-def may_act_on(case, actor):
-    """The object rule: the case's own office, or a permission on this very case."""
-    if actor.office_id and actor.office_id == case.office_id:
-        return True
-    if actor.has_perm("cases.view_disclosurerequest", case):
-        return True
-    return case.shares.filter(office_id=actor.office_id, revoked_at=None).exists()
+def require(case, actor, capability):
+    """Refuse unless the capability model lets `actor` do `capability` with `case`.
+
+    `actor` None is the system itself (email intake files what arrives); no user
+    request reaches a service that way.
+    """
+    if actor is None:
+        return
+    capabilities = capabilities_for(actor, case)
+    if not getattr(capabilities, capability):
+        raise WorkflowError(capabilities.refusal(capability))
 
 
 def check_move(case, action, actor):
-    """The table says whether the move exists and which roles may make it."""
+    """The capability model says whether the actor works on this case at all; the table
+    whether the move exists and which roles may make it."""
+    require(case, actor, "act")
     entry = TRANSITIONS.get((case.status, action))
     if entry is None:
         raise WorkflowError(
@@ -57,6 +68,6 @@ def check_move(case, action, actor):
     new_status, roles = entry
     if not actor.has_role(*roles):
         raise WorkflowError(f"Your role cannot {Action(action).label.lower()} a case.")
-    if not may_act_on(case, actor):
-        raise WorkflowError("This case belongs to another office and is not shared with you.")
+    if action in DECISIONS:
+        require(case, actor, "decide")
     return new_status

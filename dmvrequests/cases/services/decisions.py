@@ -18,7 +18,7 @@ from dmvrequests.cases.models import (
     SubjectNotice,
     WorkflowSettings,
 )
-from dmvrequests.cases.services.base import WorkflowError, check_move, lock, may_act_on, save
+from dmvrequests.cases.services.base import WorkflowError, check_move, lock, require, save
 from dmvrequests.cases.services.requests import needs_callback
 from dmvrequests.cases.workflow import Action
 from dmvrequests.vocabulary import AgencyKind
@@ -223,6 +223,7 @@ def decision_reject_pending(*, decision, actor, rationale, expected_status=Statu
     if not rationale:
         raise WorkflowError("Write why you do not confirm the approval.")
     case = lock(decision.case, expected_status)
+    require(case, actor, "decide")
     if not decision.awaiting_second_approval:
         raise WorkflowError("This approval does not wait for a second counsel.")
     if actor.pk == decision.decided_by_id:
@@ -259,8 +260,8 @@ def notice_record_sent(*, notice, actor, sent_at, method):
     notice = SubjectNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != NoticeStatus.DUE:
         raise WorkflowError("This notice is already recorded.")
-    if not may_act_on(notice.case, actor):
-        raise WorkflowError("This case belongs to another office.")
+    # Clerks and counsel who work on the case; not a share, an auditor or an administrator.
+    require(notice.case, actor, "act")
     if sent_at > timezone.now() + timedelta(minutes=5):
         raise WorkflowError("The sending time is in the future. Enter when it was sent.")
     if not (method or "").strip():
@@ -279,8 +280,7 @@ def notice_exempt(*, notice, actor, reason):
     notice = SubjectNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != NoticeStatus.DUE:
         raise WorkflowError("This notice is already recorded.")
-    if not actor.is_counsel or not may_act_on(notice.case, actor):
-        raise WorkflowError("Only counsel of the case may exempt a subject notice.")
+    require(notice.case, actor, "decide")
     if not (reason or "").strip():
         raise WorkflowError("Write the legal reason for the exemption.")
     notice.status, notice.exemption_reason, notice.recorded_by = (

@@ -12,7 +12,7 @@ from dmvrequests.cases.models import (
     Status,
     VerificationResult,
 )
-from dmvrequests.cases.services.base import WorkflowError, may_act_on, save
+from dmvrequests.cases.services.base import WorkflowError, require, save
 
 OPEN_STATUSES = (Status.RECEIVED, Status.IN_REVIEW, Status.NEEDS_INFO)
 
@@ -23,6 +23,18 @@ def _accepts_documents(case):
     if case.status in (*OPEN_STATUSES, Status.APPROVED):
         return True
     return case.decisions.filter(emergency=True, followup_received_at=None).exists()
+
+
+def _logged_by_now(case, actor):
+    """A clerk who releases an emailed request into another office's case files the
+    documents that came with it, as the case is created; after that, the case is
+    that office's to work on."""
+    return (
+        actor is not None
+        and case.created_by_id == actor.pk
+        and case.status == Status.RECEIVED
+        and not case.documents.exists()
+    )
 
 
 # What a checklist must confirm before a document counts. Confirming with the
@@ -84,6 +96,8 @@ def document_add(
     issued_on, expires_on. The file's type is judged by its first bytes; anything
     but PDF, PNG, JPEG or TIFF is refused with a message, and nothing is stored.
     """
+    if not _logged_by_now(case, actor):
+        require(case, actor, "act")
     if not _accepts_documents(case):
         raise WorkflowError("Documents cannot be added to a decided or closed case.")
     document = LegalDocument(
@@ -138,8 +152,7 @@ def document_verify(
     case = document.case
     if case.status not in OPEN_STATUSES and not _accepts_documents(case):
         raise WorkflowError("Documents of a decided case cannot be verified again.")
-    if not actor.is_counsel or not may_act_on(case, actor):
-        raise WorkflowError("Only counsel of the case can verify its documents.")
+    require(case, actor, "decide")
     if result == VerificationResult.VERIFIED:
         missing = checklist_problems(document, checks)
         if missing:

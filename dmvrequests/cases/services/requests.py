@@ -13,7 +13,7 @@ from dmvrequests.cases.models import (
     NoticeStatus,
     Status,
 )
-from dmvrequests.cases.services.base import WorkflowError, check_move, lock, save
+from dmvrequests.cases.services.base import WorkflowError, check_move, lock, require, save
 from dmvrequests.cases.services.numbering import next_case_number
 from dmvrequests.cases.workflow import Action
 from dmvrequests.notifications.services import notify_assignment, notify_emergency
@@ -83,6 +83,7 @@ def request_create(*, office, agency, channel, received_at, purpose, categories,
 def request_update_intake(*, case, actor, **changes):
     """Change intake fields while the case is still with the clerk."""
     case = lock(case)
+    require(case, actor, "act")
     if case.status not in (Status.RECEIVED, Status.NEEDS_INFO):
         raise WorkflowError(
             "This case is already with legal review; ask counsel to return it before editing."
@@ -112,6 +113,7 @@ def needs_callback(case):
 @transaction.atomic
 def callback_record(*, case, actor, answered_by, called_at, confirmed, number_called="", notes=""):
     case = lock(case)
+    require(case, actor, "act")
     if not case.is_open:
         raise WorkflowError("The case is no longer open; a callback cannot be added.")
     if called_at > timezone.now() + timedelta(minutes=5):
@@ -144,7 +146,6 @@ def callback_record(*, case, actor, answered_by, called_at, confirmed, number_ca
 @transaction.atomic
 def request_submit(*, case, actor, assigned_counsel=None, expected_status=Status.RECEIVED):
     from dmvrequests.cases.services.decisions import case_evaluate, notice_sync
-    from dmvrequests.cases.services.sharing import grant_counsel
 
     case = lock(case, expected_status)
     new_status = check_move(case, Action.SUBMIT, actor)
@@ -159,7 +160,6 @@ def request_submit(*, case, actor, assigned_counsel=None, expected_status=Status
         if not assigned_counsel.is_counsel or assigned_counsel.office_id != case.office_id:
             raise WorkflowError("Assign the case to counsel of the case's office.")
         case.assigned_counsel = assigned_counsel
-        grant_counsel(assigned_counsel, case)
     case.status = new_status
     case.submitted_at = timezone.now()
     save(case, actor)

@@ -1,6 +1,7 @@
 import pytest
 
 from dmvrequests.cases import selectors, services
+from dmvrequests.cases.capabilities import capabilities_for
 from dmvrequests.testing import UserFactory, make_case
 
 pytestmark = pytest.mark.django_db
@@ -18,13 +19,13 @@ def visible(user, case):
 class TestAssignment:
     def test_assignment_grants_and_reassignment_revokes(self, case, clerk, other_counsel, office):
         assert not visible(other_counsel, case)
-        services.request_assign(case=case, counsel=other_counsel, actor=clerk)
+        case = services.request_assign(case=case, counsel=other_counsel, actor=clerk)
         assert visible(other_counsel, case)
-        assert other_counsel.has_perm("cases.decide_disclosurerequest", case)
+        assert capabilities_for(other_counsel, case).decide
         third = UserFactory(office=office, role="Counsel")
-        services.request_assign(case=case, counsel=third, actor=clerk)
+        case = services.request_assign(case=case, counsel=third, actor=clerk)
         assert not visible(other_counsel, case)
-        assert not other_counsel.has_perm("cases.decide_disclosurerequest", case)
+        assert not capabilities_for(other_counsel, case).decide
 
     def test_only_counsel_can_be_assigned(self, case, clerk, other_clerk):
         with pytest.raises(services.WorkflowError, match="active counsel"):

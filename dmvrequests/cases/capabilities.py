@@ -1,0 +1,171 @@
+"""What a user may do with a case: one set of rules, for one case and for a queryset.
+
+The rules read four facts: the user's role, the user's office, the case's
+assigned counsel and the case's open shares. `capabilities_for` answers for one
+case; `visible_cases` gives the same `view` rule as a query, so a list and a
+case page can never disagree. The services check these capabilities before
+they change anything; views and templates ask the same object what to offer.
+The table is written down in docs/security.md.
+
+- The case's own office: clerks and counsel act in the workflow (the roles of
+  each move come from workflow.TRANSITIONS); counsel also decide, redact and
+  share.
+- The assigned counsel (possibly of another office): as counsel of the office,
+  except sharing, which stays with the office that owns the case.
+- A share, personal or to an office: read-only (view and download).
+- Auditors read every case and change none; administrators read none.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from dmvrequests.cases.models import CaseShare, DisclosureRequest
+
+
+class Relation:
+    OWN_OFFICE = "own office"
+    ASSIGNED = "assigned counsel"
+    PERSONAL_SHARE = "shared with you"
+    OFFICE_SHARE = "shared with your office"
+    AUDITOR = "auditor"
+    NONE = "none"
+
+
+CAPABILITIES = ("view", "download", "act", "decide", "redact", "share")
+
+# What a refusal says, by the capability that was missing.
+NOT_YOURS = "This case belongs to another office and is not shared with you."
+READ_ONLY = (
+    "The case is shared with you to read only; its own office or its assigned counsel works on it."
+)
+REFUSALS = {
+    "view": NOT_YOURS,
+    "download": NOT_YOURS,
+    "act": NOT_YOURS,
+    "decide": "Only counsel of the case's office or its assigned counsel can do this.",
+    "redact": "Only counsel of the case's office or its assigned counsel can redact the case.",
+    "share": "Only counsel of the case's own office can share it or revoke its shares.",
+}
+
+
+@dataclass(frozen=True)
+class CaseCapabilities:
+    """What one user may do with one case, and why (the relation)."""
+
+    relation: str = Relation.NONE
+    view: bool = False
+    download: bool = False
+    act: bool = False
+    decide: bool = False
+    redact: bool = False
+    share: bool = False
+
+    def refusal(self, capability):
+        """The message for a user who lacks `capability`."""
+        if self.relation == Relation.AUDITOR:
+            return "Auditors read cases; they do not change them."
+        if self.relation in (Relation.PERSONAL_SHARE, Relation.OFFICE_SHARE):
+            return READ_ONLY
+        return REFUSALS[capability]
+
+    @property
+    def read_only(self):
+        return self.view and not self.act
+
+
+NOTHING = CaseCapabilities()
+
+
+def _is_staff(user):
+    """Clerks and counsel: the roles that work on cases."""
+    return user.is_clerk or user.is_counsel
+
+
+def _open_shares(user):
+    personal = Q(user_id=user.pk)
+    if user.office_id:
+        personal |= Q(office_id=user.office_id)
+    return CaseShare.objects.filter(personal, revoked_at=None)
+
+
+def relation_of(user, case):
+    """The strongest relation between the user and the case (the order of Relation)."""
+    if user is None or not user.is_authenticated:
+        return Relation.NONE
+    if _is_staff(user):
+        if user.office_id and user.office_id == case.office_id:
+            return Relation.OWN_OFFICE
+        if user.is_counsel and case.assigned_counsel_id == user.pk:
+            return Relation.ASSIGNED
+        shares = set(_open_shares(user).filter(case=case).values_list("user_id", flat=True))
+        if user.pk in shares:
+            return Relation.PERSONAL_SHARE
+        if shares:
+            return Relation.OFFICE_SHARE
+    if user.is_auditor:
+        return Relation.AUDITOR
+    return Relation.NONE
+
+
+def capabilities_for(user, case):
+    """What `user` may do with `case`."""
+    relation = relation_of(user, case)
+    if relation == Relation.NONE:
+        return NOTHING
+    if relation in (Relation.AUDITOR, Relation.PERSONAL_SHARE, Relation.OFFICE_SHARE):
+        return CaseCapabilities(relation=relation, view=True, download=True)
+    counsel = user.is_counsel
+    return CaseCapabilities(
+        relation=relation,
+        view=True,
+        download=True,
+        act=True,
+        decide=counsel,
+        redact=counsel,
+        share=counsel and relation == Relation.OWN_OFFICE,
+    )
+
+
+def visible_cases(user, cases=None):
+    """The cases `user` may view, as a queryset: the `view` rule of capabilities_for."""
+    cases = DisclosureRequest.objects.all() if cases is None else cases
+    if user is None or not user.is_authenticated:
+        return cases.none()
+    if user.is_auditor:
+        return cases
+    if not _is_staff(user):
+        return cases.none()
+    visible = Exists(_open_shares(user).filter(case=OuterRef("pk")))
+    if user.office_id:
+        visible = Q(office_id=user.office_id) | visible
+    if user.is_counsel:
+        visible = Q(assigned_counsel_id=user.pk) | visible
+    return cases.filter(visible)
+
+
+# The capability each URL about one case needs, beyond seeing the case (which the
+# scoped selectors check, answering 404). A test walks every case URL to prove the
+# table is complete, like the access table in dmvrequests/access.py.
+URL_CAPABILITIES = {
+    "cases:detail": "view",
+    "cases:edit": "act",
+    "cases:submit": "act",
+    "cases:decide": "decide",
+    "cases:transition": "act",
+    "cases:assign": "act",
+    "cases:share": "share",
+    "cases:share_revoke": "share",
+    "cases:callback": "act",
+    "cases:ask": "decide",
+    "cases:answer": "act",
+    "cases:second_approval": "decide",
+    "cases:release": "act",
+    "cases:notice_sent": "act",
+    "cases:notice_exempt": "decide",
+    "cases:document_add": "act",
+    "cases:document_verify": "decide",
+    "cases:document_download": "download",
+    "audit:case_timeline": "view",
+    "audit:redact": "redact",
+}
