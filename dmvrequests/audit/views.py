@@ -30,6 +30,8 @@ from dmvrequests.audit.tasks import verify_audit_chain
 from dmvrequests.audit.timeline import history_changes, timeline_context
 from dmvrequests.audit.verification import last_verification
 from dmvrequests.audit.wording import in_sentence
+from dmvrequests.cases.capabilities import capabilities_for
+from dmvrequests.cases.decorators import refusal
 
 PAGE_SIZE = 50
 CSV_COLUMNS = (*HASHED_FIELDS, "hash")
@@ -181,13 +183,20 @@ def verify_now(request):
 
 def case_timeline(request, number):
     case = case_get_for_read(request=request, number=number, action=Action.VIEW_TIMELINE)
-    context = {"case": case, **timeline_context(request, case)}
+    context = {
+        "case": case,
+        "caps": capabilities_for(request.user, case),
+        **timeline_context(request, case),
+    }
     return render(request, "audit/case_timeline.html", context)
 
 
 def redact(request, number):
     # The form shows the fields' current text so counsel can copy it: a read.
     case = case_get_for_read(request=request, number=number, detail={"page": "redaction"})
+    denied = refusal(request, case, capabilities_for(request.user, case))
+    if denied:
+        return denied
     form = RedactionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
