@@ -2,6 +2,7 @@
 
 from django import forms
 
+from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.policy.models import PolicyProfile
 from dmvrequests.vocabulary import (
     CATEGORY_HELP,
@@ -64,7 +65,7 @@ class TryRequestForm(UswdsFormMixin, forms.Form):
         empty_label=None,
         help_text="The rules to apply. The active profile is the one the case pages use.",
     )
-    received = forms.DateField(
+    received = PlausibleDateField(
         label="Date the request was received",
         widget=DateInput(),
         help_text="Deadlines such as the subject notice count from this day.",
@@ -142,13 +143,13 @@ class LegalDocumentForm(UswdsFormMixin, forms.Form):
         required=False,
         help_text="For a state judge's document: Maryland accepts only its own courts.",
     )
-    issued = forms.DateField(
+    issued = PlausibleDateField(
         label="Date issued",
         required=False,
         widget=DateInput(),
         error_messages={"invalid": "Enter the date as year-month-day, for example 2026-02-20."},
     )
-    expires = forms.DateField(
+    expires = PlausibleDateField(
         label="Date it expires",
         required=False,
         widget=DateInput(),

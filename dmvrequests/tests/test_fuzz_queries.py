@@ -221,3 +221,28 @@ def test_the_policy_preview_takes_impossible_dates_as_not_filled_in(
     )
     assert response.status_code == 200
     assert response.context["evaluation"]["decision"]
+
+
+def test_try_a_request_refuses_a_date_at_the_end_of_the_calendar(client, world):  # noqa: F811
+    from dmvrequests.policy.models import PolicyProfile
+
+    client.force_login(world.users["Counsel"])
+    response = client.post(
+        reverse("policy:try"),
+        {
+            "profile": PolicyProfile.objects.first().pk,
+            "received": "9999-12-31",
+            "agency_kind": "immigration",
+            "agency_name": "ICE",
+            "purpose": "civil_immigration_enforcement",
+            "records": ["address"],
+            "documents-TOTAL_FORMS": "1",
+            "documents-INITIAL_FORMS": "0",
+            "documents-0-type": "judicial_warrant",
+            "documents-0-issuer": "article_iii_judge",
+            "documents-0-expires": "9999-12-31",
+        },
+    )
+    assert response.status_code == 200
+    assert "Enter a date between 1900 and 2199." in response.content.decode()
+    assert response.context["evaluation"] is None
