@@ -1,7 +1,8 @@
 """Reads of intake data for the quarantine pages.
 
 Held messages belong to no office yet (the office is chosen on release), so
-every clerk sees the whole quarantine; other roles see none of it.
+every clerk sees the whole quarantine; other roles see none of it. A released
+message is its case's: only those who may see the case read it.
 """
 
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from dmvrequests.cases.capabilities import visible_cases
 from dmvrequests.cases.services import WorkflowError
 from dmvrequests.intake import parsing
 from dmvrequests.intake.models import InboundMessage
@@ -31,11 +33,16 @@ def quarantine_held(sort=DEFAULT_SORT):
 
 
 def quarantined_message_for(user, pk):
-    """A quarantined message (held or handled) for a clerk; 404 for anyone else."""
+    """A quarantined message for a clerk; 404 for anyone else. A held or discarded message
+    belongs to no office, so every clerk may read it; a released one is its case's, and
+    follows the case's visibility (cases/capabilities.py)."""
     if not user.is_clerk:
         raise Http404
     messages = InboundMessage.objects.quarantined().select_related("case", "agency", "handled_by")
-    return get_object_or_404(messages, pk=pk)
+    message = get_object_or_404(messages, pk=pk)
+    if message.case_id and not visible_cases(user).filter(pk=message.case_id).exists():
+        raise Http404
+    return message
 
 
 @dataclass

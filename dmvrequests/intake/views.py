@@ -3,6 +3,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from dmvrequests.audit.models import Action as AuditAction
+from dmvrequests.audit.services import access_log
 from dmvrequests.cases.services import WorkflowError
 from dmvrequests.intake import selectors, services
 from dmvrequests.intake.forms import DiscardForm, ReleaseForm
@@ -75,6 +77,15 @@ def _refused(request, message, exc):
 
 
 def _detail(request, message, *, release_form=None, discard_form=None):
+    # The page shows the whole email (names, license and plate numbers): a read, recorded
+    # before anything is shown, under the case's number once it has one.
+    access_log(
+        request=request,
+        action=AuditAction.VIEW_CASE,
+        case=message.case,
+        obj=message,
+        detail={"page": "quarantine"},
+    )
     if release_form is None:
         release_form = ReleaseForm(
             initial={"agency": message.agency_id, "office": request.user.office_id}
