@@ -46,9 +46,9 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     add_form = UserCreateForm
     list_display = [
         "username",
-        "get_full_name",
+        "full_name",
         "office",
-        "role_label",
+        "role_name",
         "is_active",
         "mfa_enrolled",
     ]
@@ -69,6 +69,14 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("office").prefetch_related("groups")
+
+    @admin.display(description="Name", ordering="last_name")
+    def full_name(self, user):
+        return user.get_full_name()
+
+    @admin.display(description="Role")
+    def role_name(self, user):
+        return user.role_label
 
     @admin.display(boolean=True, description="MFA")
     def mfa_enrolled(self, user):

@@ -1,6 +1,8 @@
 from django import template
 from django.http import QueryDict
 
+from dmvrequests.vocabulary import label
+
 register = template.Library()
 
 
@@ -10,9 +12,9 @@ def _flatten(detail, prefix=""):
         if isinstance(value, dict):
             yield from _flatten(value, prefix=f"{name}: ")
         elif isinstance(value, list):
-            yield name, ", ".join(str(v) for v in value)
+            yield name, ", ".join(label(str(v)) for v in value)
         elif value not in (None, ""):
-            yield name, str(value)
+            yield name, label(str(value))
 
 
 @register.filter

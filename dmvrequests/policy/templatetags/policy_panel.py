@@ -5,16 +5,9 @@ from datetime import date
 from django import template
 
 from dmvrequests.policy.engine import category_words, decision_summary
-from dmvrequests.vocabulary import RecordCategory
+from dmvrequests.vocabulary import SEVERITY_LABELS, RecordCategory
 
 register = template.Library()
-
-SEVERITY_LABELS = {
-    "block": "Blocks release",
-    "review": "Needs counsel's judgement",
-    "withhold": "Withholds a category",
-    "info": "Note",
-}
 
 
 @register.filter
