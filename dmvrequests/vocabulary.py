@@ -1,4 +1,4 @@
-"""The policy vocabulary of shared/domain/policy.md, used verbatim everywhere.
+"""The policy vocabulary of docs/profiles.md, used verbatim everywhere.
 
 Models, forms, the engine, exports and the command line all take their values
 from here so that one word means one thing.

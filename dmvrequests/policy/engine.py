@@ -1,14 +1,14 @@
-"""The disclosure policy engine: shared/domain/policy.md turned into pure functions.
+"""The disclosure policy engine: the rulebook of docs/profiles.md turned into pure functions.
 
 Plain data in, plain data out: no ORM, no clock (the received date is an input),
 no settings. The same engine serves the case page, the "Try a request" page and
 `manage.py policy_check`.
 
-- `validate_request(raw)` checks a request object against spec/policy-check.md and
+- `validate_request(raw)` checks a request object against docs/policy-check.md and
   returns it normalised (defaults filled in); it raises `PolicyInputError`.
 - `validate_rules(rules)` checks a profile's structured rules (docs/profiles.md)
   and returns them normalised (issuer shorthands expanded to lists).
-- `evaluate(request, rules, profile=slug)` runs the eleven steps of policy.md in
+- `evaluate(request, rules, profile=slug)` runs the eleven steps of docs/profiles.md in
   order. It validates both of its inputs itself (validation is idempotent), so no
   caller can evaluate an unchecked request or a malformed profile.
 - `decision_summary(result)` gives the decision in one sentence.
@@ -31,7 +31,7 @@ from dmvrequests.vocabulary import (
     RecordCategory,
 )
 
-# -- The vocabulary's values and groupings (policy.md, "Vocabulary") -----------------------------
+# -- The vocabulary's values and groupings (docs/profiles.md, "Vocabulary") -----------------------------
 
 # TextChoices.values builds a new list on every access: read each list once.
 AGENCY_KINDS = tuple(AgencyKind.values)
@@ -202,7 +202,7 @@ def _check_categories(value, field, *, allow_empty=True):
     return categories
 
 
-# -- Requests (spec/policy-check.md, "Request object") -------------------------------------------
+# -- Requests (docs/policy-check.md, "Request object") -------------------------------------------
 
 
 def validate_request(raw):
@@ -321,7 +321,7 @@ def _validate_process(entry, field):
     )
     issuers = _validate_issuers(entry["issuers"], f"{field}.issuers")
     if process_type in JUDGE_ONLY_TYPES and not set(issuers) <= set(JUDGE_SIGNED):
-        # policy.md: a warrant or order not signed by a judge is not judicial, so it never matches.
+        # docs/profiles.md: a warrant or order not signed by a judge is not judicial, so it never matches.
         raise PolicyInputError(
             f"{field}.issuers",
             f"a {process_type} counts only when signed by a judge; "
@@ -493,7 +493,7 @@ def _sorted_categories(categories):
 
 
 def evaluate(request, rules, *, profile):
-    """Run the eleven steps of policy.md on a request under a profile's rules.
+    """Run the eleven steps of docs/profiles.md on a request under a profile's rules.
 
     `request` and `rules` are validated here (PolicyInputError on a bad value), so an
     already-validated request is accepted as well as a raw one. `profile` is the
@@ -550,7 +550,7 @@ class _Evaluation:
     # Documents.
 
     def note_documents(self):
-        """Keep the documents that count; say why any other does not (policy.md, Issuers)."""
+        """Keep the documents that count; say why any other does not (docs/profiles.md, Issuers)."""
         for number, document in enumerate(self.request["legal_process"], start=1):
             counts = True
             noun = _TYPE_NOUNS[document["type"]]
@@ -866,7 +866,7 @@ def decision_summary(result):
 
 
 def public_result(result):
-    """The result with exactly the fields of spec/policy-check.md (no per-category keys)."""
+    """The result with exactly the fields of docs/policy-check.md (no per-category keys)."""
     public = {field: result[field] for field in RESULT_FIELDS}
     public["findings"] = [
         {field: finding[field] for field in FINDING_FIELDS} for finding in result["findings"]

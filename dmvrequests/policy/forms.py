@@ -111,7 +111,7 @@ class TryRequestForm(UswdsFormMixin, forms.Form):
         ]
 
     def as_policy_request(self, documents):
-        """The request object of spec/policy-check.md, from this form and its document forms."""
+        """The request object of docs/policy-check.md, from this form and its document forms."""
         data = self.cleaned_data
         return {
             "received": data["received"].isoformat(),

@@ -1,4 +1,4 @@
-"""The shipped profiles of shared/domain/policy.md ("Shipped profiles"), as data.
+"""The shipped profiles of docs/profiles.md ("Shipped profiles"), as data.
 
 Each entry is `slug -> {"description": ..., "rules": ...}`; the rules follow the schema
 of docs/profiles.md and pass `engine.validate_rules`. They are starting templates that

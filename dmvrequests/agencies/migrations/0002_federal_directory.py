@@ -1,4 +1,4 @@
-"""The directory of federal agencies (shared/spec/ingest-email.md), by email domain."""
+"""The directory of federal agencies by email domain (docs/intake.md, "Who sent it")."""
 
 from django.db import migrations
 

@@ -61,7 +61,7 @@ def case(case_id, slug, request, decision, releasable, withheld, findings, notic
 
 
 CASES = [
-    # -- The worked examples of spec/policy-check.md.
+    # -- The worked examples of docs/policy-check.md.
     case(
         "ny-i200-address-denied-with-notice",
         "ny",

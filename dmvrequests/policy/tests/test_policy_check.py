@@ -1,4 +1,4 @@
-"""`manage.py policy_check`, to the letter of spec/policy-check.md."""
+"""`manage.py policy_check`, to the letter of docs/policy-check.md."""
 
 import io
 import json

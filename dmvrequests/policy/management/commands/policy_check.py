@@ -1,4 +1,4 @@
-"""`manage.py policy_check`: the policy engine from the command line (spec/policy-check.md).
+"""`manage.py policy_check`: the policy engine from the command line (docs/policy-check.md).
 
 Everything is read and validated before anything is evaluated or printed, so a bad
 request anywhere gives exit 2, one line on standard error naming the field, and
