@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
@@ -103,8 +104,32 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             service(user=user, actor=request.user)
         self.message_user(request, f"{done}: {', '.join(u.username for u in queryset)}.")
 
+    def _confirmed(self, request, queryset, action, what):
+        """Acts that lock a person out ask first, like Django's own "delete selected":
+        the first POST shows what will happen to whom; the second, confirmed, acts."""
+        if request.POST.get("confirmed") == "yes":
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Are you sure?",
+            "opts": self.model._meta,
+            "users": list(queryset),
+            "action": action,
+            "what": what,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/accounts/user/confirm_action.html", context)
+
     @admin.action(description="Deactivate (the user can no longer sign in)")
     def deactivate(self, request, queryset):
+        confirm = self._confirmed(
+            request,
+            queryset,
+            "deactivate",
+            "They can no longer sign in. Nothing they did is deleted; reactivate them to undo.",
+        )
+        if confirm:
+            return confirm
         self._each(request, queryset, services.user_deactivate, "Deactivated")
 
     @admin.action(description="Reactivate")
@@ -113,6 +138,15 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
     @admin.action(description="Reset multi-factor sign-in (the user enrols again)")
     def reset_mfa(self, request, queryset):
+        confirm = self._confirmed(
+            request,
+            queryset,
+            "reset_mfa",
+            "Their authenticator app and backup codes stop working; they set up a new app "
+            "at their next sign-in.",
+        )
+        if confirm:
+            return confirm
         self._each(
             request, queryset, partial(services.user_reset_mfa, request=request), "MFA reset"
         )

@@ -17,7 +17,8 @@ def admin_client(client, administrator):
 def action(client, name, *users):
     return client.post(
         reverse("admin:accounts_user_changelist"),
-        {"action": name, "_selected_action": [u.pk for u in users]},
+        # Deactivate and reset MFA ask first (a confirmation page); "confirmed" is its answer.
+        {"action": name, "_selected_action": [u.pk for u in users], "confirmed": "yes"},
         follow=True,
     )
 

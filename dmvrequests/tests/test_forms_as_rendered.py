@@ -172,6 +172,33 @@ class TestAccountForms:
         assert clerk.title == "Senior clerk"
 
 
+class TestUserAdministrationConfirms:
+    @pytest.mark.parametrize(
+        "action,button", [("deactivate", "Yes, deactivate"), ("reset_mfa", "Yes, reset")]
+    )
+    def test_the_action_asks_before_it_acts(self, django_app, administrator, clerk, action, button):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.create(user=clerk, name="app", confirmed=True)
+        page = django_app.get(reverse("admin:accounts_user_changelist"), user="admin")
+        form = page.forms["changelist-form"]
+        form["action"] = action
+        boxes = form.fields["_selected_action"]
+        next(box for box in boxes if box._value == str(clerk.pk)).checked = True
+        confirm = form.submit("index", index=0)
+        clerk.refresh_from_db()
+        assert clerk.is_active and TOTPDevice.objects.filter(user=clerk).exists()
+        assert clerk.username in confirm.text
+        confirm_form = next(f for f in confirm.forms.values() if "confirmed" in f.fields)
+        confirm_form.submit().follow()
+        clerk.refresh_from_db()
+        if action == "deactivate":
+            assert not clerk.is_active
+        else:
+            assert not TOTPDevice.objects.filter(user=clerk).exists()
+        assert button in confirm.text
+
+
 class TestReports:
     def test_the_dashboard_filters(self, django_app, administrator, case):
         page = django_app.get(reverse("reports:index"), user="admin")
