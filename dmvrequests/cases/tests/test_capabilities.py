@@ -19,7 +19,7 @@ from dmvrequests.cases.capabilities import (
 from dmvrequests.cases.models import Status, SubjectNotice
 from dmvrequests.cases.workflow import Action
 from dmvrequests.testing import UserFactory, make_case
-from dmvrequests.tests.test_isolation import OBJECT_URLS
+from dmvrequests.tests.test_isolation import OBJECT_URLS, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -362,3 +362,66 @@ class TestSubjectNotice:
         )
         notice.refresh_from_db()
         assert notice.status == "sent" and notice.recorded_by == clerk
+
+
+# Every URL about one case, posted by each kind of share: nothing changes.
+
+PDF = b"%PDF-1.4\n%%EOF"
+
+
+@pytest.fixture
+def shared_case(case, clerk, counsel):
+    services.document_add(
+        case=case, actor=clerk, type="court_order", content=PDF, filename="order.pdf"
+    )
+    return refreshed(case)
+
+
+def snapshot(case):
+    case = refreshed(case)
+    return (
+        case.status,
+        case.narrative,
+        case.assigned_counsel_id,
+        case.history.count(),
+        case.decisions.count(),
+        case.documents.count(),
+        [(s.pk, s.revoked_at) for s in case.shares.all()],
+    )
+
+
+def everything_posted(case):
+    """Valid-looking data for every form of the case page, at once."""
+    return {
+        **decide_post(case),
+        "action": Action.WITHDRAW,
+        "field": "narrative",
+        "text": MISTAKE,
+        "reason": "Entered by mistake",
+        "question": "Send the docket number.",
+        "answer": "Docket 26-mj-1.",
+        "method": "mail",
+        "sent_at": timezone.now().strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("role", "kind"),
+    [("clerk", "personal"), ("counsel", "personal"), ("clerk", "office"), ("counsel", "office")],
+)
+def test_a_share_changes_nothing_through_any_case_url(
+    client, shared_case, counsel, other_office, role, kind
+):
+    sharee = UserFactory(office=other_office, role=role.capitalize())
+    if kind == "personal":
+        personal_share(shared_case, counsel, sharee)
+    else:
+        office_share(shared_case, counsel, other_office)
+    client.force_login(sharee)
+    for name in OBJECT_URLS:
+        before = snapshot(shared_case)
+        response = client.post(url_for(name, shared_case), everything_posted(shared_case))
+        # Pages that only read answer; everything else sends the sharee back, or refuses.
+        answers = (200, 302, 403, 405) if URL_CAPABILITIES[name] in READ else (302, 403, 405)
+        assert response.status_code in answers, (name, response.status_code)
+        assert snapshot(shared_case) == before, name
