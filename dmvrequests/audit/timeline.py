@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 
-from dmvrequests.audit.models import Action, AuditRecord, Kind, Outcome
+from dmvrequests.audit.models import LIST_READS, Action, AuditRecord, Kind, Outcome
 from dmvrequests.audit.wording import in_sentence
 from dmvrequests.cases.models import (
     Callback,
@@ -72,7 +72,7 @@ READ_PHRASES = {
 }
 # Reads on list pages: a case on the first page of a queue is seen many times a
 # day, so the timeline folds them into one line per person and list.
-LIST_ACTIONS = (Action.LIST_QUEUE, Action.LIST_HISTORY, Action.LIST_QUARANTINE)
+LIST_ACTIONS = LIST_READS
 
 
 @dataclass(frozen=True)
@@ -431,7 +431,7 @@ def _audit_events(case, kinds):
     records = (
         AuditRecord.objects.for_case(case.number)
         .filter(kind__in=wanted)
-        .exclude(kind=Kind.ACCESS, action__in=LIST_ACTIONS)
+        .exclude(action__in=LIST_ACTIONS)  # the condition of audit_case_unlisted_idx
         .select_related("user")
         .order_by("seq")
     )
@@ -439,22 +439,24 @@ def _audit_events(case, kinds):
 
 
 def _listed_events(case, kinds):
-    """Reads on list pages, one event per person and list: counted in the database."""
+    """Reads on list pages, one event per person and list: counted in the database,
+    from audit_case_listed_idx alone (list reads are always successful reads of a
+    signed-in user: audit.services.access_log_many)."""
     groups = (
         AuditRecord.objects.for_case(case.number)
-        .filter(kind=Kind.ACCESS, action__in=LIST_ACTIONS, outcome=Outcome.SUCCESS)
+        .filter(action__in=LIST_ACTIONS)
         .order_by()
-        .values("user_id", "username", "user__first_name", "user__last_name", "action")
-        .annotate(times=models.Count("seq"), first=models.Min("occurred_at"))
+        .values("user_id", "user__username", "user__first_name", "user__last_name", "action")
+        .annotate(times=models.Count("*"), first=models.Min("occurred_at"))
         .annotate(last=models.Max("occurred_at"))
-        .order_by("last", "username", "action")
+        .order_by("last", "user__username", "action")
     )
     return [_listed_event(group) for group in groups]
 
 
 def _listed_event(group):
     name = f"{group['user__first_name'] or ''} {group['user__last_name'] or ''}".strip()
-    who = name or group["username"] or "System"
+    who = name or group["user__username"] or "System"
     times = group["times"]
     sentence = f"{who} {READ_PHRASES[group['action']]}"
     if times > 1:

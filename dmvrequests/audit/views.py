@@ -25,7 +25,12 @@ from dmvrequests.audit.forms import (
     UserActivityForm,
 )
 from dmvrequests.audit.models import Action, AuditChainHead, AuditRecord, Kind
-from dmvrequests.audit.services import audit_record, case_get_for_read
+from dmvrequests.audit.services import (
+    CASE_OBJECT_TYPE,
+    access_log_many,
+    audit_record,
+    case_get_for_read,
+)
 from dmvrequests.audit.tasks import verify_audit_chain
 from dmvrequests.audit.timeline import history_changes, timeline_context
 from dmvrequests.audit.verification import last_verification
@@ -124,7 +129,11 @@ def history(request):
     if filters is None:
         return render(request, "audit/history.html", context, status=400)
     page = _page(request, selectors.case_history_search(filters))
-    context.update(page=page, rows=history_changes(page.object_list))
+    rows = history_changes(page.object_list)
+    # The changes shown include subject names: one record per case on the page.
+    targets = {row.id: (row.number, CASE_OBJECT_TYPE, row.id) for row, _ in rows}
+    access_log_many(request=request, action=Action.LIST_HISTORY, targets=targets.values())
+    context.update(page=page, rows=rows)
     return render(request, "audit/history.html", context)
 
 
