@@ -4,18 +4,25 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from dmvrequests.audit.models import Action as AuditAction
-from dmvrequests.audit.services import access_log
+from dmvrequests.audit.services import access_log, access_log_many
 from dmvrequests.cases.services import WorkflowError
 from dmvrequests.intake import selectors, services
 from dmvrequests.intake.forms import DiscardForm, ReleaseForm
 
 PAGE_SIZE = 50
+MESSAGE = "intake.inboundmessage"
 
 
 @require_GET
 def quarantine(request):
     held, sort = selectors.quarantine_held(request.GET.get("sort", selectors.DEFAULT_SORT))
     page = Paginator(held, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Senders and subject lines can name people: one record per message shown.
+    access_log_many(
+        request=request,
+        action=AuditAction.LIST_QUARANTINE,
+        targets=[(m.case.number if m.case_id else "", MESSAGE, m.pk) for m in page.object_list],
+    )
     context = {"page": page, "sort": sort, "nav": "quarantine"}
     return render(request, "intake/quarantine_list.html", context)
 
