@@ -58,6 +58,7 @@ INTAKE_MAX_ATTACHMENT_BYTES = env_int("INTAKE_MAX_ATTACHMENT_BYTES", 25 * 1024 *
 INTAKE_MAX_MESSAGE_BYTES = env_int("INTAKE_MAX_MESSAGE_BYTES", 40 * 1024 * 1024, minimum=64 * 1024)
 INTAKE_MAX_MIME_PARTS = env_int("INTAKE_MAX_MIME_PARTS", 100, minimum=1, maximum=10000)
 INTAKE_MAX_MIME_DEPTH = env_int("INTAKE_MAX_MIME_DEPTH", 10, minimum=1, maximum=100)
+INTAKE_MAX_HEADER_FIELDS = env_int("INTAKE_MAX_HEADER_FIELDS", 1000, minimum=10, maximum=100000)
 INTAKE_OFFICE = env_str("INTAKE_OFFICE")  # office code that receives emailed requests
 IMAP_URL = env_url("IMAP_URL", schemes={"imap", "imaps"})
 # Years after closing when subject identifiers are removed (0: keep them).
@@ -223,7 +224,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts the files the web server (whitenoise) serves.
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
@@ -325,7 +327,7 @@ else:
 
 
 def parse_email_url(url):
-    """EMAIL_URL: smtp://user:pass@host:587?tls=1, smtps://…, console:, locmem:."""
+    """EMAIL_URL: smtp://user:pass@host:587?tls=1, smtps://…, console:, locmem:, file:DIR."""
     if not url:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     parsed = urlparse(url)
@@ -334,9 +336,17 @@ def parse_email_url(url):
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if scheme == "file":
+        # One file per email in DIR (relative to the project), e.g. file:sent-mail.
+        folder = Path(unquote(parsed.path) or "sent-mail")
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": folder if folder.is_absolute() else BASE_DIR / folder,
+        }
     if scheme not in ("smtp", "smtps"):
         raise ImproperlyConfigured(
-            f"EMAIL_URL must start with smtp://, smtps://, console: or locmem:, not {scheme!r}."
+            "EMAIL_URL must start with smtp://, smtps://, console:, locmem: or file:, "
+            f"not {scheme!r}."
         )
     query = parse_qs(parsed.query)
     try:
@@ -354,7 +364,8 @@ def parse_email_url(url):
     }
 
 
-globals().update(parse_email_url(env_str("EMAIL_URL")))
+# Development keeps the emails it sends in sent-mail/ (git-ignored), out of the terminal.
+globals().update(parse_email_url(env_str("EMAIL_URL") or ("" if PRODUCTION else "file:sent-mail")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dmv-legal@localhost")
 
 LOGGING = {
