@@ -65,6 +65,7 @@ ACCESS = {
     "intake:quarantine_detail": frozenset({CLERK}),
     "intake:quarantine_release": frozenset({CLERK}),
     "intake:quarantine_discard": frozenset({CLERK}),
+    "intake:message": frozenset({CLERK, COUNSEL}),
     # Audit.
     "audit:access_log": frozenset({AUDITOR}),
     "audit:access_log_csv": frozenset({AUDITOR}),

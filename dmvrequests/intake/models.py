@@ -5,7 +5,7 @@ from simple_history.models import HistoricalRecords
 
 
 class Result(models.TextChoices):
-    """What became of a message: the `result` of shared/spec/ingest-email.md."""
+    """What became of a message: the `result` of the ingest_email contract (docs/intake.md)."""
 
     CREATED = "created", "New case"
     APPENDED = "appended", "Added to a case"
@@ -83,7 +83,29 @@ class InboundMessage(models.Model):
     )
     handled_at = models.DateTimeField(null=True, blank=True)
     discard_reason = models.TextField(blank=True)
-    history = HistoricalRecords()
+    content_sha256 = models.CharField(
+        "SHA-256 of the content",
+        max_length=64,
+        blank=True,
+        help_text="From, To, Cc, Date, Subject and body, without the trace fields relays add.",
+    )
+    message_id_reused = models.BooleanField(
+        default=False,
+        help_text="Its Message-ID was already used by a different message (held, not a duplicate).",
+    )
+    automatic = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why it is an automatic message (RFC 3834, 3464, 8098); it flags its case.",
+    )
+    summary = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What was read at ingest (header fields, text parts, attachments, notes), so "
+        "that no web request parses the raw message again.",
+    )
+    # The summary is derived from the raw message and never changes: not copied into history.
+    history = HistoricalRecords(excluded_fields=["summary"])
 
     objects = InboundMessageQuerySet.as_manager()
 
@@ -100,12 +122,17 @@ class InboundMessage(models.Model):
             # fail on these indexes and are recorded as duplicates of it.
             models.UniqueConstraint(
                 fields=["message_id"],
-                condition=Q(message_id__isnull=False) & ~Q(result="duplicate"),
+                condition=Q(message_id__isnull=False)
+                & ~Q(result="duplicate")
+                & Q(message_id_reused=False),
                 name="inbound_unique_message_id",
             ),
+            # Without a Message-ID, or with one a different message used first, the
+            # raw bytes identify the message.
             models.UniqueConstraint(
                 fields=["raw_sha256"],
-                condition=Q(message_id__isnull=True) & ~Q(result="duplicate"),
+                condition=(Q(message_id__isnull=True) | Q(message_id_reused=True))
+                & ~Q(result="duplicate"),
                 name="inbound_unique_raw_without_message_id",
             ),
             models.CheckConstraint(
@@ -122,6 +149,11 @@ class InboundMessage(models.Model):
 
     def __str__(self):
         return self.message_id or f"message {self.raw_sha256[:12]}"
+
+    @property
+    def flags_case(self):
+        """An automatic message on a case (a delivery failure, an auto-reply) needs a look."""
+        return bool(self.automatic) and self.case_id is not None
 
     @property
     def is_held(self):

@@ -11,10 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from dmvrequests.cases.capabilities import visible_cases
-from dmvrequests.cases.services import WorkflowError
-from dmvrequests.intake import parsing
 from dmvrequests.intake.models import InboundMessage
-from dmvrequests.intake.services import attachment_problem, read_raw
 
 # Column name in the page -> model field; "-name" sorts descending.
 SORTS = {"arrived": "received_at", "sender": "from_address", "subject": "subject"}
@@ -47,32 +44,60 @@ def quarantined_message_for(user, pk):
 
 @dataclass
 class MessageDisplay:
-    """What a clerk reads on the quarantine page: all text, to be escaped by the template."""
+    """What a reader sees of an email: all text, to be escaped by the template.
+
+    Read from the summary stored at ingest (InboundMessage.summary): no web
+    request parses a raw message, whatever its size or shape.
+    """
 
     headers: list = field(default_factory=list)
-    body: str = ""
+    parts: list = field(default_factory=list)  # [{"heading", "text"}]
     content_read: bool = False
-    attachments: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)  # [{"filename", "size", "problem", ...}]
+    notes: list = field(default_factory=list)
+    automatic: str = ""
+    from_problem: str = ""
+    verification: str = ""
+    problem: str = ""
     unavailable: str = ""
+
+    @property
+    def body(self):
+        return "\n\n".join(
+            "\n\n".join(piece for piece in (part["heading"], part["text"]) if piece)
+            for part in self.parts
+        ).strip()
+
+
+NO_SUMMARY = (
+    "This message arrived before intake stored what it read of each message; its text is not "
+    "shown here. An administrator can read the raw message kept in private storage."
+)
 
 
 def message_display(message):
-    try:
-        raw = read_raw(message)
-    except WorkflowError as exc:
-        return MessageDisplay(unavailable=exc.message)
-    parsed = parsing.parse_message(raw)
-    attachments = [
-        {
-            "filename": attachment.filename,
-            "size": len(attachment.content or b""),
-            "problem": attachment_problem(attachment.content),
-        }
-        for attachment in parsed.attachments
-    ]
+    summary = message.summary or {}
+    if not summary:
+        return MessageDisplay(unavailable=NO_SUMMARY)
     return MessageDisplay(
-        headers=parsing.header_fields(raw)[:MAX_HEADERS_SHOWN],
-        body=parsed.body,
-        content_read=parsed.content_read,
-        attachments=attachments,
+        headers=[tuple(pair) for pair in summary.get("headers", [])][:MAX_HEADERS_SHOWN],
+        parts=summary.get("parts", []),
+        content_read=summary.get("content_read", False),
+        attachments=summary.get("attachments", []),
+        notes=summary.get("notes", []),
+        automatic=summary.get("automatic", ""),
+        from_problem=summary.get("from_problem", ""),
+        verification=summary.get("verification", ""),
+        problem=summary.get("problem", ""),
     )
+
+
+def case_message_for(user, pk):
+    """An email of a case the user may see (its original, as it arrived); 404 otherwise."""
+    messages = InboundMessage.objects.filter(case__isnull=False).select_related(
+        "case", "agency", "duplicate_of"
+    )
+    message = get_object_or_404(messages, pk=pk)
+    if not visible_cases(user).filter(pk=message.case_id).exists():
+        raise Http404
+    return message

@@ -1,7 +1,7 @@
 """Email intake: every message becomes a case, an append, a duplicate or a quarantined message.
 
 `message_ingest` is the one entry point for the `ingest_email` command and the
-IMAP poller (shared/spec/ingest-email.md). The raw message is stored first,
+IMAP poller (the contract is in docs/intake.md). The raw message is stored first,
 content-addressed in private storage; then one transaction writes the case, its
 documents and the InboundMessage row together, so that a message either is
 fully ingested or leaves nothing but its raw bytes behind (which a retry reuses).
@@ -32,7 +32,7 @@ from dmvrequests.cases.services import (
     request_create,
     request_update_intake,
 )
-from dmvrequests.intake import parsing, verification
+from dmvrequests.intake import parsing, recognition, verification
 from dmvrequests.intake.models import InboundMessage, QuarantineStatus, Result
 from dmvrequests.vocabulary import Issuer, LegalProcessType, Purpose
 
@@ -53,7 +53,8 @@ NO_AGENCY = (
 
 @dataclass
 class IngestResult:
-    """The JSON object of shared/spec/ingest-email.md, plus the agency's label for humans."""
+    """The JSON object of the ingest_email contract (docs/intake.md), plus the agency's
+    label for humans."""
 
     message_id: str | None
     result: str
@@ -102,32 +103,81 @@ def message_ingest(*, raw: bytes, source: str, arrived_at=None) -> IngestResult:
     """Ingest one raw message. Parsing never raises; database failures do (retry later)."""
     arrived_at = arrived_at or timezone.now()
     parsed = parsing.parse_message(raw)
-    original = _original_of(parsed)
+    original, reused = _original_of(parsed)
     if original is None:
         try:
-            return _ingest_first_delivery(parsed, raw, source, arrived_at)
+            return _ingest_first_delivery(parsed, raw, source, arrived_at, reused)
         except IntegrityError:
             # A concurrent delivery of the same message committed first: the unique
             # constraints let exactly one through, and this one is its duplicate.
-            original = _original_of(parsed)
+            original, reused = _original_of(parsed)
             if original is None:
                 raise
     return _record_duplicate(parsed, original, raw, source, arrived_at)
 
 
 def _original_of(parsed):
+    """(the message this one is a copy of, or None; the first user of a reused Message-ID).
+
+    A Message-ID names one message (RFC 5322 3.6.4). The same bytes again, or the
+    same content relayed with other trace fields, is a duplicate. A different
+    message under an id already used (a copier that numbers every scan alike) is
+    not: it is returned as `reused`, to be held, and a copy of it later is its own
+    duplicate (found by its raw bytes).
+    """
     originals = InboundMessage.objects.originals().select_related("case", "agency")
-    if parsed.message_id:
-        return originals.filter(message_id=parsed.message_id).first()
-    return originals.filter(message_id__isnull=True, raw_sha256=parsed.raw_sha256).first()
+    if not parsed.message_id:
+        first = originals.filter(message_id__isnull=True, raw_sha256=parsed.raw_sha256).first()
+        return first, None
+    first = originals.filter(message_id=parsed.message_id, message_id_reused=False).first()
+    if first is None or _same_message(first, parsed):
+        return first, None
+    copy = originals.filter(message_id_reused=True, raw_sha256=parsed.raw_sha256).first()
+    return (copy, None) if copy is not None else (None, first)
+
+
+def _same_message(stored, parsed):
+    if stored.raw_sha256 == parsed.raw_sha256:
+        return True
+    digest = stored.content_sha256
+    if not digest:  # stored before content digests were kept
+        try:
+            digest = parsing.parse_message(read_raw(stored), enforce_size=False).content_sha256
+        except WorkflowError:
+            return True  # the stored copy is unreadable: keep the old rule, a duplicate
+    return bool(digest) and digest == parsed.content_sha256
+
+
+def reused_reason(first):
+    where = f"case {first.case.number}" if first.case_id else "quarantine"
+    arrived = timezone.localtime(first.received_at).strftime("%Y-%m-%d %H:%M")
+    return (
+        f"Message-ID reused by a different message: {first.message_id} first arrived "
+        f"{arrived} ({where}) with other content, so this is not a duplicate. Read it and "
+        "release it into a case if it is a request (copiers and scanners often number every "
+        "scan alike)."
+    )
+
+
+def automatic_reason(parsed):
+    return (
+        f"Automatic message: {parsed.automatic}. It answers no case this system knows, and "
+        "no case is opened from an automatic message; discard it, or release it into a case "
+        "if it belongs to one."
+    )
 
 
 @transaction.atomic
-def _ingest_first_delivery(parsed, raw, source, arrived_at):
+def _ingest_first_delivery(parsed, raw, source, arrived_at, reused=None):
     message = _new_message(parsed, raw, source, arrived_at)
+    if reused is not None:
+        message.message_id_reused = True
+        return _quarantine(message, reused_reason(reused))
     if parsed.problem:
         return _quarantine(message, parsed.problem)
     reply_to = case_replied_to(parsed)
+    if parsed.automatic and reply_to is None:
+        return _quarantine(message, automatic_reason(parsed))
     try:
         return _file(message, parsed, reply_to)
     except ValidationError as exc:
@@ -141,6 +191,8 @@ def _ingest_first_delivery(parsed, raw, source, arrived_at):
 
 
 def _file(message, parsed, reply_to):
+    if reply_to is not None and parsed.automatic:
+        return _append_automatic(message, parsed, reply_to)
     if reply_to is not None:
         return _append(message, parsed, reply_to)
     if message.agency is None:
@@ -151,7 +203,7 @@ def _file(message, parsed, reply_to):
     return _create(message, parsed, office)
 
 
-def _new_message(parsed, raw, source, arrived_at):
+def _new_message(parsed, raw, source, arrived_at, *, summary=True):
     message = InboundMessage(
         raw=store_raw(raw, parsed.raw_sha256),
         raw_sha256=parsed.raw_sha256,
@@ -162,10 +214,52 @@ def _new_message(parsed, raw, source, arrived_at):
         date_header=parsed.date,
         received_at=arrived_at,
         source=source[:120],
+        content_sha256=parsed.content_sha256,
+        automatic=parsing.one_line(parsed.automatic or "", 300),
     )
     message.agency = agency_for_domain(parsed.from_domain)
-    message.sender_verified = message.agency is not None and _verified(parsed)
+    verified, why_not = _verification(parsed)
+    message.sender_verified = message.agency is not None and verified
+    if message.agency is None:
+        why_not = "the sender's domain matches no agency in the directory"
+    message.summary = message_summary(parsed, why_not) if summary else {}
     return message
+
+
+def message_summary(parsed, verification_reason=""):
+    """What a clerk reads of a message, stored at ingest so no web request parses it again.
+
+    {"headers": [[name, value]], "header_count", "content_read", "problem",
+     "parts": [{"heading", "text"}], "attachments": [{"filename", "size", "problem",
+     "recognised"}], "notes": [...], "automatic", "from_problem", "verification"}
+    """
+    accepted, rejected = screened(parsed)
+    refused = {id(item["attachment"]): item["reason"] for item in rejected}
+    recognised = {id(item.attachment): item.recognition for item in accepted}
+    attachments = []
+    for attachment in parsed.attachments:
+        found = recognised.get(id(attachment))
+        attachments.append(
+            {
+                "filename": attachment.filename,
+                "size": len(attachment.content or b""),
+                "problem": refused.get(id(attachment), ""),
+                "recognised": found.label if found else "",
+            }
+        )
+    return {
+        "version": 1,
+        "headers": [list(pair) for pair in parsed.headers],
+        "header_count": parsed.header_count,
+        "content_read": parsed.content_read,
+        "problem": parsed.problem or "",
+        "parts": [{"heading": p.heading, "text": p.text} for p in parsed.text_parts],
+        "attachments": attachments,
+        "notes": list(parsed.notes),
+        "automatic": parsed.automatic or "",
+        "from_problem": parsed.from_problem or "",
+        "verification": verification_reason,
+    }
 
 
 def store_raw(raw, sha256):
@@ -192,7 +286,8 @@ def _save(message, actor=None):
 
 
 def _record_duplicate(parsed, original, raw, source, arrived_at):
-    message = _new_message(parsed, raw, source, arrived_at)
+    # The original's summary is the one anybody reads; a copy keeps only its bytes.
+    message = _new_message(parsed, raw, source, arrived_at, summary=False)
     message.result = Result.DUPLICATE
     message.duplicate_of = original
     message.case = original.case
@@ -231,30 +326,43 @@ def agency_for_domain(domain):
     return None
 
 
-def _verified(parsed):
-    return verification.sender_verified(
+def _verification(parsed):
+    """(verified, why not): DMARC or DKIM aligned with the single From domain."""
+    return verification.verification(
         from_domain=parsed.from_domain,
-        single_from=parsed.from_count == 1,
+        from_problem=parsed.from_problem
+        or (None if parsed.from_count <= 1 else "several From addresses"),
         header_values=parsed.authentication_results,
         trusted_authserv_id=settings.INTAKE_TRUSTED_AUTHSERV_ID,
     )
 
 
+def _verified(parsed):
+    return _verification(parsed)[0]
+
+
 def case_replied_to(parsed):
-    """The case a reply belongs to: [DR-…] in the subject, else a message it answers."""
+    """The case a reply belongs to: [DR-…] in the subject, else a message it answers.
+
+    For a delivery or disposition report, the subject and ids of the returned
+    message (message/rfc822 or message/rfc822-headers, RFC 3464) count too.
+    """
     if parsed.case_number:
         case = DisclosureRequest.objects.filter(number=parsed.case_number).first()
         if case is not None:
             return case
-    if not parsed.references:
+    references = parsed.references + [
+        ref for ref in parsed.returned_references if ref not in parsed.references
+    ]
+    if not references:
         return None
     known = dict(
         InboundMessage.objects.originals()
-        .filter(message_id__in=parsed.references, case__isnull=False)
+        .filter(message_id__in=references, case__isnull=False)
         .values_list("message_id", "case_id")
     )
     # The nearest ancestor in the thread decides.
-    for message_id in parsed.references:
+    for message_id in references:
         if message_id in known:
             return DisclosureRequest.objects.get(pk=known[message_id])
     return None
@@ -288,16 +396,53 @@ def received_at_for(parsed, arrived_at):
     return arrived_at
 
 
-def screen_attachments(attachments):
-    """(accepted, rejected): accepted by content (magic bytes) and size, never by name."""
+@dataclass(frozen=True)
+class Accepted:
+    """An attachment that becomes a legal document, and the form it was recognised as."""
+
+    attachment: parsing.Attachment
+    recognition: recognition.Recognition | None
+
+    @property
+    def filename(self):
+        return self.attachment.filename
+
+    @property
+    def content(self):
+        return self.attachment.content
+
+
+def screened(parsed):
+    """screen_attachments of the message's attachments, computed once per parsed message."""
+    if getattr(parsed, "_screened", None) is None:
+        parsed._screened = _screen(parsed.attachments)
+    accepted, rejected = parsed._screened
+    return accepted, rejected
+
+
+def _screen(attachments):
     accepted, rejected = [], []
     for attachment in attachments:
         problem = attachment_problem(attachment.content)
         if problem:
-            rejected.append({"filename": attachment.filename, "reason": problem})
+            rejected.append(
+                {"filename": attachment.filename, "reason": problem, "attachment": attachment}
+            )
         else:
-            accepted.append(attachment)
+            accepted.append(Accepted(attachment, recognition.recognise(attachment.content)))
     return accepted, rejected
+
+
+def screen_attachments(attachments):
+    """(accepted, rejected): accepted by content (magic bytes) and size, never by name.
+
+    Accepted PDFs with a text layer are recognised (recognition.recognise)."""
+    accepted, rejected = _screen(attachments)
+    return accepted, [_refusal(item) for item in rejected]
+
+
+def _refusal(item):
+    return {"filename": item["filename"], "reason": item["reason"]}
 
 
 def attachment_problem(content):
@@ -311,8 +456,8 @@ def attachment_problem(content):
         return f"its content is not a {files.ACCEPTED_DESCRIPTION} file, whatever its name says"
     if len(content) > max_bytes:
         return (
-            f"it is {len(content) / parsing.MIB:.1f} MB; "
-            f"the limit is {max_bytes / parsing.MIB:.0f} MB"
+            f"it is {parsing.human_size(len(content))}; "
+            f"the limit is {parsing.human_size(max_bytes)}"
         )
     return None
 
@@ -329,9 +474,18 @@ def refusal_summary(rejected):
 
 
 def _create(message, parsed, office):
-    accepted, rejected = screen_attachments(parsed.attachments)
+    accepted, rejected = screened(parsed)
+    rejected = [_refusal(item) for item in rejected]
     with transaction.atomic():
-        case = _case_from(parsed, message, message.agency, office, actor=None, rejected=rejected)
+        case = _case_from(
+            parsed,
+            message,
+            message.agency,
+            office,
+            actor=None,
+            accepted=accepted,
+            rejected=rejected,
+        )
         _record_outcome(message, Result.CREATED, case, accepted, rejected)
         # Saved before the documents: a concurrent copy of this message fails on the
         # unique Message-ID here, before writing any file.
@@ -341,13 +495,54 @@ def _create(message, parsed, office):
 
 
 def _append(message, parsed, case):
-    accepted, rejected = screen_attachments(parsed.attachments)
+    accepted, rejected = screened(parsed)
+    rejected = [_refusal(item) for item in rejected]
     with transaction.atomic():
         _record_outcome(message, Result.APPENDED, case, accepted, rejected)
         _save(message)
         _store_documents(case, accepted, actor=None)
         _append_reply_text(case, message, parsed, rejected)
     return IngestResult.of(message)
+
+
+def _append_automatic(message, parsed, case):
+    """An automatic message answering a case: recorded on it as a note that flags it.
+
+    Never a requester, never a document (a returned message carries our own
+    attachments back); the case's narrative gets the note while it is with the
+    clerk, and the case page flags the message either way.
+    """
+    rejected = [
+        {
+            "filename": attachment.filename,
+            "reason": "it came with an automatic message, which adds no documents",
+        }
+        for attachment in parsed.attachments
+    ]
+    with transaction.atomic():
+        _record_outcome(message, Result.APPENDED, case, [], rejected)
+        message.reason = f"Automatic message: {parsed.automatic}; recorded on the case, flagged."
+        _save(message)
+        _append_section(case, _automatic_section(message, parsed))
+    return IngestResult.of(message)
+
+
+def _automatic_section(message, parsed):
+    arrived = timezone.localtime(message.received_at).strftime("%Y-%m-%d %H:%M")
+    advice = (
+        "A letter or email from the DMV did not arrive: check the address and send it again."
+        if "delivery status" in (parsed.automatic or "")
+        or parsed.from_address.lower().startswith(("mailer-daemon@", "postmaster@"))
+        else "Nobody wrote this: it is not an answer to the case."
+    )
+    return [
+        f"--- Automatic message received {arrived} from "
+        f"{message.from_address or 'an unknown sender'}: {parsed.automatic} ---",
+        advice,
+        f"Subject: {parsed.subject or '(no subject)'}",
+        "",
+        _body_for_narrative(parsed),
+    ]
 
 
 def _record_outcome(message, result, case, accepted, rejected):
@@ -358,7 +553,7 @@ def _record_outcome(message, result, case, accepted, rejected):
     message.reason = refusal_summary(rejected)
 
 
-def _case_from(parsed, message, agency, office, *, actor, rejected):
+def _case_from(parsed, message, agency, office, *, actor, accepted, rejected):
     return request_create(
         office=office,
         agency=agency,
@@ -368,7 +563,7 @@ def _case_from(parsed, message, agency, office, *, actor, rejected):
         # A clerk completes intake: the email says what is asked in words only.
         purpose=Purpose.OTHER,
         categories=[],
-        narrative=_narrative(parsed, agency, message.sender_verified, rejected),
+        narrative=_narrative(parsed, message, agency, accepted, rejected),
         requester_verified=message.sender_verified,
         actor=actor,
     )
@@ -382,7 +577,9 @@ def _requester_for(agency, parsed, actor):
     directory's officers are never someone's personal address.
     """
     address = parsed.from_address
-    if not agency.matches_domain(parsed.from_domain):
+    # An automatic message is nobody's request, and an ambiguous From may name
+    # someone who never wrote: neither becomes an officer in the directory.
+    if parsed.automatic or parsed.from_problem or not agency.matches_domain(parsed.from_domain):
         return None
     try:
         validate_email(address)
@@ -406,12 +603,14 @@ def _store_documents(case, accepted, *, actor):
     stored = []
     try:
         for attachment in accepted:
+            recognised = attachment.recognition
             stored.append(
                 document_add(
                     case=case,
                     actor=actor,
-                    # Unclassified until a clerk says what the document is.
-                    type=LegalProcessType.NONE,
+                    # Unclassified until a clerk says what the document is; a recognised
+                    # form's type is pre-filled, and stays unverified until counsel checks it.
+                    type=recognised.type if recognised else LegalProcessType.NONE,
                     issuer=Issuer.NONE,
                     content=attachment.content,
                     filename=attachment.filename,
@@ -425,8 +624,15 @@ def _store_documents(case, accepted, *, actor):
         raise
 
 
-def _narrative(parsed, agency, verified, rejected):
-    notes = intake_notes(agency, verified, rejected)
+def _narrative(parsed, message, agency, accepted, rejected):
+    notes = intake_notes(
+        agency,
+        message.sender_verified,
+        rejected,
+        why_not=(message.summary or {}).get("verification", ""),
+        reading_notes=parsed.notes,
+        accepted=accepted,
+    )
     parts = [f"Subject: {parsed.subject or '(no subject)'}", "", _body_for_narrative(parsed)]
     if notes:
         parts += ["", "Email intake notes:", *(f"- {note}" for note in notes)]
@@ -440,14 +646,23 @@ def _body_for_narrative(parsed):
     return body
 
 
-def intake_notes(agency, verified, rejected):
+def intake_notes(agency, verified, rejected, *, why_not="", reading_notes=(), accepted=()):
     notes = []
     if not verified:
         phone = agency.published_phone or "listed in the agency directory"
+        because = f" ({why_not})" if why_not else ""
         notes.append(
-            "The sender is not verified. Call the agency's published number "
+            f"The sender is not verified{because}. Call the agency's published number "
             f"({phone}) and confirm the requester before anything is released."
         )
+    notes += list(reading_notes)
+    notes += [
+        f'Document "{item.filename}" recognised as {item.recognition.label} from its text '
+        f'("{item.recognition.evidence}"); its type is pre-filled. Confirm or correct it on the '
+        "document: it is not verified."
+        for item in accepted
+        if item.recognition
+    ]
     notes += [f"Attachment refused: {item['filename']}: {item['reason']}." for item in rejected]
     return notes
 
@@ -458,7 +673,6 @@ def _append_reply_text(case, message, parsed, rejected):
     A case in legal review or decided keeps the narrative counsel decided on; the
     reply stays on the case as an inbound message (and its documents are added).
     """
-    locked = DisclosureRequest.objects.select_for_update().get(pk=case.pk)
     verified = "verified" if message.sender_verified else "not verified"
     arrived = timezone.localtime(message.received_at).strftime("%Y-%m-%d %H:%M")
     section = [
@@ -467,14 +681,20 @@ def _append_reply_text(case, message, parsed, rejected):
         f"Subject: {parsed.subject or '(no subject)'}",
         "",
         _reply_text(_body_for_narrative(parsed)),
+        *parsed.notes,
         *(f"Attachment refused: {item['filename']}: {item['reason']}." for item in rejected),
     ]
+    _append_section(case, section)
+
+
+def _append_section(case, section):
+    locked = DisclosureRequest.objects.select_for_update().get(pk=case.pk)
     try:
         request_update_intake(
             case=locked, actor=None, narrative=f"{locked.narrative}\n\n" + "\n".join(section)
         )
     except WorkflowError:
-        logger.info("%s is past intake; reply %s kept as an inbound message.", case, message)
+        logger.info("%s is past intake; the email is kept as an inbound message.", case)
 
 
 def _reply_text(body):
@@ -530,9 +750,26 @@ def quarantine_release(*, message, agency, office, actor):
             "Log the request from New request instead, and discard this message."
         )
     message.agency = agency
-    message.sender_verified = agency.matches_domain(parsed.from_domain) and _verified(parsed)
+    verified, why_not = _verification(parsed)
+    message.sender_verified = agency.matches_domain(parsed.from_domain) and verified
+    if not message.summary:
+        message.summary = message_summary(parsed, why_not)
+    message.summary["verification"] = (
+        "" if message.sender_verified else why_not or "the sender is not of the chosen agency"
+    )
     accepted, rejected = screen_attachments(parsed.attachments)
-    case = _case_from(parsed, message, agency, office, actor=actor, rejected=rejected)
+    if parsed.automatic:
+        accepted, rejected = (
+            [],
+            rejected
+            + [
+                {"filename": item.filename, "reason": "it came with an automatic message"}
+                for item in accepted
+            ],
+        )
+    case = _case_from(
+        parsed, message, agency, office, actor=actor, accepted=accepted, rejected=rejected
+    )
     message.case = case
     message.document_count = len(accepted)
     message.rejected_attachments = rejected

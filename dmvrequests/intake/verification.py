@@ -4,7 +4,8 @@ A From header is trivial to forge, and so is an Authentication-Results header.
 The only results we believe are those stamped by the DMV's receiving server,
 named by settings.INTAKE_TRUSTED_AUTHSERV_ID; that server must delete any
 header carrying its own authserv-id before adding its own (RFC 8601 section 5),
-which is what makes the stamp trustworthy. Results from any other authserv-id
+which is what makes the stamp trustworthy. A stamp counts only for the domain it
+names: DMARC's header.from or DKIM's header.d must be the From domain. Results from any other authserv-id
 are what the sender says about itself and count for nothing.
 
 The header's grammar (RFC 8601 section 2.2), as far as the decision needs it:
@@ -113,28 +114,61 @@ def parse_authentication_results(value):
     return AuthenticationResults(authserv_id, results)
 
 
-def sender_verified(*, from_domain, single_from, header_values, trusted_authserv_id):
-    """True only as shared/spec/ingest-email.md defines it (the agency match is the caller's).
+def verification(*, from_domain, from_problem, header_values, trusted_authserv_id):
+    """(verified, reason): DMARC or DKIM alignment with the single From domain.
 
-    A message with several From addresses is never verified: DMARC is undefined
-    for it (RFC 7489 section 6.6.1). A trusted dmarc=fail vetoes everything else,
-    since an aligned DKIM pass cannot honestly coexist with it.
+    Verified only when our own server (authserv-id `trusted_authserv_id`) reports
+    `dmarc=pass` whose `header.from` is the From domain (RFC 7489 section 3.1;
+    RFC 8601 section 2.7.2 names the property), or `dkim=pass` whose `header.d` is
+    the From domain (RFC 6376 signing domain, strict alignment). A pass for any
+    other domain proves only that that other domain sent something. A From header
+    that could be read as another sender (`from_problem`, several addresses:
+    RFC 7489 section 6.6.1) is never verified. A trusted dmarc=fail vetoes a DKIM
+    pass, since an aligned DKIM pass cannot honestly coexist with it. `reason`
+    says why a message is not verified, for the clerk; it is "" when verified.
     """
     trusted = (trusted_authserv_id or "").strip().lower().rstrip(".")
-    if not trusted or not from_domain or not single_from:
-        return False
+    if not trusted:
+        return False, "no receiving server is trusted (setting INTAKE_TRUSTED_AUTHSERV_ID)"
+    if not from_domain:
+        return False, "the message has no From address"
+    if from_problem:
+        return False, f"the From header is ambiguous: {from_problem}"
     results = [
         result
         for parsed in map(parse_authentication_results, header_values)
         if parsed is not None and parsed.authserv_id == trusted
         for result in parsed.results
     ]
-    dmarc = {r.result for r in results if r.method == "dmarc"}
-    if "fail" in dmarc:
-        return False
-    if "pass" in dmarc:
-        return True
-    return any(
-        r.method == "dkim" and r.result == "pass" and r.properties.get("header.d") == from_domain
-        for r in results
+    if not results:
+        return False, f"the DMV's receiving server ({trusted}) reported no authentication results"
+    dmarc = [r for r in results if r.method == "dmarc"]
+    if any(r.result == "fail" for r in dmarc):
+        return False, "the DMV's receiving server reports that DMARC failed for this message"
+    if any(r.result == "pass" and r.properties.get("header.from") == from_domain for r in dmarc):
+        return True, ""
+    dkim_pass = [r for r in results if r.method == "dkim" and r.result == "pass"]
+    if any(r.properties.get("header.d") == from_domain for r in dkim_pass):
+        return True, ""
+    others = sorted(
+        {r.properties.get("header.from", "") for r in dmarc if r.result == "pass"}
+        | {r.properties.get("header.d", "") for r in dkim_pass}
     )
+    others = [domain for domain in others if domain]
+    if others:
+        return False, (
+            f"the authentication that passed is for {', '.join(others)}, "
+            f"not for the From domain {from_domain}"
+        )
+    return False, f"neither DMARC nor DKIM passed for the From domain {from_domain}"
+
+
+def sender_verified(*, from_domain, single_from, header_values, trusted_authserv_id):
+    """True only when `verification` says so; single_from=False is an ambiguous From."""
+    verified, _reason = verification(
+        from_domain=from_domain,
+        from_problem=None if single_from else "several From addresses",
+        header_values=header_values,
+        trusted_authserv_id=trusted_authserv_id,
+    )
+    return verified

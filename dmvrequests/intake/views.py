@@ -105,3 +105,27 @@ def _detail(request, message, *, release_form=None, discard_form=None):
         "nav": "quarantine",
     }
     return render(request, "intake/quarantine_detail.html", context)
+
+
+@require_GET
+def message_original(request, pk):
+    """One email of a case as it arrived: header fields, every text part, attachments.
+
+    Read from the summary stored at ingest; a read of case data, recorded against
+    the case before anything is shown (404, unrecorded, for a case not visible).
+    """
+    message = selectors.case_message_for(request.user, pk)
+    access_log(
+        request=request,
+        action=AuditAction.VIEW_CASE,
+        case=message.case,
+        obj=message,
+        detail={"page": "original email"},
+    )
+    shown = message.duplicate_of if message.duplicate_of_id else message
+    context = {
+        "message": message,
+        "case": message.case,
+        "display": selectors.message_display(shown),
+    }
+    return render(request, "intake/message_original.html", context)

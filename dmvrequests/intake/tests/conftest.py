@@ -93,3 +93,42 @@ def nested_multipart(depth, leaf=b"text"):
     for level in reversed(range(depth)):
         lines.append(b"--b%d--" % level)
     return b"\r\n".join(lines) + b"\r\n"
+
+
+def text_pdf(*lines):
+    """A one-page PDF whose text layer holds `lines` (Helvetica), as a form printed to PDF."""
+
+    def escape(text):
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    shown = " ".join(f"({escape(line)}) Tj 0 -16 Td" for line in lines)
+    stream = f"BT /F1 12 Tf 72 720 Td {shown} ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def raw_message(headers, body, *, content_type="text/plain; charset=us-ascii"):
+    """Message bytes written by hand, for shapes the email package would not produce."""
+    lines = [f"{name}: {value}" for name, value in headers]
+    lines += ["MIME-Version: 1.0", f"Content-Type: {content_type}", ""]
+    head = "\r\n".join(lines).encode("utf-8") + b"\r\n"
+    return head + (body if isinstance(body, bytes) else body.encode("utf-8"))

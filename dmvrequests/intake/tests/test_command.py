@@ -1,4 +1,4 @@
-"""`manage.py ingest_email` as shared/spec/ingest-email.md describes it."""
+"""`manage.py ingest_email` as its contract (docs/intake.md) describes it."""
 
 import io
 import json
@@ -224,7 +224,11 @@ def run_process(process_env, *args, stdin=b""):
 
 class TestAsAProcess:
     def test_it_takes_a_message_piped_in_like_postfix(self, process_env):
-        raw = make_email(headers=[("Authentication-Results", "mx.dmv.example.gov; dmarc=pass")])
+        raw = make_email(
+            headers=[
+                ("Authentication-Results", "mx.dmv.example.gov; dmarc=pass header.from=ice.dhs.gov")
+            ]
+        )
         done = run_process(process_env, stdin=raw)
         assert done.returncode == 0, done.stderr
         assert done.stdout.decode().startswith("created DR-")

@@ -1,7 +1,8 @@
-"""Every message of shared/corpora/email-mikel-mail goes through intake and ends somewhere.
+"""Every message of the email-mikel-mail corpus goes through intake and ends somewhere.
 
-The corpus (104 real-world and deliberately broken messages and a LICENSE) sits
-beside the repository, in ../shared. None of its senders is a directory agency, so
+The corpus (104 real-world and deliberately broken messages from the test fixtures
+of the Ruby `mail` library, github.com/mikel/mail, MIT licence, see its LICENSE)
+is in tests/corpora/email-mikel-mail. None of its senders is a directory agency, so
 none may come out verified; several carry Authentication-Results stamped by
 mx.google.com, which the tests make the trusted server to prove that a stamp
 without dmarc=pass or an aligned dkim=pass verifies nothing.
@@ -12,7 +13,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from dmvrequests.agencies.models import Agency
@@ -21,7 +21,7 @@ from dmvrequests.intake.parsing import parse_message
 from dmvrequests.intake.services import message_ingest, read_raw
 
 pytestmark = pytest.mark.django_db
-CORPUS = Path(settings.BASE_DIR).parent / "shared" / "corpora" / "email-mikel-mail"
+CORPUS = Path(__file__).parent / "corpora" / "email-mikel-mail"
 RESULTS = {"created", "appended", "duplicate", "quarantined"}
 
 

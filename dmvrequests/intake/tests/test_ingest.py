@@ -1,4 +1,4 @@
-"""The ingestion service against shared/spec/ingest-email.md, one rule at a time."""
+"""The ingestion service against the ingest_email contract (docs/intake.md), one rule at a time."""
 
 import hashlib
 from datetime import timedelta
@@ -371,7 +371,7 @@ class TestDuplicates:
 
         def lookup_that_missed_once(parsed):
             lookups.append(parsed)
-            return None if len(lookups) == 1 else real_lookup(parsed)
+            return (None, None) if len(lookups) == 1 else real_lookup(parsed)
 
         monkeypatch.setattr(services, "_original_of", lookup_that_missed_once)
         second = ingest(raw)

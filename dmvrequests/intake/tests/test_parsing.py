@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from dmvrequests.intake.htmltext import html_to_text
-from dmvrequests.intake.parsing import clean_text, domain_of, header_fields, parse_message
+from dmvrequests.intake.parsing import clean_text, domain_of, parse_message
 from dmvrequests.intake.tests.conftest import PDF, make_email, nested_multipart
 
 
@@ -70,7 +70,7 @@ class TestHeaders:
 
     def test_it_lists_header_fields_decoded_for_reading(self):
         raw = make_email(subject="Résumé of the request")
-        fields = dict(header_fields(raw))
+        fields = dict(parse_message(raw).headers)
         assert fields["Subject"] == "Résumé of the request"
         assert fields["From"] == "Officer Ana Reyes <ana.reyes@ice.dhs.gov>"
 

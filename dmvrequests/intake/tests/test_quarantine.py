@@ -58,9 +58,12 @@ class TestRelease:
         self, settings, office, ice, clerk
     ):
         settings.INTAKE_OFFICE = "closed-office"  # so that even ICE's message is held
-        from_ice = held(make_email(headers=[authenticated("dmarc=pass")]))
+        from_ice = held(make_email(headers=[authenticated("dmarc=pass header.from=ice.dhs.gov")]))
         stranger = held(
-            make_email(sender="x@unknown.example", headers=[authenticated("dmarc=pass")])
+            make_email(
+                sender="x@unknown.example",
+                headers=[authenticated("dmarc=pass header.from=unknown.example")],
+            )
         )
         case = quarantine_release(message=from_ice, agency=ice, office=office, actor=clerk)
         assert case.requester_verified is True

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from dmvrequests.cases.models import DisclosureRequest
+from dmvrequests.intake import parsing
 from dmvrequests.intake.models import InboundMessage, QuarantineStatus
 from dmvrequests.intake.services import message_ingest, quarantine_discard
 from dmvrequests.intake.tests.conftest import EXE, PDF, make_email
@@ -156,12 +157,21 @@ class TestDetail:
         assert "Discarded by" in text and "Reason: Advertising" in text
         assert urls(message)["discard"] not in text
 
-    def test_it_says_so_when_the_stored_copy_is_missing(self, client, clerk, message):
+    def test_it_reads_the_summary_stored_at_ingest_not_the_raw_message(
+        self, client, clerk, message, monkeypatch
+    ):
+        """No web request parses a raw message (an 800,000-part one took a worker down)."""
         message.raw.storage.delete(message.raw.name)
+
+        def no_parsing(*args, **kwargs):
+            raise AssertionError("a web request parsed a raw message")
+
+        monkeypatch.setattr(parsing, "parse_message", no_parsing)
+        monkeypatch.setattr(parsing, "parse_bytes", no_parsing)
         client.force_login(clerk)
         response = client.get(urls(message)["detail"])
         assert response.status_code == 200
-        assert "cannot be read" in page(response)
+        assert "warrant.pdf" in page(response)
 
 
 class TestRelease:

@@ -1,11 +1,11 @@
-"""python manage.py ingest_email [--json] [PATH ...]  (shared/spec/ingest-email.md)
+"""python manage.py ingest_email [--json] [PATH ...]  (the contract: docs/intake.md)
 
 PATH is an .eml file, an mbox file or a Maildir folder; none, or "-", reads one
 message from standard input, so Postfix can pipe into it. One line per message.
 Exit 0 when every message was handled; 1 when a PATH could not be read (the
 others are still processed); never a traceback.
 
-One case the spec does not name: when a message could not be stored at all
+One case the contract adds: when a message could not be stored at all
 (the database or the storage is down), the exit status is 75, EX_TEMPFAIL, which
 tells Postfix to keep the message in its queue and try again later instead of
 bouncing it. Dedupe makes that retry safe.
@@ -143,6 +143,8 @@ def readable_line(result):
         "sender verified" if result.sender_verified else "sender not verified",
         _plural(result.documents, "document"),
     ]
+    if result.reason and result.reason.startswith("Automatic message"):
+        details.append("automatic message, case flagged")
     if result.rejected_attachments:
         details.append(_plural(len(result.rejected_attachments), "attachment") + " refused")
     return f"{result.result} {result.case} ({', '.join(details)})"
