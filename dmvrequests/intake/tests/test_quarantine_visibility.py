@@ -93,7 +93,7 @@ class TestHeldEmails:
         self, client, clerk, message
     ):
         client.force_login(clerk)
-        response = client.post(reverse("intake:quarantine_discard", args=[message.pk]), {})
+        response = client.post(reverse("intake:quarantine_release", args=[message.pk]), {})
         assert "Maria Lopez" in response.content.decode()
         assert reads_of(message, clerk).count() == 1
 
