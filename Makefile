@@ -24,15 +24,19 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 # Demo: MFA is switched off (a banner says so on every page); production refuses that.
+# Served with DEBUG off, as a user sees it: the application's own error pages, static
+# files collected for whitenoise. Emails the demo sends go to sent-mail/, one file each.
+# DEBUG=true make run shows Django's debug pages instead.
+RUN_ENV := DMV_REQUIRE_MFA=false DEBUG=$${DEBUG:-false}
 run: $(STAMP)
-	DMV_REQUIRE_MFA=false $(BIN)/python manage.py migrate --noinput
-	@DEMO_PASSWORD="$${DEMO_PASSWORD:-$$(cat .demo-password 2>/dev/null)}" DMV_REQUIRE_MFA=false \
+	@$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
+	@$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	@DEMO_PASSWORD="$${DEMO_PASSWORD:-$$(cat .demo-password 2>/dev/null)}" $(RUN_ENV) \
 		$(BIN)/python manage.py seed_demo --password-file .demo-password
 	@echo
-	@echo "  Open http://$(HOST):$(PORT)/ and sign in as clerk, clerk2, counsel, counsel2, admin or auditor"
-	@echo "  with the password: $$(cat .demo-password 2>/dev/null || echo '(unknown: run make clean, then make run)')"
+	@echo "  Open http://$(HOST):$(PORT)/  (emails the demo sends are in sent-mail/)"
 	@echo
-	DMV_REQUIRE_MFA=false $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2 -m "not imap and not worker" $(PYTEST_ARGS)
@@ -81,4 +85,4 @@ check-deploy: $(STAMP)
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .demo-password private-media staticfiles
+	rm -rf $(VENV) db.sqlite3 .demo-password private-media staticfiles sent-mail

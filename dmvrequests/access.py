@@ -35,6 +35,7 @@ ACCESS = {
     "accounts:password_change": SIGNED_IN,
     "notifications:preferences": SIGNED_IN,
     "home": SIGNED_IN,
+    "favicon": PUBLIC,
     # Cases.
     "cases:queue": frozenset({CLERK, COUNSEL}),
     "cases:search": CASE_READERS,

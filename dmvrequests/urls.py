@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from dmvrequests.cases import views as case_views
@@ -6,8 +8,15 @@ from dmvrequests.cases import views as case_views
 admin.site.site_header = "DMV disclosure requests: administration"
 admin.site.site_title = "DMV disclosure requests"
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; the icon is a static file."""
+    return redirect(static("favicon.ico"), permanent=True)
+
+
 urlpatterns = [
     path("", case_views.home, name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("cases/", include("dmvrequests.cases.urls")),
     path("policy/", include("dmvrequests.policy.urls")),

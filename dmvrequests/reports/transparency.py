@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from dmvrequests.cases.models import Channel, DecisionOutcome, DisclosureRequest, Status
@@ -41,6 +41,22 @@ class Period:
         today = today or timezone.localdate()
         quarter = (today.month - 1) // 3  # the quarter before this one
         return cls(today.year - 1, 4) if quarter == 0 else cls(today.year, quarter)
+
+    @classmethod
+    def of(cls, day):
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
+    def default(cls, today=None):
+        """What the reports open on: the last complete quarter if it has requests,
+        otherwise the latest quarter that has any (a new installation's first weeks),
+        otherwise the last complete quarter all the same."""
+        complete = cls.last_complete_quarter(today)
+        if complete.received().exists():
+            return complete
+        cases = DisclosureRequest.objects.order_by()
+        latest = cases.aggregate(latest=Max("received_at"))["latest"]  # the date index
+        return cls.of(timezone.localtime(latest).date()) if latest else complete
 
     @property
     def start(self):
@@ -238,6 +254,18 @@ class Attestation:
     @property
     def clean(self):
         return not self.exceptions
+
+
+# The attestation follows Colorado's statute (C.R.S. 24-74-105); under another
+# profile it cites that profile's law instead.
+ATTESTATION_STATUTES = {"co": "C.R.S. 24-74-105"}
+
+
+def attestation_statute(profile):
+    """The law the attestation is made under: the active profile's."""
+    if profile is None:
+        return ""
+    return ATTESTATION_STATUTES.get(profile.slug, profile.citation)
 
 
 def attestation_report(period):

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dmvrequests.policy.models import PolicyProfile
 from dmvrequests.reports import exports, formats, services
 from dmvrequests.reports.auditing import ExportNotLogged, export_log
 from dmvrequests.reports.forms import ExportForm, PeriodForm, ReportFilterForm
@@ -32,6 +33,7 @@ from dmvrequests.reports.transparency import (
     Period,
     attestation_csv_rows,
     attestation_report,
+    attestation_statute,
     transparency_csv_rows,
     transparency_report,
 )
@@ -282,7 +284,7 @@ def export_job_download(request, job_id):
 
 def _period_from(request, *, quarters_only=False):
     if not request.GET.get("year"):
-        period = Period.last_complete_quarter()
+        period = Period.default()
         return PeriodForm.for_period(period, quarters_only=quarters_only), period
     form = PeriodForm(request.GET, quarters_only=quarters_only)
     return form, (form.period_chosen() if form.is_valid() else None)
@@ -313,7 +315,12 @@ def attestation(request):
     context = {**_base_context(request, "attestation"), "form": form}
     if period is None:
         return render(request, "reports/attestation.html", context, status=400)
-    context["attestation"] = attestation_report(period)
+    profile = PolicyProfile.objects.filter(is_active=True).first()
+    context.update(
+        attestation=attestation_report(period),
+        profile=profile,
+        statute=attestation_statute(profile),
+    )
     return render(request, "reports/attestation.html", context)
 
 

@@ -40,3 +40,21 @@ def test_it_refuses_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo")
+
+
+def test_it_runs_new_yorks_profile_and_names_every_demo_user(monkeypatch, capsys):
+    from dmvrequests.cases.management.commands.seed_demo import USERS
+    from dmvrequests.policy.services import profile_active
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+    call_command("seed_demo")
+    assert profile_active().slug == "ny"
+    out = capsys.readouterr().out
+    for username, *_ in USERS:
+        assert f"  {username} " in out, username
+    assert "counsel3" in out and "second approvals" in out
+    # Run again (`make run` every time): the users are listed again, the password is not.
+    call_command("seed_demo")
+    again = capsys.readouterr().out
+    assert "already loaded" in again and "auditor" in again
+    assert "demo-password-for-tests" not in again

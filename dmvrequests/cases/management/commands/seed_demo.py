@@ -29,7 +29,11 @@ from dmvrequests.cases.models import (
 )
 from dmvrequests.cases.services.documents import CHECKS as CHECKLIST
 from dmvrequests.cases.workflow import Action
+from dmvrequests.policy.models import PolicyProfile
+from dmvrequests.policy.services import profile_activate
 
+# The demo's offices are in New York: the demo runs New York's profile.
+DEMO_PROFILE = "ny"
 OFFICES = [("Albany legal unit", "albany"), ("Buffalo legal unit", "buffalo")]
 USERS = [
     ("clerk", "Casey", "Clerk", "Clerk", "albany"),
@@ -41,6 +45,8 @@ USERS = [
     ("admin", "Alex", "Admin", "Administrator", "albany"),
     ("auditor", "Avery", "Auditor", "Auditor", None),
 ]
+# The counsel who confirm the other counsel's approvals of immigration requests.
+SECOND_APPROVERS = ("counsel3", "counsel4")
 AGENCIES = [
     (
         "New York State Police",
@@ -134,19 +140,29 @@ class Command(BaseCommand):
             raise CommandError("seed_demo refuses to run when DJANGO_ENV=production.")
         if User.objects.filter(username="clerk").exists():
             self.stdout.write("Demo data is already loaded; nothing to do.")
+            self.stdout.write(demo_users_text())
+            self.stdout.write(f"with the password: {saved_password(options['password_file'])}")
             return
         password = settings_password()
         with transaction.atomic():
             offices = self.create_offices()
             users = self.create_users(offices, password)
+            profile = self.activate_profile(users["admin"])
             agencies = self.create_agencies()
             count = self.create_cases(offices, users, agencies)
         if options["password_file"]:
             with open(options["password_file"], "w") as handle:
                 handle.write(password + "\n")
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {count} cases."))
-        self.stdout.write("Sign in as clerk, clerk2, counsel, counsel2, admin or auditor")
+        active = f"; policy profile: {profile.name}" if profile else ""
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {count} cases{active}."))
+        self.stdout.write(demo_users_text())
         self.stdout.write(f"with the password: {password}")
+
+    def activate_profile(self, admin):
+        profile = PolicyProfile.objects.filter(slug=DEMO_PROFILE).first()
+        if profile is None:  # an installation without the shipped profiles keeps its own
+            return None
+        return profile_activate(profile=profile, actor=admin)
 
     def create_offices(self):
         # get_or_create: an office of that code may exist already (seed_synthetic's).
@@ -369,6 +385,25 @@ class Command(BaseCommand):
             reason=ReasonCode.INSUFFICIENT_PROCESS,
             rationale="No accepted legal process was offered for this request.",
         )
+
+
+def demo_users_text():
+    """Every demo user, one a line, with role and office (`make run` prints it)."""
+    offices = {code: name for name, code in OFFICES}
+    lines = ["Sign in as one of these demo users:"]
+    for username, first, last, role, office in USERS:
+        where = offices.get(office, "all offices, read-only")
+        duty = " (second approvals)" if username in SECOND_APPROVERS else ""
+        lines.append(f"  {username:<10} {first} {last}: {role.lower()}{duty}, {where}")
+    return "\n".join(lines)
+
+
+def saved_password(path):
+    try:
+        with open(path) as handle:
+            return handle.read().strip()
+    except OSError:
+        return "(unknown: run make clean, then make run)"
 
 
 def settings_password():
