@@ -4,19 +4,26 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from dmvrequests.audit.models import Action as AuditAction
-from dmvrequests.audit.services import access_log
+from dmvrequests.audit.services import access_log, access_log_many
 from dmvrequests.cases.capabilities import capabilities_for
 from dmvrequests.cases.services import WorkflowError
 from dmvrequests.intake import selectors, services
 from dmvrequests.intake.forms import DiscardForm, ReleaseForm
 
 PAGE_SIZE = 50
+MESSAGE = "intake.inboundmessage"
 
 
 @require_GET
 def quarantine(request):
     held, sort = selectors.quarantine_held(request.GET.get("sort", selectors.DEFAULT_SORT))
     page = Paginator(held, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Senders and subject lines can name people: one record per message shown.
+    access_log_many(
+        request=request,
+        action=AuditAction.LIST_QUARANTINE,
+        targets=[(m.case.number if m.case_id else "", MESSAGE, m.pk) for m in page.object_list],
+    )
     context = {"page": page, "sort": sort, "nav": "quarantine"}
     return render(request, "intake/quarantine_list.html", context)
 
@@ -99,3 +106,27 @@ def _detail(request, message, *, release_form=None, discard_form=None):
         "nav": "quarantine",
     }
     return render(request, "intake/quarantine_detail.html", context)
+
+
+@require_GET
+def message_original(request, pk):
+    """One email of a case as it arrived: header fields, every text part, attachments.
+
+    Read from the summary stored at ingest; a read of case data, recorded against
+    the case before anything is shown (404, unrecorded, for a case not visible).
+    """
+    message = selectors.case_message_for(request.user, pk)
+    access_log(
+        request=request,
+        action=AuditAction.VIEW_CASE,
+        case=message.case,
+        obj=message,
+        detail={"page": "original email"},
+    )
+    shown = message.duplicate_of if message.duplicate_of_id else message
+    context = {
+        "message": message,
+        "case": message.case,
+        "display": selectors.message_display(shown),
+    }
+    return render(request, "intake/message_original.html", context)
