@@ -283,7 +283,8 @@ if PRODUCTION:
 
 # Celery: with no REDIS_URL, tasks run eagerly in the calling process.
 REDIS_URL = env_url("REDIS_URL", schemes={"redis", "rediss", "unix"})
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# memory://localhost/: with no host named, kombu logs a warning on every task sent.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
