@@ -243,7 +243,8 @@ def wait_until_serving(server, url, log_path, seconds=60):
             with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own server
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            # Not up yet, or slow to answer its first request on a loaded machine.
             pass
         time.sleep(0.2)  # polling a process that is starting: nothing to wait on in a browser
     raise RuntimeError(

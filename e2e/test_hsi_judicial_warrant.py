@@ -94,7 +94,7 @@ def test_hsi_warrant_photo_approved_immigration_status_withheld(people, use_prof
     clerk.check()
     clerk.activate(page.get_by_role("button", name="Save and submit for legal review"))
     expect(
-        page.get_by_text(re.compile(r"DR-\d{4}-\d{6} submitted for legal review\."))
+        page.get_by_text(re.compile(r"DR-\d{4}-\d{6} submitted for legal review:"))
     ).to_be_visible()
     number = page.get_by_role("heading", level=1).inner_text().split()[0]
     clerk.check()
@@ -165,9 +165,9 @@ def test_hsi_warrant_photo_approved_immigration_status_withheld(people, use_prof
         "immigration agencies under 940 CMR 37.00.",
     )
     counsel.activate(decision.get_by_role("button", name="Record decision"))
-    expect(review.get_by_text(f"{number}: approved.")).to_be_visible()
+    expect(review.get_by_text(f"{number}: your approval is recorded but not final")).to_be_visible()
     expect(
-        review.get_by_text("a second counsel must confirm it before anything is released")
+        review.get_by_text("approved this request from an immigration agency; a second counsel")
     ).to_be_visible()
     expect(review.get_by_role("heading", level=1)).to_contain_text("In legal review")
     counsel.check()
@@ -185,11 +185,13 @@ def test_hsi_warrant_photo_approved_immigration_status_withheld(people, use_prof
     confirm.keyboard.press("Space")
     expect(yes).to_be_checked()
     second.activate(confirm.get_by_role("button", name="Record my review"))
-    expect(confirm.get_by_text("Approval confirmed.")).to_be_visible()
+    expect(confirm.get_by_text("Approval confirmed: the case is approved.")).to_be_visible()
     expect(confirm.get_by_role("heading", level=1)).to_contain_text("Approved")
     approval = confirm.locator(
         ".usa-summary-box",
-        has=confirm.get_by_role("heading", name=re.compile(r"^Approved by Morgan Counsel")),
+        has=confirm.get_by_role(
+            "heading", name=re.compile(r"^Counsel's decision: Approved by Morgan Counsel")
+        ),
     )
     expect(approval).to_contain_text("Reason: Approved in part · approved: photo")
     expect(approval).to_contain_text("Confirmed by Sam Okoye")
@@ -209,7 +211,7 @@ def test_hsi_warrant_photo_approved_immigration_status_withheld(people, use_prof
     recipient = release.get_by_label(label("Recipient"))
     expect(recipient).to_have_value(re.compile("Special Agent Lena Park"))
     clerk.activate(release.get_by_role("button", name="Record the release"))
-    expect(page.get_by_text("Release recorded in the disclosure ledger.")).to_be_visible()
+    expect(page.get_by_text("Release recorded in the disclosure ledger")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Released")
     expect(page.locator("p", has_text="recorded by Casey Clerk")).to_contain_text(
         "photo to Special Agent Lena Park"

@@ -103,7 +103,7 @@ def test_ice_i200_by_phone_is_denied_and_the_subject_is_told(people, use_profile
         )
     )
     page.get_by_role("button", name="Record the callback").click()
-    expect(page.get_by_text("Callback recorded.")).to_be_visible()
+    expect(page.get_by_text("Callback recorded: the requester is confirmed.")).to_be_visible()
     expect(
         page.get_by_text(f"called {ice.published_phone}; Duty officer K. Tran answered")
     ).to_be_visible()
@@ -111,7 +111,9 @@ def test_ice_i200_by_phone_is_denied_and_the_subject_is_told(people, use_profile
 
     page.get_by_label(label("Assign to counsel")).select_option(label="Morgan Counsel")
     page.get_by_role("button", name="Submit for legal review").click()
-    expect(page.get_by_text(f"{number} submitted for legal review.")).to_be_visible()
+    expect(
+        page.get_by_text(f"{number} submitted for legal review: Morgan Counsel is assigned.")
+    ).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("In legal review")
     clerk.check()
 
@@ -156,14 +158,16 @@ def test_ice_i200_by_phone_is_denied_and_the_subject_is_told(people, use_profile
         "requires a judicial warrant or court order signed by an Article III judge."
     )
     decision.get_by_role("button", name="Record decision").click()
-    expect(review.get_by_text(f"{number}: denied.")).to_be_visible()
+    expect(review.get_by_text(f"{number}: your denial is recorded")).to_be_visible()
     expect(review.get_by_role("heading", level=1)).to_contain_text("Denied")
     denial = review.locator(
         ".usa-summary-box",
-        has=review.get_by_role("heading", name=re.compile(r"^Denied by Morgan Counsel")),
+        has=review.get_by_role(
+            "heading", name=re.compile(r"^Counsel's decision: Denied by Morgan Counsel")
+        ),
     )
     expect(denial).to_contain_text("Reason: Administrative (non-judicial) document")
-    expect(denial).to_contain_text("Profile ny version 1; the engine said deny.")
+    expect(denial).to_contain_text("recommendation then (profile ny, version 1)")
 
     # The subject notice: due 3 calendar days after the request came in.
     due = received.date() + timedelta(days=3)
@@ -171,7 +175,7 @@ def test_ice_i200_by_phone_is_denied_and_the_subject_is_told(people, use_profile
     expect(review.locator(".usa-alert", has_text="Subject notice required")).to_contain_text(
         f"due in {days} day{'s' if days != 1 else ''}"
     )
-    notice = review.locator("p", has_text=f"· due {due:%b} {due.day}, {due.year}")
+    notice = review.locator("p", has_text=f"· subject notice due {due:%b} {due.day}, {due.year}")
     expect(notice).to_contain_text(CITATION)
     counsel.check()
 
@@ -184,12 +188,12 @@ def test_ice_i200_by_phone_is_denied_and_the_subject_is_told(people, use_profile
     )
     notice_form.get_by_label(label("Method")).fill("First-class mail to the address on file")
     notice_form.get_by_role("button", name="Record the notice as sent").click()
-    expect(page.get_by_text("Subject notice recorded as sent.")).to_be_visible()
+    expect(page.get_by_text("Subject notice recorded as sent")).to_be_visible()
     expect(page.locator("p", has_text="· sent")).to_contain_text(
         "by First-class mail to the address on file"
     )
     clerk.check()
     page.get_by_role("button", name="Close").click()
-    expect(page.get_by_text(f"{number}: close done.")).to_be_visible()
+    expect(page.get_by_text(f"{number} is closed.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Closed")
     clerk.check()

@@ -191,7 +191,7 @@ def release(request, case):
         form,
         "release_form",
         services.release_record,
-        "Release recorded in the disclosure ledger; the case is fulfilled."
+        "Release recorded in the disclosure ledger; the case is now marked released."
         + (" The subject notice is still due." if _notice_due(case) else ""),
         case=case,
         expected_status=data.pop("status"),

@@ -46,6 +46,7 @@ def _errors_of(items):
 
 
 @register.inclusion_tag("includes/error_summary.html")
-def error_summary(*items):
-    """`{% error_summary form %}` or `{% error_summary form formset %}`: nothing when valid."""
-    return {"errors": _errors_of(items)}
+def error_summary(*items, heading=""):
+    """`{% error_summary form %}` or `{% error_summary form formset %}`: nothing when valid.
+    `heading="…"` replaces "Nothing was saved" where nothing is ever saved."""
+    return {"errors": _errors_of(items), "heading": heading}
