@@ -25,16 +25,11 @@ def _accepts_documents(case):
     return case.decisions.filter(emergency=True, followup_received_at=None).exists()
 
 
-def _logged_by_now(case, actor):
+def _logged_by(case, actor):
     """A clerk who releases an emailed request into another office's case files the
-    documents that came with it, as the case is created; after that, the case is
-    that office's to work on."""
-    return (
-        actor is not None
-        and case.created_by_id == actor.pk
-        and case.status == Status.RECEIVED
-        and not case.documents.exists()
-    )
+    documents that came with it as the case is created; once the case is submitted it
+    is that office's alone (and the clerk cannot open it at all: 404)."""
+    return actor is not None and case.created_by_id == actor.pk and case.status == Status.RECEIVED
 
 
 # What a checklist must confirm before a document counts. Confirming with the
@@ -96,7 +91,7 @@ def document_add(
     issued_on, expires_on. The file's type is judged by its first bytes; anything
     but PDF, PNG, JPEG or TIFF is refused with a message, and nothing is stored.
     """
-    if not _logged_by_now(case, actor):
+    if not _logged_by(case, actor):
         require(case, actor, "act")
     if not _accepts_documents(case):
         raise WorkflowError("Documents cannot be added to a decided or closed case.")

@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from dmvrequests.audit.models import Action, AuditRecord
 from dmvrequests.cases import services as case_services
+from dmvrequests.cases.models import DisclosureRequest, Status
 from dmvrequests.intake.models import InboundMessage
 from dmvrequests.intake.services import message_ingest, quarantine_discard, quarantine_release
-from dmvrequests.intake.tests.conftest import PDF, make_email
+from dmvrequests.intake.tests.conftest import PDF, PNG, make_email
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,27 @@ class TestReleasedEmails:
         assert client.get(detail_url(message)).status_code == 404
         client.force_login(other_clerk)
         assert client.get(detail_url(message)).status_code == 200
+
+
+class TestReleasingIntoAnotherOffice:
+    def test_every_attachment_goes_with_the_case_and_then_it_is_that_offices(
+        self, clerk, other_office, ice
+    ):
+        raw = make_email(
+            sender="Unknown Sender <someone@unknown.example>",
+            body=BODY,
+            attachments=[("warrant.pdf", PDF), ("scan.png", PNG)],
+        )
+        message_ingest(raw=raw, source="file")
+        message = InboundMessage.objects.get(raw_sha256=hashlib.sha256(raw).hexdigest())
+        case = quarantine_release(message=message, agency=ice, office=other_office, actor=clerk)
+        assert case.documents.count() == 2
+        # Buffalo completes the intake and submits it (as the services would).
+        DisclosureRequest.objects.filter(pk=case.pk).update(status=Status.IN_REVIEW)
+        case.refresh_from_db()
+        with pytest.raises(case_services.WorkflowError):
+            case_services.document_add(case=case, actor=clerk, type="court_order")
+        assert case.documents.count() == 2
 
 
 class TestHeldEmails:
