@@ -61,6 +61,7 @@ FEED_CHUNK = 64 * KB
 MAX_HEADERS_SHOWN = 200
 MAX_HEADER_VALUE_SHOWN = 2000
 MAX_PART_TEXT = 200_000
+MAX_HEADER_SECTION = MIB
 
 # A file with none of these is not an email, whatever else it holds.
 MESSAGE_HEADERS = frozenset(
@@ -349,8 +350,11 @@ def _parse(parsed, raw, enforce_size):
         parsed.problem = "The message is empty: there is nothing to make a case from."
         return
     oversize = enforce_size and len(raw) > current.message_bytes
-    # Over the size limit: headers only, so the quarantine list can still say who sent it.
-    message, limit_problem = parse_bytes(raw, current, headers_only=oversize)
+    # Over the size limit: the header section only, so the quarantine list can still say
+    # who sent it; the body is not even split into lines.
+    message, limit_problem = parse_bytes(
+        header_section(raw) if oversize else raw, current, headers_only=oversize
+    )
     if message is None:
         parsed.problem = limit_problem or "The message could not be read as an email."
         return
@@ -409,6 +413,13 @@ def _shape_problem(message):
     if names & MESSAGE_HEADERS:
         return None
     return "This is not an email: it has none of the header fields of a message (From, Subject…)."
+
+
+def header_section(raw):
+    """The bytes up to the first empty line (RFC 5322 section 2.1), at most 1 MB."""
+    head = raw[:MAX_HEADER_SECTION]
+    match = re.search(rb"\r?\n\r?\n", head)
+    return head[: match.end()] if match else head
 
 
 def content_digest(raw, message):
