@@ -32,7 +32,16 @@ class USWDSFormMixin:
         # Not in __init__: reading self.errors there would validate the form
         # before a subclass has finished setting up its fields.
         super().full_clean()
-        for name in self.errors:
+        self._mark_errors()
+
+    def add_error(self, field, error):
+        # Views add errors after validation too (a wrong code, a refusal): marked the same.
+        super().add_error(field, error)
+        if self._errors is not None and hasattr(self, "cleaned_data"):
+            self._mark_errors()
+
+    def _mark_errors(self):
+        for name in self._errors or {}:
             if name in self.fields:
                 attrs = self.fields[name].widget.attrs
                 if "usa-input--error" not in attrs.get("class", ""):

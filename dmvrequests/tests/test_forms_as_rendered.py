@@ -172,6 +172,70 @@ class TestAccountForms:
         assert clerk.title == "Senior clerk"
 
 
+def totp_code(device):
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+class TestSecondFactor:
+    def test_a_user_sets_up_an_authenticator_app(self, django_app, clerk):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        page = django_app.get(reverse("accounts:mfa_setup"), user="clerk")
+        form = form_posting_to(page, reverse("accounts:mfa_setup"))
+        form["token"] = totp_code(TOTPDevice.objects.get(user=clerk, confirmed=False))
+        page = form.submit()
+        assert "Your authenticator app is set up" in page.text
+        assert TOTPDevice.objects.get(user=clerk).confirmed
+
+    def test_a_wrong_code_is_marked(self, django_app, clerk):
+        page = django_app.get(reverse("accounts:mfa_setup"), user="clerk")
+        form = form_posting_to(page, reverse("accounts:mfa_setup"))
+        form["token"] = "000000"
+        page = form.submit()
+        control = page.html.find(attrs={"name": "token"})
+        assert (
+            "usa-input--error" in control["class"] and "token-error" in control["aria-describedby"]
+        )
+
+    @pytest.mark.mfa
+    def test_the_code_page_lets_a_user_in(self, django_app, clerk):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=clerk, name="app", confirmed=True)
+        page = django_app.get(reverse("cases:queue"), user="clerk").follow()
+        form = form_posting_to(page, reverse("accounts:mfa_verify"))
+        form["token"] = totp_code(device)
+        page = form.submit().follow()
+        assert page.request.path == reverse("cases:queue")
+        assert "Albany legal unit queue" in page.text
+
+    def test_new_backup_codes_are_made(self, django_app, clerk):
+        page = django_app.get(reverse("accounts:backup_codes"), user="clerk")
+        page = form_posting_to(page, reverse("accounts:backup_codes")).submit()
+        assert page.status_code == 200
+        assert len(page.html.select("code, li code")) >= 1 or "backup code" in page.text.lower()
+
+
+def test_the_case_timeline_filter_keeps_its_choice(django_app, clerk, case):
+    page = django_app.get(reverse("cases:detail", args=[case.number]), user="clerk")
+    form = next(f for f in page.forms.values() if f.action == "#timeline")
+    boxes = form.fields["kind"]
+    boxes[0].checked = True
+    chosen = boxes[0]._value
+    page = form.submit()
+    box = page.html.find("input", attrs={"name": "kind", "value": chosen})
+    assert box.has_attr("checked")
+
+
+def test_signing_out(django_app, clerk):
+    page = django_app.get(reverse("cases:queue"), user="clerk")
+    page = form_posting_to(page, reverse("accounts:logout")).submit().follow()
+    assert "You are signed out" in page.text
+
+
 class TestUserAdministrationConfirms:
     @pytest.mark.parametrize(
         "action,button", [("deactivate", "Yes, deactivate"), ("reset_mfa", "Yes, reset")]
