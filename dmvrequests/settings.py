@@ -58,6 +58,8 @@ INTAKE_MAX_ATTACHMENT_BYTES = env_int("INTAKE_MAX_ATTACHMENT_BYTES", 25 * 1024 *
 INTAKE_MAX_MESSAGE_BYTES = env_int("INTAKE_MAX_MESSAGE_BYTES", 40 * 1024 * 1024, minimum=64 * 1024)
 INTAKE_MAX_MIME_PARTS = env_int("INTAKE_MAX_MIME_PARTS", 100, minimum=1, maximum=10000)
 INTAKE_MAX_MIME_DEPTH = env_int("INTAKE_MAX_MIME_DEPTH", 10, minimum=1, maximum=100)
+# A received time older than this many days needs the clerk's confirmation (a typo'd year).
+RECEIVED_AT_MAX_AGE_DAYS = env_int("RECEIVED_AT_MAX_AGE_DAYS", 365, minimum=1, maximum=36500)
 INTAKE_MAX_HEADER_FIELDS = env_int("INTAKE_MAX_HEADER_FIELDS", 1000, minimum=10, maximum=100000)
 INTAKE_OFFICE = env_str("INTAKE_OFFICE")  # office code that receives emailed requests
 IMAP_URL = env_url("IMAP_URL", schemes={"imap", "imaps"})

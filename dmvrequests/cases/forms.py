@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accounts.models import User
 from dmvrequests.agencies.models import Agency, Requester
@@ -19,6 +22,32 @@ from dmvrequests.vocabulary import (
 
 CATEGORY_CHOICES = [(c.value, f"{c.label}: {CATEGORY_HELP[c]}") for c in RecordCategory]
 CLERK_CHANNELS = [c for c in Channel.choices if c[0] != Channel.EMAIL]
+NAME_MAX_LENGTH = 200
+NARRATIVE_MAX_LENGTH = 5000
+
+
+def limited(field, what):
+    """A text field whose limit the form states and enforces with a message, instead of
+    the browser's maxlength, which cuts pasted text without a word."""
+    limit = field.max_length
+    field.widget.attrs.pop("maxlength", None)
+    field.error_messages["max_length"] = (
+        f"{what} can be at most {limit:,} characters; this one has %(show_value)s. Shorten it."
+    )
+    limit_words = f"Up to {limit:,} characters."
+    field.help_text = f"{field.help_text} {limit_words}".strip()
+    return field
+
+
+def received_age_limit():
+    return timedelta(days=settings.RECEIVED_AT_MAX_AGE_DAYS)
+
+
+def _days_words(days):
+    if days % 365 == 0:
+        years = days // 365
+        return "a year" if years == 1 else f"{years} years"
+    return f"{days} days"
 
 
 class RequestForm(USWDSFormMixin, forms.Form):
@@ -29,6 +58,11 @@ class RequestForm(USWDSFormMixin, forms.Form):
         label="Received",
         widget=DateTimeInput(),
         help_text="When the call, fax or letter came in, not when you log it.",
+    )
+    received_long_ago = forms.BooleanField(
+        required=False,
+        label="Yes, it was received that long ago",
+        help_text="Needed only for a received time older than the limit the form names.",
     )
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.order_by("name"),
@@ -42,7 +76,10 @@ class RequestForm(USWDSFormMixin, forms.Form):
         help_text="Pick a known officer, or fill in a new requester below.",
         empty_label="New requester",
     )
-    requester_name = forms.CharField(max_length=200, required=False, label="New requester's name")
+    requester_name = limited(
+        forms.CharField(max_length=NAME_MAX_LENGTH, required=False, label="New requester's name"),
+        "The requester's name",
+    )
     requester_title = forms.CharField(max_length=120, required=False, label="Title or rank")
     requester_badge = forms.CharField(max_length=60, required=False, label="Badge or ID number")
     requester_email = forms.EmailField(required=False, label="Email")
@@ -54,17 +91,24 @@ class RequestForm(USWDSFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick every category the agency asked for.",
     )
-    subject_name = forms.CharField(max_length=200, required=False, label="Subject's name")
+    subject_name = limited(
+        forms.CharField(max_length=NAME_MAX_LENGTH, required=False, label="Subject's name"),
+        "The subject's name",
+    )
     subject_dob = forms.DateField(
         required=False, label="Subject's date of birth", widget=DateInput()
     )
     subject_license_number = forms.CharField(max_length=40, required=False, label="License number")
     subject_plate = forms.CharField(max_length=20, required=False, label="Plate")
     subject_vin = forms.CharField(max_length=17, min_length=17, required=False, label="VIN")
-    narrative = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-        help_text="What the agency asked for and why, in their words. Do not type immigration status here.",
+    narrative = limited(
+        forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 5}),
+            required=False,
+            max_length=NARRATIVE_MAX_LENGTH,
+            help_text="What the agency asked for and why, in their words. Do not type immigration status here.",
+        ),
+        "The narrative",
     )
     emergency = forms.BooleanField(
         required=False, help_text="The agency claims an emergency (danger of death or injury)."
@@ -77,7 +121,16 @@ class RequestForm(USWDSFormMixin, forms.Form):
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.case = case
         self.fields["agency"].widget.attrs["class"] += " usa-combo-box__select"
+        days = settings.RECEIVED_AT_MAX_AGE_DAYS
+        self.fields["received_long_ago"].help_text = (
+            f"Tick only if the received time above is really more than {_days_words(days)} "
+            "ago (for example, a letter found late)."
+        )
+        if case is None and not self.is_bound and "received_at" not in self.initial:
+            # A new request usually came in just now.
+            self.initial["received_at"] = timezone.localtime().replace(second=0, microsecond=0)
         if case is not None and case.channel not in dict(CLERK_CHANNELS):
             # An emailed case keeps its channel; a clerk cannot log a new email.
             self.fields["channel"].choices = [
@@ -97,8 +150,24 @@ class RequestForm(USWDSFormMixin, forms.Form):
             raise ValidationError("The date of birth is in the future.")
         return dob
 
+    def _check_received_age(self, data):
+        received = data.get("received_at")
+        if received is None or data.get("received_long_ago"):
+            return
+        if self.case is not None and received == self.case.received_at:
+            return  # unchanged: confirmed when it was logged
+        if received < timezone.now() - received_age_limit():
+            when = dateformat.format(timezone.localtime(received), "M j, Y")
+            days = _days_words(settings.RECEIVED_AT_MAX_AGE_DAYS)
+            self.add_error(
+                "received_at",
+                f"The received time ({when}) is more than {days} ago. Check the year; if it "
+                "is right, tick “Yes, it was received that long ago”.",
+            )
+
     def clean(self):
         data = super().clean()
+        self._check_received_age(data)
         requester, agency = data.get("requester"), data.get("agency")
         if requester and agency and requester.agency_id != agency.pk:
             self.add_error(

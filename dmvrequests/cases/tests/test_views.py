@@ -1,6 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from dmvrequests.cases import services
 from dmvrequests.cases.models import DisclosureRequest, Status
@@ -111,7 +112,10 @@ class TestDocumentDownload:
 def create_payload(agency, **overrides):
     payload = {
         "channel": "phone",
-        "received_at": "2026-03-02T09:30",
+        # Three days ago: within the age a received time may have without confirmation.
+        "received_at": (timezone.localtime() - timezone.timedelta(days=3)).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
         "agency": agency.pk,
         "requester": "",
         "requester_name": "Det. Jane Roe",
