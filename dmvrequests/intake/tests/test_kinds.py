@@ -7,8 +7,12 @@ or by hand where it would not write the shape.
 """
 
 import base64
+from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from dmvrequests.agencies.models import Requester
 from dmvrequests.cases.models import DisclosureRequest
@@ -450,3 +454,50 @@ class TestDocumentRecognition:
         case = DisclosureRequest.objects.get(number=result.case)
         assert case.documents.get().type == LegalProcessType.NONE
         assert "recognised as" not in case.narrative
+
+
+class TestReleaseOfAnAutomaticMessage:
+    def test_a_released_auto_reply_makes_no_requester_and_no_document(self, office, ice, clerk):
+        from dmvrequests.intake.services import quarantine_release
+
+        raw = make_email(
+            headers=[
+                ("Auto-Submitted", "auto-replied"),
+                authenticated("dmarc=pass header.from=ice.dhs.gov"),
+            ],
+            attachments=[("a.pdf", PDF)],
+        )
+        assert ingest(raw).result == "quarantined"
+        held = InboundMessage.objects.get()
+        case = quarantine_release(message=held, agency=ice, office=office, actor=clerk)
+        assert case.requester is None
+        assert case.documents.count() == 0
+        assert "it came with an automatic message" in case.narrative
+
+
+FIELD_CASES = sorted((Path(__file__).parent / "field_cases").glob("*.eml"))
+
+
+class TestNeverRaises:
+    """Whatever the bytes, reading a message gives a result, never an exception."""
+
+    @hypothesis_settings(max_examples=150, deadline=None, derandomize=True)
+    @given(
+        case=st.sampled_from(FIELD_CASES),
+        cut=st.integers(min_value=0, max_value=2000),
+        insert=st.binary(max_size=40),
+        where=st.integers(min_value=0, max_value=2000),
+    )
+    def test_a_mutilated_field_case_is_read_or_given_a_problem(self, case, cut, insert, where):
+        raw = case.read_bytes()
+        raw = raw[:where] + insert + raw[where:]
+        raw = raw[: max(cut, 1)] if cut < len(raw) else raw
+        parsed = parsing.parse_message(raw)
+        assert parsed.problem or parsed.content_read
+        assert "\x00" not in parsed.body
+
+    @hypothesis_settings(max_examples=100, deadline=None, derandomize=True)
+    @given(st.binary(max_size=600))
+    def test_arbitrary_bytes_are_read_or_given_a_problem(self, raw):
+        parsed = parsing.parse_message(raw)
+        assert parsed.problem or parsed.content_read
