@@ -221,6 +221,9 @@ def url_for(name, world):
 def sources(url, kwargs):
     """The URL's own page, and the page that shows forms for the object it acts on."""
     pages = [url]
+    if url.endswith("/transition/"):
+        # Withdrawing is confirmed on a page of its own first.
+        pages.append(url + "?action=withdraw")
     if "number" in kwargs:
         pages.append(reverse("cases:detail", args=[kwargs["number"]]))
     if "pk" in kwargs:

@@ -225,9 +225,11 @@ class TestSubmit:
         page = case_page(django_app, phone_case, clerk)
         missing = page.html.find(id="submit-missing")
         assert "Confirm the requester" in missing.text
-        assert reverse("cases:submit", args=[phone_case.number]) not in [
-            f.action for f in page.forms.values()
-        ]
+        # The button is there, switched off, and says why.
+        button = page.html.find(id="submit-form").find("button")
+        fieldset = button.find_parent("fieldset")
+        assert fieldset.has_attr("disabled")
+        assert fieldset["aria-describedby"] == "submit-missing"
 
     def test_counsel_not_in_the_list_is_marked(self, django_app, mail_case, clerk):
         form = form_for(case_page(django_app, mail_case, clerk), "cases:submit", mail_case)
