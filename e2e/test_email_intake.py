@@ -113,6 +113,9 @@ def test_a_message_without_a_sender_waits_in_quarantine(people, manage, files):
     expect(page.get_by_role("heading", name="URGENT: driver lookup needed today")).to_be_visible()
     expect(page.locator("pre")).to_contain_text("Need the address for plate ABC1234.")
     clerk.check(screenshot="quarantine-detail")
+    page.get_by_role("link", name="Discard this email").click()
+    expect(page.get_by_role("heading", name=re.compile("^Discard"))).to_be_visible()
+    clerk.check()
     page.get_by_label(label("Why is this message discarded?")).fill(
         "No sender to call back; not a request we can answer."
     )

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dmvrequests.audit.models import Action as AuditAction
 from dmvrequests.audit.services import access_log, access_log_many
@@ -58,11 +58,14 @@ def quarantine_release(request, pk):
     return _detail(request, message, release_form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def quarantine_discard(request, pk):
+    """GET asks to confirm, with the reason; POST discards."""
     message = selectors.quarantined_message_for(request.user, pk)
-    form = DiscardForm(request.POST)
-    if form.is_valid():
+    if not message.is_held:
+        return redirect("intake:quarantine_detail", pk=message.pk)
+    form = DiscardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.quarantine_discard(
                 message=message, reason=form.cleaned_data["reason"], actor=request.user
@@ -74,7 +77,16 @@ def quarantine_discard(request, pk):
                 request, "Message discarded. It is kept, with your reason, as a record."
             )
             return redirect("intake:quarantine")
-    return _detail(request, message, discard_form=form)
+    # The confirmation names the email (sender, subject line): a read, recorded first.
+    access_log(
+        request=request,
+        action=AuditAction.VIEW_CASE,
+        case=message.case,
+        obj=message,
+        detail={"page": "discard"},
+    )
+    context = {"message": message, "form": form, "nav": "quarantine"}
+    return render(request, "intake/quarantine_discard.html", context)
 
 
 def _refused(request, message, exc):

@@ -80,7 +80,14 @@ class TestAccess:
     def test_it_takes_actions_only_by_post(self, client, clerk, message):
         client.force_login(clerk)
         assert client.get(urls(message)["release"]).status_code == 405
-        assert client.get(urls(message)["discard"]).status_code == 405
+
+    def test_discarding_asks_for_confirmation_first(self, client, clerk, message):
+        client.force_login(clerk)
+        response = client.get(urls(message)["discard"])
+        assert response.status_code == 200
+        assert "cannot be released later" in page(response)
+        message.refresh_from_db()
+        assert message.is_held
 
     def test_it_refuses_a_post_without_csrf_token(self, clerk, message):
         client = Client(enforce_csrf_checks=True)
