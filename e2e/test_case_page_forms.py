@@ -133,7 +133,10 @@ def test_a_mistake_on_each_form_keeps_what_was_typed(people):
     phone = demo_case(channel="phone", subject_name="Ana Ruiz")
     approved = submitted(demo_case(subject_name="Luis Ortega"))
     services.request_decide(
-        case=approved, actor=counsel_user, outcome="approved", categories=["address"]
+        case=approved,
+        actor=counsel_user,
+        outcome="approved",
+        categories=["address", "license_record"],
     )
     SubjectNotice.objects.get_or_create(case=approved, defaults={"rule": "N.Y. VTL 201(12)"})
     needs_info = submitted(demo_case(subject_name="Irene Costa"))
