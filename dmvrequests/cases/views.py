@@ -237,9 +237,17 @@ def case_page_with_errors(request, case, **bound):
     if decision_form is None and request.user.is_counsel:
         decision_form = _decision_form(case, evaluation)
     context = _detail_context(request, case, evaluation, profile, decision_form)
-    context.update(bound)
-    context["error_forms"] = [form for form in bound.values() if form is not None]
-    if decision_form is not None and decision_form.is_bound:
+    # Only a form the page still offers comes back (the case may have moved on meanwhile).
+    shown = {name: form for name, form in bound.items() if context.get(name) is not None}
+    if len(shown) < len(bound):
+        messages.error(
+            request,
+            f"Nothing was recorded: that form no longer applies to {case.number}, which is "
+            f"now “{case.get_status_display()}”.",
+        )
+    context.update(shown)
+    context["error_forms"] = list(shown.values())
+    if decision_form is not None and decision_form.is_bound and context["decision_form"]:
         context["error_forms"].append(decision_form)
     return render(request, "cases/detail.html", context, status=400)
 

@@ -557,3 +557,17 @@ def test_the_recommendation_and_counsels_decision_are_labelled(
     assert panel.text == "Policy engine's recommendation"
     decision = page.html.find(id="counsel-decision-heading").find_parent(class_="usa-summary-box")
     assert "Counsel's decision" in decision.text and "Denied" in decision.text
+
+
+def test_a_form_the_case_no_longer_offers_is_not_shown_again(django_app, mail_case, clerk):
+    """A release posted from a stale page on a case that is not approved: the page says so."""
+    page = case_page(django_app, mail_case, clerk)
+    response = django_app.post(
+        reverse("cases:release", args=[mail_case.number]),
+        {"csrfmiddlewaretoken": page.forms["document-form"]["csrfmiddlewaretoken"].value},
+        user=clerk.username,
+        status=400,
+    )
+    assert "no longer applies" in response.text
+    assert response.html.find(id="release-form") is None
+    assert not mail_case.releases.exists()
