@@ -17,6 +17,7 @@ from django.utils import timezone
 from dmvrequests.cases.models import Decision, LegalDocument, Release
 from dmvrequests.reports import casefacts, formats
 from dmvrequests.reports.statistics import dashboard_figures, statistic_rows
+from dmvrequests.vocabulary import label
 
 CASES, STATISTICS = "cases", "statistics"
 DATASET_CHOICES = [
@@ -83,6 +84,22 @@ CASE_FIELDS = (
     "notice__due_date",
 )
 STATISTICS_HEADER = ["section", "key", "label", "value"]
+# Coded columns, and the vocabulary of their codes: XLSX, which people open, shows their
+# words (vocabulary.label); CSV and JSON keep the codes for scripts.
+LABELLED_COLUMNS = {
+    "status": "status",
+    "channel": "channel",
+    "agency_kind": "agency_kind",
+    "purpose": "purpose",
+    "categories": "category",
+    "legal_process_offered": "legal_process",
+    "legal_process_primary": "legal_process",
+    "outcome": None,
+    "reason": "reason",
+    "categories_approved": "category",
+    "categories_released": "category",
+    "subject_notice": "notice_status",
+}
 
 
 def case_columns(include_identifiers):
@@ -234,11 +251,26 @@ def text_chunks(fmt, dataset, filters, include_identifiers=False, rows=None):
     return formats.json_chunks(meta, "cases" if dataset == CASES else "rows", header, rows)
 
 
+def in_words(header, rows):
+    """Case rows with their coded columns in words, for people (XLSX)."""
+    coded = [
+        (i, LABELLED_COLUMNS[name]) for i, name in enumerate(header) if name in LABELLED_COLUMNS
+    ]
+    for row in rows:
+        row = list(row)
+        for i, vocabulary in coded:
+            if row[i] not in (None, "", []):
+                row[i] = label(row[i], vocabulary)
+        yield row
+
+
 def write_export(target, fmt, dataset, filters, include_identifiers=False, rows=None):
     """Write the whole export to a binary file object (a job's file, a command's output)."""
     header = export_header(dataset, include_identifiers)
     rows = export_rows(dataset, filters, include_identifiers) if rows is None else rows
     if fmt == formats.XLSX:
+        if dataset == CASES:
+            rows = in_words(header, rows)
         formats.xlsx_write(target, dataset, header, rows)
         return
     for chunk in text_chunks(fmt, dataset, filters, include_identifiers, rows):

@@ -305,3 +305,25 @@ def test_audit_records_of_every_kind_read_in_words(client, demo_like):
     client.force_login(demo_like.users["Auditor"])
     text = visible_text(client.get(reverse("audit:access_log")).content.decode())
     assert not codes_in(text, raw_codes()), codes_in(text, raw_codes())
+
+
+def test_the_xlsx_export_shows_words_and_the_csv_keeps_codes(demo_like):
+    import io
+
+    from openpyxl import load_workbook
+
+    from dmvrequests.reports.exports import CASES, LABELLED_COLUMNS, text_chunks, write_export
+    from dmvrequests.reports.filters import ReportFilters
+
+    filters = ReportFilters.default()
+    target = io.BytesIO()
+    write_export(target, "xlsx", CASES, filters)
+    rows = list(load_workbook(io.BytesIO(target.getvalue())).active.values)
+    header, body = rows[0], rows[1:]
+    assert len(body) == len(demo_like.cases)
+    coded = [header.index(name) for name in LABELLED_COLUMNS]
+    shown = " ".join(str(row[i]) for row in body for i in coded if row[i] is not None)
+    assert not codes_in(shown, raw_codes()), codes_in(shown, raw_codes())
+    assert "Administrative (non-judicial) document" in shown
+    csv_text = "".join(text_chunks("csv", CASES, filters))
+    assert "non_judicial_document" in csv_text
