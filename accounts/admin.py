@@ -4,8 +4,6 @@ Users are never deleted, only deactivated; every change lands in the user's
 history with its reason (role changes, MFA resets, unlocks).
 """
 
-from functools import partial
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -15,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
 from accounts.mfa import has_mfa
-from accounts.models import Office, User
+from accounts.models import Office, PendingRoleGrant, User
 from accounts.roles import Role
 
 
@@ -89,7 +87,26 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
         super().save_model(request, obj, form, change)
-        services.user_set_role(user=obj, role=form.cleaned_data["role"], actor=request.user)
+        role = form.cleaned_data["role"]
+        if change:
+            services.user_set_role(user=obj, role=role, actor=request.user, request=request)
+        else:
+            services.user_created(user=obj, role=role, actor=request.user, request=request)
+        if getattr(obj, "pending_grant", None) is not None:
+            self.message_user(
+                request,
+                f"The {role} role waits for another administrator's approval "
+                "(Role grants waiting); until then the account keeps its current role.",
+                messages.WARNING,
+            )
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's set-password form; a password set this way is an account event."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            services.user_password_set(user=user, actor=request.user, request=request)
+        return response
 
     def save_related(self, request, form, formsets, change):
         # Groups are set by user_set_role, not by the form.
@@ -101,7 +118,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             if user == request.user and service is services.user_deactivate:
                 self.message_user(request, "You cannot deactivate yourself.", messages.ERROR)
                 continue
-            service(user=user, actor=request.user)
+            service(user=user, actor=request.user, request=request)
         self.message_user(request, f"{done}: {', '.join(u.username for u in queryset)}.")
 
     def _confirmed(self, request, queryset, action, what):
@@ -147,9 +164,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         )
         if confirm:
             return confirm
-        self._each(
-            request, queryset, partial(services.user_reset_mfa, request=request), "MFA reset"
-        )
+        self._each(request, queryset, services.user_reset_mfa, "MFA reset")
 
     @admin.action(description="Unlock after failed sign-ins")
     def unlock(self, request, queryset):
@@ -160,6 +175,23 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 class OfficeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "email"]
     search_fields = ["name", "code"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PendingRoleGrant)
+class PendingRoleGrantAdmin(SimpleHistoryAdmin):
+    """Read-only here: grants are decided on the Role grants page (accounts:role_grants)."""
+
+    list_display = ["user", "role", "requested_by", "requested_at", "status", "decided_by"]
+    list_filter = ["status", "role"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -24,9 +24,16 @@ def mfa_event(*, request, step, outcome=Outcome.SUCCESS, user=None, target=None)
     )
 
 
-def password_event(*, request, step="changed", user=None):
+def password_event(*, request, step="changed", user=None, target=None):
+    """`step`: changed (by the user), set_by_administrator (`target` names the account)."""
     audit_record(
-        kind=Kind.AUTH, action=Action.PASSWORD, request=request, user=user, detail={"step": step}
+        kind=Kind.AUTH,
+        action=Action.PASSWORD,
+        request=request,
+        user=user,
+        object_type="accounts.user" if target else "",
+        object_id=str(target.pk) if target else "",
+        detail={"step": step, **({"account": target.get_username()} if target else {})},
     )
 
 

@@ -35,3 +35,15 @@ class TokenForm(USWDSFormMixin, forms.Form):
 
 class PasswordForm(USWDSFormMixin, PasswordChangeForm):
     pass
+
+
+class RoleGrantDecisionForm(USWDSFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("refuse", "Refuse")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Note (optional)",
+        help_text="Why, for the record; kept in the grant's history.",
+    )

@@ -67,3 +67,34 @@ class User(AbstractUser):
     @property
     def is_auditor(self):
         return Role.AUDITOR in self.role_names
+
+
+class GrantStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a second administrator"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class PendingRoleGrant(models.Model):
+    """A grant of Administrator, Counsel or Auditor that waits for a second administrator
+    (when ROLE_GRANT_REQUIRES_SECOND_ADMIN is on). The role takes effect on approval."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_grants")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=GrantStatus.choices, default=GrantStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.role} for {self.user.get_username()} ({self.get_status_display()})"

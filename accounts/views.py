@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import events, mfa
-from accounts.forms import PasswordForm, SignInForm, TokenForm
+from accounts.forms import PasswordForm, RoleGrantDecisionForm, SignInForm, TokenForm
 from accounts.signals import remember_session
 from dmvrequests.audit.models import Outcome
 
@@ -114,3 +114,47 @@ def password_change(request):
         messages.success(request, "Your password is changed.")
         return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+def role_grants(request):
+    """Role grants waiting for a second administrator, and the latest decided."""
+    from accounts.models import GrantStatus, PendingRoleGrant
+
+    grants = PendingRoleGrant.objects.select_related("user", "requested_by", "decided_by")
+    context = {
+        "pending": grants.filter(status=GrantStatus.PENDING),
+        "decided": grants.exclude(status=GrantStatus.PENDING)[:50],
+        "form": RoleGrantDecisionForm(),
+        "required": settings.ROLE_GRANT_REQUIRES_SECOND_ADMIN,
+    }
+    return render(request, "accounts/role_grants.html", context)
+
+
+@require_POST
+def role_grant_decide(request, pk):
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import get_object_or_404
+
+    from accounts.models import PendingRoleGrant
+    from accounts.services import role_grant_decide as decide
+
+    grant = get_object_or_404(PendingRoleGrant, pk=pk)
+    form = RoleGrantDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose Approve or Refuse.")
+        return redirect("accounts:role_grants")
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        decide(
+            grant=grant,
+            actor=request.user,
+            approve=approve,
+            note=form.cleaned_data["note"],
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        verb = "approved: the role is given" if approve else "refused"
+        messages.success(request, f"The {grant.role} role for {grant.user} is {verb}.")
+    return redirect("accounts:role_grants")

@@ -34,6 +34,9 @@ ACCESS = {
     "accounts:backup_codes": SIGNED_IN,
     "accounts:password_change": SIGNED_IN,
     "notifications:preferences": SIGNED_IN,
+    # Role grants waiting for a second administrator (ROLE_GRANT_REQUIRES_SECOND_ADMIN).
+    "accounts:role_grants": frozenset({ADMIN}),
+    "accounts:role_grant_decide": frozenset({ADMIN}),
     "home": SIGNED_IN,
     "favicon": PUBLIC,
     # Cases.

@@ -51,6 +51,8 @@ if PRODUCTION and not DMV_REQUIRE_MFA:
     raise ImproperlyConfigured("DMV_REQUIRE_MFA cannot be switched off when DJANGO_ENV=production.")
 
 DMV_NAME = env_str("DMV_NAME", "Department of Motor Vehicles")
+# A grant of Administrator, Counsel or Auditor waits for a second administrator's approval.
+ROLE_GRANT_REQUIRES_SECOND_ADMIN = env_bool("ROLE_GRANT_REQUIRES_SECOND_ADMIN", False)
 POLICY_PROFILE = env_str("POLICY_PROFILE", "dppa")
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
 INTAKE_TRUSTED_AUTHSERV_ID = env_str("INTAKE_TRUSTED_AUTHSERV_ID")

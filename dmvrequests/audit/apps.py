@@ -8,5 +8,11 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         # Connects the sign-in, sign-out and failed sign-in receivers.
         from dmvrequests.audit import signals  # noqa: F401
+        from dmvrequests.audit.protection import ensure_history_triggers
+
+        # A history table added by a later migration gets its append-only trigger too.
+        post_migrate.connect(ensure_history_triggers, dispatch_uid="history-append-only")

@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     RETENTION = "retention", "Retention"
     VERIFICATION = "verification", "Chain verification"
     SHARING = "sharing", "Sharing outside the unit"
+    ACCOUNT = "account", "Accounts and roles"
 
 
 class Action(models.TextChoices):
@@ -53,6 +54,14 @@ class Action(models.TextChoices):
     RETENTION_RUN = "retention_run", "Ran the retention policy"
     VERIFY_CHAIN = "verify_chain", "Verified the audit chain"
     SHARE = "share", "Shared case data"
+    # Account administration (docs/audit.md, "Accounts and roles").
+    ACCOUNT_CREATE = "account_create", "Created an account"
+    ROLE_CHANGE = "role_change", "Changed a role"
+    ROLE_GRANT_REQUEST = "role_grant_request", "Asked for a role grant (second approval)"
+    ROLE_GRANT_DECISION = "role_grant_decision", "Approved or refused a role grant"
+    ACCOUNT_DEACTIVATE = "account_deactivate", "Deactivated an account"
+    ACCOUNT_REACTIVATE = "account_reactivate", "Reactivated an account"
+    UNLOCK = "unlock", "Unlocked an account"
 
 
 # Reads on list pages (a queue, the change history, the quarantine): the most

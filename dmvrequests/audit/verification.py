@@ -6,7 +6,7 @@ the log.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.mail import send_mail
@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from dmvrequests.audit.chain import GENESIS_HASH, HASHED_FIELDS, record_hash
 from dmvrequests.audit.models import Action, AuditChainHead, AuditRecord, Kind, Outcome
+from dmvrequests.audit.protection import decision_history_mismatches, protection_problems
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +31,16 @@ class ChainReport:
     broken_seq: int | None = None
     broken_at: datetime | None = None
     problem: str = ""
+    # Tables the database no longer protects, decisions changed outside the application.
+    unprotected: tuple = ()
+    altered_decisions: tuple = ()
 
     @property
     def message(self):
         if self.intact:
             return f"Audit chain intact: {self.count} records, last hash {self.last_hash}"
+        if self.broken_seq is None:
+            return f"Audit chain records intact ({self.count}), but {self.problem}"
         when = timezone.localtime(self.broken_at).strftime("%Y-%m-%d %H:%M:%S %Z")
         return f"Audit chain broken at record #{self.broken_seq} ({when}): {self.problem}"
 
@@ -46,6 +52,8 @@ class ChainReport:
             "last_hash": self.last_hash,
             "broken_seq": self.broken_seq,
             "problem": self.problem,
+            "unprotected": list(self.unprotected),
+            "altered_decisions": list(self.altered_decisions),
         }
 
 
@@ -63,7 +71,42 @@ def _row_problem(row, expected_seq, prev_hash):
 
 
 def chain_verify(*, chunk_size=CHUNK_SIZE):
-    """Walk the whole chain; returns a ChainReport naming the first broken record."""
+    """Walk the whole chain, then check what protects the history around it.
+
+    Returns a ChainReport naming the first broken record; or, with the records
+    intact, the tables whose append-only trigger is missing or disabled, and the
+    decisions that no longer match their own history (changed in the database).
+    """
+    report = _walk_chain(chunk_size)
+    if not report.intact:
+        return report
+    unprotected = tuple(protection_problems())
+    altered = tuple(decision_history_mismatches())
+    if not unprotected and not altered:
+        return report
+    problems = []
+    if unprotected:
+        problems.append(
+            "the database no longer refuses changes to "
+            + ", ".join(unprotected)
+            + " (its append-only trigger is missing or disabled)"
+        )
+    if altered:
+        problems.append(
+            "decisions "
+            + ", ".join(f"#{pk}" for pk in altered)
+            + " no longer match their history (changed in the database)"
+        )
+    return replace(
+        report,
+        intact=False,
+        problem="; ".join(problems) + ".",
+        unprotected=unprotected,
+        altered_decisions=altered,
+    )
+
+
+def _walk_chain(chunk_size):
     expected_seq, prev_hash, last = 1, GENESIS_HASH, None
     rows = AuditRecord.objects.order_by("seq").values(*HASHED_FIELDS, "hash")
     for row in rows.iterator(chunk_size=chunk_size):

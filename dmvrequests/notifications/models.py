@@ -9,10 +9,11 @@ class Kind(models.TextChoices):
     EMERGENCY = "emergency", "An emergency request arrived"
     DIGEST = "digest", "Daily digest of cases and notices due"
     FOLLOWUP_OVERDUE = "followup_overdue", "An emergency follow-up is overdue"
+    ROLE_GRANT = "role_grant", "A role was granted or asked for"
 
 
 # Emergencies and late follow-ups always go out; the others can be switched off.
-ESSENTIAL = frozenset({Kind.EMERGENCY, Kind.FOLLOWUP_OVERDUE})
+ESSENTIAL = frozenset({Kind.EMERGENCY, Kind.FOLLOWUP_OVERDUE, Kind.ROLE_GRANT})
 
 
 class Preference(models.Model):

@@ -122,6 +122,29 @@ def notify_emergency(*, case):
     )
 
 
+def notify_role_grant(*, user, role, actor, pending=False, key=""):
+    """Tell the other administrators and the auditors that `actor` granted `role` to
+    `user` (or, with `pending`, asked for it: it waits for a second administrator)."""
+    from accounts.roles import Role
+
+    recipients = (
+        User.objects.filter(is_active=True, groups__name__in=[Role.ADMINISTRATOR, Role.AUDITOR])
+        .exclude(pk=getattr(actor, "pk", None))
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("pk")
+    )
+    verb = "asks to grant" if pending else "granted"
+    email_queue(
+        kind=Kind.ROLE_GRANT,
+        recipients=list(recipients),
+        subject=f"{actor or 'The system'} {verb} the {role} role to {user.get_username()}",
+        template="notifications/role_grant.txt",
+        context={"user": user, "role": role, "actor": actor, "pending": pending},
+        dedupe=f"role_grant:{user.pk}:{role}:{key or timezone.now().isoformat()}",
+    )
+
+
 DIGEST_HORIZON_DAYS = 2
 DIGEST_LIMIT = 50
 
