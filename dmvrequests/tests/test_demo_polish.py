@@ -102,3 +102,14 @@ class TestAttestation:
 
     def test_without_a_profile_it_cites_nothing(self):
         assert attestation_statute(None) == ""
+
+
+def test_the_demo_sign_in_page_names_the_demo_users(client, clerk, auditor):
+    text = client.get(reverse("accounts:login")).content.decode()
+    assert "Demo users: clerk, auditor;" in text
+
+
+@pytest.mark.mfa
+def test_with_mfa_on_no_user_is_named(client, clerk, auditor):
+    text = client.get(reverse("accounts:login")).content.decode()
+    assert "Demo users" not in text
