@@ -65,6 +65,7 @@ def test_a_document_added_after_intake_is_saved(people, files):
 
     clerk = people.signed_in("clerk")
     page = clerk.page
+    clerk.check()
     clerk.goto(f"/cases/{case.number}/")
     expect(page.get_by_text("No legal document is attached.")).to_be_visible()
     page.locator("summary", has_text="Add a legal document").click()
@@ -89,6 +90,7 @@ def test_needs_information_is_answered_with_a_new_court_order(people, files):
 
     counsel = people.signed_in("counsel")
     review = counsel.page
+    counsel.check()
     counsel.goto(f"/cases/{case.number}/")
     review.locator("summary", has_text="Ask the agency for information").click()
     review.get_by_label(label("What the agency must provide")).fill(
@@ -101,6 +103,7 @@ def test_needs_information_is_answered_with_a_new_court_order(people, files):
 
     clerk = people.signed_in("clerk")
     page = clerk.page
+    clerk.check()
     clerk.goto(f"/cases/{case.number}/")
     page.locator("summary", has_text="Add a legal document").click()
     form = page.locator("#document-form")
@@ -166,6 +169,7 @@ def test_a_mistake_on_each_form_keeps_what_was_typed(people):
 
     clerk = people.signed_in("clerk")
     page = clerk.page
+    clerk.check()
 
     # The callback without "who answered".
     clerk.goto(f"/cases/{phone.number}/")
@@ -219,6 +223,7 @@ def test_a_mistake_on_each_form_keeps_what_was_typed(people):
 
     counsel = people.signed_in("counsel")
     review = counsel.page
+    counsel.check()
     counsel.goto(f"/cases/{in_review.number}/")
 
     # A denial without its reason.
@@ -258,6 +263,7 @@ def test_a_mistake_on_each_form_keeps_what_was_typed(people):
     # A second approval without a choice.
     second = people.signed_in("counsel3")
     confirm = second.page
+    second.check()
     second.goto(f"/cases/{pending.number}/")
     form = confirm.locator("#second-approval-form")
     form.get_by_label(label("Rationale")).fill("Checked the docket with the court.")

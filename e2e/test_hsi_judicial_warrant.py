@@ -145,7 +145,7 @@ def test_hsi_warrant_photo_approved_immigration_status_withheld(people, use_prof
     # to an immigration agency.
     panel = review.get_by_role("region", name="Policy engine's recommendation")
     expect(panel).to_contain_text("Eligible: counsel may approve releasing the photo.")
-    barred = panel.locator("li", has_text="CATEGORY_BARRED_FOR_IMMIGRATION")
+    barred = panel.locator("li", has_text="Category barred for immigration enforcement")
     expect(barred).to_contain_text(f"Citation: {CITATION}")
     expect(panel.get_by_role("row", name=re.compile(r"^Immigration status"))).to_contain_text(
         "Withheld"

@@ -81,9 +81,9 @@ def test_ice_i200_by_phone_is_denied_and_the_subject_is_told(people, use_profile
         "Deny: the documents offered do not include a judicial warrant or court order signed "
         "by an Article III judge"
     )
-    insufficient = panel.locator("li", has_text="INSUFFICIENT_PROCESS")
+    insufficient = panel.locator("li", has_text="Legal process not sufficient")
     expect(insufficient).to_contain_text(f"Citation: {CITATION}")
-    nonjudicial = panel.locator("li", has_text="NONJUDICIAL_PROCESS")
+    nonjudicial = panel.locator("li", has_text="Not signed by a judge (administrative document)")
     expect(nonjudicial).to_contain_text("issued by an agency's own officers, not by a judge")
     expect(nonjudicial).to_contain_text(f"Citation: {CITATION}")
     expect(panel).to_contain_text("This is an immigration request under this profile.")

@@ -281,11 +281,14 @@ class SubmitForm(USWDSFormMixin, forms.Form):
         empty_label="Office review queue (any counsel)",
     )
 
-    def __init__(self, *args, office=None, **kwargs):
+    def __init__(self, *args, office=None, switched_off=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assigned_counsel"].queryset = User.objects.filter(
             is_active=True, groups__name="Counsel", office=office
         ).order_by("last_name", "username")
+        if switched_off:
+            # Shown but not usable until the case has what submitting needs (the page lists it).
+            self.fields["assigned_counsel"].disabled = True
 
 
 DECISION_CHOICES = [

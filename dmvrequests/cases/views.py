@@ -332,7 +332,7 @@ def _detail_context(request, case, evaluation, profile, decision_form):
         "notice_exempt_form": f.NoticeExemptForm()
         if notice and notice.status == "due" and counsel_here
         else None,
-        "submit_form": f.SubmitForm(office=case.office)
+        "submit_form": f.SubmitForm(office=case.office, switched_off=bool(submit_missing(case)))
         if clerk_here and case.status == Status.RECEIVED
         else None,
         "submit_missing": submit_missing(case) if clerk_here else [],

@@ -227,9 +227,8 @@ class TestSubmit:
         assert "Confirm the requester" in missing.text
         # The button is there, switched off, and says why.
         button = page.html.find(id="submit-form").find("button")
-        fieldset = button.find_parent("fieldset")
-        assert fieldset.has_attr("disabled")
-        assert fieldset["aria-describedby"] == "submit-missing"
+        assert button.has_attr("disabled") and button["aria-describedby"] == "submit-missing"
+        assert page.html.find(attrs={"name": "submit-assigned_counsel"}).has_attr("disabled")
 
     def test_counsel_not_in_the_list_is_marked(self, django_app, mail_case, clerk):
         form = form_for(case_page(django_app, mail_case, clerk), "cases:submit", mail_case)
