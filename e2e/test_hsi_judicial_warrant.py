@@ -193,7 +193,7 @@ def test_hsi_warrant_photo_approved_immigration_status_withheld(people, use_prof
             "heading", name=re.compile(r"^Counsel's decision: Approved by Morgan Counsel")
         ),
     )
-    expect(approval).to_contain_text("Reason: Approved in part · approved: photo")
+    expect(approval).to_contain_text("Reason: Approved in part · approved: Photo")
     expect(approval).to_contain_text("Confirmed by Sam Okoye")
     second.check()
 
@@ -214,6 +214,6 @@ def test_hsi_warrant_photo_approved_immigration_status_withheld(people, use_prof
     expect(page.get_by_text("Release recorded in the disclosure ledger")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Released")
     expect(page.locator("p", has_text="recorded by Casey Clerk")).to_contain_text(
-        "photo to Special Agent Lena Park"
+        "Photo to Special Agent Lena Park"
     )
     clerk.check()
