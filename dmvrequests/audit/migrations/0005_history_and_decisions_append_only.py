@@ -6,7 +6,8 @@ bypasses the application, as the application's own user:
 - every simple-history table (`*_historical*`): refused, except inside a
   transaction that set `dmvrequests.history_rewrite = 'on'` (SET LOCAL), which
   only the redaction and retention code does (dmvrequests/audit/erasure.py);
-  each such rewrite is itself an audit record;
+  each such rewrite is itself an audit record (an UPDATE that changes no
+  value is let through: it rewrites nothing);
 - `cases_decision` (who decided what, when): never deleted; an UPDATE may only
   complete a decision (the second counsel's approval, a pending approval that
   lapses, the follow-up legal process received), never change who decided, the
@@ -22,6 +23,10 @@ HISTORY_FUNCTION = """
 CREATE OR REPLACE FUNCTION history_refuse_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- An UPDATE that changes nothing (Django re-saving identical rows) changes no history.
+    IF TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
+        RETURN NEW;
+    END IF;
     IF coalesce(current_setting('dmvrequests.history_rewrite', true), '') = 'on' THEN
         IF TG_OP = 'DELETE' THEN
             RETURN OLD;

@@ -72,7 +72,7 @@ def test_the_application_user_cannot_rewrite_or_delete_history(world):
         ["Someone Else", case.pk],
     )
     assert refused("DELETE FROM cases_historicaldisclosurerequest WHERE id = %s", [case.pk])
-    assert refused("UPDATE cases_historicaldecision SET decided_by_id = decided_by_id")
+    assert refused("UPDATE cases_historicaldecision SET rationale = rationale || 'x'")
     assert refused("DELETE FROM cases_historicaldecision")
     assert refused("UPDATE accounts_historicaluser SET username = username || 'x'")
     assert refused("DELETE FROM accounts_historicaluser")
