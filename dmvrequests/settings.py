@@ -244,7 +244,14 @@ STORAGES = {
         )
     },
 }
+# Limits on one request (docs/security.md, "Limits"). A request body other than uploaded
+# files larger than 5 MiB, or with more than 1,000 fields, is refused with a 400 before a
+# view reads it; a form set builds at most its max_num forms (absolute_max), whatever
+# TOTAL_FORMS says; uploads above 5 MiB are streamed to a temporary file, and a legal
+# document is refused above LEGAL_DOCUMENT_MAX_BYTES.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LEGAL_DOCUMENT_MAX_BYTES = INTAKE_MAX_ATTACHMENT_BYTES
 
