@@ -5,12 +5,13 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
+from dmvrequests.validators import single_line
 
 
 class Office(models.Model):
     """A DMV legal-unit office; clerks and cases belong to one."""
 
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120, unique=True, validators=[single_line])
     code = models.SlugField(max_length=20, unique=True, help_text="Short code, e.g. 'albany'.")
     email = models.EmailField(blank=True, help_text="Where the office's notifications go.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -24,10 +25,15 @@ class Office(models.Model):
 
 
 class User(AbstractUser):
+    # Django's own fields, with the single-line rule of every name (dmvrequests/validators.py).
+    first_name = models.CharField(
+        "first name", max_length=150, blank=True, validators=[single_line]
+    )
+    last_name = models.CharField("last name", max_length=150, blank=True, validators=[single_line])
     office = models.ForeignKey(
         Office, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
-    title = models.CharField(max_length=120, blank=True)
+    title = models.CharField(max_length=120, blank=True, validators=[single_line])
     # The one session this user may have; a newer sign-in ends the older one.
     session_key = models.CharField(max_length=40, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["last_login", "password", "session_key"])
@@ -90,7 +96,7 @@ class PendingRoleGrant(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    note = models.CharField(max_length=200, blank=True)
+    note = models.CharField(max_length=200, blank=True, validators=[single_line])
     history = HistoricalRecords()
 
     class Meta:

@@ -29,9 +29,16 @@ def grant_administrator_permissions(sender=None, **kwargs):
             codename__regex=rf"^({'|'.join(ACTIONS)})_",
         )
     group.permissions.add(*wanted)
-    # The baseline list of cases in the admin is read-only (view permission only).
+    # The baseline list of cases in the admin is read-only (view permission only), and so
+    # are the outbox (failed notifications) and the pending role grants.
     group.permissions.add(
         *Permission.objects.filter(
             content_type__app_label="cases", codename="view_disclosurerequest"
-        )
+        ),
+        *Permission.objects.filter(
+            content_type__app_label="notifications", codename="view_outboundemail"
+        ),
+        *Permission.objects.filter(
+            content_type__app_label="accounts", codename="view_pendingrolegrant"
+        ),
     )

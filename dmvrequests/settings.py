@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dmvrequests.context_processors.site",
+                "dmvrequests.notifications.context_processors.failed_notifications",
             ],
         },
     },

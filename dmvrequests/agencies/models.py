@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from dmvrequests.validators import single_line
 from dmvrequests.vocabulary import STATE_CODES, AgencyKind
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -39,18 +40,21 @@ class AgencyQuerySet(models.QuerySet):
 
 
 class Agency(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line])
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=32, choices=AgencyKind.choices)
     ori = models.CharField(
         "ORI",
         max_length=9,
         blank=True,
-        validators=[validate_ori],
+        validators=[validate_ori, single_line],
         help_text="NCIC Originating Agency Identifier: 9 characters, starting with a state code.",
     )
     jurisdiction = models.CharField(
-        max_length=120, blank=True, help_text="E.g. 'Federal', 'NY', 'Albany County'."
+        max_length=120,
+        blank=True,
+        validators=[single_line],
+        help_text="E.g. 'Federal', 'NY', 'Albany County'.",
     )
     email_domains = models.TextField(
         blank=True,
@@ -59,6 +63,7 @@ class Agency(models.Model):
     published_phone = models.CharField(
         max_length=40,
         blank=True,
+        validators=[single_line],
         help_text="The agency's published number, used to confirm requesters by calling back.",
     )
     blocked = models.BooleanField(default=False)
@@ -97,11 +102,13 @@ class Requester(models.Model):
     """The officer or person at an agency who asks for records."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="requesters")
-    name = models.CharField(max_length=200)
-    title = models.CharField(max_length=120, blank=True)
-    badge = models.CharField("badge or ID number", max_length=60, blank=True)
+    name = models.CharField(max_length=200, validators=[single_line])
+    title = models.CharField(max_length=120, blank=True, validators=[single_line])
+    badge = models.CharField(
+        "badge or ID number", max_length=60, blank=True, validators=[single_line]
+    )
     email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[single_line])
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

@@ -8,6 +8,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from dmvrequests.cases.searchkeys import KEYED_FIELDS, search_keys
+from dmvrequests.validators import single_line
 from dmvrequests.vocabulary import Issuer, LegalProcessType, Purpose, RecordCategory
 
 
@@ -112,11 +113,11 @@ class DisclosureRequest(models.Model):
         blank=True,
         help_text="Record categories asked for (policy vocabulary); empty until intake is done.",
     )
-    subject_name = models.CharField(max_length=200, blank=True)
+    subject_name = models.CharField(max_length=200, blank=True, validators=[single_line])
     subject_dob = models.DateField("subject's date of birth", null=True, blank=True)
-    subject_license_number = models.CharField(max_length=40, blank=True)
-    subject_plate = models.CharField("plate", max_length=20, blank=True)
-    subject_vin = models.CharField("VIN", max_length=17, blank=True)
+    subject_license_number = models.CharField(max_length=40, blank=True, validators=[single_line])
+    subject_plate = models.CharField("plate", max_length=20, blank=True, validators=[single_line])
+    subject_vin = models.CharField("VIN", max_length=17, blank=True, validators=[single_line])
     # What search compares (cases/searchkeys.py), kept by save(); not in the history,
     # so a redaction or retention that rewrites the history leaves no copy behind.
     subject_name_key = models.CharField(max_length=255, blank=True, editable=False)
@@ -207,15 +208,15 @@ class LegalDocument(models.Model):
     case = models.ForeignKey(DisclosureRequest, on_delete=models.PROTECT, related_name="documents")
     type = models.CharField(max_length=32, choices=LegalProcessType.choices)
     issuer = models.CharField(max_length=32, choices=Issuer.choices, default=Issuer.NONE)
-    signer_name = models.CharField(max_length=200, blank=True)
-    signer_title = models.CharField(max_length=200, blank=True)
-    court = models.CharField(max_length=200, blank=True)
-    court_state = models.CharField(max_length=2, blank=True)
-    docket_number = models.CharField(max_length=80, blank=True)
+    signer_name = models.CharField(max_length=200, blank=True, validators=[single_line])
+    signer_title = models.CharField(max_length=200, blank=True, validators=[single_line])
+    court = models.CharField(max_length=200, blank=True, validators=[single_line])
+    court_state = models.CharField(max_length=2, blank=True, validators=[single_line])
+    docket_number = models.CharField(max_length=80, blank=True, validators=[single_line])
     issued_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     file = models.FileField(upload_to=legal_document_path, blank=True)
-    original_filename = models.CharField(max_length=255, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True, validators=[single_line])
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -325,9 +326,13 @@ class DocumentVerification(models.Model):
     subject_matches = models.BooleanField("the subject matches the request", default=False)
     scope_covers = models.BooleanField("its scope covers the categories asked", default=False)
     confirmed_with_court = models.BooleanField("confirmed with the issuing court", default=False)
-    confirmed_by_name = models.CharField("who at the court confirmed", max_length=200, blank=True)
+    confirmed_by_name = models.CharField(
+        "who at the court confirmed", max_length=200, blank=True, validators=[single_line]
+    )
     confirmed_at = models.DateTimeField("when it was confirmed", null=True, blank=True)
-    confirmation_phone = models.CharField("number called", max_length=40, blank=True)
+    confirmation_phone = models.CharField(
+        "number called", max_length=40, blank=True, validators=[single_line]
+    )
     result = models.CharField(max_length=16, choices=VerificationResult.choices)
     notes = models.TextField(blank=True)
     verified_by = models.ForeignKey(
@@ -372,8 +377,8 @@ class Callback(models.Model):
     """A clerk's call to the agency's published number to confirm the requester."""
 
     case = models.ForeignKey(DisclosureRequest, on_delete=models.PROTECT, related_name="callbacks")
-    number_called = models.CharField(max_length=40)
-    answered_by = models.CharField("who answered", max_length=200)
+    number_called = models.CharField(max_length=40, validators=[single_line])
+    answered_by = models.CharField("who answered", max_length=200, validators=[single_line])
     called_at = models.DateTimeField()
     confirmed = models.BooleanField("the agency confirmed the requester and the request")
     notes = models.TextField(blank=True)
@@ -404,8 +409,10 @@ class Release(models.Model):
 
     case = models.ForeignKey(DisclosureRequest, on_delete=models.PROTECT, related_name="releases")
     categories = models.JSONField()
-    recipient = models.CharField(max_length=200)
-    method = models.CharField(max_length=20, choices=ReleaseMethod.choices)
+    recipient = models.CharField(max_length=200, validators=[single_line])
+    method = models.CharField(
+        max_length=20, choices=ReleaseMethod.choices, validators=[single_line]
+    )
     released_at = models.DateTimeField()
     records_count = models.PositiveIntegerField(default=1)
     notes = models.TextField(blank=True)
@@ -435,10 +442,15 @@ class SubjectNotice(models.Model):
     due_date = models.DateField(
         null=True, blank=True, help_text="Empty: required, no fixed deadline."
     )
-    rule = models.CharField(max_length=200, blank=True, help_text="The provision that requires it.")
+    rule = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The provision that requires it.",
+        validators=[single_line],
+    )
     status = models.CharField(max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.DUE)
     sent_at = models.DateTimeField(null=True, blank=True)
-    method = models.CharField(max_length=120, blank=True)
+    method = models.CharField(max_length=120, blank=True, validators=[single_line])
     exemption_reason = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

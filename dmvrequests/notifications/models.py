@@ -55,6 +55,9 @@ class OutboundEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # Given up on (a message that can never be sent, or MAX_ATTEMPTS failures): shown to
+    # administrators on every page until they deal with it, never retried silently.
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

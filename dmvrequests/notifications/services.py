@@ -21,6 +21,15 @@ def _wants(user, kind):
     return preference is None or preference.wants(kind)
 
 
+def one_line(text):
+    """A header value on one line: line breaks and other control characters become spaces
+    (a newline in an agency's name must not make the mail unsendable)."""
+    import unicodedata
+
+    cleaned = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    return " ".join(cleaned.split())
+
+
 def email_queue(*, kind, recipients, subject, template, context, dedupe, case=None):
     """Write one outbox row per recipient (user or address); send once committed.
 
@@ -41,7 +50,7 @@ def email_queue(*, kind, recipients, subject, template, context, dedupe, case=No
                 "recipient": address,
                 "user": user,
                 "case": case,
-                "subject": subject[:250],
+                "subject": one_line(subject)[:250],
                 "body": body,
             },
         )
@@ -78,8 +87,18 @@ def deliver(email_id):
             send_mail(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.recipient])
         except Exception as exc:  # noqa: BLE001 - recorded; the sweep tries again
             email.attempts += 1
-            email.last_error = str(exc)[:2000]
-            email.save(update_fields=["attempts", "last_error"])
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            # A message the mail library refuses (BadHeaderError is a ValueError) never
+            # goes out however often it is tried; nor does one that failed MAX_ATTEMPTS times.
+            if isinstance(exc, ValueError) or email.attempts >= MAX_ATTEMPTS:
+                email.failed_at = timezone.now()
+                logger.error(
+                    "Notification %s to %s failed for good: %s",
+                    email.pk,
+                    email.recipient,
+                    email.last_error,
+                )
+            email.save(update_fields=["attempts", "last_error", "failed_at"])
             return False
         email.sent_at = timezone.now()
         email.attempts += 1
@@ -90,8 +109,15 @@ def deliver(email_id):
 def unsent(older_than=timedelta(minutes=1)):
     cutoff = timezone.now() - older_than
     return OutboundEmail.objects.filter(
-        sent_at=None, attempts__lt=MAX_ATTEMPTS, created_at__lte=cutoff
+        sent_at=None, failed_at=None, attempts__lt=MAX_ATTEMPTS, created_at__lte=cutoff
     ).values_list("pk", flat=True)
+
+
+def failed():
+    """Notifications given up on, newest first: what administrators are shown."""
+    return OutboundEmail.objects.filter(sent_at=None, failed_at__isnull=False).order_by(
+        "-failed_at"
+    )
 
 
 def notify_assignment(*, case, counsel):
