@@ -50,6 +50,26 @@ def measure(messages):
     return len(messages) / (time.perf_counter() - started), outcomes
 
 
+def hostile_message(parts=800_000):
+    """8 MB of empty MIME parts: before the limits were enforced while parsing, 50 s and
+    380 MB to quarantine (issue 13, item 4)."""
+    head = (
+        b"From: ana.reyes@ice.dhs.gov\r\nSubject: many parts\r\n"
+        b"Message-ID: <bench-hostile@ice.dhs.gov>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+    )
+    return head + b"--b\r\n\r\n" * parts + b"--b--\r\n"
+
+
+def measure_hostile():
+    from dmvrequests.intake.services import message_ingest
+
+    raw = hostile_message()
+    started = time.perf_counter()
+    result = message_ingest(raw=raw, source="file")
+    return len(raw), time.perf_counter() - started, str(result.result)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=300)
@@ -72,6 +92,7 @@ def main():
     original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         rate, outcomes = measure(messages)
+        hostile_size, hostile_seconds, hostile_result = measure_hostile()
     finally:
         connection.creation.destroy_test_db(original_name, verbosity=0)
         shutil.rmtree(scratch, ignore_errors=True)
@@ -79,6 +100,10 @@ def main():
         f"email intake: {rate:.1f} messages/second "
         f"({args.messages} messages, each with a {args.pdf_kb} KB PDF, on {connection.vendor}; "
         f"results: {dict(outcomes)})"
+    )
+    print(
+        f"email intake, hostile message: {hostile_seconds:.2f} s to {hostile_result} "
+        f"{hostile_size / 1024 / 1024:.1f} MB of 800,000 empty MIME parts"
     )
     if outcomes["created"] != args.messages:
         sys.exit("Not every message became a case: the figure does not measure case creation.")

@@ -226,6 +226,21 @@ def _new_message(parsed, raw, source, arrived_at, *, summary=True):
     return message
 
 
+# The summary keeps this much text in all (the raw message keeps everything).
+MAX_SUMMARY_TEXT = 500_000
+
+
+def _summary_parts(text_parts):
+    parts, room = [], MAX_SUMMARY_TEXT
+    for part in text_parts:
+        text = part.text
+        if len(text) > room:
+            text = text[:room] + "\n[Text shortened here; the full message is kept in intake.]"
+        parts.append({"heading": part.heading, "text": text})
+        room = max(0, room - len(part.text))
+    return parts
+
+
 def message_summary(parsed, verification_reason=""):
     """What a clerk reads of a message, stored at ingest so no web request parses it again.
 
@@ -253,7 +268,7 @@ def message_summary(parsed, verification_reason=""):
         "header_count": parsed.header_count,
         "content_read": parsed.content_read,
         "problem": parsed.problem or "",
-        "parts": [{"heading": p.heading, "text": p.text} for p in parsed.text_parts],
+        "parts": _summary_parts(parsed.text_parts),
         "attachments": attachments,
         "notes": list(parsed.notes),
         "automatic": parsed.automatic or "",
