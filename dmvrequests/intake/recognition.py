@@ -30,6 +30,7 @@ from dmvrequests.vocabulary import LegalProcessType
 # Enough for a form's header and title; a long PDF's later pages are not read.
 MAX_PAGES = 3
 MAX_TEXT = 50_000
+TAIL = 4096
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -91,7 +92,9 @@ COURT_RE = re.compile(r"grand\s+jury|district\s+court|superior\s+court|\bcourt\s
 
 def pdf_text(content: bytes) -> str:
     """The text layer of the first pages of a PDF, or "" (a scan, a broken file)."""
-    if not content.startswith(b"%PDF"):
+    # A PDF ends with its cross-reference pointer (ISO 32000-1 section 7.5.5); without one,
+    # pypdf would rebuild the file by scanning all of it, which a form never needs.
+    if not content.startswith(b"%PDF") or b"startxref" not in content[-TAIL:]:
         return ""
     try:
         from pypdf import PdfReader
