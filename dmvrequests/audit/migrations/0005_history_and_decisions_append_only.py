@@ -10,8 +10,9 @@ bypasses the application, as the application's own user:
   value is let through: it rewrites nothing);
 - `cases_decision` (who decided what, when): never deleted; an UPDATE may only
   complete a decision (the second counsel's approval, a pending approval that
-  lapses, the follow-up legal process received), never change who decided, the
-  outcome, the reason or the rationale.
+  lapses, the follow-up legal process received, or move an emergency follow-up's
+  due time before the follow-up arrived), never change who decided, the outcome,
+  the reason or the rationale.
 
 `verify_audit` reports a table whose trigger is missing or disabled. SQLite has
 no such triggers.
@@ -60,7 +61,8 @@ BEGIN
        OR NEW.decided_by_id IS DISTINCT FROM OLD.decided_by_id
        OR NEW.decided_at IS DISTINCT FROM OLD.decided_at
        OR NEW.emergency IS DISTINCT FROM OLD.emergency
-       OR NEW.followup_due IS DISTINCT FROM OLD.followup_due
+       OR (OLD.followup_received_at IS NOT NULL
+           AND NEW.followup_due IS DISTINCT FROM OLD.followup_due)
        OR (OLD.second_approved_by_id IS NOT NULL
            AND NEW.second_approved_by_id IS DISTINCT FROM OLD.second_approved_by_id)
        OR (OLD.second_approved_at IS NOT NULL
