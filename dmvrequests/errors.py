@@ -17,3 +17,9 @@ def server_error(request):
     # No context processors: the failure may be in one of them.
     template = loader.get_template("errors/500.html")
     return HttpResponseServerError(template.render({}))
+
+
+def csrf_failure(request, reason=""):
+    """A form whose security token no longer matches (settings.CSRF_FAILURE_VIEW): it was
+    opened before a sign-in, in another tab, or long ago. Nothing was recorded."""
+    return render(request, "errors/403_csrf.html", status=403)

@@ -1,11 +1,15 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 
 from dmvrequests.cases import selectors
 from dmvrequests.cases.capabilities import URL_CAPABILITIES
+
+FORM_ADDRESS = (
+    "That address only receives a form, and nothing was sent to it: here is the page the "
+    "form is on. Fill it in again if you still need to."
+)
 
 
 def refusal(request, case, capabilities):
@@ -20,14 +24,17 @@ def refusal(request, case, capabilities):
 
 def case_action(view):
     """A POST action on one case: the case is looked up first, scoped to the user, so
-    that anyone who may not see it gets 404 whatever the method; then GET is refused,
-    and so is anyone whose capabilities do not include the action (a share is read-only)."""
+    that anyone who may not see it gets 404 whatever the method; a GET (a bookmarked or
+    re-opened form address, a sign-in that came back to it) is sent to the case page, where
+    the form is; anyone whose capabilities do not include the action is refused (a share is
+    read-only)."""
 
     @wraps(view)
     def wrapper(request, number, **kwargs):
         case, capabilities = selectors.request_with_capabilities_for(request.user, number)
         if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+            messages.info(request, FORM_ADDRESS)
+            return redirect(case)
         return refusal(request, case, capabilities) or view(request, case, **kwargs)
 
     return wrapper

@@ -572,7 +572,7 @@ def _case_from(parsed, message, agency, office, *, actor, accepted, rejected):
     return request_create(
         office=office,
         agency=agency,
-        requester=_requester_for(agency, parsed, actor),
+        requester=_requester_for(agency, parsed, actor, verified=message.sender_verified),
         channel=Channel.EMAIL,
         received_at=received_at_for(parsed, message.received_at),
         # A clerk completes intake: the email says what is asked in words only.
@@ -584,12 +584,16 @@ def _case_from(parsed, message, agency, office, *, actor, accepted, rejected):
     )
 
 
-def _requester_for(agency, parsed, actor):
-    """The agency's requester with the From address, created on first contact.
+def _requester_for(agency, parsed, actor, *, verified):
+    """The agency's requester with the From address; created on first contact only when
+    the sender is verified (DMARC or DKIM aligned with the From domain).
 
     Only for an address of the agency's own domains: a clerk releasing a message
     sent from elsewhere picks the requester on the case instead, so that the
-    directory's officers are never someone's personal address.
+    directory's officers are never someone's personal address. An unverified From
+    is linked to an officer already in the directory (the case still says the sender
+    is unverified, and the callback confirms them) but never adds one: a forged From
+    must not become a "known officer" in the new-request form.
     """
     address = parsed.from_address
     # An automatic message is nobody's request, and an ambiguous From may name
@@ -603,7 +607,7 @@ def _requester_for(agency, parsed, actor):
     requester = (
         Requester.objects.filter(agency=agency, email__iexact=address).order_by("id").first()
     )
-    if requester is not None:
+    if requester is not None or not verified:
         return requester
     requester = Requester(
         agency=agency, email=address, name=(parsed.from_name or address.split("@")[0])[:200]

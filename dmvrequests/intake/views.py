@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from dmvrequests.audit.models import Action as AuditAction
 from dmvrequests.audit.services import access_log, access_log_many
 from dmvrequests.cases.capabilities import capabilities_for
+from dmvrequests.cases.decorators import FORM_ADDRESS
 from dmvrequests.cases.services import WorkflowError
 from dmvrequests.intake import selectors, services
 from dmvrequests.intake.forms import DiscardForm, ReleaseForm
@@ -34,9 +35,13 @@ def quarantine_detail(request, pk):
     return _detail(request, message)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def quarantine_release(request, pk):
     message = selectors.quarantined_message_for(request.user, pk)
+    if request.method != "POST":
+        # A re-opened form address: the release form is on the held email's page.
+        messages.info(request, FORM_ADDRESS)
+        return redirect("intake:quarantine_detail", pk=message.pk)
     form = ReleaseForm(request.POST)
     if form.is_valid():
         try:

@@ -156,4 +156,5 @@ class TestTextLimits:
 
 def test_long_unbroken_words_wrap_on_every_page():
     css = (BASE_DIR / "static" / "css" / "app.css").read_text()
-    assert re.search(r"#main-content\s*\{[^}]*overflow-wrap:\s*anywhere", css)
+    assert re.search(r"#main-content\s*\{[^}]*overflow-wrap:\s*break-word", css)
+    assert re.search(r"#main-content td\s*\{[^}]*overflow-wrap:\s*anywhere", css)

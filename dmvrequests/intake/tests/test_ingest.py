@@ -27,6 +27,10 @@ from dmvrequests.testing import AgencyFactory, OfficeFactory
 pytestmark = pytest.mark.django_db
 
 
+# DMARC passed for the From domain, stamped by the DMV's own receiving server.
+ALIGNED = (("Authentication-Results", f"{TRUSTED}; dmarc=pass header.from=ice.dhs.gov"),)
+
+
 def ingest(raw, **kwargs):
     return message_ingest(raw=raw, source=kwargs.pop("source", "file"), **kwargs)
 
@@ -57,8 +61,8 @@ class TestCreated:
         assert message.raw_sha256 == hashlib.sha256(raw).hexdigest()
         assert (message.raw_size, message.source) == (len(raw), "file")
 
-    def test_it_records_the_requester_from_the_from_address(self, office, ice):
-        case_number = ingest(make_email()).case
+    def test_it_records_the_requester_from_a_verified_from_address(self, office, ice):
+        case_number = ingest(make_email(headers=ALIGNED)).case
         requester = DisclosureRequest.objects.get(number=case_number).requester
         assert (requester.name, requester.email, requester.agency) == (
             "Officer Ana Reyes",
@@ -67,10 +71,19 @@ class TestCreated:
         )
 
     def test_it_reuses_the_agencys_requester_with_that_address(self, office, ice):
-        ingest(make_email())
+        ingest(make_email(headers=ALIGNED))
         ingest(make_email(sender="ANA.REYES@ice.dhs.gov"))
         assert Requester.objects.filter(email__iexact="ana.reyes@ice.dhs.gov").count() == 1
         assert DisclosureRequest.objects.filter(requester__isnull=False).count() == 2
+
+    def test_an_unverified_sender_never_becomes_a_known_officer(self, office, ice):
+        """A forged From (DMARC passed for another domain) is not added to the directory:
+        the new-request form would offer it as a known officer."""
+        forged = (("Authentication-Results", f"{TRUSTED}; dmarc=pass header.from=attack.example"),)
+        result = ingest(make_email(headers=forged))
+        case = DisclosureRequest.objects.get(number=result.case)
+        assert (result.sender_verified, case.requester) == (False, None)
+        assert not Requester.objects.filter(email__iexact="ana.reyes@ice.dhs.gov").exists()
 
     def test_it_tells_the_clerk_to_call_back_an_unverified_sender(self, office, ice):
         ice.published_phone = "202-555-0199"

@@ -77,9 +77,16 @@ class TestAccess:
         client.force_login(clerk)
         assert client.get(reverse("intake:quarantine_detail", args=[999999])).status_code == 404
 
-    def test_it_takes_actions_only_by_post(self, client, clerk, message):
+    def test_a_get_of_the_release_address_leads_back_to_the_held_email(
+        self, client, clerk, message
+    ):
+        """A re-opened form address (after signing in again) is not a blank 405 page."""
         client.force_login(clerk)
-        assert client.get(urls(message)["release"]).status_code == 405
+        response = client.get(urls(message)["release"], follow=True)
+        assert response.redirect_chain[-1][0] == urls(message)["detail"]
+        assert "only receives a form" in page(response)
+        message.refresh_from_db()
+        assert message.is_held
 
     def test_discarding_asks_for_confirmation_first(self, client, clerk, message):
         client.force_login(clerk)
