@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
+from dmvrequests.audit.protection import history_rewrite
 from dmvrequests.policy import services
 from dmvrequests.policy.models import PolicyProfile
 from dmvrequests.policy.profiles import SHIPPED_PROFILES
@@ -24,8 +25,9 @@ def profile(slug):
 
 def reinstall(settings, slug):
     """Run the data migration again on an empty table, with the models it sees when migrating."""
-    PolicyProfile.history.all().delete()
-    PolicyProfile.objects.all().delete()
+    with history_rewrite():  # the history tables refuse a DELETE otherwise (PostgreSQL)
+        PolicyProfile.history.all().delete()
+        PolicyProfile.objects.all().delete()
     settings.POLICY_PROFILE = slug
     state = MigrationLoader(connection).project_state(("policy", "0001_initial"))
     shipped_migration.install_profiles(state.apps, None)
