@@ -446,10 +446,15 @@ def transition(request, number):
     """POST makes the move; GET asks to confirm a withdrawal, which cannot be undone."""
     if request.method != "GET":
         return _transition(request, number)
-    case = selectors.request_get_for(request.user, number)
+    case, caps = selectors.request_with_capabilities_for(request.user, number)
+    refused_here = refusal(request, case, caps)
+    if refused_here:  # a share is read-only: no confirmation page to withdraw
+        return refused_here
     action = request.GET.get("action", "")
     if action != Action.WITHDRAW or action not in actions_for(case.status, request.user):
         return redirect(case)
+    # The confirmation names the subject: a read of the case like the case page.
+    access_log(request=request, action=AuditAction.VIEW_CASE, case=case)
     return render(request, "cases/confirm_withdraw.html", {"case": case})
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dmvrequests.audit.erasure import RedactionError, redaction_apply
+from dmvrequests.audit.models import AuditRecord
 from dmvrequests.cases import selectors, services
 from dmvrequests.cases.capabilities import (
     CAPABILITIES,
@@ -186,6 +187,28 @@ class TestSharesThroughThePages:
         assert response.status_code == 302
         assert refreshed(case).status == Status.IN_REVIEW
         assert case.closed_at is None
+
+    def test_a_share_gets_no_withdrawal_confirmation_page(
+        self, client, case, counsel, other_clerk, other_office
+    ):
+        """Found by a newcomer: the confirmation (GET) was offered to a read-only share."""
+        office_share(case, counsel, other_office)
+        client.force_login(other_clerk)
+        url = reverse("cases:transition", args=[case.number]) + "?action=withdraw"
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "read only" in " ".join(flashed(response))
+
+    def test_the_withdrawal_confirmation_is_an_audited_read(self, client, case, clerk):
+        """It names the subject, so it writes a record like the case page."""
+        client.force_login(clerk)
+        before = AuditRecord.objects.filter(case_number=case.number, user=clerk).count()
+        url = reverse("cases:transition", args=[case.number]) + "?action=withdraw"
+        response = client.get(url)
+        assert response.status_code == 200
+        assert case.subject_name in response.content.decode()
+        records = AuditRecord.objects.filter(case_number=case.number, user=clerk)
+        assert records.count() == before + 1
 
     def test_an_office_share_does_not_let_counsel_redact(
         self, client, case, counsel, other_counsel, other_office
