@@ -54,6 +54,7 @@ ACCESS = {
     "cases:share_revoke": frozenset({COUNSEL}),
     "cases:document_verify": frozenset({COUNSEL}),
     "cases:document_add": frozenset({CLERK, COUNSEL}),
+    "cases:document_describe": frozenset({CLERK, COUNSEL}),
     "cases:callback": frozenset({CLERK}),
     "cases:ask": frozenset({COUNSEL}),
     "cases:answer": frozenset({CLERK}),

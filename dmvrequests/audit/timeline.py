@@ -262,6 +262,10 @@ def _document_event(diff, names):
     if row.history_type == "~" and [f.name for f in diff.changed] == ["verified"]:
         state = "verified" if row.verified else "not verified"
         return _event(diff, TimelineKind.DOCUMENT, f"{who} marked the {title} {state}")
+    if row.history_type == "~" and (row.history_change_reason or "").startswith("Described as"):
+        # "Describe this document": the type before and after are among the changes.
+        changes = _field_changes(diff, names)
+        return _event(diff, TimelineKind.DOCUMENT, f"{who} described the {title}", changes)
     return _changed(diff, names, TimelineKind.DOCUMENT, title)
 
 

@@ -14,6 +14,7 @@ from dmvrequests.cases.decorators import case_action, refusal
 from dmvrequests.cases.forms import (
     AnswerForm,
     CallbackForm,
+    DescribeForm,
     DocumentForm,
     NoticeExemptForm,
     NoticeSentForm,
@@ -140,6 +141,29 @@ def document_add(request, case):
         f"Document added: {form.type_label()}. It counts for the policy once "
         "counsel verifies it with the checklist.",
         case=case,
+        **form.document_fields(),
+    )
+
+
+@case_action
+def document_describe(request, case, document_id):
+    """Say what a stored document is (an emailed file arrives unclassified), or correct it."""
+    document = case.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404("This case has no such document")
+    form = DescribeForm(request.POST, document=document)
+    if not form.is_valid():
+        return case_page_with_errors(request, case, describe_form=form)
+    return _act(
+        request,
+        case,
+        form,
+        "describe_form",
+        services.document_describe,
+        f"Document described: {form.type_label()}. It counts for the policy once "
+        "counsel verifies it with the checklist.",
+        case=case,
+        document=document,
         **form.document_fields(),
     )
 

@@ -164,6 +164,7 @@ URL_CAPABILITIES = {
     "cases:notice_sent": "act",
     "cases:notice_exempt": "decide",
     "cases:document_add": "act",
+    "cases:document_describe": "act",
     "cases:document_verify": "decide",
     "cases:document_download": "download",
     "audit:case_timeline": "view",

@@ -253,6 +253,30 @@ class DocumentForm(USWDSFormMixin, forms.Form):
         return data
 
 
+class DescribeForm(DocumentForm):
+    """Say what a stored document is, or correct it: the fields of "Add a legal document"
+    without the file, which stays as it was stored. One per document on the case page,
+    so the prefix names the document too (describe-12-type)."""
+
+    prefix = "describe"
+    file = None
+
+    def __init__(self, *args, document, **kwargs):
+        kwargs.setdefault("prefix", f"{self.prefix}-{document.pk}")
+        if not args and "initial" not in kwargs:
+            kwargs["initial"] = {
+                name: getattr(document, name) for name in self.base_fields if name != "type"
+            }
+            # An unclassified file offers no type: the clerk chooses one.
+            kwargs["initial"]["type"] = "" if document.type == "none" else document.type
+        super().__init__(*args, **kwargs)
+        self.document = document
+        self.html_id = f"describe-form-{document.pk}"
+
+    def document_fields(self):
+        return dict(self.cleaned_data)
+
+
 class BaseDocumentFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):

@@ -28,6 +28,7 @@ urlpatterns = [
     path(CASE + "notice/sent/", action_views.notice_sent, name="notice_sent"),
     path(CASE + "notice/exempt/", action_views.notice_exempt, name="notice_exempt"),
     path(CASE + "documents/", action_views.document_add, name="document_add"),
+    path(DOCUMENT + "describe/", action_views.document_describe, name="document_describe"),
     path(DOCUMENT + "verify/", action_views.document_verify, name="document_verify"),
     path(DOCUMENT + "download/", views.document_download, name="document_download"),
 ]

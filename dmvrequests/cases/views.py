@@ -237,6 +237,15 @@ def case_page_with_errors(request, case, **bound):
     if decision_form is None and request.user.is_counsel:
         decision_form = _decision_form(case, evaluation)
     context = _detail_context(request, case, evaluation, profile, decision_form)
+    describe_form = bound.pop("describe_form", None)
+    if describe_form is not None:
+        # One form per document: the bound one replaces that document's form, if offered.
+        document = next(
+            (d for d in context["documents"] if d.pk == describe_form.document.pk), None
+        )
+        if document is not None and document.describe_form is not None:
+            document.describe_form = context["describe_form"] = describe_form
+        bound["describe_form"] = describe_form
     # Only a form the page still offers comes back (the case may have moved on meanwhile).
     shown = {name: form for name, form in bound.items() if context.get(name) is not None}
     if len(shown) < len(bound):
@@ -272,6 +281,17 @@ def _documents_with_checks(case):
     return documents
 
 
+def _with_describe_forms(documents, offered):
+    """Each document counsel has not checked yet gets its "Describe this document" form
+    (`describe_form`), when the user may add documents to the case."""
+    from dmvrequests.cases.forms import DescribeForm
+
+    for document in documents:
+        unchecked = not document.verified and not document.check_result
+        document.describe_form = DescribeForm(document=document) if offered and unchecked else None
+    return documents
+
+
 def _detail_context(request, case, evaluation, profile, decision_form):
     from dmvrequests.cases import forms as f
 
@@ -290,7 +310,10 @@ def _detail_context(request, case, evaluation, profile, decision_form):
         "case": case,
         "evaluation": evaluation,
         "profile": profile,
-        "documents": _documents_with_checks(case),
+        "documents": _with_describe_forms(
+            _documents_with_checks(case),
+            (clerk_here or counsel_here) and case.status in OPEN_FOR_DOCUMENTS,
+        ),
         "decisions": decisions,
         "pending_approval": pending,
         "second_approval_form": f.SecondApprovalForm(initial={"status": case.status})

@@ -18,7 +18,12 @@ from dmvrequests.cases.services.decisions import (
     release_record,
     request_decide,
 )
-from dmvrequests.cases.services.documents import checklist_problems, document_add, document_verify
+from dmvrequests.cases.services.documents import (
+    checklist_problems,
+    document_add,
+    document_describe,
+    document_verify,
+)
 from dmvrequests.cases.services.requests import (
     DECISION_BUSINESS_DAYS,
     callback_record,
@@ -47,6 +52,7 @@ __all__ = [
     "decision_due_date",
     "decision_reject_pending",
     "document_add",
+    "document_describe",
     "document_verify",
     "info_answer",
     "info_request",

@@ -118,6 +118,52 @@ def document_add(
         raise
 
 
+# What describing a document may set: the facts a clerk reads off the document.
+DESCRIBED_FIELDS = (
+    "type",
+    "issuer",
+    "signer_name",
+    "signer_title",
+    "court",
+    "court_state",
+    "docket_number",
+    "issued_on",
+    "expires_on",
+)
+ALREADY_CHECKED = "Counsel has already checked this document; add a new one if it was wrong."
+
+
+def describable(document):
+    """A document can be described (classified, corrected) until counsel checks it."""
+    return not document.verified and not document.verifications.exists()
+
+
+@transaction.atomic
+def document_describe(*, case, document, actor, **fields):
+    """Say what a stored document is (an emailed file arrives as "No legal document"), or
+    correct what intake recognised: its type, signer, court, docket and dates. The stored
+    file stays as it is. Refused once counsel has verified or rejected the document: the
+    checklist judged what the document said then.
+
+    `fields`: any of DESCRIBED_FIELDS. The policy reads the documents as they are each
+    time it evaluates, and a described document counts only once counsel verifies it.
+    """
+    require(case, actor, "act")
+    document = LegalDocument.objects.select_for_update().get(pk=document.pk, case_id=case.pk)
+    if not describable(document):
+        raise WorkflowError(ALREADY_CHECKED)
+    if not _accepts_documents(case):
+        raise WorkflowError("Documents of a decided or closed case cannot be described.")
+    unknown = set(fields) - set(DESCRIBED_FIELDS)
+    if unknown:
+        raise TypeError(f"document_describe() cannot set {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(document, name, value)
+    document.issuer = document.issuer or "none"
+    document.court_state = (document.court_state or "").upper()
+    return save(document, actor, f"Described as: {document.get_type_display()}")
+
+
 def checklist_problems(document, checks):
     """What stops the checklist from verifying the document, in words."""
     required = [
