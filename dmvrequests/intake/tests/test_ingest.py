@@ -10,7 +10,7 @@ from dmvrequests.agencies.models import Agency, Requester
 from dmvrequests.cases import services as case_services
 from dmvrequests.cases.models import DisclosureRequest, LegalDocument, Status
 from dmvrequests.cases.services import WorkflowError
-from dmvrequests.intake import services
+from dmvrequests.intake import filing, ingestion, services
 from dmvrequests.intake.models import InboundMessage, QuarantineStatus
 from dmvrequests.intake.services import NO_AGENCY, agency_for_domain, message_ingest
 from dmvrequests.intake.tests.conftest import (
@@ -379,19 +379,19 @@ class TestDuplicates:
         first = ingest(raw)
         # The second delivery's lookup ran before the first committed: it finds nothing,
         # and only the unique constraint stops it.
-        real_lookup = services._original_of
+        real_lookup = ingestion._original_of
         lookups = []
 
         def lookup_that_missed_once(parsed):
             lookups.append(parsed)
             return (None, None) if len(lookups) == 1 else real_lookup(parsed)
 
-        monkeypatch.setattr(services, "_original_of", lookup_that_missed_once)
+        monkeypatch.setattr(ingestion, "_original_of", lookup_that_missed_once)
         second = ingest(raw)
         assert (second.result, second.case) == ("duplicate", first.case)
         assert DisclosureRequest.objects.count() == 1
         # The rolled-back attempt gave its case number back.
-        monkeypatch.setattr(services, "_original_of", real_lookup)
+        monkeypatch.setattr(ingestion, "_original_of", real_lookup)
         assert ingest(make_email()).case.endswith("000002")
 
 
@@ -476,13 +476,13 @@ class TestAtomicity:
         def failing_document_add(**kwargs):
             raise OSError("disk full")
 
-        monkeypatch.setattr(services, "document_add", failing_document_add)
+        monkeypatch.setattr(filing, "document_add", failing_document_add)
         raw = make_email(attachments=[("warrant.pdf", PDF)])
         with pytest.raises(OSError, match="disk full"):
             ingest(raw)
         assert DisclosureRequest.objects.count() == 0
         assert InboundMessage.objects.count() == 0
-        monkeypatch.setattr(services, "document_add", case_services.document_add)
+        monkeypatch.setattr(filing, "document_add", case_services.document_add)
         retried = ingest(raw)
         assert (retried.result, retried.documents) == ("created", 1)
         assert retried.case.endswith("000001")
@@ -491,7 +491,7 @@ class TestAtomicity:
         def refusing_request_create(**kwargs):
             raise WorkflowError("The agency is not allowed to file requests.")
 
-        monkeypatch.setattr(services, "request_create", refusing_request_create)
+        monkeypatch.setattr(filing, "request_create", refusing_request_create)
         result = ingest(make_email())
         assert result.result == "quarantined"
         assert result.reason == (

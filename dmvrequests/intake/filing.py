@@ -1,0 +1,276 @@
+"""Writing cases from email: a new case, a reply appended to a case, an automatic message
+recorded on one, and the requester, documents and narrative that go with them.
+
+Writes go through cases.services (request_create, document_add,
+request_update_intake); actor is None for intake itself (the system, in the case
+history) or the clerk who released a quarantined message.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from dmvrequests.agencies.models import Requester
+from dmvrequests.cases.models import Channel, DisclosureRequest
+from dmvrequests.cases.services import (
+    WorkflowError,
+    document_add,
+    request_create,
+    request_update_intake,
+)
+from dmvrequests.intake.models import Result
+from dmvrequests.intake.records import IngestResult, save_message
+from dmvrequests.intake.routing import received_at_for
+from dmvrequests.intake.screening import refusal, refusal_summary, screened
+from dmvrequests.vocabulary import Issuer, LegalProcessType, Purpose
+
+logger = logging.getLogger(__name__)
+
+# Enough for any real request; a 30 MB text body is not one.
+MAX_NARRATIVE_BODY = 100_000
+
+
+def create_case(message, parsed, office):
+    accepted, rejected = screened(parsed)
+    rejected = [refusal(item) for item in rejected]
+    with transaction.atomic():
+        case = case_from(
+            parsed,
+            message,
+            message.agency,
+            office,
+            actor=None,
+            accepted=accepted,
+            rejected=rejected,
+        )
+        _record_outcome(message, Result.CREATED, case, accepted, rejected)
+        # Saved before the documents: a concurrent copy of this message fails on the
+        # unique Message-ID here, before writing any file.
+        save_message(message)
+        store_documents(case, accepted, actor=None)
+    return IngestResult.of(message)
+
+
+def append_reply(message, parsed, case):
+    accepted, rejected = screened(parsed)
+    rejected = [refusal(item) for item in rejected]
+    with transaction.atomic():
+        _record_outcome(message, Result.APPENDED, case, accepted, rejected)
+        save_message(message)
+        store_documents(case, accepted, actor=None)
+        _append_reply_text(case, message, parsed, rejected)
+    return IngestResult.of(message)
+
+
+def append_automatic(message, parsed, case):
+    """An automatic message answering a case: recorded on it as a note that flags it.
+
+    Never a requester, never a document (a returned message carries our own
+    attachments back); the case's narrative gets the note while it is with the
+    clerk, and the case page flags the message either way.
+    """
+    rejected = [
+        {
+            "filename": attachment.filename,
+            "reason": "it came with an automatic message, which adds no documents",
+        }
+        for attachment in parsed.attachments
+    ]
+    with transaction.atomic():
+        _record_outcome(message, Result.APPENDED, case, [], rejected)
+        message.reason = f"Automatic message: {parsed.automatic}; recorded on the case, flagged."
+        save_message(message)
+        _append_section(case, _automatic_section(message, parsed))
+    return IngestResult.of(message)
+
+
+def _automatic_section(message, parsed):
+    arrived = timezone.localtime(message.received_at).strftime("%Y-%m-%d %H:%M")
+    advice = (
+        "A letter or email from the DMV did not arrive: check the address and send it again."
+        if "delivery status" in (parsed.automatic or "")
+        or parsed.from_address.lower().startswith(("mailer-daemon@", "postmaster@"))
+        else "Nobody wrote this: it is not an answer to the case."
+    )
+    return [
+        f"--- Automatic message received {arrived} from "
+        f"{message.from_address or 'an unknown sender'}: {parsed.automatic} ---",
+        advice,
+        f"Subject: {parsed.subject or '(no subject)'}",
+        "",
+        _body_for_narrative(parsed),
+    ]
+
+
+def _record_outcome(message, result, case, accepted, rejected):
+    message.result = result
+    message.case = case
+    message.document_count = len(accepted)
+    message.rejected_attachments = rejected
+    message.reason = refusal_summary(rejected)
+
+
+def case_from(parsed, message, agency, office, *, actor, accepted, rejected):
+    return request_create(
+        office=office,
+        agency=agency,
+        requester=_requester_for(agency, parsed, actor, verified=message.sender_verified),
+        channel=Channel.EMAIL,
+        received_at=received_at_for(parsed, message.received_at),
+        # A clerk completes intake: the email says what is asked in words only.
+        purpose=Purpose.OTHER,
+        categories=[],
+        narrative=_narrative(parsed, message, agency, accepted, rejected),
+        requester_verified=message.sender_verified,
+        actor=actor,
+    )
+
+
+def _requester_for(agency, parsed, actor, *, verified):
+    """The agency's requester with the From address; created on first contact only when
+    the sender is verified (DMARC or DKIM aligned with the From domain).
+
+    Only for an address of the agency's own domains: a clerk releasing a message
+    sent from elsewhere picks the requester on the case instead, so that the
+    directory's officers are never someone's personal address. An unverified From
+    is linked to an officer already in the directory (the case still says the sender
+    is unverified, and the callback confirms them) but never adds one: a forged From
+    must not become a "known officer" in the new-request form.
+    """
+    address = parsed.from_address
+    # An automatic message is nobody's request, and an ambiguous From may name
+    # someone who never wrote: neither becomes an officer in the directory.
+    if parsed.automatic or parsed.from_problem or not agency.matches_domain(parsed.from_domain):
+        return None
+    try:
+        validate_email(address)
+    except ValidationError:
+        return None
+    requester = (
+        Requester.objects.filter(agency=agency, email__iexact=address).order_by("id").first()
+    )
+    if requester is not None or not verified:
+        return requester
+    requester = Requester(
+        agency=agency, email=address, name=(parsed.from_name or address.split("@")[0])[:200]
+    )
+    requester._history_user = actor
+    requester.full_clean()
+    requester.save()
+    return requester
+
+
+def store_documents(case, accepted, *, actor):
+    stored = []
+    try:
+        for attachment in accepted:
+            recognised = attachment.recognition
+            stored.append(
+                document_add(
+                    case=case,
+                    actor=actor,
+                    # Unclassified until a clerk says what the document is; a recognised
+                    # form's type is pre-filled, and stays unverified until counsel checks it.
+                    type=recognised.type if recognised else LegalProcessType.NONE,
+                    issuer=Issuer.NONE,
+                    content=attachment.content,
+                    filename=attachment.filename,
+                    max_bytes=settings.INTAKE_MAX_ATTACHMENT_BYTES,
+                )
+            )
+    except Exception:
+        # The transaction rolls back the rows; the files it wrote are ours to remove.
+        for document in stored:
+            document.file.storage.delete(document.file.name)
+        raise
+
+
+def _narrative(parsed, message, agency, accepted, rejected):
+    notes = intake_notes(
+        agency,
+        message.sender_verified,
+        rejected,
+        why_not=(message.summary or {}).get("verification", ""),
+        reading_notes=parsed.notes,
+        accepted=accepted,
+    )
+    parts = [f"Subject: {parsed.subject or '(no subject)'}", "", _body_for_narrative(parsed)]
+    if notes:
+        parts += ["", "Email intake notes:", *(f"- {note}" for note in notes)]
+    return "\n".join(parts)
+
+
+def _body_for_narrative(parsed):
+    body = parsed.body or "(The email has no text.)"
+    if len(body) > MAX_NARRATIVE_BODY:
+        body = body[:MAX_NARRATIVE_BODY] + "\n[Text shortened; the full message is kept in intake.]"
+    return body
+
+
+def intake_notes(agency, verified, rejected, *, why_not="", reading_notes=(), accepted=()):
+    notes = []
+    if not verified:
+        phone = agency.published_phone or "listed in the agency directory"
+        because = f" ({why_not})" if why_not else ""
+        notes.append(
+            f"The sender is not verified{because}. Call the agency's published number "
+            f"({phone}) and confirm the requester before anything is released."
+        )
+    notes += list(reading_notes)
+    notes += [
+        f'Document "{item.filename}" recognised as {item.recognition.label} from its text '
+        f'("{item.recognition.evidence}"); its type is pre-filled. Confirm or correct it on the '
+        "document: it is not verified."
+        for item in accepted
+        if item.recognition
+    ]
+    notes += [f"Attachment refused: {item['filename']}: {item['reason']}." for item in rejected]
+    return notes
+
+
+def _append_reply_text(case, message, parsed, rejected):
+    """Add the reply to the narrative while the case is with the clerk; else leave it.
+
+    A case in legal review or decided keeps the narrative counsel decided on; the
+    reply stays on the case as an inbound message (and its documents are added).
+    """
+    verified = "verified" if message.sender_verified else "not verified"
+    arrived = timezone.localtime(message.received_at).strftime("%Y-%m-%d %H:%M")
+    section = [
+        f"--- Email reply received {arrived} from {message.from_address or 'an unknown sender'} "
+        f"(sender {verified}) ---",
+        f"Subject: {parsed.subject or '(no subject)'}",
+        "",
+        _reply_text(_body_for_narrative(parsed)),
+        *parsed.notes,
+        *(f"Attachment refused: {item['filename']}: {item['reason']}." for item in rejected),
+    ]
+    _append_section(case, section)
+
+
+def _append_section(case, section):
+    locked = DisclosureRequest.objects.select_for_update().get(pk=case.pk)
+    try:
+        request_update_intake(
+            case=locked, actor=None, narrative=f"{locked.narrative}\n\n" + "\n".join(section)
+        )
+    except WorkflowError:
+        logger.info("%s is past intake; the email is kept as an inbound message.", case)
+
+
+def _reply_text(body):
+    """The new part of a reply: quoted lines and the quoted original are dropped."""
+    kept = []
+    for line in body.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("-----Original Message-----") or (
+            stripped.startswith("On ") and stripped.endswith("wrote:")
+        ):
+            break
+        if not stripped.startswith(">"):
+            kept.append(line)
+    return "\n".join(kept).strip() or "(The reply has no new text.)"

@@ -1,0 +1,105 @@
+"""Where an inbound message belongs: its agency, whether its sender is verified, the case it
+answers, the office that receives it and the time it counts as received.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+from accounts.models import Office
+from dmvrequests.agencies.models import Agency
+from dmvrequests.cases.models import DisclosureRequest
+from dmvrequests.intake import verification
+from dmvrequests.intake.models import InboundMessage
+
+# A Date header is believed when it is at most this far from the arrival time;
+# otherwise the sender's clock (or its spam software) is wrong and arrival counts.
+DATE_MAX_AHEAD = timedelta(days=1)
+
+
+DATE_MAX_BEHIND = timedelta(days=90)
+
+
+def agency_for_domain(domain):
+    """The directory agency of `domain`: equal to one of its domains or a subdomain of one.
+
+    Agency.matches_domain's rule, applied from the most specific suffix down, so
+    that ice.dhs.gov wins over dhs.gov for x.ice.dhs.gov. ice.dhs.gov.example.com
+    has no suffix equal to ice.dhs.gov and matches nothing.
+    """
+    if not domain:
+        return None
+    agencies = list(Agency.objects.order_by("id"))
+    labels = domain.split(".")
+    for start in range(len(labels)):
+        suffix = ".".join(labels[start:])
+        for agency in agencies:
+            if suffix in agency.domain_list:
+                return agency
+    return None
+
+
+def sender_verification(parsed):
+    """(verified, why not): DMARC or DKIM aligned with the single From domain."""
+    return verification.verification(
+        from_domain=parsed.from_domain,
+        from_problem=parsed.from_problem
+        or (None if parsed.from_count <= 1 else "several From addresses"),
+        header_values=parsed.authentication_results,
+        trusted_authserv_id=settings.INTAKE_TRUSTED_AUTHSERV_ID,
+    )
+
+
+def case_replied_to(parsed):
+    """The case a reply belongs to: [DR-…] in the subject, else a message it answers.
+
+    For a delivery or disposition report, the subject and ids of the returned
+    message (message/rfc822 or message/rfc822-headers, RFC 3464) count too.
+    """
+    if parsed.case_number:
+        case = DisclosureRequest.objects.filter(number=parsed.case_number).first()
+        if case is not None:
+            return case
+    references = parsed.references + [
+        ref for ref in parsed.returned_references if ref not in parsed.references
+    ]
+    if not references:
+        return None
+    known = dict(
+        InboundMessage.objects.originals()
+        .filter(message_id__in=references, case__isnull=False)
+        .values_list("message_id", "case_id")
+    )
+    # The nearest ancestor in the thread decides.
+    for message_id in references:
+        if message_id in known:
+            return DisclosureRequest.objects.get(pk=known[message_id])
+    return None
+
+
+def intake_office():
+    """(office, None) for the office that receives email requests, or (None, reason)."""
+    code = getattr(settings, "INTAKE_OFFICE", "")
+    if code:
+        office = Office.objects.filter(code=code).first()
+        if office is None:
+            return None, (
+                f"The INTAKE_OFFICE setting names the office {code!r}, which does not exist; "
+                "correct the setting, or release this message into a case."
+            )
+        return office, None
+    office = Office.objects.order_by("id").first()
+    if office is None:
+        return None, (
+            "No office exists yet to receive email requests; an administrator must create "
+            "one, then release this message into a case."
+        )
+    return office, None
+
+
+def received_at_for(parsed, arrived_at):
+    """The Date header when plausible, else the arrival time."""
+    date = parsed.date
+    if date is not None and arrived_at - DATE_MAX_BEHIND <= date <= arrived_at + DATE_MAX_AHEAD:
+        return date
+    return arrived_at
