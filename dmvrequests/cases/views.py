@@ -12,7 +12,6 @@ from dmvrequests.audit.models import Action as AuditAction
 from dmvrequests.audit.services import access_log, access_log_cases, case_get_for_read
 from dmvrequests.audit.timeline import timeline_context
 from dmvrequests.cases import selectors, services
-from dmvrequests.cases.capabilities import capabilities_for
 from dmvrequests.cases.decorators import case_action, refusal
 from dmvrequests.cases.forms import (
     AssignForm,
@@ -22,12 +21,13 @@ from dmvrequests.cases.forms import (
     ShareForm,
     SubmitForm,
 )
-from dmvrequests.cases.models import DecisionOutcome, Status, SubjectNotice
+from dmvrequests.cases.models import DecisionOutcome, Status
+from dmvrequests.cases.page import case_page, submit_missing
+from dmvrequests.cases.page_forms import case_page_forms
 from dmvrequests.cases.services.base import CaseChanged
 from dmvrequests.cases.workflow import Action, actions_for
 
 PAGE_SIZE = 50
-OPEN_FOR_DOCUMENTS = (Status.RECEIVED, Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED)
 QUEUE_SORTS = {
     "due": ("-emergency", "due_date", "received_at", "pk"),
     "received": ("received_at", "pk"),
@@ -271,107 +271,14 @@ def _decision_form(case, evaluation):
     )
 
 
-def _documents_with_checks(case):
-    """Each document with the result of counsel's latest checklist: a document counsel
-    rejected must not look like one nobody has checked yet."""
-    documents = list(case.documents.select_related("uploaded_by").prefetch_related("verifications"))
-    for document in documents:
-        latest = max(document.verifications.all(), key=lambda v: v.verified_at, default=None)
-        document.check_result = latest.result if latest else ""
-    return documents
-
-
-def _with_describe_forms(documents, offered):
-    """Each document counsel has not checked yet gets its "Describe this document" form
-    (`describe_form`), when the user may add documents to the case."""
-    from dmvrequests.cases.forms import DescribeForm
-
-    for document in documents:
-        unchecked = not document.verified and not document.check_result
-        document.describe_form = DescribeForm(document=document) if offered and unchecked else None
-    return documents
-
-
 def _detail_context(request, case, evaluation, profile, decision_form):
-    from dmvrequests.cases import forms as f
-
-    user = request.user
-    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-    # One query for the three uses (the list, the approval, the pending one).
-    decisions = list(case.decisions.select_related("decided_by", "second_approved_by"))
-    approved = next((d for d in decisions if d.outcome == "approved"), None)
-    pending = next((d for d in decisions if d.awaiting_second_approval), None)
-    notice = SubjectNotice.objects.filter(case=case).first()
-    # What the page offers is what the capability model allows (a share reads only).
-    caps = capabilities_for(user, case)
-    clerk_here = user.is_clerk and caps.act
-    counsel_here = user.is_counsel and caps.decide
+    """The case page's context: the selector's reads, the forms they allow, the timeline."""
+    page = case_page(user=request.user, case=case)
     return {
-        "case": case,
+        **page.reads(),
         "evaluation": evaluation,
         "profile": profile,
-        "documents": _with_describe_forms(
-            _documents_with_checks(case),
-            (clerk_here or counsel_here) and case.status in OPEN_FOR_DOCUMENTS,
-        ),
-        "decisions": decisions,
-        "pending_approval": pending,
-        "second_approval_form": f.SecondApprovalForm(initial={"status": case.status})
-        if counsel_here and pending and pending.decided_by_id != user.pk
-        else None,
-        "decision_form": None if pending or not caps.decide else decision_form,
-        "needs_callback": services.needs_callback(case),
-        "callbacks": case.callbacks.select_related("recorded_by"),
-        "callback_form": f.CallbackForm(initial={"called_at": now})
-        if clerk_here and case.is_open and services.needs_callback(case)
-        else None,
-        "info_requests": case.info_requests.select_related("asked_by", "answered_by"),
-        "question_form": f.QuestionForm(initial={"status": case.status})
-        if counsel_here and case.status == Status.IN_REVIEW and not pending
-        else None,
-        "answer_form": f.AnswerForm(initial={"status": case.status})
-        if clerk_here and case.status == Status.NEEDS_INFO
-        else None,
-        "document_form": f.DocumentForm(prefix="newdoc")
-        if (clerk_here or counsel_here) and case.status in OPEN_FOR_DOCUMENTS
-        else None,
-        "releases": case.releases.select_related("recorded_by"),
-        "messages_in": case.inbound_messages.order_by("received_at"),
-        "release_form": f.ReleaseForm(
-            approved=approved.categories_approved,
-            initial={
-                "status": case.status,
-                "released_at": now,
-                "categories": approved.categories_approved,
-                "recipient": str(case.requester or ""),
-            },
-        )
-        if clerk_here and approved and case.status == Status.APPROVED
-        else None,
-        "notice": notice,
-        "notice_sent_form": f.NoticeSentForm(initial={"sent_at": now})
-        if notice and notice.status == "due" and (clerk_here or counsel_here)
-        else None,
-        "notice_exempt_form": f.NoticeExemptForm()
-        if notice and notice.status == "due" and counsel_here
-        else None,
-        "submit_form": f.SubmitForm(office=case.office, switched_off=bool(submit_missing(case)))
-        if clerk_here and case.status == Status.RECEIVED
-        else None,
-        "submit_missing": submit_missing(case) if clerk_here else [],
-        "actions": [
-            Action(a)
-            for a in actions_for(case.status, user)
-            if caps.act and a in (Action.WITHDRAW, Action.CLOSE)
-        ],
-        "shares": case.shares.filter(revoked_at=None).select_related(
-            "user", "office", "granted_by"
-        ),
-        "caps": caps,
-        "share_form": f.ShareForm(case=case) if caps.share else None,
-        "assign_form": f.AssignForm(case=case, initial={"counsel": case.assigned_counsel_id})
-        if counsel_here and case.is_open
-        else None,
+        **case_page_forms(page, decision_form=decision_form),
         **timeline_context(request, case, fold=True),
     }
 
@@ -392,18 +299,6 @@ def _submitted_message(case):
     counsel = case.assigned_counsel
     who = f"{counsel} is assigned" if counsel else "it waits in the office's review queue"
     return f"{case.number} submitted for legal review: {who}. Counsel decides or asks for more."
-
-
-def submit_missing(case):
-    """What `request_submit` would refuse, said before the clerk presses the button."""
-    missing = []
-    if not case.categories:
-        missing.append("Choose the records asked for (edit the intake).")
-    if services.needs_callback(case):
-        missing.append(
-            "Confirm the requester: call the agency's published number and record the callback."
-        )
-    return missing
 
 
 @case_action

@@ -1,0 +1,136 @@
+"""The case page's reads: one selector gathers what the page shows and who may act on it.
+
+`case_page(user=..., case=...)` returns a `CasePage`: the case's decisions (the
+approved one, the one awaiting a second counsel), its subject notice, its documents
+with counsel's latest check, the related lists the page shows, and the capabilities
+of the user (`dmvrequests.cases.capabilities`). It reads only; the forms the page
+offers are built from it by `dmvrequests.cases.page_forms`.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from dmvrequests.cases.capabilities import CaseCapabilities, capabilities_for
+from dmvrequests.cases.models import (
+    Decision,
+    DecisionOutcome,
+    DisclosureRequest,
+    LegalDocument,
+    Status,
+    SubjectNotice,
+)
+from dmvrequests.cases.services import needs_callback
+from dmvrequests.cases.workflow import Action, actions_for
+
+# The statuses in which documents may still be added or described.
+OPEN_FOR_DOCUMENTS = (Status.RECEIVED, Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED)
+
+
+@dataclass
+class CasePage:
+    """What the case page shows of `case` to `user`; `now` is local time for form defaults."""
+
+    case: DisclosureRequest
+    user: Any
+    caps: CaseCapabilities
+    now: str
+    decisions: list[Decision]
+    approved: Decision | None
+    pending: Decision | None
+    notice: SubjectNotice | None
+    needs_callback: bool
+    documents: list[LegalDocument] = field(default_factory=list)
+
+    @property
+    def clerk_here(self) -> bool:
+        """A clerk who may act on this case (a read-only share may not)."""
+        return bool(self.user.is_clerk and self.caps.act)
+
+    @property
+    def counsel_here(self) -> bool:
+        """Counsel who may decide this case."""
+        return bool(self.user.is_counsel and self.caps.decide)
+
+    @property
+    def takes_documents(self) -> bool:
+        """The user may add or describe documents, and the case still accepts them."""
+        return (self.clerk_here or self.counsel_here) and self.case.status in OPEN_FOR_DOCUMENTS
+
+    @property
+    def notice_due(self) -> bool:
+        return bool(self.notice and self.notice.status == "due")
+
+    def reads(self) -> dict[str, Any]:
+        """The page's read-only context: lists stay lazy querysets, evaluated by the template."""
+        case = self.case
+        return {
+            "case": case,
+            "caps": self.caps,
+            "decisions": self.decisions,
+            "pending_approval": self.pending,
+            "needs_callback": self.needs_callback,
+            "callbacks": case.callbacks.select_related("recorded_by"),
+            "info_requests": case.info_requests.select_related("asked_by", "answered_by"),
+            "releases": case.releases.select_related("recorded_by"),
+            "messages_in": case.inbound_messages.order_by("received_at"),
+            "notice": self.notice,
+            "submit_missing": submit_missing(case) if self.clerk_here else [],
+            "actions": self.actions(),
+            "shares": self.shares(),
+        }
+
+    def actions(self) -> list[Action]:
+        """Withdraw and close, when the workflow offers them and the user may act."""
+        if not self.caps.act:
+            return []
+        offered = actions_for(self.case.status, self.user)
+        return [Action(a) for a in offered if a in (Action.WITHDRAW, Action.CLOSE)]
+
+    def shares(self) -> QuerySet:
+        return self.case.shares.filter(revoked_at=None).select_related(
+            "user", "office", "granted_by"
+        )
+
+
+def case_page(*, user: Any, case: DisclosureRequest) -> CasePage:
+    """The reads of the case page for `user`; the caller has already audited the read."""
+    # One query for the three uses (the list, the approval, the pending one).
+    decisions = list(case.decisions.select_related("decided_by", "second_approved_by"))
+    return CasePage(
+        case=case,
+        user=user,
+        # What the page offers is what the capability model allows (a share reads only).
+        caps=capabilities_for(user, case),
+        now=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        decisions=decisions,
+        approved=next((d for d in decisions if d.outcome == DecisionOutcome.APPROVED), None),
+        pending=next((d for d in decisions if d.awaiting_second_approval), None),
+        notice=SubjectNotice.objects.filter(case=case).first(),
+        needs_callback=needs_callback(case),
+        documents=documents_with_checks(case),
+    )
+
+
+def documents_with_checks(case: DisclosureRequest) -> list[LegalDocument]:
+    """Each document with the result of counsel's latest checklist (`check_result`): a
+    document counsel rejected must not look like one nobody has checked yet."""
+    documents = list(case.documents.select_related("uploaded_by").prefetch_related("verifications"))
+    for document in documents:
+        latest = max(document.verifications.all(), key=lambda v: v.verified_at, default=None)
+        document.check_result = latest.result if latest else ""  # type: ignore[attr-defined]
+    return documents
+
+
+def submit_missing(case: DisclosureRequest) -> list[str]:
+    """What `request_submit` would refuse, said before the clerk presses the button."""
+    missing = []
+    if not case.categories:
+        missing.append("Choose the records asked for (edit the intake).")
+    if needs_callback(case):
+        missing.append(
+            "Confirm the requester: call the agency's published number and record the callback."
+        )
+    return missing
