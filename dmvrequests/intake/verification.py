@@ -128,20 +128,38 @@ def verification(*, from_domain, from_problem, header_values, trusted_authserv_i
     says why a message is not verified, for the clerk; it is "" when verified.
     """
     trusted = (trusted_authserv_id or "").strip().lower().rstrip(".")
+    problem = _unverifiable(trusted, from_domain, from_problem)
+    if problem:
+        return False, problem
+    results = _trusted_results(header_values, trusted)
+    if not results:
+        return False, f"the DMV's receiving server ({trusted}) reported no authentication results"
+    return _aligned(results, from_domain)
+
+
+def _unverifiable(trusted, from_domain, from_problem):
+    """Why no authentication result could verify this message, or None."""
     if not trusted:
-        return False, "no receiving server is trusted (setting INTAKE_TRUSTED_AUTHSERV_ID)"
+        return "no receiving server is trusted (setting INTAKE_TRUSTED_AUTHSERV_ID)"
     if not from_domain:
-        return False, "the message has no From address"
+        return "the message has no From address"
     if from_problem:
-        return False, f"the From header is ambiguous: {from_problem}"
-    results = [
+        return f"the From header is ambiguous: {from_problem}"
+    return None
+
+
+def _trusted_results(header_values, trusted):
+    """The method results reported by our own server (authserv-id `trusted`) only."""
+    return [
         result
         for parsed in map(parse_authentication_results, header_values)
         if parsed is not None and parsed.authserv_id == trusted
         for result in parsed.results
     ]
-    if not results:
-        return False, f"the DMV's receiving server ({trusted}) reported no authentication results"
+
+
+def _aligned(results, from_domain):
+    """(verified, reason) from trusted results: DMARC or DKIM aligned with `from_domain`."""
     dmarc = [r for r in results if r.method == "dmarc"]
     if any(r.result == "fail" for r in dmarc):
         return False, "the DMV's receiving server reports that DMARC failed for this message"
@@ -150,17 +168,21 @@ def verification(*, from_domain, from_problem, header_values, trusted_authserv_i
     dkim_pass = [r for r in results if r.method == "dkim" and r.result == "pass"]
     if any(r.properties.get("header.d") == from_domain for r in dkim_pass):
         return True, ""
+    return False, _unaligned_reason(dmarc, dkim_pass, from_domain)
+
+
+def _unaligned_reason(dmarc, dkim_pass, from_domain):
     others = sorted(
         {r.properties.get("header.from", "") for r in dmarc if r.result == "pass"}
         | {r.properties.get("header.d", "") for r in dkim_pass}
     )
     others = [domain for domain in others if domain]
     if others:
-        return False, (
+        return (
             f"the authentication that passed is for {', '.join(others)}, "
             f"not for the From domain {from_domain}"
         )
-    return False, f"neither DMARC nor DKIM passed for the From domain {from_domain}"
+    return f"neither DMARC nor DKIM passed for the From domain {from_domain}"
 
 
 def sender_verified(*, from_domain, single_from, header_values, trusted_authserv_id):

@@ -300,6 +300,35 @@ def _admin_object_ids(name):
 
 def arguments(name, params, world):
     """Every set of URL arguments to walk `name` with, or None if the walk cannot fill it."""
+    special = _named_arguments(name, params, world)
+    if special is not _BY_PARAMS:
+        return special
+    return _arguments_by_params(params, world)
+
+
+# What _named_arguments returns for a URL it leaves to the parameter names.
+_BY_PARAMS = object()
+
+
+def _named_arguments(name, params, world):
+    """The arguments of the URLs that the parameter names alone do not say how to fill."""
+    if name == "accounts:role_grant_decide" and params == {"pk"}:
+        return [{"pk": grant.pk} for grant in world.grants]
+    if name.startswith("intake:") and params == {"pk"}:
+        return [{"pk": m.pk} for m in world.messages]
+    if name.startswith("admin:") and name.endswith("_simple_history") and params == {"#0", "#1"}:
+        # django-simple-history's view of one past version: (object id, history id).
+        model = _admin_model(name)
+        rows = model.history.order_by("history_id")[:3] if model else []
+        return [{"args": (row.id, row.history_id)} for row in rows] or [{"args": ("0", "0")}]
+    if name.startswith("admin:") and params in ({"object_id"}, {"id"}, {"pk"}):
+        (param,) = params
+        ids = _admin_object_ids(name)
+        return None if ids is None else [{param: i} for i in ids]
+    return _BY_PARAMS
+
+
+def _arguments_by_params(params, world):
     numbers = [case.number for case in world.cases.values()]
     by_params = {
         frozenset(): lambda: [{}],
@@ -320,19 +349,6 @@ def arguments(name, params, world):
             for label in sorted({m._meta.app_label for m in admin.site._registry})
         ],
     }
-    if name == "accounts:role_grant_decide" and params == {"pk"}:
-        return [{"pk": grant.pk} for grant in world.grants]
-    if name.startswith("intake:") and params == {"pk"}:
-        return [{"pk": m.pk} for m in world.messages]
-    if name.startswith("admin:") and name.endswith("_simple_history") and params == {"#0", "#1"}:
-        # django-simple-history's view of one past version: (object id, history id).
-        model = _admin_model(name)
-        rows = model.history.order_by("history_id")[:3] if model else []
-        return [{"args": (row.id, row.history_id)} for row in rows] or [{"args": ("0", "0")}]
-    if name.startswith("admin:") and params in ({"object_id"}, {"id"}, {"pk"}):
-        (param,) = params
-        ids = _admin_object_ids(name)
-        return None if ids is None else [{param: i} for i in ids]
     if params in by_params:
         return by_params[params]()
     return None
