@@ -12,7 +12,7 @@ PORT ?= 8000
 AXE_VERSION := 4.14.1
 AXE_STAMP := e2e/.axe/axe-core-$(AXE_VERSION).installed
 
-.PHONY: run test lint limits security format worker beat bench load e2e check-deploy install clean
+.PHONY: run test lint limits types security format worker beat bench load e2e check-deploy install clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -50,6 +50,10 @@ lint: $(STAMP)
 # (radon); docs/architecture.md.
 limits: $(STAMP)
 	$(BIN)/python tools/check_limits.py
+
+# mypy with django-stubs; the configuration is in pyproject.toml (docs/architecture.md).
+types: $(STAMP)
+	$(BIN)/mypy
 
 # Static security analysis: any finding of medium or high severity fails.
 security: $(STAMP)

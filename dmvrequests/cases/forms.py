@@ -259,7 +259,7 @@ class DescribeForm(DocumentForm):
     so the prefix names the document too (describe-12-type)."""
 
     prefix = "describe"
-    file = None
+    file = None  # type: ignore[assignment]  # a field set to None is removed (Django)
 
     def __init__(self, *args, document, **kwargs):
         kwargs.setdefault("prefix", f"{self.prefix}-{document.pk}")
@@ -387,10 +387,10 @@ class DecisionForm(USWDSFormMixin, forms.Form):
 
 class ShareForm(USWDSFormMixin, forms.Form):
     prefix = "share"
-    office = forms.ModelChoiceField(
+    office: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="No office", label="Share with an office"
     )
-    user = forms.ModelChoiceField(
+    user: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="No one", label="…or with one person"
     )
     reason = forms.CharField(
@@ -419,7 +419,9 @@ class ShareForm(USWDSFormMixin, forms.Form):
 
 class AssignForm(USWDSFormMixin, forms.Form):
     prefix = "assign"
-    counsel = forms.ModelChoiceField(queryset=None, label="Assign to", empty_label=None)
+    counsel: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, label="Assign to", empty_label=None
+    )
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,6 +43,7 @@ def with_describe_forms(page: CasePage) -> list[Any]:
     """Each document counsel has not checked yet gets its "Describe this document" form
     (`describe_form`), when the user may add documents to the case."""
     offered = page.takes_documents
+    document: Any  # a LegalDocument carrying the page's check_result and describe_form
     for document in page.documents:
         unchecked = not document.verified and not document.check_result
         document.describe_form = (

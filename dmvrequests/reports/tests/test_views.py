@@ -18,7 +18,7 @@ from dmvrequests.testing import make_case
 pytestmark = pytest.mark.django_db
 
 JOB = uuid.uuid4()
-STATISTICS_PAGES = [
+STATISTICS_PAGES: list[tuple[str, list[uuid.UUID]]] = [
     ("reports:index", []),
     ("reports:transparency", []),
     ("reports:transparency_csv", []),
