@@ -11,7 +11,7 @@ import holidays
 
 
 @lru_cache(maxsize=64)
-def _federal_holidays(year):
+def _federal_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("US", years=[year], observed=True).keys())
 
 

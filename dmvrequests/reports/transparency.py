@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from dmvrequests.cases.models import Channel, DecisionOutcome, DisclosureRequest, Status
+from dmvrequests.policy.engine import EngineDecision
 from dmvrequests.reports import casefacts, suppression
 from dmvrequests.reports.casefacts import Outcome
 from dmvrequests.reports.filters import day_start
@@ -303,7 +304,10 @@ def _exceptions(period):
     granted = (
         _standing_in(period)
         .filter(outcome=DecisionOutcome.APPROVED)
-        .filter(Q(case__purpose__in=PROHIBITED_PURPOSES) | Q(evaluation__decision="deny"))
+        .filter(
+            Q(case__purpose__in=PROHIBITED_PURPOSES)
+            | Q(evaluation__decision=EngineDecision.DENY.value)
+        )
         .select_related("case", "case__agency")
         .order_by("case__decided_at", "case__number")
     )
@@ -315,7 +319,7 @@ def _exception(decision):
     reasons = []
     if case.purpose in PROHIBITED_PURPOSES:
         reasons.append(f"purpose: {Purpose(case.purpose).label.lower()}")
-    if (decision.evaluation or {}).get("decision") == "deny":
+    if (decision.evaluation or {}).get("decision") == EngineDecision.DENY:
         reasons.append("the policy engine's evaluation stored with the decision was “deny”")
     return AttestationException(
         number=case.number,

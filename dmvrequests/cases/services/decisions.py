@@ -21,6 +21,7 @@ from dmvrequests.cases.models import (
 from dmvrequests.cases.services.base import WorkflowError, check_move, lock, require, save
 from dmvrequests.cases.services.requests import needs_callback
 from dmvrequests.cases.workflow import Action
+from dmvrequests.policy.engine import EngineDecision
 from dmvrequests.vocabulary import AgencyKind
 
 
@@ -40,7 +41,7 @@ def _request_object(case, documents):
     }
 
 
-DECISION_RANK = {"deny": 0, "review": 1, "eligible": 2}
+DECISION_RANK = {EngineDecision.DENY: 0, EngineDecision.REVIEW: 1, EngineDecision.ELIGIBLE: 2}
 
 
 def _better(trial, current):
@@ -153,7 +154,7 @@ def _separation_of_duties(case, actor):
 
 
 def _approval_guards(case, evaluation, categories, rationale):
-    if evaluation["decision"] == "deny":
+    if evaluation["decision"] == EngineDecision.DENY:
         raise WorkflowError(
             "The policy engine denies this request, so it cannot be approved. "
             "Deny it, or ask the agency for the legal process it lacks."
@@ -168,7 +169,7 @@ def _approval_guards(case, evaluation, categories, rationale):
             + ". Approve only releasable categories."
         )
     partial = set(categories) != set(case.categories)
-    if evaluation["decision"] == "review" and not rationale:
+    if evaluation["decision"] == EngineDecision.REVIEW and not rationale:
         raise WorkflowError("The engine asks for counsel's judgement: write your rationale.")
     if partial and not rationale:
         raise WorkflowError("Write the rationale for approving only some categories.")

@@ -36,6 +36,7 @@ from dmvrequests.cases.synthetic.catalogue import (
 from dmvrequests.cases.synthetic.directory import directory_ensure
 from dmvrequests.cases.synthetic.storage import Chain, Numbering, Table, writer_for_connection
 from dmvrequests.cases.synthetic.story import CaseRows, Cast, path_to, story
+from dmvrequests.policy.engine import EngineDecision
 from dmvrequests.policy.services import evaluate_with_profile, profile_active
 from dmvrequests.vocabulary import AgencyKind
 
@@ -192,7 +193,9 @@ class SyntheticCases:
             archetype = self.rng.choices(ARCHETYPES, self.archetype_weights)[0]
             kind = self.rng.choice(archetype.kinds)
             evaluation = self.evaluation(archetype, kind, received.astimezone(self.zone).date())
-            if not approval or (evaluation["decision"] != "deny" and evaluation["releasable"]):
+            if not approval or (
+                evaluation["decision"] != EngineDecision.DENY and evaluation["releasable"]
+            ):
                 return archetype, kind
 
     def steps_so_far(self, index, created, evaluation, archetype, kind):

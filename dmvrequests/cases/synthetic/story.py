@@ -38,6 +38,7 @@ from dmvrequests.cases.synthetic.catalogue import (
     RATIONALES,
 )
 from dmvrequests.cases.synthetic.directory import Person
+from dmvrequests.policy.engine import EngineDecision
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def story(rng, created, *, evaluation, emergency, immigration):
     if rng.random() < 0.02:
         return [*steps, Step(Status.WITHDRAWN, when + _days(rng, 1, 10))]
     when += _days(rng, 0.02, 0.9) if emergency else _days(rng, 0.5, 14)
-    releasable = evaluation["decision"] != "deny" and evaluation["releasable"]
+    releasable = evaluation["decision"] != EngineDecision.DENY and evaluation["releasable"]
     if not releasable or rng.random() < 0.12:  # counsel deny some the engine would allow
         steps.append(Step(Status.DENIED, when))
         if rng.random() < 0.65:

@@ -6,6 +6,7 @@ idempotent), so no caller can evaluate an unchecked request or a malformed profi
 """
 
 from datetime import date
+from typing import Any
 
 from dmvrequests.policy.calendar import add_business_days, add_calendar_days
 from dmvrequests.policy.rules.schema import (
@@ -16,6 +17,18 @@ from dmvrequests.policy.rules.schema import (
     JUDGE_SIGNED,
     NONJUDICIAL_TYPES,
     RESULT_FIELDS,
+    BulkOutcome,
+    Document,
+    EngineDecision,
+    Finding,
+    NoticeUnit,
+    ProcessEntry,
+    Request,
+    Result,
+    Rules,
+    Severity,
+    SubjectNotice,
+    Trigger,
 )
 from dmvrequests.policy.rules.validation import validate_request, validate_rules
 from dmvrequests.policy.rules.wording import (
@@ -30,7 +43,7 @@ from dmvrequests.policy.rules.wording import (
 from dmvrequests.vocabulary import AgencyKind, LegalProcessType, Purpose
 
 
-def evaluate(request, rules, *, profile):
+def evaluate(request: object, rules: object, *, profile: str) -> Result:
     """Run the eleven steps of docs/profiles.md on a request under a profile's rules.
 
     `request` and `rules` are validated here (PolicyInputError on a bad value), so an
@@ -43,18 +56,20 @@ def evaluate(request, rules, *, profile):
 class _Evaluation:
     """One evaluation: the request, the rules, and the findings gathered step by step."""
 
-    def __init__(self, request, rules, profile):
+    def __init__(self, request: Request, rules: Rules, profile: str) -> None:
         self.request = request
         self.rules = rules
         self.profile = profile
         self.received = date.fromisoformat(request["received"])
         self.asked = request["records"]
-        self.findings = []
-        self.withheld = set()
+        self.findings: list[Finding] = []
+        self.withheld: set[str] = set()
         self.immigration = False
-        self.documents = []  # the legal documents that count, after the checks of note_documents
+        self.documents: list[
+            Document
+        ] = []  # the legal documents that count, after the checks of note_documents
 
-    def run(self):
+    def run(self) -> Result:
         self.check_blocked()  # step 2
         self.check_immigration()  # step 3
         self.note_documents()
@@ -69,25 +84,32 @@ class _Evaluation:
 
     # Findings.
 
-    def add(self, code, severity, message, citation_key=None, category=None):
+    def add(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        citation_key: str | None = None,
+        category: str | None = None,
+    ) -> None:
         citations = self.rules["citations"]
-        finding = {
+        finding: Finding = {
             "code": code,
             "severity": severity,
             "message": message,
-            "citation": citations.get(citation_key) or self.rules["citation"],
+            "citation": (citation_key and citations.get(citation_key)) or self.rules["citation"],
         }
         if category is not None:
             finding["category"] = category
         self.findings.append(finding)
 
-    def withhold(self, category, code, message, citation_key):
+    def withhold(self, category: str, code: str, message: str, citation_key: str) -> None:
         self.withheld.add(category)
-        self.add(code, "withhold", message, citation_key, category)
+        self.add(code, Severity.WITHHOLD, message, citation_key, category)
 
     # Documents.
 
-    def note_documents(self):
+    def note_documents(self) -> None:
         """Keep the documents that count; say why any other does not (docs/profiles.md, Issuers)."""
         for number, document in enumerate(self.request["legal_process"], start=1):
             counts = True
@@ -96,7 +118,7 @@ class _Evaluation:
                 counts = False
                 self.add(
                     "NOT_SIGNED_BY_JUDGE",
-                    "info",
+                    Severity.INFO,
                     f"Document {number}, {with_article(noun)}, is signed by "
                     f"{ISSUER_WORDS[document['issuer']]}, not by a judge of a court, "
                     "so it does not count as judicial process.",
@@ -106,40 +128,40 @@ class _Evaluation:
                 counts = False
                 self.add(
                     "PROCESS_EXPIRED",
-                    "info",
+                    Severity.INFO,
                     f"Document {number}, {with_article(noun)}, expired on {expires}, before "
                     "the request was received, so it is ignored.",
                 )
             if counts:
                 self.documents.append(document)
 
-    def has_document(self, entries):
+    def has_document(self, entries: list[ProcessEntry]) -> bool:
         return any(_matches(document, entry) for document in self.documents for entry in entries)
 
-    def has_consent(self):
+    def has_consent(self) -> bool:
         return any(d["type"] == LegalProcessType.SUBJECT_CONSENT for d in self.documents)
 
     # Step 2.
 
-    def check_blocked(self):
+    def check_blocked(self) -> None:
         if self.request["agency"]["blocked"]:
             who = self.request["agency"]["name"] or "This agency"
             self.add(
                 "AGENCY_BLOCKED",
-                "block",
+                Severity.BLOCK,
                 f"Deny: {who} is blocked in the agency directory; nothing is released to it.",
                 "agency_blocked",
             )
 
     # Step 3.
 
-    def check_immigration(self):
+    def check_immigration(self) -> None:
         trigger = self.rules["immigration_trigger"]
         reasons = []
-        if "agency" in trigger and self.request["agency"]["kind"] == AgencyKind.IMMIGRATION:
+        if Trigger.AGENCY in trigger and self.request["agency"]["kind"] == AgencyKind.IMMIGRATION:
             reasons.append("the agency enforces immigration law")
         if (
-            "purpose" in trigger
+            Trigger.PURPOSE in trigger
             and self.request["purpose"] == Purpose.CIVIL_IMMIGRATION_ENFORCEMENT
         ):
             reasons.append("the purpose is civil immigration enforcement")
@@ -147,7 +169,7 @@ class _Evaluation:
         if self.immigration:
             self.add(
                 "IMMIGRATION_REQUEST",
-                "info",
+                Severity.INFO,
                 f"This is an immigration request because {join(reasons)}; the "
                 f"{self.rules['name']} rules for immigration requests apply.",
                 "immigration",
@@ -155,14 +177,14 @@ class _Evaluation:
 
     # Step 4.
 
-    def withhold_categories(self):
+    def withhold_categories(self) -> None:
         for category in sorted_categories(self.asked):
             self.withhold_never_released(category)
             self.withhold_barred(category)
             self.withhold_restricted(category)
             self.withhold_hrpi(category)
 
-    def withhold_never_released(self, category):
+    def withhold_never_released(self, category: str) -> None:
         if category in self.rules["never_release"]:
             self.withhold(
                 category,
@@ -172,7 +194,7 @@ class _Evaluation:
                 "never_release",
             )
 
-    def withhold_barred(self, category):
+    def withhold_barred(self, category: str) -> None:
         if self.immigration and category in self.rules["immigration_barred"]:
             self.withhold(
                 category,
@@ -182,7 +204,7 @@ class _Evaluation:
                 "immigration_barred",
             )
 
-    def withhold_restricted(self, category):
+    def withhold_restricted(self, category: str) -> None:
         for entry in self.rules["restricted"]:
             if entry["category"] == category and not self.has_document(entry["process"]):
                 self.withhold(
@@ -193,7 +215,7 @@ class _Evaluation:
                     "restricted",
                 )
 
-    def withhold_hrpi(self, category):
+    def withhold_hrpi(self, category: str) -> None:
         # 18 U.S.C. 2721(a)(2): HRPI needs express consent, except for uses (b)(1), (b)(4),
         # (b)(6) and (b)(9); (b)(1), government use, is every requester but a private one.
         if (
@@ -213,7 +235,7 @@ class _Evaluation:
 
     # Step 5.
 
-    def check_permissible_use(self):
+    def check_permissible_use(self) -> None:
         # 18 U.S.C. 2721(b): a private requester needs a permissible use or the subject's consent.
         if (
             self.request["agency"]["kind"] == AgencyKind.PRIVATE
@@ -222,7 +244,7 @@ class _Evaluation:
         ):
             self.add(
                 "NO_PERMISSIBLE_USE",
-                "block",
+                Severity.BLOCK,
                 "Deny: a private requester must state a use that the law permits or bring the "
                 'subject\'s written consent; "other" is not a permitted use.',
                 "permissible_use",
@@ -230,21 +252,21 @@ class _Evaluation:
 
     # Step 6.
 
-    def check_bulk(self):
+    def check_bulk(self) -> None:
         if not self.request["bulk"]:
             return
         if self.immigration:
             self.add(
                 "BULK_IMMIGRATION",
-                "block",
+                Severity.BLOCK,
                 "Deny: a list of people or vehicles selected by criteria is never released for "
                 "an immigration request.",
                 "immigration",
             )
-        elif self.rules["bulk"] == "deny":
+        elif self.rules["bulk"] == BulkOutcome.DENY:
             self.add(
                 "BULK_REQUEST",
-                "block",
+                Severity.BLOCK,
                 f"Deny: the {self.rules['name']} profile does not release lists selected by "
                 "criteria; the requester must name a person or a vehicle.",
                 "bulk",
@@ -252,7 +274,7 @@ class _Evaluation:
         else:
             self.add(
                 "BULK_REQUEST",
-                "review",
+                Severity.REVIEW,
                 "Review: the request asks for a list selected by criteria rather than a named "
                 "person or vehicle; counsel decides whether the law permits it.",
                 "bulk",
@@ -260,7 +282,7 @@ class _Evaluation:
 
     # Step 7.
 
-    def check_legal_process(self):
+    def check_legal_process(self) -> None:
         if not self.immigration:
             return
         accepted = self.rules["immigration_accepted"]
@@ -270,7 +292,7 @@ class _Evaluation:
         if self.has_document(review):
             self.add(
                 "JUDGE_REVIEW",
-                "review",
+                Severity.REVIEW,
                 f"Review: the request comes with {describe_process(review)}; counsel decides "
                 f"whether it is enough, as only {describe_process(accepted)} is accepted "
                 "without review.",
@@ -279,20 +301,20 @@ class _Evaluation:
             return
         self.add(
             "INSUFFICIENT_PROCESS",
-            "block",
+            Severity.BLOCK,
             f"Deny: the documents offered do not include {describe_process(accepted)}.",
             "immigration",
         )
         self.note_nonjudicial()
 
-    def note_nonjudicial(self):
+    def note_nonjudicial(self) -> None:
         offered = [d["type"] for d in self.request["legal_process"]]
         nonjudicial = [t for t in NONJUDICIAL_TYPES if t in offered]
         if nonjudicial:
             documents = join((with_article(TYPE_NOUNS[t]) for t in nonjudicial), "and")
             self.add(
                 "NONJUDICIAL_PROCESS",
-                "block",
+                Severity.BLOCK,
                 f"Deny: {documents} {'is' if len(nonjudicial) == 1 else 'are'} issued by an "
                 "agency's own officers, not by a judge, and cannot unlock an immigration request.",
                 "immigration",
@@ -300,14 +322,14 @@ class _Evaluation:
 
     # Step 8.
 
-    def check_emergency(self):
+    def check_emergency(self) -> None:
         request = self.request
         if not (request["emergency"] or request["purpose"] == Purpose.EMERGENCY):
             return
         if self.immigration:
             self.add(
                 "EMERGENCY_CLAIM",
-                "info",
+                Severity.INFO,
                 "The request claims an emergency, but an emergency never unlocks an immigration "
                 "request; the rules for legal documents apply as usual.",
                 "immigration",
@@ -315,7 +337,7 @@ class _Evaluation:
         else:
             self.add(
                 "EMERGENCY_CLAIM",
-                "review",
+                Severity.REVIEW,
                 "Review: the request claims an emergency; counsel confirms the emergency and the "
                 "requester before anything is released.",
                 "emergency",
@@ -323,17 +345,17 @@ class _Evaluation:
 
     # Step 9.
 
-    def check_something_left(self):
+    def check_something_left(self) -> None:
         if set(self.asked) <= self.withheld:
             self.add(
                 "NOTHING_RELEASABLE",
-                "block",
+                Severity.BLOCK,
                 "Deny: every category asked for is withheld, so nothing can be released.",
             )
 
     # Step 11.
 
-    def subject_notice(self):
+    def subject_notice(self) -> SubjectNotice | None:
         notice = self.rules["subject_notice"]
         if not (self.immigration and notice):
             return None
@@ -345,26 +367,28 @@ class _Evaluation:
                 "fixed deadline."
             )
         else:
-            add_days = add_business_days if unit == "business" else add_calendar_days
+            add_days = add_business_days if unit == NoticeUnit.BUSINESS else add_calendar_days
             due = add_days(self.received, days).isoformat()
             message = (
                 f"Notify the subject of this request by {due} ({days} {unit} days after it was "
                 "received), whatever the decision."
             )
-        self.add("SUBJECT_NOTICE_REQUIRED", "info", message, "subject_notice")
+        self.add("SUBJECT_NOTICE_REQUIRED", Severity.INFO, message, "subject_notice")
         return {"required": True, "due": due, "days": days, "unit": unit}
 
     # Step 10.
 
-    def decision(self):
+    def decision(self) -> EngineDecision:
         severities = {finding["severity"] for finding in self.findings}
-        if "block" in severities:
-            return "deny"
-        return "review" if "review" in severities else "eligible"
+        if Severity.BLOCK in severities:
+            return EngineDecision.DENY
+        return EngineDecision.REVIEW if Severity.REVIEW in severities else EngineDecision.ELIGIBLE
 
-    def result(self, notice):
+    def result(self, notice: SubjectNotice | None) -> Result:
         decision = self.decision()
-        releasable = [] if decision == "deny" else sorted(set(self.asked) - self.withheld)
+        releasable = (
+            [] if decision == EngineDecision.DENY else sorted(set(self.asked) - self.withheld)
+        )
         return {
             "profile": self.profile,
             "decision": decision,
@@ -376,7 +400,7 @@ class _Evaluation:
         }
 
 
-def _matches(document, entry):
+def _matches(document: Document, entry: ProcessEntry) -> bool:
     return (
         document["type"] == entry["type"]
         and document["issuer"] in entry["issuers"]
@@ -384,10 +408,14 @@ def _matches(document, entry):
     )
 
 
-def public_result(result):
+def public_result(result: Result) -> dict[str, Any]:
     """The result with exactly the fields of docs/policy-check.md (no per-category keys)."""
-    public = {field: result[field] for field in RESULT_FIELDS}
-    public["findings"] = [
-        {field: finding[field] for field in FINDING_FIELDS} for finding in result["findings"]
-    ]
+    fields: dict[str, Any] = dict(result)
+    public = {field: fields[field] for field in RESULT_FIELDS}
+    public["findings"] = [_public_finding(finding) for finding in result["findings"]]
     return public
+
+
+def _public_finding(finding: Finding) -> dict[str, Any]:
+    fields: dict[str, Any] = dict(finding)
+    return {field: fields[field] for field in FINDING_FIELDS}

@@ -10,7 +10,9 @@ a normalised value validates to itself.
 """
 
 import re
+from collections.abc import Callable, Collection
 from datetime import date
+from typing import Any
 
 from dmvrequests.policy.rules.schema import (
     AGENCY_FIELDS,
@@ -32,7 +34,14 @@ from dmvrequests.policy.rules.schema import (
     RESTRICTED_FIELDS,
     RULES_FIELDS,
     TRIGGERS,
+    Agency,
+    Document,
+    Notice,
     PolicyInputError,
+    ProcessEntry,
+    Request,
+    Restriction,
+    Rules,
 )
 from dmvrequests.vocabulary import STATE_CODES, Issuer
 
@@ -42,12 +51,21 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # -- Validation helpers ---------------------------------------------------------------------------
 
 
-def _path(parent, name):
+def _path(parent: str, name: str) -> str:
     return f"{parent}.{name}" if parent else name
 
 
-def _check_object(value, field, allowed, required=(), *, whole="request"):
-    """`field` is "" for the top level, where `whole` names the object in a message."""
+def _check_object(
+    value: object,
+    field: str,
+    allowed: frozenset[str],
+    required: tuple[str, ...] = (),
+    *,
+    whole: str = "request",
+) -> dict[str, Any]:
+    """`value` as a JSON object with only `allowed` keys and every `required` one.
+
+    `field` is "" for the top level, where `whole` names the object in a message."""
     if not isinstance(value, dict):
         raise PolicyInputError(field or whole, "must be a JSON object")
     for key in value:
@@ -59,21 +77,22 @@ def _check_object(value, field, allowed, required=(), *, whole="request"):
     for key in required:
         if key not in value:
             raise PolicyInputError(_path(field, key), "is required")
+    return value
 
 
-def _check_choice(value, field, choices, noun):
+def _check_choice(value: object, field: str, choices: Collection[str], noun: str) -> str:
     if not isinstance(value, str) or value not in choices:
         raise PolicyInputError(field, f"{value!r} is not {noun}; use one of: {', '.join(choices)}")
     return value
 
 
-def _check_bool(value, field):
+def _check_bool(value: object, field: str) -> bool:
     if not isinstance(value, bool):
         raise PolicyInputError(field, f"must be true or false, not {value!r}")
     return value
 
 
-def _check_list(value, field, *, allow_empty=True):
+def _check_list(value: object, field: str, *, allow_empty: bool = True) -> list[Any]:
     if not isinstance(value, list):
         raise PolicyInputError(field, "must be a JSON list")
     if not value and not allow_empty:
@@ -81,7 +100,7 @@ def _check_list(value, field, *, allow_empty=True):
     return value
 
 
-def _check_date(value, field):
+def _check_date(value: object, field: str) -> str:
     """A YYYY-MM-DD string naming a real day; returns it unchanged."""
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise PolicyInputError(field, f"must be a date written YYYY-MM-DD, not {value!r}")
@@ -92,7 +111,7 @@ def _check_date(value, field):
     return value
 
 
-def _check_state(value, field):
+def _check_state(value: object, field: str) -> str:
     if not isinstance(value, str) or value.upper() not in STATE_CODES:
         raise PolicyInputError(
             field, f"{value!r} is not a two-letter US state or territory code such as MD"
@@ -100,13 +119,13 @@ def _check_state(value, field):
     return value.upper()
 
 
-def _optional(check, value, field):
+def _optional(check: Callable[[object, str], str], value: object, field: str) -> str | None:
     """An optional field: null means not given; any other value must pass `check`."""
     return None if value is None else check(value, field)
 
 
-def _check_categories(value, field, *, allow_empty=True):
-    categories = []
+def _check_categories(value: object, field: str, *, allow_empty: bool = True) -> list[str]:
+    categories: list[str] = []
     for index, category in enumerate(_check_list(value, field, allow_empty=allow_empty)):
         category = _check_choice(category, f"{field}[{index}]", CATEGORIES, "a record category")
         if category not in categories:
@@ -117,7 +136,7 @@ def _check_categories(value, field, *, allow_empty=True):
 # -- Requests (docs/policy-check.md, "Request object") -------------------------------------------
 
 
-def validate_request(raw):
+def validate_request(raw: object) -> Request:
     """Check a request object and return it normalised; raise PolicyInputError naming the field.
 
     Unknown keys are errors: a typo must not silently change a legal outcome. Optional
@@ -125,7 +144,7 @@ def validate_request(raw):
     `court_state`, `issued` and `expires` may be null, meaning not given. Records keep
     their order with duplicates dropped. The result validates to itself.
     """
-    _check_object(raw, "", REQUEST_FIELDS, ("received", "agency", "purpose", "records"))
+    raw = _check_object(raw, "", REQUEST_FIELDS, ("received", "agency", "purpose", "records"))
     documents = _check_list(raw.get("legal_process", []), "legal_process")
     return {
         "received": _check_date(raw["received"], "received"),
@@ -141,8 +160,8 @@ def validate_request(raw):
     }
 
 
-def _validate_agency(agency):
-    _check_object(agency, "agency", AGENCY_FIELDS, ("kind",))
+def _validate_agency(value: object) -> Agency:
+    agency = _check_object(value, "agency", AGENCY_FIELDS, ("kind",))
     name = agency.get("name")
     if name is None:
         name = ""
@@ -155,8 +174,8 @@ def _validate_agency(agency):
     }
 
 
-def _validate_document(document, field):
-    _check_object(document, field, DOCUMENT_FIELDS, ("type",))
+def _validate_document(value: object, field: str) -> Document:
+    document = _check_object(value, field, DOCUMENT_FIELDS, ("type",))
     issuer = document.get("issuer", Issuer.NONE.value)
     return {
         "type": _check_choice(
@@ -172,15 +191,15 @@ def _validate_document(document, field):
 # -- Profile rules (docs/profiles.md, "Rules schema") ---------------------------------------------
 
 
-def validate_rules(rules):
+def validate_rules(raw: object) -> Rules:
     """Check a profile's rules and return them normalised; raise PolicyInputError naming the key.
 
     Issuer shorthands (`any`, `judge_signed`, `court_issued`) come back as lists and
     list-valued keys left out come back empty, so the engine reads one shape only.
     """
-    _check_object(rules, "", RULES_FIELDS, ("name", "citation", "bulk"), whole="rules")
+    rules = _check_object(raw, "", RULES_FIELDS, ("name", "citation", "bulk"), whole="rules")
     trigger = _validate_trigger(rules.get("immigration_trigger", []))
-    normalised = {
+    normalised: Rules = {
         "name": _check_text(rules["name"], "name"),
         "citation": _check_text(rules["citation"], "citation"),
         "immigration_trigger": trigger,
@@ -204,14 +223,14 @@ def validate_rules(rules):
     return normalised
 
 
-def _check_text(value, field):
+def _check_text(value: object, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise PolicyInputError(field, "must be non-empty text")
     return value.strip()
 
 
-def _validate_trigger(value):
-    trigger = []
+def _validate_trigger(value: object) -> list[str]:
+    trigger: list[str] = []
     for index, item in enumerate(_check_list(value, "immigration_trigger")):
         item = _check_choice(item, f"immigration_trigger[{index}]", TRIGGERS, "a trigger")
         if item not in trigger:
@@ -219,15 +238,15 @@ def _validate_trigger(value):
     return trigger
 
 
-def _validate_process_list(value, field):
+def _validate_process_list(value: object, field: str) -> list[ProcessEntry]:
     return [
         _validate_process(entry, f"{field}[{index}]")
         for index, entry in enumerate(_check_list(value, field))
     ]
 
 
-def _validate_process(entry, field):
-    _check_object(entry, field, PROCESS_FIELDS, ("type", "issuers"))
+def _validate_process(value: object, field: str) -> ProcessEntry:
+    entry = _check_object(value, field, PROCESS_FIELDS, ("type", "issuers"))
     process_type = _check_choice(
         entry["type"], f"{field}.type", PROCESS_TYPES, "a legal process type"
     )
@@ -246,7 +265,7 @@ def _validate_process(entry, field):
     }
 
 
-def _validate_issuers(value, field):
+def _validate_issuers(value: object, field: str) -> list[str]:
     if isinstance(value, str):
         if value not in ISSUER_GROUPS:
             groups = ", ".join(ISSUER_GROUPS)
@@ -254,7 +273,7 @@ def _validate_issuers(value, field):
                 field, f"{value!r} is not a list of issuers nor one of: {groups}"
             )
         return list(ISSUER_GROUPS[value])
-    issuers = []
+    issuers: list[str] = []
     for index, issuer in enumerate(_check_list(value, field, allow_empty=False)):
         issuer = _check_choice(issuer, f"{field}[{index}]", ISSUERS, "an issuer")
         if issuer not in issuers:
@@ -262,11 +281,11 @@ def _validate_issuers(value, field):
     return issuers
 
 
-def _validate_notice(value):
+def _validate_notice(value: object) -> Notice | None:
     if value is None:
         return None
-    _check_object(value, "subject_notice", NOTICE_FIELDS, ("days", "unit"))
-    days, unit = value["days"], value["unit"]
+    notice = _check_object(value, "subject_notice", NOTICE_FIELDS, ("days", "unit"))
+    days, unit = notice["days"], notice["unit"]
     if days is None and unit is None:
         return {"days": None, "unit": None}  # required, no fixed deadline
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
@@ -279,11 +298,12 @@ def _validate_notice(value):
     }
 
 
-def _validate_restricted(value):
-    restricted, seen = [], set()
-    for index, entry in enumerate(_check_list(value, "restricted")):
+def _validate_restricted(value: object) -> list[Restriction]:
+    restricted: list[Restriction] = []
+    seen: set[str] = set()
+    for index, item in enumerate(_check_list(value, "restricted")):
         field = f"restricted[{index}]"
-        _check_object(entry, field, RESTRICTED_FIELDS, ("category", "process"))
+        entry = _check_object(item, field, RESTRICTED_FIELDS, ("category", "process"))
         category = _check_choice(
             entry["category"], f"{field}.category", CATEGORIES, "a record category"
         )
@@ -297,15 +317,20 @@ def _validate_restricted(value):
     return restricted
 
 
-def _validate_citations(value):
-    _check_object(value, "citations", frozenset(CITATION_KEYS))
-    return {key: _check_text(text, f"citations.{key}") for key, text in value.items()}
+def _validate_citations(value: object) -> dict[str, str]:
+    citations = _check_object(value, "citations", frozenset(CITATION_KEYS))
+    return {key: _check_text(text, f"citations.{key}") for key, text in citations.items()}
 
 
-def _check_no_immigration_rules(rules):
+def _check_no_immigration_rules(rules: Rules) -> None:
     # Without a trigger no request is an immigration request: these keys could never apply.
-    for key in ("immigration_accepted", "immigration_review", "immigration_barred"):
-        if rules[key]:
+    unused = {
+        "immigration_accepted": rules["immigration_accepted"],
+        "immigration_review": rules["immigration_review"],
+        "immigration_barred": rules["immigration_barred"],
+    }
+    for key, value in unused.items():
+        if value:
             raise PolicyInputError(key, "has no effect: immigration_trigger is empty")
     if rules["subject_notice"] is not None:
         raise PolicyInputError("subject_notice", "has no effect: immigration_trigger is empty")

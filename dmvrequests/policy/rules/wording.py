@@ -4,13 +4,24 @@
 gives a whole result's decision in one sentence, for the policy panel.
 """
 
-from dmvrequests.policy.rules.schema import CATEGORIES, COURT_ISSUED, ISSUERS, JUDGE_SIGNED
+from collections.abc import Iterable
+
+from dmvrequests.policy.rules.schema import (
+    CATEGORIES,
+    COURT_ISSUED,
+    ISSUERS,
+    JUDGE_SIGNED,
+    EngineDecision,
+    ProcessEntry,
+    Result,
+    Severity,
+)
 from dmvrequests.vocabulary import Issuer, LegalProcessType, RecordCategory
 
 _CATEGORY_ORDER = {value: index for index, value in enumerate(CATEGORIES)}
 
 
-TYPE_NOUNS = {
+TYPE_NOUNS: dict[str, str] = {
     LegalProcessType.JUDICIAL_WARRANT: "judicial warrant",
     LegalProcessType.COURT_ORDER: "court order",
     LegalProcessType.JUDICIAL_SUBPOENA: "judicial subpoena",
@@ -23,7 +34,7 @@ TYPE_NOUNS = {
     LegalProcessType.SUBJECT_CONSENT: "written consent of the subject",
     LegalProcessType.NONE: "letter, email or call with no legal document",
 }
-ISSUER_WORDS = {
+ISSUER_WORDS: dict[str, str] = {
     Issuer.ARTICLE_III_JUDGE: "an Article III judge",
     Issuer.MAGISTRATE_JUDGE: "a US magistrate judge",
     Issuer.STATE_JUDGE: "a state judge",
@@ -37,26 +48,26 @@ ISSUER_WORDS = {
 _PROPER_LABELS = frozenset({RecordCategory.SSN})
 
 
-def with_article(noun):
+def with_article(noun: str) -> str:
     if noun.startswith("written consent"):
         return "the " + noun
     return ("an " if noun[0] in "aeiou" else "a ") + noun
 
 
-def join(words, conjunction="and"):
+def join(words: Iterable[str], conjunction: str = "and") -> str:
     words = list(words)
     if len(words) <= 2:
         return f" {conjunction} ".join(words)
     return ", ".join(words[:-1]) + f", {conjunction} " + words[-1]
 
 
-def category_words(category):
+def category_words(category: str) -> str:
     """'place of birth', 'Social Security number': a category's label in mid-sentence."""
     label = RecordCategory(category).label
     return label if category in _PROPER_LABELS else label[0].lower() + label[1:]
 
 
-def _issuer_clause(entry):
+def _issuer_clause(entry: ProcessEntry) -> str:
     """' signed by a judge', ' issued by a court in MD', '' (any issuer)."""
     issuers, state = set(entry["issuers"]), entry["court_state"]
     if issuers == set(ISSUERS):
@@ -70,14 +81,14 @@ def _issuer_clause(entry):
     return f" signed by {who}" + (f" of a court in {state}" if state else "")
 
 
-def describe_process(entries):
+def describe_process(entries: list[ProcessEntry]) -> str:
     """Process entries in words: 'a judicial warrant or court order signed by an Article III judge'.
 
     Entries with the same issuers are merged so that the sentence stays short.
     """
     if not entries:
         return "any legal document that this profile accepts"
-    groups = {}
+    groups: dict[tuple[str, bool], list[str]] = {}
     for entry in entries:
         key = (_issuer_clause(entry), entry["type"] == LegalProcessType.SUBJECT_CONSENT)
         groups.setdefault(key, []).append(TYPE_NOUNS[entry["type"]])
@@ -90,19 +101,19 @@ def describe_process(entries):
     return join(phrases, "or")
 
 
-def _category_list(categories):
+def _category_list(categories: list[str]) -> str:
     return join("the " + category_words(c) for c in categories)
 
 
-def sorted_categories(categories):
+def sorted_categories(categories: Iterable[str]) -> list[str]:
     return sorted(categories, key=_CATEGORY_ORDER.__getitem__)
 
 
-def decision_summary(result):
+def decision_summary(result: Result) -> str:
     """The decision in one sentence, for the policy panel."""
     decision = result["decision"]
-    if decision in ("deny", "review"):
-        severity = "block" if decision == "deny" else "review"
+    if decision in (EngineDecision.DENY, EngineDecision.REVIEW):
+        severity = Severity.BLOCK if decision == EngineDecision.DENY else Severity.REVIEW
         for finding in result["findings"]:
             if finding["severity"] == severity:
                 return finding["message"]

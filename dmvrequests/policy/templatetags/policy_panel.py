@@ -4,7 +4,7 @@ from datetime import date
 
 from django import template
 
-from dmvrequests.policy.engine import category_words, decision_summary
+from dmvrequests.policy.engine import EngineDecision, category_words, decision_summary
 from dmvrequests.vocabulary import SEVERITY_LABELS, RecordCategory
 
 register = template.Library()
@@ -48,7 +48,7 @@ def category_rows(evaluation):
 
 def _default_reason(category, evaluation):
     if category in evaluation["releasable"]:
-        if evaluation["decision"] == "review":
+        if evaluation["decision"] == EngineDecision.REVIEW:
             return "May be released if counsel approves after review."
         return "May be released if counsel approves."
     return f"Not released: the request is denied, so the {category_words(category)} is withheld."

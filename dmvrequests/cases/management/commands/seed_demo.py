@@ -29,6 +29,7 @@ from dmvrequests.cases.models import (
 )
 from dmvrequests.cases.services.documents import CHECKS as CHECKLIST
 from dmvrequests.cases.workflow import Action
+from dmvrequests.policy.engine import EngineDecision
 from dmvrequests.policy.models import PolicyProfile
 from dmvrequests.policy.services import profile_activate
 
@@ -367,7 +368,11 @@ class Command(BaseCommand):
         case = DisclosureRequest.objects.get(pk=case.pk)
         if approve:
             evaluation, _ = services.case_evaluate(case)
-            if evaluation and evaluation["releasable"] and evaluation["decision"] != "deny":
+            if (
+                evaluation
+                and evaluation["releasable"]
+                and evaluation["decision"] != EngineDecision.DENY
+            ):
                 try:
                     return services.request_decide(
                         case=case,
