@@ -22,6 +22,7 @@ from dmvrequests.cases.models import (
     Callback,
     CaseShare,
     Decision,
+    DecisionOutcome,
     DisclosureRequest,
     DocumentVerification,
     InfoRequest,
@@ -286,7 +287,7 @@ def _decision_event(diff, names):
     row, who = diff.row, _who(diff.row.history_user)
     if row.history_type != "+":
         return _changed(diff, names, TimelineKind.DECISION, "decision")
-    verb = "approved" if row.outcome == "approved" else "denied"
+    verb = "approved" if row.outcome == DecisionOutcome.APPROVED else "denied"
     details = [f"Reason: {row.get_reason_display()}"]
     if row.categories_approved:
         approved = ", ".join(_category_label(c) for c in row.categories_approved)

@@ -23,7 +23,7 @@ from dmvrequests.cases.forms import (
     SecondApprovalForm,
     VerificationForm,
 )
-from dmvrequests.cases.models import DecisionOutcome, SubjectNotice
+from dmvrequests.cases.models import DecisionOutcome, NoticeStatus, SubjectNotice
 from dmvrequests.cases.views import case_page_with_errors, refused
 
 
@@ -225,7 +225,7 @@ def release(request, case):
 
 def _notice_due(case):
     notice = SubjectNotice.objects.filter(case=case).first()
-    return notice is not None and notice.status == "due"
+    return notice is not None and notice.status == NoticeStatus.DUE
 
 
 def _notice(case):

@@ -19,11 +19,12 @@ from dmvrequests.cases.models import (
     DecisionOutcome,
     DisclosureRequest,
     LegalDocument,
+    NoticeStatus,
     Status,
     SubjectNotice,
 )
 from dmvrequests.cases.services import needs_callback
-from dmvrequests.cases.workflow import Action, actions_for
+from dmvrequests.cases.workflow import CaseAction, actions_for
 
 # The statuses in which documents may still be added or described.
 OPEN_FOR_DOCUMENTS = (Status.RECEIVED, Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED)
@@ -61,7 +62,7 @@ class CasePage:
 
     @property
     def notice_due(self) -> bool:
-        return bool(self.notice and self.notice.status == "due")
+        return bool(self.notice and self.notice.status == NoticeStatus.DUE)
 
     def reads(self) -> dict[str, Any]:
         """The page's read-only context: lists stay lazy querysets, evaluated by the template."""
@@ -82,12 +83,12 @@ class CasePage:
             "shares": self.shares(),
         }
 
-    def actions(self) -> list[Action]:
+    def actions(self) -> list[CaseAction]:
         """Withdraw and close, when the workflow offers them and the user may act."""
         if not self.caps.act:
             return []
         offered = actions_for(self.case.status, self.user)
-        return [Action(a) for a in offered if a in (Action.WITHDRAW, Action.CLOSE)]
+        return [CaseAction(a) for a in offered if a in (CaseAction.WITHDRAW, CaseAction.CLOSE)]
 
     def shares(self) -> QuerySet:
         return self.case.shares.filter(revoked_at=None).select_related(

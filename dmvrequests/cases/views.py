@@ -25,7 +25,7 @@ from dmvrequests.cases.models import DecisionOutcome, Status
 from dmvrequests.cases.page import case_page, submit_missing
 from dmvrequests.cases.page_forms import case_page_forms
 from dmvrequests.cases.services.base import CaseChanged
-from dmvrequests.cases.workflow import Action, actions_for
+from dmvrequests.cases.workflow import CaseAction, actions_for
 
 PAGE_SIZE = 50
 QUEUE_SORTS = {
@@ -355,8 +355,8 @@ def decide(request, case):
 
 
 TRANSITION_MESSAGES = {
-    Action.WITHDRAW: "{number} is recorded as withdrawn by the agency. Nothing more is due on it.",
-    Action.CLOSE: "{number} is closed. It stays searchable and in the reports.",
+    CaseAction.WITHDRAW: "{number} is recorded as withdrawn by the agency. Nothing more is due on it.",
+    CaseAction.CLOSE: "{number} is closed. It stays searchable and in the reports.",
 }
 
 
@@ -369,7 +369,7 @@ def transition(request, number):
     if refused_here:  # a share is read-only: no confirmation page to withdraw
         return refused_here
     action = request.GET.get("action", "")
-    if action != Action.WITHDRAW or action not in actions_for(case.status, request.user):
+    if action != CaseAction.WITHDRAW or action not in actions_for(case.status, request.user):
         return redirect(case)
     # The confirmation names the subject: a read of the case like the case page.
     access_log(request=request, action=AuditAction.VIEW_CASE, case=case)
@@ -379,7 +379,7 @@ def transition(request, number):
 @case_action
 def _transition(request, case):
     action = request.POST.get("action", "")
-    if action not in (Action.WITHDRAW, Action.CLOSE):
+    if action not in (CaseAction.WITHDRAW, CaseAction.CLOSE):
         messages.error(
             request, "That action is not available here. Use the buttons on the case page."
         )

@@ -10,7 +10,10 @@ from accounts.roles import Role
 from dmvrequests.cases.models import Status
 
 
-class Action(models.TextChoices):
+class CaseAction(models.TextChoices):
+    """What a user does to move a case through its workflow (not an `audit.models.Action`,
+    which is what the access log records)."""
+
     SUBMIT = "submit", "Submit for legal review"
     APPROVE = "approve", "Approve"
     CONFIRM = "confirm_approval", "Confirm the approval (second counsel)"
@@ -25,19 +28,19 @@ class Action(models.TextChoices):
 CLERK, COUNSEL = Role.CLERK, Role.COUNSEL
 
 TRANSITIONS = {
-    (Status.RECEIVED, Action.SUBMIT): (Status.IN_REVIEW, {CLERK}),
-    (Status.RECEIVED, Action.WITHDRAW): (Status.WITHDRAWN, {CLERK}),
-    (Status.IN_REVIEW, Action.APPROVE): (Status.APPROVED, {COUNSEL}),
-    (Status.IN_REVIEW, Action.CONFIRM): (Status.APPROVED, {COUNSEL}),
-    (Status.IN_REVIEW, Action.DENY): (Status.DENIED, {COUNSEL}),
-    (Status.IN_REVIEW, Action.REQUEST_INFO): (Status.NEEDS_INFO, {COUNSEL}),
-    (Status.IN_REVIEW, Action.WITHDRAW): (Status.WITHDRAWN, {CLERK, COUNSEL}),
-    (Status.NEEDS_INFO, Action.ANSWER_INFO): (Status.IN_REVIEW, {CLERK}),
-    (Status.NEEDS_INFO, Action.WITHDRAW): (Status.WITHDRAWN, {CLERK, COUNSEL}),
-    (Status.APPROVED, Action.FULFIL): (Status.FULFILLED, {CLERK}),
-    (Status.APPROVED, Action.CLOSE): (Status.CLOSED, {COUNSEL}),
-    (Status.DENIED, Action.CLOSE): (Status.CLOSED, {CLERK, COUNSEL}),
-    (Status.FULFILLED, Action.CLOSE): (Status.CLOSED, {CLERK, COUNSEL}),
+    (Status.RECEIVED, CaseAction.SUBMIT): (Status.IN_REVIEW, {CLERK}),
+    (Status.RECEIVED, CaseAction.WITHDRAW): (Status.WITHDRAWN, {CLERK}),
+    (Status.IN_REVIEW, CaseAction.APPROVE): (Status.APPROVED, {COUNSEL}),
+    (Status.IN_REVIEW, CaseAction.CONFIRM): (Status.APPROVED, {COUNSEL}),
+    (Status.IN_REVIEW, CaseAction.DENY): (Status.DENIED, {COUNSEL}),
+    (Status.IN_REVIEW, CaseAction.REQUEST_INFO): (Status.NEEDS_INFO, {COUNSEL}),
+    (Status.IN_REVIEW, CaseAction.WITHDRAW): (Status.WITHDRAWN, {CLERK, COUNSEL}),
+    (Status.NEEDS_INFO, CaseAction.ANSWER_INFO): (Status.IN_REVIEW, {CLERK}),
+    (Status.NEEDS_INFO, CaseAction.WITHDRAW): (Status.WITHDRAWN, {CLERK, COUNSEL}),
+    (Status.APPROVED, CaseAction.FULFIL): (Status.FULFILLED, {CLERK}),
+    (Status.APPROVED, CaseAction.CLOSE): (Status.CLOSED, {COUNSEL}),
+    (Status.DENIED, CaseAction.CLOSE): (Status.CLOSED, {CLERK, COUNSEL}),
+    (Status.FULFILLED, CaseAction.CLOSE): (Status.CLOSED, {CLERK, COUNSEL}),
 }
 
 

@@ -123,7 +123,7 @@ class InboundMessage(models.Model):
             models.UniqueConstraint(
                 fields=["message_id"],
                 condition=Q(message_id__isnull=False)
-                & ~Q(result="duplicate")
+                & ~Q(result=Result.DUPLICATE)
                 & Q(message_id_reused=False),
                 name="inbound_unique_message_id",
             ),
@@ -132,17 +132,17 @@ class InboundMessage(models.Model):
             models.UniqueConstraint(
                 fields=["raw_sha256"],
                 condition=(Q(message_id__isnull=True) | Q(message_id_reused=True))
-                & ~Q(result="duplicate"),
+                & ~Q(result=Result.DUPLICATE),
                 name="inbound_unique_raw_without_message_id",
             ),
             models.CheckConstraint(
-                condition=(Q(result="quarantined") & ~Q(quarantine_status=""))
-                | (~Q(result="quarantined") & Q(quarantine_status="")),
+                condition=(Q(result=Result.QUARANTINED) & ~Q(quarantine_status=""))
+                | (~Q(result=Result.QUARANTINED) & Q(quarantine_status="")),
                 name="inbound_quarantine_status_only_when_quarantined",
             ),
             models.CheckConstraint(
-                condition=Q(result="duplicate", duplicate_of__isnull=False)
-                | (~Q(result="duplicate") & Q(duplicate_of__isnull=True)),
+                condition=Q(result=Result.DUPLICATE, duplicate_of__isnull=False)
+                | (~Q(result=Result.DUPLICATE) & Q(duplicate_of__isnull=True)),
                 name="inbound_duplicate_names_its_original",
             ),
         ]

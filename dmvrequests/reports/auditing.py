@@ -26,13 +26,14 @@ class ExportNotLogged(Exception):
 def export_log(*, user, request=None, detail):
     """Record one export (or download of an exported file) by `user`."""
     try:
+        from dmvrequests.audit.models import Action, Kind
         from dmvrequests.audit.services import audit_record
     except ImportError as exc:
         logger.error("Export refused: the audit app cannot be imported (%s).", exc)
         raise ExportNotLogged(ExportNotLogged.message) from exc
     try:
         return audit_record(
-            kind="access", action="export", user=user, request=request, detail=detail
+            kind=Kind.ACCESS, action=Action.EXPORT, user=user, request=request, detail=detail
         )
     except Exception as exc:
         # Whatever went wrong (database, vocabulary, a bug), the export stops here.

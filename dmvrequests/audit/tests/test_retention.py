@@ -14,7 +14,7 @@ from dmvrequests.audit.tasks import apply_retention_policy
 from dmvrequests.audit.verification import chain_verify
 from dmvrequests.cases import services
 from dmvrequests.cases.models import DisclosureRequest, Status
-from dmvrequests.cases.workflow import Action
+from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.testing import make_case
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ class TestApply:
 
     def test_a_withdrawn_case_counts_from_its_withdrawal(self, office, clerk):
         case = make_case(office=office, actor=clerk, **IDENTIFIERS)
-        services.request_transition(case=case, action=Action.WITHDRAW, actor=clerk)
+        services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
         now = timezone.now()
         assert list(retention_plan(years=5, now=now)) == []
         later = years_before(now, -6)

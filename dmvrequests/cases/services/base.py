@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 
 from dmvrequests.cases.capabilities import capabilities_for
 from dmvrequests.cases.models import DisclosureRequest
-from dmvrequests.cases.workflow import TRANSITIONS, Action
+from dmvrequests.cases.workflow import TRANSITIONS, CaseAction
 
 # Moves that are counsel's decision (or, for asking the agency, part of it).
-DECISIONS = (Action.APPROVE, Action.DENY, Action.CONFIRM, Action.REQUEST_INFO)
+DECISIONS = (CaseAction.APPROVE, CaseAction.DENY, CaseAction.CONFIRM, CaseAction.REQUEST_INFO)
 
 
 class WorkflowError(ValidationError):
@@ -63,11 +63,11 @@ def check_move(case, action, actor):
     if entry is None:
         raise WorkflowError(
             f"A case that is “{case.get_status_display()}” cannot be "
-            f"“{Action(action).label.lower()}”."
+            f"“{CaseAction(action).label.lower()}”."
         )
     new_status, roles = entry
     if not actor.has_role(*roles):
-        raise WorkflowError(f"Your role cannot {Action(action).label.lower()} a case.")
+        raise WorkflowError(f"Your role cannot {CaseAction(action).label.lower()} a case.")
     if action in DECISIONS:
         require(case, actor, "decide")
     return new_status

@@ -20,7 +20,7 @@ from dmvrequests.cases.models import (
 )
 from dmvrequests.cases.services.base import WorkflowError, check_move, lock, require, save
 from dmvrequests.cases.services.requests import needs_callback
-from dmvrequests.cases.workflow import Action
+from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.policy.engine import EngineDecision
 from dmvrequests.vocabulary import AgencyKind
 
@@ -113,7 +113,7 @@ def request_decide(
     """Counsel approves (all or some categories) or denies; the engine's evaluation and
     the profile's version are stored with the decision."""
     case = lock(case, expected_status)
-    action = Action.APPROVE if outcome == DecisionOutcome.APPROVED else Action.DENY
+    action = CaseAction.APPROVE if outcome == DecisionOutcome.APPROVED else CaseAction.DENY
     new_status = check_move(case, action, actor)
     _separation_of_duties(case, actor)
     if case.decisions.filter(second_approval_required=True, second_approved_at=None).exists():
@@ -203,7 +203,7 @@ def decision_confirm(*, decision, actor, expected_status=Status.IN_REVIEW):
     """The second counsel confirms an approval of an immigration agency's request."""
     case = lock(decision.case, expected_status)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    new_status = check_move(case, Action.CONFIRM, actor)
+    new_status = check_move(case, CaseAction.CONFIRM, actor)
     if not decision.awaiting_second_approval:
         raise WorkflowError("This approval does not wait for a second counsel.")
     if actor.pk in (decision.decided_by_id, case.created_by_id):
@@ -307,7 +307,7 @@ def release_record(
 ):
     """The clerk records what was released, field by field, to whom, how and when."""
     case = lock(case, expected_status)
-    new_status = check_move(case, Action.FULFIL, actor)
+    new_status = check_move(case, CaseAction.FULFIL, actor)
     if needs_callback(case):
         raise WorkflowError(
             "The requester is not confirmed. Call the agency's published number and record "

@@ -15,7 +15,7 @@ from dmvrequests.cases.models import (
 )
 from dmvrequests.cases.services.base import WorkflowError, check_move, lock, require, save
 from dmvrequests.cases.services.numbering import next_case_number
-from dmvrequests.cases.workflow import Action
+from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.notifications.services import notify_assignment, notify_emergency
 from dmvrequests.policy.calendar import add_business_days
 
@@ -148,7 +148,7 @@ def request_submit(*, case, actor, assigned_counsel=None, expected_status=Status
     from dmvrequests.cases.services.decisions import case_evaluate, notice_sync
 
     case = lock(case, expected_status)
-    new_status = check_move(case, Action.SUBMIT, actor)
+    new_status = check_move(case, CaseAction.SUBMIT, actor)
     if not case.categories:
         raise WorkflowError("Choose at least one record category before submitting.")
     if needs_callback(case):
@@ -174,7 +174,7 @@ def request_submit(*, case, actor, assigned_counsel=None, expected_status=Status
 def info_request(*, case, question, actor, expected_status=Status.IN_REVIEW):
     """Counsel asks for what is missing; the decision clock stops until the answer."""
     case = lock(case, expected_status)
-    case.status = check_move(case, Action.REQUEST_INFO, actor)
+    case.status = check_move(case, CaseAction.REQUEST_INFO, actor)
     question = (question or "").strip()
     if not question:
         raise WorkflowError("Say what the agency must provide.")
@@ -187,7 +187,7 @@ def info_answer(*, case, answer, actor, expected_status=Status.NEEDS_INFO):
     """The clerk records the agency's answer; the case returns to review, its due date
     moved by the days it waited."""
     case = lock(case, expected_status)
-    case.status = check_move(case, Action.ANSWER_INFO, actor)
+    case.status = check_move(case, CaseAction.ANSWER_INFO, actor)
     answer = (answer or "").strip()
     if not answer:
         raise WorkflowError("Write down what the agency answered.")
@@ -208,11 +208,11 @@ def info_answer(*, case, answer, actor, expected_status=Status.NEEDS_INFO):
 @transaction.atomic
 def request_transition(*, case, action, actor, expected_status=None):
     """Moves without data of their own: withdraw and close."""
-    if action not in (Action.WITHDRAW, Action.CLOSE):
+    if action not in (CaseAction.WITHDRAW, CaseAction.CLOSE):
         raise ValueError(f"{action} has its own service.")
     case = lock(case, expected_status)
     case.status = check_move(case, action, actor)
-    if action == Action.CLOSE:
+    if action == CaseAction.CLOSE:
         notice = getattr(case, "notice", None)
         if notice is not None and notice.status == NoticeStatus.DUE:
             raise WorkflowError(

@@ -2,6 +2,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from dmvrequests.cases.models import Status
+
 register = template.Library()
 
 
@@ -54,10 +56,10 @@ def page_url(context, number):
 def case_due(case):
     """What is due on a case in a queue: the decision (paused while the agency is asked),
     or the release once approved."""
-    if case.status in ("received", "in_review"):
+    if case.status in (Status.RECEIVED, Status.IN_REVIEW):
         return due_in(case.due_date, "Decision") or "Decision: no due date"
-    if case.status == "needs_info":
+    if case.status == Status.NEEDS_INFO:
         return "Decision clock paused: waiting for the agency"
-    if case.status == "approved":
+    if case.status == Status.APPROVED:
         return "Release to record"
     return "Nothing due"

@@ -18,7 +18,7 @@ from dmvrequests.cases.capabilities import (
     visible_cases,
 )
 from dmvrequests.cases.models import Status, SubjectNotice
-from dmvrequests.cases.workflow import Action
+from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.testing import UserFactory, make_case
 from dmvrequests.tests.test_isolation import OBJECT_URLS, url_for
 
@@ -182,7 +182,7 @@ class TestSharesThroughThePages:
         client.force_login(other_clerk)
         response = client.post(
             reverse("cases:transition", args=[case.number]),
-            {"action": Action.WITHDRAW, "status": case.status},
+            {"action": CaseAction.WITHDRAW, "status": case.status},
         )
         assert response.status_code == 302
         assert refreshed(case).status == Status.IN_REVIEW
@@ -298,7 +298,7 @@ class TestSharesThroughTheServices:
     def test_an_office_share_cannot_withdraw(self, case, counsel, other_clerk, other_office):
         office_share(case, counsel, other_office)
         with pytest.raises(services.WorkflowError, match="read only"):
-            services.request_transition(case=case, action=Action.WITHDRAW, actor=other_clerk)
+            services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=other_clerk)
         assert refreshed(case).status == Status.IN_REVIEW
 
     def test_an_office_share_cannot_redact(self, case, counsel, other_counsel, other_office):
@@ -348,7 +348,7 @@ class TestSharesThroughTheServices:
 
     def test_auditors_act_on_nothing(self, case, auditor):
         with pytest.raises(services.WorkflowError, match="Auditors"):
-            services.request_transition(case=case, action=Action.WITHDRAW, actor=auditor)
+            services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=auditor)
 
 
 @pytest.fixture
@@ -417,7 +417,7 @@ def everything_posted(case):
     """Valid-looking data for every form of the case page, at once."""
     return {
         **decide_post(case),
-        "action": Action.WITHDRAW,
+        "action": CaseAction.WITHDRAW,
         "field": "narrative",
         "text": MISTAKE,
         "reason": "Entered by mistake",

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from dmvrequests.cases import services
 from dmvrequests.cases.models import DecisionOutcome, ReasonCode, Status
-from dmvrequests.cases.workflow import Action
+from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.testing import AgencyFactory, make_case
 
 pytestmark = pytest.mark.django_db
@@ -106,14 +106,14 @@ class TestWorkflow:
 
     def test_it_tells_the_user_when_the_case_changed(self, office, clerk):
         case = make_case(office=office, actor=clerk)
-        services.request_transition(case=case, action=Action.WITHDRAW, actor=clerk)
+        services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
         with pytest.raises(services.CaseChanged, match="changed while you were looking"):
             services.request_submit(case=case, actor=clerk)
 
     def test_a_move_outside_the_table_is_refused(self, office, clerk):
         case = make_case(office=office, actor=clerk)
         with pytest.raises(services.WorkflowError, match="cannot be"):
-            services.request_transition(case=case, action=Action.CLOSE, actor=clerk)
+            services.request_transition(case=case, action=CaseAction.CLOSE, actor=clerk)
 
 
 def submitted(office, clerk, **overrides):

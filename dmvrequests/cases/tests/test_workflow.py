@@ -15,7 +15,7 @@ from dmvrequests.cases.models import (
     WorkflowSettings,
 )
 from dmvrequests.cases.services.documents import REQUIRED_CHECKS
-from dmvrequests.cases.workflow import TRANSITIONS, Action
+from dmvrequests.cases.workflow import TRANSITIONS, CaseAction
 from dmvrequests.policy.models import PolicyProfile
 from dmvrequests.policy.services import profile_activate
 from dmvrequests.testing import AgencyFactory, UserFactory, make_case
@@ -36,7 +36,7 @@ def case_in(status, *, office, clerk, counsel):
     if status == Status.RECEIVED:
         return case
     if status == Status.WITHDRAWN:
-        return services.request_transition(case=case, action=Action.WITHDRAW, actor=clerk)
+        return services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
     services.request_submit(case=case, actor=clerk)
     if status == Status.IN_REVIEW:
         return refreshed(case)
@@ -52,7 +52,7 @@ def case_in(status, *, office, clerk, counsel):
     release(case, clerk)
     if status == Status.FULFILLED:
         return refreshed(case)
-    return services.request_transition(case=case, action=Action.CLOSE, actor=clerk)
+    return services.request_transition(case=case, action=CaseAction.CLOSE, actor=clerk)
 
 
 def refreshed(case):
@@ -92,27 +92,27 @@ def release(case, clerk):
 
 
 ACTIONS = {
-    Action.SUBMIT: lambda case, user: services.request_submit(case=case, actor=user),
-    Action.APPROVE: lambda case, user: approve(case, user),
-    Action.DENY: lambda case, user: deny(case, user),
-    Action.REQUEST_INFO: lambda case, user: services.info_request(
+    CaseAction.SUBMIT: lambda case, user: services.request_submit(case=case, actor=user),
+    CaseAction.APPROVE: lambda case, user: approve(case, user),
+    CaseAction.DENY: lambda case, user: deny(case, user),
+    CaseAction.REQUEST_INFO: lambda case, user: services.info_request(
         case=case, actor=user, question="?"
     ),
-    Action.ANSWER_INFO: lambda case, user: services.info_answer(
+    CaseAction.ANSWER_INFO: lambda case, user: services.info_answer(
         case=case, actor=user, answer="Sent."
     ),
-    Action.FULFIL: lambda case, user: release(case, user),
-    Action.CLOSE: lambda case, user: services.request_transition(
-        case=case, action=Action.CLOSE, actor=user
+    CaseAction.FULFIL: lambda case, user: release(case, user),
+    CaseAction.CLOSE: lambda case, user: services.request_transition(
+        case=case, action=CaseAction.CLOSE, actor=user
     ),
-    Action.WITHDRAW: lambda case, user: services.request_transition(
-        case=case, action=Action.WITHDRAW, actor=user
+    CaseAction.WITHDRAW: lambda case, user: services.request_transition(
+        case=case, action=CaseAction.WITHDRAW, actor=user
     ),
 }
 MATRIX = [
     (status, action, role, role.capitalize() in roles)
     for (status, action), (_, roles) in TRANSITIONS.items()
-    if action != Action.CONFIRM
+    if action != CaseAction.CONFIRM
     for role in ROLES
 ]
 
@@ -136,7 +136,7 @@ class TestTransitionTable:
     @pytest.mark.parametrize("status", list(Status.values))
     def test_moves_missing_from_the_table_are_refused(self, office, clerk, counsel, status):
         case = case_in(status, office=office, clerk=clerk, counsel=counsel)
-        for action in (Action.CLOSE, Action.WITHDRAW):
+        for action in (CaseAction.CLOSE, CaseAction.WITHDRAW):
             if (status, action) not in TRANSITIONS:
                 with pytest.raises(services.WorkflowError, match="cannot be"):
                     ACTIONS[action](case, counsel)
@@ -408,10 +408,12 @@ class TestJourney:
         codes = {f["code"] for f in decision.evaluation["findings"]}
         assert {"INSUFFICIENT_PROCESS", "NONJUDICIAL_PROCESS"} <= codes
         with pytest.raises(services.WorkflowError, match="subject notice is still due"):
-            services.request_transition(case=refreshed(case), action=Action.CLOSE, actor=clerk)
+            services.request_transition(case=refreshed(case), action=CaseAction.CLOSE, actor=clerk)
         services.notice_record_sent(
             notice=notice, actor=clerk, sent_at=timezone.now(), method="First-class mail"
         )
-        case = services.request_transition(case=refreshed(case), action=Action.CLOSE, actor=clerk)
+        case = services.request_transition(
+            case=refreshed(case), action=CaseAction.CLOSE, actor=clerk
+        )
         assert case.status == Status.CLOSED and case.closed_at is not None
         assert refreshed(case).notice.status == NoticeStatus.SENT

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dmvrequests.cases import services
 from dmvrequests.cases.models import DecisionOutcome, ReasonCode
-from dmvrequests.cases.workflow import Action
+from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.reports.filters import ReportFilters, months_back
 from dmvrequests.testing import AgencyFactory, UserFactory, make_case
 
@@ -146,7 +146,7 @@ class Casebook:
         if spec.fate == "received":
             return
         if spec.fate == "withdrawn":
-            services.request_transition(case=case, action=Action.WITHDRAW, actor=clerk)
+            services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
             return
         services.request_submit(case=case, actor=clerk)
         if spec.fate == "in_review":

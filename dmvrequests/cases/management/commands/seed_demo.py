@@ -28,7 +28,7 @@ from dmvrequests.cases.models import (
     VerificationResult,
 )
 from dmvrequests.cases.services.documents import CHECKS as CHECKLIST
-from dmvrequests.cases.workflow import Action
+from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.policy.engine import EngineDecision
 from dmvrequests.policy.models import PolicyProfile
 from dmvrequests.policy.services import profile_activate
@@ -310,7 +310,7 @@ class Command(BaseCommand):
         if status == "received":
             return
         if status == "withdrawn":
-            services.request_transition(case=case, action=Action.WITHDRAW, actor=clerk)
+            services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
             return
         services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
         if status == "in_review":
@@ -342,7 +342,7 @@ class Command(BaseCommand):
                 notice=notice, actor=clerk, sent_at=timezone.now(), method="First-class mail"
             )
         if status == "closed":
-            services.request_transition(case=case, action=Action.CLOSE, actor=counsel)
+            services.request_transition(case=case, action=CaseAction.CLOSE, actor=counsel)
 
     def verify(self, document, counsel):
         judicial = document.issuer in (
