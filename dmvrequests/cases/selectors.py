@@ -4,15 +4,28 @@ Object lookups answer 404 (Http404) to anyone who may not see the object, so
 that a case number outside one's business is indistinguishable from a typo.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Q
 from django.http import Http404
 
 from dmvrequests.cases.capabilities import capabilities_for, visible_cases
-from dmvrequests.cases.models import DisclosureRequest, LegalDocument, Status
+from dmvrequests.cases.models import (
+    DisclosureRequest,
+    DisclosureRequestQuerySet,
+    LegalDocument,
+    Status,
+)
 from dmvrequests.cases.searchkeys import identifier_key, name_key
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from dmvrequests.cases.capabilities import CaseCapabilities
 
-def requests_visible_to(user):
+
+def requests_visible_to(user: User) -> DisclosureRequestQuerySet:
     """The cases `user` may view: auditors every case; clerks and counsel their office's
     cases, cases shared with them or their office, and (counsel) the cases assigned to
     them; administrators none. The rule is the capability model's
@@ -20,7 +33,7 @@ def requests_visible_to(user):
     return visible_cases(user)
 
 
-def request_get_for(user, number):
+def request_get_for(user: User, number: str) -> DisclosureRequest:
     try:
         return (
             requests_visible_to(user)
@@ -31,13 +44,17 @@ def request_get_for(user, number):
         raise Http404("No such case") from None
 
 
-def request_with_capabilities_for(user, number):
+def request_with_capabilities_for(
+    user: User, number: str
+) -> tuple[DisclosureRequest, CaseCapabilities]:
     """(case, what the user may do with it); 404 for a case the user may not see."""
     case = request_get_for(user, number)
     return case, capabilities_for(user, case)
 
 
-def document_get_for(user, number, document_id):
+def document_get_for(
+    user: User, number: str, document_id: int
+) -> tuple[DisclosureRequest, LegalDocument]:
     case = request_get_for(user, number)
     try:
         return case, case.documents.get(pk=document_id)
@@ -45,12 +62,13 @@ def document_get_for(user, number, document_id):
         raise Http404("No such document") from None
 
 
-def office_queue(user):
+def office_queue(user: User) -> DisclosureRequestQuerySet:
     """A clerk's queue: the office's cases, emergencies and soonest due first."""
-    return DisclosureRequest.objects.filter(office_id=user.office_id).for_queue().urgent_first()
+    office = DisclosureRequest.objects.filter(office_id=user.office_id)  # type: ignore[misc]
+    return office.for_queue().urgent_first()
 
 
-def review_queue(user, *, assigned_only=False):
+def review_queue(user: User, *, assigned_only: bool = False) -> DisclosureRequestQuerySet:
     """Counsel's queue: cases waiting for a decision in their office or assigned to them."""
     mine = Q(assigned_counsel=user)
     scope = mine if assigned_only else (Q(office_id=user.office_id) | mine)
@@ -70,7 +88,7 @@ MAX_NAME_WORDS = 6
 MIN_INSIDE_WORD = 3
 
 
-def _name_match(query):
+def _name_match(query: str) -> Q | None:
     """Every word of the query somewhere in the subject's name, in any order and case,
     accents and punctuation ignored: "gutierrez" and "Maria Lopez" both find
     "María Gutiérrez López" (cases/searchkeys.py, migration 0006)."""
@@ -86,7 +104,7 @@ def _name_match(query):
     return match
 
 
-def requests_search(user, query):
+def requests_search(user: User, query: str) -> DisclosureRequestQuerySet:
     """Search by case number, license number, plate, VIN or any part of the subject's name.
 
     Plates and license numbers match in any punctuation and case ("hxt-4821" finds

@@ -27,7 +27,7 @@ class CaseAction(models.TextChoices):
 
 CLERK, COUNSEL = Role.CLERK, Role.COUNSEL
 
-TRANSITIONS = {
+TRANSITIONS: dict[tuple[str, str], tuple[str, set[str]]] = {
     (Status.RECEIVED, CaseAction.SUBMIT): (Status.IN_REVIEW, {CLERK}),
     (Status.RECEIVED, CaseAction.WITHDRAW): (Status.WITHDRAWN, {CLERK}),
     (Status.IN_REVIEW, CaseAction.APPROVE): (Status.APPROVED, {COUNSEL}),

@@ -1,11 +1,21 @@
 """What every case service shares: errors users can read, the row lock, the capability
 and move checks."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from dmvrequests.cases.capabilities import capabilities_for
 from dmvrequests.cases.models import DisclosureRequest
 from dmvrequests.cases.workflow import TRANSITIONS, CaseAction
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+M = TypeVar("M", bound=models.Model)
 
 # Moves that are counsel's decision (or, for asking the agency, part of it).
 DECISIONS = (CaseAction.APPROVE, CaseAction.DENY, CaseAction.CONFIRM, CaseAction.REQUEST_INFO)
@@ -19,17 +29,17 @@ class CaseChanged(WorkflowError):
     """Someone else changed the case between the user's page load and their action."""
 
 
-def save(instance, actor, reason=None):
+def save(instance: M, actor: User | None, reason: str | None = None) -> M:
     """Validate, then save with the actor (and a reason) recorded in the history."""
-    instance._history_user = actor
+    instance._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
     if reason:
-        instance._change_reason = reason
+        instance._change_reason = reason  # type: ignore[attr-defined]
     instance.full_clean()
     instance.save()
     return instance
 
 
-def lock(case, expected_status=None):
+def lock(case: DisclosureRequest, expected_status: str | None = None) -> DisclosureRequest:
     """Lock the case row for this transaction. With `expected_status`, refuse if someone
     moved the case since the user loaded the page: two counsel acting at once produce
     exactly one decision, and the other is told plainly."""
@@ -42,7 +52,7 @@ def lock(case, expected_status=None):
     return locked
 
 
-def require(case, actor, capability):
+def require(case: DisclosureRequest, actor: User | None, capability: str) -> None:
     """Refuse unless the capability model lets `actor` do `capability` with `case`.
 
     `actor` None is the system itself (email intake files what arrives); no user
@@ -55,7 +65,7 @@ def require(case, actor, capability):
         raise WorkflowError(capabilities.refusal(capability))
 
 
-def check_move(case, action, actor):
+def check_move(case: DisclosureRequest, action: str, actor: User) -> str:
     """The capability model says whether the actor works on this case at all; the table
     whether the move exists and which roles may make it."""
     require(case, actor, "act")

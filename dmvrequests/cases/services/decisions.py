@@ -1,7 +1,11 @@
 """Counsel's decision, and what follows from it: the second approval, the subject
 notice, the release ledger and the emergency follow-up."""
 
-from datetime import timedelta
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,8 +28,16 @@ from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.policy.engine import EngineDecision
 from dmvrequests.vocabulary import AgencyKind
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from dmvrequests.cases.models import DisclosureRequest, LegalDocument
+    from dmvrequests.policy.models import PolicyProfile
 
-def _request_object(case, documents):
+# An engine result as the services keep it: with the profile's version, stored as JSON.
+Evaluation = dict[str, Any]
+
+
+def _request_object(case: DisclosureRequest, documents: list[LegalDocument]) -> dict[str, Any]:
     return {
         "received": case.received_date.isoformat(),
         "agency": {
@@ -44,14 +56,14 @@ def _request_object(case, documents):
 DECISION_RANK = {EngineDecision.DENY: 0, EngineDecision.REVIEW: 1, EngineDecision.ELIGIBLE: 2}
 
 
-def _better(trial, current):
+def _better(trial: Evaluation, current: Evaluation) -> bool:
     """Would `trial` let more through than `current`?"""
     return DECISION_RANK[trial["decision"]] > DECISION_RANK[current["decision"]] or bool(
         set(trial["releasable"]) - set(current["releasable"])
     )
 
 
-def case_policy_input(case):
+def case_policy_input(case: DisclosureRequest) -> dict[str, Any]:
     """The case as the policy engine's request object: verified documents, plus each
     unverified one that cannot improve the outcome (an I-200 still earns its findings:
     "not a judicial warrant"). No unverified document ever unlocks anything; see
@@ -76,7 +88,7 @@ def case_policy_input(case):
     return _request_object(case, counted)
 
 
-def case_evaluate(case):
+def case_evaluate(case: DisclosureRequest) -> tuple[Evaluation | None, PolicyProfile]:
     """(evaluation, profile) under the active profile; evaluation is None without categories."""
     from dmvrequests.policy.services import evaluate_with_profile, profile_active
 
@@ -86,11 +98,11 @@ def case_evaluate(case):
     return evaluate_with_profile(request=case_policy_input(case), profile=profile), profile
 
 
-def _finding_codes(evaluation):
+def _finding_codes(evaluation: Evaluation) -> set[str]:
     return {finding["code"] for finding in evaluation["findings"]}
 
 
-def needs_second_approval(case):
+def needs_second_approval(case: DisclosureRequest) -> bool:
     return (
         case.agency.kind == AgencyKind.IMMIGRATION
         and WorkflowSettings.current().two_counsel_immigration
@@ -100,16 +112,16 @@ def needs_second_approval(case):
 @transaction.atomic
 def request_decide(
     *,
-    case,
-    actor,
-    outcome,
-    categories=(),
-    reason="",
-    rationale="",
-    emergency=False,
-    followup_due=None,
-    expected_status=Status.IN_REVIEW,
-):
+    case: DisclosureRequest,
+    actor: User,
+    outcome: str,
+    categories: Iterable[str] = (),
+    reason: str = "",
+    rationale: str = "",
+    emergency: bool = False,
+    followup_due: datetime | None = None,
+    expected_status: str = Status.IN_REVIEW,
+) -> Decision:
     """Counsel approves (all or some categories) or denies; the engine's evaluation and
     the profile's version are stored with the decision."""
     case = lock(case, expected_status)
@@ -148,12 +160,14 @@ def request_decide(
     return decision
 
 
-def _separation_of_duties(case, actor):
+def _separation_of_duties(case: DisclosureRequest, actor: User) -> None:
     if case.created_by_id == actor.pk:
         raise WorkflowError("You logged this case, so you cannot decide it: another counsel must.")
 
 
-def _approval_guards(case, evaluation, categories, rationale):
+def _approval_guards(
+    case: DisclosureRequest, evaluation: Evaluation, categories: list[str], rationale: str
+) -> str:
     if evaluation["decision"] == EngineDecision.DENY:
         raise WorkflowError(
             "The policy engine denies this request, so it cannot be approved. "
@@ -176,14 +190,20 @@ def _approval_guards(case, evaluation, categories, rationale):
     return ReasonCode.APPROVED_PARTIAL if partial else ReasonCode.APPROVED_FULL
 
 
-def _denial_guards(reason, rationale):
+def _denial_guards(reason: str, rationale: str) -> None:
     if not reason or reason in APPROVAL_REASONS or reason not in ReasonCode.values:
         raise WorkflowError("Choose the reason for the denial from the list.")
     if not rationale:
         raise WorkflowError("Write the rationale for the denial.")
 
 
-def _emergency_terms(decision, case, evaluation, emergency, followup_due):
+def _emergency_terms(
+    decision: Decision,
+    case: DisclosureRequest,
+    evaluation: Evaluation,
+    emergency: bool,
+    followup_due: datetime | None,
+) -> None:
     """An emergency approval stands only with a due date for the follow-up legal process."""
     if not emergency:
         return
@@ -199,7 +219,9 @@ def _emergency_terms(decision, case, evaluation, emergency, followup_due):
 
 
 @transaction.atomic
-def decision_confirm(*, decision, actor, expected_status=Status.IN_REVIEW):
+def decision_confirm(
+    *, decision: Decision, actor: User, expected_status: str = Status.IN_REVIEW
+) -> DisclosureRequest:
     """The second counsel confirms an approval of an immigration agency's request."""
     case = lock(decision.case, expected_status)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -218,7 +240,9 @@ def decision_confirm(*, decision, actor, expected_status=Status.IN_REVIEW):
 
 
 @transaction.atomic
-def decision_reject_pending(*, decision, actor, rationale, expected_status=Status.IN_REVIEW):
+def decision_reject_pending(
+    *, decision: Decision, actor: User, rationale: str, expected_status: str = Status.IN_REVIEW
+) -> Decision:
     """The second counsel does not agree: the pending approval lapses and the case is denied."""
     rationale = (rationale or "").strip()
     if not rationale:
@@ -241,7 +265,13 @@ def decision_reject_pending(*, decision, actor, rationale, expected_status=Statu
     )
 
 
-def notice_sync(*, case, evaluation, profile, actor):
+def notice_sync(
+    *,
+    case: DisclosureRequest,
+    evaluation: Evaluation | None,
+    profile: PolicyProfile,
+    actor: User | None,
+) -> SubjectNotice | None:
     """Create the subject notice obligation when the profile requires one."""
     notice_rule = (evaluation or {}).get("subject_notice")
     if not notice_rule or not notice_rule.get("required"):
@@ -257,7 +287,9 @@ def notice_sync(*, case, evaluation, profile, actor):
 
 
 @transaction.atomic
-def notice_record_sent(*, notice, actor, sent_at, method):
+def notice_record_sent(
+    *, notice: SubjectNotice, actor: User, sent_at: datetime, method: str
+) -> SubjectNotice:
     notice = SubjectNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != NoticeStatus.DUE:
         raise WorkflowError("This notice is already recorded.")
@@ -277,7 +309,7 @@ def notice_record_sent(*, notice, actor, sent_at, method):
 
 
 @transaction.atomic
-def notice_exempt(*, notice, actor, reason):
+def notice_exempt(*, notice: SubjectNotice, actor: User, reason: str) -> SubjectNotice:
     notice = SubjectNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != NoticeStatus.DUE:
         raise WorkflowError("This notice is already recorded.")
@@ -295,16 +327,16 @@ def notice_exempt(*, notice, actor, reason):
 @transaction.atomic
 def release_record(
     *,
-    case,
-    actor,
-    categories,
-    recipient,
-    method,
-    released_at,
-    records_count=1,
-    notes="",
-    expected_status=Status.APPROVED,
-):
+    case: DisclosureRequest,
+    actor: User,
+    categories: list[str],
+    recipient: str,
+    method: str,
+    released_at: datetime,
+    records_count: int = 1,
+    notes: str = "",
+    expected_status: str = Status.APPROVED,
+) -> Release:
     """The clerk records what was released, field by field, to whom, how and when."""
     case = lock(case, expected_status)
     new_status = check_move(case, CaseAction.FULFIL, actor)

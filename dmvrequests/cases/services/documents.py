@@ -1,5 +1,10 @@
 """Legal documents: stored by their bytes, verified by counsel's checklist."""
 
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -14,10 +19,16 @@ from dmvrequests.cases.models import (
 )
 from dmvrequests.cases.services.base import WorkflowError, require, save
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from accounts.models import User
+    from dmvrequests.cases.models import DisclosureRequest
+
 OPEN_STATUSES = (Status.RECEIVED, Status.IN_REVIEW, Status.NEEDS_INFO)
 
 
-def _accepts_documents(case):
+def _accepts_documents(case: DisclosureRequest) -> bool:
     """Open cases take documents; so does a case whose emergency approval still waits
     for its follow-up legal process."""
     if case.status in (*OPEN_STATUSES, Status.APPROVED):
@@ -25,7 +36,7 @@ def _accepts_documents(case):
     return case.decisions.filter(emergency=True, followup_received_at=None).exists()
 
 
-def _logged_by(case, actor):
+def _logged_by(case: DisclosureRequest, actor: User | None) -> bool:
     """A clerk who releases an emailed request into another office's case files the
     documents that came with it as the case is created; once the case is submitted it
     is that office's alone (and the clerk cannot open it at all: 404)."""
@@ -50,12 +61,15 @@ NON_JUDICIAL_TYPES = ("subject_consent", "administrative_subpoena", "none")
 JUDGE_CHECKS = ("signed_by_judge", "court_named", "docket_present")
 
 
-def _file_facts(upload, content, filename, max_bytes):
+def _file_facts(
+    upload: UploadedFile | None, content: bytes | None, filename: str, max_bytes: int
+) -> tuple[str, str]:
     if upload is not None:
         head = upload.read(16)
         upload.seek(0)
-        size, filename = upload.size, filename or upload.name
+        size, filename = upload.size or 0, filename or upload.name or ""
     else:
+        assert content is not None  # document_add passes an upload or content
         head, size = content[:16], len(content)
     name = files.safe_filename(filename)
     content_type = files.sniff_content_type(head)
@@ -75,16 +89,16 @@ def _file_facts(upload, content, filename, max_bytes):
 @transaction.atomic
 def document_add(
     *,
-    case,
-    actor,
-    type,
-    issuer="none",
-    upload=None,
-    content=None,
-    filename="",
-    max_bytes=None,
-    **details,
-):
+    case: DisclosureRequest,
+    actor: User | None,
+    type: str,
+    issuer: str = "none",
+    upload: UploadedFile | None = None,
+    content: bytes | None = None,
+    filename: str = "",
+    max_bytes: int | None = None,
+    **details: Any,
+) -> LegalDocument:
     """Attach a legal document; the file (an upload or raw bytes) is optional.
 
     `details`: signer_name, signer_title, court, court_state, docket_number,
@@ -113,7 +127,7 @@ def document_add(
     except Exception:
         # The file is written before the row: remove it so that a refused or
         # failed save leaves nothing behind.
-        if document.file:
+        if document.file.name:
             document.file.storage.delete(document.file.name)
         raise
 
@@ -133,13 +147,15 @@ DESCRIBED_FIELDS = (
 ALREADY_CHECKED = "Counsel has already checked this document; add a new one if it was wrong."
 
 
-def describable(document):
+def describable(document: LegalDocument) -> bool:
     """A document can be described (classified, corrected) until counsel checks it."""
     return not document.verified and not document.verifications.exists()
 
 
 @transaction.atomic
-def document_describe(*, case, document, actor, **fields):
+def document_describe(
+    *, case: DisclosureRequest, document: LegalDocument, actor: User, **fields: Any
+) -> LegalDocument:
     """Say what a stored document is (an emailed file arrives as "No legal document"), or
     correct what intake recognised: its type, signer, court, docket and dates. The stored
     file stays as it is. Refused once counsel has verified or rejected the document: the
@@ -164,7 +180,7 @@ def document_describe(*, case, document, actor, **fields):
     return save(document, actor, f"Described as: {document.get_type_display()}")
 
 
-def checklist_problems(document, checks):
+def checklist_problems(document: LegalDocument, checks: dict[str, bool]) -> list[str]:
     """What stops the checklist from verifying the document, in words."""
     required = [
         c
@@ -172,21 +188,21 @@ def checklist_problems(document, checks):
         if not (document.type in NON_JUDICIAL_TYPES and c in JUDGE_CHECKS)
     ]
     labels = {f.name: f.verbose_name for f in DocumentVerification._meta.fields}
-    return [labels[c] for c in required if not checks.get(c)]
+    return [str(labels[c]) for c in required if not checks.get(c)]
 
 
 @transaction.atomic
 def document_verify(
     *,
-    document,
-    actor,
-    result,
-    checks,
-    notes="",
-    confirmed_by_name="",
-    confirmed_at=None,
-    confirmation_phone="",
-):
+    document: LegalDocument,
+    actor: User,
+    result: str,
+    checks: dict[str, bool],
+    notes: str = "",
+    confirmed_by_name: str = "",
+    confirmed_at: datetime | None = None,
+    confirmation_phone: str = "",
+) -> DocumentVerification:
     """Record counsel's checklist. A verified result needs every required item confirmed;
     the latest checklist decides whether the document counts for the policy."""
     document = LegalDocument.objects.select_for_update().select_related("case").get(pk=document.pk)
@@ -223,7 +239,7 @@ def document_verify(
     return verification
 
 
-def _note_emergency_followup(case, document, actor):
+def _note_emergency_followup(case: DisclosureRequest, document: LegalDocument, actor: User) -> None:
     """A verified document after an emergency approval is the follow-up process."""
     if not document.verified:
         return

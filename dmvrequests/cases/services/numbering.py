@@ -1,7 +1,7 @@
 from dmvrequests.cases.models import CaseNumberSequence
 
 
-def next_case_number(year):
+def next_case_number(year: int) -> str:
     """`DR-YYYY-NNNNNN`, without gaps (docs/decisions/0001-case-numbers.md).
 
     Insert the year's counter if it is missing (no error if a concurrent

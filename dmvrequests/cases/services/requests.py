@@ -1,6 +1,9 @@
 """The life of a request from intake to closing, apart from counsel's decision."""
 
-from datetime import timedelta
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +21,10 @@ from dmvrequests.cases.services.numbering import next_case_number
 from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.notifications.services import notify_assignment, notify_emergency
 from dmvrequests.policy.calendar import add_business_days
+
+if TYPE_CHECKING:
+    from accounts.models import Office, User
+    from dmvrequests.agencies.models import Agency
 
 # Working days counsel has to decide an ordinary request; emergencies are due next day.
 DECISION_BUSINESS_DAYS = 10
@@ -40,13 +47,13 @@ INTAKE_FIELDS = (
 )
 
 
-def decision_due_date(received_date, *, emergency):
+def decision_due_date(received_date: date, *, emergency: bool) -> date:
     if emergency:
         return received_date + timedelta(days=1)
     return add_business_days(received_date, DECISION_BUSINESS_DAYS)
 
 
-def _normalise_identifiers(case):
+def _normalise_identifiers(case: DisclosureRequest) -> None:
     case.subject_license_number = case.subject_license_number.strip().upper()
     case.subject_plate = case.subject_plate.strip().upper().replace(" ", "")
     case.subject_vin = case.subject_vin.strip().upper()
@@ -54,7 +61,17 @@ def _normalise_identifiers(case):
 
 
 @transaction.atomic
-def request_create(*, office, agency, channel, received_at, purpose, categories, actor, **fields):
+def request_create(
+    *,
+    office: Office,
+    agency: Agency,
+    channel: str,
+    received_at: datetime,
+    purpose: str,
+    categories: list[str],
+    actor: User | None,
+    **fields: Any,
+) -> DisclosureRequest:
     """A new case, status received. `fields`: the other intake fields and requester_verified."""
     unknown = set(fields) - set(INTAKE_FIELDS) - {"requester_verified"}
     if unknown:
@@ -80,7 +97,9 @@ def request_create(*, office, agency, channel, received_at, purpose, categories,
 
 
 @transaction.atomic
-def request_update_intake(*, case, actor, **changes):
+def request_update_intake(
+    *, case: DisclosureRequest, actor: User | None, **changes: Any
+) -> DisclosureRequest:
     """Change intake fields while the case is still with the clerk."""
     case = lock(case)
     require(case, actor, "act")
@@ -102,7 +121,7 @@ def request_update_intake(*, case, actor, **changes):
     return case
 
 
-def needs_callback(case):
+def needs_callback(case: DisclosureRequest) -> bool:
     """Phone and fax requests, and email that did not prove its sender, are confirmed by
     calling the agency's published number before they go to legal review."""
     if case.requester_verified:
@@ -111,7 +130,16 @@ def needs_callback(case):
 
 
 @transaction.atomic
-def callback_record(*, case, actor, answered_by, called_at, confirmed, number_called="", notes=""):
+def callback_record(
+    *,
+    case: DisclosureRequest,
+    actor: User,
+    answered_by: str,
+    called_at: datetime,
+    confirmed: bool,
+    number_called: str = "",
+    notes: str = "",
+) -> Callback:
     case = lock(case)
     require(case, actor, "act")
     if not case.is_open:
@@ -144,7 +172,13 @@ def callback_record(*, case, actor, answered_by, called_at, confirmed, number_ca
 
 
 @transaction.atomic
-def request_submit(*, case, actor, assigned_counsel=None, expected_status=Status.RECEIVED):
+def request_submit(
+    *,
+    case: DisclosureRequest,
+    actor: User,
+    assigned_counsel: User | None = None,
+    expected_status: str = Status.RECEIVED,
+) -> DisclosureRequest:
     from dmvrequests.cases.services.decisions import case_evaluate, notice_sync
 
     case = lock(case, expected_status)
@@ -171,7 +205,9 @@ def request_submit(*, case, actor, assigned_counsel=None, expected_status=Status
 
 
 @transaction.atomic
-def info_request(*, case, question, actor, expected_status=Status.IN_REVIEW):
+def info_request(
+    *, case: DisclosureRequest, question: str, actor: User, expected_status: str = Status.IN_REVIEW
+) -> InfoRequest:
     """Counsel asks for what is missing; the decision clock stops until the answer."""
     case = lock(case, expected_status)
     case.status = check_move(case, CaseAction.REQUEST_INFO, actor)
@@ -183,7 +219,9 @@ def info_request(*, case, question, actor, expected_status=Status.IN_REVIEW):
 
 
 @transaction.atomic
-def info_answer(*, case, answer, actor, expected_status=Status.NEEDS_INFO):
+def info_answer(
+    *, case: DisclosureRequest, answer: str, actor: User, expected_status: str = Status.NEEDS_INFO
+) -> DisclosureRequest:
     """The clerk records the agency's answer; the case returns to review, its due date
     moved by the days it waited."""
     case = lock(case, expected_status)
@@ -206,7 +244,9 @@ def info_answer(*, case, answer, actor, expected_status=Status.NEEDS_INFO):
 
 
 @transaction.atomic
-def request_transition(*, case, action, actor, expected_status=None):
+def request_transition(
+    *, case: DisclosureRequest, action: str, actor: User, expected_status: str | None = None
+) -> DisclosureRequest:
     """Moves without data of their own: withdraw and close."""
     if action not in (CaseAction.WITHDRAW, CaseAction.CLOSE):
         raise ValueError(f"{action} has its own service.")

@@ -3,6 +3,10 @@
 the assigned counsel works on the case like counsel of its office; a share, to a
 named user or another office, opens it to read only, until revoked."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,9 +14,13 @@ from dmvrequests.cases.models import CaseShare
 from dmvrequests.cases.services.base import WorkflowError, lock, require, save
 from dmvrequests.notifications.services import notify_assignment
 
+if TYPE_CHECKING:
+    from accounts.models import Office, User
+    from dmvrequests.cases.models import DisclosureRequest
+
 
 @transaction.atomic
-def request_assign(*, case, counsel, actor):
+def request_assign(*, case: DisclosureRequest, counsel: User, actor: User) -> DisclosureRequest:
     """Assign (or reassign) counsel; the previous counsel no longer works on the case."""
     case = lock(case)
     require(case, actor, "act")
@@ -30,7 +38,14 @@ def request_assign(*, case, counsel, actor):
 
 
 @transaction.atomic
-def case_share(*, case, actor, reason, user=None, office=None):
+def case_share(
+    *,
+    case: DisclosureRequest,
+    actor: User,
+    reason: str,
+    user: User | None = None,
+    office: Office | None = None,
+) -> CaseShare:
     case = lock(case)
     require(case, actor, "share")
     reason = (reason or "").strip()
@@ -49,7 +64,7 @@ def case_share(*, case, actor, reason, user=None, office=None):
 
 
 @transaction.atomic
-def case_share_revoke(*, share, actor, reason=""):
+def case_share_revoke(*, share: CaseShare, actor: User, reason: str = "") -> CaseShare:
     share = CaseShare.objects.select_for_update().get(pk=share.pk)
     require(share.case, actor, "share")
     if share.revoked_at is not None:
