@@ -6,7 +6,11 @@ request_update_intake); actor is None for intake itself (the system, in the case
 history) or the clerk who released a quarantined message.
 """
 
+from __future__ import annotations
+
 import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,15 +32,23 @@ from dmvrequests.intake.routing import received_at_for
 from dmvrequests.intake.screening import refusal, refusal_summary, screened
 from dmvrequests.vocabulary import Issuer, LegalProcessType, Purpose
 
+if TYPE_CHECKING:
+    from accounts.models import Office, User
+    from dmvrequests.agencies.models import Agency
+    from dmvrequests.intake.mail_message import ParsedMessage
+    from dmvrequests.intake.models import InboundMessage
+    from dmvrequests.intake.screening import Accepted
+
 logger = logging.getLogger(__name__)
 
 # Enough for any real request; a 30 MB text body is not one.
 MAX_NARRATIVE_BODY = 100_000
 
 
-def create_case(message, parsed, office):
+def create_case(message: InboundMessage, parsed: ParsedMessage, office: Office) -> IngestResult:
     accepted, rejected = screened(parsed)
     rejected = [refusal(item) for item in rejected]
+    assert message.agency is not None  # a message without an agency is held, not filed
     with transaction.atomic():
         case = case_from(
             parsed,
@@ -55,7 +67,9 @@ def create_case(message, parsed, office):
     return IngestResult.of(message)
 
 
-def append_reply(message, parsed, case):
+def append_reply(
+    message: InboundMessage, parsed: ParsedMessage, case: DisclosureRequest
+) -> IngestResult:
     accepted, rejected = screened(parsed)
     rejected = [refusal(item) for item in rejected]
     with transaction.atomic():
@@ -66,7 +80,9 @@ def append_reply(message, parsed, case):
     return IngestResult.of(message)
 
 
-def append_automatic(message, parsed, case):
+def append_automatic(
+    message: InboundMessage, parsed: ParsedMessage, case: DisclosureRequest
+) -> IngestResult:
     """An automatic message answering a case: recorded on it as a note that flags it.
 
     Never a requester, never a document (a returned message carries our own
@@ -88,7 +104,7 @@ def append_automatic(message, parsed, case):
     return IngestResult.of(message)
 
 
-def _automatic_section(message, parsed):
+def _automatic_section(message: InboundMessage, parsed: ParsedMessage) -> list[str]:
     arrived = timezone.localtime(message.received_at).strftime("%Y-%m-%d %H:%M")
     advice = (
         "A letter or email from the DMV did not arrive: check the address and send it again."
@@ -106,7 +122,13 @@ def _automatic_section(message, parsed):
     ]
 
 
-def _record_outcome(message, result, case, accepted, rejected):
+def _record_outcome(
+    message: InboundMessage,
+    result: str,
+    case: DisclosureRequest,
+    accepted: list[Accepted],
+    rejected: list[dict[str, str]],
+) -> None:
     message.result = result
     message.case = case
     message.document_count = len(accepted)
@@ -114,7 +136,16 @@ def _record_outcome(message, result, case, accepted, rejected):
     message.reason = refusal_summary(rejected)
 
 
-def case_from(parsed, message, agency, office, *, actor, accepted, rejected):
+def case_from(
+    parsed: ParsedMessage,
+    message: InboundMessage,
+    agency: Agency,
+    office: Office,
+    *,
+    actor: User | None,
+    accepted: list[Accepted],
+    rejected: list[dict[str, str]],
+) -> DisclosureRequest:
     return request_create(
         office=office,
         agency=agency,
@@ -130,7 +161,9 @@ def case_from(parsed, message, agency, office, *, actor, accepted, rejected):
     )
 
 
-def _requester_for(agency, parsed, actor, *, verified):
+def _requester_for(
+    agency: Agency, parsed: ParsedMessage, actor: User | None, *, verified: bool
+) -> Requester | None:
     """The agency's requester with the From address; created on first contact only when
     the sender is verified (DMARC or DKIM aligned with the From domain).
 
@@ -158,13 +191,15 @@ def _requester_for(agency, parsed, actor, *, verified):
     requester = Requester(
         agency=agency, email=address, name=(parsed.from_name or address.split("@")[0])[:200]
     )
-    requester._history_user = actor
+    requester._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
     requester.full_clean()
     requester.save()
     return requester
 
 
-def store_documents(case, accepted, *, actor):
+def store_documents(
+    case: DisclosureRequest, accepted: list[Accepted], *, actor: User | None
+) -> None:
     stored = []
     try:
         for attachment in accepted:
@@ -185,11 +220,17 @@ def store_documents(case, accepted, *, actor):
     except Exception:
         # The transaction rolls back the rows; the files it wrote are ours to remove.
         for document in stored:
-            document.file.storage.delete(document.file.name)
+            document.file.storage.delete(document.file.name)  # type: ignore[arg-type]
         raise
 
 
-def _narrative(parsed, message, agency, accepted, rejected):
+def _narrative(
+    parsed: ParsedMessage,
+    message: InboundMessage,
+    agency: Agency,
+    accepted: list[Accepted],
+    rejected: list[dict[str, str]],
+) -> str:
     notes = intake_notes(
         agency,
         message.sender_verified,
@@ -204,14 +245,22 @@ def _narrative(parsed, message, agency, accepted, rejected):
     return "\n".join(parts)
 
 
-def _body_for_narrative(parsed):
+def _body_for_narrative(parsed: ParsedMessage) -> str:
     body = parsed.body or "(The email has no text.)"
     if len(body) > MAX_NARRATIVE_BODY:
         body = body[:MAX_NARRATIVE_BODY] + "\n[Text shortened; the full message is kept in intake.]"
     return body
 
 
-def intake_notes(agency, verified, rejected, *, why_not="", reading_notes=(), accepted=()):
+def intake_notes(
+    agency: Agency,
+    verified: bool,
+    rejected: list[dict[str, str]],
+    *,
+    why_not: str = "",
+    reading_notes: Iterable[str] = (),
+    accepted: Iterable[Accepted] = (),
+) -> list[str]:
     notes = []
     if not verified:
         phone = agency.published_phone or "listed in the agency directory"
@@ -232,7 +281,12 @@ def intake_notes(agency, verified, rejected, *, why_not="", reading_notes=(), ac
     return notes
 
 
-def _append_reply_text(case, message, parsed, rejected):
+def _append_reply_text(
+    case: DisclosureRequest,
+    message: InboundMessage,
+    parsed: ParsedMessage,
+    rejected: list[dict[str, str]],
+) -> None:
     """Add the reply to the narrative while the case is with the clerk; else leave it.
 
     A case in legal review or decided keeps the narrative counsel decided on; the
@@ -252,7 +306,7 @@ def _append_reply_text(case, message, parsed, rejected):
     _append_section(case, section)
 
 
-def _append_section(case, section):
+def _append_section(case: DisclosureRequest, section: list[str]) -> None:
     locked = DisclosureRequest.objects.select_for_update().get(pk=case.pk)
     try:
         request_update_intake(
@@ -262,7 +316,7 @@ def _append_section(case, section):
         logger.info("%s is past intake; the email is kept as an inbound message.", case)
 
 
-def _reply_text(body):
+def _reply_text(body: str) -> str:
     """The new part of a reply: quoted lines and the quoted original are dropped."""
     kept = []
     for line in body.splitlines():

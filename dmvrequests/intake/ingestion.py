@@ -7,7 +7,11 @@ documents and the InboundMessage row together, so that a message either is
 fully ingested or leaves nothing but its raw bytes behind (which a retry reuses).
 """
 
+from __future__ import annotations
+
 import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -26,6 +30,10 @@ from dmvrequests.intake.routing import (
 )
 from dmvrequests.intake.screening import screened
 
+if TYPE_CHECKING:
+    from dmvrequests.cases.models import DisclosureRequest
+    from dmvrequests.intake.mail_message import ParsedMessage, TextPart
+
 logger = logging.getLogger(__name__)
 
 NO_AGENCY = (
@@ -34,7 +42,7 @@ NO_AGENCY = (
 )
 
 
-def message_ingest(*, raw: bytes, source: str, arrived_at=None) -> IngestResult:
+def message_ingest(*, raw: bytes, source: str, arrived_at: datetime | None = None) -> IngestResult:
     """Ingest one raw message. Parsing never raises; database failures do (retry later)."""
     arrived_at = arrived_at or timezone.now()
     parsed = parsing.parse_message(raw)
@@ -51,7 +59,7 @@ def message_ingest(*, raw: bytes, source: str, arrived_at=None) -> IngestResult:
     return _record_duplicate(parsed, original, raw, source, arrived_at)
 
 
-def _original_of(parsed):
+def _original_of(parsed: ParsedMessage) -> tuple[InboundMessage | None, InboundMessage | None]:
     """(the message this one is a copy of, or None; the first user of a reused Message-ID).
 
     A Message-ID names one message (RFC 5322 3.6.4). The same bytes again, or the
@@ -71,7 +79,7 @@ def _original_of(parsed):
     return (copy, None) if copy is not None else (None, first)
 
 
-def _same_message(stored, parsed):
+def _same_message(stored: InboundMessage, parsed: ParsedMessage) -> bool:
     if stored.raw_sha256 == parsed.raw_sha256:
         return True
     digest = stored.content_sha256
@@ -83,8 +91,8 @@ def _same_message(stored, parsed):
     return bool(digest) and digest == parsed.content_sha256
 
 
-def reused_reason(first):
-    where = f"case {first.case.number}" if first.case_id else "quarantine"
+def reused_reason(first: InboundMessage) -> str:
+    where = f"case {first.case.number}" if first.case else "quarantine"
     arrived = timezone.localtime(first.received_at).strftime("%Y-%m-%d %H:%M")
     return (
         f"Message-ID reused by a different message: {first.message_id} first arrived "
@@ -94,7 +102,7 @@ def reused_reason(first):
     )
 
 
-def automatic_reason(parsed):
+def automatic_reason(parsed: ParsedMessage) -> str:
     return (
         f"Automatic message: {parsed.automatic}. It answers no case this system knows, and "
         "no case is opened from an automatic message; discard it, or release it into a case "
@@ -103,7 +111,13 @@ def automatic_reason(parsed):
 
 
 @transaction.atomic
-def _ingest_first_delivery(parsed, raw, source, arrived_at, reused=None):
+def _ingest_first_delivery(
+    parsed: ParsedMessage,
+    raw: bytes,
+    source: str,
+    arrived_at: datetime,
+    reused: InboundMessage | None = None,
+) -> IngestResult:
     message = _new_message(parsed, raw, source, arrived_at)
     if reused is not None:
         message.message_id_reused = True
@@ -125,7 +139,9 @@ def _ingest_first_delivery(parsed, raw, source, arrived_at, reused=None):
         return hold(_new_message(parsed, raw, source, arrived_at), reason)
 
 
-def _file(message, parsed, reply_to):
+def _file(
+    message: InboundMessage, parsed: ParsedMessage, reply_to: DisclosureRequest | None
+) -> IngestResult:
     if reply_to is not None and parsed.automatic:
         return append_automatic(message, parsed, reply_to)
     if reply_to is not None:
@@ -134,11 +150,13 @@ def _file(message, parsed, reply_to):
         return hold(message, NO_AGENCY)
     office, problem = intake_office()
     if office is None:
-        return hold(message, problem)
+        return hold(message, problem or "")
     return create_case(message, parsed, office)
 
 
-def _new_message(parsed, raw, source, arrived_at, *, summary=True):
+def _new_message(
+    parsed: ParsedMessage, raw: bytes, source: str, arrived_at: datetime, *, summary: bool = True
+) -> InboundMessage:
     message = InboundMessage(
         raw=store_raw(raw, parsed.raw_sha256),
         raw_sha256=parsed.raw_sha256,
@@ -165,7 +183,7 @@ def _new_message(parsed, raw, source, arrived_at, *, summary=True):
 MAX_SUMMARY_TEXT = 500_000
 
 
-def _summary_parts(text_parts):
+def _summary_parts(text_parts: list[TextPart]) -> list[dict[str, str]]:
     parts, room = [], MAX_SUMMARY_TEXT
     for part in text_parts:
         text = part.text
@@ -176,7 +194,7 @@ def _summary_parts(text_parts):
     return parts
 
 
-def message_summary(parsed, verification_reason=""):
+def message_summary(parsed: ParsedMessage, verification_reason: str = "") -> dict[str, Any]:
     """What a clerk reads of a message, stored at ingest so no web request parses it again.
 
     {"headers": [[name, value]], "header_count", "content_read", "problem",
@@ -212,7 +230,9 @@ def message_summary(parsed, verification_reason=""):
     }
 
 
-def _record_duplicate(parsed, original, raw, source, arrived_at):
+def _record_duplicate(
+    parsed: ParsedMessage, original: InboundMessage, raw: bytes, source: str, arrived_at: datetime
+) -> IngestResult:
     # The original's summary is the one anybody reads; a copy keeps only its bytes.
     message = _new_message(parsed, raw, source, arrived_at, summary=False)
     message.result = Result.DUPLICATE

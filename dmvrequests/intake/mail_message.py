@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from dmvrequests.intake.mail_text import domain_of
 
@@ -33,7 +34,7 @@ class ParsedMessage:
     from_count: int = 0
     from_problem: str | None = None  # why the From header is ambiguous
     subject: str = ""
-    date: object = None  # an aware datetime, or None
+    date: datetime | None = None  # an aware datetime, or None
     references: list = field(default_factory=list)  # message ids, nearest ancestor first
     authentication_results: list = field(default_factory=list)
     headers: list = field(default_factory=list)  # [(name, decoded value)] for reading

@@ -3,6 +3,10 @@
 The raw bytes of a discarded message are kept as evidence.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,8 +19,13 @@ from dmvrequests.intake.records import read_raw, save_message
 from dmvrequests.intake.routing import sender_verification
 from dmvrequests.intake.screening import screen_attachments
 
+if TYPE_CHECKING:
+    from accounts.models import Office, User
+    from dmvrequests.agencies.models import Agency
+    from dmvrequests.cases.models import DisclosureRequest
 
-def _lock_held(message, actor):
+
+def _lock_held(message: InboundMessage, actor: User) -> InboundMessage:
     if not actor.is_clerk:
         raise WorkflowError("Only clerks handle quarantined messages.")
     locked = InboundMessage.objects.select_for_update().get(pk=message.pk)
@@ -30,7 +39,9 @@ def _lock_held(message, actor):
 
 
 @transaction.atomic
-def quarantine_release(*, message, agency, office, actor):
+def quarantine_release(
+    *, message: InboundMessage, agency: Agency, office: Office, actor: User
+) -> DisclosureRequest:
     """Make a held message into a case of `agency` at `office`, with its documents."""
     message = _lock_held(message, actor)
     parsed = parsing.parse_message(read_raw(message), enforce_size=False)
@@ -72,7 +83,7 @@ def quarantine_release(*, message, agency, office, actor):
 
 
 @transaction.atomic
-def quarantine_discard(*, message, reason, actor):
+def quarantine_discard(*, message: InboundMessage, reason: str, actor: User) -> InboundMessage:
     """Close a held message without a case; its raw bytes are kept as evidence."""
     message = _lock_held(message, actor)
     reason = (reason or "").strip()

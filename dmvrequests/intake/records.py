@@ -6,13 +6,21 @@ as quarantined for a clerk; `IngestResult` is the JSON object of the ingest_emai
 contract (docs/intake.md).
 """
 
+from __future__ import annotations
+
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from dmvrequests.cases.services import WorkflowError
 from dmvrequests.intake.models import QuarantineStatus, Result
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from dmvrequests.agencies.models import Agency
+    from dmvrequests.intake.models import InboundMessage
 
 
 @dataclass
@@ -31,12 +39,12 @@ class IngestResult:
     agency_label: str | None = None
 
     @classmethod
-    def of(cls, message):
+    def of(cls, message: InboundMessage) -> IngestResult:
         agency = message.agency
         return cls(
             message_id=message.message_id,
             result=message.result,
-            case=message.case.number if message.case_id else None,
+            case=message.case.number if message.case else None,
             agency_kind=agency.kind if agency else None,
             sender_verified=message.sender_verified,
             documents=message.document_count,
@@ -45,13 +53,13 @@ class IngestResult:
             agency_label=agency_label(agency) if agency else None,
         )
 
-    def as_json(self):
+    def as_json(self) -> dict[str, Any]:
         fields = asdict(self)
         del fields["agency_label"]
         return fields
 
 
-def agency_label(agency):
+def agency_label(agency: Agency) -> str:
     """A short name for one-line output: 'ICE ERO' for slug ice-ero, else the full name."""
     parts = agency.slug.split("-")
     # Directory slugs of federal agencies are their abbreviations (fbi, ice-ero, usms).
@@ -60,7 +68,7 @@ def agency_label(agency):
     return agency.name
 
 
-def store_raw(raw, sha256):
+def store_raw(raw: bytes, sha256: str) -> str:
     """Store the raw bytes under their SHA-256 and return the storage name.
 
     Content addressing makes this idempotent: a retried or duplicate delivery
@@ -74,7 +82,7 @@ def store_raw(raw, sha256):
     return default_storage.save(name, ContentFile(raw))
 
 
-def read_raw(message):
+def read_raw(message: InboundMessage) -> bytes:
     """The stored bytes; WorkflowError when the file is gone from private storage."""
     try:
         with message.raw.open("rb") as stored:
@@ -86,8 +94,8 @@ def read_raw(message):
         ) from exc
 
 
-def save_message(message, actor=None):
-    message._history_user = actor
+def save_message(message: InboundMessage, actor: User | None = None) -> InboundMessage:
+    message._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
     # The database enforces the unique constraints: checking them here first would
     # only race, and the IntegrityError is what tells a concurrent duplicate apart.
     message.full_clean(validate_constraints=False)
@@ -95,7 +103,7 @@ def save_message(message, actor=None):
     return message
 
 
-def hold(message, reason):
+def hold(message: InboundMessage, reason: str) -> IngestResult:
     message.result = Result.QUARANTINED
     message.quarantine_status = QuarantineStatus.HELD
     message.reason = reason

@@ -2,7 +2,10 @@
 answers, the office that receives it and the time it counts as received.
 """
 
-from datetime import timedelta
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
@@ -12,6 +15,9 @@ from dmvrequests.cases.models import DisclosureRequest
 from dmvrequests.intake import verification
 from dmvrequests.intake.models import InboundMessage
 
+if TYPE_CHECKING:
+    from dmvrequests.intake.mail_message import ParsedMessage
+
 # A Date header is believed when it is at most this far from the arrival time;
 # otherwise the sender's clock (or its spam software) is wrong and arrival counts.
 DATE_MAX_AHEAD = timedelta(days=1)
@@ -20,7 +26,7 @@ DATE_MAX_AHEAD = timedelta(days=1)
 DATE_MAX_BEHIND = timedelta(days=90)
 
 
-def agency_for_domain(domain):
+def agency_for_domain(domain: str) -> Agency | None:
     """The directory agency of `domain`: equal to one of its domains or a subdomain of one.
 
     Agency.matches_domain's rule, applied from the most specific suffix down, so
@@ -39,7 +45,7 @@ def agency_for_domain(domain):
     return None
 
 
-def sender_verification(parsed):
+def sender_verification(parsed: ParsedMessage) -> tuple[bool, str]:
     """(verified, why not): DMARC or DKIM aligned with the single From domain."""
     return verification.verification(
         from_domain=parsed.from_domain,
@@ -50,7 +56,7 @@ def sender_verification(parsed):
     )
 
 
-def case_replied_to(parsed):
+def case_replied_to(parsed: ParsedMessage) -> DisclosureRequest | None:
     """The case a reply belongs to: [DR-…] in the subject, else a message it answers.
 
     For a delivery or disposition report, the subject and ids of the returned
@@ -77,7 +83,7 @@ def case_replied_to(parsed):
     return None
 
 
-def intake_office():
+def intake_office() -> tuple[Office | None, str | None]:
     """(office, None) for the office that receives email requests, or (None, reason)."""
     code = getattr(settings, "INTAKE_OFFICE", "")
     if code:
@@ -97,7 +103,7 @@ def intake_office():
     return office, None
 
 
-def received_at_for(parsed, arrived_at):
+def received_at_for(parsed: ParsedMessage, arrived_at: datetime) -> datetime:
     """The Date header when plausible, else the arrival time."""
     date = parsed.date
     if date is not None and arrived_at - DATE_MAX_BEHIND <= date <= arrived_at + DATE_MAX_AHEAD:

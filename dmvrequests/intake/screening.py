@@ -2,12 +2,18 @@
 when they carry a form's text), refused ones are listed with the reason.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
 from dmvrequests.cases import files
 from dmvrequests.intake import parsing, recognition
+
+if TYPE_CHECKING:
+    from dmvrequests.intake.mail_message import Attachment, ParsedMessage
 
 
 @dataclass(frozen=True)
@@ -18,23 +24,23 @@ class Accepted:
     recognition: recognition.Recognition | None
 
     @property
-    def filename(self):
+    def filename(self) -> str:
         return self.attachment.filename
 
     @property
-    def content(self):
+    def content(self) -> bytes | None:
         return self.attachment.content
 
 
-def screened(parsed):
+def screened(parsed: ParsedMessage) -> tuple[list[Accepted], list[dict[str, Any]]]:
     """screen_attachments of the message's attachments, computed once per parsed message."""
     if getattr(parsed, "_screened", None) is None:
-        parsed._screened = _screen(parsed.attachments)
-    accepted, rejected = parsed._screened
+        parsed._screened = _screen(parsed.attachments)  # type: ignore[attr-defined]
+    accepted, rejected = parsed._screened  # type: ignore[attr-defined]
     return accepted, rejected
 
 
-def _screen(attachments):
+def _screen(attachments: list[Attachment]) -> tuple[list[Accepted], list[dict[str, Any]]]:
     accepted, rejected = [], []
     for attachment in attachments:
         problem = attachment_problem(attachment.content)
@@ -47,7 +53,9 @@ def _screen(attachments):
     return accepted, rejected
 
 
-def screen_attachments(attachments):
+def screen_attachments(
+    attachments: list[Attachment],
+) -> tuple[list[Accepted], list[dict[str, str]]]:
     """(accepted, rejected): accepted by content (magic bytes) and size, never by name.
 
     Accepted PDFs with a text layer are recognised (recognition.recognise)."""
@@ -55,11 +63,11 @@ def screen_attachments(attachments):
     return accepted, [refusal(item) for item in rejected]
 
 
-def refusal(item):
+def refusal(item: dict[str, Any]) -> dict[str, str]:
     return {"filename": item["filename"], "reason": item["reason"]}
 
 
-def attachment_problem(content):
+def attachment_problem(content: bytes | None) -> str | None:
     """Why an attachment cannot be a document, or None when it can."""
     max_bytes = settings.INTAKE_MAX_ATTACHMENT_BYTES
     if content is None:
@@ -76,7 +84,7 @@ def attachment_problem(content):
     return None
 
 
-def refusal_summary(rejected):
+def refusal_summary(rejected: list[dict[str, str]]) -> str:
     if not rejected:
         return ""
     listed = "; ".join(f"{item['filename']}: {item['reason']}" for item in rejected)
