@@ -80,6 +80,17 @@ ACCESS = {
     "audit:verify_now": frozenset({AUDITOR}),
     "audit:case_timeline": CASE_READERS,
     "audit:redact": frozenset({COUNSEL}),
+    # Letters (docs/letters.md): read with the case, written by those who work on it.
+    "correspondence:case_letters": CASE_READERS,
+    "correspondence:issue": frozenset({CLERK, COUNSEL}),
+    "correspondence:letter": CASE_READERS,
+    "correspondence:letter_pdf": CASE_READERS,
+    "correspondence:email": frozenset({CLERK, COUNSEL}),
+    "correspondence:mailed": frozenset({CLERK, COUNSEL}),
+    "correspondence:notices_batch": frozenset({CLERK, COUNSEL}),
+    "correspondence:templates": frozenset({ADMIN}),
+    "correspondence:language_add": frozenset({ADMIN}),
+    "correspondence:template_edit": frozenset({ADMIN}),
     # Reports. Auditors read the aggregate statistics and the published reports
     # (they verify the attestation); exports of case rows are administrators' only.
     "reports:index": frozenset({ADMIN, AUDITOR}),

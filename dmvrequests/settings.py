@@ -51,6 +51,9 @@ if PRODUCTION and not DMV_REQUIRE_MFA:
     raise ImproperlyConfigured("DMV_REQUIRE_MFA cannot be switched off when DJANGO_ENV=production.")
 
 DMV_NAME = env_str("DMV_NAME", "Department of Motor Vehicles")
+# Letters: a missing PDF engine (WeasyPrint's system libraries) is an error, not a notice
+# on the page (CI sets it; docs/letters.md).
+DMV_REQUIRE_PDF = env_bool("DMV_REQUIRE_PDF", False)
 # A grant of Administrator, Counsel or Auditor waits for a second administrator's approval.
 ROLE_GRANT_REQUIRES_SECOND_ADMIN = env_bool("ROLE_GRANT_REQUIRES_SECOND_ADMIN", False)
 POLICY_PROFILE = env_str("POLICY_PROFILE", "dppa")
@@ -99,6 +102,7 @@ INSTALLED_APPS = [
     "dmvrequests.notifications",
     "dmvrequests.reports",
     "dmvrequests.audit",
+    "dmvrequests.correspondence",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/", include("dmvrequests.reports.urls")),
     path("audit/", include("dmvrequests.audit.urls")),
     path("notifications/", include("dmvrequests.notifications.urls")),
+    path("letters/", include("dmvrequests.correspondence.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -18,6 +18,15 @@ AUDIT_TRIGGER = "audit_record_append_only"
 HISTORY_TRIGGER = "history_append_only"
 DECISION_TRIGGER = "decision_append_only"
 SETTING = "dmvrequests.history_rewrite"
+LETTER_TRIGGER = "letter_append_only"
+# Tables other apps make append-only with their own migration (an issued letter),
+# registered from their AppConfig.ready() so that verify_audit checks them too.
+_REGISTERED = {}
+
+
+def protect_table(table, trigger=LETTER_TRIGGER):
+    """Have `protection_problems()` report `table` if its append-only trigger is gone."""
+    _REGISTERED[table] = trigger
 
 
 def history_tables():
@@ -33,6 +42,7 @@ def protected_tables():
     tables = dict.fromkeys(history_tables(), HISTORY_TRIGGER)
     tables["cases_decision"] = DECISION_TRIGGER
     tables["audit_auditrecord"] = AUDIT_TRIGGER
+    tables.update(_REGISTERED)
     return tables
 
 

@@ -47,6 +47,7 @@ class TimelineKind(models.TextChoices):
     CALLBACK = "callback", "Callbacks"
     RELEASE = "release", "Releases"
     NOTICE = "notice", "Subject notices"
+    LETTER = "letter", "Letters"
     SHARING = "sharing", "Sharing"
     READ = "read", "Reads"
     REDACTION = "redaction", "Redactions"
@@ -489,11 +490,20 @@ SOURCES = (
 )
 
 
+# Sources of apps that build on cases (letters), registered from their AppConfig.ready().
+_REGISTERED_SOURCES = []
+
+
+def register_source(kinds, source):
+    """Add `source(case, kinds) -> [TimelineEvent]`, queried when one of `kinds` is asked."""
+    _REGISTERED_SOURCES.append((set(kinds), source))
+
+
 def case_timeline(case, *, kinds=None):
     """Every event of the case, oldest first; `kinds` (TimelineKind values) narrows it."""
     kinds = set(kinds or TimelineKind.values) & set(TimelineKind.values)
     events = []
-    for produces, source in SOURCES:
+    for produces, source in (*SOURCES, *_REGISTERED_SOURCES):
         if produces & kinds:
             events.extend(source(case, kinds))
     # Sorted by time; events at the same instant keep their source's order.

@@ -169,4 +169,10 @@ URL_CAPABILITIES = {
     "cases:document_download": "download",
     "audit:case_timeline": "view",
     "audit:redact": "redact",
+    "correspondence:case_letters": "view",
+    "correspondence:issue": "act",
+    "correspondence:letter": "view",
+    "correspondence:letter_pdf": "download",
+    "correspondence:email": "act",
+    "correspondence:mailed": "act",
 }

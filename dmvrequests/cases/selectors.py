@@ -6,9 +6,9 @@ that a case number outside one's business is indistinguishable from a typo.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from dmvrequests.cases.capabilities import capabilities_for, visible_cases
@@ -16,11 +16,15 @@ from dmvrequests.cases.models import (
     DisclosureRequest,
     DisclosureRequestQuerySet,
     LegalDocument,
+    NoticeStatus,
     Status,
+    SubjectNotice,
 )
 from dmvrequests.cases.searchkeys import identifier_key, name_key
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from accounts.models import User
     from dmvrequests.cases.capabilities import CaseCapabilities
 
@@ -124,3 +128,52 @@ def requests_search(user: User, query: str) -> DisclosureRequestQuerySet:
     if name is not None:
         match |= name
     return requests_visible_to(user).filter(match).for_queue().order_by("-received_at")
+
+
+# -- What other apps (letters) read about a case --------------------------------------------------
+
+
+def case_letter_facts(case: DisclosureRequest) -> dict[str, Any]:
+    """What a letter says about `case` (already fetched for a user who may see it):
+    {"decision": the latest decision in effect or None (an approval still waiting for
+    its second counsel is not), "open_question": the latest unanswered question to the
+    agency or None, "released": the categories released, sorted, "released_at": the
+    latest release's time or None, "notice": the subject notice or None}."""
+    decision = next(
+        (
+            d
+            for d in case.decisions.order_by("-decided_at", "-id")
+            if not d.awaiting_second_approval
+        ),
+        None,
+    )
+    releases = list(case.releases.order_by("released_at", "id"))
+    released = sorted({category for release in releases for category in release.categories})
+    return {
+        "decision": decision,
+        "open_question": case.info_requests.filter(answered_at=None).order_by("-asked_at").first(),
+        "released": released,
+        "released_at": releases[-1].released_at if releases else None,
+        "notice": SubjectNotice.objects.filter(case=case).first(),
+    }
+
+
+def notices_due(*, office_id: int | None, on: date) -> QuerySet[SubjectNotice]:
+    """Subject notices still due in `office_id`'s cases whose date is `on` or earlier,
+    or that have no fixed date: the day's mailing. Oldest due first."""
+    return (
+        SubjectNotice.objects.filter(status=NoticeStatus.DUE, case__office_id=office_id)
+        .filter(Q(due_date__lte=on) | Q(due_date=None))
+        .select_related("case", "case__agency", "case__office")
+        .order_by(F("due_date").asc(nulls_last=True), "case__number")
+    )
+
+
+def case_in_office(*, office_id: int, number: str) -> DisclosureRequest | None:
+    """The case `number` of the office, or None: for an administrator's preview of a
+    letter template on a real case (the view records the read)."""
+    return (
+        DisclosureRequest.objects.filter(office_id=office_id, number=str(number)[:16])
+        .select_related("agency", "requester", "office")
+        .first()
+    )

@@ -10,10 +10,11 @@ class Kind(models.TextChoices):
     DIGEST = "digest", "Daily digest of cases and notices due"
     FOLLOWUP_OVERDUE = "followup_overdue", "An emergency follow-up is overdue"
     ROLE_GRANT = "role_grant", "A role was granted or asked for"
+    LETTER = "letter", "A letter to an agency"
 
 
 # Emergencies and late follow-ups always go out; the others can be switched off.
-ESSENTIAL = frozenset({Kind.EMERGENCY, Kind.FOLLOWUP_OVERDUE, Kind.ROLE_GRANT})
+ESSENTIAL = frozenset({Kind.EMERGENCY, Kind.FOLLOWUP_OVERDUE, Kind.ROLE_GRANT, Kind.LETTER})
 
 
 class Preference(models.Model):

@@ -29,6 +29,7 @@ from dmvrequests.audit.models import AuditRecord, Outcome
 from dmvrequests.cases import services
 from dmvrequests.cases.models import DecisionOutcome, DisclosureRequest, Status
 from dmvrequests.cases.services.documents import REQUIRED_CHECKS
+from dmvrequests.correspondence.services import LetterError, letter_issue
 from dmvrequests.intake import services as services_intake
 from dmvrequests.intake.models import InboundMessage
 from dmvrequests.intake.services import message_ingest
@@ -82,6 +83,7 @@ class World:
     messages: list = field(default_factory=list)
     jobs: list = field(default_factory=list)
     grants: list = field(default_factory=list)
+    letters: list = field(default_factory=list)
 
 
 def _case(state, office, actor, agency, **overrides):
@@ -211,6 +213,15 @@ def build_world():
                 user=users["clerk2"], role="Counsel", requested_by=users["admin"]
             )
         )
+    # A letter of each case that can have one: its pages name the case's subject.
+    for case in cases.values():
+        for kind in ("denial", "release", "acknowledgment"):
+            try:
+                letter = letter_issue(case=case, kind=kind, language="en", actor=counsel)
+            except LetterError:
+                continue
+            world.letters.append(letter)
+            break
     world.jobs.append(
         ExportJob.objects.create(
             dataset="cases",
@@ -340,6 +351,15 @@ def _arguments_by_params(params, world):
             {"number": s.case.number, "share_id": s.pk} for s in world.shares
         ],
         frozenset({"job_id"}): lambda: [{"job_id": j.pk} for j in world.jobs],
+        frozenset({"number", "letter_id"}): lambda: [
+            {"number": x.case.number, "letter_id": x.pk} for x in world.letters
+        ],
+        frozenset({"office_id", "kind", "language"}): lambda: [
+            {"office_id": case.office_id, "kind": kind, "language": language}
+            for case in world.cases.values()
+            for kind in ("denial", "subject_notice")
+            for language in ("en", "es")
+        ][:8],
         frozenset({"content_type_id", "object_id"}): lambda: [
             {"content_type_id": ContentType.objects.get_for_model(case).pk, "object_id": case.pk}
             for case in world.cases.values()

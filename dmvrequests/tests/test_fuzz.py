@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dmvrequests.access import ACCESS, PUBLIC, SIGN_IN_STEP, SIGNED_IN
+from dmvrequests.correspondence.services import letter_issue
 from dmvrequests.intake.models import InboundMessage
 from dmvrequests.intake.services import message_ingest
 from dmvrequests.reports.filters import ReportFilters
@@ -178,6 +179,12 @@ def world(db, settings):
         filters=ReportFilters.default().as_detail(),
         requested_by=world.users["Administrator"],
     )
+    world.objects["letter"] = letter_issue(
+        case=world.cases["in_review"],
+        kind="subject_notice",
+        language="es",
+        actor=world.users["Clerk"],
+    )
     return world
 
 
@@ -209,6 +216,8 @@ def url_for(name, world):
         {"number": case.number, "share_id": world.objects["share"].pk},
         {"pk": world.objects["message"].pk},
         {"job_id": world.objects["job"].pk},
+        {"number": case.number, "letter_id": world.objects["letter"].pk},
+        {"office_id": case.office_id, "kind": "subject_notice", "language": "es"},
     ]
     for kwargs in candidates:
         try:

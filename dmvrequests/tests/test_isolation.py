@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from dmvrequests.access import ACCESS, rule_for
 from dmvrequests.cases import services
+from dmvrequests.correspondence.services import letter_issue
 from dmvrequests.testing import make_case
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,7 @@ def case(office, clerk, counsel, other_office):
     services.request_submit(case=case, actor=clerk)
     services.case_share(case=case, actor=counsel, office=other_office, reason="Task force")
     services.case_share_revoke(share=case.shares.get(), actor=counsel, reason="Ended")
+    letter_issue(case=case, kind="acknowledgment", language="en", actor=clerk)
     return case
 
 
@@ -50,6 +52,7 @@ def url_for(name, case):
         {},
         {"document_id": case.documents.get().pk},
         {"share_id": case.shares.get().pk},
+        {"letter_id": case.letters.get().pk},
     ]
     for extra in shapes:
         try:

@@ -19,6 +19,7 @@ from dmvrequests.cases.capabilities import (
 )
 from dmvrequests.cases.models import Status, SubjectNotice
 from dmvrequests.cases.workflow import CaseAction
+from dmvrequests.correspondence.services import letter_issue
 from dmvrequests.testing import UserFactory, make_case
 from dmvrequests.tests.test_isolation import OBJECT_URLS, url_for
 
@@ -397,6 +398,7 @@ def shared_case(case, clerk, counsel):
     services.document_add(
         case=case, actor=clerk, type="court_order", content=PDF, filename="order.pdf"
     )
+    letter_issue(case=case, kind="acknowledgment", language="en", actor=clerk)
     return refreshed(case)
 
 
@@ -410,6 +412,7 @@ def snapshot(case):
         case.decisions.count(),
         case.documents.count(),
         [(s.pk, s.revoked_at) for s in case.shares.all()],
+        [(x.pk, x.dispatches.count()) for x in case.letters.all()],
     )
 
 
@@ -425,6 +428,9 @@ def everything_posted(case):
         "answer": "Docket 26-mj-1.",
         "method": "mail",
         "sent_at": timezone.now().strftime("%Y-%m-%dT%H:%M"),
+        "issue-kind": "acknowledgment",
+        "issue-language": "es",
+        "mailed-mailed_on": timezone.localdate().isoformat(),
     }
 
 

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class CorrespondenceConfig(AppConfig):
+    name = "dmvrequests.correspondence"
+    label = "correspondence"
+    verbose_name = "Letters"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from dmvrequests.audit.protection import protect_table
+        from dmvrequests.audit.timeline import register_source
+        from dmvrequests.correspondence.timeline import LETTER_KINDS, letter_events
+
+        protect_table("correspondence_letter")
+        protect_table("correspondence_letterdispatch")
+        register_source(LETTER_KINDS, letter_events)

@@ -1,0 +1,77 @@
+from django import forms
+
+from dmvrequests.correspondence.models import Language, LetterKind
+from dmvrequests.correspondence.placeholders import PLACEHOLDERS, unknown_placeholders
+from dmvrequests.forms import DateInput, USWDSFormMixin
+
+
+class IssueForm(USWDSFormMixin, forms.Form):
+    """Which letter to issue: the kinds the case can have now, in a language with text."""
+
+    prefix = "issue"
+    kind = forms.ChoiceField(label="Letter", widget=forms.RadioSelect)
+    language = forms.ChoiceField(label="Language")
+
+    def __init__(self, *args, kinds, languages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, LetterKind(k).label) for k in kinds]
+        self.fields["language"].choices = languages
+
+
+class MailedForm(USWDSFormMixin, forms.Form):
+    prefix = "mailed"
+    mailed_on = forms.DateField(
+        label="Mailed on", widget=DateInput(), help_text="The day it went in the mail."
+    )
+
+
+class BatchForm(USWDSFormMixin, forms.Form):
+    prefix = "batch"
+    language = forms.ChoiceField(
+        label="Language of the notices",
+        help_text="Every notice of the batch is printed in this language.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [(x.code, x.name) for x in Language.objects.all()]
+
+
+class TemplateForm(USWDSFormMixin, forms.Form):
+    prefix = "template"
+    subject = forms.CharField(max_length=200, label="Subject line")
+    body = forms.CharField(
+        label="Text of the letter",
+        widget=forms.Textarea(attrs={"rows": 24}),
+        help_text=(
+            "Plain text. A blank line starts a paragraph; a placeholder in braces, such as "
+            "{case_number}, is replaced by the case's value; a placeholder alone on its line "
+            "that is a list prints one line per item."
+        ),
+    )
+    preview_case = forms.CharField(
+        max_length=16,
+        required=False,
+        label="Preview on case",
+        help_text="A case number of this office, e.g. DR-2026-000012 (the preview is logged).",
+    )
+
+    def clean(self):
+        data = super().clean()
+        unknown = unknown_placeholders(data.get("subject", ""), data.get("body", ""))
+        if unknown:
+            listed = ", ".join("{" + name + "}" for name in unknown)
+            self.add_error(
+                "body",
+                f"Unknown placeholder{'s' if len(unknown) > 1 else ''} {listed}. Use only "
+                f"these, in braces: {', '.join(sorted(PLACEHOLDERS))}.",
+            )
+        return data
+
+
+class LanguageForm(USWDSFormMixin, forms.Form):
+    prefix = "language"
+    code = forms.SlugField(
+        max_length=12, label="Code", help_text="Two or three letters (ISO 639-1), e.g. zh or vi."
+    )
+    name = forms.CharField(max_length=60, label="Name", help_text="As its readers write it.")

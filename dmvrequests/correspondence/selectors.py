@@ -1,0 +1,54 @@
+"""Reads of letters; a case is always fetched first through the cases' scoped selectors."""
+
+from django.http import Http404
+
+from dmvrequests.cases import selectors as case_selectors
+from dmvrequests.correspondence.models import Language, Letter, LetterKind, LetterTemplate
+from dmvrequests.correspondence.services import template_for
+
+
+def letters_of(case):
+    """The case's letters, oldest first, with how each was sent (no PDF bytes loaded)."""
+    return (
+        Letter.objects.filter(case=case)
+        .defer("pdf", "html", "text")
+        .select_related("issued_by")
+        .prefetch_related("dispatches__outbound")
+    )
+
+
+def letter_of(case, letter_id, *, with_pdf=False):
+    """The letter `letter_id` of `case` (a case the user may see); Http404 otherwise."""
+    letters = Letter.objects.filter(case=case).select_related("issued_by")
+    if not with_pdf:
+        letters = letters.defer("pdf")
+    try:
+        return letters.get(pk=letter_id)
+    except (Letter.DoesNotExist, ValueError):
+        raise Http404("No such letter") from None
+
+
+def template_table(offices):
+    """[(office, kind label, [(language, source or '')...], kind)] for the templates page."""
+    languages = list(Language.objects.all())
+    rows = []
+    for office in offices:
+        for kind in LetterKind:
+            cells = []
+            for language in languages:
+                found = template_for(office, kind.value, language.code)
+                cells.append((language, found[2] if found else ""))
+            rows.append((office, kind.label, cells, kind.value))
+    return rows
+
+
+def template_history(office, kind, language):
+    """Every saved version of the office's template, newest first."""
+    template = LetterTemplate.objects.filter(office=office, kind=kind, language=language).first()
+    if template is None:
+        return []
+    return list(template.history.select_related("history_user").order_by("-history_date"))
+
+
+def office_case(office, number):
+    return case_selectors.case_in_office(office_id=office.pk, number=number)

@@ -1,0 +1,371 @@
+"""Issuing, sending and templating letters (`<noun>_<verb>(*, ..., actor)`).
+
+Every write checks the capability model first: clerks and counsel who work on the
+case issue and send its letters; administrators edit templates. Issuing is
+idempotent (Letter.key), sending happens at most once per method (a unique
+constraint), and a subject notice mailed records the case's notice as sent.
+"""
+
+import hashlib
+from datetime import datetime, time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from dmvrequests.cases import selectors as case_selectors
+from dmvrequests.cases import services as case_services
+from dmvrequests.cases.capabilities import capabilities_for
+from dmvrequests.correspondence import pdf
+from dmvrequests.correspondence.compose import placeholder_values
+from dmvrequests.correspondence.defaults import default_for
+from dmvrequests.correspondence.models import (
+    AGENCY_KINDS,
+    DispatchMethod,
+    Language,
+    Letter,
+    LetterDispatch,
+    LetterKind,
+    LetterTemplate,
+    OfficeLetterhead,
+)
+from dmvrequests.correspondence.placeholders import UnknownPlaceholders, check, fill, to_html
+from dmvrequests.notifications.models import Kind as EmailKind
+from dmvrequests.notifications.models import OutboundEmail
+from dmvrequests.notifications.services import email_queue, one_line
+
+
+class LetterError(ValidationError):
+    """A letter action the rules refuse; the message says what to do instead."""
+
+
+def _require(case, actor, capability="act"):
+    capabilities = capabilities_for(actor, case)
+    if not getattr(capabilities, capability):
+        raise LetterError(capabilities.refusal(capability))
+
+
+# -- Templates ------------------------------------------------------------------------------------
+
+
+def letterhead_for(office):
+    return OfficeLetterhead.objects.filter(office=office).first()
+
+
+def template_for(office, kind, language):
+    """(subject, body, source) for the office's letter of `kind` in `language` (a code):
+    the office's own template, else the shipped default; None when neither exists."""
+    own = (
+        LetterTemplate.objects.filter(office=office, kind=kind, language__code=language)
+        .select_related("language")
+        .first()
+    )
+    if own is not None:
+        version = own.history.count()
+        return own.subject, own.body, f"Office template, version {version}"
+    shipped = default_for(kind, language)
+    if shipped is None:
+        return None
+    return shipped[0], shipped[1], "Shipped default"
+
+
+def languages_for(office, kind):
+    """The languages a letter of `kind` can be written in for `office`: [(code, name)]."""
+    return [
+        (language.code, language.name)
+        for language in Language.objects.all()
+        if template_for(office, kind, language.code) is not None
+    ]
+
+
+@transaction.atomic
+def template_save(*, office, kind, language, subject, body, actor):
+    """Write the office's text for a kind of letter; the history keeps every version.
+
+    Raises LetterError naming any unknown placeholder, or on an empty subject or body."""
+    if not actor.is_administrator:
+        raise LetterError("Only administrators change letter templates.")
+    if kind not in LetterKind.values:
+        raise LetterError("Choose one of the kinds of letter listed.")
+    subject, body = (subject or "").strip(), (body or "").strip()
+    if not subject or not body:
+        raise LetterError("Write both the subject line and the text of the letter.")
+    try:
+        check(subject, body)
+    except UnknownPlaceholders as exc:
+        raise LetterError(str(exc)) from None
+    template = LetterTemplate.objects.filter(office=office, kind=kind, language=language).first()
+    template = template or LetterTemplate(office=office, kind=kind, language=language)
+    template.subject, template.body = one_line(subject), body
+    template.updated_by, template.updated_at = actor, timezone.now()
+    template._history_user = actor
+    template.full_clean()
+    template.save()
+    return template
+
+
+@transaction.atomic
+def language_add(*, code, name, actor):
+    """Add a language letters can be written in (its templates are then written)."""
+    if not actor.is_administrator:
+        raise LetterError("Only administrators add languages.")
+    code, name = (code or "").strip().lower(), one_line(name or "")
+    if Language.objects.filter(code=code).exists():
+        raise LetterError(f"The language {code} is already there.")
+    language = Language(code=code, name=name)
+    language._history_user = actor
+    language.full_clean()
+    language.save()
+    return language
+
+
+# -- Which letters a case can have ---------------------------------------------------------------
+
+
+def kind_refusal(kind, facts):
+    """'' when the case can have a letter of `kind` now; otherwise why not."""
+    decision = facts["decision"]
+    if kind == LetterKind.INFO_REQUEST and facts["open_question"] is None:
+        return "There is no open question to the agency: counsel asks it first (Ask the agency)."
+    if kind == LetterKind.DENIAL and (decision is None or decision.outcome != "denied"):
+        return "Only a case counsel denied has a denial letter."
+    if kind == LetterKind.RELEASE and (decision is None or decision.outcome != "approved"):
+        return "Only an approved case (with its second approval, if needed) has a release letter."
+    if kind == LetterKind.SUBJECT_NOTICE:
+        notice = facts["notice"]
+        if notice is None:
+            return "The policy profile requires no notice to the subject for this case."
+        if notice.status == "exempted":
+            return "Counsel exempted this case from the subject notice."
+    return ""
+
+
+def _event_key(case, kind, language, facts):
+    event = {
+        LetterKind.INFO_REQUEST: lambda: facts["open_question"].pk,
+        LetterKind.DENIAL: lambda: facts["decision"].pk,
+        LetterKind.RELEASE: lambda: f"{facts['decision'].pk}.{len(facts['released'])}",
+        LetterKind.SUBJECT_NOTICE: lambda: f"{facts['notice'].pk}.{len(facts['released'])}",
+    }.get(kind, lambda: "0")()
+    return f"{case.pk}:{kind}:{event}:{language}"
+
+
+# -- Rendering ------------------------------------------------------------------------------------
+
+
+def render_letter(case, *, language, subject, body, letterhead=None, facts=None):
+    """(subject, text, html fragment) of a letter for `case` from a template's words."""
+    values = placeholder_values(case, language=language, letterhead=letterhead, facts=facts)
+    filled_subject = one_line(fill(subject, values))[:250]
+    filled = fill(body, values)
+    signatory = (letterhead.signatory if letterhead else "") or str(case.office)
+    head = [settings.DMV_NAME, str(case.office)]
+    if letterhead:
+        head += [line for line in letterhead.address.splitlines() if line.strip()]
+        head += [x for x in (letterhead.phone, letterhead.email) if x]
+    text = "\n".join([*head, "", values["date"], "", filled, signatory, case.number]) + "\n"
+    html = render_to_string(
+        "correspondence/_letter_body.html",
+        {
+            "language": language,
+            "dmv_name": settings.DMV_NAME,
+            "office": case.office,
+            "letterhead": letterhead,
+            "date": values["date"],
+            "body_html": to_html(filled),
+            "signatory": signatory,
+            "case_number": case.number,
+        },
+    )
+    return filled_subject, text, html
+
+
+def pdf_document(letters, *, title):
+    """One HTML document of the letters' fragments, each starting a page."""
+    return render_to_string(
+        "correspondence/letter_document.html",
+        {
+            "bodies": [letter.html for letter in letters],
+            "language": letters[0].language if letters else "en",
+            "title": title,
+            "footer": title,
+        },
+    )
+
+
+def _sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- Issuing --------------------------------------------------------------------------------------
+
+
+def letter_issue(*, case, kind, language, actor):
+    """The letter of `kind` in `language` (a code) for the case's current event, issued
+    now (text, HTML, PDF and their SHA-256, never changed) or, if it was issued already,
+    the same letter. Raises LetterError when the case cannot have it."""
+    _require(case, actor)
+    facts = case_selectors.case_letter_facts(case)
+    refusal = kind_refusal(kind, facts)
+    if refusal:
+        raise LetterError(refusal)
+    key = _event_key(case, kind, language, facts)
+    existing = Letter.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    template = template_for(case.office, kind, language)
+    language_row = Language.objects.filter(code=language).first()
+    if template is None or language_row is None:
+        raise LetterError(
+            "There is no text for this letter in that language yet: an administrator writes "
+            "it first (Letters, Templates)."
+        )
+    letter = _build(case, kind, language_row, template, facts, actor, key)
+    try:
+        with transaction.atomic():
+            letter.save()
+    except IntegrityError:
+        return Letter.objects.get(key=key)  # issued meanwhile by someone else
+    return letter
+
+
+def _recipient(case, kind):
+    if kind in AGENCY_KINDS:
+        requester = case.requester
+        name = f"{requester.name}, {case.agency}" if requester else str(case.agency)
+        return name, (requester.email if requester else "")
+    return case.subject_name or "The person whose records were asked for", ""
+
+
+def _build(case, kind, language, template, facts, actor, key):
+    letterhead = letterhead_for(case.office)
+    subject, body, source = template
+    subject, text, html = render_letter(
+        case, language=language.code, subject=subject, body=body, letterhead=letterhead, facts=facts
+    )
+    recipient, email = _recipient(case, kind)
+    letter = Letter(
+        case=case,
+        office=case.office,
+        kind=kind,
+        language=language.code,
+        language_name=language.name,
+        key=key,
+        recipient=one_line(recipient)[:300],
+        recipient_email=email,
+        subject=subject,
+        text=text,
+        html=html,
+        text_sha256=_sha256(text.encode()),
+        template_source=source[:80],
+        notice=facts["notice"] if kind == LetterKind.SUBJECT_NOTICE else None,
+        info_request=facts["open_question"] if kind == LetterKind.INFO_REQUEST else None,
+        decision=facts["decision"] if kind in (LetterKind.DENIAL, LetterKind.RELEASE) else None,
+        issued_by=actor,
+    )
+    letter.pdf = pdf.render(pdf_document([letter], title=f"{case.number} · {subject}"))
+    letter.pdf_sha256 = _sha256(letter.pdf) if letter.pdf else ""
+    letter.full_clean(exclude=["case", "office", "issued_by", "notice", "info_request", "decision"])
+    return letter
+
+
+# -- Sending --------------------------------------------------------------------------------------
+
+
+def _locked(letter):
+    # A row lock, not an UPDATE: the append-only trigger lets it through.
+    return Letter.objects.select_for_update().select_related("case").get(pk=letter.pk)
+
+
+@transaction.atomic
+def letter_email(*, letter, actor):
+    """Email a letter to the requester through the outbox, once. The subject carries
+    [DR-YYYY-NNNNNN] so that the reply is filed in the case (intake's rule)."""
+    letter = _locked(letter)
+    _require(letter.case, actor)
+    if letter.kind not in AGENCY_KINDS:
+        raise LetterError("A notice to the subject is printed and mailed, not emailed.")
+    if not letter.recipient_email:
+        raise LetterError(
+            "The requester has no email address on file: print the letter and mark it mailed."
+        )
+    if LetterDispatch.objects.filter(letter=letter, method=DispatchMethod.EMAIL).exists():
+        raise LetterError("This letter was already emailed; it is not sent twice.")
+    dedupe = f"letter:{letter.pk}"
+    email_queue(
+        kind=EmailKind.LETTER,
+        recipients=[letter.recipient_email],
+        subject=f"[{letter.case.number}] {letter.subject}",
+        template="correspondence/letter_email.txt",
+        context={"letter": letter},
+        dedupe=dedupe,
+        case=letter.case,
+    )
+    outbound = OutboundEmail.objects.filter(dedupe_key__startswith=f"{dedupe}:").first()
+    return LetterDispatch.objects.create(
+        letter=letter,
+        method=DispatchMethod.EMAIL,
+        address=letter.recipient_email,
+        outbound=outbound,
+        recorded_by=actor,
+    )
+
+
+def _sent_at(mailed_on):
+    now = timezone.now()
+    if mailed_on >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.combine(mailed_on, time(12)))
+
+
+@transaction.atomic
+def letter_mark_mailed(*, letter, actor, mailed_on):
+    """Record that the letter was printed and mailed on `mailed_on`, once; for a subject
+    notice, the case's notice is recorded as sent, naming this letter."""
+    letter = _locked(letter)
+    _require(letter.case, actor)
+    if mailed_on > timezone.localdate():
+        raise LetterError("The mailing date is in the future. Enter the day it was mailed.")
+    if mailed_on < timezone.localtime(letter.issued_at).date():
+        raise LetterError("The mailing date is before the letter was issued.")
+    if LetterDispatch.objects.filter(letter=letter, method=DispatchMethod.MAIL).exists():
+        raise LetterError("This letter is already recorded as mailed.")
+    dispatch = LetterDispatch.objects.create(
+        letter=letter,
+        method=DispatchMethod.MAIL,
+        address=letter.recipient,
+        mailed_on=mailed_on,
+        recorded_by=actor,
+    )
+    notice = letter.notice
+    if notice is not None and notice.status == "due":
+        case_services.notice_record_sent(
+            notice=notice,
+            actor=actor,
+            sent_at=_sent_at(mailed_on),
+            method=f"Mailed: letter #{letter.pk} ({letter.language_name}) on {mailed_on:%Y-%m-%d}",
+        )
+    return dispatch
+
+
+# -- The day's subject notices --------------------------------------------------------------------
+
+
+def notices_batch(*, actor, on, language):
+    """([letters], PDF bytes or b"") of every subject notice due on `on` or earlier in
+    the actor's office, each issued if it was not yet, in `language`; one PDF to print."""
+    if not actor.office_id:
+        raise LetterError("You belong to no office, so no notices are yours to mail.")
+    letters = []
+    for notice in case_selectors.notices_due(office_id=actor.office_id, on=on):
+        letters.append(
+            letter_issue(
+                case=notice.case, kind=LetterKind.SUBJECT_NOTICE, language=language, actor=actor
+            )
+        )
+    if not letters:
+        return [], b""
+    title = f"Subject notices due {on:%Y-%m-%d}"
+    return letters, pdf.render(pdf_document(letters, title=title))

@@ -1,0 +1,157 @@
+"""The letter pages, used as they render (WebTest): issuing, reading, sending, templates."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dmvrequests.audit.models import Action, AuditRecord
+from dmvrequests.correspondence import pdf, services
+from dmvrequests.correspondence.models import Letter, LetterDispatch, LetterTemplate
+from dmvrequests.correspondence.tests.helpers import pdf_text
+from dmvrequests.notifications.models import OutboundEmail
+
+pytestmark = pytest.mark.django_db
+
+
+def letters_page(app, case, user):
+    return app.get(reverse("correspondence:case_letters", args=[case.number]), user=user.username)
+
+
+def issued(app, case, user, kind, language="en"):
+    form = letters_page(app, case, user).forms["issue-form"]
+    form["issue-kind"] = kind
+    form["issue-language"] = language
+    return form.submit().follow()
+
+
+def letter_reads(user):
+    return AuditRecord.objects.filter(user=user, action=Action.VIEW_LETTER, outcome="success")
+
+
+class TestIssuingAndReading:
+    def test_counsel_issues_a_denial_and_its_reading_is_logged(self, django_app, denied, counsel):
+        page = issued(django_app, denied, counsel, "denial")
+        letter = Letter.objects.get(case=denied)
+        assert "Denial letter" in page.text and "Your request is denied" in page.text
+        assert letter_reads(counsel).filter(object_id=str(letter.pk)).count() == 1
+        response = page.click("Open the PDF")
+        assert response.content_type == "application/pdf"
+        assert denied.number in pdf_text(response.body)
+        assert letter_reads(counsel).count() == 2
+
+    def test_the_case_page_lists_the_letter(self, django_app, denied, counsel):
+        issued(django_app, denied, counsel, "denial")
+        page = django_app.get(denied.get_absolute_url(), user=counsel.username)
+        assert "Denial letter (English)" in page.text and "Not sent yet" in page.text
+
+    def test_the_kinds_the_case_cannot_have_say_why(self, django_app, approved, clerk):
+        page = letters_page(django_app, approved, clerk)
+        assert "Only a case counsel denied has a denial letter." in page.text
+        kinds = [value for value, *_ in page.forms["issue-form"]["issue-kind"].options]
+        assert kinds == ["acknowledgment", "release"]
+
+    def test_an_auditor_reads_but_is_offered_nothing_to_issue(
+        self, django_app, denied, counsel, auditor
+    ):
+        letter = services.letter_issue(case=denied, kind="denial", language="en", actor=counsel)
+        page = letters_page(django_app, denied, auditor)
+        assert "issue-form" not in page.forms
+        page = page.click("Denial letter")
+        assert "mailed-form" not in page.forms and "email-form" not in page.forms
+        assert letter_reads(auditor).get().object_id == str(letter.pk)
+
+    def test_another_office_gets_404(self, django_app, denied, counsel, other_clerk):
+        letter = services.letter_issue(case=denied, kind="denial", language="en", actor=counsel)
+        url = reverse("correspondence:letter", args=[denied.number, letter.pk])
+        assert django_app.get(url, user=other_clerk.username, status=404).status_code == 404
+
+    def test_without_the_pdf_engine_the_page_says_what_to_install(
+        self, django_app, denied, counsel, monkeypatch, settings
+    ):
+        settings.DMV_REQUIRE_PDF = False
+        monkeypatch.setattr(pdf, "_weasyprint_error", lambda: "OSError: no libpango")
+        page = issued(django_app, denied, counsel, "denial")
+        assert "Open the PDF" not in page.text
+        assert "apt-get install libpango-1.0-0" in page.text
+        assert "Your request is denied" in page.text
+
+
+class TestSending:
+    def test_emailing_a_denial_puts_it_in_the_outbox_once(self, django_app, denied, counsel):
+        page = issued(django_app, denied, counsel, "denial")
+        page = page.forms["email-form"].submit().follow()
+        outbound = OutboundEmail.objects.get()
+        assert outbound.subject.startswith(f"[{denied.number}]")
+        assert "email-form" not in page.forms
+
+    def test_a_failed_send_shows_on_the_case(self, django_app, denied, counsel):
+        issued(django_app, denied, counsel, "denial").forms["email-form"].submit()
+        OutboundEmail.objects.update(
+            failed_at=timezone.now(), last_error="SMTPRecipientsRefused: 550"
+        )
+        page = django_app.get(denied.get_absolute_url(), user=counsel.username)
+        assert "could not be sent" in page.text
+        letter_page = page.click("Denial letter")
+        assert "SMTPRecipientsRefused: 550" in letter_page.text
+
+    def test_marking_a_subject_notice_mailed_records_the_notice(self, django_app, denied, clerk):
+        page = issued(django_app, denied, clerk, "subject_notice", language="es")
+        assert "La ley nos obliga a informarle" in page.text
+        form = page.forms["mailed-form"]
+        form["mailed-mailed_on"] = timezone.localdate().isoformat()
+        page = form.submit().follow()
+        assert "The subject notice is recorded as sent" in page.text
+        assert denied.notice.__class__.objects.get(case=denied).status == "sent"
+
+    def test_a_future_mailing_date_is_refused_on_the_form(self, django_app, denied, clerk):
+        form = issued(django_app, denied, clerk, "subject_notice").forms["mailed-form"]
+        form["mailed-mailed_on"] = (timezone.localdate() + timedelta(days=3)).isoformat()
+        page = form.submit(status=400)
+        assert "The mailing date is in the future" in page.text
+        assert not LetterDispatch.objects.exists()
+
+    def test_the_days_notices_print_as_one_pdf(self, django_app, denied, clerk):
+        page = django_app.get(reverse("correspondence:notices_batch"), user=clerk.username)
+        assert denied.number in page.text
+        form = page.forms["batch-form"]
+        form["batch-language"] = "es"
+        response = form.submit()
+        assert response.content_type == "application/pdf"
+        assert "Domicilio" in pdf_text(response.body)
+        assert letter_reads(clerk).count() == 1
+
+
+class TestTemplatePages:
+    def edit_page(self, app, office, administrator, kind="denial", language="en"):
+        url = reverse("correspondence:template_edit", args=[office.pk, kind, language])
+        return app.get(url, user=administrator.username)
+
+    def test_unknown_placeholders_are_named_and_nothing_is_saved(
+        self, django_app, office, administrator
+    ):
+        form = self.edit_page(django_app, office, administrator).forms["template-form"]
+        form["template-body"] = "Dear {requestor}, case {case_number} {reason}."
+        page = form.submit("save", status=400)
+        assert "Unknown placeholders {requestor}, {reason}" in page.text
+        assert not LetterTemplate.objects.exists()
+
+    def test_preview_on_a_real_case_then_save_with_history(self, django_app, denied, administrator):
+        form = self.edit_page(django_app, denied.office, administrator).forms["template-form"]
+        form["template-body"] = "Case {case_number} is denied.\n\n{reasons}"
+        form["template-preview_case"] = denied.number.lower()
+        page = form.submit("preview")
+        assert f"Case {denied.number} is denied." in page.text
+        assert letter_reads(administrator).get().case_number == denied.number
+        page = page.forms["template-form"].submit("save").follow()
+        assert "Template saved" in page.text
+        assert LetterTemplate.objects.get().history.count() == 1
+        assert "written by" in page.text
+
+    def test_a_language_is_added_from_the_templates_page(self, django_app, administrator):
+        page = django_app.get(reverse("correspondence:templates"), user=administrator.username)
+        form = page.forms["language-form"]
+        form["language-code"], form["language-name"] = "vi", "Tiếng Việt"
+        page = form.submit().follow()
+        assert "Tiếng Việt: no text yet, write it" in page.text

@@ -1,0 +1,384 @@
+"""Pages of letters: a case's letters, one letter (HTML and PDF), sending, the day's
+subject notices, and the administrators' templates. Every page that shows a letter
+records the read first ("Viewed a letter" in the access log)."""
+
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Office
+from dmvrequests.audit.models import Action
+from dmvrequests.audit.services import access_log, access_log_many
+from dmvrequests.cases import selectors as case_selectors
+from dmvrequests.correspondence import pdf, selectors, services
+from dmvrequests.correspondence.forms import (
+    BatchForm,
+    IssueForm,
+    LanguageForm,
+    MailedForm,
+    TemplateForm,
+)
+from dmvrequests.correspondence.models import Language, LetterKind
+from dmvrequests.correspondence.placeholders import PLACEHOLDERS
+
+FORM_ADDRESS = (
+    "That address only receives a form, and nothing was sent to it: here is the page the "
+    "form is on. Fill it in again if you still need to."
+)
+
+
+def form_address(page):
+    """A POST-only view: a GET (a bookmarked or re-opened form address) is sent to the page
+    its form is on, `page(request, **kwargs)` giving that page's address, after the
+    view's own lookups (so a case one may not see still answers 404)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, **kwargs):
+            if request.method != "POST":
+                target = page(request, **kwargs)
+                messages.info(request, FORM_ADDRESS)
+                return redirect(target)
+            return view(request, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _letters_address(request, number):
+    case, _ = case_selectors.request_with_capabilities_for(request.user, number)
+    return reverse("correspondence:case_letters", args=[case.number])
+
+
+def _letter_address(request, number, letter_id):
+    case, _ = case_selectors.request_with_capabilities_for(request.user, number)
+    return reverse(
+        "correspondence:letter", args=[case.number, selectors.letter_of(case, letter_id).pk]
+    )
+
+
+def _issue_form(case, data=None):
+    facts = case_selectors.case_letter_facts(case)
+    kinds = [k for k in LetterKind.values if not services.kind_refusal(k, facts)]
+    languages = [(x.code, x.name) for x in Language.objects.all()]
+    return IssueForm(data, kinds=kinds, languages=languages), facts
+
+
+def case_letters(request, number):
+    case, caps = case_selectors.request_with_capabilities_for(request.user, number)
+    return _case_letters_page(request, case, caps)
+
+
+def _case_letters_page(request, case, caps, form=None, status=200):
+    issue_form, facts = _issue_form(case)
+    letters = selectors.letters_of(case)
+    # The list names the subject (a notice's recipient): a read of the case.
+    access_log(request=request, action=Action.VIEW_CASE, case=case, detail={"page": "letters"})
+    refusals = [
+        (LetterKind(k).label, services.kind_refusal(k, facts))
+        for k in LetterKind.values
+        if services.kind_refusal(k, facts)
+    ]
+    return render(
+        request,
+        "correspondence/case_letters.html",
+        {
+            "case": case,
+            "caps": caps,
+            "letters": letters,
+            "issue_form": (form or issue_form) if caps.act else None,
+            "refusals": refusals,
+            "pdf_unavailable": pdf.unavailable(),
+        },
+        status=status,
+    )
+
+
+@form_address(_letters_address)
+def issue(request, number):
+    case, caps = case_selectors.request_with_capabilities_for(request.user, number)
+    form, _ = _issue_form(case, request.POST)
+    if not caps.act:
+        messages.error(request, caps.refusal("act"))
+        return redirect("correspondence:case_letters", number=case.number)
+    if not form.is_valid():
+        return _case_letters_page(request, case, caps, form=form, status=400)
+    try:
+        letter = services.letter_issue(case=case, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return _case_letters_page(request, case, caps, form=form, status=400)
+    messages.success(request, f"{letter.get_kind_display()} issued and kept on the case.")
+    return redirect("correspondence:letter", number=case.number, letter_id=letter.pk)
+
+
+def letter(request, number, letter_id, mailed_form=None, status=200):
+    case, caps = case_selectors.request_with_capabilities_for(request.user, number)
+    letter = selectors.letter_of(case, letter_id)
+    access_log(request=request, action=Action.VIEW_LETTER, case=case, obj=letter)
+    dispatches = list(letter.dispatches.select_related("outbound", "recorded_by"))
+    methods = {d.method for d in dispatches}
+    return render(
+        request,
+        "correspondence/letter.html",
+        {
+            "case": case,
+            "caps": caps,
+            "letter": letter,
+            "dispatches": dispatches,
+            "can_email": caps.act
+            and letter.kind != LetterKind.SUBJECT_NOTICE
+            and "email" not in methods,
+            "mailed_form": (mailed_form or MailedForm(initial={"mailed_on": timezone.localdate()}))
+            if caps.act and "mail" not in methods
+            else None,
+            "pdf_unavailable": "" if letter.pdf else pdf.unavailable(),
+        },
+        status=status,
+    )
+
+
+def letter_pdf(request, number, letter_id):
+    case, _ = case_selectors.request_with_capabilities_for(request.user, number)
+    letter = selectors.letter_of(case, letter_id, with_pdf=True)
+    if not letter.pdf:
+        messages.error(request, pdf.INSTALL_HINT if pdf.unavailable() else NO_PDF)
+        return redirect("correspondence:letter", number=case.number, letter_id=letter.pk)
+    access_log(
+        request=request, action=Action.VIEW_LETTER, case=case, obj=letter, detail={"format": "pdf"}
+    )
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.number}-letter-{letter.pk}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+NO_PDF = (
+    "This letter was issued while the server could not make PDFs, so only its text and "
+    "HTML are kept: print it from this page."
+)
+
+
+def _letter_action(request, number, letter_id):
+    case, caps = case_selectors.request_with_capabilities_for(request.user, number)
+    return case, caps, selectors.letter_of(case, letter_id)
+
+
+def _refused(request, case, caps, letter):
+    """The letter's page with the reason, for a user who does not work on the case."""
+    messages.error(request, caps.refusal("act"))
+    return redirect("correspondence:letter", number=case.number, letter_id=letter.pk)
+
+
+@form_address(_letter_address)
+def email(request, number, letter_id):
+    case, caps, letter = _letter_action(request, number, letter_id)
+    if not caps.act:
+        return _refused(request, case, caps, letter)
+    try:
+        services.letter_email(letter=letter, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"The letter is in the outbox to {letter.recipient_email}; the case shows when it "
+            "has gone, or if it could not be sent.",
+        )
+    return redirect("correspondence:letter", number=case.number, letter_id=letter.pk)
+
+
+@form_address(_letter_address)
+def mailed(request, number, letter_id):
+    case, caps, letter_row = _letter_action(request, number, letter_id)
+    if not caps.act:
+        return _refused(request, case, caps, letter_row)
+    form = MailedForm(request.POST)
+    if not form.is_valid():
+        return letter(request, number, letter_id, mailed_form=form, status=400)
+    try:
+        services.letter_mark_mailed(letter=letter_row, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error("mailed_on", exc.messages)
+        return letter(request, number, letter_id, mailed_form=form, status=400)
+    done = "Recorded as printed and mailed."
+    if letter_row.kind == LetterKind.SUBJECT_NOTICE:
+        done += " The subject notice is recorded as sent, with this letter."
+    messages.success(request, done)
+    return redirect("correspondence:letter", number=case.number, letter_id=letter_row.pk)
+
+
+# -- The day's subject notices --------------------------------------------------------------------
+
+
+# Notices are printed ahead of their date: the post takes days to reach the person.
+MAILING_DAYS = 5
+
+
+def notices_batch(request):
+    today = timezone.localdate()
+    through = today + timedelta(days=MAILING_DAYS)
+    notices = list(case_selectors.notices_due(office_id=request.user.office_id, on=through))
+    form = BatchForm(request.POST or None, initial={"language": "en"})
+    if request.method == "POST" and form.is_valid():
+        return _batch_pdf(request, through, form)
+    targets = [(n.case.number, "cases.disclosurerequest", n.case.pk) for n in notices]
+    access_log_many(request=request, action=Action.LIST_QUEUE, targets=targets)
+    return render(
+        request,
+        "correspondence/notices_batch.html",
+        {
+            "notices": notices,
+            "form": form,
+            "through": through,
+            "days": MAILING_DAYS,
+            "pdf_unavailable": pdf.unavailable(),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _batch_pdf(request, through, form):
+    try:
+        letters, document = services.notices_batch(
+            actor=request.user, on=through, language=form.cleaned_data["language"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("correspondence:notices_batch")
+    if not letters:
+        messages.info(request, "No subject notice is due: there is nothing to print.")
+        return redirect("correspondence:notices_batch")
+    targets = [(x.case.number, "correspondence.letter", x.pk) for x in letters]
+    access_log_many(request=request, action=Action.VIEW_LETTER, targets=targets)
+    if not document:
+        html = services.pdf_document(letters, title=f"Subject notices due by {through:%Y-%m-%d}")
+        return HttpResponse(html)
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="subject-notices-{through:%Y-%m-%d}.pdf"'
+    return response
+
+
+# -- Templates (administrators) -------------------------------------------------------------------
+
+
+def templates(request):
+    offices = list(Office.objects.all())
+    return render(
+        request,
+        "correspondence/templates.html",
+        {
+            "rows": selectors.template_table(offices),
+            "language_form": LanguageForm(),
+        },
+    )
+
+
+@form_address(lambda request: reverse("correspondence:templates"))
+def language_add(request):
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        try:
+            language = services.language_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                f"{language.name} added. Write its templates below: a letter can be issued in "
+                "it once its kind has a text.",
+            )
+            return redirect("correspondence:templates")
+    offices = list(Office.objects.all())
+    return render(
+        request,
+        "correspondence/templates.html",
+        {"rows": selectors.template_table(offices), "language_form": form},
+        status=400,
+    )
+
+
+def template_edit(request, office_id, kind, language):
+    office = get_object_or_404(Office, pk=office_id)
+    language_row = get_object_or_404(Language, code=language)
+    if kind not in LetterKind.values:
+        raise Http404("No such kind of letter")
+    current = services.template_for(office, kind, language)
+    initial = {"subject": current[0], "body": current[1]} if current else {}
+    form = TemplateForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = _preview(request, form, office, kind, language)
+        else:
+            saved = _save(request, form, office, kind, language_row)
+            if saved:
+                return redirect(saved)
+    return render(
+        request,
+        "correspondence/template_edit.html",
+        {
+            "office": office,
+            "kind": LetterKind(kind),
+            "language": language_row,
+            "form": form,
+            "source": current[2] if current else "No text yet",
+            "preview": preview,
+            "placeholders": sorted(PLACEHOLDERS.items()),
+            "history": selectors.template_history(office, kind, language_row),
+        },
+        status=400
+        if form.is_bound and (form.errors or (preview is None and "preview" in request.POST))
+        else 200,
+    )
+
+
+def _save(request, form, office, kind, language):
+    data = form.cleaned_data
+    try:
+        services.template_save(
+            office=office,
+            kind=kind,
+            language=language,
+            subject=data["subject"],
+            body=data["body"],
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return None
+    messages.success(request, "Template saved; letters issued from now on use it.")
+    return reverse("correspondence:template_edit", args=[office.pk, kind, language.code])
+
+
+def _preview(request, form, office, kind, language):
+    """The letter as it would be for a real case of the office (the read is logged)."""
+    number = (form.cleaned_data.get("preview_case") or "").strip().upper()
+    case = selectors.office_case(office, number)
+    if case is None:
+        form.add_error(
+            "preview_case",
+            f"No case {number or '(empty)'} in {office}. Enter one of its case numbers.",
+        )
+        return None
+    access_log(
+        request=request,
+        action=Action.VIEW_LETTER,
+        case=case,
+        detail={"preview": f"{kind} {language}"},
+    )
+    subject, text, html = services.render_letter(
+        case,
+        language=language,
+        subject=form.cleaned_data["subject"],
+        body=form.cleaned_data["body"],
+        letterhead=services.letterhead_for(office),
+    )
+    return {"subject": subject, "html": html, "case": case}
