@@ -21,7 +21,7 @@ SETTING = "dmvrequests.history_rewrite"
 LETTER_TRIGGER = "letter_append_only"
 # Tables other apps make append-only with their own migration (an issued letter),
 # registered from their AppConfig.ready() so that verify_audit checks them too.
-_REGISTERED = {}
+_REGISTERED: dict[str, str] = {}
 
 
 def protect_table(table, trigger=LETTER_TRIGGER):

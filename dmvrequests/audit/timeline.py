@@ -9,6 +9,7 @@ point to in one query per kind of object. The differences between
 consecutive historical rows are computed in Python.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -491,7 +492,7 @@ SOURCES = (
 
 
 # Sources of apps that build on cases (letters), registered from their AppConfig.ready().
-_REGISTERED_SOURCES = []
+_REGISTERED_SOURCES: list[tuple[set[str], Callable[..., list[TimelineEvent]]]] = []
 
 
 def register_source(kinds, source):
