@@ -147,6 +147,57 @@ Cómo enviar documentos legales: si tiene una citación, una orden judicial o un
 
 Esta oficina aplica la ley federal de protección de la privacidad de los conductores (Driver's Privacy Protection Act, 18 U.S.C. 2721-2725) y {profile_citation}.""",
     ),
+    (LetterKind.INFO_REQUEST, SPANISH): (
+        "Información necesaria para la solicitud {case_number}",
+        """{agency}
+Atención: {requester}
+
+Asunto: su solicitud de registros de vehículos motorizados, caso {case_number}, recibida el {received_date}
+
+Antes de decidir sobre su solicitud, necesitamos lo siguiente:
+
+{question}
+
+Mientras no lo recibamos, la solicitud queda en espera y el plazo para decidir no corre. Responda por correo electrónico con [{case_number}] en el asunto, o por correo postal a la dirección que aparece abajo. Si se trata de un documento legal, envíe una copia completa, con todas sus páginas y la firma.
+
+Normas que se aplican: {profile_citation}.""",
+    ),
+    (LetterKind.DENIAL, SPANISH): (
+        "Decisión sobre la solicitud {case_number}: denegada",
+        """{agency}
+Atención: {requester}
+
+Asunto: su solicitud de registros de vehículos motorizados, caso {case_number}, recibida el {received_date}
+
+Su solicitud ha sido denegada. No se ha entregado ningún registro.
+
+Lo que usted pidió:
+{categories_asked}
+
+Por qué se deniega la solicitud:
+{reasons}
+
+Si considera que esta decisión es incorrecta, o si obtiene una orden firmada por un juez u otro proceso legal que la ley exija, escríbanos con [{case_number}] en el asunto. Un documento nuevo o corregido se revisa como una nueva presentación en el mismo caso.""",
+    ),
+    (LetterKind.RELEASE, SPANISH): (
+        "Registros entregados para la solicitud {case_number}",
+        """{agency}
+Atención: {requester}
+
+Asunto: su solicitud de registros de vehículos motorizados, caso {case_number}, recibida el {received_date}
+
+Su solicitud ha sido aprobada en los términos siguientes. Los registros se envían por separado, por el medio acordado con su agencia.
+
+Entregado:
+{categories_released}
+
+No entregado, y por qué:
+{categories_withheld}
+
+Los registros se entregan solo para el fin que usted declaró y no pueden divulgarse a terceros, salvo en los casos que permite la ley federal de protección de la privacidad de los conductores (18 U.S.C. 2721(c)). Conserve esta carta junto con los registros.
+
+Normas que se aplican: {profile_citation}.""",
+    ),
 }
 
 SHIPPED_LANGUAGES = ((ENGLISH, "English"), (SPANISH, "Español (Spanish)"))

@@ -46,6 +46,15 @@ class TestDenial:
             assert expected in text
         assert len(letter.pdf_sha256) == 64 and len(letter.text_sha256) == 64
 
+    def test_in_spanish_each_reason_in_spanish_words_with_its_citation(self, denied, counsel):
+        letter = issue(denied, "denial", counsel, language="es")
+        assert "Su solicitud ha sido denegada." in letter.text
+        assert f"- El proceso legal presentado no es suficiente ({CITATION})" in letter.text
+        assert "- Documento administrativo, no firmado por un juez: An ICE Form I-200" in (
+            letter.text
+        )
+        assert "Domicilio" in pdf_text(letter.pdf)
+
     def test_issuing_again_gives_the_letter_already_issued(self, denied, counsel, clerk):
         first = issue(denied, "denial", counsel)
         assert issue(denied, "denial", clerk).pk == first.pk
