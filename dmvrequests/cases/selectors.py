@@ -158,7 +158,7 @@ def case_letter_facts(case: DisclosureRequest) -> dict[str, Any]:
     }
 
 
-def notices_due(*, office_id: int | None, on: date) -> QuerySet[SubjectNotice]:
+def notices_due(*, office_id: int, on: date) -> QuerySet[SubjectNotice]:
     """Subject notices still due in `office_id`'s cases whose date is `on` or earlier,
     or that have no fixed date: the day's mailing. Oldest due first."""
     return (
