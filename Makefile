@@ -33,6 +33,7 @@ run: $(STAMP)
 	@$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
 	@DEMO_PASSWORD="$${DEMO_PASSWORD:-$$(cat .demo-password 2>/dev/null)}" $(RUN_ENV) \
 		$(BIN)/python manage.py seed_demo --password-file .demo-password
+	@$(RUN_ENV) $(BIN)/python manage.py seed_letterheads -v 0 >/dev/null
 	@echo
 	@echo "  Open http://$(HOST):$(PORT)/  (emails the demo sends are in sent-mail/)"
 	@echo

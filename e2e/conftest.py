@@ -138,6 +138,7 @@ def e2e_database(django_db_setup, django_db_blocker):
         os.environ["DEMO_PASSWORD"] = PASSWORD
         try:
             call_command("seed_demo", stdout=io.StringIO())
+            call_command("seed_letterheads", stdout=io.StringIO())
         finally:
             if previous is None:
                 del os.environ["DEMO_PASSWORD"]

@@ -60,6 +60,7 @@ def test_a_denial_is_emailed_and_the_spanish_notice_mailed(people, use_profile):
     # Counsel issues the denial letter from the case page and emails it.
     counsel = people.signed_in("counsel")
     page = counsel.page
+    counsel.check()
     counsel.goto(f"/cases/{number}/")
     expect(page.get_by_role("heading", name="Letters")).to_be_visible()
     page.get_by_role("link", name="Issue or send a letter").click()
@@ -84,6 +85,7 @@ def test_a_denial_is_emailed_and_the_spanish_notice_mailed(people, use_profile):
     # The clerk issues the subject notice in Spanish, mails it and marks it mailed.
     clerk = people.signed_in("clerk")
     desk = clerk.page
+    clerk.check()
     clerk.goto(f"/letters/cases/{number}/")
     click_label(desk.get_by_label("Notice to the person whose records were asked for"))
     desk.get_by_label(label("Language")).select_option(label="Español (Spanish)")
@@ -91,6 +93,7 @@ def test_a_denial_is_emailed_and_the_spanish_notice_mailed(people, use_profile):
     notice = desk.locator(".letter-sheet")
     expect(notice).to_contain_text("La ley nos obliga a informarle sobre esta solicitud")
     expect(notice).to_contain_text("Domicilio")
+    expect(notice).to_contain_text("Legal Aid Society of Northeastern New York")
     clerk.check(screenshot="letter-subject-notice-es")
     desk.get_by_label(label("Mailed on")).fill(timezone.localdate().isoformat())
     desk.get_by_role("button", name="Mark printed and mailed").click()

@@ -24,7 +24,7 @@ What you asked for:
 
 What happens next: a clerk checks the request and the legal documents that came with it, and legal counsel decides whether the law allows the release. We aim to decide by {decision_due}. We will write to you with the decision.
 
-How to send legal process: if you have a subpoena, a court order or a warrant signed by a judge, send a copy by replying to this letter's email with [{case_number}] in the subject, or by mail to the address below. A document we have not received cannot be considered.
+How to send legal process: if you have a subpoena, a court order or a warrant signed by a judge, send a copy by replying to this letter's email with [{case_number}] in the subject, or by mail to the address at the top of this letter. A document we have not received cannot be considered.
 
 This office applies the federal Driver's Privacy Protection Act (18 U.S.C. 2721-2725) and {profile_citation}.""",
     ),
@@ -39,7 +39,7 @@ Before we can decide on your request, we need the following:
 
 {question}
 
-Until we receive it, the request is on hold and the time to decide does not run. Reply by email with [{case_number}] in the subject, or by mail to the address below. If the information is a legal document, send a complete copy, including every page and the signature.
+Until we receive it, the request is on hold and the time to decide does not run. Reply by email with [{case_number}] in the subject, or by mail to the address at the top of this letter. If the information is a legal document, send a complete copy, including every page and the signature.
 
 The rules that apply: {profile_citation}.""",
     ),
@@ -100,7 +100,7 @@ What we released:
 
 Our decision: {decision}.
 
-You do not have to do anything. If you have questions about this notice or about your records, contact us at the address or telephone number below, and give the reference {case_number}.
+You do not have to do anything. If you have questions about this notice or about your records, contact us at the address or telephone number at the top of this letter, and give the reference {case_number}.
 
 You may want to talk to a lawyer. These organisations give free or low-cost legal help:
 {legal_aid}""",
@@ -124,7 +124,7 @@ Qué entregamos:
 
 Nuestra decisión: {decision}.
 
-Usted no tiene que hacer nada. Si tiene preguntas sobre este aviso o sobre sus registros, comuníquese con nosotros a la dirección o al teléfono que aparecen abajo, e indique la referencia {case_number}.
+Usted no tiene que hacer nada. Si tiene preguntas sobre este aviso o sobre sus registros, comuníquese con nosotros a la dirección o al teléfono que aparecen arriba, en el membrete de esta carta, e indique la referencia {case_number}.
 
 Tal vez le convenga hablar con un abogado. Estas organizaciones ofrecen ayuda legal gratuita o de bajo costo:
 {legal_aid}""",
@@ -143,7 +143,7 @@ Lo que usted pidió:
 
 Lo que sigue: un empleado revisa la solicitud y los documentos legales que la acompañan, y un abogado de la oficina decide si la ley permite entregar la información. Esperamos decidir a más tardar el {decision_due}. Le escribiremos con la decisión.
 
-Cómo enviar documentos legales: si tiene una citación, una orden judicial o una orden firmada por un juez, envíe una copia respondiendo al correo de esta carta con [{case_number}] en el asunto, o por correo postal a la dirección que aparece abajo.
+Cómo enviar documentos legales: si tiene una citación, una orden judicial o una orden firmada por un juez, envíe una copia respondiendo al correo de esta carta con [{case_number}] en el asunto, o por correo postal a la dirección que aparece en el membrete de esta carta.
 
 Esta oficina aplica la ley federal de protección de la privacidad de los conductores (Driver's Privacy Protection Act, 18 U.S.C. 2721-2725) y {profile_citation}.""",
     ),
@@ -158,7 +158,7 @@ Antes de decidir sobre su solicitud, necesitamos lo siguiente:
 
 {question}
 
-Mientras no lo recibamos, la solicitud queda en espera y el plazo para decidir no corre. Responda por correo electrónico con [{case_number}] en el asunto, o por correo postal a la dirección que aparece abajo. Si se trata de un documento legal, envíe una copia completa, con todas sus páginas y la firma.
+Mientras no lo recibamos, la solicitud queda en espera y el plazo para decidir no corre. Responda por correo electrónico con [{case_number}] en el asunto, o por correo postal a la dirección que aparece en el membrete de esta carta. Si se trata de un documento legal, envíe una copia completa, con todas sus páginas y la firma.
 
 Normas que se aplican: {profile_citation}.""",
     ),

@@ -1,5 +1,6 @@
 """Letters issued from the case and its evaluation, kept unchanged, sent at most once."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -253,3 +254,13 @@ class TestTemplates:
             actor=administrator,
         )
         assert "Thông báo: ICE ERO New York" in issue(denied, "subject_notice", clerk, "vi").text
+
+
+def test_demo_letterheads_are_written_once_and_printed(denied, clerk):
+    from django.core.management import call_command
+
+    call_command("seed_letterheads", stdout=io.StringIO())
+    call_command("seed_letterheads", stdout=io.StringIO())
+    letter = issue(denied, "subject_notice", clerk, language="es")
+    assert "- Legal Aid Society of Northeastern New York" in letter.text
+    assert "Legal Unit, Albany legal unit" in letter.text
