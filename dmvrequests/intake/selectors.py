@@ -5,13 +5,21 @@ every clerk sees the whole quarantine; other roles see none of it. A released
 message is its case's: only those who may see the case read it.
 """
 
-from dataclasses import dataclass, field
+from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from dmvrequests.cases.capabilities import visible_cases
 from dmvrequests.intake.models import InboundMessage
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 # Column name in the page -> model field; "-name" sorts descending.
 SORTS = {"arrived": "received_at", "sender": "from_address", "subject": "subject"}
@@ -19,7 +27,7 @@ DEFAULT_SORT = "arrived"  # oldest first, so that nothing waits forever
 MAX_HEADERS_SHOWN = 200
 
 
-def quarantine_held(sort=DEFAULT_SORT):
+def quarantine_held(sort: str = DEFAULT_SORT) -> tuple[QuerySet[InboundMessage], str]:
     """(held messages in the asked order, the sort actually applied)."""
     name = sort.lstrip("-")
     if name not in SORTS:
@@ -29,7 +37,7 @@ def quarantine_held(sort=DEFAULT_SORT):
     return held, sort
 
 
-def quarantined_message_for(user, pk):
+def quarantined_message_for(user: User, pk: int) -> InboundMessage:
     """A quarantined message for a clerk; 404 for anyone else. A held or discarded message
     belongs to no office, so every clerk may read it; a released one is its case's, and
     follows the case's visibility (cases/capabilities.py)."""
@@ -62,7 +70,7 @@ class MessageDisplay:
     unavailable: str = ""
 
     @property
-    def body(self):
+    def body(self) -> str:
         return "\n\n".join(
             "\n\n".join(piece for piece in (part["heading"], part["text"]) if piece)
             for part in self.parts
@@ -75,7 +83,7 @@ NO_SUMMARY = (
 )
 
 
-def message_display(message):
+def message_display(message: InboundMessage) -> MessageDisplay:
     summary = message.summary or {}
     if not summary:
         return MessageDisplay(unavailable=NO_SUMMARY)
@@ -92,7 +100,7 @@ def message_display(message):
     )
 
 
-def case_message_for(user, pk):
+def case_message_for(user: User, pk: int) -> InboundMessage:
     """An email of a case the user may see (its original, as it arrived); 404 otherwise."""
     messages = InboundMessage.objects.filter(case__isnull=False).select_related(
         "case", "agency", "duplicate_of"
