@@ -79,6 +79,13 @@ class RecordCategory(models.TextChoices):
     SIGNATURE = "signature", "Signature"
 
 
+class Confidence(models.TextChoices):
+    """How sure the project is that a profile says what its provisions say (docs/profiles.md)."""
+
+    CONFIRMED = "confirmed", "Confirmed"
+    PARTLY_CONFIRMED = "partly_confirmed", "Partly confirmed"
+
+
 CATEGORY_HELP = {
     RecordCategory.LICENSE_RECORD: "Name, license number, class, status and dates.",
     RecordCategory.ADDRESS: "Residential and mailing address on file.",
@@ -173,6 +180,7 @@ def _vocabularies():
         "audit_action": _choices(Action),
         "audit_outcome": _choices(Outcome),
         "role": _choices(Role),
+        "confidence": _choices(Confidence),
         "finding": FINDING_LABELS,
         "engine_decision": ENGINE_DECISION_LABELS,
         "severity": SEVERITY_LABELS,

@@ -188,6 +188,43 @@ SHIPPED_PROFILES = {
         "The DPPA baseline, and immigration status is never released to an outside requester.",
         never_release=["immigration_status"],
     ),
+    "ca": profile(
+        "California",
+        "Cal. Gov. Code 7284.6 (AB 1747, 2019); Veh. Code 12801.9; AB 1766 (2022)",
+        "California Values Act and the driver's license provisions: records for civil "
+        "immigration enforcement only with a court order or judicial warrant signed by a judge. "
+        "Partly confirmed: which section holds the court-order exception, and who must sign the "
+        "order, are open questions for counsel.",
+        immigration_trigger=["purpose"],
+        immigration_accepted=[
+            process("court_order", JUDGE_SIGNED),
+            process("judicial_warrant", JUDGE_SIGNED),
+        ],
+    ),
+    "nm": profile(
+        "New Mexico",
+        "NMSA 66-2-7.1 as amended by SB 36 (2025)",
+        "Records for civil immigration enforcement only with a court order signed by a judge. "
+        "Partly confirmed: the scope of the amendment's felony carve-out is an open question for "
+        "counsel; the profile has no such exception.",
+        immigration_trigger=["purpose"],
+        immigration_accepted=[process("court_order", JUDGE_SIGNED)],
+    ),
+    "nv": profile(
+        "Nevada",
+        "SB 303 (2013); AB 407 (2023)",
+        "No legal document unlocks a request for civil immigration enforcement by itself: a "
+        "court order or judicial warrant signed by a judge goes to counsel's judgement, anything "
+        "else is denied; immigration status is never released for such a request. Partly "
+        "confirmed: whether AB 407 lets any process unlock such a request is an open question "
+        "for counsel.",
+        immigration_trigger=["purpose"],
+        immigration_review=[
+            process("court_order", JUDGE_SIGNED),
+            process("judicial_warrant", JUDGE_SIGNED),
+        ],
+        immigration_barred=["immigration_status"],
+    ),
     "strict": profile(
         "Strict (NILC/ACLU recommendations)",
         "NILC and ACLU model policy recommendations",
@@ -210,4 +247,86 @@ SHIPPED_PROFILES = {
         ],
         bulk="deny",
     ),
+}
+
+
+# -- Confidence (docs/profiles.md, "Confidence and review") ---------------------------------------
+#
+# How sure the project is that each shipped profile says what its provisions say: the sources
+# it was written from (with the day they were read) and the questions those sources left open.
+# A profile whose open questions are not empty is "partly confirmed". The data migration 0004
+# installs a frozen copy of this table.
+
+CONFIRMED = "confirmed"
+PARTLY_CONFIRMED = "partly_confirmed"
+FIRST_READ = "2026-11-21"  # the first eleven profiles
+SECOND_READ = "2026-11-30"  # ca, nm and nv
+PARTIAL_TEXT = "bill text and summaries; not every later subsection could be read"
+DPPA_SOURCES = [
+    {"citation": "18 U.S.C. 2721", "read_on": FIRST_READ},
+    {"citation": "18 U.S.C. 2725", "read_on": FIRST_READ},
+]
+
+
+def sources(*citations, read_on=FIRST_READ, note=""):
+    """The profile's own provisions, then the DPPA that every profile applies."""
+    own = [{"citation": citation, "read_on": read_on} for citation in citations]
+    if note:
+        own = [{**source, "note": note} for source in own]
+    return [*own, *DPPA_SOURCES]
+
+
+def confirmed(*citations):
+    return {"confidence": CONFIRMED, "sources": sources(*citations), "open_questions": []}
+
+
+PROFILE_CONFIDENCE = {
+    "dppa": {"confidence": CONFIRMED, "sources": list(DPPA_SOURCES), "open_questions": []},
+    "ny": confirmed("N.Y. VTL 201(12)(a)"),
+    "il": confirmed("625 ILCS 5/6-110.3"),
+    "ma": confirmed("St. 2022 c.81", "940 CMR 37.00"),
+    "co": confirmed("C.R.S. 24-74 (SB21-131)"),
+    "md": confirmed("Md. Code, Gen. Prov. 4-320.1"),
+    "va": confirmed("Va. Code 46.2-208"),
+    "or": confirmed("ORS 180.805", "ORS 181A.826"),
+    "wa": confirmed("RCW 43.17.425"),
+    "mn": confirmed("Minn. Stat. 171.12 subd. 11"),
+    "ca": {
+        "confidence": PARTLY_CONFIRMED,
+        "sources": sources(
+            "Cal. Gov. Code 7284.6 (AB 1747, 2019)",
+            "Cal. Veh. Code 12801.9",
+            "AB 1766 (2022)",
+            read_on=SECOND_READ,
+            note=PARTIAL_TEXT,
+        ),
+        "open_questions": [
+            "Which section holds the court-order exception: the profile unlocks a request for "
+            "civil immigration enforcement with a court order or judicial warrant signed by a "
+            "judge.",
+            "Who must sign the order: the profile accepts any judge, federal or state; the "
+            "provision may ask for a particular court or judge.",
+        ],
+    },
+    "nm": {
+        "confidence": PARTLY_CONFIRMED,
+        "sources": sources("NMSA 66-2-7.1", "SB 36 (2025)", read_on=SECOND_READ, note=PARTIAL_TEXT),
+        "open_questions": [
+            "The scope of SB 36's felony carve-out: the profile has no exception for a felony "
+            "investigation and unlocks a request for civil immigration enforcement only with a "
+            "court order signed by a judge.",
+        ],
+    },
+    "nv": {
+        "confidence": PARTLY_CONFIRMED,
+        "sources": sources(
+            "SB 303 (2013)", "AB 407 (2023)", read_on=SECOND_READ, note=PARTIAL_TEXT
+        ),
+        "open_questions": [
+            "Whether AB 407 lets any legal process unlock a request for civil immigration "
+            "enforcement: the profile accepts none, and sends a court order or judicial warrant "
+            "signed by a judge to counsel's judgement.",
+        ],
+    },
+    "strict": confirmed("NILC and ACLU model policy recommendations"),
 }

@@ -691,6 +691,153 @@ CASES = [
         [],
         [],
     ),
+    # -- ca: Cal. Gov. Code 7284.6; Veh. Code 12801.9 (partly confirmed).
+    case(
+        "ca-state-judge-court-order-eligible",
+        "ca",
+        immigration_request(documents=[document("court_order", "state_judge")]),
+        "eligible",
+        ["address"],
+        [],
+        ["IMMIGRATION_REQUEST"],
+    ),
+    case(
+        "ca-magistrate-warrant-eligible",
+        "ca",
+        immigration_request(documents=[MAGISTRATE_WARRANT]),
+        "eligible",
+        ["address"],
+        [],
+        ["IMMIGRATION_REQUEST"],
+    ),
+    case(
+        "ca-i200-denied",
+        "ca",
+        immigration_request(documents=[I200]),
+        "deny",
+        [],
+        ["address"],
+        ["IMMIGRATION_REQUEST", "INSUFFICIENT_PROCESS", "NONJUDICIAL_PROCESS"],
+    ),
+    case(
+        "ca-judicial-subpoena-insufficient",
+        "ca",
+        immigration_request(documents=[document("judicial_subpoena", "court_clerk")]),
+        "deny",
+        [],
+        ["address"],
+        ["IMMIGRATION_REQUEST", "INSUFFICIENT_PROCESS"],
+    ),
+    case(
+        "ca-immigration-agency-on-a-criminal-case-is-not-immigration",
+        "ca",
+        make_request(ICE, "criminal_investigation", ["address", "immigration_status"]),
+        "eligible",
+        ["address", "immigration_status"],
+        [],
+        [],
+    ),
+    # -- nm: NMSA 66-2-7.1 as amended by SB 36 (partly confirmed).
+    case(
+        "nm-judge-signed-court-order-eligible",
+        "nm",
+        immigration_request(
+            ["address", "immigration_status"], documents=[document("court_order", A3)]
+        ),
+        "eligible",
+        ["address", "immigration_status"],
+        [],
+        ["IMMIGRATION_REQUEST"],
+    ),
+    case(
+        "nm-judicial-warrant-insufficient",
+        "nm",
+        immigration_request(documents=[A3_WARRANT]),
+        "deny",
+        [],
+        ["address"],
+        ["IMMIGRATION_REQUEST", "INSUFFICIENT_PROCESS"],
+    ),
+    case(
+        "nm-court-order-signed-by-a-clerk-is-not-judicial",
+        "nm",
+        immigration_request(documents=[document("court_order", "court_clerk")]),
+        "deny",
+        [],
+        ["address"],
+        ["IMMIGRATION_REQUEST", "NOT_SIGNED_BY_JUDGE", "INSUFFICIENT_PROCESS"],
+    ),
+    case(
+        "nm-police-criminal-case-not-immigration",
+        "nm",
+        make_request(records=["license_record", "immigration_status"]),
+        "eligible",
+        ["immigration_status", "license_record"],
+        [],
+        [],
+    ),
+    # -- nv: SB 303; AB 407 (partly confirmed).
+    case(
+        "nv-judge-signed-court-order-goes-to-counsel-status-withheld",
+        "nv",
+        immigration_request(
+            ["address", "immigration_status"], documents=[document("court_order", "state_judge")]
+        ),
+        "review",
+        ["address"],
+        ["immigration_status"],
+        ["IMMIGRATION_REQUEST", "CATEGORY_BARRED_FOR_IMMIGRATION", "JUDGE_REVIEW"],
+    ),
+    case(
+        "nv-article-iii-warrant-goes-to-counsel",
+        "nv",
+        immigration_request(documents=[A3_WARRANT]),
+        "review",
+        ["address"],
+        [],
+        ["IMMIGRATION_REQUEST", "JUDGE_REVIEW"],
+    ),
+    case(
+        "nv-i200-denied",
+        "nv",
+        immigration_request(documents=[I200]),
+        "deny",
+        [],
+        ["address"],
+        ["IMMIGRATION_REQUEST", "INSUFFICIENT_PROCESS", "NONJUDICIAL_PROCESS"],
+    ),
+    case(
+        "nv-only-immigration-status-asked-nothing-releasable",
+        "nv",
+        immigration_request(["immigration_status"], documents=[A3_WARRANT]),
+        "deny",
+        [],
+        ["immigration_status"],
+        [
+            "IMMIGRATION_REQUEST",
+            "CATEGORY_BARRED_FOR_IMMIGRATION",
+            "JUDGE_REVIEW",
+            "NOTHING_RELEASABLE",
+        ],
+    ),
+    case(
+        "nv-immigration-agency-on-a-criminal-case-gets-status",
+        "nv",
+        make_request(ICE, "criminal_investigation", ["immigration_status"]),
+        "eligible",
+        ["immigration_status"],
+        [],
+        [],
+    ),
+    case(
+        "nv-emergency-never-unlocks-immigration",
+        "nv",
+        immigration_request(emergency=True),
+        "deny",
+        [],
+        ["address"],
+        ["IMMIGRATION_REQUEST", "INSUFFICIENT_PROCESS", "EMERGENCY_CLAIM"],
+    ),
     # -- strict: NILC/ACLU recommendations.
     case(
         "strict-barred-categories-withheld-from-immigration",
@@ -780,7 +927,7 @@ class TestShippedProfiles:
         rules = validate_rules(SHIPPED_PROFILES[slug]["rules"])
         assert validate_rules(rules) == rules  # normalised rules validate to themselves
 
-    def test_it_ships_the_eleven_profiles_of_the_rulebook(self):
+    def test_it_ships_the_fourteen_profiles_of_the_rulebook(self):
         assert set(SHIPPED_PROFILES) == {
             "dppa",
             "ny",
@@ -792,6 +939,9 @@ class TestShippedProfiles:
             "or",
             "wa",
             "mn",
+            "ca",
+            "nm",
+            "nv",
             "strict",
         }
 

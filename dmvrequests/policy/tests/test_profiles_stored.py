@@ -11,12 +11,17 @@ from django.db.migrations.loader import MigrationLoader
 from dmvrequests.audit.protection import history_rewrite
 from dmvrequests.policy import services
 from dmvrequests.policy.models import PolicyProfile
-from dmvrequests.policy.profiles import SHIPPED_PROFILES
+from dmvrequests.policy.profiles import PROFILE_CONFIDENCE, SHIPPED_PROFILES
 from dmvrequests.policy.tests.builders import immigration_request
+from dmvrequests.vocabulary import Confidence
 
 pytestmark = pytest.mark.django_db
 
 shipped_migration = importlib.import_module("dmvrequests.policy.migrations.0002_shipped_profiles")
+second_migration = importlib.import_module(
+    "dmvrequests.policy.migrations.0004_profiles_ca_nm_nv_and_confidence"
+)
+NEW_SLUGS = {"ca", "nm", "nv"}
 
 
 def profile(slug):
@@ -29,12 +34,18 @@ def reinstall(settings, slug):
         PolicyProfile.history.all().delete()
         PolicyProfile.objects.all().delete()
     settings.POLICY_PROFILE = slug
-    state = MigrationLoader(connection).project_state(("policy", "0001_initial"))
-    shipped_migration.install_profiles(state.apps, None)
+    # The models as of the last policy migration: the table has every column by now.
+    apps = (
+        MigrationLoader(connection)
+        .project_state(("policy", second_migration.__name__.split(".")[-1]))
+        .apps
+    )
+    shipped_migration.install_profiles(apps, None)
+    second_migration.install(apps, None)
 
 
 class TestShippedProfilesMigration:
-    def test_it_installs_the_eleven_profiles(self):
+    def test_it_installs_the_fourteen_profiles(self):
         assert set(PolicyProfile.objects.values_list("slug", flat=True)) == set(SHIPPED_PROFILES)
 
     def test_it_installs_valid_rules_with_their_names_and_citations(self):
@@ -45,7 +56,33 @@ class TestShippedProfilesMigration:
             assert stored.version == 1
 
     def test_it_froze_the_profiles_as_shipped(self):
-        assert shipped_migration.SHIPPED_PROFILES == SHIPPED_PROFILES
+        first = shipped_migration.SHIPPED_PROFILES
+        assert first == {slug: SHIPPED_PROFILES[slug] for slug in set(SHIPPED_PROFILES) - NEW_SLUGS}
+        assert second_migration.NEW_PROFILES == {slug: SHIPPED_PROFILES[slug] for slug in NEW_SLUGS}
+
+    def test_it_froze_the_confidence_table(self):
+        assert second_migration.CONFIDENCE == PROFILE_CONFIDENCE
+        assert set(PROFILE_CONFIDENCE) == set(SHIPPED_PROFILES)
+
+    def test_it_records_confidence_sources_and_open_questions_on_every_profile(self):
+        for stored in PolicyProfile.objects.all():
+            expected = PROFILE_CONFIDENCE[stored.slug]
+            assert (stored.confidence, stored.sources, stored.open_questions) == (
+                expected["confidence"],
+                expected["sources"],
+                expected["open_questions"],
+            )
+            assert stored.sources and all(source["read_on"] for source in stored.sources)
+
+    def test_it_marks_ca_nm_and_nv_partly_confirmed_with_open_questions(self):
+        partly = PolicyProfile.objects.filter(confidence=Confidence.PARTLY_CONFIRMED)
+        assert set(partly.values_list("slug", flat=True)) == NEW_SLUGS
+        assert all(stored.open_questions for stored in partly)
+        confirmed = PolicyProfile.objects.exclude(slug__in=NEW_SLUGS)
+        assert all(not stored.open_questions for stored in confirmed)
+
+    def test_it_marks_no_profile_reviewed(self):
+        assert not any(stored.is_reviewed for stored in PolicyProfile.objects.all())
 
     def test_it_activates_exactly_one_profile(self):
         assert list(
@@ -62,11 +99,14 @@ class TestShippedProfilesMigration:
 
     def test_it_starts_the_history_of_every_profile(self, settings):
         reinstall(settings, "ny")
-        assert PolicyProfile.history.filter(history_type="+").count() == 11
-        activation = profile("ny").history.first()
-        assert (
-            activation.is_active and activation.history_change_reason == "Activated by migration."
-        )
+        assert PolicyProfile.history.filter(history_type="+").count() == 14
+        reasons = list(profile("ny").history.values_list("history_change_reason", flat=True))
+        assert reasons == [
+            "Confidence recorded by migration.",
+            "Activated by migration.",
+            "Installed by migration (shipped).",
+        ]
+        assert profile("ny").history.first().is_active
 
 
 class TestOneActiveProfile:
