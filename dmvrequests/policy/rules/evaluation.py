@@ -291,18 +291,13 @@ class _Evaluation:
         review = self.rules["immigration_review"]
         if self.has_document(review):
             self.add(
-                "JUDGE_REVIEW",
-                Severity.REVIEW,
-                f"Review: the request comes with {describe_process(review)}; counsel decides "
-                f"whether it is enough, as only {describe_process(accepted)} is accepted "
-                "without review.",
-                "immigration",
+                "JUDGE_REVIEW", Severity.REVIEW, _review_message(accepted, review), "immigration"
             )
             return
         self.add(
             "INSUFFICIENT_PROCESS",
             Severity.BLOCK,
-            f"Deny: the documents offered do not include {describe_process(accepted)}.",
+            _insufficient_message(accepted, review),
             "immigration",
         )
         self.note_nonjudicial()
@@ -419,3 +414,31 @@ def public_result(result: Result) -> dict[str, Any]:
 def _public_finding(finding: Finding) -> dict[str, Any]:
     fields: dict[str, Any] = dict(finding)
     return {field: fields[field] for field in FINDING_FIELDS}
+
+
+def _review_message(accepted: list[ProcessEntry], review: list[ProcessEntry]) -> str:
+    """JUDGE_REVIEW's sentence. A profile may accept no document at all (`nv`): then
+    the documents in `immigration_review` are the most that counsel can weigh."""
+    if not accepted:
+        return (
+            f"Review: the request comes with {describe_process(review)}; no document unlocks "
+            "an immigration request under this profile by itself, so counsel decides whether "
+            "it is enough."
+        )
+    return (
+        f"Review: the request comes with {describe_process(review)}; counsel decides whether "
+        f"it is enough, as only {describe_process(accepted)} is accepted without review."
+    )
+
+
+def _insufficient_message(accepted: list[ProcessEntry], review: list[ProcessEntry]) -> str:
+    """INSUFFICIENT_PROCESS's sentence, naming what would have helped."""
+    if accepted:
+        return f"Deny: the documents offered do not include {describe_process(accepted)}."
+    if review:
+        return (
+            "Deny: no document unlocks an immigration request under this profile by itself, "
+            f"and the documents offered do not include {describe_process(review)}, which "
+            "counsel could weigh."
+        )
+    return "Deny: no document unlocks an immigration request under this profile."

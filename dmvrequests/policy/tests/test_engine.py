@@ -1003,6 +1003,28 @@ class TestFindings:
         assert finding(result, "INSUFFICIENT_PROCESS")["citation"] == "N.Y. VTL 201(12)(a)"
         assert "administrative warrant" in finding(result, "NONJUDICIAL_PROCESS")["message"]
 
+    def test_it_says_that_nothing_unlocks_a_nevada_request_by_itself(self):
+        review = run("nv", immigration_request(documents=[A3_WARRANT]))
+        assert finding(review, "JUDGE_REVIEW")["message"] == (
+            "Review: the request comes with a court order or judicial warrant signed by a judge; "
+            "no document unlocks an immigration request under this profile by itself, so "
+            "counsel decides whether it is enough."
+        )
+        denied = run("nv", immigration_request(documents=[I200]))
+        assert finding(denied, "INSUFFICIENT_PROCESS")["message"] == (
+            "Deny: no document unlocks an immigration request under this profile by itself, and "
+            "the documents offered do not include a court order or judicial warrant signed by a "
+            "judge, which counsel could weigh."
+        )
+        assert finding(denied, "INSUFFICIENT_PROCESS")["citation"] == "SB 303 (2013); AB 407 (2023)"
+
+    def test_it_denies_under_a_profile_that_weighs_no_document(self):
+        rules = {**SHIPPED_PROFILES["nv"]["rules"], "immigration_review": []}
+        result = evaluate(immigration_request(documents=[A3_WARRANT]), rules, profile="edited")
+        assert finding(result, "INSUFFICIENT_PROCESS")["message"] == (
+            "Deny: no document unlocks an immigration request under this profile."
+        )
+
     def test_it_cites_the_dppa_for_highly_restricted_information(self):
         result = run("ny", make_request(INVESTIGATOR, "locate_person", ["photo", "address"]))
         assert finding(result, "HRPI_CONSENT_REQUIRED")["citation"].startswith("18 U.S.C. 2721")

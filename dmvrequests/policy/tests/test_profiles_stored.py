@@ -56,9 +56,11 @@ class TestShippedProfilesMigration:
             assert stored.version == 1
 
     def test_it_froze_the_profiles_as_shipped(self):
-        first = shipped_migration.SHIPPED_PROFILES
-        assert first == {slug: SHIPPED_PROFILES[slug] for slug in set(SHIPPED_PROFILES) - NEW_SLUGS}
-        assert second_migration.NEW_PROFILES == {slug: SHIPPED_PROFILES[slug] for slug in NEW_SLUGS}
+        first, second = shipped_migration.SHIPPED_PROFILES, second_migration.NEW_PROFILES
+        assert set(first) == set(SHIPPED_PROFILES) - NEW_SLUGS
+        assert set(second) == NEW_SLUGS
+        for slug, shipped in {**first, **second}.items():
+            assert shipped == SHIPPED_PROFILES[slug], slug
 
     def test_it_froze_the_confidence_table(self):
         assert second_migration.CONFIDENCE == PROFILE_CONFIDENCE

@@ -25,8 +25,12 @@ JUDICIAL_TYPES = {
     "grand_jury_subpoena",
     "trial_subpoena",
 }
+# Triggered profiles that accept some judicial document (nv accepts none: it only weighs).
 TRIGGERED = sorted(
-    slug for slug, p in SHIPPED_PROFILES.items() if p["rules"]["immigration_trigger"]
+    slug
+    for slug, p in SHIPPED_PROFILES.items()
+    if p["rules"]["immigration_trigger"]
+    and any(e["type"] in JUDICIAL_TYPES for e in p["rules"]["immigration_accepted"])
 )
 
 iso_dates = st.dates(min_value=date(2024, 1, 1), max_value=date(2028, 12, 31)).map(date.isoformat)
