@@ -65,6 +65,8 @@ ACCESS = {
     "cases:document_download": CASE_READERS,
     # Policy.
     "policy:try": frozenset({COUNSEL, ADMIN}),
+    "policy:profiles": frozenset({COUNSEL, ADMIN}),
+    "policy:profile_review": frozenset({ADMIN}),
     # Intake.
     "intake:quarantine": frozenset({CLERK}),
     "intake:quarantine_detail": frozenset({CLERK}),

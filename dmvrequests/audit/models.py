@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     VERIFICATION = "verification", "Chain verification"
     SHARING = "sharing", "Sharing outside the unit"
     ACCOUNT = "account", "Accounts and roles"
+    POLICY = "policy", "Policy profiles"
 
 
 class Action(models.TextChoices):
@@ -62,6 +63,8 @@ class Action(models.TextChoices):
     ACCOUNT_DEACTIVATE = "account_deactivate", "Deactivated an account"
     ACCOUNT_REACTIVATE = "account_reactivate", "Reactivated an account"
     UNLOCK = "unlock", "Unlocked an account"
+    # Policy profiles (docs/profiles.md, "Confidence and review").
+    PROFILE_REVIEW = "profile_review", "Recorded counsel's review of a policy profile"
 
 
 # Reads on list pages (a queue, the change history, the quarantine): the most

@@ -51,7 +51,24 @@ class PolicyProfileAdmin(SimpleHistoryAdmin):
     list_display = ["slug", "name", "citation", "version", "is_active", "updated_at"]
     list_filter = ["is_active"]
     search_fields = ["slug", "name", "citation"]
-    readonly_fields = ["slug", "name", "citation", "version", "is_active", "updated_at"]
+    # Confidence and review change through "Record counsel's review" (policy:profile_review),
+    # which keeps them consistent and writes the audit record.
+    readonly_fields = [
+        "slug",
+        "name",
+        "citation",
+        "version",
+        "is_active",
+        "updated_at",
+        "confidence",
+        "sources",
+        "open_questions",
+        "reviewed_by",
+        "reviewed_on",
+        "review_note",
+        "reviewed_version",
+        "review_recorded_by",
+    ]
     fields = [
         "slug",
         "name",
@@ -61,8 +78,16 @@ class PolicyProfileAdmin(SimpleHistoryAdmin):
         "updated_at",
         "description",
         "rules",
+        "confidence",
+        "sources",
+        "open_questions",
+        "reviewed_by",
+        "reviewed_on",
+        "review_note",
+        "reviewed_version",
+        "review_recorded_by",
     ]
-    history_list_display = ["version", "is_active"]
+    history_list_display = ["version", "is_active", "confidence", "reviewed_version"]
     actions = ["make_active", "clone"]
 
     def has_add_permission(self, request):

@@ -1,13 +1,17 @@
-"""The "Try a request" form: a hypothetical request in the policy vocabulary."""
+"""The "Try a request" form (a hypothetical request in the policy vocabulary) and the
+form that records counsel's review of a profile."""
 
 from django import forms
+from django.utils import timezone
 
 from dmvrequests.formfields import PlausibleDateField
+from dmvrequests.forms import USWDSFormMixin
 from dmvrequests.policy.models import PolicyProfile
 from dmvrequests.vocabulary import (
     CATEGORY_HELP,
     STATE_CODES,
     AgencyKind,
+    Confidence,
     Issuer,
     LegalProcessType,
     Purpose,
@@ -197,3 +201,48 @@ LegalDocumentFormSet = forms.formset_factory(
     absolute_max=MAX_DOCUMENTS,
     validate_max=True,
 )
+
+
+class ProfileReviewForm(USWDSFormMixin, forms.Form):
+    """An administrator records a state counsel's review of a profile (policy.services)."""
+
+    reviewer = forms.CharField(
+        label="Reviewed by",
+        max_length=200,
+        help_text="The name and title of the counsel who reviewed the profile, for example "
+        "“Dana Ruiz, Deputy Attorney General”.",
+    )
+    reviewed_on = PlausibleDateField(label="Date of the review", widget=DateInput())
+    note = forms.CharField(
+        label="What counsel checked and concluded",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example the statutes read, the answers to the open questions and any "
+        "change counsel asked for.",
+    )
+    confidence = forms.ChoiceField(
+        label="Confidence after the review",
+        choices=Confidence.choices,
+        widget=forms.RadioSelect,
+    )
+    open_questions = forms.CharField(
+        label="Questions that remain open",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One question a line. Remove those counsel answered; leave none for a "
+        "confirmed profile.",
+    )
+
+    def __init__(self, *args, profile, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "confidence": profile.confidence,
+                "open_questions": "\n".join(profile.open_questions),
+                "reviewed_on": timezone.localdate(),
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_open_questions(self):
+        lines = self.cleaned_data["open_questions"].splitlines()
+        return [line.strip() for line in lines if line.strip()]

@@ -8,9 +8,13 @@ import copy
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from dmvrequests.audit.models import Action, Kind
+from dmvrequests.audit.services import audit_record
 from dmvrequests.policy.engine import PolicyInputError, evaluate, validate_rules
 from dmvrequests.policy.models import PolicyProfile
+from dmvrequests.vocabulary import Confidence
 
 
 def profile_active():
@@ -59,6 +63,10 @@ def profile_clone(*, profile, slug, name, actor):
         rules=rules,
         version=1,
         is_active=False,
+        # What the project knows of the provisions carries over; a review does not.
+        confidence=profile.confidence,
+        sources=copy.deepcopy(profile.sources),
+        open_questions=list(profile.open_questions),
     )
     _save(clone, actor=actor, reason=f"Cloned from {profile.slug} version {profile.version}.")
     return clone
@@ -81,6 +89,68 @@ def profile_update_rules(*, profile, rules, actor, description=None):
         profile.description = description
     profile.version += 1
     _save(profile, actor=actor, reason=f"Rules edited: version {profile.version}.")
+    return profile
+
+
+@transaction.atomic
+def profile_record_review(
+    *, profile, reviewer, reviewed_on, note, confidence, open_questions, actor, request=None
+):
+    """Record a state counsel's review of `profile` as it stands (this version).
+
+    `reviewer` is the counsel's name and title (they need not use this system),
+    `reviewed_on` the date of their review (not in the future), `note` what they
+    checked. Counsel's answers may settle open questions: `open_questions` is what
+    remains, and `confidence` must agree with it (confirmed = none left). The rules
+    are not changed, so the version is not bumped; a later edit of the rules bumps it
+    and the profile reads "not yet reviewed" again. Recorded in the profile's history
+    and in the audit trail (kind `policy`, action `profile_review`). Raises
+    ValidationError naming the field for anything that does not fit.
+    """
+    questions = [q.strip() for q in open_questions if q.strip()]
+    errors = {}
+    if not reviewer.strip():
+        errors["reviewer"] = "Enter the name and title of the counsel who reviewed the profile."
+    if not note.strip():
+        errors["note"] = "Say what counsel checked and concluded."
+    if reviewed_on > timezone.localdate():
+        errors["reviewed_on"] = "The review date cannot be in the future."
+    if confidence == Confidence.CONFIRMED and questions:
+        errors["open_questions"] = (
+            "A confirmed profile has no open questions: remove the questions counsel answered, "
+            "or keep the profile partly confirmed."
+        )
+    if confidence == Confidence.PARTLY_CONFIRMED and not questions:
+        errors["open_questions"] = (
+            "Say what remains open for a partly confirmed profile, or mark it confirmed."
+        )
+    if errors:
+        raise ValidationError(errors)
+    profile = PolicyProfile.objects.select_for_update().get(pk=profile.pk)
+    profile.reviewed_by = reviewer.strip()
+    profile.reviewed_on = reviewed_on
+    profile.review_note = note.strip()
+    profile.reviewed_version = profile.version
+    profile.review_recorded_by = actor
+    profile.confidence = confidence
+    profile.open_questions = questions
+    _save(profile, actor=actor, reason=f"Counsel's review recorded (version {profile.version}).")
+    audit_record(
+        kind=Kind.POLICY,
+        action=Action.PROFILE_REVIEW,
+        user=actor,
+        request=request,
+        object_type=PolicyProfile._meta.label_lower,
+        object_id=profile.pk,
+        detail={
+            "profile": profile.slug,
+            "version": profile.version,
+            "reviewed_by": profile.reviewed_by,
+            "reviewed_on": reviewed_on.isoformat(),
+            "confidence": profile.confidence,
+            "open_questions": len(questions),
+        },
+    )
     return profile
 
 

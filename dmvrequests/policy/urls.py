@@ -6,4 +6,6 @@ app_name = "policy"
 
 urlpatterns = [
     path("try/", views.try_request, name="try"),
+    path("profiles/", views.profile_list, name="profiles"),
+    path("profiles/<slug:slug>/review/", views.profile_review, name="profile_review"),
 ]

@@ -1,12 +1,14 @@
 import contextlib
 
-from django.core.exceptions import ImproperlyConfigured
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from dmvrequests.policy import services
 from dmvrequests.policy.engine import PolicyInputError
-from dmvrequests.policy.forms import LegalDocumentFormSet, TryRequestForm
+from dmvrequests.policy.forms import LegalDocumentFormSet, ProfileReviewForm, TryRequestForm
+from dmvrequests.policy.models import PolicyProfile
 
 
 def try_request(request):
@@ -43,3 +45,34 @@ def _initial():
     with contextlib.suppress(ImproperlyConfigured):
         initial["profile"] = services.profile_active()
     return initial
+
+
+def profile_list(request):
+    """Every profile with its confidence, open questions and counsel's review.
+
+    Counsel and administrators (the access table); administrators record reviews.
+    """
+    profiles = PolicyProfile.objects.select_related("review_recorded_by").order_by("name")
+    return render(request, "policy/profiles.html", {"profiles": profiles, "nav": "profiles"})
+
+
+def profile_review(request, slug):
+    """An administrator records a state counsel's review of one profile (docs/profiles.md)."""
+    profile = get_object_or_404(PolicyProfile, slug=slug)
+    form = ProfileReviewForm(request.POST or None, profile=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_record_review(
+                profile=profile, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Counsel's review of {profile.name} (version {profile.version}) is recorded.",
+            )
+            return redirect("policy:profiles")
+    status = 400 if form.is_bound else 200
+    context = {"profile": profile, "form": form, "nav": "profiles"}
+    return render(request, "policy/profile_review.html", context, status=status)

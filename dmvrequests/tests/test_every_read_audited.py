@@ -364,6 +364,7 @@ def _arguments_by_params(params, world):
             {"content_type_id": ContentType.objects.get_for_model(case).pk, "object_id": case.pk}
             for case in world.cases.values()
         ],
+        frozenset({"slug"}): lambda: [{"slug": slug} for slug in ("ny", "nv")],
         frozenset({"app_label"}): lambda: [
             {"app_label": label}
             for label in sorted({m._meta.app_label for m in admin.site._registry})
