@@ -218,6 +218,7 @@ def url_for(name, world):
         {"job_id": world.objects["job"].pk},
         {"number": case.number, "letter_id": world.objects["letter"].pk},
         {"office_id": case.office_id, "kind": "subject_notice", "language": "es"},
+        {"slug": "nv"},  # a policy profile the migrations install
     ]
     for kwargs in candidates:
         try:
