@@ -132,128 +132,148 @@ RULEBOOK = {
 
 def oracle(slug, request):
     """What the rulebook says of `request` under `slug`: the fields policy_check prints."""
-    row = RULEBOOK[slug]
-    received = date.fromisoformat(request["received"])
-    agency, purpose = request["agency"], request["purpose"]
-    asked = sorted(set(request["records"]))
-    documents = request.get("legal_process", [])
-    codes = Counter()
+    return Reading(RULEBOOK[slug], request).result()
 
-    def expired(document):
-        return "expires" in document and date.fromisoformat(document["expires"]) < received
 
-    def counts(document):
-        issuer = document.get("issuer", "none")
-        judicial = document["type"] not in JUDICIAL_ONLY or issuer in JUDGE_SIGNED
-        return judicial and not expired(document)
+class Reading:
+    """One request read under one row, step by step; each finding counted by its code."""
 
-    for document in documents:
-        if document["type"] in JUDICIAL_ONLY and document.get("issuer", "none") not in JUDGE_SIGNED:
-            codes["NOT_SIGNED_BY_JUDGE"] += 1
-        if expired(document):
-            codes["PROCESS_EXPIRED"] += 1
-    valid = [d for d in documents if counts(d)]
+    def __init__(self, row, request):
+        self.row, self.request = row, request
+        self.received = date.fromisoformat(request["received"])
+        self.agency, self.purpose = request["agency"], request["purpose"]
+        self.asked = sorted(set(request["records"]))
+        self.documents = request.get("legal_process", [])
+        self.codes = Counter()
+        self.blocks = self.reviews = 0
+        self.withheld = set()
+        self.valid = [d for d in self.documents if self.counts(d)]
+        self.consent = any(d["type"] == "subject_consent" for d in self.valid)
+        self.immigration = bool(
+            ("agency" in row.trigger and self.agency["kind"] == "immigration")
+            or ("purpose" in row.trigger and self.purpose == "civil_immigration_enforcement")
+        )
 
-    def offered(wanted):
+    # Documents: a judicial warrant or court order counts only when a judge signed it, and
+    # a document that expired before the request was received counts for nothing.
+
+    def expired(self, document):
+        expires = document.get("expires")
+        return expires is not None and date.fromisoformat(expires) < self.received
+
+    def counts(self, document):
+        return not self.expired(document) and (
+            document["type"] not in JUDICIAL_ONLY or issuer(document) in JUDGE_SIGNED
+        )
+
+    def offered(self, wanted):
         return any(
             d["type"] == kind
-            and d.get("issuer", "none") in issuers
+            and issuer(d) in issuers
             and (court_state is None or d.get("court_state") == court_state)
-            for d in valid
+            for d in self.valid
             for kind, issuers, court_state in wanted
         )
 
-    consent = any(d["type"] == "subject_consent" for d in valid)
-    blocks = reviews = 0
-    # Step 2.
-    if agency.get("blocked", False):
-        codes["AGENCY_BLOCKED"] += 1
-        blocks += 1
-    # Step 3.
-    immigration = bool(
-        ("agency" in row.trigger and agency["kind"] == "immigration")
-        or ("purpose" in row.trigger and purpose == "civil_immigration_enforcement")
-    )
-    if immigration:
-        codes["IMMIGRATION_REQUEST"] += 1
-    # Step 4.
-    withheld = set()
-    for category in asked:
-        if category in row.never:
-            codes["CATEGORY_NEVER_RELEASED"] += 1
-            withheld.add(category)
-        if immigration and category in row.barred:
-            codes["CATEGORY_BARRED_FOR_IMMIGRATION"] += 1
-            withheld.add(category)
-        if category in row.restricted and not offered(row.restricted[category]):
-            codes["CATEGORY_REQUIRES_PROCESS"] += 1
-            withheld.add(category)
-        if (
-            agency["kind"] == "private"
-            and category in HRPI
-            and not consent
-            and purpose not in HRPI_PURPOSES
-        ):
-            codes["HRPI_CONSENT_REQUIRED"] += 1
-            withheld.add(category)
-    # Step 5.
-    if agency["kind"] == "private" and purpose == "other" and not consent:
-        codes["NO_PERMISSIBLE_USE"] += 1
-        blocks += 1
-    # Step 6.
-    if request.get("bulk", False):
-        if immigration:
-            codes["BULK_IMMIGRATION"] += 1
-            blocks += 1
+    def note(self, code, effect=None):
+        self.codes[code] += 1
+        self.blocks += effect == "block"
+        self.reviews += effect == "review"
+
+    def result(self):
+        self.note_documents()
+        if self.agency.get("blocked", False):  # step 2
+            self.note("AGENCY_BLOCKED", "block")
+        if self.immigration:  # step 3
+            self.note("IMMIGRATION_REQUEST")
+        for category in self.asked:  # step 4
+            self.withhold(category)
+        if self.agency["kind"] == "private" and self.purpose == "other" and not self.consent:
+            self.note("NO_PERMISSIBLE_USE", "block")  # step 5
+        if self.request.get("bulk", False):  # step 6
+            self.bulk()
+        if self.immigration and not self.offered(self.row.accepted):  # step 7
+            self.process()
+        if self.request.get("emergency", False) or self.purpose == "emergency":  # step 8
+            self.note("EMERGENCY_CLAIM", None if self.immigration else "review")
+        if set(self.asked) <= self.withheld:  # step 9
+            self.note("NOTHING_RELEASABLE", "block")
+        return self.decide()
+
+    def note_documents(self):
+        for document in self.documents:
+            if document["type"] in JUDICIAL_ONLY and issuer(document) not in JUDGE_SIGNED:
+                self.note("NOT_SIGNED_BY_JUDGE")
+            if self.expired(document):
+                self.note("PROCESS_EXPIRED")
+
+    def withhold(self, category):
+        row = self.row
+        reasons = [
+            ("CATEGORY_NEVER_RELEASED", category in row.never),
+            ("CATEGORY_BARRED_FOR_IMMIGRATION", self.immigration and category in row.barred),
+            (
+                "CATEGORY_REQUIRES_PROCESS",
+                category in row.restricted and not self.offered(row.restricted[category]),
+            ),
+            (
+                "HRPI_CONSENT_REQUIRED",
+                self.agency["kind"] == "private"
+                and category in HRPI
+                and not self.consent
+                and self.purpose not in HRPI_PURPOSES,
+            ),
+        ]
+        for code, applies in reasons:
+            if applies:
+                self.note(code)
+                self.withheld.add(category)
+
+    def bulk(self):
+        if self.immigration:
+            self.note("BULK_IMMIGRATION", "block")
         else:
-            codes["BULK_REQUEST"] += 1
-            blocks += row.bulk == "deny"
-            reviews += row.bulk == "review"
-    # Step 7.
-    if immigration and not offered(row.accepted):
-        if offered(row.review):
-            codes["JUDGE_REVIEW"] += 1
-            reviews += 1
-        else:
-            codes["INSUFFICIENT_PROCESS"] += 1
-            blocks += 1
-            if any(d["type"] in NONJUDICIAL for d in documents):
-                codes["NONJUDICIAL_PROCESS"] += 1
-    # Step 8.
-    if request.get("emergency", False) or purpose == "emergency":
-        codes["EMERGENCY_CLAIM"] += 1
-        reviews += not immigration
-    # Step 9.
-    if set(asked) <= withheld:
-        codes["NOTHING_RELEASABLE"] += 1
-        blocks += 1
-    # Step 10.
-    decision = "deny" if blocks else "review" if reviews else "eligible"
-    releasable = [] if decision == "deny" else [c for c in asked if c not in withheld]
-    # Step 11.
-    notice = None
-    if immigration and row.notice is not None:
-        codes["SUBJECT_NOTICE_REQUIRED"] += 1
-        days, unit = row.notice
-        due = None
-        if unit == "calendar":
-            due = received + timedelta(days=days)
-        elif unit == "business":
-            due = add_business_days(received, days)
-        notice = {
+            self.note("BULK_REQUEST", "block" if self.row.bulk == "deny" else "review")
+
+    def process(self):
+        if self.offered(self.row.review):
+            self.note("JUDGE_REVIEW", "review")
+            return
+        self.note("INSUFFICIENT_PROCESS", "block")
+        if any(d["type"] in NONJUDICIAL for d in self.documents):
+            self.note("NONJUDICIAL_PROCESS", "block")
+
+    def decide(self):  # steps 10 and 11
+        decision = "deny" if self.blocks else "review" if self.reviews else "eligible"
+        releasable = [] if decision == "deny" else [c for c in self.asked if c not in self.withheld]
+        return {
+            "decision": decision,
+            "immigration": self.immigration,
+            "releasable": releasable,
+            "withheld": sorted(set(self.asked) - set(releasable)),
+            "subject_notice": self.notice(),
+            "codes": self.codes,
+        }
+
+    def notice(self):
+        if not self.immigration or self.row.notice is None:
+            return None
+        self.note("SUBJECT_NOTICE_REQUIRED")
+        days, unit = self.row.notice
+        due = {
+            "calendar": lambda: self.received + timedelta(days=days),
+            "business": lambda: add_business_days(self.received, days),
+        }.get(unit, lambda: None)()
+        return {
             "required": True,
             "due": due.isoformat() if due else None,
             "days": days,
             "unit": unit,
         }
-    return {
-        "decision": decision,
-        "immigration": immigration,
-        "releasable": releasable,
-        "withheld": sorted(set(asked) - set(releasable)),
-        "subject_notice": notice,
-        "codes": codes,
-    }
+
+
+def issuer(document):
+    return document.get("issuer", "none")
 
 
 # -- Randomised requests ----------------------------------------------------------------------
