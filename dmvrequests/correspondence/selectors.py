@@ -17,9 +17,25 @@ def letters_of(case):
     )
 
 
+def letter_profile(letter):
+    """(policy profile, version) behind a letter's citations: the profile and version that
+    decided the case for a letter on a decision, else the active profile (version None:
+    the one in force). For the letter's internal copy, which says whether counsel has
+    reviewed that profile (docs/profiles.md, "Confidence and review")."""
+    from dmvrequests.policy.models import PolicyProfile
+    from dmvrequests.policy.services import profile_active
+
+    decision = letter.decision
+    if decision is not None and decision.profile_slug:
+        profile = PolicyProfile.objects.filter(slug=decision.profile_slug).first()
+        if profile is not None:
+            return profile, decision.profile_version
+    return profile_active(), None
+
+
 def letter_of(case, letter_id, *, with_pdf=False):
     """The letter `letter_id` of `case` (a case the user may see); Http404 otherwise."""
-    letters = Letter.objects.filter(case=case).select_related("issued_by")
+    letters = Letter.objects.filter(case=case).select_related("issued_by", "decision")
     if not with_pdf:
         letters = letters.defer("pdf")
     try:

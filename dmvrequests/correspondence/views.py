@@ -125,6 +125,7 @@ def letter(request, number, letter_id, mailed_form=None, status=200):
     access_log(request=request, action=Action.VIEW_LETTER, case=case, obj=letter)
     dispatches = list(letter.dispatches.select_related("outbound", "recorded_by"))
     methods = {d.method for d in dispatches}
+    profile, profile_version = selectors.letter_profile(letter)
     return render(
         request,
         "correspondence/letter.html",
@@ -140,6 +141,8 @@ def letter(request, number, letter_id, mailed_form=None, status=200):
             if caps.act and "mail" not in methods
             else None,
             "pdf_unavailable": "" if letter.pdf else pdf.unavailable(),
+            "profile": profile,
+            "profile_version": profile_version,
         },
         status=status,
     )

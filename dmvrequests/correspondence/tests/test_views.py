@@ -155,3 +155,35 @@ class TestTemplatePages:
         form["language-code"], form["language-name"] = "vi", "Tiếng Việt"
         page = form.submit().follow()
         assert "Tiếng Việt: no text yet, write it" in page.text
+
+
+class TestInternalCopyNamesTheProfileReview:
+    """The letter's page (the copy kept on the case) says whether counsel reviewed the
+    profile its citations come from; the letter as sent does not."""
+
+    def test_a_denial_says_its_profile_is_not_yet_reviewed(self, django_app, denied, counsel):
+        page = issued(django_app, denied, counsel, "denial")
+        section = page.html.find(id="letter-profile-heading").find_parent("section")
+        text = " ".join(section.text.split())
+        assert "Its citations come from New York (ny), version 1" in text
+        assert "This profile is not yet reviewed by counsel." in text
+        letter = Letter.objects.get(case=denied)
+        assert "reviewed by counsel" not in letter.text
+        assert "reviewed by counsel" not in letter.html
+
+    def test_it_names_the_review_once_recorded(self, django_app, denied, counsel, administrator):
+        from dmvrequests.policy.models import PolicyProfile
+        from dmvrequests.policy.services import profile_record_review
+
+        profile_record_review(
+            profile=PolicyProfile.objects.get(slug="ny"),
+            reviewer="Sam Park, Counsel",
+            reviewed_on=timezone.localdate(),
+            note="VTL 201 read.",
+            confidence="confirmed",
+            open_questions=[],
+            actor=administrator,
+        )
+        page = issued(django_app, denied, counsel, "denial")
+        section = page.html.find(id="letter-profile-heading").find_parent("section")
+        assert "Reviewed by counsel: Sam Park, Counsel" in " ".join(section.text.split())
