@@ -7,6 +7,7 @@ from django.utils import timezone
 from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import USWDSFormMixin
 from dmvrequests.policy.models import PolicyProfile
+from dmvrequests.validators import single_line
 from dmvrequests.vocabulary import (
     CATEGORY_HELP,
     STATE_CODES,
@@ -209,6 +210,7 @@ class ProfileReviewForm(USWDSFormMixin, forms.Form):
     reviewer = forms.CharField(
         label="Reviewed by",
         max_length=200,
+        validators=[single_line],
         help_text="The name and title of the counsel who reviewed the profile, for example "
         "“Dana Ruiz, Deputy Attorney General”.",
     )

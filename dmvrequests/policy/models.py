@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from dmvrequests.policy.engine import PolicyInputError, validate_rules
+from dmvrequests.validators import single_line
 from dmvrequests.vocabulary import Confidence
 
 SOURCE_FIELDS = {"citation", "read_on", "note"}
@@ -76,6 +77,7 @@ class PolicyProfile(models.Model):
         "reviewed by",
         max_length=200,
         blank=True,
+        validators=[single_line],
         help_text="The reviewing counsel's name and title.",
     )
     reviewed_on = models.DateField(null=True, blank=True)

@@ -66,7 +66,7 @@ def profile_review(request, slug):
                 profile=profile, actor=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_review_errors(form, error)
         else:
             messages.success(
                 request,
@@ -76,3 +76,17 @@ def profile_review(request, slug):
     status = 400 if form.is_bound else 200
     context = {"profile": profile, "form": form, "nav": "profiles"}
     return render(request, "policy/profile_review.html", context, status=status)
+
+
+# The model's names for the form's fields, for an error that full_clean() finds.
+REVIEW_FIELDS = {"reviewed_by": "reviewer", "reviewed_on": "reviewed_on", "review_note": "note"}
+
+
+def _add_review_errors(form, error):
+    """Put each error of the service beside its field on the form, the rest above it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages_ in error.message_dict.items():
+        name = REVIEW_FIELDS.get(field, field)
+        form.add_error(name if name in form.fields else None, messages_)

@@ -173,6 +173,14 @@ class TestRecordingTheReview:
         assert len(errors) == 3  # who reviewed, an impossible date, what was checked
         assert not profile("ny").is_reviewed
 
+    def test_it_refuses_a_line_break_in_the_reviewers_name(self, django_app, administrator):
+        form = open_review_form(django_app, administrator, "ny")
+        form["reviewer"] = "Sam Park\r\nBcc: someone"
+        form["note"] = "Read."
+        page = form.submit(status=400)
+        assert "Use one line of text" in page.html.find(id="reviewer-error").text
+        assert not profile("ny").is_reviewed
+
     def test_it_refuses_a_review_dated_in_the_future(self, administrator):
         tomorrow = timezone.localdate() + datetime.timedelta(days=1)
         with pytest.raises(ValidationError) as refused:
