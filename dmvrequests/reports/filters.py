@@ -91,6 +91,20 @@ class ReportFilters:
     def cases(self):
         return self.scoped(self.received_between(DisclosureRequest.objects.order_by()))
 
+    def rollups(self):
+        """The DailyRollup rows of the period, office and agency kind (rollups.py)."""
+        from dmvrequests.reports.models import DailyRollup
+
+        rows = DailyRollup.objects.order_by().filter(day__gte=self.date_from, day__lte=self.date_to)
+        return self.scoped(rows)
+
+    def rollup_states(self):
+        """Each case's rollup state (CaseRollupState) for the same cases as cases()."""
+        from dmvrequests.reports.models import CaseRollupState
+
+        rows = CaseRollupState.objects.order_by()
+        return self.scoped(rows.filter(day__gte=self.date_from, day__lte=self.date_to))
+
     def as_params(self):
         """The filters as query parameters, so that links and forms carry them along."""
         params = {"date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat()}

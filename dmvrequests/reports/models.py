@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dmvrequests.reports.counters import COUNTERS
 from dmvrequests.reports.exports import DATASET_CHOICES
 from dmvrequests.reports.formats import FORMAT_CHOICES
 
@@ -85,3 +86,64 @@ class ExportJob(models.Model):
             f"{self.dataset}-{detail['date_from']}-to-{detail['date_to']}"
             f"{'-with-identifiers' if self.include_identifiers else ''}.{self.format}"
         )
+
+
+# Rollups (reports/rollups.py) ---------------------------------------------------------
+#
+# The dashboard and the transparency report read counts kept per day of receipt, office
+# and agency, updated in the same transaction as every change to a case, its decisions,
+# documents or releases. `rebuild_rollups` computes them again from scratch.
+
+
+class DailyRollup(models.Model):
+    """The requests received on `day` (the state's date) at `office` from `agency`,
+    counted every way the reports count them: one integer column per counter
+    (counters.COUNTERS: requests, decided, produced, outcome_*, channel_*, offered_*,
+    offered_nothing, released_*, primary_*, produced_primary_*)."""
+
+    day = models.DateField()
+    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    for _name in COUNTERS:
+        locals()[_name] = models.IntegerField(default=0)
+    del _name
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "office", "agency"], name="rollup_day_office_agency_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} office {self.office_id} agency {self.agency_id}: {self.requests}"
+
+
+class CaseRollupState(models.Model):
+    """What one case contributes to the rollups now: its DailyRollup key and the
+    counters it adds 1 to, so that a change can take the old contribution away
+    before adding the new one. Also each decided case's time to decision (seconds,
+    received → decided), from which the dashboard's percentiles are computed."""
+
+    case = models.OneToOneField(
+        "cases.DisclosureRequest", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    day = models.DateField()
+    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    counters = models.JSONField(default=list)
+    decision_seconds = models.FloatField(null=True)
+
+    class Meta:
+        indexes = [
+            # The percentiles read (day, seconds) for a period, filtered by office and
+            # agency: on PostgreSQL an index-only scan.
+            models.Index(
+                fields=["day"],
+                include=["decision_seconds", "office", "agency"],
+                name="rollup_state_day_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"case {self.case_id}: {self.day}"

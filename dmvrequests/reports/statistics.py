@@ -1,9 +1,10 @@
-"""The dashboard's figures, each one a database aggregation.
+"""The dashboard's figures, read from the daily rollups (rollups.py).
 
-The number of queries is fixed (14 on PostgreSQL, 16 on SQLite) whatever the
-number of cases: every breakdown is one or two GROUP BYs or aggregates with
-conditional counts, and percentiles are computed by the database. Nothing
-here loops over cases.
+Five queries on PostgreSQL (seven on SQLite) whatever the number of cases: the
+period's DailyRollup rows summed by month and agency in one query (every
+breakdown is added up from its few hundred rows), the percentiles of time to
+decision from the cases' rollup states, and the three counts of work overdue
+today (current state, not a cohort: read from the cases with their indexes).
 """
 
 import math
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -20,20 +21,13 @@ from dmvrequests.cases.models import (
     Channel,
     Decision,
     DisclosureRequest,
-    LegalDocument,
     NoticeStatus,
-    Release,
     Status,
     SubjectNotice,
 )
-from dmvrequests.reports import casefacts
 from dmvrequests.reports.casefacts import Outcome
-from dmvrequests.reports.expressions import (
-    EpochSeconds,
-    JSONArrayContains,
-    PercentileCont,
-    time_to_decision,
-)
+from dmvrequests.reports.counters import COUNTERS
+from dmvrequests.reports.expressions import PercentileCont
 from dmvrequests.vocabulary import AgencyKind, LegalProcessType, RecordCategory
 
 # Statuses in which the DMV owes a decision. A case waiting for the agency's
@@ -88,39 +82,59 @@ class Dashboard:
 
 
 def dashboard_figures(filters, *, today=None):
-    cases = filters.cases()
-    outcomes = _outcomes_by_kind(cases)
+    totals = RollupTotals.of(filters)
+    immigration = totals.by_kind.get(AgencyKind.IMMIGRATION, Counter())
     return Dashboard(
         filters=filters,
-        summary=_summary(cases),
-        breakdowns=[
-            _by_month(cases, filters.date_from, filters.date_to),
-            _by_field(cases, "agency__kind", AgencyKind.choices, "by_agency_kind", "agency kind"),
-            _by_agency(cases),
-            _by_field(cases, "channel", Channel.choices, "by_channel", "channel"),
-            _by_legal_process(cases),
-            _outcome_breakdown(outcomes, None),
-            _outcome_breakdown(outcomes, AgencyKind.IMMIGRATION),
-            _by_category_released(cases),
+        summary=[
+            Row("requests", "Requests received", totals.all["requests"]),
+            Row("decided", "Requests decided", totals.all["decided"]),
+            Row("produced", "Requests where some data was released", totals.all["produced"]),
+            Row("immigration", "Requests from immigration agencies", immigration["requests"]),
         ],
-        timing=decision_times(cases),
+        breakdowns=[
+            _by_month(totals, filters.date_from, filters.date_to),
+            _by_agency_kind(totals),
+            _by_agency(totals),
+            _by_counter(totals.all, "channel", Channel.choices, "by_channel", "channel"),
+            _by_legal_process(totals.all),
+            _outcome_breakdown(totals.all, None),
+            _outcome_breakdown(immigration, AgencyKind.IMMIGRATION),
+            _by_category_released(totals.all),
+        ],
+        timing=decision_times(filters),
         overdue=overdue_counts(filters, today=today),
     )
 
 
-def _summary(cases):
-    found = cases.aggregate(
-        requests=Count("pk"),
-        decided=Count("pk", filter=Q(decided_at__isnull=False)),
-        produced=Count("pk", filter=casefacts.produced()),
-        immigration=Count("pk", filter=Q(agency__kind=AgencyKind.IMMIGRATION)),
-    )
-    return [
-        Row("requests", "Requests received", found["requests"]),
-        Row("decided", "Requests decided", found["decided"]),
-        Row("produced", "Requests where some data was released", found["produced"]),
-        Row("immigration", "Requests from immigration agencies", found["immigration"]),
-    ]
+@dataclass
+class RollupTotals:
+    """The period's DailyRollup rows summed in one query, by month and agency, then
+    added up here every way the dashboard shows them (a few hundred rows at most)."""
+
+    all: Counter
+    by_month: Counter
+    by_kind: dict
+    by_agency: dict  # (slug, name) -> requests
+
+    @classmethod
+    def of(cls, filters):
+        rows = (
+            filters.rollups()
+            .annotate(month=TruncMonth("day"))
+            .values("month", "agency__slug", "agency__name", "agency__kind")
+            .annotate(**{name: Sum(name) for name in COUNTERS})
+        )
+        found = cls(Counter(), Counter(), {}, Counter())
+        for row in rows:
+            counts = Counter({name: row[name] or 0 for name in COUNTERS})
+            found.all.update(counts)
+            found.by_month[f"{row['month']:%Y-%m}"] += counts["requests"]
+            found.by_kind.setdefault(row["agency__kind"], Counter()).update(counts)
+            found.by_agency[row["agency__slug"], row["agency__name"]] += counts["requests"]
+        for name in COUNTERS:
+            found.all.setdefault(name, 0)
+        return found
 
 
 def _month_keys(start, end):
@@ -130,34 +144,33 @@ def _month_keys(start, end):
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def _by_month(cases, start, end):
-    counted = (
-        cases.annotate(month=TruncMonth("received_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    found = {f"{row['month']:%Y-%m}": row["n"] for row in counted}
+def _by_month(totals, start, end):
     rows = [
-        Row(f"{month:%Y-%m}", f"{month:%B %Y}", found.get(f"{month:%Y-%m}", 0))
+        Row(f"{month:%Y-%m}", f"{month:%B %Y}", totals.by_month.get(f"{month:%Y-%m}", 0))
         for month in _month_keys(start, end)
     ]
     return Breakdown("by_month", "Requests by month received", "Month", rows, chart="line")
 
 
-def _by_field(cases, name, choices, slug, heading):
-    found = dict(cases.values_list(name).annotate(n=Count("pk")).order_by())
-    rows = [Row(value, label, found.get(value, 0)) for value, label in choices]
+def _by_agency_kind(totals):
+    rows = [
+        Row(value, label, totals.by_kind.get(value, Counter())["requests"])
+        for value, label in AgencyKind.choices
+    ]
+    return Breakdown("by_agency_kind", "Requests by agency kind", "Agency kind", rows)
+
+
+def _by_counter(counts, prefix, choices, slug, heading):
+    rows = [Row(value, label, counts[f"{prefix}_{value}"]) for value, label in choices]
     return Breakdown(slug, f"Requests by {heading}", heading.capitalize(), rows)
 
 
-def _by_agency(cases):
-    counted = (
-        cases.values("agency__slug", "agency__name", "agency__kind")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "agency__name")
+def _by_agency(totals):
+    ranked = sorted(
+        ((slug, name, n) for (slug, name), n in totals.by_agency.items() if n),
+        key=lambda item: (-item[2], item[1]),
     )
-    rows = [Row(r["agency__slug"], r["agency__name"], r["n"]) for r in counted]
+    rows = [Row(slug, name, n) for slug, name, n in ranked]
     return Breakdown(
         "by_agency",
         "Requests by agency",
@@ -168,18 +181,12 @@ def _by_agency(cases):
     )
 
 
-def _by_legal_process(cases):
+def _by_legal_process(counts):
     """Cases counted under each type of document they offered: a case with a warrant
     and a subpoena counts under both, so the column does not add up to the total."""
-    found = dict(
-        LegalDocument.objects.filter(case__in=cases)
-        .values_list("type")
-        .annotate(n=Count("case", distinct=True))
-        .order_by()
-    )
-    without = cases.filter(~casefacts.offered()).count()
-    found[LegalProcessType.NONE] = found.get(LegalProcessType.NONE, 0) + without
-    rows = [Row(value, label, found.get(value, 0)) for value, label in LegalProcessType.choices]
+    found = {value: counts[f"offered_{value}"] for value in LegalProcessType.values}
+    found[LegalProcessType.NONE] += counts["offered_nothing"]
+    rows = [Row(value, label, found[value]) for value, label in LegalProcessType.choices]
     return Breakdown(
         "by_legal_process",
         "Requests by legal process offered",
@@ -190,38 +197,8 @@ def _by_legal_process(cases):
     )
 
 
-def _outcomes_by_kind(cases):
-    """{(agency kind, outcome): n}, for both outcome tables, in two queries.
-
-    The same outcome as casefacts.outcome(), counted from the other side: each
-    case's standing decision is the one no later standing decision follows (a
-    NOT EXISTS the database runs as an anti-join), where a correlated
-    "latest decision" subquery per case would cost an index lookup per case.
-    """
-    per_kind = cases.values_list("agency__kind").annotate(
-        total=Count("pk"), withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN))
-    )
-    decided = (
-        casefacts.standing_decisions(cases.exclude(status=Status.WITHDRAWN))
-        .values_list("case__agency__kind", "outcome", "reason")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    found = Counter()
-    for kind, outcome, reason, n in decided:
-        found[kind, casefacts.decision_outcome(outcome, reason)] += n
-    for kind, total, withdrawn in per_kind.order_by():
-        found[kind, Outcome.WITHDRAWN] += withdrawn
-        decided_here = sum(n for (k, _), n in found.items() if k == kind)
-        found[kind, Outcome.PENDING] = total - decided_here
-    return found
-
-
-def _outcome_breakdown(outcomes, kind):
-    def count(code):
-        return sum(n for (k, c), n in outcomes.items() if c == code and kind in (None, k))
-
-    rows = [Row(code, label, count(code)) for code, label in Outcome.choices]
+def _outcome_breakdown(counts, kind):
+    rows = [Row(code, label, counts[f"outcome_{code}"]) for code, label in Outcome.choices]
     if kind is None:
         return Breakdown("by_outcome", "Requests by outcome", "Outcome", rows, chart="doughnut")
     return Breakdown(
@@ -234,14 +211,10 @@ def _outcome_breakdown(outcomes, kind):
     )
 
 
-def _by_category_released(cases):
-    found = Release.objects.filter(case__in=cases).aggregate(
-        **{
-            value: Count("case", distinct=True, filter=JSONArrayContains("categories", value))
-            for value in RecordCategory.values
-        }
-    )
-    rows = [Row(value, label, found[value]) for value, label in RecordCategory.choices]
+def _by_category_released(counts):
+    rows = [
+        Row(value, label, counts[f"released_{value}"]) for value, label in RecordCategory.choices
+    ]
     return Breakdown(
         "by_category_released",
         "Requests by record category released",
@@ -251,9 +224,10 @@ def _by_category_released(cases):
     )
 
 
-def decision_times(cases):
-    """Median and 90th percentile of received → decided, in days, over decided requests."""
-    decided = cases.filter(decided_at__isnull=False)
+def decision_times(filters):
+    """Median and 90th percentile of received → decided, in days, over decided requests
+    (each case's seconds are kept in its rollup state, CaseRollupState)."""
+    decided = filters.rollup_states().filter(decision_seconds__isnull=False)
     if connection.vendor == "postgresql":
         seconds = _percentiles_postgresql(decided)
     else:
@@ -269,7 +243,7 @@ def _days(seconds):
 
 
 def _percentiles_postgresql(decided):
-    duration = EpochSeconds(time_to_decision())
+    duration = F("decision_seconds")
     return decided.aggregate(
         **{name: PercentileCont(duration, fraction) for name, fraction in PERCENTILES.items()}
     )
@@ -280,11 +254,7 @@ def _percentiles_by_offset(decided):
     ranks) where the database lacks it: a count, then for each percentile the two
     values around its rank, fetched with ORDER BY … LIMIT 2 OFFSET k."""
     n = decided.count()
-    ordered = (
-        decided.annotate(duration=time_to_decision())
-        .order_by("duration")
-        .values_list("duration", flat=True)
-    )
+    ordered = decided.order_by("decision_seconds").values_list("decision_seconds", flat=True)
     found = {}
     for name, fraction in PERCENTILES.items():
         if n == 0:
@@ -292,7 +262,7 @@ def _percentiles_by_offset(decided):
             continue
         rank = fraction * (n - 1)
         low = math.floor(rank)
-        pair = [d.total_seconds() for d in ordered[low : low + 2]]
+        pair = list(ordered[low : low + 2])
         upper = pair[1] if len(pair) > 1 else pair[0]
         found[name] = pair[0] + (upper - pair[0]) * (rank - low)
     return found

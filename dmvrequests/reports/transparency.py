@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from dmvrequests.cases.models import Channel, DecisionOutcome, DisclosureRequest, Status
@@ -121,39 +121,74 @@ class TransparencyReport:
     tables: list = field(default_factory=list)
 
 
-def _counts():
-    return {
-        "requests": Count("pk"),
-        "subjects": Count("subject", distinct=True),
-        "produced": Count("pk", filter=Q(data_produced=True)),
-    }
-
-
 def _annotated(period):
-    return period.received().annotate(
-        subject=casefacts.subject_key(),
-        data_produced=casefacts.produced(),
-        process=casefacts.primary_legal_process(),
+    return period.received().annotate(subject=casefacts.subject_key())
+
+
+def _subjects(cases, name=None):
+    """Distinct subjects, in all (`name` None) or grouped by the annotation `name`.
+    Not additive across days, so counted from the cases, not from the rollups."""
+    distinct = Count("subject", distinct=True)
+    if name is None:
+        return cases.aggregate(n=distinct)["n"]
+    return dict(cases.values_list(name).annotate(n=distinct).order_by())
+
+
+def _rollup_counts(period):
+    """{agency kind: Counter} of the period's DailyRollup rows (requests, produced,
+    primary_*, produced_primary_*), every office together: one query."""
+    from dmvrequests.reports.models import DailyRollup
+
+    names = ["requests", "produced"] + [
+        f"{prefix}_{kind.value}"
+        for kind in casefacts.PROCESS_STRENGTH
+        for prefix in ("primary", "produced_primary")
+    ]
+    rows = (
+        DailyRollup.objects.order_by()
+        .filter(day__gte=period.start, day__lte=period.end)
+        .values("agency__kind")
+        .annotate(**{name: Sum(name) for name in names})
     )
-
-
-def _grouped(cases, name):
-    counted = cases.values(name).annotate(**_counts()).order_by()
-    return {row[name]: row for row in counted}
+    return {row.pop("agency__kind"): Counter({k: v or 0 for k, v in row.items()}) for row in rows}
 
 
 def transparency_report(period, threshold=None):
+    """Requests and requests with data produced come from the daily rollups; subjects
+    (distinct people or vehicles, which do not add up across days) from the cases."""
     threshold = threshold or suppression_threshold()
+    by_kind = _rollup_counts(period)
+    every = sum(by_kind.values(), Counter())
     cases = _annotated(period)
-    total = cases.aggregate(**_counts())
+    total = {
+        "requests": every["requests"],
+        "subjects": _subjects(cases),
+        "produced": every["produced"],
+    }
+    by_process_subjects = _subjects(
+        cases.annotate(process=casefacts.primary_legal_process()), "process"
+    )
+    by_process = {
+        kind.value: {
+            "requests": every[f"primary_{kind.value}"],
+            "subjects": by_process_subjects.get(kind.value, 0),
+            "produced": every[f"produced_primary_{kind.value}"],
+        }
+        for kind in casefacts.PROCESS_STRENGTH
+    }
+    kind_subjects = _subjects(cases, "agency__kind")
+    by_agency_kind = {
+        kind: {
+            "requests": counts["requests"],
+            "subjects": kind_subjects.get(kind, 0),
+            "produced": counts["produced"],
+        }
+        for kind, counts in by_kind.items()
+    }
     processes = [(kind.value, kind.label) for kind in casefacts.PROCESS_STRENGTH]
-    dimensions = [
-        ("by_legal_process", "By legal process", "Legal process", "process", processes),
-        ("by_agency_kind", "By kind of agency", "Agency kind", "agency__kind", AgencyKind.choices),
-    ]
     raw = [
-        (slug, title, heading, choices, _grouped(cases, name))
-        for slug, title, heading, name, choices in dimensions
+        ("by_legal_process", "By legal process", "Legal process", processes, by_process),
+        ("by_agency_kind", "By kind of agency", "Agency kind", AgencyKind.choices, by_agency_kind),
     ]
     tables = _suppressed_tables(raw, total, threshold)
     return TransparencyReport(period, threshold, tables[0].total, tables)

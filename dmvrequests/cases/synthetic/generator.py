@@ -66,8 +66,11 @@ class Totals:
 class SyntheticCases:
     """`count` cases received over `years` years up to now, added in one transaction."""
 
-    def __init__(self, *, count, seed, years, progress=None):
+    def __init__(self, *, count, seed, years, progress=None, then=None):
         self.count = count
+        # Called inside the load's transaction once the rows are in (the reports'
+        # rollups are rebuilt there: the COPY bypasses the services that keep them).
+        self.then = then
         self.rng = random.Random(seed)  # noqa: S311 - repeatable data, not secrets
         self.now = timezone.now()
         self.start = self.now - timedelta(days=365 * years)
@@ -93,6 +96,8 @@ class SyntheticCases:
             self.writer.finish()
             self.numbering.save()
             self.chain.save()
+            if self.then is not None:
+                self.then()
         self.writer.analyze([*self.new_tables()])
         return self.totals
 

@@ -65,10 +65,15 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("seed_synthetic refuses to run when DJANGO_ENV=production.")
         from dmvrequests.cases.synthetic import SyntheticCases
+        from dmvrequests.reports.rollups import rebuild
 
         started = time.monotonic()
         generator = SyntheticCases(
-            count=cases, seed=seed, years=years, progress=self.progress(cases, started)
+            count=cases,
+            seed=seed,
+            years=years,
+            progress=self.progress(cases, started),
+            then=rebuild,
         )
         try:
             totals = generator.run()

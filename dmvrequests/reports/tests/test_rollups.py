@@ -1,0 +1,153 @@
+"""The daily rollups: kept in step by every change, equal to a rebuild from scratch."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dmvrequests.cases import services
+from dmvrequests.cases.models import Decision, DecisionOutcome, LegalDocument, ReasonCode
+from dmvrequests.cases.workflow import Action
+from dmvrequests.reports import rollups
+from dmvrequests.reports.models import CaseRollupState, DailyRollup
+from dmvrequests.reports.statistics import dashboard_figures
+from dmvrequests.reports.tests.conftest import DATASET, period_filters
+from dmvrequests.testing import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def rebuilt():
+    """The rollups a rebuild from scratch gives, leaving the kept ones untouched."""
+    kept = rollups.snapshot()
+    rollups.rebuild(batch=3)  # small batches: the batch boundaries are crossed too
+    fresh = rollups.snapshot()
+    return kept, fresh
+
+
+def more_changes(casebook, cases, clerk, counsel, second_counsel):
+    """A varied sequence of changes after the known set: intake edits that move a case
+    to another day and agency, a document added and described, a pending approval the
+    second counsel refuses, a case asked for information, a withdrawal, a new case."""
+    received = next(c for c in cases if c.status == "received")
+    services.request_update_intake(
+        case=received,
+        actor=clerk,
+        agency=casebook.agency("court"),
+        channel="fax",
+        received_at=received.received_at - timedelta(days=40),
+    )
+    document = services.document_add(case=received, actor=clerk, type="none", issuer="none")
+    services.document_describe(
+        case=received, document=document, actor=clerk, type="judicial_warrant"
+    )
+    waiting = Decision.objects.get(
+        case__in=[c.pk for c in cases], second_approval_required=True, second_approved_at=None
+    )
+    services.decision_reject_pending(decision=waiting, actor=second_counsel, rationale="No.")
+    in_review = next(c for c in cases if c.status == "in_review")
+    services.info_request(case=in_review, question="Which docket?", actor=counsel)
+    fresh = make_case(
+        office=received.office,
+        actor=clerk,
+        agency=casebook.agency("prosecutor"),
+        channel="portal",
+        received_at=timezone.now() - timedelta(days=3),
+        purpose="criminal_investigation",
+        categories=["address"],
+        subject_license_number="N1",
+        requester_verified=True,
+    )
+    services.request_transition(case=fresh, action=Action.WITHDRAW, actor=clerk)
+    denied = make_case(
+        office=received.office,
+        actor=clerk,
+        agency=casebook.agency("prosecutor"),
+        channel="mail",
+        received_at=timezone.now() - timedelta(days=2),
+        purpose="criminal_investigation",
+        categories=["address"],
+        subject_license_number="N2",
+        requester_verified=True,
+    )
+    services.request_submit(case=denied, actor=clerk)
+    denied.refresh_from_db()
+    services.request_decide(
+        case=denied,
+        actor=counsel,
+        outcome=DecisionOutcome.DENIED,
+        reason=ReasonCode.INSUFFICIENT_PROCESS,
+        rationale="No accepted legal process.",
+    )
+
+
+class TestIncrementalAndRebuildAgree:
+    def test_after_the_known_set(self, dataset):
+        kept, fresh = rebuilt()
+        assert kept == fresh
+        rows, states = kept
+        assert len(states) == len(DATASET) + 1  # the one outside the period counted too
+        assert sum(row["requests"] for row in rows.values()) == len(states)
+
+    def test_after_a_varied_sequence_of_changes(
+        self, dataset, casebook, clerk, counsel, second_counsel
+    ):
+        _, cases = dataset
+        more_changes(casebook, cases, clerk, counsel, second_counsel)
+        kept, fresh = rebuilt()
+        assert kept == fresh
+        rows, _ = kept
+        # A case moved to another day and agency left no empty row behind.
+        assert all(row.get("requests", 0) > 0 for row in rows.values())
+
+    def test_a_deleted_document_and_a_deleted_case_are_taken_away(self, dataset):
+        _, cases = dataset
+        document = LegalDocument.objects.filter(case__in=[c.pk for c in cases]).first()
+        document.delete()  # as retention or an administrator would
+        kept, fresh = rebuilt()
+        assert kept == fresh
+        case = cases[-1]  # received, nothing hangs on it but its history
+        before = sum(DailyRollup.objects.values_list("requests", flat=True))
+        rollups.forget_case(case.pk)
+        assert sum(DailyRollup.objects.values_list("requests", flat=True)) == before - 1
+        assert not CaseRollupState.objects.filter(case_id=case.pk).exists()
+
+    def test_the_dashboard_reads_the_same_figures_after_a_rebuild(self, dataset):
+        before = dashboard_figures(period_filters())
+        rollups.rebuild()
+        after = dashboard_figures(period_filters())
+        assert before.summary == after.summary
+        assert before.breakdowns == after.breakdowns
+        assert before.timing == after.timing
+
+
+class TestCommand:
+    def test_it_rebuilds_and_checks(self, dataset):
+        DailyRollup.objects.all().delete()  # lost, as after a bulk load
+        out = StringIO()
+        with pytest.raises(Exception, match="differ"):
+            call_command("rebuild_rollups", "--check", stdout=out)
+        call_command("rebuild_rollups", stdout=out)
+        assert f"Rollups rebuilt: {len(DATASET) + 1} cases" in out.getvalue()
+        call_command("rebuild_rollups", "--check", stdout=out)
+        assert "agree" in out.getvalue()
+
+
+class TestQueries:
+    def test_the_dashboard_reads_a_fixed_number_of_queries(self, casebook):
+        casebook.add_all(DATASET[:3])
+        with CaptureQueriesContext(connection) as few:
+            dashboard_figures(period_filters())
+        casebook.add_all(DATASET[3:])
+        with CaptureQueriesContext(connection) as many:
+            dashboard_figures(period_filters())
+        assert len(few) == len(many)
+        # The sums, the percentiles (one query on PostgreSQL, three on SQLite) and
+        # the three counts of overdue work.
+        assert len(many) <= 7
+        assert not any('"cases_disclosurerequest"' in q["sql"].split("WHERE")[0]
+                       and "GROUP BY" in q["sql"] for q in many)  # fmt: skip
