@@ -127,7 +127,9 @@ def requests_search(user: User, query: str) -> DisclosureRequestQuerySet:
     name = _name_match(query)
     if name is not None:
         match |= name
-    return requests_visible_to(user).filter(match).for_queue().order_by("-received_at")
+    matching = DisclosureRequest.objects.filter(match)
+    # The narrowed queryset goes in, so that the visibility rule's arms each use an index.
+    return visible_cases(user, matching).for_queue().order_by("-received_at")
 
 
 # -- What other apps (letters) read about a case --------------------------------------------------

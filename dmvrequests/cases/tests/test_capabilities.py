@@ -17,7 +17,7 @@ from dmvrequests.cases.capabilities import (
     capabilities_for,
     visible_cases,
 )
-from dmvrequests.cases.models import Status, SubjectNotice
+from dmvrequests.cases.models import DisclosureRequest, Status, SubjectNotice
 from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.correspondence.services import letter_issue
 from dmvrequests.testing import UserFactory, make_case
@@ -113,6 +113,12 @@ class TestTheMatrix:
         listed = visible_cases(user).filter(pk=case.pk).exists()
         assert listed == ("view" in expected)
         assert selectors.requests_visible_to(user).filter(pk=case.pk).exists() == listed
+        # The same rule as a union over a narrowed queryset (what search uses).
+        narrowed = DisclosureRequest.objects.filter(number=case.number)
+        assert list(visible_cases(user, narrowed).values_list("pk", flat=True)) == (
+            [case.pk] if listed else []
+        )
+        assert selectors.requests_search(user, case.number).exists() == listed
 
     def test_it_names_the_relation(self, case, user_in_relation):
         assert capabilities_for(user_in_relation("counsel", "assigned"), refreshed(case)).relation
