@@ -9,11 +9,9 @@ aware datetime, list, None) and each format spells them its own way.
 import csv
 from datetime import date, datetime
 
+import xlsxwriter
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 CSV, XLSX, JSON = "csv", "xlsx", "json"
 FORMATS = {
@@ -106,38 +104,58 @@ def json_chunks(meta, key, header, rows):
     yield "".join(buffered)
 
 
-def _xlsx_cell(sheet, value, zone):
-    if isinstance(value, list | tuple):
-        value = ";".join(str(item) for item in value)
-    elif isinstance(value, datetime):
-        # Excel has no time zones: the state's local time, as the screens show it.
-        value = _local(value, zone).replace(tzinfo=None)
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"  # text, never a formula
-        return cell
-    return value
-
-
 def xlsx_write(target, title, header, rows):
     """Write an XLSX workbook to `target` (a path or a binary file object).
 
-    openpyxl's write-only mode streams rows to a temporary file and writes
-    strings inline (no shared-strings table), so memory stays flat whatever the
-    number of rows.
+    XlsxWriter in `constant_memory` mode: each row goes to a temporary file as it is
+    written and strings are stored inline (no shared-strings table), so memory stays
+    flat whatever the number of rows. Text is always text: no string becomes a formula,
+    a number or a link (strings_to_formulas, strings_to_numbers, strings_to_urls off),
+    so an agency named "=HYPERLINK(...)" is shown, never run (OWASP CSV injection).
+    Dates and times are Excel dates in the state's time (Excel has no time zones).
     """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    sheet.append([_header_cell(sheet, name, bold) for name in header])
+    workbook = xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "default_date_format": "yyyy-mm-dd hh:mm:ss",
+        },
+    )
+    sheet = workbook.add_worksheet(title[:31])
+    sheet.freeze_panes(1, 0)
+    bold = workbook.add_format({"bold": True})
+    day_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    time_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    for column, name in enumerate(header):
+        sheet.write_string(0, column, name, bold)
     zone = timezone.get_current_timezone()
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, value, zone) for value in row])
-    workbook.save(target)
-
-
-def _header_cell(sheet, name, font):
-    cell = WriteOnlyCell(sheet, name)
-    cell.font = font
-    return cell
+    write_string, write_number = sheet.write_string, sheet.write_number
+    write_boolean, write_datetime = sheet.write_boolean, sheet.write_datetime
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            kind = type(value)
+            if value is None:
+                continue
+            if kind is str:
+                if value:
+                    write_string(number, column, value)
+            elif kind is bool:
+                write_boolean(number, column, value)
+            elif kind is int or kind is float:
+                write_number(number, column, value)
+            elif kind is datetime:
+                write_datetime(
+                    number, column, _local(value, zone).replace(tzinfo=None), time_format
+                )
+            elif kind is date:
+                write_datetime(number, column, value, day_format)
+            elif kind is list or kind is tuple:
+                text = ";".join(str(item) for item in value)
+                if text:
+                    write_string(number, column, text)
+            else:
+                sheet.write(number, column, str(value) if isinstance(value, str) else value)
+    workbook.close()

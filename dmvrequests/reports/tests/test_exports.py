@@ -5,10 +5,12 @@ import io
 import json
 import sys
 from collections import Counter
+from datetime import date
 
 import pytest
 from django.db import OperationalError
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from dmvrequests.audit.models import AuditRecord
@@ -243,3 +245,46 @@ class TestCasesCsvLink:
         response = admin_client.get(reverse("reports:cases_csv"), export_form())
         assert len(csv_rows(response)) == 1
         assert export_records()[0].detail["delivery"] == "direct download"
+
+
+@pytest.mark.postgres
+class TestCopyExport:
+    """On PostgreSQL the case CSV is written by COPY: the same bytes as Python's writer."""
+
+    def hostile_case(self, office, clerk):
+        agency = AgencyFactory(name='=HYPERLINK("http://evil.example","x"), "Inc"')
+        return make_case(
+            office=office,
+            actor=clerk,
+            agency=agency,
+            subject_name='-María "Tess" Gutiérrez, Jr.',
+            subject_plate="@HXT 4821",
+            narrative='+Line one, with a comma\nline two "quoted"\r\nthree',
+        )
+
+    @pytest.mark.parametrize("identifiers", [False, True])
+    def test_copy_and_python_write_the_same_csv(self, dataset, office, clerk, identifiers):
+        from dmvrequests.reports import copyexport, exports, formats
+        from dmvrequests.reports.filters import ReportFilters
+
+        self.hostile_case(office, clerk)
+        filters = ReportFilters(date_from=date(2000, 1, 1), date_to=timezone.localdate())
+        header = exports.case_header(identifiers)
+        python = "".join(
+            formats.csv_chunks(header, exports.case_rows(filters, include_identifiers=identifiers))
+        )
+        copied = "".join(copyexport.csv_chunks(header, filters, identifiers))
+        assert copied.count("\r\n") >= len(dataset[0]) + 2
+        assert copied == python
+
+    def test_the_filters_apply(self, dataset, office):
+        from dmvrequests.reports import copyexport, exports
+        from dmvrequests.reports.filters import ReportFilters
+
+        filters = ReportFilters(
+            date_from=date(2000, 1, 1), date_to=timezone.localdate(), office=office
+        )
+        header = exports.case_header(False)
+        rows = list(csv.reader(io.StringIO("".join(copyexport.csv_chunks(header, filters, False)))))
+        expected = exports.case_queryset(filters).count()
+        assert len(rows) == expected + 1 and expected > 0
