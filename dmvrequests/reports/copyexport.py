@@ -85,12 +85,21 @@ def _yes_no(sql):
 
 
 def _joined(sql):
-    """A JSON list's items joined with ';' (str() of each: strings as they are)."""
+    """A JSON list's items joined with ';' (str() of each: strings as they are).
+
+    A list of vocabulary codes (every list we store) is joined by editing its JSON
+    text, which costs no subquery; anything else goes through jsonb_array_elements."""
     # `sql` is a column name of ours, never input.
-    return (
+    text = f"({sql})::text"
+    general = (
         f"NULLIF(array_to_string(ARRAY(SELECT CASE jsonb_typeof(e) WHEN 'string' "  # noqa: S608  # nosec B608
         f"THEN e #>> '{{}}' ELSE e::text END FROM jsonb_array_elements("
         f"CASE WHEN jsonb_typeof({sql}) = 'array' THEN {sql} ELSE '[]'::jsonb END) e), ';'), '')"
+    )
+    return (
+        f"CASE WHEN {text} ~ '^\\[(\"[a-z0-9_]+\"(, )?)*\\]$' "
+        f"THEN NULLIF(replace(translate({text}, '[]\" ', ''), ',', ';'), '') "
+        f"ELSE {general} END"
     )
 
 
@@ -212,6 +221,9 @@ def csv_chunks(header, filters, include_identifiers):
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor, for copy()
         raw.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])
+        # The plan's estimated cost is above jit_above_cost whatever the size, and
+        # compiling it took 0.5 to 2 s here: more than a whole 20,000-row export.
+        raw.execute("SELECT set_config('jit', 'off', true)")
         try:
             with raw.copy(sql, params) as copy:
                 pending, size = [], 0
