@@ -70,8 +70,12 @@ worker: $(STAMP)
 beat: $(STAMP)
 	$(BIN)/celery -A dmvrequests beat --loglevel=info
 
+# Every figure at 20,000 and at 1,000,000 cases, as JSON in bench/results/, then how each
+# page's p95 grew between the two (docs/performance.md). Seeding the million takes ~30 min.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --cases 20000 --database dmv_bench_20k --json
+	$(BIN)/python bench/run.py --cases 1000000 --database dmv_bench --json
+	$(BIN)/python bench/run.py --growth bench/results/bench-20000.json bench/results/bench-1000000.json
 
 # 60 seconds, 50 signed-in sessions, gunicorn driven by locust on 127.0.0.1 (docs/performance.md).
 load: $(STAMP)

@@ -24,12 +24,14 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 DOC = ROOT / "docs" / "performance.md"
+RESULTS = ROOT / "bench" / "results"
 START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
 TIMELINE_EVENTS = 200
 TIMELINE_CASES = 10
@@ -47,11 +49,25 @@ def parse_args():
     parser.add_argument("--load-users", type=int, default=50)
     parser.add_argument("--no-write", action="store_true", help="Do not update the doc.")
     parser.add_argument(
+        "--json",
+        action="store_true",
+        help="Print every figure as one JSON object, and keep it in bench/results/.",
+    )
+    parser.add_argument(
+        "--growth",
+        nargs=2,
+        metavar=("SMALL.json", "LARGE.json"),
+        help="Print how each page's p95 grew between two --json runs, and stop.",
+    )
+    parser.add_argument("--subjects", type=int, default=30, help="Subjects searched per page.")
+    parser.add_argument(
         "--pages-only",
         action="store_true",
         help="Skip export, intake and policy (implies --no-write).",
     )
     args = parser.parse_args()
+    if args.growth:
+        return args
     if args.cases < 1000:
         parser.error("--cases must be at least 1,000 (the pages need a realistic office queue)")
     return args
@@ -205,48 +221,66 @@ def typical_cases(count=30, most_events=20):
     sys.exit("Not enough little-read released cases for the typical case page.")
 
 
-def pages(timeline):
-    from bench_pages import Page
-
+def search_subjects(count):
+    """`count` different Albany cases to search for, spread over the table: every
+    search page is measured over all of them in turn, not one lucky subject."""
     from dmvrequests.cases.models import DisclosureRequest
 
+    albany = DisclosureRequest.objects.filter(office__code="albany").exclude(subject_name="")
+    total = albany.count()
+    step = max(total // (count + 1), 1)
+    ids = albany.order_by("pk").values_list("pk", flat=True)
+    chosen = [ids[step * (n + 1)] for n in range(count) if step * (n + 1) < total]
+    return list(DisclosureRequest.objects.filter(pk__in=chosen).order_by("pk"))
+
+
+def pages(timeline, subjects=30):
+    from bench_pages import Page
+
     clerk, counsel = "clerk-albany-1", "counsel-albany-1"
-    other = DisclosureRequest.objects.filter(office__code="albany").order_by("-number")[1000]
+    people = search_subjects(subjects)
+
+    def searches(values):
+        return tuple(f"/cases/search/?q={quote(value)}" for value in values if value)
+
     return [
-        Page("Clerk queue (open cases of the office)", "/cases/", clerk, 50),
+        Page("Clerk queue (open cases of the office)", "/cases/", clerk, 15),
         Page("Clerk queue, closed cases, page 100", "/cases/?status=closed&page=100", clerk, 50),
         Page("Counsel review queue", "/cases/", counsel, 50),
         Page("Counsel: cases assigned to me", "/cases/?tab=mine", counsel, 50),
         Page(
-            "Search: license number", f"/cases/search/?q={other.subject_license_number}", clerk, 100
+            "Search: license number",
+            searches(c.subject_license_number for c in people),
+            clerk,
+            30,
         ),
-        Page("Search: plate", f"/cases/search/?q={other.subject_plate}", clerk, 100),
-        Page("Search: subject name", f"/cases/search/?q={other.subject_name}", clerk, 100),
+        Page("Search: plate", searches(c.subject_plate for c in people), clerk, 30),
+        Page("Search: subject name", searches(c.subject_name for c in people), clerk, 30),
         Page(
             "Search: first name only",
-            f"/cases/search/?q={other.subject_name.split()[0]}",
+            searches(c.subject_name.split()[0] for c in people),
             clerk,
-            100,
+            30,
         ),
         Page(
             f"Case page, {TIMELINE_EVENTS}-event timeline",
             tuple(f"/cases/{case.number}/" for case in timeline),
             clerk,
-            50,
+            30,
         ),
         Page(
             "Case page, typical case (decided, released)",
             tuple(f"/cases/{case.number}/" for case in typical_cases()),
             clerk,
-            50,
+            25,
         ),
         Page(
             f"Full timeline page, {TIMELINE_EVENTS} events",
             tuple(f"/audit/cases/{case.number}/timeline/" for case in timeline),
             clerk,
-            50,
+            30,
         ),
-        Page("Dashboard (reports)", "/reports/", BENCH_ADMIN, 1000, weight=0.3),
+        Page("Dashboard (reports)", "/reports/", BENCH_ADMIN, 300, weight=0.3),
         Page(
             "Django admin changelist (baseline)",
             "/admin/cases/disclosurerequest/",
@@ -273,23 +307,96 @@ def run_script(name, *args, env_name):
     return completed.stdout.strip()
 
 
-def rates(name):
-    """Export, intake and policy figures, each from its own process."""
-    print("Export (bench_export.py)")
-    export = json.loads(run_script("bench_export.py", env_name=name).splitlines()[-1])
+EXPORT_FORMATS = ("csv", "xlsx", "json")
+
+
+def rates(name, cases):
+    """Export (each format in a process of its own), intake and policy figures, each
+    labelled with the database it was measured on."""
+    exports = {}
+    for fmt in EXPORT_FORMATS:
+        print(f"Export, {fmt} (bench_export.py)")
+        found = json.loads(
+            run_script("bench_export.py", "--format", fmt, env_name=name).splitlines()[-1]
+        )
+        exports[fmt] = {**found, "database_cases": cases}
     print("Email intake (bench_intake.py)")
     intake = run_script("bench_intake.py", "--messages", "300", env_name=name)
     print("Policy engine (bench_policy.py)")
     policy = run_script("bench_policy.py", env_name=name)
-    reports = None
-    if (ROOT / "bench" / "bench_reports.py").exists():
-        print("Reports (bench_reports.py)")
-        reports = run_script("bench_reports.py", env_name=name)
-    return {"export": export, "intake": intake, "policy": policy, "reports": reports}
+    return {"exports": exports, "export": exports["csv"], "intake": intake, "policy": policy}
+
+
+def database_settings():
+    """The PostgreSQL settings the figures depend on, as the server reports them."""
+    from django.db import connection
+
+    names = ("server_version", "jit", "jit_above_cost", "work_mem", "shared_buffers")
+    with connection.cursor() as cursor:
+        found = {}
+        for setting in names:
+            cursor.execute(f"SHOW {setting}")
+            found[setting] = cursor.fetchone()[0]
+    return found
+
+
+def as_json(results, figures, *, cases, args, load_before):
+    """Every figure as one JSON object, each labelled with its database's size."""
+    from bench_report import number_in, page_dicts
+
+    return {
+        "database": {"name": args.database, "cases": cases, **database_settings()},
+        "machine": machine(),
+        "load_average": {"start": round(load_before, 2), "end": round(os.getloadavg()[0], 2)},
+        "method": {
+            "rounds": args.rounds,
+            "iterations": args.iterations,
+            "subjects_per_search_page": args.subjects,
+        },
+        "pages": page_dicts(results, cases),
+        "exports": figures["exports"],
+        "intake": {
+            "messages_per_second": number_in(figures["intake"], r"([\d.,]+) messages/s"),
+            "database": "a throwaway test database of the same engine, empty at the start",
+            "output": figures["intake"],
+        },
+        "policy": {
+            "evaluations_per_second": number_in(figures["policy"], r"([\d.,]+) evaluations/s"),
+            "database": "none (the policy engine is pure Python)",
+            "output": figures["policy"],
+        },
+    }
+
+
+def growth(small_path, large_path):
+    """Markdown: each page's p95 at both sizes and how it grew."""
+    small, large = (json.loads(Path(p).read_text()) for p in (small_path, large_path))
+    before = {page["label"]: page for page in small["pages"]}
+    lines = [
+        f"| Page | p95 at {small['database']['cases']:,} cases (ms) "
+        f"| p95 at {large['database']['cases']:,} cases (ms) | Growth | Verdict (≤ 1.5×) |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for page in large["pages"]:
+        old = before.get(page["label"])
+        if old is None:
+            continue
+        ratio = page["p95_ms"] / old["p95_ms"] if old["p95_ms"] else None
+        verdict = "—" if page.get("baseline") else ("meets" if ratio <= 1.5 else "**misses**")
+        lines.append(
+            f"| {page['label']} | {old['p95_ms']:.1f} | {page['p95_ms']:.1f} "
+            f"| {ratio:.2f}× | {verdict} |"
+        )
+    return "\n".join(lines)
 
 
 def main():
     args = parse_args()
+    if args.growth:
+        table = growth(*args.growth)
+        print(table)
+        write_section("growth", table, args)
+        return
     create_database(args.database)
     setup_django(args.database)
     seeded_in = ensure_seeded(args.cases)
@@ -308,20 +415,29 @@ def main():
     print(f"Timeline cases: {', '.join(case.number for case in timeline)}")
     from bench_pages import measure
 
-    results = measure(pages(timeline), rounds=args.rounds, iterations=args.iterations)
+    results = measure(
+        pages(timeline, args.subjects), rounds=args.rounds, iterations=args.iterations
+    )
     if args.pages_only:
         from bench_report import page_table
 
         print(page_table(results))
         return
-    figures = rates(args.database)
+    figures = rates(args.database, args.cases)
+    if args.json:
+        document = as_json(results, figures, cases=args.cases, args=args, load_before=load_before)
+        RESULTS.mkdir(exist_ok=True)
+        path = RESULTS / f"bench-{args.cases}.json"
+        path.write_text(json.dumps(document, indent=2) + "\n")
+        print(json.dumps(document, indent=2))
+        print(f"Kept in {path.relative_to(ROOT)}.")
     from bench_report import render
 
     report = render(
         results, figures, cases=args.cases, seeded_in=seeded_in, args=args, load_before=load_before
     )
     print(report)
-    write_section("pages", report, args)
+    write_section(f"pages-{args.cases}", report, args)
 
 
 def write_section(section, text, args):
