@@ -91,7 +91,7 @@ def rate_table(figures):
             if part
         )
         lines.append(
-            f"| {fmt.upper()} export, every case ({export['writer']}) | {export['rows']:,} rows "
+            f"| {fmt.upper()} export ({export['writer']}) | {export['rows']:,} rows "
             f"of a {export['database_cases']:,}-case database in {export['seconds']} s: "
             f"**{export['rows_per_second']:,} rows/s**; peak RSS of the exporting process "
             f"**{export['peak_rss_mb']:.0f} MB** ({export['rss_before_export_mb']:.0f} MB "
