@@ -96,14 +96,30 @@ class ReportFilters:
         from dmvrequests.reports.models import DailyRollup
 
         rows = DailyRollup.objects.order_by().filter(day__gte=self.date_from, day__lte=self.date_to)
-        return self.scoped(rows)
+        if self.office is not None:
+            rows = rows.filter(office=self.office)
+        if self.agency_kind:
+            rows = rows.filter(agency_kind=self.agency_kind)
+        return rows
+
+    def agency_rollups(self):
+        """The DailyAgencyRollup rows of the period, office and agency kind."""
+        from dmvrequests.reports.models import DailyAgencyRollup
+
+        rows = DailyAgencyRollup.objects.order_by()
+        return self.scoped(rows.filter(day__gte=self.date_from, day__lte=self.date_to))
 
     def rollup_states(self):
         """Each case's rollup state (CaseRollupState) for the same cases as cases()."""
         from dmvrequests.reports.models import CaseRollupState
 
         rows = CaseRollupState.objects.order_by()
-        return self.scoped(rows.filter(day__gte=self.date_from, day__lte=self.date_to))
+        rows = rows.filter(day__gte=self.date_from, day__lte=self.date_to)
+        if self.office is not None:
+            rows = rows.filter(office=self.office)
+        if self.agency_kind:
+            rows = rows.filter(agency_kind=self.agency_kind)
+        return rows
 
     def as_params(self):
         """The filters as query parameters, so that links and forms carry them along."""

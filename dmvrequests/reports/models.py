@@ -96,17 +96,37 @@ class ExportJob(models.Model):
 
 
 class DailyRollup(models.Model):
-    """The requests received on `day` (the state's date) at `office` from `agency`,
-    counted every way the reports count them: one integer column per counter
-    (counters.COUNTERS: requests, decided, produced, outcome_*, channel_*, offered_*,
-    offered_nothing, released_*, primary_*, produced_primary_*)."""
+    """The requests received on `day` (the state's date) at `office` from agencies of
+    `agency_kind`, counted every way the reports count them: one integer column per
+    counter (counters.COUNTERS: requests, decided, produced, outcome_*, channel_*,
+    offered_*, offered_nothing, released_*, primary_*, produced_primary_*)."""
+
+    day = models.DateField()
+    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
+    agency_kind = models.CharField(max_length=40)
+    for _name in COUNTERS:
+        locals()[_name] = models.IntegerField(default=0)
+    del _name
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "office", "agency_kind"], name="rollup_day_office_kind_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} office {self.office_id} {self.agency_kind}: {self.requests}"
+
+
+class DailyAgencyRollup(models.Model):
+    """The requests received on `day` at `office` from `agency`: the dashboard's table
+    by agency (the agency's kind is read from the directory)."""
 
     day = models.DateField()
     office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
-    for _name in COUNTERS:
-        locals()[_name] = models.IntegerField(default=0)
-    del _name
+    requests = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -131,6 +151,8 @@ class CaseRollupState(models.Model):
     day = models.DateField()
     office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    # The agency's kind when the contribution was counted: what to take away from.
+    agency_kind = models.CharField(max_length=40)
     counters = models.JSONField(default=list)
     decision_seconds = models.FloatField(null=True)
 

@@ -147,10 +147,10 @@ def _rollup_counts(period):
     rows = (
         DailyRollup.objects.order_by()
         .filter(day__gte=period.start, day__lte=period.end)
-        .values("agency__kind")
+        .values("agency_kind")
         .annotate(**{name: Sum(name) for name in names})
     )
-    return {row.pop("agency__kind"): Counter({k: v or 0 for k, v in row.items()}) for row in rows}
+    return {row.pop("agency_kind"): Counter({k: v or 0 for k, v in row.items()}) for row in rows}
 
 
 def transparency_report(period, threshold=None):

@@ -89,9 +89,10 @@ class TestIncrementalAndRebuildAgree:
     def test_after_the_known_set(self, dataset):
         kept, fresh = rebuilt()
         assert kept == fresh
-        rows, states = kept
+        rows, agencies, states = kept
         assert len(states) == len(DATASET) + 1  # the one outside the period counted too
         assert sum(row["requests"] for row in rows.values()) == len(states)
+        assert sum(agencies.values()) == len(states)
 
     def test_after_a_varied_sequence_of_changes(
         self, dataset, casebook, clerk, counsel, second_counsel
@@ -100,9 +101,10 @@ class TestIncrementalAndRebuildAgree:
         more_changes(casebook, cases, clerk, counsel, second_counsel)
         kept, fresh = rebuilt()
         assert kept == fresh
-        rows, _ = kept
+        rows, agencies, _ = kept
         # A case moved to another day and agency left no empty row behind.
         assert all(row.get("requests", 0) > 0 for row in rows.values())
+        assert all(n > 0 for n in agencies.values())
 
     def test_a_deleted_document_and_a_deleted_case_are_taken_away(self, dataset):
         _, cases = dataset
@@ -146,8 +148,8 @@ class TestQueries:
         with CaptureQueriesContext(connection) as many:
             dashboard_figures(period_filters())
         assert len(few) == len(many)
-        # The sums, the percentiles (one query on PostgreSQL, three on SQLite) and
-        # the three counts of overdue work.
-        assert len(many) <= 7
+        # The sums by kind, by agency, the percentiles (one query on PostgreSQL, three
+        # on SQLite) and the three counts of overdue work.
+        assert len(many) <= 8
         assert not any('"cases_disclosurerequest"' in q["sql"].split("WHERE")[0]
                        and "GROUP BY" in q["sql"] for q in many)  # fmt: skip
