@@ -162,7 +162,7 @@ class CaseRollupState(models.Model):
             # agency: on PostgreSQL an index-only scan.
             models.Index(
                 fields=["day"],
-                include=["decision_seconds", "office", "agency"],
+                include=["decision_seconds", "office", "agency_kind"],
                 name="rollup_state_day_idx",
             )
         ]

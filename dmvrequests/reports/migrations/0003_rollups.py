@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 "indexes": [
                     models.Index(
                         fields=["day"],
-                        include=("decision_seconds", "office", "agency"),
+                        include=("decision_seconds", "office", "agency_kind"),
                         name="rollup_state_day_idx",
                     )
                 ],
