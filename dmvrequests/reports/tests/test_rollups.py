@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dmvrequests.cases import services
 from dmvrequests.cases.models import Decision, DecisionOutcome, LegalDocument, ReasonCode
-from dmvrequests.cases.workflow import Action
+from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.reports import rollups
 from dmvrequests.reports.models import CaseRollupState, DailyRollup
 from dmvrequests.reports.statistics import dashboard_figures
@@ -62,7 +62,7 @@ def more_changes(casebook, cases, clerk, counsel, second_counsel):
         subject_license_number="N1",
         requester_verified=True,
     )
-    services.request_transition(case=fresh, action=Action.WITHDRAW, actor=clerk)
+    services.request_transition(case=fresh, action=CaseAction.WITHDRAW, actor=clerk)
     denied = make_case(
         office=received.office,
         actor=clerk,
