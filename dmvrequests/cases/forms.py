@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import dateformat, timezone
 
 from accounts.models import User
@@ -268,7 +269,9 @@ class DescribeForm(DocumentForm):
                 name: getattr(document, name) for name in self.base_fields if name != "type"
             }
             # An unclassified file offers no type: the clerk chooses one.
-            kwargs["initial"]["type"] = "" if document.type == "none" else document.type
+            kwargs["initial"]["type"] = (
+                "" if document.type == LegalProcessType.NONE else document.type
+            )
         super().__init__(*args, **kwargs)
         self.document = document
         self.html_id = f"describe-form-{document.pk}"
@@ -315,16 +318,17 @@ class SubmitForm(USWDSFormMixin, forms.Form):
             self.fields["assigned_counsel"].disabled = True
 
 
-DECISION_CHOICES = [
-    ("approve_all", "Approve everything releasable that was asked"),
-    ("approve_some", "Approve some categories"),
-    ("deny", "Deny"),
-]
+class DecisionChoice(models.TextChoices):
+    """What counsel picks on the decision form (the service is told an outcome)."""
+
+    APPROVE_ALL = "approve_all", "Approve everything releasable that was asked"
+    APPROVE_SOME = "approve_some", "Approve some categories"
+    DENY = "deny", "Deny"
 
 
 class DecisionForm(USWDSFormMixin, forms.Form):
     prefix = "decide"
-    decision = forms.ChoiceField(choices=DECISION_CHOICES, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(choices=DecisionChoice.choices, widget=forms.RadioSelect)
     categories = forms.MultipleChoiceField(
         choices=RecordCategory.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -366,17 +370,21 @@ class DecisionForm(USWDSFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         choice = data.get("decision")
-        if choice == "approve_some" and not data.get("categories"):
+        if choice == DecisionChoice.APPROVE_SOME and not data.get("categories"):
             self.add_error("categories", "Tick the categories you approve.")
-        if choice == "deny" and not data.get("reason"):
+        if choice == DecisionChoice.DENY and not data.get("reason"):
             self.add_error("reason", "Choose the reason for the denial.")
         return data
 
     def service_arguments(self):
         data = self.cleaned_data
-        if data["decision"] == "deny":
+        if data["decision"] == DecisionChoice.DENY:
             return {"outcome": DecisionOutcome.DENIED, "reason": data["reason"]}
-        categories = self.releasable if data["decision"] == "approve_all" else data["categories"]
+        categories = (
+            self.releasable
+            if data["decision"] == DecisionChoice.APPROVE_ALL
+            else data["categories"]
+        )
         return {
             "outcome": DecisionOutcome.APPROVED,
             "categories": categories,

@@ -24,6 +24,7 @@ from dmvrequests.cases.models import (
     DisclosureRequest,
     ReasonCode,
     ReleaseMethod,
+    Status,
     SubjectNotice,
     VerificationResult,
 )
@@ -32,6 +33,7 @@ from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.policy.engine import EngineDecision
 from dmvrequests.policy.models import PolicyProfile
 from dmvrequests.policy.services import profile_activate
+from dmvrequests.vocabulary import AgencyKind
 
 # The demo's offices are in New York: the demo runs New York's profile.
 DEMO_PROFILE = "ny"
@@ -118,14 +120,14 @@ SUBJECTS = [
 ]
 # (status to reach, how many per office)
 PLAN = [
-    ("received", 3),
-    ("in_review", 4),
-    ("needs_info", 2),
-    ("approved", 3),
-    ("denied", 3),
-    ("fulfilled", 2),
-    ("closed", 2),
-    ("withdrawn", 1),
+    (Status.RECEIVED, 3),
+    (Status.IN_REVIEW, 4),
+    (Status.NEEDS_INFO, 2),
+    (Status.APPROVED, 3),
+    (Status.DENIED, 3),
+    (Status.FULFILLED, 2),
+    (Status.CLOSED, 2),
+    (Status.WITHDRAWN, 1),
 ]
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -236,9 +238,9 @@ class Command(BaseCommand):
     def create_case(self, rng, office, team, agencies, status):
         clerk = team[0]
         agency = rng.choice(agencies)
-        immigration = agency.kind == "immigration"
+        immigration = agency.kind == AgencyKind.IMMIGRATION
         # Open cases arrived lately; decided ones weeks ago, as in a working office.
-        recent = status in ("received", "in_review", "needs_info")
+        recent = status in (Status.RECEIVED, Status.IN_REVIEW, Status.NEEDS_INFO)
         days = rng.randint(0, 9) if recent else rng.randint(15, 60)
         received = timezone.now() - timedelta(days=days, hours=rng.randint(0, 8))
         case = services.request_create(
@@ -281,7 +283,7 @@ class Command(BaseCommand):
 
     def add_document(self, rng, case, clerk, immigration, status):
         if immigration:
-            judicial = status in ("approved", "fulfilled")
+            judicial = status in (Status.APPROVED, Status.FULFILLED)
             kind, issuer = (
                 ("judicial_warrant", "article_iii_judge")
                 if judicial
@@ -307,15 +309,15 @@ class Command(BaseCommand):
 
     def advance(self, case, team, status):
         clerk, counsel, second = team
-        if status == "received":
+        if status == Status.RECEIVED:
             return
-        if status == "withdrawn":
+        if status == Status.WITHDRAWN:
             services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
             return
         services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
-        if status == "in_review":
+        if status == Status.IN_REVIEW:
             return
-        if status == "needs_info":
+        if status == Status.NEEDS_INFO:
             services.info_request(
                 case=case,
                 actor=counsel,
@@ -324,10 +326,10 @@ class Command(BaseCommand):
             return
         for document in case.documents.all():
             self.verify(document, counsel)
-        decision = self.decide(case, counsel, approve=status in ("approved", "fulfilled"))
+        decision = self.decide(case, counsel, approve=status in (Status.APPROVED, Status.FULFILLED))
         if decision.awaiting_second_approval:
             services.decision_confirm(decision=decision, actor=second)
-        if decision.outcome == DecisionOutcome.APPROVED and status == "fulfilled":
+        if decision.outcome == DecisionOutcome.APPROVED and status == Status.FULFILLED:
             services.release_record(
                 case=case,
                 actor=clerk,
@@ -341,7 +343,7 @@ class Command(BaseCommand):
             services.notice_record_sent(
                 notice=notice, actor=clerk, sent_at=timezone.now(), method="First-class mail"
             )
-        if status == "closed":
+        if status == Status.CLOSED:
             services.request_transition(case=case, action=CaseAction.CLOSE, actor=counsel)
 
     def verify(self, document, counsel):
