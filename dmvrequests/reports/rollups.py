@@ -67,7 +67,7 @@ class Contribution:
             and self.decision_seconds == other.decision_seconds
         )
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable: it is compared by value
 
 
 def case_counters(*, status, channel, decided_at, standing, types, categories):
