@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dmvrequests.policy.models import PolicyProfile
-from dmvrequests.reports import exports, formats, services
+from dmvrequests.reports import exports, formats, notices, services
 from dmvrequests.reports.auditing import ExportNotLogged, export_log
 from dmvrequests.reports.forms import ExportForm, PeriodForm, ReportFilterForm
 from dmvrequests.reports.selectors import export_job_get_for, export_jobs_visible_to
@@ -84,7 +84,12 @@ def index(request):
     if filters is None:
         return render(request, "reports/dashboard.html", context, status=400)
     dashboard = dashboard_figures(filters)
-    context.update(dashboard=dashboard, charts=_chart_specs(dashboard))
+    context.update(
+        dashboard=dashboard,
+        charts=_chart_specs(dashboard),
+        notice_quarters=(quarters := notices.last_quarters(filters)),
+        notice_table=notices.quarter_table(quarters),
+    )
     return render(request, "reports/dashboard.html", context)
 
 
@@ -296,7 +301,12 @@ def transparency(request):
     context = {**_base_context(request, "transparency"), "form": form}
     if period is None:
         return render(request, "reports/transparency.html", context, status=400)
-    context.update(report=transparency_report(period), generated_at=timezone.now())
+    report = transparency_report(period)
+    context.update(
+        report=report,
+        generated_at=timezone.now(),
+        notices=notices.published(notices.notice_timeliness(period), report.threshold),
+    )
     return render(request, "reports/transparency.html", context)
 
 

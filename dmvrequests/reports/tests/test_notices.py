@@ -1,0 +1,64 @@
+"""Subject notices in the statistics: on time, late, overdue, pending, exempted, by quarter."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dmvrequests.cases.models import NoticeStatus, SubjectNotice
+from dmvrequests.reports.filters import ReportFilters
+from dmvrequests.reports.notices import last_quarters, notice_timeliness, published
+from dmvrequests.reports.transparency import Period
+from dmvrequests.testing import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def notices(office, clerk):
+    """Six notices of requests received today, one of each kind and one more on time."""
+    today = timezone.localdate()
+    now = timezone.now()
+    made = [
+        (NoticeStatus.SENT, today, now),  # on time
+        (NoticeStatus.SENT, None, now),  # on time: no deadline
+        (NoticeStatus.SENT, today - timedelta(days=3), now),  # late
+        (NoticeStatus.DUE, today - timedelta(days=1), None),  # overdue
+        (NoticeStatus.DUE, today + timedelta(days=2), None),  # pending
+        (NoticeStatus.EXEMPTED, today, None),
+    ]
+    for status, due, sent_at in made:
+        case = make_case(office=office, actor=clerk)
+        SubjectNotice.objects.create(case=case, status=status, due_date=due, sent_at=sent_at)
+    return today
+
+
+def test_each_notice_counts_once_in_its_row(notices):
+    quarter = notice_timeliness(Period.of(notices), today=notices)
+    assert quarter.counts == {"on_time": 2, "late": 1, "overdue": 1, "pending": 1, "exempted": 1}
+    assert quarter.total == 6
+
+
+def test_the_dashboard_shows_the_last_four_quarters(notices, office):
+    quarters = last_quarters(ReportFilters.default(), today=notices)
+    assert [q.label for q in quarters][-1] == Period.of(notices).label
+    assert len(quarters) == 4 and quarters[-1].counts["late"] == 1
+    assert sum(q.total for q in quarters[:-1]) == 0
+
+
+def test_the_public_report_hides_small_counts(notices):
+    shown = dict(published(notice_timeliness(Period.of(notices), today=notices), threshold=2))
+    assert shown["Sent on time"] == "2"
+    assert shown["Sent late"] == "fewer than 2"
+
+
+def test_both_pages_show_them(notices, client, administrator):
+    client.force_login(administrator)
+    page = client.get(reverse("reports:index")).content.decode()
+    assert "Subject notices by quarter received" in page and "Sent late" in page
+    period = Period.of(notices)
+    report = client.get(
+        reverse("reports:transparency"), {"year": period.year, "period": f"q{period.quarter}"}
+    ).content.decode()
+    assert "Notices to the people whose records were asked for" in report
