@@ -60,6 +60,7 @@ def parse_args():
         help="Print how each page's p95 grew between two --json runs, and stop.",
     )
     parser.add_argument("--subjects", type=int, default=30, help="Subjects searched per page.")
+    parser.add_argument("--intake-messages", type=int, default=300, help="Messages for intake.")
     parser.add_argument(
         "--pages-only",
         action="store_true",
@@ -312,7 +313,7 @@ def run_script(name, *args, env_name):
 EXPORT_FORMATS = {"csv": 10, "xlsx": 1, "json": 1}
 
 
-def rates(name, cases):
+def rates(name, cases, messages=300):
     """Export (each format in a process of its own), intake and policy figures, each
     labelled with the database it was measured on."""
     exports = {}
@@ -324,7 +325,7 @@ def rates(name, cases):
         found = json.loads(output.splitlines()[-1])
         exports[fmt] = {**found, "database_cases": cases}
     print("Email intake (bench_intake.py)")
-    intake = run_script("bench_intake.py", "--messages", "300", env_name=name)
+    intake = run_script("bench_intake.py", "--messages", str(messages), env_name=name)
     print("Policy engine (bench_policy.py)")
     policy = run_script("bench_policy.py", env_name=name)
     return {"exports": exports, "export": exports["csv"], "intake": intake, "policy": policy}
@@ -426,7 +427,7 @@ def main():
 
         print(page_table(results))
         return
-    figures = rates(args.database, args.cases)
+    figures = rates(args.database, args.cases, args.intake_messages)
     if args.json:
         document = as_json(results, figures, cases=args.cases, args=args, load_before=load_before)
         RESULTS.mkdir(exist_ok=True)
