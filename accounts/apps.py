@@ -10,6 +10,10 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from accounts import events, signals  # noqa: F401  (connects receivers)
         from accounts.permissions import grant_administrator_permissions
+        from accounts.roles import Role
+        from dmvrequests import vocabulary
+
+        vocabulary.register(role=Role)
 
         # Permissions only exist after every app migrated, hence post_migrate
         # rather than a data migration.

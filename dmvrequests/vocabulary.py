@@ -1,113 +1,25 @@
-"""The policy vocabulary of docs/profiles.md, used verbatim everywhere.
+"""Plain words for every code (docs/profiles.md, "Vocabulary"), used verbatim everywhere.
 
-Models, forms, the engine, exports and the command line all take their values
-from here so that one word means one thing.
+The codes themselves live in `dmvrequests.codes` (pure Python, re-exported here); this
+module adds `label()`, the one way from a code to its words. Apps register their own
+code classes (statuses, audit kinds, roles) with `register()` from their
+`AppConfig.ready()`, so that this module imports none of the apps and any app may use it.
 """
 
 import functools
 import re
 
-from django.db import models
-
-
-class AgencyKind(models.TextChoices):
-    IMMIGRATION = "immigration", "Immigration enforcement"
-    FEDERAL_LAW_ENFORCEMENT = "federal_law_enforcement", "Federal law enforcement"
-    STATE_LAW_ENFORCEMENT = "state_law_enforcement", "State law enforcement"
-    LOCAL_LAW_ENFORCEMENT = "local_law_enforcement", "Local law enforcement"
-    PROSECUTOR = "prosecutor", "Prosecutor"
-    COURT = "court", "Court"
-    MOTOR_VEHICLE_AGENCY = "motor_vehicle_agency", "Motor vehicle agency"
-    GOVERNMENT = "government", "Other government agency"
-    PRIVATE = "private", "Private requester"
-
-
-class Purpose(models.TextChoices):
-    CRIMINAL_INVESTIGATION = "criminal_investigation", "Criminal investigation"
-    CIVIL_IMMIGRATION_ENFORCEMENT = "civil_immigration_enforcement", "Civil immigration enforcement"
-    LOCATE_PERSON = "locate_person", "Locate a person"
-    COURT_PROCEEDING = "court_proceeding", "Court proceeding"
-    TRAFFIC_ENFORCEMENT = "traffic_enforcement", "Traffic enforcement"
-    EMERGENCY = "emergency", "Emergency"
-    VEHICLE_SAFETY = "vehicle_safety", "Vehicle safety"
-    INSURANCE = "insurance", "Insurance"
-    RESEARCH = "research", "Research"
-    EMPLOYMENT_VERIFICATION = "employment_verification", "Employment verification"
-    OTHER = "other", "Other"
-
-
-class LegalProcessType(models.TextChoices):
-    JUDICIAL_WARRANT = "judicial_warrant", "Judicial warrant"
-    COURT_ORDER = "court_order", "Court order"
-    JUDICIAL_SUBPOENA = "judicial_subpoena", "Judicial subpoena"
-    GRAND_JURY_SUBPOENA = "grand_jury_subpoena", "Grand jury subpoena"
-    TRIAL_SUBPOENA = "trial_subpoena", "Trial subpoena"
-    ADMINISTRATIVE_SUBPOENA = "administrative_subpoena", "Administrative subpoena"
-    ADMINISTRATIVE_WARRANT = "administrative_warrant", "Administrative warrant (ICE I-200 / I-205)"
-    DETAINER = "detainer", "Detainer (ICE I-247A)"
-    NOTICE_TO_APPEAR = "notice_to_appear", "Notice to appear (I-862)"
-    SUBJECT_CONSENT = "subject_consent", "Subject's written consent"
-    NONE = "none", "No legal document"
-
-
-class Issuer(models.TextChoices):
-    ARTICLE_III_JUDGE = (
-        "article_iii_judge",
-        "Article III judge (US district, circuit or Supreme Court)",
-    )
-    MAGISTRATE_JUDGE = "magistrate_judge", "US magistrate judge"
-    STATE_JUDGE = "state_judge", "State judge"
-    COURT_CLERK = "court_clerk", "Clerk of court"
-    IMMIGRATION_JUDGE = "immigration_judge", "Immigration judge"
-    IMMIGRATION_OFFICER = "immigration_officer", "Immigration officer"
-    OTHER_OFFICER = "other_officer", "Other officer"
-    NONE = "none", "None"
-
-
-class RecordCategory(models.TextChoices):
-    LICENSE_RECORD = "license_record", "License record"
-    ADDRESS = "address", "Address"
-    PHOTO = "photo", "Photo"
-    SSN = "ssn", "Social Security number"
-    MEDICAL = "medical", "Medical information"
-    DRIVING_HISTORY = "driving_history", "Driving history"
-    VEHICLE_REGISTRATION = "vehicle_registration", "Vehicle registration"
-    SOURCE_DOCUMENTS = "source_documents", "Source documents"
-    IMMIGRATION_STATUS = "immigration_status", "Immigration status"
-    PLACE_OF_BIRTH = "place_of_birth", "Place of birth"
-    FACIAL_RECOGNITION = "facial_recognition", "Facial recognition search"
-    SIGNATURE = "signature", "Signature"
-
-
-class Confidence(models.TextChoices):
-    """How sure the project is that a profile says what its provisions say (docs/profiles.md)."""
-
-    CONFIRMED = "confirmed", "Confirmed"
-    PARTLY_CONFIRMED = "partly_confirmed", "Partly confirmed"
-
-
-CATEGORY_HELP = {
-    RecordCategory.LICENSE_RECORD: "Name, license number, class, status and dates.",
-    RecordCategory.ADDRESS: "Residential and mailing address on file.",
-    RecordCategory.PHOTO: "The license photo (highly restricted under the DPPA).",
-    RecordCategory.SSN: "Social Security number (highly restricted under the DPPA).",
-    RecordCategory.MEDICAL: "Medical or disability information (highly restricted under the DPPA).",
-    RecordCategory.DRIVING_HISTORY: "Violations, suspensions, crashes and points.",
-    RecordCategory.VEHICLE_REGISTRATION: "Vehicles registered to the person, plates and VINs.",
-    RecordCategory.SOURCE_DOCUMENTS: "Identity documents presented when applying.",
-    RecordCategory.IMMIGRATION_STATUS: "Lawful presence, citizenship, REAL ID compliance markers.",
-    RecordCategory.PLACE_OF_BIRTH: "Place of birth as recorded on the application.",
-    RecordCategory.FACIAL_RECOGNITION: "A face search against the photo database.",
-    RecordCategory.SIGNATURE: "The signature captured on the license.",
-}
-
-# Two-letter codes of US states, DC and territories (for ORIs and court states).
-_STATE_LIST = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
-    "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI"
+from dmvrequests.codes import (  # noqa: F401 - re-exported: one import for every code
+    CATEGORY_HELP,
+    STATE_CODES,
+    AgencyKind,
+    Codes,
+    Confidence,
+    Issuer,
+    LegalProcessType,
+    Purpose,
+    RecordCategory,
 )
-STATE_CODES = frozenset(_STATE_LIST.split())
-
 
 # -- Plain words for every code ------------------------------------------------------------------
 #
@@ -155,31 +67,33 @@ def _choices(enum):
     return {str(value): str(text) for value, text in enum.choices}
 
 
+# Name -> code class, registered by the apps (AppConfig.ready), in INSTALLED_APPS order.
+_REGISTERED = {}
+
+
+def register(**vocabularies):
+    """Name the code classes of an app: `register(status=Status, channel=Channel)`.
+    Called from `AppConfig.ready()`; a name registered twice must name the same class.
+
+    Raises ValueError for a name already taken by another class."""
+    for name, codes in vocabularies.items():
+        if _REGISTERED.setdefault(name, codes) is not codes:
+            raise ValueError(f"The vocabulary {name!r} is already registered")
+    _vocabularies.cache_clear()
+    _every_code.cache_clear()
+
+
 @functools.cache
 def _vocabularies():
-    """Name -> {code: label}: the choices of every vocabulary, imported when first
-    asked for (the models import this module)."""
-    from accounts.roles import Role
-    from dmvrequests.audit.models import Action, Kind, Outcome
-    from dmvrequests.cases import models as cases
-
+    """Name -> {code: label}: the policy vocabulary's codes first, then every app's
+    (registered when the apps are ready), then the engine's own words."""
     return {
         "agency_kind": _choices(AgencyKind),
         "purpose": _choices(Purpose),
         "legal_process": _choices(LegalProcessType),
         "issuer": _choices(Issuer),
         "category": _choices(RecordCategory),
-        "status": _choices(cases.Status),
-        "channel": _choices(cases.Channel),
-        "reason": _choices(cases.ReasonCode),
-        "outcome": _choices(cases.DecisionOutcome),
-        "verification": _choices(cases.VerificationResult),
-        "release_method": _choices(cases.ReleaseMethod),
-        "notice_status": _choices(cases.NoticeStatus),
-        "audit_kind": _choices(Kind),
-        "audit_action": _choices(Action),
-        "audit_outcome": _choices(Outcome),
-        "role": _choices(Role),
+        **{name: _choices(codes) for name, codes in _REGISTERED.items()},
         "confidence": _choices(Confidence),
         "finding": FINDING_LABELS,
         "engine_decision": ENGINE_DECISION_LABELS,

@@ -10,6 +10,11 @@ class AuditConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from dmvrequests import vocabulary
+        from dmvrequests.audit.models import Action, Kind, Outcome
+
+        vocabulary.register(audit_kind=Kind, audit_action=Action, audit_outcome=Outcome)
+
         # Connects the sign-in, sign-out and failed sign-in receivers.
         from dmvrequests.audit import signals  # noqa: F401
         from dmvrequests.audit.protection import ensure_history_triggers

@@ -6,3 +6,17 @@ class CasesConfig(AppConfig):
     name = "dmvrequests.cases"
     label = "cases"
     verbose_name = "Cases"
+
+    def ready(self):
+        from dmvrequests import vocabulary
+        from dmvrequests.cases import models
+
+        vocabulary.register(
+            status=models.Status,
+            channel=models.Channel,
+            reason=models.ReasonCode,
+            outcome=models.DecisionOutcome,
+            verification=models.VerificationResult,
+            release_method=models.ReleaseMethod,
+            notice_status=models.NoticeStatus,
+        )

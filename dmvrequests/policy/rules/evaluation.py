@@ -8,6 +8,7 @@ idempotent), so no caller can evaluate an unchecked request or a malformed profi
 from datetime import date
 from typing import Any
 
+from dmvrequests.codes import AgencyKind, LegalProcessType, Purpose
 from dmvrequests.policy.calendar import add_business_days, add_calendar_days
 from dmvrequests.policy.rules.schema import (
     FINDING_FIELDS,
@@ -40,7 +41,6 @@ from dmvrequests.policy.rules.wording import (
     sorted_categories,
     with_article,
 )
-from dmvrequests.vocabulary import AgencyKind, LegalProcessType, Purpose
 
 
 def evaluate(request: object, rules: object, *, profile: str) -> Result:

@@ -1,6 +1,6 @@
 """The engine's vocabulary: the values it accepts, their groupings, the shapes of its objects.
 
-The values come from `dmvrequests.vocabulary`; the groupings are the law's
+The values come from `dmvrequests.codes`; the groupings are the law's
 (docs/profiles.md, "Vocabulary"). The engine's own codes are enums (`EngineDecision`,
 `Severity`, `Trigger`, `BulkOutcome`, `NoticeUnit`): `StrEnum`s, so a member equals,
 hashes and serialises as its string and results stay plain JSON. The shapes of a
@@ -12,7 +12,7 @@ or a profile it refuses.
 from enum import StrEnum
 from typing import NotRequired, TypedDict
 
-from dmvrequests.vocabulary import (
+from dmvrequests.codes import (
     AgencyKind,
     Issuer,
     LegalProcessType,

@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection
 from datetime import date
 from typing import Any
 
+from dmvrequests.codes import STATE_CODES, Issuer
 from dmvrequests.policy.rules.schema import (
     AGENCY_FIELDS,
     AGENCY_KINDS,
@@ -43,7 +44,6 @@ from dmvrequests.policy.rules.schema import (
     Restriction,
     Rules,
 )
-from dmvrequests.vocabulary import STATE_CODES, Issuer
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

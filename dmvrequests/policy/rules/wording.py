@@ -6,6 +6,7 @@ gives a whole result's decision in one sentence, for the policy panel.
 
 from collections.abc import Iterable
 
+from dmvrequests.codes import Issuer, LegalProcessType, RecordCategory
 from dmvrequests.policy.rules.schema import (
     CATEGORIES,
     COURT_ISSUED,
@@ -16,7 +17,6 @@ from dmvrequests.policy.rules.schema import (
     Result,
     Severity,
 )
-from dmvrequests.vocabulary import Issuer, LegalProcessType, RecordCategory
 
 _CATEGORY_ORDER = {value: index for index, value in enumerate(CATEGORIES)}
 
