@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts import mfa
 from accounts.models import GrantStatus, PendingRoleGrant, User
 from accounts.roles import Role
+from accounts.signals import role_granted
 from dmvrequests.audit.models import Action, Kind, Outcome
 from dmvrequests.audit.services import audit_record
 
@@ -83,8 +84,6 @@ def user_set_role(*, user, role, actor, request=None):
 
 
 def _apply_role(*, user, role, actor, request=None, approved_by=None):
-    from dmvrequests.notifications.services import notify_role_grant
-
     previous = roles_of(user)
     user.groups.remove(*Group.objects.filter(name__in=Role.values).exclude(name=role))
     user.groups.add(Group.objects.get(name=role))
@@ -96,15 +95,15 @@ def _apply_role(*, user, role, actor, request=None, approved_by=None):
     if approved_by is not None:
         detail["approved_by"] = approved_by.get_username()
     account_event(action=Action.ROLE_CHANGE, user=user, actor=actor, request=request, **detail)
-    notify_role_grant(user=user, role=role, actor=actor, key=f"granted:{user.history.count()}")
+    role_granted.send(
+        sender=User, user=user, role=role, actor=actor, key=f"granted:{user.history.count()}"
+    )
     return user
 
 
 @transaction.atomic
 def role_grant_request(*, user, role, actor, request=None):
     """Ask for a privileged role; it takes effect when another administrator approves."""
-    from dmvrequests.notifications.services import notify_role_grant
-
     earlier = PendingRoleGrant.objects.select_for_update().filter(
         user=user, status=GrantStatus.PENDING
     )
@@ -122,7 +121,9 @@ def role_grant_request(*, user, role, actor, request=None):
         grant=grant.pk,
         current=roles_of(user),
     )
-    notify_role_grant(user=user, role=role, actor=actor, pending=True, key=f"pending:{grant.pk}")
+    role_granted.send(
+        sender=User, user=user, role=role, actor=actor, pending=True, key=f"pending:{grant.pk}"
+    )
     return grant
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.models import Session
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 
 @receiver(user_logged_in, dispatch_uid="one-session-per-user")
@@ -19,3 +19,10 @@ def remember_session(user, session_key):
     rotated the key: a password change cycles it)."""
     get_user_model().objects.filter(pk=user.pk).update(session_key=session_key or "")
     user.session_key = session_key or ""
+
+
+# What the accounts services announce, for the apps above them (notifications): accounts
+# know no notification (docs/decisions/0006-app-boundaries.md). Sent inside the service's
+# transaction. Arguments: user, role, actor, pending (True while it waits for a second
+# administrator), key (what makes the announcement unique).
+role_granted = Signal()

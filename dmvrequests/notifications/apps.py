@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "dmvrequests.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self):
+        from dmvrequests.notifications import receivers  # noqa: F401  (connects receivers)

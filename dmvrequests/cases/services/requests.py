@@ -18,8 +18,8 @@ from dmvrequests.cases.models import (
 )
 from dmvrequests.cases.services.base import WorkflowError, check_move, lock, require, save
 from dmvrequests.cases.services.numbering import next_case_number
+from dmvrequests.cases.signals import counsel_assigned, emergency_raised
 from dmvrequests.cases.workflow import CaseAction
-from dmvrequests.notifications.services import notify_assignment, notify_emergency
 from dmvrequests.policy.calendar import add_business_days
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def request_create(
     case.number = next_case_number(timezone.localdate().year)
     save(case, actor)
     if case.emergency:
-        notify_emergency(case=case)
+        emergency_raised.send(sender=DisclosureRequest, case=case)
     return case
 
 
@@ -117,7 +117,7 @@ def request_update_intake(
     case.due_date = decision_due_date(case.received_date, emergency=case.emergency)
     save(case, actor)
     if case.emergency and not was_emergency:
-        notify_emergency(case=case)
+        emergency_raised.send(sender=DisclosureRequest, case=case)
     return case
 
 
@@ -198,7 +198,7 @@ def request_submit(
     case.submitted_at = timezone.now()
     save(case, actor)
     if assigned_counsel is not None:
-        notify_assignment(case=case, counsel=assigned_counsel)
+        counsel_assigned.send(sender=DisclosureRequest, case=case, counsel=assigned_counsel)
     evaluation, profile = case_evaluate(case)
     notice_sync(case=case, evaluation=evaluation, profile=profile, actor=actor)
     return case

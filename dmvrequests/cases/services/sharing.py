@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from dmvrequests.cases.models import CaseShare
+from dmvrequests.cases.models import CaseShare, DisclosureRequest
 from dmvrequests.cases.services.base import WorkflowError, lock, require, save
-from dmvrequests.notifications.services import notify_assignment
+from dmvrequests.cases.signals import counsel_assigned
 
 if TYPE_CHECKING:
     from accounts.models import Office, User
@@ -33,7 +33,7 @@ def request_assign(*, case: DisclosureRequest, counsel: User, actor: User) -> Di
         return case
     case.assigned_counsel = counsel
     save(case, actor, f"Assigned to {counsel}")
-    notify_assignment(case=case, counsel=counsel)
+    counsel_assigned.send(sender=DisclosureRequest, case=case, counsel=counsel)
     return case
 
 
