@@ -158,8 +158,8 @@ def timeline_cases(count=TIMELINE_CASES):
     request; the page is measured over `count` such cases in turn, so each grows by a
     few percent only. Cases grown past 200 by earlier runs are left aside.
     """
-    from dmvrequests.audit.timeline import case_timeline
     from dmvrequests.cases.models import DisclosureRequest, Status
+    from dmvrequests.cases.timeline import case_timeline
 
     candidates = DisclosureRequest.objects.filter(
         office__code="albany", status=Status.RECEIVED
@@ -207,8 +207,8 @@ def typical_cases(count=30, most_events=20):
     """
     import random
 
-    from dmvrequests.audit.timeline import case_timeline
     from dmvrequests.cases.models import DisclosureRequest, Status
+    from dmvrequests.cases.timeline import case_timeline
 
     released = DisclosureRequest.objects.filter(office__code="albany", status=Status.FULFILLED)
     numbers = list(released.order_by("-number").values_list("number", flat=True)[100:5000])

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "dmvrequests.reports",
     "dmvrequests.audit",
     "dmvrequests.correspondence",
+    "dmvrequests.oversight",
 ]
 
 MIDDLEWARE = [
@@ -323,11 +324,11 @@ CELERY_TASK_TIME_LIMIT = 1800
 CELERY_TASK_SOFT_TIME_LIMIT = 1500
 CELERY_TIMEZONE = TIME_ZONE
 # One static schedule (exactly one beat process runs); each app keeps its entries.
-from dmvrequests.audit.schedule import BEAT_SCHEDULE as AUDIT_BEAT_SCHEDULE  # noqa: E402
 from dmvrequests.intake.schedule import BEAT_SCHEDULE as INTAKE_BEAT_SCHEDULE  # noqa: E402
 from dmvrequests.notifications.schedule import (  # noqa: E402
     BEAT_SCHEDULE as NOTIFICATIONS_BEAT_SCHEDULE,
 )
+from dmvrequests.oversight.schedule import BEAT_SCHEDULE as AUDIT_BEAT_SCHEDULE  # noqa: E402
 from dmvrequests.reports.schedule import BEAT_SCHEDULE as REPORTS_BEAT_SCHEDULE  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {

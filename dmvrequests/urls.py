@@ -22,7 +22,7 @@ urlpatterns = [
     path("policy/", include("dmvrequests.policy.urls")),
     path("intake/", include("dmvrequests.intake.urls")),
     path("reports/", include("dmvrequests.reports.urls")),
-    path("audit/", include("dmvrequests.audit.urls")),
+    path("audit/", include("dmvrequests.oversight.urls")),
     path("notifications/", include("dmvrequests.notifications.urls")),
     path("letters/", include("dmvrequests.correspondence.urls")),
     path("admin/", admin.site.urls),

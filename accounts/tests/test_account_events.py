@@ -8,9 +8,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import GrantStatus, PendingRoleGrant, User
 from dmvrequests.audit.models import AuditRecord, Kind
-from dmvrequests.audit.verification import chain_verify
 from dmvrequests.notifications.models import Kind as NoticeKind
 from dmvrequests.notifications.models import OutboundEmail
+from dmvrequests.oversight.verification import chain_verify
 from dmvrequests.testing import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,6 @@ import contextlib
 
 from django.apps import apps
 from django.db import DatabaseError, connection
-from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
 
 AUDIT_TRIGGER = "audit_record_append_only"
 HISTORY_TRIGGER = "history_append_only"
@@ -110,35 +108,3 @@ def protection_problems():
         for table, trigger in sorted(protected_tables().items())
         if (table, trigger) not in present
     ]
-
-
-# A decision's own columns that its latest history row repeats; a difference means the
-# row was changed outside the application (with its trigger dropped, then restored).
-DECISION_FIELDS = ("decided_by_id", "outcome", "reason", "rationale", "decided_at")
-
-
-def decision_history_mismatches(limit=20):
-    """Ids of decisions whose row no longer matches their own latest history row."""
-    from dmvrequests.cases.models import Decision
-
-    latest = Decision.history.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
-    annotations = {f"h_{name}": Subquery(latest.values(name)[:1]) for name in DECISION_FIELDS}
-    annotations["h_second"] = Coalesce(
-        Subquery(latest.values("second_approved_by_id")[:1]),
-        Value(0),
-        output_field=BigIntegerField(),
-    )
-    differs = Q()
-    for name in DECISION_FIELDS:
-        differs |= ~Q(**{name: F(f"h_{name}")})
-    differs |= ~Q(
-        h_second=Coalesce(F("second_approved_by_id"), Value(0), output_field=BigIntegerField())
-    )
-    rows = (
-        Decision.objects.annotate(**annotations)
-        .filter(h_decided_by_id__isnull=False)
-        .filter(differs)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return list(rows[:limit])

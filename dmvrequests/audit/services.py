@@ -8,12 +8,9 @@ data. A read that cannot be recorded does not happen (docs/audit.md).
 
 import ipaddress
 import logging
-from functools import wraps
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from dmvrequests.audit.chain import GENESIS_HASH, normalise_detail, record_hash
@@ -24,7 +21,6 @@ from dmvrequests.audit.models import (
     Kind,
     Outcome,
 )
-from dmvrequests.cases.selectors import request_get_for
 
 logger = logging.getLogger(__name__)
 
@@ -208,22 +204,8 @@ def access_log_many(*, request, action, targets, detail=None):
     return _write(batch, Kind.ACCESS, action) if batch else []
 
 
-def case_get_for_read(*, request, number, action=Action.VIEW_CASE, detail=None):
-    """Fetch a case the user may see and record the read; a refusal is recorded as denied.
-
-    Raises Http404 like request_get_for, and AuditUnavailable if either record
-    cannot be written.
-    """
-    try:
-        case = request_get_for(request.user, number)
-    except Http404:
-        _denied(request, action, number)
-        raise
-    access_log(request=request, action=action, case=case, detail=detail)
-    return case
-
-
-def _denied(request, action, number):
+def access_log_denied(*, request, action, number):
+    """Record a refused look at case `number` (the user was answered 404 or 403)."""
     audit_record(
         kind=Kind.ACCESS,
         action=action,
@@ -232,42 +214,3 @@ def _denied(request, action, number):
         case_number=str(number)[:16],
         object_type=CASE_OBJECT_TYPE,
     )
-
-
-def logged_read(action):
-    """Decorate a view whose URL has a case `number`: records the read, or its refusal.
-
-    The record is written after the view has built its response but before
-    the response leaves: if it cannot be written, AuditUnavailable replaces the
-    response and the data is never sent. 403 and 404 answers are recorded as
-    denied. Use it where the view does not call access_log itself.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            number = str(kwargs.get("number", ""))
-            try:
-                response = view(request, *args, **kwargs)
-            except (Http404, PermissionDenied):
-                _denied(request, action, number)
-                raise
-            _record_response(request, action, number, response)
-            return response
-
-        return wrapper
-
-    return decorator
-
-
-def _record_response(request, action, number, response):
-    if response.status_code in (403, 404):
-        _denied(request, action, number)
-    elif response.status_code < 300:
-        audit_record(
-            kind=Kind.ACCESS,
-            action=action,
-            request=request,
-            case_number=number[:16],
-            object_type=CASE_OBJECT_TYPE,
-        )

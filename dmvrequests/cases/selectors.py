@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
+from dmvrequests.audit.models import Action
+from dmvrequests.audit.services import access_log, access_log_denied
 from dmvrequests.cases.capabilities import capabilities_for, visible_cases
 from dmvrequests.cases.models import (
     DisclosureRequest,
@@ -46,6 +48,21 @@ def request_get_for(user: User, number: str) -> DisclosureRequest:
         )
     except DisclosureRequest.DoesNotExist:
         raise Http404("No such case") from None
+
+
+def case_get_for_read(*, request, number, action=Action.VIEW_CASE, detail=None):
+    """Fetch a case the user may see and record the read; a refusal is recorded as denied.
+
+    Raises Http404 like request_get_for, and AuditUnavailable if either record
+    cannot be written (docs/audit.md).
+    """
+    try:
+        case = request_get_for(request.user, number)
+    except Http404:
+        access_log_denied(request=request, action=action, number=number)
+        raise
+    access_log(request=request, action=action, case=case, detail=detail)
+    return case
 
 
 def request_with_capabilities_for(

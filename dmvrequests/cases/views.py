@@ -9,8 +9,7 @@ from django.views.decorators.http import require_POST
 
 from dmvrequests.agencies.models import Requester
 from dmvrequests.audit.models import Action as AuditAction
-from dmvrequests.audit.services import access_log, access_log_cases, case_get_for_read
-from dmvrequests.audit.timeline import timeline_context
+from dmvrequests.audit.services import access_log, access_log_cases
 from dmvrequests.cases import selectors, services
 from dmvrequests.cases.decorators import case_action, refusal
 from dmvrequests.cases.forms import (
@@ -25,6 +24,7 @@ from dmvrequests.cases.models import DecisionOutcome, Status
 from dmvrequests.cases.page import case_page, submit_missing
 from dmvrequests.cases.page_forms import case_page_forms
 from dmvrequests.cases.services.base import CaseChanged
+from dmvrequests.cases.timeline import timeline_context
 from dmvrequests.cases.workflow import CaseAction, actions_for
 
 PAGE_SIZE = 50
@@ -217,7 +217,7 @@ def _submit_after_create(request, case):
 
 def detail(request, number):
     # Fetched through the selector and recorded in the access log before anything is shown.
-    case = case_get_for_read(request=request, number=number)
+    case = selectors.case_get_for_read(request=request, number=number)
     evaluation, profile = services.case_evaluate(case)
     decision_form = _decision_form(case, evaluation) if request.user.is_counsel else None
     return render(

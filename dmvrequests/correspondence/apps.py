@@ -9,7 +9,7 @@ class CorrespondenceConfig(AppConfig):
 
     def ready(self):
         from dmvrequests.audit.protection import protect_table
-        from dmvrequests.audit.timeline import register_source
+        from dmvrequests.cases.timeline import register_source
         from dmvrequests.correspondence.timeline import LETTER_KINDS, letter_events
 
         protect_table("correspondence_letter")

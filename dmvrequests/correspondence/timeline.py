@@ -2,7 +2,7 @@
 
 from django.utils import dateformat
 
-from dmvrequests.audit.timeline import TimelineEvent, TimelineKind
+from dmvrequests.cases.timeline import TimelineEvent, TimelineKind
 from dmvrequests.correspondence.models import DispatchMethod, Letter, LetterDispatch
 
 LETTER_KINDS = {TimelineKind.LETTER}

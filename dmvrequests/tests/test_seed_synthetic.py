@@ -15,7 +15,6 @@ from accounts.roles import Role
 from dmvrequests.agencies.models import Agency
 from dmvrequests.audit.models import AuditChainHead, AuditRecord
 from dmvrequests.audit.services import audit_record
-from dmvrequests.audit.verification import chain_verify
 from dmvrequests.cases.models import (
     CaseNumberSequence,
     Decision,
@@ -24,6 +23,7 @@ from dmvrequests.cases.models import (
     Release,
     Status,
 )
+from dmvrequests.oversight.verification import chain_verify
 from dmvrequests.testing import make_case
 from dmvrequests.vocabulary import AgencyKind
 

@@ -12,7 +12,7 @@ from dmvrequests.audit.chain import GENESIS_HASH, HASHED_FIELDS, record_hash
 from dmvrequests.audit.models import Action, AppendOnlyError, AuditRecord, Kind
 from dmvrequests.audit.services import audit_record
 from dmvrequests.audit.tests.conftest import tamper
-from dmvrequests.audit.verification import chain_verify
+from dmvrequests.oversight.verification import chain_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,7 @@ class TestVerifyAudit:
         def fail(**kwargs):
             raise DatabaseError("no such table: audit_auditrecord")
 
-        monkeypatch.setattr("dmvrequests.audit.management.commands.verify_audit.chain_verify", fail)
+        monkeypatch.setattr("dmvrequests.oversight.management.commands.verify_audit.chain_verify", fail)
         code, _, err = verify()
         assert code == 2
         assert err.startswith("Could not read the audit log")

@@ -13,11 +13,10 @@ from dmvrequests.audit.services import (
     access_log,
     access_log_cases,
     audit_record,
-    case_get_for_read,
-    logged_read,
 )
-from dmvrequests.audit.verification import chain_verify
 from dmvrequests.cases import services
+from dmvrequests.cases.selectors import case_get_for_read
+from dmvrequests.oversight.verification import chain_verify
 from dmvrequests.testing import PASSWORD, make_case
 
 pytestmark = pytest.mark.django_db
@@ -98,34 +97,6 @@ class TestCaseGetForRead:
     def test_it_refuses_the_case_when_the_log_is_down(self, case, clerk, broken_log):
         with pytest.raises(AuditUnavailable):
             case_get_for_read(request=get_request(clerk), number=case.number)
-
-
-@logged_read(Action.VIEW_LETTER)
-def letter_view(request, number):
-    if number == "DR-0000-000000":
-        raise Http404("No such case")
-    return HttpResponse(f"Letter for {number}")
-
-
-class TestLoggedRead:
-    def test_it_records_a_read_that_was_answered(self, clerk):
-        response = letter_view(get_request(clerk), number="DR-2026-000001")
-        assert response.status_code == 200
-        record = AuditRecord.objects.get()
-        assert (record.action, record.outcome, record.case_number) == (
-            "view_letter",
-            "success",
-            "DR-2026-000001",
-        )
-
-    def test_it_records_a_refusal_as_denied(self, clerk):
-        with pytest.raises(Http404):
-            letter_view(get_request(clerk), number="DR-0000-000000")
-        assert AuditRecord.objects.get().outcome == Outcome.DENIED
-
-    def test_it_withholds_the_response_when_the_log_is_down(self, clerk, broken_log):
-        with pytest.raises(AuditUnavailable):
-            letter_view(get_request(clerk), number="DR-2026-000001")
 
 
 class TestUnavailablePage:

@@ -17,8 +17,8 @@ from dmvrequests.audit.protection import (
     protected_tables,
     protection_problems,
 )
-from dmvrequests.audit.verification import chain_verify
 from dmvrequests.cases.models import Decision, DisclosureRequest
+from dmvrequests.oversight.verification import chain_verify
 from dmvrequests.tests.world import build_world
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dmvrequests.audit.models import Action, AuditRecord
-from dmvrequests.audit.selectors import audit_records_search
-from dmvrequests.audit.timeline import case_timeline
-from dmvrequests.audit.verification import chain_verify
 from dmvrequests.cases import services
+from dmvrequests.cases.timeline import case_timeline
+from dmvrequests.oversight.selectors import audit_records_search
+from dmvrequests.oversight.verification import chain_verify
 from dmvrequests.testing import make_case
 
 pytestmark = pytest.mark.django_db

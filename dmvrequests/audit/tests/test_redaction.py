@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dmvrequests.audit.erasure import RedactionError, redaction_apply
 from dmvrequests.audit.models import AuditRecord, Kind
-from dmvrequests.audit.verification import chain_verify
 from dmvrequests.cases import services
+from dmvrequests.oversight.erasure import RedactionError, redaction_apply
+from dmvrequests.oversight.verification import chain_verify
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from dmvrequests.audit.erasure import retention_apply, retention_plan, years_before
 from dmvrequests.audit.models import AuditRecord, Kind
-from dmvrequests.audit.schedule import BEAT_SCHEDULE
-from dmvrequests.audit.tasks import apply_retention_policy
-from dmvrequests.audit.verification import chain_verify
 from dmvrequests.cases import services
 from dmvrequests.cases.models import DisclosureRequest, Status
 from dmvrequests.cases.workflow import CaseAction
+from dmvrequests.oversight.erasure import retention_apply, retention_plan, years_before
+from dmvrequests.oversight.schedule import BEAT_SCHEDULE
+from dmvrequests.oversight.tasks import apply_retention_policy
+from dmvrequests.oversight.verification import chain_verify
 from dmvrequests.testing import make_case
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +151,6 @@ class TestSettings:
     def test_the_schedule_runs_verification_and_retention_nightly(self):
         tasks = {entry["task"] for entry in BEAT_SCHEDULE.values()}
         assert tasks == {
-            "dmvrequests.audit.tasks.verify_audit_chain",
-            "dmvrequests.audit.tasks.apply_retention_policy",
+            "dmvrequests.oversight.tasks.verify_audit_chain",
+            "dmvrequests.oversight.tasks.apply_retention_policy",
         }

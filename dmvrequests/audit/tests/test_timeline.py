@@ -7,10 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from dmvrequests.audit.erasure import redaction_apply
 from dmvrequests.audit.models import Action, AuditRecord, Kind
 from dmvrequests.audit.services import access_log, audit_record
-from dmvrequests.audit.timeline import SOURCES, TimelineKind, case_timeline, timeline_context
 from dmvrequests.cases import services
 from dmvrequests.cases.models import (
     Callback,
@@ -21,6 +19,8 @@ from dmvrequests.cases.models import (
     Release,
     SubjectNotice,
 )
+from dmvrequests.cases.timeline import SOURCES, TimelineKind, case_timeline, timeline_context
+from dmvrequests.oversight.erasure import redaction_apply
 from dmvrequests.testing import make_case
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ from django.contrib import messages as django_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from dmvrequests.audit.erasure import RedactionError, redaction_apply
 from dmvrequests.audit.models import AuditRecord
 from dmvrequests.cases import selectors, services
 from dmvrequests.cases.capabilities import (
@@ -20,6 +19,7 @@ from dmvrequests.cases.capabilities import (
 from dmvrequests.cases.models import DisclosureRequest, Status, SubjectNotice
 from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.correspondence.services import letter_issue
+from dmvrequests.oversight.erasure import RedactionError, redaction_apply
 from dmvrequests.testing import UserFactory, make_case
 from dmvrequests.tests.test_isolation import OBJECT_URLS, url_for
 

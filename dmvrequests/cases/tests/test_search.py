@@ -5,11 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dmvrequests.audit.erasure import redaction_apply
 from dmvrequests.cases import services
 from dmvrequests.cases.models import DisclosureRequest
 from dmvrequests.cases.searchkeys import identifier_key, name_key, search_keys
 from dmvrequests.cases.selectors import requests_search
+from dmvrequests.oversight.erasure import redaction_apply
 from dmvrequests.testing import make_case
 
 

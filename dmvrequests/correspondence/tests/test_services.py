@@ -8,9 +8,9 @@ from django.core import mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from dmvrequests.audit.timeline import case_timeline
 from dmvrequests.cases import services as case_services
 from dmvrequests.cases.models import NoticeStatus, SubjectNotice
+from dmvrequests.cases.timeline import case_timeline
 from dmvrequests.correspondence import pdf, services
 from dmvrequests.correspondence.models import Language, Letter, LetterDispatch
 from dmvrequests.correspondence.services import LetterError

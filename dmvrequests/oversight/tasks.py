@@ -4,8 +4,8 @@ import logging
 
 from celery import shared_task
 
-from dmvrequests.audit.erasure import retention_apply, retention_years
-from dmvrequests.audit.verification import chain_verification_run
+from dmvrequests.oversight.erasure import retention_apply, retention_years
+from dmvrequests.oversight.verification import chain_verification_run
 
 logger = logging.getLogger(__name__)
 

@@ -15,28 +15,28 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dmvrequests.audit import selectors
 from dmvrequests.audit.chain import HASHED_FIELDS
-from dmvrequests.audit.erasure import redaction_apply
-from dmvrequests.audit.forms import (
-    AccessLogFilterForm,
-    HistoryFilterForm,
-    RedactionForm,
-    UserActivityForm,
-)
 from dmvrequests.audit.models import Action, AuditChainHead, AuditRecord, Kind
 from dmvrequests.audit.services import (
     CASE_OBJECT_TYPE,
     access_log_many,
     audit_record,
-    case_get_for_read,
 )
-from dmvrequests.audit.tasks import verify_audit_chain
-from dmvrequests.audit.timeline import history_changes, timeline_context
-from dmvrequests.audit.verification import last_verification
 from dmvrequests.audit.wording import in_sentence
 from dmvrequests.cases.capabilities import capabilities_for
 from dmvrequests.cases.decorators import refusal
+from dmvrequests.cases.selectors import case_get_for_read
+from dmvrequests.cases.timeline import history_changes, timeline_context
+from dmvrequests.oversight import selectors
+from dmvrequests.oversight.erasure import redaction_apply
+from dmvrequests.oversight.forms import (
+    AccessLogFilterForm,
+    HistoryFilterForm,
+    RedactionForm,
+    UserActivityForm,
+)
+from dmvrequests.oversight.tasks import verify_audit_chain
+from dmvrequests.oversight.verification import last_verification
 
 PAGE_SIZE = 50
 CSV_COLUMNS = (*HASHED_FIELDS, "hash")

@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from dmvrequests.audit.verification import CHUNK_SIZE, chain_verify
+from dmvrequests.oversight.verification import CHUNK_SIZE, chain_verify
 
 
 class Command(BaseCommand):

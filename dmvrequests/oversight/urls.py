@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dmvrequests.audit import views
+from dmvrequests.oversight import views
 
 app_name = "audit"
 

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from dmvrequests.agencies.models import Agency
-from dmvrequests.audit.erasure import REDACTABLE_FIELDS, field_label
 from dmvrequests.audit.models import Action, Kind, Outcome
 from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import DateInput, USWDSFormMixin
+from dmvrequests.oversight.erasure import REDACTABLE_FIELDS, field_label
 
 CHANGE_TYPES = [("", "Any change"), ("+", "Case logged"), ("~", "Case changed"), ("-", "Deleted")]
 

@@ -10,12 +10,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.mail import send_mail
+from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.roles import Role
 from dmvrequests.audit.chain import GENESIS_HASH, HASHED_FIELDS, record_hash
 from dmvrequests.audit.models import Action, AuditChainHead, AuditRecord, Kind, Outcome
-from dmvrequests.audit.protection import decision_history_mismatches, protection_problems
+from dmvrequests.audit.protection import protection_problems
+from dmvrequests.cases.models import Decision
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +58,36 @@ class ChainReport:
             "unprotected": list(self.unprotected),
             "altered_decisions": list(self.altered_decisions),
         }
+
+
+# A decision's own columns that its latest history row repeats; a difference means the
+# row was changed outside the application (with its trigger dropped, then restored).
+DECISION_FIELDS = ("decided_by_id", "outcome", "reason", "rationale", "decided_at")
+
+
+def decision_history_mismatches(limit=20):
+    """Ids of decisions whose row no longer matches their own latest history row."""
+    latest = Decision.history.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
+    annotations = {f"h_{name}": Subquery(latest.values(name)[:1]) for name in DECISION_FIELDS}
+    annotations["h_second"] = Coalesce(
+        Subquery(latest.values("second_approved_by_id")[:1]),
+        Value(0),
+        output_field=BigIntegerField(),
+    )
+    differs = Q()
+    for name in DECISION_FIELDS:
+        differs |= ~Q(**{name: F(f"h_{name}")})
+    differs |= ~Q(
+        h_second=Coalesce(F("second_approved_by_id"), Value(0), output_field=BigIntegerField())
+    )
+    rows = (
+        Decision.objects.annotate(**annotations)
+        .filter(h_decided_by_id__isnull=False)
+        .filter(differs)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return list(rows[:limit])
 
 
 def _row_problem(row, expected_seq, prev_hash):

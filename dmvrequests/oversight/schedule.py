@@ -8,11 +8,11 @@ from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
     "audit-verify-chain-nightly": {
-        "task": "dmvrequests.audit.tasks.verify_audit_chain",
+        "task": "dmvrequests.oversight.tasks.verify_audit_chain",
         "schedule": crontab(hour=2, minute=15),
     },
     "audit-apply-retention-nightly": {
-        "task": "dmvrequests.audit.tasks.apply_retention_policy",
+        "task": "dmvrequests.oversight.tasks.apply_retention_policy",
         "schedule": crontab(hour=3, minute=15),
     },
 }

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from dmvrequests.audit.erasure import retention_apply, retention_plan, retention_years
 from dmvrequests.audit.wording import in_sentence
+from dmvrequests.oversight.erasure import retention_apply, retention_plan, retention_years
 
 
 def _plural(count, noun):
