@@ -12,7 +12,7 @@ PORT ?= 8000
 AXE_VERSION := 4.14.1
 AXE_STAMP := e2e/.axe/axe-core-$(AXE_VERSION).installed
 
-.PHONY: run test lint limits types security format worker beat bench load e2e check-deploy install clean
+.PHONY: run test lint limits types contracts security format worker beat bench load e2e check-deploy install clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -42,7 +42,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2 -m "not imap and not worker" $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(STAMP) contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory limits
@@ -55,6 +55,11 @@ limits: $(STAMP)
 # mypy with django-stubs; the configuration is in pyproject.toml (docs/architecture.md).
 types: $(STAMP)
 	$(BIN)/mypy
+
+# App boundaries (import-linter, contracts in pyproject.toml): a forbidden import fails
+# the build. docs/decisions/0006-app-boundaries.md.
+contracts: $(STAMP)
+	$(BIN)/lint-imports
 
 # Static security analysis: any finding of medium or high severity fails.
 security: $(STAMP)
