@@ -154,7 +154,9 @@ class TestVerifyAudit:
         def fail(**kwargs):
             raise DatabaseError("no such table: audit_auditrecord")
 
-        monkeypatch.setattr("dmvrequests.oversight.management.commands.verify_audit.chain_verify", fail)
+        monkeypatch.setattr(
+            "dmvrequests.oversight.management.commands.verify_audit.chain_verify", fail
+        )
         code, _, err = verify()
         assert code == 2
         assert err.startswith("Could not read the audit log")
