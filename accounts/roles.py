@@ -8,6 +8,3 @@ class Role(models.TextChoices):
     COUNSEL = "Counsel", "Counsel"
     ADMINISTRATOR = "Administrator", "Administrator"
     AUDITOR = "Auditor", "Auditor"
-
-
-ALL_ROLES = frozenset(Role.values)

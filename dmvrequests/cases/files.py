@@ -12,12 +12,6 @@ SIGNATURES = (
     (b"II*\x00", "image/tiff"),
     (b"MM\x00*", "image/tiff"),
 )
-EXTENSIONS = {
-    "application/pdf": ".pdf",
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "image/tiff": ".tif",
-}
 ACCEPTED_DESCRIPTION = "PDF, PNG, JPEG or TIFF"
 
 

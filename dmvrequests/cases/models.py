@@ -23,7 +23,14 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# The one definition of each state of a case; the model, its queryset, the services, views
+# and templates all ask these (docs/decisions/0006-app-boundaries.md, "One place per rule").
+# Open: not yet released, denied, closed or withdrawn.
 OPEN_STATUSES = (Status.RECEIVED, Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED)
+# Ended: nothing more happens to the case (its retention clock runs from here).
+ENDED_STATUSES = (Status.CLOSED, Status.WITHDRAWN)
+# Intake may be completed or corrected while the case is with the clerk.
+INTAKE_STATUSES = (Status.RECEIVED, Status.NEEDS_INFO)
 
 
 class Channel(models.TextChoices):
@@ -73,6 +80,9 @@ class CaseNumberSequence(models.Model):
 class DisclosureRequestQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
+
+    def ended(self):
+        return self.filter(status__in=ENDED_STATUSES)
 
     def for_queue(self):
         return self.select_related("agency", "office", "assigned_counsel")
@@ -145,7 +155,6 @@ class DisclosureRequest(models.Model):
     class Meta:
         ordering = ["-received_at"]
         verbose_name = "disclosure request"
-        permissions = [("decide_disclosurerequest", "Can decide the disclosure request")]
         indexes = [
             models.Index(fields=["office", "status", "received_at"], name="case_office_queue_idx"),
             models.Index(fields=["status", "emergency", "due_date"], name="case_review_queue_idx"),
@@ -193,6 +202,25 @@ class DisclosureRequest(models.Model):
     @property
     def is_open(self):
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_ended(self):
+        return self.status in ENDED_STATUSES
+
+    @property
+    def intake_editable(self):
+        """Intake fields may change: the case is with the clerk (received, or sent back
+        for information)."""
+        return self.status in INTAKE_STATUSES
+
+    @property
+    def accepts_documents(self):
+        """Documents may be added, described and verified: the case is open, or an
+        emergency approval of it still waits for its follow-up legal process (one query
+        then)."""
+        if self.is_open:
+            return True
+        return self.decisions.filter(emergency=True, followup_received_at=None).exists()
 
     @property
     def received_date(self):

@@ -44,11 +44,6 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, set[str]]] = {
 }
 
 
-def target(status, action):
-    entry = TRANSITIONS.get((status, action))
-    return entry[0] if entry else None
-
-
 def actions_for(status, user):
     """Actions the user's role may take from `status` (guards are checked on submit)."""
     return [

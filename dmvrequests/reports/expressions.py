@@ -49,23 +49,6 @@ class JSONArrayContains(Func):
         raise NotImplementedError(f"JSONArrayContains is not written for {connection.vendor}.")
 
 
-class GroupConcat(Aggregate):
-    """The distinct values of a column, comma-separated (order is not guaranteed)."""
-
-    function = "GROUP_CONCAT"
-    template = "%(function)s(DISTINCT %(expressions)s)"
-    output_field = CharField()
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return super().as_sql(
-            compiler,
-            connection,
-            function="STRING_AGG",
-            template="%(function)s(DISTINCT %(expressions)s, ',')",
-            **extra,
-        )
-
-
 class PercentileCont(Aggregate):
     """PostgreSQL's percentile_cont: the value at `fraction`, interpolated linearly."""
 

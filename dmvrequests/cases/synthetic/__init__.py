@@ -11,7 +11,7 @@ so that even a small run has them all.
 The rows are what the services would have written: the case with its history
 rows, documents and counsel's checklists, decisions with the policy engine's
 stored evaluation (under the active profile), questions to the agency,
-releases, subject notices, counsel's object permissions, and reads in the
+releases, subject notices, and reads in the
 access log continuing the audit hash chain. They are written directly, a
 batch at a time: COPY on PostgreSQL, batched INSERTs on SQLite (`storage.py`).
 Everything happens in one transaction: an interrupted run leaves nothing

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +14,6 @@ from dmvrequests.audit.models import Action, AuditRecord, Kind, Outcome
 from dmvrequests.cases.models import (
     Decision,
     DisclosureRequest,
-    DisclosureRequestUserObjectPermission,
     DocumentVerification,
     InfoRequest,
     LegalDocument,
@@ -103,12 +101,6 @@ class SyntheticCases:
 
     def prepare(self):
         self.directory = directory_ensure(self.rng, self.count)
-        self.permissions = list(
-            Permission.objects.filter(
-                content_type__app_label="cases",
-                codename__in=["view_disclosurerequest", "decide_disclosurerequest"],
-            ).values_list("pk", flat=True)
-        )
         first_year = self.start.astimezone(self.zone).year
         self.numbering = Numbering(list(range(first_year, self.now.astimezone(self.zone).year + 1)))
         self.chain = Chain()
@@ -117,9 +109,6 @@ class SyntheticCases:
     def new_tables(self):
         """Empty tables for a batch, in an order that satisfies every foreign key."""
         tables = {model: Table(model) for model in TRACKED}
-        tables[DisclosureRequestUserObjectPermission] = Table(
-            DisclosureRequestUserObjectPermission, with_pk=False
-        )
         tables.update({h: Table(h, with_pk=False) for h in self.historical.values()})
         tables[AuditRecord] = Table(AuditRecord)
         return tables
@@ -240,7 +229,7 @@ class SyntheticCases:
         key = (archetype, kind, received)
         if key not in self.evaluations:
             self.evaluations[key] = evaluate_with_profile(
-                request=_policy_request(archetype, kind, received), profile=self.profile
+                disclosure_request=_policy_request(archetype, kind, received), profile=self.profile
             )
         return self.evaluations[key]
 

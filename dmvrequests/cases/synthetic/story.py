@@ -5,7 +5,7 @@ days after the one before; the generator keeps those that have happened by now.
 `CaseRows` then writes what the services would have written for those steps:
 the case's historical rows, documents and counsel's checklists, the decision
 with the engine's evaluation, questions to the agency, the release, the subject
-notice, counsel's object permissions, and reads in the access log.
+notice, and reads in the access log.
 """
 
 from dataclasses import dataclass
@@ -15,7 +15,6 @@ from dmvrequests.cases.models import (
     Decision,
     DecisionOutcome,
     DisclosureRequest,
-    DisclosureRequestUserObjectPermission,
     DocumentVerification,
     InfoRequest,
     LegalDocument,
@@ -176,12 +175,9 @@ class CaseRows:
         return None
 
     def assign(self, counsel):
-        """Counsel's object permissions on the case, as services.grant_counsel gives them."""
+        """The case's assigned counsel, as services.request_assign sets it (the capability
+        model reads it; no object permission is written)."""
         self.case["assigned_counsel_id"] = counsel.id
-        for permission_id in self.sink.permissions:
-            self.tables[DisclosureRequestUserObjectPermission].add(
-                permission_id=permission_id, user_id=counsel.id, content_object_id=self.case["id"]
-            )
 
     def on_needs_info(self, step, previous):
         self.question = {

@@ -16,7 +16,12 @@ from dmvrequests.cases.capabilities import (
     capabilities_for,
     visible_cases,
 )
-from dmvrequests.cases.models import DisclosureRequest, Status, SubjectNotice
+from dmvrequests.cases.models import (
+    DisclosureRequest,
+    DisclosureRequestUserObjectPermission,
+    Status,
+    SubjectNotice,
+)
 from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.correspondence.services import letter_issue
 from dmvrequests.oversight.erasure import RedactionError, redaction_apply
@@ -146,7 +151,9 @@ class TestTheMatrix:
     def test_assignment_grants_no_object_permission_of_its_own(self, case, counsel, other_counsel):
         # One source of truth: the case's assigned counsel, read by the capability model.
         services.request_assign(case=case, counsel=other_counsel, actor=counsel)
-        assert not other_counsel.has_perm("cases.decide_disclosurerequest", case)
+        assert not DisclosureRequestUserObjectPermission.objects.filter(
+            content_object=case
+        ).exists()
         assert capabilities_for(other_counsel, refreshed(case)).decide
 
 
