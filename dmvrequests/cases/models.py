@@ -200,21 +200,21 @@ class DisclosureRequest(models.Model):
         return [RecordCategory(c).label for c in self.categories if c in RecordCategory.values]
 
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
     @property
-    def is_ended(self):
+    def is_ended(self) -> bool:
         return self.status in ENDED_STATUSES
 
     @property
-    def intake_editable(self):
+    def intake_editable(self) -> bool:
         """Intake fields may change: the case is with the clerk (received, or sent back
         for information)."""
         return self.status in INTAKE_STATUSES
 
     @property
-    def accepts_documents(self):
+    def accepts_documents(self) -> bool:
         """Documents may be added, described and verified: the case is open, or an
         emergency approval of it still waits for its follow-up legal process (one query
         then)."""

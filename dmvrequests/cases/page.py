@@ -20,14 +20,12 @@ from dmvrequests.cases.models import (
     DisclosureRequest,
     LegalDocument,
     NoticeStatus,
-    Status,
     SubjectNotice,
 )
 from dmvrequests.cases.services import needs_callback
 from dmvrequests.cases.workflow import CaseAction, actions_for
 
 # The statuses in which documents may still be added or described.
-OPEN_FOR_DOCUMENTS = (Status.RECEIVED, Status.IN_REVIEW, Status.NEEDS_INFO, Status.APPROVED)
 
 
 @dataclass
@@ -58,7 +56,7 @@ class CasePage:
     @property
     def takes_documents(self) -> bool:
         """The user may add or describe documents, and the case still accepts them."""
-        return (self.clerk_here or self.counsel_here) and self.case.status in OPEN_FOR_DOCUMENTS
+        return (self.clerk_here or self.counsel_here) and self.case.accepts_documents
 
     @property
     def notice_due(self) -> bool:

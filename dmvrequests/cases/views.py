@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dmvrequests.agencies.models import Requester
+from dmvrequests.agencies.services import requester_find_or_create
 from dmvrequests.audit.models import Action as AuditAction
 from dmvrequests.audit.services import access_log, access_log_cases
 from dmvrequests.cases import selectors, services
@@ -109,17 +109,7 @@ def _requester_for(form, agency, actor):
     requester = form.cleaned_data.get("requester")
     if requester:
         return requester
-    fields = form.requester_fields()
-    existing = None
-    if fields["email"]:
-        existing = Requester.objects.filter(agency=agency, email__iexact=fields["email"]).first()
-    if existing:
-        return existing
-    requester = Requester(agency=agency, **fields)
-    requester._history_user = actor
-    requester.full_clean()
-    requester.save()
-    return requester
+    return requester_find_or_create(agency=agency, actor=actor, **form.requester_fields())
 
 
 def create(request):
@@ -152,7 +142,7 @@ def edit(request, number):
     refused_here = refusal(request, case, caps)
     if refused_here:
         return refused_here
-    if case.status not in (Status.RECEIVED, Status.NEEDS_INFO):
+    if not case.intake_editable:
         messages.error(
             request, "This case is with legal review; its intake can no longer be edited."
         )
@@ -430,11 +420,13 @@ def evaluate_preview(request):
     from dmvrequests.policy.services import evaluate_with_profile, profile_active
 
     profile = profile_active()
-    request_input, missing = preview_input(request.POST)
+    disclosure_request, missing = preview_input(request.POST)
     context = {"profile": profile, "missing": missing, "preview": True}
-    if request_input is not None:
+    if disclosure_request is not None:
         try:
-            context["evaluation"] = evaluate_with_profile(request=request_input, profile=profile)
+            context["evaluation"] = evaluate_with_profile(
+                disclosure_request=disclosure_request, profile=profile
+            )
         except PolicyInputError as exc:
             context["missing"] = [str(exc)]
     return render(request, "cases/_preview.html", context)

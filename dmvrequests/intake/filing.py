@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from dmvrequests.agencies.models import Requester
+from dmvrequests.agencies.services import requester_create, requester_find
 from dmvrequests.cases.models import Channel, DisclosureRequest
 from dmvrequests.cases.services import (
     WorkflowError,
@@ -183,18 +183,15 @@ def _requester_for(
         validate_email(address)
     except ValidationError:
         return None
-    requester = (
-        Requester.objects.filter(agency=agency, email__iexact=address).order_by("id").first()
-    )
+    requester = requester_find(agency=agency, email=address)
     if requester is not None or not verified:
         return requester
-    requester = Requester(
-        agency=agency, email=address, name=(parsed.from_name or address.split("@")[0])[:200]
+    return requester_create(
+        agency=agency,
+        actor=actor,
+        email=address,
+        name=(parsed.from_name or address.split("@")[0])[:200],
     )
-    requester._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
-    requester.full_clean()
-    requester.save()
-    return requester
 
 
 def store_documents(

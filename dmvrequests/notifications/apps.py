@@ -8,4 +8,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        from dmvrequests.notifications import receivers  # noqa: F401  (connects receivers)
+        # Connects the receivers; registers the tasks the services queue by name.
+        from dmvrequests.notifications import receivers, tasks  # noqa: F401

@@ -11,14 +11,29 @@ from django.utils import timezone
 
 from accounts.models import User
 from dmvrequests.notifications.models import Kind, OutboundEmail, Preference
+from dmvrequests.tasking import task_named
 
 logger = logging.getLogger(__name__)
+# The task that sends queued messages (tasks.py; queued by name, see dmvrequests/tasking.py).
+SEND_OUTBOUND = "dmvrequests.notifications.tasks.send_outbound"
 MAX_ATTEMPTS = 10
 
 
 def _wants(user, kind):
     preference = Preference.objects.filter(user=user).first()
     return preference is None or preference.wants(kind)
+
+
+@transaction.atomic
+def preference_update(*, user, actor, assignment, digest):
+    """Save `user`'s notification settings (the first save creates them), recorded in
+    their history as changed by `actor`. `assignment`, `digest`: bool."""
+    preference = Preference.objects.select_for_update().filter(user=user).first()
+    preference = preference or Preference(user=user)
+    preference.assignment, preference.digest = bool(assignment), bool(digest)
+    preference._history_user = actor
+    preference.save()
+    return preference
 
 
 def one_line(text):
@@ -63,10 +78,8 @@ def email_queue(*, kind, recipients, subject, template, context, dedupe, case=No
 
 def enqueue(ids):
     """Hand the messages to Celery; with the broker down, leave them for the sweep."""
-    from dmvrequests.notifications.tasks import send_outbound
-
     try:
-        send_outbound.delay(ids)
+        task_named(SEND_OUTBOUND).delay(ids)
     except Exception as exc:  # noqa: BLE001 - any broker failure: the outbox keeps the mail
         logger.warning(
             "Broker unavailable, %d email(s) left for the outbox sweep: %s", len(ids), exc

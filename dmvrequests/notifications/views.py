@@ -2,16 +2,15 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from dmvrequests.notifications.forms import PreferenceForm
-from dmvrequests.notifications.models import Preference
+from dmvrequests.notifications.selectors import preference_of
+from dmvrequests.notifications.services import preference_update
 
 
 def preferences(request):
-    preference, _ = Preference.objects.get_or_create(user=request.user)
-    form = PreferenceForm(request.POST or None, instance=preference)
+    """Show the user's notification settings (GET writes nothing); POST saves them."""
+    form = PreferenceForm(request.POST or None, instance=preference_of(request.user))
     if request.method == "POST" and form.is_valid():
-        preference = form.save(commit=False)
-        preference._history_user = request.user
-        preference.save()
+        preference_update(user=request.user, actor=request.user, **form.cleaned_data)
         messages.success(request, "Your notification settings are saved.")
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

@@ -45,7 +45,6 @@ SUBJECT_IDENTIFIERS = (
     "narrative",
 )
 SHORT_MARKER = "[redacted]"
-ENDED_STATUSES = (Status.CLOSED, Status.WITHDRAWN)
 BATCH_SIZE = 200
 
 
@@ -199,7 +198,7 @@ def retention_candidates(*, years, now=None):
     )
     history_holds = history.filter(_holds_identifiers(), id=OuterRef("pk"))
     return (
-        DisclosureRequest.objects.filter(status__in=ENDED_STATUSES)
+        DisclosureRequest.objects.ended()
         .annotate(
             ended_at=Coalesce(
                 "closed_at", Subquery(withdrawn_at.values("history_date")[:1]), "updated_at"

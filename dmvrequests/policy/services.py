@@ -154,13 +154,14 @@ def profile_record_review(
     return profile
 
 
-def evaluate_with_profile(*, request, profile=None):
-    """Validate and evaluate `request` under `profile` (default: the active one).
+def evaluate_with_profile(*, disclosure_request, profile=None):
+    """Validate and evaluate `disclosure_request` (the engine's request object,
+    docs/policy-check.md) under `profile` (default: the active one).
 
     Raises PolicyInputError for an invalid request. The result also names the
     profile version, so a stored evaluation says exactly which rules gave it.
     """
     profile = profile or profile_active()
-    result = evaluate(request, profile.rules, profile=profile.slug)
+    result = evaluate(disclosure_request, profile.rules, profile=profile.slug)
     result["profile_version"] = profile.version
     return result

@@ -25,7 +25,7 @@ def try_request(request):
         profile = form.cleaned_data["profile"]
         try:
             evaluation = services.evaluate_with_profile(
-                request=form.as_policy_request(documents), profile=profile
+                disclosure_request=form.as_policy_request(documents), profile=profile
             )
         except PolicyInputError as error:
             form.add_error(None, f"This request could not be evaluated: {error}.")

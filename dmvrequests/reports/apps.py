@@ -9,7 +9,9 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports and exports"
 
     def ready(self):
+        # Registers the tasks the services queue by name (dmvrequests/tasking.py).
         from dmvrequests.cases.models import Decision, DisclosureRequest, LegalDocument, Release
+        from dmvrequests.reports import tasks  # noqa: F401
 
         # The rollups follow every change that moves a report's count, in its transaction.
         post_save.connect(_case_saved, sender=DisclosureRequest, dispatch_uid="rollup_case")

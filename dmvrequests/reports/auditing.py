@@ -23,8 +23,8 @@ class ExportNotLogged(Exception):
     )
 
 
-def export_log(*, user, request=None, detail):
-    """Record one export (or download of an exported file) by `user`."""
+def export_log(*, actor, request=None, detail):
+    """Record one export (or download of an exported file) by `actor`."""
     try:
         from dmvrequests.audit.models import Action, Kind
         from dmvrequests.audit.services import audit_record
@@ -33,7 +33,7 @@ def export_log(*, user, request=None, detail):
         raise ExportNotLogged(ExportNotLogged.message) from exc
     try:
         return audit_record(
-            kind=Kind.ACCESS, action=Action.EXPORT, user=user, request=request, detail=detail
+            kind=Kind.ACCESS, action=Action.EXPORT, user=actor, request=request, detail=detail
         )
     except Exception as exc:
         # Whatever went wrong (database, vocabulary, a bug), the export stops here.

@@ -20,11 +20,14 @@ from dmvrequests.reports import exports
 from dmvrequests.reports.auditing import export_log
 from dmvrequests.reports.filters import ReportFilters
 from dmvrequests.reports.models import ExportJob, ExportStatus
+from dmvrequests.tasking import task_named
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_ASYNC_THRESHOLD = 20_000
 DEFAULT_EXPIRY_DAYS = 7
+# The task that writes an export file (tasks.py; queued by name, see dmvrequests/tasking.py).
+RUN_EXPORT_JOB = "dmvrequests.reports.tasks.run_export_job"
 # Progress is saved every this many rows: often enough for the bar to move,
 # rarely enough that the writes cost nothing next to the export.
 PROGRESS_EVERY = 1000
@@ -60,7 +63,7 @@ def export_audit_detail(*, dataset, fmt, filters, include_identifiers, reason=""
 
 @transaction.atomic
 def export_job_create(
-    *, user, request, dataset, fmt, filters, include_identifiers, reason, rows_total
+    *, actor, request, dataset, fmt, filters, include_identifiers, reason, rows_total
 ):
     """Log the request, record the job, and queue it once both are committed."""
     job = ExportJob(
@@ -70,10 +73,10 @@ def export_job_create(
         include_identifiers=include_identifiers,
         reason=reason,
         rows_total=rows_total,
-        requested_by=user,
+        requested_by=actor,
     )
     export_log(
-        user=user,
+        actor=actor,
         request=request,
         detail=export_audit_detail(
             dataset=dataset,
@@ -86,12 +89,10 @@ def export_job_create(
             delivery="background job",
         ),
     )
-    _save(job, user, "Export requested")
-    from dmvrequests.reports.tasks import run_export_job
-
+    _save(job, actor, "Export requested")
     # With REDIS_URL unset the task runs eagerly, right here after the commit:
     # the job is then done by the time the user sees its page.
-    run_export_job.delay_on_commit(str(job.pk))
+    task_named(RUN_EXPORT_JOB).delay_on_commit(str(job.pk))
     return job
 
 
@@ -196,9 +197,9 @@ def export_jobs_expire(*, now=None):
     return expired
 
 
-def export_download_log(*, job, user, request):
+def export_download_log(*, job, actor, request):
     export_log(
-        user=user,
+        actor=actor,
         request=request,
         detail=export_audit_detail(
             dataset=job.dataset,

@@ -143,7 +143,7 @@ def _export(request, form):
     try:
         if rows > services.async_threshold():
             job = services.export_job_create(
-                user=request.user,
+                actor=request.user,
                 request=request,
                 dataset=dataset,
                 fmt=fmt,
@@ -161,7 +161,7 @@ def _export(request, form):
 
 def _log_direct(request, dataset, fmt, filters, identifiers, reason, rows):
     export_log(
-        user=request.user,
+        actor=request.user,
         request=request,
         detail=services.export_audit_detail(
             dataset=dataset,
@@ -270,7 +270,7 @@ def export_job_download(request, job_id):
     except FileNotFoundError:
         raise Http404("The export's file is missing from storage.") from None
     try:
-        services.export_download_log(job=job, user=request.user, request=request)
+        services.export_download_log(job=job, actor=request.user, request=request)
     except ExportNotLogged as refusal:
         handle.close()
         context = {**_base_context(request, "exports"), "job": job, "refusal": str(refusal)}

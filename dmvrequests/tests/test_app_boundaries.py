@@ -78,3 +78,16 @@ def test_a_channel_reaching_into_case_models_breaks_the_build(copy_of_the_code):
     assert "dmvrequests.portal.views -> dmvrequests.cases.models" in report
     # Through the services is the allowed way: only the models import is reported.
     assert "-> dmvrequests.cases.services" not in report
+
+
+def test_an_import_cycle_inside_an_app_breaks_the_build(copy_of_the_code):
+    # The cycle that used to be hidden in a function: requests -> decisions -> requests.
+    add_import(
+        copy_of_the_code / "dmvrequests/cases/services/requests.py",
+        "def _late():\n    from dmvrequests.cases.services.decisions import request_decide  # noqa",
+    )
+    code, report = lint_imports(copy_of_the_code)
+    assert code == 1, report
+    assert "No import cycles between the modules of a package" in " ".join(report.split())
+    assert "No cycles are allowed in dmvrequests.cases.services." in report
+    assert "- .requests -> .decisions (1 import)" in report

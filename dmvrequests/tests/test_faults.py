@@ -143,7 +143,7 @@ def test_an_export_whose_worker_is_killed_completes_after_the_restart(redis_serv
     rows = filters.cases().count()
     with prefork_worker(redis_server.url) as log, broker(redis_server.url):
         job = export_job_create(
-            user=administrator,
+            actor=administrator,
             request=None,
             dataset="cases",
             fmt="xlsx",  # the slowest format: time to kill it half-way

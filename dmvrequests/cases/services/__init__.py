@@ -7,14 +7,11 @@ else writes cases. Status moves follow the one table in `workflow.py`.
 
 from dmvrequests.cases.services.base import CaseChanged, WorkflowError
 from dmvrequests.cases.services.decisions import (
-    case_evaluate,
-    case_policy_input,
     decision_confirm,
     decision_reject_pending,
     needs_second_approval,
     notice_exempt,
     notice_record_sent,
-    notice_sync,
     release_record,
     request_decide,
 )
@@ -24,6 +21,7 @@ from dmvrequests.cases.services.documents import (
     document_describe,
     document_verify,
 )
+from dmvrequests.cases.services.evaluation import case_evaluate, case_policy_input, notice_sync
 from dmvrequests.cases.services.requests import (
     DECISION_BUSINESS_DAYS,
     callback_record,

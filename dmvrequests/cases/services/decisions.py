@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from dmvrequests.cases.models import (
     APPROVAL_REASONS,
@@ -23,6 +22,7 @@ from dmvrequests.cases.models import (
     WorkflowSettings,
 )
 from dmvrequests.cases.services.base import WorkflowError, check_move, lock, require, save
+from dmvrequests.cases.services.evaluation import Evaluation, case_evaluate, notice_sync
 from dmvrequests.cases.services.requests import needs_callback
 from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.policy.engine import EngineDecision
@@ -30,72 +30,7 @@ from dmvrequests.vocabulary import AgencyKind
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from dmvrequests.cases.models import DisclosureRequest, LegalDocument
-    from dmvrequests.policy.models import PolicyProfile
-
-# An engine result as the services keep it: with the profile's version, stored as JSON.
-Evaluation = dict[str, Any]
-
-
-def _request_object(case: DisclosureRequest, documents: list[LegalDocument]) -> dict[str, Any]:
-    return {
-        "received": case.received_date.isoformat(),
-        "agency": {
-            "kind": case.agency.kind,
-            "name": case.agency.name,
-            "blocked": case.agency.blocked,
-        },
-        "purpose": case.purpose,
-        "records": list(case.categories),
-        "legal_process": [d.as_policy_input() for d in documents],
-        "bulk": case.bulk,
-        "emergency": case.emergency,
-    }
-
-
-DECISION_RANK = {EngineDecision.DENY: 0, EngineDecision.REVIEW: 1, EngineDecision.ELIGIBLE: 2}
-
-
-def _better(trial: Evaluation, current: Evaluation) -> bool:
-    """Would `trial` let more through than `current`?"""
-    return DECISION_RANK[trial["decision"]] > DECISION_RANK[current["decision"]] or bool(
-        set(trial["releasable"]) - set(current["releasable"])
-    )
-
-
-def case_policy_input(case: DisclosureRequest) -> dict[str, Any]:
-    """The case as the policy engine's request object: verified documents, plus each
-    unverified one that cannot improve the outcome (an I-200 still earns its findings:
-    "not a judicial warrant"). No unverified document ever unlocks anything; see
-    docs/decisions/0004-only-verified-documents-count.md."""
-    from dmvrequests.policy.services import evaluate_with_profile, profile_active
-
-    documents = list(case.documents.all())
-    counted = [d for d in documents if d.verified]
-    if not case.categories:
-        return _request_object(case, counted)
-    profile = profile_active()
-    current = evaluate_with_profile(request=_request_object(case, counted), profile=profile)
-    for document in documents:
-        if document.verified:
-            continue
-        trial = evaluate_with_profile(
-            request=_request_object(case, [*counted, document]), profile=profile
-        )
-        if not _better(trial, current):
-            counted.append(document)
-            current = trial
-    return _request_object(case, counted)
-
-
-def case_evaluate(case: DisclosureRequest) -> tuple[Evaluation | None, PolicyProfile]:
-    """(evaluation, profile) under the active profile; evaluation is None without categories."""
-    from dmvrequests.policy.services import evaluate_with_profile, profile_active
-
-    profile = profile_active()
-    if not case.categories:
-        return None, profile
-    return evaluate_with_profile(request=case_policy_input(case), profile=profile), profile
+    from dmvrequests.cases.models import DisclosureRequest
 
 
 def _finding_codes(evaluation: Evaluation) -> set[str]:
@@ -263,27 +198,6 @@ def decision_reject_pending(
         rationale=f"Second counsel did not confirm the approval: {rationale}",
         expected_status=expected_status,
     )
-
-
-def notice_sync(
-    *,
-    case: DisclosureRequest,
-    evaluation: Evaluation | None,
-    profile: PolicyProfile,
-    actor: User | None,
-) -> SubjectNotice | None:
-    """Create the subject notice obligation when the profile requires one."""
-    notice_rule = (evaluation or {}).get("subject_notice")
-    if not notice_rule or not notice_rule.get("required"):
-        return None
-    due = parse_date(notice_rule["due"]) if notice_rule.get("due") else None
-    notice = SubjectNotice.objects.filter(case=case).first()
-    if notice is None:
-        return save(SubjectNotice(case=case, due_date=due, rule=profile.citation), actor)
-    if notice.status == NoticeStatus.DUE and notice.due_date != due:
-        notice.due_date = due
-        save(notice, actor)
-    return notice
 
 
 @transaction.atomic

@@ -25,16 +25,6 @@ if TYPE_CHECKING:
     from accounts.models import User
     from dmvrequests.cases.models import DisclosureRequest
 
-OPEN_STATUSES = (Status.RECEIVED, Status.IN_REVIEW, Status.NEEDS_INFO)
-
-
-def _accepts_documents(case: DisclosureRequest) -> bool:
-    """Open cases take documents; so does a case whose emergency approval still waits
-    for its follow-up legal process."""
-    if case.status in (*OPEN_STATUSES, Status.APPROVED):
-        return True
-    return case.decisions.filter(emergency=True, followup_received_at=None).exists()
-
 
 def _logged_by(case: DisclosureRequest, actor: User | None) -> bool:
     """A clerk who releases an emailed request into another office's case files the
@@ -107,7 +97,7 @@ def document_add(
     """
     if not _logged_by(case, actor):
         require(case, actor, "act")
-    if not _accepts_documents(case):
+    if not case.accepts_documents:
         raise WorkflowError("Documents cannot be added to a decided or closed case.")
     document = LegalDocument(
         case=case, type=type, issuer=issuer or "none", uploaded_by=actor, **details
@@ -168,7 +158,7 @@ def document_describe(
     document = LegalDocument.objects.select_for_update().get(pk=document.pk, case_id=case.pk)
     if not describable(document):
         raise WorkflowError(ALREADY_CHECKED)
-    if not _accepts_documents(case):
+    if not case.accepts_documents:
         raise WorkflowError("Documents of a decided or closed case cannot be described.")
     unknown = set(fields) - set(DESCRIBED_FIELDS)
     if unknown:
@@ -207,7 +197,7 @@ def document_verify(
     the latest checklist decides whether the document counts for the policy."""
     document = LegalDocument.objects.select_for_update().select_related("case").get(pk=document.pk)
     case = document.case
-    if case.status not in OPEN_STATUSES and not _accepts_documents(case):
+    if not case.accepts_documents:
         raise WorkflowError("Documents of a decided case cannot be verified again.")
     require(case, actor, "decide")
     if result == VerificationResult.VERIFIED:

@@ -17,6 +17,7 @@ from dmvrequests.cases.models import (
     Status,
 )
 from dmvrequests.cases.services.base import WorkflowError, check_move, lock, require, save
+from dmvrequests.cases.services.evaluation import case_evaluate, notice_sync
 from dmvrequests.cases.services.numbering import next_case_number
 from dmvrequests.cases.signals import counsel_assigned, emergency_raised
 from dmvrequests.cases.workflow import CaseAction
@@ -103,7 +104,7 @@ def request_update_intake(
     """Change intake fields while the case is still with the clerk."""
     case = lock(case)
     require(case, actor, "act")
-    if case.status not in (Status.RECEIVED, Status.NEEDS_INFO):
+    if not case.intake_editable:
         raise WorkflowError(
             "This case is already with legal review; ask counsel to return it before editing."
         )
@@ -179,8 +180,6 @@ def request_submit(
     assigned_counsel: User | None = None,
     expected_status: str = Status.RECEIVED,
 ) -> DisclosureRequest:
-    from dmvrequests.cases.services.decisions import case_evaluate, notice_sync
-
     case = lock(case, expected_status)
     new_status = check_move(case, CaseAction.SUBMIT, actor)
     if not case.categories:
@@ -259,6 +258,6 @@ def request_transition(
                 "The subject notice is still due. Record it as sent, or as exempted with the "
                 "reason, before closing the case."
             )
-    if case.status in (Status.CLOSED, Status.WITHDRAWN):
+    if case.is_ended:
         case.closed_at = timezone.now()
     return save(case, actor)

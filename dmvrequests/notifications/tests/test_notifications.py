@@ -178,5 +178,21 @@ class TestPreferencesPage:
         assert preference.assignment and not preference.digest
         assert preference.history.first().history_user == clerk
 
+    def test_opening_the_page_writes_nothing(self, client, clerk):
+        client.force_login(clerk)
+        page = client.get(reverse("notifications:preferences"))
+        assert page.status_code == 200
+        assert not Preference.objects.filter(user=clerk).exists()
+
+    def test_the_form_as_rendered_saves_the_settings(self, django_app, clerk):
+        form = django_app.get(reverse("notifications:preferences"), user="clerk").forms[1]
+        assert form["assignment"].checked and form["digest"].checked
+        form["assignment"] = False
+        page = form.submit().follow()
+        assert "Your notification settings are saved." in page
+        preference = Preference.objects.get(user=clerk)
+        assert not preference.assignment and preference.digest
+        assert not page.forms[1]["assignment"].checked
+
     def test_anonymous_users_sign_in_first(self, client):
         assert client.get(reverse("notifications:preferences")).status_code == 302

@@ -200,12 +200,12 @@ class TestProfileEdits:
 
 class TestEvaluateWithProfile:
     def test_it_uses_the_active_profile_and_names_its_version(self):
-        result = services.evaluate_with_profile(request=immigration_request())
+        result = services.evaluate_with_profile(disclosure_request=immigration_request())
         assert (result["profile"], result["profile_version"]) == ("dppa", 1)
 
     def test_it_uses_the_profile_given(self):
         result = services.evaluate_with_profile(
-            request=immigration_request(), profile=profile("ny")
+            disclosure_request=immigration_request(), profile=profile("ny")
         )
         assert result["decision"] == "deny"
         assert result["subject_notice"]["due"] == "2026-03-05"

@@ -80,7 +80,7 @@ class Command(BaseCommand):
 
 def _evaluate(requests, profile):
     return [
-        public_result(services.evaluate_with_profile(request=request, profile=profile))
+        public_result(services.evaluate_with_profile(disclosure_request=request, profile=profile))
         for request in requests
     ]
 
