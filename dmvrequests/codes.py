@@ -8,6 +8,7 @@ and adds `label()`, the words for any code of any app.
 """
 
 import enum
+from typing import TYPE_CHECKING, Any, Self
 
 
 class _CodesType(enum.EnumType):
@@ -15,31 +16,42 @@ class _CodesType(enum.EnumType):
     `choices` (a new list of `(code, label)` pairs on every access, for form and model
     fields), so Django code uses these classes as it would use `TextChoices`."""
 
-    @property
-    def values(cls):
-        return [member.value for member in cls]
+    def _members(cls) -> list[Any]:
+        return list(cls.__members__.values())
 
     @property
-    def labels(cls):
-        return [member.label for member in cls]
+    def values(cls) -> list[str]:
+        return [member.value for member in cls._members()]
 
     @property
-    def choices(cls):
-        return [(member.value, member.label) for member in cls]
+    def labels(cls) -> list[str]:
+        return [member.label for member in cls._members()]
+
+    @property
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls._members()]
 
 
 class Codes(enum.StrEnum, metaclass=_CodesType):
     """A code and its words: `NAME = "code", "Label"`. A member is the `str` of its code
     (`Purpose.OTHER == "other"`) and carries `.label`."""
 
+    label: str
+
     # Django templates call callables; a code class is data, not a function.
     do_not_call_in_templates = enum.nonmember(True)
 
-    def __new__(cls, value, label):
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
+    if TYPE_CHECKING:
+        # What a caller sees: `Purpose("other")` looks a member up by its code.
+        def __new__(cls, value: str) -> Self: ...
+
+    else:
+
+        def __new__(cls, value, label):
+            member = str.__new__(cls, value)
+            member._value_ = value
+            member.label = label
+            return member
 
 
 class AgencyKind(Codes):

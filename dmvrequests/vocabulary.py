@@ -68,7 +68,7 @@ def _choices(enum):
 
 
 # Name -> code class, registered by the apps (AppConfig.ready), in INSTALLED_APPS order.
-_REGISTERED = {}
+_REGISTERED: dict[str, type] = {}
 
 
 def register(**vocabularies):
