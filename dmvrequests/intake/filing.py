@@ -34,7 +34,7 @@ from dmvrequests.vocabulary import Issuer, LegalProcessType, Purpose
 
 if TYPE_CHECKING:
     from accounts.models import Office, User
-    from dmvrequests.agencies.models import Agency
+    from dmvrequests.agencies.models import Agency, Requester
     from dmvrequests.intake.mail_message import ParsedMessage
     from dmvrequests.intake.models import InboundMessage
     from dmvrequests.intake.screening import Accepted
