@@ -12,3 +12,6 @@ from django.dispatch import Signal
 counsel_assigned = Signal()
 # An emergency request was logged or marked as an emergency. Arguments: case.
 emergency_raised = Signal()
+# Cases were written in bulk past the services (seed_synthetic), in the loading transaction:
+# apps that keep figures derived from cases compute them again. No arguments.
+cases_loaded = Signal()

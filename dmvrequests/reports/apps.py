@@ -11,9 +11,11 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # Registers the tasks the services queue by name (dmvrequests/tasking.py).
         from dmvrequests.cases.models import Decision, DisclosureRequest, LegalDocument, Release
+        from dmvrequests.cases.signals import cases_loaded
         from dmvrequests.reports import tasks  # noqa: F401
 
         # The rollups follow every change that moves a report's count, in its transaction.
+        cases_loaded.connect(_cases_loaded, dispatch_uid="rollup_rebuild_after_load")
         post_save.connect(_case_saved, sender=DisclosureRequest, dispatch_uid="rollup_case")
         pre_delete.connect(_case_deleted, sender=DisclosureRequest, dispatch_uid="rollup_case_del")
         for model in (Decision, LegalDocument, Release):
@@ -42,3 +44,9 @@ def _part_changed(sender, instance, raw=False, **kwargs):
     from dmvrequests.reports.rollups import refresh_case
 
     refresh_case(instance.case_id)
+
+
+def _cases_loaded(sender, **kwargs):
+    from dmvrequests.reports.rollups import rebuild
+
+    rebuild()

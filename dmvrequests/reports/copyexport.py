@@ -37,21 +37,14 @@ from dmvrequests.cases.models import (
 )
 from dmvrequests.reports import casefacts
 from dmvrequests.reports.filters import day_start
-from dmvrequests.reports.formats import CHUNK_CHARS, FORMULA_STARTS
+from dmvrequests.reports.formats import CASES, CHUNK_CHARS, CSV, FORMULA_STARTS
 
 ISO_TIME = 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'
 
 
 def available(fmt, dataset, rows):
     """True when this writer serves the export: PostgreSQL, CSV, the cases dataset."""
-    from dmvrequests.reports import exports, formats
-
-    return (
-        connection.vendor == "postgresql"
-        and fmt == formats.CSV
-        and dataset == exports.CASES
-        and rows is None
-    )
+    return connection.vendor == "postgresql" and fmt == CSV and dataset == CASES and rows is None
 
 
 def _guard(sql):

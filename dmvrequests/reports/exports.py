@@ -18,14 +18,10 @@ from django.utils import timezone
 
 from dmvrequests.cases.models import Decision, LegalDocument, Release
 from dmvrequests.reports import casefacts, copyexport, formats
+from dmvrequests.reports.formats import CASES, STATISTICS
 from dmvrequests.reports.statistics import dashboard_figures, statistic_rows
 from dmvrequests.vocabulary import label
 
-CASES, STATISTICS = "cases", "statistics"
-DATASET_CHOICES = [
-    (CASES, "Cases: one row per request"),
-    (STATISTICS, "Statistics: the dashboard's figures"),
-]
 CHUNK_SIZE = 2000
 HOUR_MICROSECONDS = Decimal(3_600_000_000)
 TENTH = Decimal("0.1")

@@ -13,6 +13,13 @@ import xlsxwriter
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+# The two datasets an export can hold (exports.py re-exports these names).
+CASES, STATISTICS = "cases", "statistics"
+DATASET_CHOICES = [
+    (CASES, "Cases: one row per request"),
+    (STATISTICS, "Statistics: the dashboard's figures"),
+]
+
 CSV, XLSX, JSON = "csv", "xlsx", "json"
 FORMATS = {
     CSV: ("CSV", "text/csv; charset=utf-8"),

@@ -4,9 +4,8 @@ from django.utils import timezone
 
 from accounts.models import Office
 from dmvrequests.forms import DateInput, USWDSFormMixin
-from dmvrequests.reports.exports import CASES, DATASET_CHOICES, STATISTICS
 from dmvrequests.reports.filters import PeriodError, ReportFilters, check_period, months_back
-from dmvrequests.reports.formats import CSV, FORMAT_CHOICES
+from dmvrequests.reports.formats import CASES, CSV, DATASET_CHOICES, FORMAT_CHOICES, STATISTICS
 from dmvrequests.reports.transparency import Period
 from dmvrequests.vocabulary import AgencyKind
 

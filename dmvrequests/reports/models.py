@@ -6,8 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from dmvrequests.reports.counters import COUNTERS
-from dmvrequests.reports.exports import DATASET_CHOICES
-from dmvrequests.reports.formats import FORMAT_CHOICES
+from dmvrequests.reports.formats import DATASET_CHOICES, FORMAT_CHOICES
 
 
 class ExportStatus(models.TextChoices):

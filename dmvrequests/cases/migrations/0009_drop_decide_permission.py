@@ -15,7 +15,7 @@ def drop_decide_permission(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0007_single_line_text"),
+        ("cases", "0008_search_by_office"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
