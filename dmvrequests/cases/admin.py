@@ -5,6 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from dmvrequests.cases.models import DisclosureRequest, WorkflowSettings
+from dmvrequests.vocabulary import label
 
 
 @admin.register(WorkflowSettings)
@@ -38,11 +39,19 @@ class DisclosureRequestAdmin(admin.ModelAdmin):
         "subject_plate",
         "subject_vin",
         "narrative",
+        # Stored as a JSON list of codes; shown as words by categories_asked below.
+        "categories",
     ]
+    readonly_fields = ["categories_asked"]
     list_display = ["number", "status", "received_at", "agency", "office"]
     list_filter = ["status", "channel", "emergency"]
     search_fields = ["number"]
     list_select_related = ["agency", "office"]
+
+    @admin.display(description="Categories asked for")
+    def categories_asked(self, obj):
+        """The record categories as words ("Address, Photo"), never the stored codes."""
+        return label(obj.categories, "category") or "None yet"
 
     def has_add_permission(self, request):
         return False
