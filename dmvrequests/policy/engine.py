@@ -54,7 +54,12 @@ from dmvrequests.policy.rules.schema import (
     Trigger,
 )
 from dmvrequests.policy.rules.validation import validate_request, validate_rules
-from dmvrequests.policy.rules.wording import category_words, decision_summary, describe_process
+from dmvrequests.policy.rules.wording import (
+    category_words,
+    date_words,
+    decision_summary,
+    describe_process,
+)
 
 __all__ = [
     "AGENCY_KINDS",
@@ -87,6 +92,7 @@ __all__ = [
     "Severity",
     "Trigger",
     "category_words",
+    "date_words",
     "decision_summary",
     "describe_process",
     "evaluate",

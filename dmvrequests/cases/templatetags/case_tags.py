@@ -1,5 +1,6 @@
 from django import template
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
 from dmvrequests.cases.models import Status
@@ -23,13 +24,14 @@ def due_in(day, what=""):
     if what:
         words = f"{what} {words}"
     iso = day.isoformat()
+    written = date_format(day, "M j, Y")  # as every date on the case page and in findings
     return format_html(
         '<time datetime="{}" title="{}" class="{}">{}</time><span class="usa-sr-only"> ({})</span>',
         iso,
-        day.strftime("%B %-d, %Y"),
+        written,
         css,
         words,
-        day.strftime("%B %-d, %Y"),
+        written,
     )
 
 

@@ -36,6 +36,7 @@ from dmvrequests.policy.rules.wording import (
     ISSUER_WORDS,
     TYPE_NOUNS,
     category_words,
+    date_words,
     describe_process,
     join,
     sorted_categories,
@@ -129,7 +130,7 @@ class _Evaluation:
                 self.add(
                     "PROCESS_EXPIRED",
                     Severity.INFO,
-                    f"Document {number}, {with_article(noun)}, expired on {expires}, before "
+                    f"Document {number}, {with_article(noun)}, expired on {date_words(expires)}, before "
                     "the request was received, so it is ignored.",
                 )
             if counts:
@@ -365,7 +366,7 @@ class _Evaluation:
             add_days = add_business_days if unit == NoticeUnit.BUSINESS else add_calendar_days
             due = add_days(self.received, days).isoformat()
             message = (
-                f"Notify the subject of this request by {due} ({days} {unit} days after it was "
+                f"Notify the subject of this request by {date_words(due)} ({days} {unit} days after it was "
                 "received), whatever the decision."
             )
         self.add("SUBJECT_NOTICE_REQUIRED", Severity.INFO, message, "subject_notice")

@@ -5,6 +5,7 @@ gives a whole result's decision in one sentence, for the policy panel.
 """
 
 from collections.abc import Iterable
+from datetime import date
 
 from dmvrequests.codes import Issuer, LegalProcessType, RecordCategory
 from dmvrequests.policy.rules.schema import (
@@ -59,6 +60,17 @@ def join(words: Iterable[str], conjunction: str = "and") -> str:
     if len(words) <= 2:
         return f" {conjunction} ".join(words)
     return ", ".join(words[:-1]) + f", {conjunction} " + words[-1]
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def date_words(day: date | str) -> str:
+    """A date as the pages write it: date(2026, 2, 27) or "2026-02-27" -> "Feb 27, 2026"
+    (Django's "M j, Y", without depending on Django or the locale)."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 def category_words(category: str) -> str:

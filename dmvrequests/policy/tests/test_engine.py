@@ -1055,7 +1055,8 @@ class TestFindings:
     def test_it_says_when_a_document_expired(self):
         old = document("court_order", A3, expires="2026-02-27")
         message = finding(run("ny", immigration_request(documents=[old])), "PROCESS_EXPIRED")
-        assert "2026-02-27" in message["message"]
+        assert "expired on Feb 27, 2026, before" in message["message"]
+        assert "2026-02-27" not in message["message"]
 
 
 class TestDecisionSummary:

@@ -107,7 +107,7 @@ class TestEvaluation:
     def test_it_shows_the_subject_notice_due_date(self, counsel_client):
         page = counsel_client.post(URL, form_data()).content.decode()
         assert 'datetime="2026-03-05"' in page
-        assert "Thursday, March 5, 2026" in page
+        assert "Thursday, Mar 5, 2026" in page
 
     def test_it_shows_an_eligible_request(self, counsel_client):
         data = form_data(

@@ -1,0 +1,74 @@
+"""Issue 14: what newcomers trying the application in a browser found, each reproduced
+as they met it (the page rendered, the form filled as rendered, with WebTest)."""
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from dmvrequests.cases import services
+from dmvrequests.cases.models import DecisionOutcome, ReasonCode
+from dmvrequests.policy.models import PolicyProfile
+from dmvrequests.policy.services import profile_activate
+from dmvrequests.testing import AgencyFactory, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def police(db):
+    return AgencyFactory(kind="local_law_enforcement", name="Albany Police Department")
+
+
+@pytest.fixture
+def case(office, clerk, police):
+    return make_case(
+        office=office, actor=clerk, agency=police, categories=["address", "vehicle_registration"]
+    )
+
+
+def test_the_admin_case_page_names_the_categories_in_words(django_app, administrator, case):
+    """Finding 1: the admin's case page showed the stored JSON list of codes."""
+    changelist = django_app.get(reverse("admin:cases_disclosurerequest_changelist"), user="admin")
+    page = changelist.click(case.number)
+    text = page.html.get_text(" ")
+    assert "Categories asked for" in text
+    assert "Address, Vehicle registration" in text
+    assert "vehicle_registration" not in text and '["address"' not in page.text
+
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def test_findings_write_dates_in_words_like_the_decision_box(django_app, clerk, counsel, office):
+    """Finding 2: a finding said "by 2026-12-14" where the decision box says "Nov 29, 2026"."""
+    profile_activate(profile=PolicyProfile.objects.get(slug="ny"), actor=counsel)
+    ice = AgencyFactory(kind="immigration", name="ICE ERO New York")
+    case = make_case(
+        office=office, actor=clerk, agency=ice, purpose="civil_immigration_enforcement"
+    )
+    services.document_add(
+        case=case,
+        actor=clerk,
+        type="judicial_warrant",
+        issuer="article_iii_judge",
+        expires_on=date(2020, 2, 27),
+    )
+    services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    services.request_decide(
+        case=case,
+        actor=counsel,
+        outcome=DecisionOutcome.DENIED,
+        reason=ReasonCode.NON_JUDICIAL_DOCUMENT,
+        rationale="Expired.",
+    )
+    page = django_app.get(reverse("cases:detail", args=[case.number]), user="counsel")
+    findings = " ".join(li.get_text(" ") for li in page.html.select("li.finding"))
+    assert "expired on Feb 27, 2020, before" in findings
+    assert "Notify the subject of this request by " in findings
+    assert not ISO_DATE.search(findings), findings
+    box = page.html.find(id="counsel-decision-heading").find_parent("div").get_text(" ")
+    assert date_format(timezone.localtime(), "M j, Y") in box
