@@ -210,6 +210,7 @@ class DocumentForm(USWDSFormMixin, forms.Form):
         label="Document type",
         choices=[("", "Choose the type")] + LegalProcessType.choices,
         help_text="An ICE I-200 or I-205 is an administrative warrant, not a judicial warrant.",
+        error_messages={"required": "Choose the document's type."},
     )
     issuer = forms.ChoiceField(
         label="Signed or issued by", choices=Issuer.choices, initial=Issuer.NONE

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from dmvrequests.cases import services
-from dmvrequests.cases.models import DecisionOutcome, ReasonCode
+from dmvrequests.cases.models import DecisionOutcome, DisclosureRequest, ReasonCode
 from dmvrequests.policy.models import PolicyProfile
 from dmvrequests.policy.services import profile_activate
 from dmvrequests.testing import AgencyFactory, make_case
@@ -72,3 +72,45 @@ def test_findings_write_dates_in_words_like_the_decision_box(django_app, clerk, 
     assert not ISO_DATE.search(findings), findings
     box = page.html.find(id="counsel-decision-heading").find_parent("div").get_text(" ")
     assert date_format(timezone.localtime(), "M j, Y") in box
+
+
+class TestOptionalDocumentOnTheNewRequestForm:
+    """Finding 3: the optional "Legal document (if any)" block marked its fields required."""
+
+    def document_block(self, page, number):
+        legend = page.html.find("legend", string=f"Legal document {number} (if any)")
+        return legend.find_parent("fieldset")
+
+    def fill(self, form, police):
+        form["channel"] = "mail"
+        form["agency"] = str(police.pk)
+        form["requester_name"] = "Det. Jane Roe"
+        form["purpose"] = "criminal_investigation"
+        form["categories"] = ["address"]
+        form["subject_name"] = "Maria Lopez"
+
+    def test_no_field_of_an_empty_block_is_marked_required(self, django_app, clerk):
+        page = django_app.get(reverse("cases:create"), user="clerk")
+        block = self.document_block(page, 1)
+        assert block.find("abbr", title="required") is None
+        type_label = block.find("label", attrs={"for": "id_docs-0-type"}).get_text(" ")
+        assert "Document type" in type_label and "(needed if you add a document)" in type_label
+        # The request's own required fields keep their mark.
+        assert page.html.find("label", attrs={"for": "id_purpose"}).find("abbr", title="required")
+
+    def test_a_request_without_a_document_saves(self, django_app, clerk, police):
+        form = django_app.get(reverse("cases:create"), user="clerk").forms[1]
+        self.fill(form, police)
+        form.submit("draft").follow()
+        assert DisclosureRequest.objects.get().documents.count() == 0
+
+    def test_a_started_document_needs_its_type(self, django_app, clerk, police):
+        form = django_app.get(reverse("cases:create"), user="clerk").forms[1]
+        self.fill(form, police)
+        form["docs-0-signer_name"] = "Hon. A. Judge"
+        page = form.submit("draft")
+        assert page.status_code == 200
+        error = page.html.find(id="docs-0-type-error")
+        assert error is not None and "Choose the document's type" in error.text
+        assert page.html.find(attrs={"name": "docs-0-signer_name"})["value"] == "Hon. A. Judge"
+        assert not DisclosureRequest.objects.exists()
