@@ -8,6 +8,7 @@ from django.utils import dateformat, timezone
 
 from accounts.models import User
 from dmvrequests.agencies.models import Agency, Requester
+from dmvrequests.cases import files
 from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode, ReleaseMethod
 from dmvrequests.cases.services.documents import CHECKS
 from dmvrequests.cases.services.requests import INTAKE_FIELDS
@@ -227,9 +228,56 @@ class DocumentForm(USWDSFormMixin, forms.Form):
     file = forms.FileField(
         required=False,
         label="Scanned document",
-        help_text="PDF, PNG, JPEG or TIFF.",
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}),
     )
+    # "1" once a file was chosen (static/js/file-choice.js sets it as the file is picked,
+    # before the browser's file input may refuse and drop it) or once this form refused a
+    # file: the document is then not added without its file unless the clerk says so.
+    file_chosen = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    without_file = forms.BooleanField(
+        required=False,
+        label="Add the document without its scan (the scan can be added later as a new document)",
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self.data.copy()  # clean_file marks a refused file in it
+        if "file" in self.fields:
+            limit = settings.LEGAL_DOCUMENT_MAX_BYTES / 1048576
+            self.fields[
+                "file"
+            ].help_text = f"{files.ACCEPTED_DESCRIPTION}, at most {limit:.0f} MB. Optional."
+            self.fields["file"].widget.attrs["aria-describedby"] = f"{self.add_prefix('file')}-hint"
+
+    def clean_file(self):
+        """The file's type by its first bytes and its size, refused at the field with what to
+        do (docs/intake.md); the service checks the same before storing anything."""
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return upload
+        name = files.safe_filename(upload.name)
+        head = upload.read(16)
+        upload.seek(0)
+        problem = None
+        if files.sniff_content_type(head) is None:
+            problem = (
+                f"{name} is not a {files.ACCEPTED_DESCRIPTION} file: scan or save the document "
+                "in one of these formats and choose it again."
+            )
+        elif upload.size > settings.LEGAL_DOCUMENT_MAX_BYTES:
+            limit = settings.LEGAL_DOCUMENT_MAX_BYTES / 1048576
+            problem = (
+                f"{name} is {upload.size / 1048576:.1f} MB; the limit is {limit:.0f} MB: "
+                "split or compress the document and choose it again."
+            )
+        if problem:
+            # The page comes back without the file (a browser never keeps one): pressing the
+            # button again must not add the document without it.
+            self.data[self.add_prefix("file_chosen")] = "1"
+            raise ValidationError(problem)
+        return upload
 
     def clean_court_state(self):
         state = self.cleaned_data["court_state"].strip().upper()
@@ -244,6 +292,25 @@ class DocumentForm(USWDSFormMixin, forms.Form):
             self.add_error(
                 "expires_on", "The document expires before it was issued; check both dates."
             )
+        if (
+            "file" in self.fields
+            and data.get("file_chosen")
+            and not data.get("file")
+            and "file" not in self.errors
+            and not data.get("without_file")
+        ):
+            self.add_error(
+                "file",
+                "The file you chose did not arrive: the browser refused it (only "
+                f"{files.ACCEPTED_DESCRIPTION} files are taken) or the page was sent again "
+                "without it. Choose the file again, or tick the box below to add the "
+                "document without its scan.",
+            )
+        if "file" in self.errors:
+            # Offer the way out the message names.
+            self.fields["without_file"].widget = forms.CheckboxInput(
+                attrs={"class": "usa-checkbox__input"}
+            )
         return data
 
     def type_label(self):
@@ -252,6 +319,8 @@ class DocumentForm(USWDSFormMixin, forms.Form):
     def document_fields(self):
         data = dict(self.cleaned_data)
         data["upload"] = data.pop("file") or None
+        data.pop("file_chosen", None)
+        data.pop("without_file", None)
         return data
 
 
@@ -261,7 +330,10 @@ class DescribeForm(DocumentForm):
     so the prefix names the document too (describe-12-type)."""
 
     prefix = "describe"
-    file = None  # type: ignore[assignment]  # a field set to None is removed (Django)
+    # Fields set to None are removed (Django): the stored file stays as it was.
+    file = None  # type: ignore[assignment]
+    file_chosen = None  # type: ignore[assignment]
+    without_file = None  # type: ignore[assignment]
 
     def __init__(self, *args, document, **kwargs):
         kwargs.setdefault("prefix", f"{self.prefix}-{document.pk}")

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from webtest import Upload
 
 from dmvrequests.cases import services
 from dmvrequests.cases.models import DecisionOutcome, DisclosureRequest, ReasonCode
@@ -114,3 +115,24 @@ class TestOptionalDocumentOnTheNewRequestForm:
         assert error is not None and "Choose the document's type" in error.text
         assert page.html.find(attrs={"name": "docs-0-signer_name"})["value"] == "Hon. A. Judge"
         assert not DisclosureRequest.objects.exists()
+
+    def test_a_refused_file_is_not_dropped_when_the_request_is_sent_again(
+        self, django_app, clerk, police
+    ):
+        """Finding 4 on the new-request form: the refused scan must not vanish quietly."""
+        form = django_app.get(reverse("cases:create"), user="clerk").forms[1]
+        self.fill(form, police)
+        form["docs-0-type"] = "court_order"
+        form["docs-0-file"] = Upload("order.docx", b"PK\x03\x04 word", "application/msword")
+        page = form.submit("draft")
+        assert (
+            "order.docx is not a PDF, PNG, JPEG or TIFF file"
+            in page.html.find(id="docs-0-file-error").text
+        )
+        page = page.forms[1].submit("draft")
+        assert "Choose the file again" in page.html.find(id="docs-0-file-error").text
+        assert not DisclosureRequest.objects.exists()
+        form = page.forms[1]
+        form["docs-0-without_file"] = True
+        form.submit("draft").follow()
+        assert DisclosureRequest.objects.get().documents.get().type == "court_order"

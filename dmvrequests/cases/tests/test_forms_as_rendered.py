@@ -184,8 +184,55 @@ class TestDocumentAdd:
         form["newdoc-file"] = Upload("order.pdf", b"<html>not a pdf</html>", "application/pdf")
         page = form.submit(status=400)
         assert "not a PDF, PNG, JPEG or TIFF" in page.html.find(id="error-summary").text
+        assert_marked(page, "newdoc-file")
         assert typed(page, "newdoc-court") == "Albany County Court"
         assert not mail_case.documents.exists()
+
+    def test_pressing_add_again_without_the_refused_file_saves_nothing(
+        self, django_app, mail_case, clerk
+    ):
+        """Newcomers' finding 4: the page came back without the refused file, and pressing
+        the button again added the document without its scan."""
+        form = form_for(case_page(django_app, mail_case, clerk), "cases:document_add", mail_case)
+        form["newdoc-type"] = "court_order"
+        form["newdoc-file"] = Upload("order.docx", b"PK\x03\x04 word", "application/msword")
+        page = form.submit(status=400)
+        again = page.forms["document-form"]
+        assert again["newdoc-type"].value == "court_order"
+        page = again.submit(status=400)
+        assert_marked(page, "newdoc-file")
+        message = page.html.find(id="newdoc-file-error").text
+        assert "did not arrive" in message and "Choose the file again" in message
+        assert not mail_case.documents.exists()
+        # The way out the message names: the box below the file.
+        again = page.forms["document-form"]
+        again["newdoc-without_file"] = True
+        page = submitted(again)
+        document = mail_case.documents.get()
+        assert not document.file and document.type == "court_order"
+        assert "Document added: Court order" in page.text
+
+    def test_a_file_the_browser_refused_is_not_silently_dropped(self, django_app, mail_case, clerk):
+        """The USWDS file input empties itself when it refuses a file; file-choice.js has
+        marked the choice by then, so the form arrives saying a file was chosen, without it."""
+        form = form_for(case_page(django_app, mail_case, clerk), "cases:document_add", mail_case)
+        form["newdoc-type"] = "court_order"
+        form["newdoc-file_chosen"].force_value("1")  # what file-choice.js does
+        page = form.submit(status=400)
+        assert_marked(page, "newdoc-file")
+        assert "browser refused it" in page.html.find(id="newdoc-file-error").text
+        assert not mail_case.documents.exists()
+
+    def test_a_document_without_a_file_is_still_added_when_none_was_chosen(
+        self, django_app, mail_case, clerk
+    ):
+        page = case_page(django_app, mail_case, clerk)
+        # The "without its scan" box appears only once a file went missing.
+        assert page.html.find("label", attrs={"for": "id_newdoc-without_file"}) is None
+        form = form_for(page, "cases:document_add", mail_case)
+        form["newdoc-type"] = "court_order"
+        submitted(form)
+        assert mail_case.documents.get().type == "court_order"
 
 
 class TestCallback:
