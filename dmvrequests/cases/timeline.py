@@ -521,6 +521,17 @@ class ReadSummary:
 
     who: str
     events: tuple
+    # In the auditor's timeline a summary stands in the story where its reads happened.
+    folded = True
+    kind = "read"
+
+    @property
+    def kind_label(self):
+        return TimelineKind.READ.label
+
+    @property
+    def when(self):
+        return min(e.when for e in self.events)
 
     @property
     def times(self):
@@ -570,20 +581,46 @@ def fold_reads(events):
     return story, sorted(summaries, key=lambda s: s.last, reverse=True)
 
 
+def fold_reads_in_place(events):
+    """The auditor's timeline: every event in time order, each run of successful reads
+    between two other events folded into one ReadSummary per reader (in the order they
+    first read), standing where the run began; each summary unfolds to every read.
+    Refused reads stay on their own line."""
+    story, run = [], {}
+
+    def close_run():
+        story.extend(ReadSummary(who, tuple(evs)) for who, evs in run.items())
+        run.clear()
+
+    for event in events:
+        if event.read_action:
+            run.setdefault(event.who, []).append(event)
+        else:
+            close_run()
+            story.append(event)
+    close_run()
+    return story
+
+
 def timeline_context(request, case, *, fold=False):
     """What templates/audit/_timeline.html needs, filtered by the request's ?kind=.
 
     With `fold` (the case page), reads leave the list and come as `timeline_reads`,
-    one line per person; the auditor's timeline (audit:case_timeline) lists each one.
+    one line per person. Without it (the auditor's timeline, audit:case_timeline),
+    reads stay in time order, folded run by run (fold_reads_in_place): every read is
+    still there, one click away.
     """
     selected = [k for k in request.GET.getlist("kind") if k in TimelineKind.values]
     timeline = case_timeline(case, kinds=selected or None)
     reads = []
     if fold:
         timeline, reads = fold_reads(timeline)
+    else:
+        timeline = fold_reads_in_place(timeline)
     return {
         "timeline": timeline,
         "timeline_reads": reads,
+        "timeline_folded_in_place": not fold,
         "timeline_kinds": TimelineKind.choices,
         "timeline_filter": selected,
     }
