@@ -6,3 +6,6 @@ class IntakeConfig(AppConfig):
     name = "dmvrequests.intake"
     label = "intake"
     verbose_name = "Email intake"
+
+    def ready(self):
+        from dmvrequests.intake import checks  # noqa: F401  (registers the deployment check)

@@ -117,28 +117,28 @@ def parse_bytes(raw, limits, *, headers_only=False):
 def size_problem(size, max_bytes):
     return (
         f"The message is {human_size(size)}; messages over {human_size(max_bytes)} are not "
-        "read automatically (setting INTAKE_MAX_MESSAGE_BYTES)."
+        "read automatically (a limit an administrator sets)."
     )
 
 
 def parts_problem(max_parts):
     return (
-        f"The message has more than {max_parts} MIME parts "
-        "(setting INTAKE_MAX_MIME_PARTS); it is not read automatically."
+        f"The message has more than {max_parts} parts (texts and attachments) "
+        "(a limit an administrator sets); it is not read automatically."
     )
 
 
 def depth_problem(max_depth):
     return (
-        f"The message's MIME parts are nested more than {max_depth} levels deep "
-        "(setting INTAKE_MAX_MIME_DEPTH); it is not read automatically."
+        f"The message's parts are packed inside one another more than {max_depth} levels deep "
+        "(a limit an administrator sets); it is not read automatically."
     )
 
 
 def header_problem(max_fields):
     return (
-        f"The message has more than {max_fields} header fields "
-        "(setting INTAKE_MAX_HEADER_FIELDS); it is not read automatically."
+        f"The message has more than {max_fields} header lines "
+        "(a limit an administrator sets); it is not read automatically."
     )
 
 

@@ -90,8 +90,8 @@ def intake_office() -> tuple[Office | None, str | None]:
         office = Office.objects.filter(code=code).first()
         if office is None:
             return None, (
-                f"The INTAKE_OFFICE setting names the office {code!r}, which does not exist; "
-                "correct the setting, or release this message into a case."
+                f"The office set to receive emailed requests ({code}) does not exist; an "
+                "administrator must correct that setting. Release this message into a case."
             )
         return office, None
     office = Office.objects.order_by("id").first()

@@ -140,7 +140,12 @@ def verification(*, from_domain, from_problem, header_values, trusted_authserv_i
 def _unverifiable(trusted, from_domain, from_problem):
     """Why no authentication result could verify this message, or None."""
     if not trusted:
-        return "no receiving server is trusted (setting INTAKE_TRUSTED_AUTHSERV_ID)"
+        # Said to clerks in words; administrators are told the setting by the deployment
+        # check (intake/checks.py) and docs/intake.md.
+        return (
+            "this system has not been told which mail server of the DMV checks senders, so no "
+            "emailed request can be verified yet; an administrator can set this up"
+        )
     if not from_domain:
         return "the message has no From address"
     if from_problem:

@@ -283,7 +283,7 @@ class TestLimits:
         settings.INTAKE_MAX_MESSAGE_BYTES = 10_000
         result = ingest(make_email(body="x" * 20_000))
         assert (result.result, result.case) == ("quarantined", None)
-        assert "INTAKE_MAX_MESSAGE_BYTES" in result.reason
+        assert "a limit an administrator sets" in result.reason
         message = InboundMessage.objects.get(message_id=result.message_id)
         assert message.from_address == "ana.reyes@ice.dhs.gov"
         assert message.quarantine_status == QuarantineStatus.HELD
@@ -292,12 +292,12 @@ class TestLimits:
         settings.INTAKE_MAX_MIME_PARTS = 5
         result = ingest(make_email(attachments=[(f"p{n}.pdf", PDF) for n in range(6)]))
         assert result.result == "quarantined"
-        assert "more than 5 MIME parts" in result.reason
+        assert "more than 5 parts (texts and attachments)" in result.reason
 
     def test_it_quarantines_parts_nested_too_deep(self, office, ice):
         result = ingest(nested_multipart(12))
         assert result.result == "quarantined"
-        assert "nested more than 10 levels" in result.reason
+        assert "inside one another more than 10 levels" in result.reason
 
     def test_it_accepts_nesting_within_the_limit(self, office, ice):
         assert ingest(nested_multipart(8)).result == "created"
@@ -305,7 +305,7 @@ class TestLimits:
     def test_it_quarantines_nesting_deep_enough_to_break_the_parser(self, office, ice):
         result = ingest(nested_multipart(3000))
         assert result.result == "quarantined"
-        assert "nested more than 10 levels" in result.reason
+        assert "inside one another more than 10 levels" in result.reason
 
     @pytest.mark.parametrize(
         ("raw", "reason"),
@@ -340,7 +340,7 @@ class TestQuarantineReasons:
         settings.INTAKE_OFFICE = "nowhere"
         result = ingest(make_email())
         assert result.result == "quarantined"
-        assert "'nowhere', which does not exist" in result.reason
+        assert "(nowhere) does not exist" in result.reason
 
 
 class TestDuplicates:
