@@ -26,6 +26,7 @@ CATEGORY_CHOICES = [(c.value, f"{c.label}: {CATEGORY_HELP[c]}") for c in RecordC
 CLERK_CHANNELS = [c for c in Channel.choices if c[0] != Channel.EMAIL]
 NAME_MAX_LENGTH = 200
 NARRATIVE_MAX_LENGTH = 5000
+RELEASE_MAX_RECORDS = 100_000
 
 
 def limited(field, what):
@@ -622,7 +623,19 @@ class ReleaseForm(USWDSFormMixin, forms.Form):
     method = forms.ChoiceField(choices=ReleaseMethod.choices)
     released_at = forms.DateTimeField(label="Released", widget=DateTimeInput())
     records_count = forms.IntegerField(
-        min_value=1, max_value=100000, initial=1, label="Number of records"
+        min_value=1,
+        max_value=RELEASE_MAX_RECORDS,
+        initial=1,
+        label="Number of records",
+        help_text="How many records were released: 1 for one driver's or one vehicle's record.",
+        error_messages={
+            "required": "Enter how many records were released: 1 or more.",
+            "invalid": "Enter how many records were released as a whole number, such as 1 or 3.",
+            "min_value": "A release has at least 1 record: enter how many were released (1 or "
+            "more). If nothing was released, do not record a release.",
+            "max_value": f"Enter at most {RELEASE_MAX_RECORDS:,} records; record a larger "
+            "release as several releases.",
+        },
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     status = forms.CharField(widget=forms.HiddenInput)

@@ -406,6 +406,11 @@ class TestRelease:
         form["release-notes"] = "Sent by secure email."
         page = form.submit(status=400)
         assert_marked(page, "release-records_count", value="0")
+        # Newcomers' finding 7: it says what is wrong and what to enter, not a bare bound.
+        said = page.html.find(id="release-records_count-error").text
+        assert "at least 1 record" in said and "enter how many were released" in said
+        assert "greater than or equal" not in page.text
+        assert "at least 1 record" in page.html.find(id="error-summary").text
         assert typed(page, "release-recipient") == "Det. Jane Roe, Albany PD"
         assert typed(page, "release-notes") == "Sent by secure email."
         ticked = page.html.find(attrs={"name": "release-categories", "value": "address"})
