@@ -9,7 +9,7 @@ from django.utils import dateformat, timezone
 from accounts.models import User
 from dmvrequests.agencies.models import Agency, Requester
 from dmvrequests.cases import files
-from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode, ReleaseMethod
+from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode, ReleaseMethod, Status
 from dmvrequests.cases.services.documents import CHECKS
 from dmvrequests.cases.services.requests import INTAKE_FIELDS
 from dmvrequests.forms import DateInput, DateTimeInput, USWDSFormMixin
@@ -660,3 +660,56 @@ class NoticeExemptForm(USWDSFormMixin, forms.Form):
         label="Legal reason for the exemption",
         help_text="For example: a court order delays notice (cite it).",
     )
+
+
+QUEUE_SORT_KEYS = ("due", "received", "number", "agency", "status")
+QUEUE_TABS = (
+    ("", "Review queue"),
+    ("mine", "Assigned to me"),
+    ("office-cases", "All office cases"),
+)
+
+
+class QueueFilterForm(USWDSFormMixin, forms.Form):
+    """The queue's filter, read from the address (?status=&sort=&tab=). A value it does not
+    know is said at the top and beside the field, and the queue shows what it would show
+    without that value (open cases, soonest due first): a filter saves nothing."""
+
+    summary_heading = "Fix the filter"
+    status = forms.ChoiceField(
+        required=False,
+        label="Status",
+        choices=[("", "Open cases")] + Status.choices,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a status. Choose one from the list (“Open "
+            "cases” shows every case still open) and press Filter; open cases are shown below."
+        },
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[(k, k) for k in QUEUE_SORT_KEYS] + [(f"-{k}", k) for k in QUEUE_SORT_KEYS],
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "The list cannot be sorted by “%(value)s”; it is sorted by what "
+            "is due. Sort it with a column heading."
+        },
+    )
+    tab = forms.ChoiceField(
+        required=False,
+        choices=QUEUE_TABS,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "There is no queue view “%(value)s”; the review queue is shown. "
+            "Choose a view with the buttons above."
+        },
+    )
+
+    def __init__(self, data, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.fields["status"].widget.attrs["id"] = "status-filter"
+
+    def value(self, name):
+        """The field's value when it is valid, else "" (what the queue shows without it)."""
+        if self.is_valid() or name not in self.errors:
+            return self.cleaned_data.get(name, "")
+        return ""

@@ -16,6 +16,7 @@ from dmvrequests.cases.forms import (
     AssignForm,
     DecisionForm,
     DocumentFormSet,
+    QueueFilterForm,
     RequestForm,
     ShareForm,
     SubmitForm,
@@ -56,8 +57,8 @@ def home(request):
     return render(request, "cases/no_role.html")
 
 
-def _page(request, cases):
-    sort = request.GET.get("sort", "due")
+def _page(request, cases, sort=None):
+    sort = sort or request.GET.get("sort", "due")
     cases = cases.order_by(*_ordering(sort))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return page, sort
@@ -65,8 +66,13 @@ def _page(request, cases):
 
 def queue(request):
     user = request.user
-    tab = request.GET.get("tab", "")
-    status = request.GET.get("status", "")
+    # Only the filter's own fields: ?page= belongs to the paginator, which copes with any.
+    params = {k: request.GET[k] for k in ("status", "sort", "tab") if k in request.GET}
+    if user.is_counsel and params.get("tab") != "office-cases":
+        params.pop("status", None)  # counsel's review queues have no status filter
+    filter_form = QueueFilterForm(params)
+    tab, status = filter_form.value("tab"), filter_form.value("status")
+    sort = filter_form.value("sort") or "due"
     if user.is_counsel and tab != "office-cases":
         cases = selectors.review_queue(user, assigned_only=tab == "mine")
         heading = "Cases assigned to me" if tab == "mine" else "Review queue"
@@ -77,7 +83,7 @@ def queue(request):
             cases = cases.filter(status=status)
         elif not status:
             cases = cases.open()
-    page, sort = _page(request, cases)
+    page, sort = _page(request, cases, sort)
     # The rows show subject names: one record per case on the page, before it is shown.
     access_log_cases(request=request, action=AuditAction.LIST_QUEUE, cases=page.object_list)
     return render(
@@ -89,9 +95,10 @@ def queue(request):
             "sort": sort,
             "tab": tab,
             "status": status,
-            "statuses": Status.choices,
+            "filter_form": filter_form,
             "heading": heading,
         },
+        status=400 if filter_form.errors else 200,
     )
 
 

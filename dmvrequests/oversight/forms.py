@@ -48,6 +48,7 @@ def _agency_field():
 
 
 class AccessLogFilterForm(DateRangeMixin, USWDSFormMixin, forms.Form):
+    summary_heading = "Fix the filter"  # a search saves nothing
     username = forms.CharField(
         required=False,
         max_length=150,
@@ -70,6 +71,7 @@ class AccessLogFilterForm(DateRangeMixin, USWDSFormMixin, forms.Form):
 
 
 class HistoryFilterForm(DateRangeMixin, USWDSFormMixin, forms.Form):
+    summary_heading = "Fix the filter"  # a search saves nothing
     username = forms.CharField(
         required=False,
         max_length=150,
@@ -96,6 +98,7 @@ def last_month(today):
 
 
 class UserActivityForm(DateRangeMixin, USWDSFormMixin, forms.Form):
+    summary_heading = "Fix the filter"  # a search saves nothing
     user = forms.ModelChoiceField(
         queryset=User.objects.order_by("username"),
         label="User",

@@ -13,6 +13,8 @@ from dmvrequests.vocabulary import AgencyKind
 class ReportFilterForm(USWDSFormMixin, forms.Form):
     """Dates, office and agency kind: the filters of the dashboard and the exports."""
 
+    summary_heading = "Fix the filter"  # the dashboard saves nothing
+
     date_from = forms.DateField(required=False, label="Received from", widget=DateInput())
     date_to = forms.DateField(required=False, label="Received to", widget=DateInput())
     office = forms.ModelChoiceField(
@@ -52,6 +54,7 @@ class ReportFilterForm(USWDSFormMixin, forms.Form):
 
 
 class ExportForm(ReportFilterForm):
+    summary_heading = ""  # an export is saved: "Nothing was saved" when it is not
     dataset = forms.ChoiceField(
         choices=DATASET_CHOICES, initial=CASES, widget=forms.RadioSelect, label="What to export"
     )
@@ -97,6 +100,8 @@ PERIOD_CHOICES = [
 
 class PeriodForm(USWDSFormMixin, forms.Form):
     """A calendar quarter or year, for the published reports."""
+
+    summary_heading = "Fix the period"  # choosing a period saves nothing
 
     year = forms.IntegerField(min_value=2000, max_value=2100, label="Year")
     period = forms.ChoiceField(choices=PERIOD_CHOICES, label="Period")

@@ -136,3 +136,59 @@ class TestOptionalDocumentOnTheNewRequestForm:
         form["docs-0-without_file"] = True
         form.submit("draft").follow()
         assert DisclosureRequest.objects.get().documents.get().type == "court_order"
+
+
+class TestQueueFilter:
+    """Findings 8 and 10: ?status=nope was silently ignored; a filter's error summary said
+    "Nothing was saved"."""
+
+    def test_an_unknown_status_is_said_and_open_cases_are_shown(self, django_app, clerk, case):
+        page = django_app.get(reverse("cases:queue") + "?status=nope", user="clerk", status=400)
+        summary = page.html.find(id="error-summary")
+        assert summary.find("h2").get_text(" ").startswith("Fix the filter: correct the problem")
+        assert "Nothing was saved" not in page.text
+        assert "“nope” is not a status" in summary.text
+        marked = page.html.find(id="status-filter")
+        assert marked.get("aria-invalid") == "true" and "#status-filter" in [
+            a["href"] for a in summary("a")
+        ]
+        assert case.number in page.text  # the open cases, as the message says
+        # The filter as rendered fixes it.
+        form = page.forms[1]
+        form["status"] = "received"
+        page = form.submit()
+        assert page.status_code == 200 and page.html.find(id="error-summary") is None
+        assert case.number in page.text
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "?status=nope&sort=evil&page=zz&tab=odd",
+            "?status=%00&sort=-&page=-1",
+            "?status=received&status=x&sort=--due",
+            "?tab=office-cases&status=" + "x" * 5000,
+        ],
+    )
+    def test_no_bad_filter_breaks_the_page(self, django_app, clerk, counsel, case, query):
+        for user in ("clerk", "counsel"):
+            page = django_app.get(reverse("cases:queue") + query, user=user, expect_errors=True)
+            assert page.status_code in (200, 400)
+            if page.status_code == 400:  # said: by the filter, or the NUL refusal page
+                said = page.html.find(id="error-summary") or page.html.find(
+                    "h1", string="This request could not be understood"
+                )
+                assert said is not None
+
+    @pytest.mark.parametrize(
+        "url_name,query,user",
+        [
+            ("audit:access_log", "?date_from=not-a-date", "auditor"),
+            ("reports:index", "?date_from=not-a-date", "admin"),
+        ],
+    )
+    def test_every_filter_says_fix_the_filter(
+        self, django_app, auditor, administrator, url_name, query, user
+    ):
+        page = django_app.get(reverse(url_name) + query, user=user, expect_errors=True)
+        heading = page.html.find(id="error-summary").find("h2").get_text(" ")
+        assert heading.startswith("Fix the filter:"), heading

@@ -48,5 +48,11 @@ def _errors_of(items):
 @register.inclusion_tag("includes/error_summary.html")
 def error_summary(*items, heading=""):
     """`{% error_summary form %}` or `{% error_summary form formset %}`: nothing when valid.
-    `heading="…"` replaces "Nothing was saved" where nothing is ever saved."""
+    The heading is "Nothing was saved", or where nothing is ever saved the form's own
+    `summary_heading` (a filter's "Fix the filter"), or `heading="…"`."""
+    if not heading:
+        heading = next(
+            (f.summary_heading for f in _forms_of(items) if getattr(f, "summary_heading", "")),
+            "",
+        )
     return {"errors": _errors_of(items), "heading": heading}
