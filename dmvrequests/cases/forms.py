@@ -8,16 +8,18 @@ from django.utils import dateformat, timezone
 
 from accounts.models import User
 from dmvrequests.agencies.models import Agency, Requester
-from dmvrequests.cases import files
+from dmvrequests.cases.document_forms import (  # noqa: F401  (the forms' one import place)
+    BaseDocumentFormSet,
+    DescribeForm,
+    DocumentForm,
+    DocumentFormSet,
+)
 from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode, ReleaseMethod, Status
 from dmvrequests.cases.services.documents import CHECKS
 from dmvrequests.cases.services.requests import INTAKE_FIELDS
 from dmvrequests.forms import DateInput, DateTimeInput, USWDSFormMixin
 from dmvrequests.vocabulary import (
     CATEGORY_HELP,
-    STATE_CODES,
-    Issuer,
-    LegalProcessType,
     Purpose,
     RecordCategory,
 )
@@ -206,173 +208,6 @@ class RequestForm(USWDSFormMixin, forms.Form):
 
 # Each form of the case page has its own prefix, on the class so that the page renders
 # it and the view reads it the same way (ids differ too: several forms have a "reason").
-class DocumentForm(USWDSFormMixin, forms.Form):
-    prefix = "newdoc"
-    type = forms.ChoiceField(
-        label="Document type",
-        choices=[("", "Choose the type")] + LegalProcessType.choices,
-        help_text="An ICE I-200 or I-205 is an administrative warrant, not a judicial warrant.",
-        error_messages={"required": "Choose the document's type."},
-    )
-    issuer = forms.ChoiceField(
-        label="Signed or issued by", choices=Issuer.choices, initial=Issuer.NONE
-    )
-    signer_name = forms.CharField(max_length=200, required=False, label="Signer's name")
-    signer_title = forms.CharField(max_length=200, required=False, label="Signer's title")
-    court = forms.CharField(max_length=200, required=False)
-    court_state = forms.CharField(
-        max_length=2, required=False, label="Court's state", help_text="Two letters, e.g. MD."
-    )
-    docket_number = forms.CharField(max_length=80, required=False)
-    issued_on = forms.DateField(required=False, label="Issued", widget=DateInput())
-    expires_on = forms.DateField(required=False, label="Expires", widget=DateInput())
-    file = forms.FileField(
-        required=False,
-        label="Scanned document",
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}),
-    )
-    # "1" once a file was chosen (static/js/file-choice.js sets it as the file is picked,
-    # before the browser's file input may refuse and drop it) or once this form refused a
-    # file: the document is then not added without its file unless the clerk says so.
-    file_chosen = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    without_file = forms.BooleanField(
-        required=False,
-        label="Add the document without its scan (the scan can be added later as a new document)",
-        widget=forms.HiddenInput,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.is_bound:
-            self.data = self.data.copy()  # clean_file marks a refused file in it
-        if "file" in self.fields:
-            limit = settings.LEGAL_DOCUMENT_MAX_BYTES / 1048576
-            self.fields[
-                "file"
-            ].help_text = f"{files.ACCEPTED_DESCRIPTION}, at most {limit:.0f} MB. Optional."
-            self.fields["file"].widget.attrs["aria-describedby"] = f"{self.add_prefix('file')}-hint"
-
-    def clean_file(self):
-        """The file's type by its first bytes and its size, refused at the field with what to
-        do (docs/intake.md); the service checks the same before storing anything."""
-        upload = self.cleaned_data.get("file")
-        if not upload:
-            return upload
-        name = files.safe_filename(upload.name)
-        head = upload.read(16)
-        upload.seek(0)
-        problem = None
-        if files.sniff_content_type(head) is None:
-            problem = (
-                f"{name} is not a {files.ACCEPTED_DESCRIPTION} file: scan or save the document "
-                "in one of these formats and choose it again."
-            )
-        elif upload.size > settings.LEGAL_DOCUMENT_MAX_BYTES:
-            limit = settings.LEGAL_DOCUMENT_MAX_BYTES / 1048576
-            problem = (
-                f"{name} is {upload.size / 1048576:.1f} MB; the limit is {limit:.0f} MB: "
-                "split or compress the document and choose it again."
-            )
-        if problem:
-            # The page comes back without the file (a browser never keeps one): pressing the
-            # button again must not add the document without it.
-            self.data[self.add_prefix("file_chosen")] = "1"
-            raise ValidationError(problem)
-        return upload
-
-    def clean_court_state(self):
-        state = self.cleaned_data["court_state"].strip().upper()
-        if state and state not in STATE_CODES:
-            raise ValidationError(f"{state} is not a US state code.")
-        return state
-
-    def clean(self):
-        data = super().clean()
-        issued, expires = data.get("issued_on"), data.get("expires_on")
-        if issued and expires and expires < issued:
-            self.add_error(
-                "expires_on", "The document expires before it was issued; check both dates."
-            )
-        if (
-            "file" in self.fields
-            and data.get("file_chosen")
-            and not data.get("file")
-            and "file" not in self.errors
-            and not data.get("without_file")
-        ):
-            self.add_error(
-                "file",
-                "The file you chose did not arrive: the browser refused it (only "
-                f"{files.ACCEPTED_DESCRIPTION} files are taken) or the page was sent again "
-                "without it. Choose the file again, or tick the box below to add the "
-                "document without its scan.",
-            )
-        if "file" in self.errors:
-            # Offer the way out the message names.
-            self.fields["without_file"].widget = forms.CheckboxInput(
-                attrs={"class": "usa-checkbox__input"}
-            )
-        return data
-
-    def type_label(self):
-        return dict(LegalProcessType.choices).get(self.cleaned_data["type"], "")
-
-    def document_fields(self):
-        data = dict(self.cleaned_data)
-        data["upload"] = data.pop("file") or None
-        data.pop("file_chosen", None)
-        data.pop("without_file", None)
-        return data
-
-
-class DescribeForm(DocumentForm):
-    """Say what a stored document is, or correct it: the fields of "Add a legal document"
-    without the file, which stays as it was stored. One per document on the case page,
-    so the prefix names the document too (describe-12-type)."""
-
-    prefix = "describe"
-    # Fields set to None are removed (Django): the stored file stays as it was.
-    file = None  # type: ignore[assignment]
-    file_chosen = None  # type: ignore[assignment]
-    without_file = None  # type: ignore[assignment]
-
-    def __init__(self, *args, document, **kwargs):
-        kwargs.setdefault("prefix", f"{self.prefix}-{document.pk}")
-        if not args and "initial" not in kwargs:
-            kwargs["initial"] = {
-                name: getattr(document, name) for name in self.base_fields if name != "type"
-            }
-            # An unclassified file offers no type: the clerk chooses one.
-            kwargs["initial"]["type"] = (
-                "" if document.type == LegalProcessType.NONE else document.type
-            )
-        super().__init__(*args, **kwargs)
-        self.document = document
-        self.html_id = f"describe-form-{document.pk}"
-
-    def document_fields(self):
-        return dict(self.cleaned_data)
-
-
-class BaseDocumentFormSet(forms.BaseFormSet):
-    def clean(self):
-        if any(self.errors):
-            return
-        for form in self.forms:
-            if form.has_changed() and not form.cleaned_data.get("type"):
-                form.add_error("type", "Choose the document's type.")
-
-
-DocumentFormSet = forms.formset_factory(
-    DocumentForm,
-    formset=BaseDocumentFormSet,
-    extra=2,
-    max_num=10,
-    absolute_max=10,  # TOTAL_FORMS in the post never builds more (docs/security.md, Limits)
-    validate_max=True,
-)
-
-
 class SubmitForm(USWDSFormMixin, forms.Form):
     prefix = "submit"
     assigned_counsel = forms.ModelChoiceField(

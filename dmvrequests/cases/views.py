@@ -25,7 +25,7 @@ from dmvrequests.cases.models import DecisionOutcome, Status
 from dmvrequests.cases.page import case_page, submit_missing
 from dmvrequests.cases.page_forms import case_page_forms
 from dmvrequests.cases.services.base import CaseChanged
-from dmvrequests.cases.timeline import timeline_context
+from dmvrequests.cases.timeline_reads import timeline_context
 from dmvrequests.cases.workflow import CaseAction, actions_for
 
 PAGE_SIZE = 50

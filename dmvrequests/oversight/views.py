@@ -26,7 +26,8 @@ from dmvrequests.audit.wording import in_sentence
 from dmvrequests.cases.capabilities import capabilities_for
 from dmvrequests.cases.decorators import refusal
 from dmvrequests.cases.selectors import case_get_for_read
-from dmvrequests.cases.timeline import history_changes, timeline_context
+from dmvrequests.cases.timeline import history_changes
+from dmvrequests.cases.timeline_reads import timeline_context
 from dmvrequests.oversight import selectors
 from dmvrequests.oversight.erasure import redaction_apply
 from dmvrequests.oversight.forms import (

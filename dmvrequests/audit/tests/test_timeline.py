@@ -19,7 +19,8 @@ from dmvrequests.cases.models import (
     Release,
     SubjectNotice,
 )
-from dmvrequests.cases.timeline import SOURCES, TimelineKind, case_timeline, timeline_context
+from dmvrequests.cases.timeline import SOURCES, TimelineKind, case_timeline
+from dmvrequests.cases.timeline_reads import timeline_context
 from dmvrequests.oversight.erasure import redaction_apply
 from dmvrequests.testing import make_case
 

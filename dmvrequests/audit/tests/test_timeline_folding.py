@@ -11,7 +11,7 @@ from dmvrequests.audit.models import Action, Kind
 from dmvrequests.audit.services import access_log, audit_record
 from dmvrequests.cases import services
 from dmvrequests.cases.models import DecisionOutcome
-from dmvrequests.cases.timeline import fold_reads, timeline_context
+from dmvrequests.cases.timeline_reads import fold_reads, timeline_context
 
 pytestmark = pytest.mark.django_db
 
