@@ -12,10 +12,14 @@ from datetime import date
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+# The one rule for every date a person types, anywhere (forms, report periods, the
+# command line), and its one wording.
 PLAUSIBLE_YEARS = (1900, 2199)
-EARLIEST = date(PLAUSIBLE_YEARS[0], 1, 1)
-LATEST = date(PLAUSIBLE_YEARS[1], 12, 31)
-MESSAGE = f"Enter a date between {PLAUSIBLE_YEARS[0]} and {PLAUSIBLE_YEARS[1]}."
+FIRST_YEAR, LAST_YEAR = PLAUSIBLE_YEARS
+EARLIEST = date(FIRST_YEAR, 1, 1)
+LATEST = date(LAST_YEAR, 12, 31)
+MESSAGE = f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}."
+YEAR_MESSAGE = f"Enter a year between {FIRST_YEAR} and {LAST_YEAR}."
 
 
 class PlausibleDateField(forms.DateField):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from dmvrequests.cases import files
+from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import DateInput, USWDSFormMixin
 from dmvrequests.vocabulary import STATE_CODES, Issuer, LegalProcessType
 
@@ -33,8 +34,8 @@ class DocumentForm(USWDSFormMixin, forms.Form):
         max_length=2, required=False, label="Court's state", help_text="Two letters, e.g. MD."
     )
     docket_number = forms.CharField(max_length=80, required=False)
-    issued_on = forms.DateField(required=False, label="Issued", widget=DateInput())
-    expires_on = forms.DateField(required=False, label="Expires", widget=DateInput())
+    issued_on = PlausibleDateField(required=False, label="Issued", widget=DateInput())
+    expires_on = PlausibleDateField(required=False, label="Expires", widget=DateInput())
     file = forms.FileField(
         required=False,
         label="Scanned document",

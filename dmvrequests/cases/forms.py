@@ -17,6 +17,7 @@ from dmvrequests.cases.document_forms import (  # noqa: F401  (the forms' one im
 from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode, ReleaseMethod, Status
 from dmvrequests.cases.services.documents import CHECKS
 from dmvrequests.cases.services.requests import INTAKE_FIELDS
+from dmvrequests.formfields import PlausibleDateField, PlausibleDateTimeField
 from dmvrequests.forms import DateInput, DateTimeInput, USWDSFormMixin
 from dmvrequests.vocabulary import (
     CATEGORY_HELP,
@@ -59,7 +60,7 @@ class RequestForm(USWDSFormMixin, forms.Form):
     """Intake of a request logged by a clerk (phone, fax, mail, in person, portal)."""
 
     channel = forms.ChoiceField(choices=CLERK_CHANNELS)
-    received_at = forms.DateTimeField(
+    received_at = PlausibleDateTimeField(
         label="Received",
         widget=DateTimeInput(),
         help_text="When the call, fax or letter came in, not when you log it.",
@@ -100,7 +101,7 @@ class RequestForm(USWDSFormMixin, forms.Form):
         forms.CharField(max_length=NAME_MAX_LENGTH, required=False, label="Subject's name"),
         "The subject's name",
     )
-    subject_dob = forms.DateField(
+    subject_dob = PlausibleDateField(
         required=False, label="Subject's date of birth", widget=DateInput()
     )
     subject_license_number = forms.CharField(max_length=40, required=False, label="License number")
@@ -261,7 +262,7 @@ class DecisionForm(USWDSFormMixin, forms.Form):
         label="Approve on an emergency basis",
         help_text="Only for an emergency claim: the legal process must follow by the time below.",
     )
-    followup_due = forms.DateTimeField(
+    followup_due = PlausibleDateTimeField(
         required=False,
         label="Follow-up legal process due",
         widget=DateTimeInput(),
@@ -355,7 +356,7 @@ class CallbackForm(USWDSFormMixin, forms.Form):
         help_text="Leave empty if you called the published number shown above.",
     )
     answered_by = forms.CharField(max_length=200, label="Who answered (name and title)")
-    called_at = forms.DateTimeField(label="When you called", widget=DateTimeInput())
+    called_at = PlausibleDateTimeField(label="When you called", widget=DateTimeInput())
     confirmed = forms.BooleanField(
         required=False,
         label="The agency confirmed that this officer works there and made this request",
@@ -406,7 +407,7 @@ class VerificationForm(USWDSFormMixin, forms.Form):
     confirmed_by_name = forms.CharField(
         max_length=200, required=False, label="Who at the court confirmed it"
     )
-    confirmed_at = forms.DateTimeField(required=False, label="When", widget=DateTimeInput())
+    confirmed_at = PlausibleDateTimeField(required=False, label="When", widget=DateTimeInput())
     confirmation_phone = forms.CharField(max_length=40, required=False, label="Number called")
     result = forms.ChoiceField(
         choices=[
@@ -456,7 +457,7 @@ class ReleaseForm(USWDSFormMixin, forms.Form):
         max_length=200, help_text="The officer or office the records went to."
     )
     method = forms.ChoiceField(choices=ReleaseMethod.choices)
-    released_at = forms.DateTimeField(label="Released", widget=DateTimeInput())
+    released_at = PlausibleDateTimeField(label="Released", widget=DateTimeInput())
     records_count = forms.IntegerField(
         min_value=1,
         max_value=RELEASE_MAX_RECORDS,
@@ -482,7 +483,7 @@ class ReleaseForm(USWDSFormMixin, forms.Form):
 
 class NoticeSentForm(USWDSFormMixin, forms.Form):
     prefix = "notice"
-    sent_at = forms.DateTimeField(label="Sent", widget=DateTimeInput())
+    sent_at = PlausibleDateTimeField(label="Sent", widget=DateTimeInput())
     method = forms.CharField(
         max_length=120, help_text="For example: first-class mail to the address on file."
     )

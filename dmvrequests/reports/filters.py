@@ -11,10 +11,11 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from dmvrequests.cases.models import DisclosureRequest
+from dmvrequests.formfields import FIRST_YEAR, LAST_YEAR, MESSAGE
 from dmvrequests.vocabulary import AgencyKind
 
-# Reports cover the years the system can hold cases for; a date outside them is a typo.
-FIRST_YEAR, LAST_YEAR = 1990, 2100
+# Reports cover the years any date may have (dmvrequests/formfields.py): one rule, one
+# wording everywhere; a date outside them is a typo.
 # A report over a longer span is a mistake, not a question.
 MAX_SPAN_YEARS = 25
 
@@ -27,7 +28,7 @@ def check_period(start, end):
     """Raise PeriodError unless start..end (inclusive) is a period reports can cover."""
     for day in (start, end):
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            raise PeriodError(f"Choose dates from {FIRST_YEAR} to {LAST_YEAR}, not {day}.")
+            raise PeriodError(f"{MESSAGE} {day:%B %-d, %Y} is outside that.")
     if end < start:
         raise PeriodError(f"The end ({end}) is before the start ({start}); swap them.")
     if end.year - start.year > MAX_SPAN_YEARS:

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Office
+from dmvrequests.formfields import FIRST_YEAR, LAST_YEAR, YEAR_MESSAGE, PlausibleDateField
 from dmvrequests.forms import DateInput, USWDSFormMixin
 from dmvrequests.reports.filters import PeriodError, ReportFilters, check_period, months_back
 from dmvrequests.reports.formats import CASES, CSV, DATASET_CHOICES, FORMAT_CHOICES, STATISTICS
@@ -15,8 +16,8 @@ class ReportFilterForm(USWDSFormMixin, forms.Form):
 
     summary_heading = "Fix the filter"  # the dashboard saves nothing
 
-    date_from = forms.DateField(required=False, label="Received from", widget=DateInput())
-    date_to = forms.DateField(required=False, label="Received to", widget=DateInput())
+    date_from = PlausibleDateField(required=False, label="Received from", widget=DateInput())
+    date_to = PlausibleDateField(required=False, label="Received to", widget=DateInput())
     office = forms.ModelChoiceField(
         queryset=Office.objects.order_by("name"), required=False, empty_label="All offices"
     )
@@ -103,7 +104,12 @@ class PeriodForm(USWDSFormMixin, forms.Form):
 
     summary_heading = "Fix the period"  # choosing a period saves nothing
 
-    year = forms.IntegerField(min_value=2000, max_value=2100, label="Year")
+    year = forms.IntegerField(
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        label="Year",
+        error_messages={"min_value": YEAR_MESSAGE, "max_value": YEAR_MESSAGE},
+    )
     period = forms.ChoiceField(choices=PERIOD_CHOICES, label="Period")
 
     def __init__(self, *args, quarters_only=False, **kwargs):

@@ -80,7 +80,7 @@ class TestBadInput:
             (["--to", "2026-02-01"], "Give the period"),
             (["--from", "2026-01-01", "--to", "2026-02-01", "--office", "nowhere"], "No office"),
             (["--from", "2026-01-01", "--to", "2026-02-01", "--agency-kind", "ice"], "agency kind"),
-            (["--from", "0001-01-01", "--to", "9999-12-31"], "Choose dates from 1990 to 2100"),
+            (["--from", "0001-01-01", "--to", "9999-12-31"], "Enter a date between 1900 and 2199"),
             (["--from", "1990-01-01", "--to", "2026-12-31"], "25 years or less"),
         ],
     )
