@@ -192,3 +192,55 @@ class TestQueueFilter:
         page = django_app.get(reverse(url_name) + query, user=user, expect_errors=True)
         heading = page.html.find(id="error-summary").find("h2").get_text(" ")
         assert heading.startswith("Fix the filter:"), heading
+
+
+class TestOneDateRule:
+    """Finding 11: forms said 1900–2199, reports 1990–2100. One rule, one wording."""
+
+    def test_the_intake_form_and_the_reports_say_the_same(
+        self, django_app, clerk, administrator, police
+    ):
+        form = django_app.get(reverse("cases:create"), user="clerk").forms[1]
+        form["subject_dob"] = "1850-01-01"
+        page = form.submit("draft")
+        assert "Enter a date between 1900 and 2199." in page.html.find(id="subject_dob-error").text
+        dashboard = django_app.get(reverse("reports:index"), user="admin").forms[1]
+        dashboard["date_from"] = "1850-01-01"
+        page = dashboard.submit(expect_errors=True)
+        assert "Enter a date between 1900 and 2199." in page.html.find(id="error-summary").text
+        page = django_app.get(
+            reverse("reports:transparency") + "?year=1850&period=q1", user="admin", status=400
+        )
+        assert "Enter a year between 1900 and 2199." in page.html.find(id="error-summary").text
+
+    def test_the_rule_is_one_constant(self):
+        from dmvrequests.formfields import MESSAGE, PLAUSIBLE_YEARS
+        from dmvrequests.reports import filters
+
+        assert (filters.FIRST_YEAR, filters.LAST_YEAR) == PLAUSIBLE_YEARS
+        with pytest.raises(filters.PeriodError, match=re.escape(MESSAGE)):
+            filters.check_period(date(1850, 1, 1), date(1851, 1, 1))
+
+
+class TestSharedCaseBanner:
+    """Finding 12: "Albany legal unit work on it"."""
+
+    def banner(self, django_app, case):
+        page = django_app.get(reverse("cases:detail", args=[case.number]), user="clerk2")
+        alert = page.html.find(string=re.compile("to read only")).find_parent("p")
+        return " ".join(alert.get_text(" ").split())
+
+    def test_one_office_works_on_it(self, django_app, case, counsel, other_clerk):
+        services.case_share(case=case, actor=counsel, user=other_clerk, reason="Joint inquiry")
+        text = self.banner(django_app, case)
+        assert text.endswith("Albany legal unit works on it."), text
+
+    def test_the_office_and_its_counsel_work_on_it(
+        self, django_app, case, clerk, counsel, other_clerk
+    ):
+        services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+        services.case_share(case=case, actor=counsel, user=other_clerk, reason="Joint inquiry")
+        text = self.banner(django_app, case)
+        assert text.endswith(
+            f"Albany legal unit and {counsel}, its assigned counsel, work on it."
+        ), text
