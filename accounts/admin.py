@@ -5,6 +5,7 @@ history with its reason (role changes, MFA resets, unlocks).
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
@@ -14,7 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts import services
 from accounts.mfa import has_mfa
 from accounts.models import Office, PendingRoleGrant, User
-from accounts.roles import Role
+from accounts.roles import ROLE_POWERS, Role, role_change_words
+from accounts.services import PRIVILEGED_ROLES
 
 
 class RoleFormMixin(forms.Form):
@@ -83,6 +85,53 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # The name of the hidden field the role-change confirmation page adds to the form.
+    ROLE_CONFIRMED = "_role_change_confirmed"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A change of role asks first: the page says what changes, from → to, and posts
+        the same form again, confirmed. Saving with the same role does not ask."""
+        if (
+            request.method == "POST"
+            and object_id
+            and request.POST.get(self.ROLE_CONFIRMED) != "yes"
+        ):
+            confirm = self._role_change_confirmation(request, object_id)
+            if confirm is not None:
+                return confirm
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _role_change_confirmation(self, request, object_id):
+        user = self.get_object(request, object_id)
+        if user is None or not self.has_change_permission(request, user):
+            return None
+        form = self.get_form(request, user, change=True)(request.POST, instance=user)
+        if not form.is_valid():
+            return None  # the form's own errors, shown by the admin as usual
+        previous = [r for r in Role.values if r in User.objects.get(pk=user.pk).role_names]
+        role = form.cleaned_data["role"]
+        if previous == [role]:
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Change this role?",
+            "opts": self.model._meta,
+            "account": user,
+            "change_verb": role_change_words(user.get_username(), previous, role, mood="ask"),
+            "before": [(r, ROLE_POWERS[r]) for r in previous],
+            "after": (role, ROLE_POWERS[role]),
+            "fields": [
+                (name, value)
+                for name, values in request.POST.lists()
+                # The token comes anew, the admin's buttons from the confirming one.
+                if name not in ("csrfmiddlewaretoken", "_save", "_continue", "_addanother")
+                for value in values
+            ],
+            "confirmed_name": self.ROLE_CONFIRMED,
+            "waits": settings.ROLE_GRANT_REQUIRES_SECOND_ADMIN and role in PRIVILEGED_ROLES,
+        }
+        return TemplateResponse(request, "admin/accounts/user/confirm_role_change.html", context)
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user

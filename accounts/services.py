@@ -96,7 +96,12 @@ def _apply_role(*, user, role, actor, request=None, approved_by=None):
         detail["approved_by"] = approved_by.get_username()
     account_event(action=Action.ROLE_CHANGE, user=user, actor=actor, request=request, **detail)
     role_granted.send(
-        sender=User, user=user, role=role, actor=actor, key=f"granted:{user.history.count()}"
+        sender=User,
+        user=user,
+        role=role,
+        actor=actor,
+        previous=previous,
+        key=f"granted:{user.history.count()}",
     )
     return user
 
@@ -122,7 +127,13 @@ def role_grant_request(*, user, role, actor, request=None):
         current=roles_of(user),
     )
     role_granted.send(
-        sender=User, user=user, role=role, actor=actor, pending=True, key=f"pending:{grant.pk}"
+        sender=User,
+        user=user,
+        role=role,
+        actor=actor,
+        previous=roles_of(user),
+        pending=True,
+        key=f"pending:{grant.pk}",
     )
     return grant
 

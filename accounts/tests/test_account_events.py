@@ -67,6 +67,8 @@ def change_role(client, user, role):
             "title": "",
             "office": user.office_id or "",
             "role": role,
+            # Past the confirmation page (accounts/tests/test_role_change_confirmation.py).
+            "_role_change_confirmed": "yes",
         },
     )
 
@@ -113,7 +115,7 @@ class TestAccountEventsAreChained:
             "admin2@dmv.example.gov",
             "auditor@dmv.example.gov",
         ]
-        assert "granted the Counsel role to clerk" in notices.first().subject
+        assert "changed clerk's role from Clerk to Counsel" in notices.first().subject
 
     def test_changing_a_role(self, admin_client, clerk):
         change_role(admin_client, clerk, "Auditor")
@@ -184,7 +186,10 @@ class TestSecondAdministrator:
         grant = PendingRoleGrant.objects.get(user=clerk)
         assert grant.status == GrantStatus.PENDING
         assert events("role_grant_request")[0].detail["role"] == "Counsel"
-        assert OutboundEmail.objects.filter(subject__contains="asks to grant").count() == 2
+        assert (
+            OutboundEmail.objects.filter(subject__contains="asks to change clerk's role").count()
+            == 2
+        )
         page = admin_client.get(reverse("accounts:role_grants"))
         assert page.status_code == 200 and "clerk" in page.content.decode()
         admin_client.post(

@@ -24,5 +24,7 @@ def on_emergency_raised(sender, *, case, **kwargs):
 
 
 @receiver(role_granted, dispatch_uid="notify-role-grant")
-def on_role_granted(sender, *, user, role, actor, pending=False, key="", **kwargs):
-    notify_role_grant(user=user, role=role, actor=actor, pending=pending, key=key)
+def on_role_granted(sender, *, user, role, actor, previous=(), pending=False, key="", **kwargs):
+    notify_role_grant(
+        user=user, role=role, actor=actor, previous=previous, pending=pending, key=key
+    )

@@ -161,10 +161,12 @@ def notify_emergency(*, case):
     )
 
 
-def notify_role_grant(*, user, role, actor, pending=False, key=""):
-    """Tell the other administrators and the auditors that `actor` granted `role` to
-    `user` (or, with `pending`, asked for it: it waits for a second administrator)."""
-    from accounts.roles import Role
+def notify_role_grant(*, user, role, actor, previous=(), pending=False, key=""):
+    """Tell the other administrators and the auditors that `actor` changed `user`'s role
+    from `previous` (role names; empty for a new account) to `role`, worded by direction
+    (granted / changed from X to Y / removed); with `pending`, that it was asked for and
+    waits for a second administrator."""
+    from accounts.roles import Role, role_change_words
 
     recipients = (
         User.objects.filter(is_active=True, groups__name__in=[Role.ADMINISTRATOR, Role.AUDITOR])
@@ -173,13 +175,19 @@ def notify_role_grant(*, user, role, actor, pending=False, key=""):
         .distinct()
         .order_by("pk")
     )
-    verb = "asks to grant" if pending else "granted"
+    change = role_change_words(user.get_username(), list(previous), role, pending=pending)
     email_queue(
         kind=Kind.ROLE_GRANT,
         recipients=list(recipients),
-        subject=f"{actor or 'The system'} {verb} the {role} role to {user.get_username()}",
+        subject=f"{actor or 'The system'} {change}",
         template="notifications/role_grant.txt",
-        context={"user": user, "role": role, "actor": actor, "pending": pending},
+        context={
+            "user": user,
+            "role": role,
+            "actor": actor,
+            "pending": pending,
+            "change": change,
+        },
         dedupe=f"role_grant:{user.pk}:{role}:{key or timezone.now().isoformat()}",
     )
 
