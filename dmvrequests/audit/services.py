@@ -204,8 +204,11 @@ def access_log_many(*, request, action, targets, detail=None):
     return _write(batch, Kind.ACCESS, action) if batch else []
 
 
-def access_log_denied(*, request, action, number):
+def access_log_denied(*, request, action, number, detail=None):
     """Record a refused look at case `number` (the user was answered 404 or 403)."""
+    if request is not None:
+        # Recorded here: the refusal middleware must not record the same 404 again.
+        request.case_refusal_recorded = True
     audit_record(
         kind=Kind.ACCESS,
         action=action,
@@ -213,4 +216,15 @@ def access_log_denied(*, request, action, number):
         request=request,
         case_number=str(number)[:16],
         object_type=CASE_OBJECT_TYPE,
+        detail=detail,
     )
+
+
+def record_case_refusal(request, number, view_name):
+    """A case lookup under /cases/<number>/… (an action, a document, a form's address) was
+    refused with 404: recorded as the case page's refusal is, with the page named, unless
+    the view recorded it already. A document's download counts as a download."""
+    if getattr(request, "case_refusal_recorded", False):
+        return
+    action = Action.DOWNLOAD_DOCUMENT if view_name.endswith("download") else Action.VIEW_CASE
+    access_log_denied(request=request, action=action, number=number, detail={"page": view_name})

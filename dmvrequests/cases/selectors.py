@@ -39,7 +39,14 @@ def requests_visible_to(user: User) -> DisclosureRequestQuerySet:
     return visible_cases(user)
 
 
+class CaseNotVisible(Http404):
+    """404 for a case the user may not see (or that does not exist: the two look alike).
+    Raised by every lookup of a case by number, so that a refusal on any URL under
+    /cases/<number>/ is recorded in the audit log (audit.middleware)."""
+
+
 def request_get_for(user: User, number: str) -> DisclosureRequest:
+
     try:
         return (
             requests_visible_to(user)
@@ -47,7 +54,7 @@ def request_get_for(user: User, number: str) -> DisclosureRequest:
             .get(number=number)
         )
     except DisclosureRequest.DoesNotExist:
-        raise Http404("No such case") from None
+        raise CaseNotVisible("No such case") from None
 
 
 def case_get_for_read(*, request, number, action=Action.VIEW_CASE, detail=None):

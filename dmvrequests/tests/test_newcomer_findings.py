@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from webtest import Upload
 
+from dmvrequests.audit.models import AuditRecord
 from dmvrequests.cases import services
 from dmvrequests.cases.models import DecisionOutcome, DisclosureRequest, ReasonCode
 from dmvrequests.policy.models import PolicyProfile
@@ -244,3 +245,50 @@ class TestSharedCaseBanner:
         assert text.endswith(
             f"Albany legal unit and {counsel}, its assigned counsel, work on it."
         ), text
+
+
+class TestRefusedProbesOfSubURLs:
+    """Finding 14: a 404 on /cases/<id>/… of a case one may not see was not recorded,
+    while the case page's own refusal was."""
+
+    def denied(self, case):
+        return list(
+            AuditRecord.objects.filter(outcome="denied", case_number=case.number).order_by("seq")
+        )
+
+    @pytest.mark.parametrize(
+        "url_name,method,extra,who",
+        [
+            ("cases:edit", "get", {}, "clerk2"),
+            ("cases:release", "post", {}, "clerk2"),
+            ("cases:callback", "get", {}, "clerk2"),
+            ("cases:document_download", "get", {"document_id": 1}, "clerk2"),
+            ("cases:document_verify", "get", {"document_id": 1}, "counsel2"),
+            ("cases:share_revoke", "post", {"share_id": 1}, "counsel2"),
+        ],
+    )
+    def test_each_sub_url_refusal_is_recorded(
+        self, django_app_factory, case, other_clerk, other_counsel, url_name, method, extra, who
+    ):
+        # A probe is hand-made: no form of ours, so no CSRF token either.
+        app = django_app_factory(csrf_checks=False)
+        url = reverse(url_name, kwargs={"number": case.number, **extra})
+        getattr(app, method)(url, user=who, status=404)
+        (record,) = self.denied(case)
+        assert record.user.username == who
+        assert record.object_type == "cases.disclosurerequest"
+        assert record.detail == {"page": url_name}
+        expected = "download_document" if url_name.endswith("download") else "view_case"
+        assert record.action == expected
+
+    def test_the_case_page_refusal_is_recorded_once(self, django_app, case, other_clerk):
+        django_app.get(reverse("cases:detail", args=[case.number]), user="clerk2", status=404)
+        django_app.get(
+            reverse("audit:case_timeline", args=[case.number]), user="clerk2", status=404
+        )
+        assert [r.action for r in self.denied(case)] == ["view_case", "view_timeline"]
+
+    def test_a_missing_document_of_a_visible_case_is_no_refusal(self, django_app, case, clerk):
+        url = reverse("cases:document_download", args=[case.number, 999])
+        django_app.get(url, user="clerk", status=404)
+        assert self.denied(case) == []
