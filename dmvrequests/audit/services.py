@@ -181,17 +181,17 @@ def access_log_cases(*, request, action, cases, detail=None):
     return access_log_many(request=request, action=action, targets=targets.values(), detail=detail)
 
 
-def access_log_many(*, request, action, targets, detail=None):
+def access_log_many(*, request, action, targets, detail=None, user=None):
     """Record one read per (case_number, object_type, object_id) in `targets`.
 
     For list pages: every record is chained in one transaction (one lock of the
     chain head, one INSERT of all the rows), so a page of fifty cases costs three
     queries, and each case's timeline and the access log by case number find it.
     Raises AuditUnavailable, before anything is shown, if they cannot be written.
-    Returns the records.
+    Returns the records. `user` names the reader where there is no request (a worker).
     """
     _check_vocabulary(Kind.ACCESS, action, Outcome.SUCCESS)
-    who = _who_fields(_actor(None, request), request, "")
+    who = _who_fields(_actor(user, request), request, "")
     batch = [
         {
             **who,

@@ -119,16 +119,36 @@ def case_queryset(filters, *, include_identifiers=False):
     return filters.cases().order_by("pk").values_list(*fields)
 
 
-def case_rows(filters, *, include_identifiers=False):
-    """Each case as a list of Python values, in the order of case_header()."""
+def case_rows(filters, *, include_identifiers=False, log_cases=None):
+    """Each case as a list of Python values, in the order of case_header().
+
+    With `log_cases` (a callable taking [(pk, number), …]), the cases are handed to it a
+    chunk at a time and a chunk's rows are yielded only once it returned: an export with
+    identifiers records each case it includes before that case's row leaves."""
     cases = case_queryset(filters, include_identifiers=include_identifiers)
     decisions, releases, documents = (
         Follower(stream(filters)) for stream in (_decisions, _releases, _documents)
     )
+    pending = []
     for row in cases.iterator(chunk_size=CHUNK_SIZE):
         case_id = row[0]
         related = (decisions.take(case_id), releases.take(case_id), documents.take(case_id))
-        yield case_values(row, *related)
+        values = case_values(row, *related)
+        if log_cases is None:
+            yield values
+            continue
+        pending.append(((case_id, row[1]), values))
+        if len(pending) >= CHUNK_SIZE:
+            yield from _after_logging(pending, log_cases)
+            pending = []
+    if pending:
+        yield from _after_logging(pending, log_cases)
+
+
+def _after_logging(pending, log_cases):
+    log_cases([key for key, _ in pending])
+    for _, values in pending:
+        yield values
 
 
 class Follower:
@@ -239,10 +259,10 @@ def export_header(dataset, include_identifiers=False):
     return case_header(include_identifiers)
 
 
-def export_rows(dataset, filters, include_identifiers=False):
+def export_rows(dataset, filters, include_identifiers=False, log_cases=None):
     if dataset == STATISTICS:
         return statistics_rows(filters)
-    return case_rows(filters, include_identifiers=include_identifiers)
+    return case_rows(filters, include_identifiers=include_identifiers, log_cases=log_cases)
 
 
 def text_chunks(fmt, dataset, filters, include_identifiers=False, rows=None):

@@ -41,7 +41,7 @@ def project_formsets():
 
 def test_every_formset_is_capped_at_its_maximum():
     formsets = project_formsets()
-    assert "dmvrequests.cases.forms.DocumentFormSet" in formsets
+    assert "dmvrequests.cases.document_forms.DocumentFormSet" in formsets
     assert "dmvrequests.policy.forms.LegalDocumentFormSet" in formsets
     for name, formset in formsets.items():
         assert formset.validate_max, name

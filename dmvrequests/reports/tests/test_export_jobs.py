@@ -108,7 +108,7 @@ class TestLifecycle:
         )
         download(admin_client, job)
         download(admin_client, job)
-        records = list(AuditRecord.objects.filter(action="export").order_by("seq"))
+        records = list(AuditRecord.objects.filter(action="export", case_number="").order_by("seq"))
         assert [r.detail["delivery"] for r in records] == [
             "background job",
             "download of a background job's file",
@@ -116,6 +116,23 @@ class TestLifecycle:
         ]
         assert {r.detail["job"] for r in records} == {str(job.pk)}
         assert all(r.detail["include_identifiers"] for r in records)
+
+    def test_the_job_records_each_case_it_wrote_for_the_one_who_asked(
+        self, admin_client, administrator, five_cases, django_capture_on_commit_callbacks
+    ):
+        """Newcomers' finding 15: one record per case, written as the job writes the file."""
+        job, _ = ask(
+            admin_client, django_capture_on_commit_callbacks, include_identifiers="on", reason="x"
+        )
+        job.refresh_from_db()
+        per_case = AuditRecord.objects.filter(action="export").exclude(case_number="")
+        assert per_case.count() == job.rows_total == 5
+        assert {(r.user, r.detail["job"], r.detail["delivery"]) for r in per_case} == {
+            (administrator, str(job.pk), "background job")
+        }
+        _, content = download(admin_client, job)
+        numbers = {row["number"] for row in csv.DictReader(io.StringIO(content.decode()))}
+        assert set(per_case.values_list("case_number", flat=True)) == numbers
 
     def test_with_eager_celery_the_job_is_done_when_the_page_opens(
         self, admin_client, five_cases, django_capture_on_commit_callbacks

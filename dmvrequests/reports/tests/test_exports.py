@@ -57,7 +57,12 @@ def xlsx_rows(response):
 
 
 def export_records():
-    return list(AuditRecord.objects.filter(action="export").order_by("seq"))
+    """The export's own record (its filters, reason and row count); not the per-case ones."""
+    return list(AuditRecord.objects.filter(action="export", case_number="").order_by("seq"))
+
+
+def case_records():
+    return list(AuditRecord.objects.filter(action="export").exclude(case_number="").order_by("seq"))
 
 
 @pytest.fixture
@@ -141,6 +146,49 @@ class TestCaseExport:
         assert record.detail["include_identifiers"] is True
         assert record.detail["reason"] == "Subpoena from the inspector general."
         assert record.detail["filters"]["date_from"] == export_form()["date_from"]
+
+    def test_an_export_with_identifiers_records_each_case_it_includes(
+        self, admin_client, administrator, dataset
+    ):
+        """Newcomers' finding 15: every case read must be attributable (docs/audit.md)."""
+        response = post_export(admin_client, include_identifiers="on", reason="Inspector general.")
+        exported = [r["number"] for r in csv_rows(response)]
+        records = case_records()
+        assert sorted(r.case_number for r in records) == sorted(exported)
+        assert {(r.user, r.object_type, r.outcome) for r in records} == {
+            (administrator, "cases.disclosurerequest", "success")
+        }
+        assert records[0].detail == {"export": "cases", "delivery": "direct download"}
+        number = exported[0]
+        case = DisclosureRequest.objects.get(number=number)
+        assert records[[r.case_number for r in records].index(number)].object_id == str(case.pk)
+
+    def test_an_export_without_identifiers_has_its_one_record(self, admin_client, dataset):
+        csv_rows(post_export(admin_client))
+        assert len(export_records()) == 1 and case_records() == []
+
+    def test_no_row_leaves_before_its_case_is_recorded(self, admin_client, dataset, monkeypatch):
+        """The rows come a chunk at a time, each after its cases were recorded: if recording
+        fails, the rows of that chunk are not written."""
+        from dmvrequests.reports import exports
+
+        monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+        calls = []
+
+        def fail_second(fields):
+            calls.append(len(fields))
+            if len(calls) == 3:  # the export's record, the first chunk, then this one
+                raise OperationalError("disk full")
+            return real(fields)
+
+        import dmvrequests.audit.services as audit_services
+
+        real = audit_services._append
+        monkeypatch.setattr(audit_services, "_append", fail_second)
+        response = post_export(admin_client, include_identifiers="on", reason="Audit.")
+        with pytest.raises(Exception, match="could not be recorded"):
+            body(response)
+        assert len(case_records()) == 2
 
     def test_identifiers_need_a_reason(self, admin_client, dataset):
         response = post_export(admin_client, include_identifiers="on", reason=" ")
