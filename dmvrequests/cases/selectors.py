@@ -46,7 +46,6 @@ class CaseNotVisible(Http404):
 
 
 def request_get_for(user: User, number: str) -> DisclosureRequest:
-
     try:
         return (
             requests_visible_to(user)
