@@ -3,9 +3,18 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 
+from accounts.signals import ENDED_BY_ANOTHER_SIGN_IN
+
+SIGNED_IN_ELSEWHERE = (
+    "You were signed out because your account signed in on another device or browser. "
+    "If that was not you, tell your administrator."
+)
+
 
 class OneSessionPerUserMiddleware:
-    """Ends a session when the same user has signed in somewhere else since."""
+    """Ends a session when the same user has signed in somewhere else since, and says so
+    on the sign-in page: whether the session is still there (its key is no longer the
+    user's) or was emptied by the other sign-in (accounts.signals.end_session)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -19,13 +28,15 @@ class OneSessionPerUserMiddleware:
             and request.session.session_key != user.session_key
         ):
             logout(request)
-            messages.warning(
-                request,
-                "You were signed out because your account signed in on another device or browser. "
-                "If that was not you, tell your administrator.",
-            )
-            return redirect("accounts:login")
+            return self._signed_out(request)
+        if request.session.get(ENDED_BY_ANOTHER_SIGN_IN):
+            request.session.flush()
+            return self._signed_out(request)
         return self.get_response(request)
+
+    def _signed_out(self, request):
+        messages.warning(request, SIGNED_IN_ELSEWHERE)
+        return redirect("accounts:login")
 
 
 class NoStoreWhenSignedInMiddleware:

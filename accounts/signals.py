@@ -1,7 +1,15 @@
+import contextlib
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
-from django.contrib.sessions.models import Session
+from django.contrib.sessions.backends.base import UpdateError
 from django.dispatch import Signal, receiver
+
+# Kept in a session that another sign-in ended: the session holds nothing else (no user),
+# so it signs no one in, and the next page it brings says why (accounts/middleware.py).
+ENDED_BY_ANOTHER_SIGN_IN = "_ended_by_another_sign_in"
 
 
 @receiver(user_logged_in, dispatch_uid="one-session-per-user")
@@ -10,8 +18,19 @@ def keep_one_session(sender, request, user, **kwargs):
     previous = user.session_key
     current = request.session.session_key
     if previous and previous != current:
-        Session.objects.filter(session_key=previous).delete()
+        end_session(previous)
     remember_session(user, current)
+
+
+def end_session(session_key):
+    """Empty the session `session_key` (it signs no one in any more) and mark it ended by
+    another sign-in, so that the browser that holds it is told why it was signed out."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    store.clear()
+    store[ENDED_BY_ANOTHER_SIGN_IN] = True
+    # A session that had already ended (expired, signed out) has nothing to tell.
+    with contextlib.suppress(UpdateError):
+        store.save()
 
 
 def remember_session(user, session_key):
@@ -23,6 +42,6 @@ def remember_session(user, session_key):
 
 # What the accounts services announce, for the apps above them (notifications): accounts
 # know no notification (docs/decisions/0006-app-boundaries.md). Sent inside the service's
-# transaction. Arguments: user, role, actor, pending (True while it waits for a second
-# administrator), key (what makes the announcement unique).
+# transaction. Arguments: user, role, actor, previous (the roles before), pending (True while
+# it waits for a second administrator), key (what makes the announcement unique).
 role_granted = Signal()

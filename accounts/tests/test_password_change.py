@@ -53,3 +53,22 @@ def test_a_session_that_is_no_longer_the_users_one_is_ended_with_a_message(djang
     assert response["Location"] == reverse("accounts:login")
     page = response.follow()
     assert "signed in on another device" in page.text
+
+
+def test_signing_in_elsewhere_tells_the_first_browser_why(django_app_factory, clerk):
+    """Newcomers' finding 9: the other sign-in deleted the first browser's session, so the
+    first browser landed on the sign-in page with no word of why."""
+    first, second = django_app_factory(), django_app_factory()
+    sign_in(first)
+    assert first.get(reverse("cases:queue")).status_code == 200
+    sign_in(second)
+    response = first.get(reverse("cases:queue"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:login")
+    page = response.follow()
+    assert "signed in on another device or browser" in page.html.find("main").get_text(" ")
+    # Said once; the emptied session signs no one in, and the second browser stays in.
+    again = first.get(reverse("cases:queue"))
+    assert again.status_code == 302 and "next=" in again["Location"]
+    assert "another device" not in again.follow().text
+    assert second.get(reverse("cases:queue")).status_code == 200
