@@ -74,6 +74,8 @@ class TestUserAdministration:
                 "title": "",
                 "office": office.pk,
                 "role": "Counsel",
+                # Past the confirmation page (test_role_change_confirmation.py).
+                "_role_change_confirmed": "yes",
             },
         )
         assert response.status_code == 302
