@@ -183,8 +183,9 @@ async tags => {
 
 
 def label(text):
-    """A field's label, exactly, with the required-field asterisk or "(optional)" if any."""
-    return re.compile("^" + re.escape(text) + r"( \*| \(optional\))?$")
+    """A field's label, exactly, with the required-field asterisk, "(optional)" or "(needed if
+    you add a document)" (a field of an optional block) if any."""
+    return re.compile("^" + re.escape(text) + r"( \*| \(optional\)| \(needed if you add [^)]*\))?$")
 
 
 # axe-core no longer reports duplicate ids (WCAG 2.2 retired 4.1.1), but an id that a label
