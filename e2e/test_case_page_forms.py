@@ -83,6 +83,30 @@ def test_a_document_added_after_intake_is_saved(people, files):
     clerk.check()
 
 
+def test_a_file_the_browser_refuses_does_not_let_the_document_through(people, files):
+    """Newcomers' finding 4: the USWDS file input refuses a Word file and empties itself;
+    pressing "Add document" must not add the document without its scan."""
+    case = demo_case()
+    memo = files / "order-as-word.docx"
+    memo.write_bytes(b"PK\x03\x04 a Word file, not a scan")
+
+    clerk = people.signed_in("clerk")
+    page = clerk.page
+    clerk.goto(f"/cases/{case.number}/")
+    page.locator("summary", has_text="Add a legal document").click()
+    form = page.locator("#document-form")
+    form.get_by_label(label("Document type")).select_option(label="Court order")
+    form.locator("input[type=file]").set_input_files(str(memo))
+    expect(form).to_contain_text("This is not a valid file type.")  # the browser's refusal
+    form.get_by_role("button", name="Add document").click()
+    file_input = page.locator("#document-form input[type=file]")
+    expect(page.locator("#error-summary")).to_contain_text("The file you chose did not arrive")
+    expect(page.locator("#newdoc-file-error")).to_contain_text("Choose the file again")
+    expect(page.get_by_text("No legal document is attached.")).to_be_visible()
+    expect(file_input).to_have_attribute("aria-invalid", "true")
+    clerk.check()
+
+
 def test_needs_information_is_answered_with_a_new_court_order(people, files):
     case = submitted(demo_case(subject_name="Tomas Herrera"))
     order = files / "signed-order.pdf"
