@@ -70,13 +70,17 @@ class TestReceivedTime:
         assert not form.is_valid()
         assert "in the future" in form.errors["received_at"][0]
 
-    def test_1899_needs_the_tick(self, agency):
-        form = RequestForm(data(agency, received_at="1899-03-01T10:00"))
+    def test_1999_needs_the_tick(self, agency):
+        form = RequestForm(data(agency, received_at="1999-03-01T10:00"))
         assert not form.is_valid()
         (message,) = form.errors["received_at"]
-        assert "Mar 1, 1899" in message and "more than a year ago" in message
-        ticked = RequestForm(data(agency, received_at="1899-03-01T10:00", received_long_ago="on"))
+        assert "Mar 1, 1999" in message and "more than a year ago" in message
+        ticked = RequestForm(data(agency, received_at="1999-03-01T10:00", received_long_ago="on"))
         assert ticked.is_valid(), ticked.errors
+
+    def test_1899_is_outside_the_one_date_rule_tick_or_not(self, agency):
+        ticked = RequestForm(data(agency, received_at="1899-03-01T10:00", received_long_ago="on"))
+        assert ticked.errors["received_at"] == ["Enter a date between 1900 and 2199."]
 
     def test_the_horizon_comes_from_the_settings(self, agency, settings):
         settings.RECEIVED_AT_MAX_AGE_DAYS = 30
@@ -93,20 +97,20 @@ class TestReceivedTime:
         page = client.get(reverse("cases:create")).content.decode()
         assert 'name="received_long_ago"' not in page
         response = client.post(
-            reverse("cases:create"), data(agency, received_at="1899-03-01T10:00")
+            reverse("cases:create"), data(agency, received_at="1999-03-01T10:00")
         )
         assert response.status_code == 200
         body = response.content.decode()
         assert 'name="received_long_ago"' in body
-        assert 'value="1899-03-01T10:00"' in body  # what was typed is kept
+        assert 'value="1999-03-01T10:00"' in body  # what was typed is kept
         assert not DisclosureRequest.objects.exists()
         response = client.post(
             reverse("cases:create"),
-            data(agency, received_at="1899-03-01T10:00", received_long_ago="on"),
+            data(agency, received_at="1999-03-01T10:00", received_long_ago="on"),
         )
         assert response.status_code == 302
         case = DisclosureRequest.objects.get()
-        assert timezone.localtime(case.received_at).year == 1899
+        assert timezone.localtime(case.received_at).year == 1999
 
     def test_an_edit_that_keeps_an_old_time_needs_no_tick(self, office, clerk, agency):
         old = (timezone.now() - timedelta(days=800)).replace(second=0, microsecond=0)
