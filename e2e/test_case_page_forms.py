@@ -92,6 +92,7 @@ def test_a_file_the_browser_refuses_does_not_let_the_document_through(people, fi
 
     clerk = people.signed_in("clerk")
     page = clerk.page
+    clerk.check()
     clerk.goto(f"/cases/{case.number}/")
     page.locator("summary", has_text="Add a legal document").click()
     form = page.locator("#document-form")
