@@ -128,7 +128,7 @@ MIDDLEWARE = [
     # A read whose audit record cannot be written is refused with a 503 page.
     "dmvrequests.audit.middleware.AuditUnavailableMiddleware",
     # A 404 for a case one may not see, on any of its URLs: recorded as denied.
-    "dmvrequests.audit.middleware.CaseRefusalAuditMiddleware",
+    "dmvrequests.cases.middleware.CaseRefusalAuditMiddleware",
     # Last, so that it sees every failed sign-in (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
