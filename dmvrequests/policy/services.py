@@ -4,7 +4,10 @@ Every change goes through here so that the version is bumped, the row is validat
 with `full_clean()`, and the history records who made the change and why.
 """
 
+from __future__ import annotations
+
 import copy
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
@@ -16,8 +19,11 @@ from dmvrequests.policy.engine import PolicyInputError, evaluate, validate_rules
 from dmvrequests.policy.models import PolicyProfile
 from dmvrequests.vocabulary import Confidence
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def profile_active():
+
+def profile_active() -> PolicyProfile:
     """The installation's active profile (the data migration installs one)."""
     profile = PolicyProfile.objects.filter(is_active=True).first()
     if profile is None:
@@ -28,15 +34,15 @@ def profile_active():
     return profile
 
 
-def _save(profile, *, actor, reason):
+def _save(profile: PolicyProfile, *, actor: User | None, reason: str) -> None:
     profile.full_clean()
-    profile._history_user = actor
-    profile._change_reason = reason
+    profile._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
+    profile._change_reason = reason  # type: ignore[attr-defined]
     profile.save()
 
 
 @transaction.atomic
-def profile_activate(*, profile, actor):
+def profile_activate(*, profile: PolicyProfile, actor: User | None) -> PolicyProfile:
     """Make `profile` the only active profile. Activation is not a rules change: no version bump."""
     # Lock every profile row so that two administrators activating at once take turns.
     profiles = list(PolicyProfile.objects.select_for_update().order_by("pk"))
@@ -51,7 +57,9 @@ def profile_activate(*, profile, actor):
     return profile
 
 
-def profile_clone(*, profile, slug, name, actor):
+def profile_clone(
+    *, profile: PolicyProfile, slug: str, name: str, actor: User | None
+) -> PolicyProfile:
     """A new, inactive copy of `profile` under another slug and name, at version 1."""
     rules = copy.deepcopy(profile.rules)
     rules["name"] = name
@@ -73,7 +81,13 @@ def profile_clone(*, profile, slug, name, actor):
 
 
 @transaction.atomic
-def profile_update_rules(*, profile, rules, actor, description=None):
+def profile_update_rules(
+    *,
+    profile: PolicyProfile,
+    rules: dict[str, Any],
+    actor: User | None,
+    description: str | None = None,
+) -> PolicyProfile:
     """Replace the rules (validated first), bump the version, and record the change."""
     try:
         normalised = validate_rules(rules)
