@@ -1,7 +1,8 @@
 """Model permissions of the Administrator role, for the Django admin.
 
 Administrators configure the directory, profiles, offices and users. They
-never delete: users are deactivated, agencies blocked, cases never removed.
+never delete: users are deactivated, agencies blocked, cases never removed. The one
+exception is a letter language added by mistake, while nothing is written in it.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -13,6 +14,8 @@ ADMINISTRATOR_MODELS = {
     "policy": ("policyprofile",),
     "accounts": ("office", "user"),
     "cases": ("workflowsettings",),
+    # Letterheads and letter languages (docs/letters.md); templates have their own pages.
+    "correspondence": ("officeletterhead", "language"),
 }
 ACTIONS = ("add", "change", "view")
 
@@ -40,5 +43,10 @@ def grant_administrator_permissions(sender=None, **kwargs):
         ),
         *Permission.objects.filter(
             content_type__app_label="accounts", codename="view_pendingrolegrant"
+        ),
+        # The one deletion: a language added by mistake, which the admin allows only while no
+        # letter and no template uses it (correspondence/admin.py).
+        *Permission.objects.filter(
+            content_type__app_label="correspondence", codename="delete_language"
         ),
     )

@@ -1,6 +1,6 @@
 from django import forms
 
-from dmvrequests.correspondence.models import Language, LetterKind
+from dmvrequests.correspondence.models import TEMPLATE_BODY_MAX, Language, LetterKind
 from dmvrequests.correspondence.placeholders import PLACEHOLDERS, unknown_placeholders
 from dmvrequests.forms import DateInput, USWDSFormMixin
 
@@ -42,11 +42,20 @@ class TemplateForm(USWDSFormMixin, forms.Form):
     subject = forms.CharField(max_length=200, label="Subject line")
     body = forms.CharField(
         label="Text of the letter",
+        max_length=TEMPLATE_BODY_MAX,
+        error_messages={
+            "max_length": (
+                "The text of the letter is %(show_value)s characters long; a letter template "
+                "may have at most %(limit_value)s. Shorten it (a letter is read on paper: a "
+                "few pages at most)."
+            )
+        },
         widget=forms.Textarea(attrs={"rows": 24}),
         help_text=(
             "Plain text. A blank line starts a paragraph; a placeholder in braces, such as "
             "{case_number}, is replaced by the case's value; a placeholder alone on its line "
-            "that is a list prints one line per item."
+            "that is a list prints one line per item. At most "
+            f"{TEMPLATE_BODY_MAX:,} characters."
         ),
     )
     preview_case = forms.CharField(
@@ -71,7 +80,16 @@ class TemplateForm(USWDSFormMixin, forms.Form):
 
 class LanguageForm(USWDSFormMixin, forms.Form):
     prefix = "language"
-    code = forms.SlugField(
-        max_length=12, label="Code", help_text="Two or three letters (ISO 639-1), e.g. zh or vi."
+    code = forms.RegexField(
+        regex=r"^\s*[A-Za-z]{2,3}\s*$",
+        max_length=12,
+        label="Code",
+        help_text="Two or three letters (ISO 639), e.g. zh or vi.",
+        error_messages={
+            "invalid": (
+                "Enter the language's two or three letter ISO 639 code, such as vi for "
+                "Tiếng Việt or zh for 中文 (not its name)."
+            )
+        },
     )
     name = forms.CharField(max_length=60, label="Name", help_text="As its readers write it.")

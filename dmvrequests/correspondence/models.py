@@ -7,7 +7,10 @@ most one per letter and method (the database's unique constraint), so nothing is
 sent twice. See docs/letters.md.
 """
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -37,6 +40,12 @@ class DispatchMethod(models.TextChoices):
     MAIL = "mail", "Printed and mailed"
 
 
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+# The longest text a letter template may have: about eight printed pages, far beyond any
+# letter the office sends, and small enough that a pasted document cannot become a letter.
+TEMPLATE_BODY_MAX = 20_000
+
+
 class Language(models.Model):
     """A language letters are written in. English and Spanish are shipped; an
     administrator adds others (and then writes their templates)."""
@@ -55,6 +64,22 @@ class Language(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """The code is an ISO 639 code: two letters (639-1, e.g. vi) or three (639-2/3,
+        e.g. haw for a language 639-1 has none for), lowercase."""
+        self.code = (self.code or "").strip().lower()
+        if not LANGUAGE_CODE.fullmatch(self.code):
+            raise ValidationError(
+                {
+                    "code": f"“{self.code}” is not a language code: enter its two or three "
+                    "letter ISO 639 code, such as vi for Tiếng Việt or zh for 中文."
+                }
+            )
+
+    def in_use(self):
+        """True when a letter was issued in this language or an office wrote a text in it."""
+        return self.templates.exists() or Letter.objects.filter(language=self.code).exists()
 
 
 class OfficeLetterhead(models.Model):

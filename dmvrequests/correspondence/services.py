@@ -23,6 +23,7 @@ from dmvrequests.correspondence.compose import placeholder_values
 from dmvrequests.correspondence.defaults import default_for
 from dmvrequests.correspondence.models import (
     AGENCY_KINDS,
+    TEMPLATE_BODY_MAX,
     DispatchMethod,
     Language,
     Letter,
@@ -92,6 +93,8 @@ def template_save(*, office, kind, language, subject, body, actor):
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject or not body:
         raise LetterError("Write both the subject line and the text of the letter.")
+    if len(body) > TEMPLATE_BODY_MAX:
+        raise LetterError(BODY_TOO_LONG.format(limit=TEMPLATE_BODY_MAX, length=len(body)))
     try:
         check(subject, body)
     except UnknownPlaceholders as exc:
@@ -104,6 +107,12 @@ def template_save(*, office, kind, language, subject, body, actor):
     template.full_clean()
     template.save()
     return template
+
+
+BODY_TOO_LONG = (
+    "The text of the letter is {length:,} characters long; a letter template may have at most "
+    "{limit:,}. Shorten it (a letter is read on paper: a few pages at most)."
+)
 
 
 @transaction.atomic

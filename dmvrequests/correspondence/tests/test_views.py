@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from dmvrequests.audit.models import Action, AuditRecord
 from dmvrequests.correspondence import pdf, services
-from dmvrequests.correspondence.models import Letter, LetterDispatch, LetterTemplate
+from dmvrequests.correspondence.models import (
+    TEMPLATE_BODY_MAX,
+    Language,
+    Letter,
+    LetterDispatch,
+    LetterTemplate,
+)
 from dmvrequests.correspondence.tests.helpers import pdf_text
 from dmvrequests.notifications.models import OutboundEmail
 
@@ -187,3 +193,89 @@ class TestInternalCopyNamesTheProfileReview:
         page = issued(django_app, denied, counsel, "denial")
         section = page.html.find(id="letter-profile-heading").find_parent("section")
         assert "Reviewed by counsel: Sam Park, Counsel" in " ".join(section.text.split())
+
+
+class TestLetterheadsAndLanguagesForAdministrators:
+    """Administrators reach the letterheads and languages from the Administration index
+    (the 403 a tester met), and a language added by mistake can be removed while unused."""
+
+    def test_the_administration_index_lists_both_and_a_letterhead_is_saved(
+        self, django_app, office, administrator
+    ):
+        index = django_app.get(reverse("admin:index"), user=administrator.username)
+        assert "Office letterheads" in index.text
+        assert "Languages" in index.text
+        page = index.click("Office letterheads").click("Add office letterhead", index=0)
+        form = page.forms["officeletterhead_form"]
+        form["office"] = str(office.pk)
+        form["address"] = "1 Legal Way\nAlbany, NY 12210"
+        form["phone"] = "518-555-0100"
+        form["signatory"] = "Legal Unit, Albany"
+        form["legal_aid"] = "Legal Aid Society of Northeastern New York"
+        form.submit().follow()
+        letterhead = services.letterhead_for(office)
+        assert "1 Legal Way" in letterhead.address
+        assert letterhead.history.get().history_user == administrator
+
+    def test_an_unused_language_is_deleted_a_used_one_is_not(
+        self, django_app, office, administrator
+    ):
+        page = django_app.get(reverse("correspondence:templates"), user=administrator.username)
+        form = page.forms["language-form"]
+        form["language-code"], form["language-name"] = "vj", "Mistake"
+        form.submit().follow()
+        mistake = Language.objects.get(code="vj")
+        page = django_app.get(
+            reverse("admin:correspondence_language_delete", args=[mistake.pk]),
+            user=administrator.username,
+        )
+        page.forms[1].submit().follow()
+        assert not Language.objects.filter(code="vj").exists()
+        spanish = Language.objects.get(code="es")
+        services.template_save(
+            office=office,
+            kind="denial",
+            language=spanish,
+            subject="S",
+            body="B",
+            actor=administrator,
+        )
+        django_app.get(
+            reverse("admin:correspondence_language_delete", args=[spanish.pk]),
+            user=administrator.username,
+            status=403,
+        )
+
+
+class TestLanguageCodeAndTemplateLength:
+    def templates_page(self, app, administrator):
+        return app.get(reverse("correspondence:templates"), user=administrator.username)
+
+    @pytest.mark.parametrize("code", ["english", "e", "v1", "zh-tw"])
+    def test_a_code_that_is_not_iso_639_is_refused(self, django_app, administrator, code):
+        form = self.templates_page(django_app, administrator).forms["language-form"]
+        form["language-code"], form["language-name"] = code, "X"
+        page = form.submit(status=400)
+        assert "two or three letter ISO 639 code" in page.text
+        assert not Language.objects.filter(name="X").exists()
+
+    def test_a_duplicate_code_is_refused(self, django_app, administrator):
+        form = self.templates_page(django_app, administrator).forms["language-form"]
+        form["language-code"], form["language-name"] = "ES", "Castellano"
+        page = form.submit(status=400)
+        assert "The language es is already there." in page.text
+        assert Language.objects.get(code="es").name != "Castellano"
+
+    def test_a_three_letter_code_is_accepted(self, django_app, administrator):
+        form = self.templates_page(django_app, administrator).forms["language-form"]
+        form["language-code"], form["language-name"] = "haw", "ʻŌlelo Hawaiʻi"
+        form.submit().follow()
+        assert Language.objects.filter(code="haw").exists()
+
+    def test_a_template_body_over_the_limit_is_refused(self, django_app, office, administrator):
+        url = reverse("correspondence:template_edit", args=[office.pk, "denial", "en"])
+        form = django_app.get(url, user=administrator.username).forms["template-form"]
+        form["template-body"] = "x" * (TEMPLATE_BODY_MAX + 1)
+        page = form.submit("save", status=400)
+        assert f"may have at most {TEMPLATE_BODY_MAX}. Shorten it" in page.text
+        assert not LetterTemplate.objects.exists()
