@@ -37,6 +37,9 @@ class User(AbstractUser):
     # The one session this user may have; a newer sign-in ends the older one.
     session_key = models.CharField(max_length=40, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["last_login", "password", "session_key"])
+    # Not a field: set by accounts.services.user_set_role for its caller (the grant it asked
+    # for when a second administrator must approve, else None).
+    pending_grant: "PendingRoleGrant | None"
 
     class Meta:
         ordering = ["username"]

@@ -6,6 +6,10 @@ ROLE_GRANT_REQUIRES_SECOND_ADMIN on, a grant of Administrator, Counsel or Audito
 waits as a PendingRoleGrant until another administrator approves it.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,19 +23,30 @@ from accounts.signals import role_granted
 from dmvrequests.audit.models import Action, Kind, Outcome
 from dmvrequests.audit.services import audit_record
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
 # Roles that open case data or the administration: a second administrator may be required.
 PRIVILEGED_ROLES = frozenset({Role.ADMINISTRATOR, Role.COUNSEL, Role.AUDITOR})
 USER_OBJECT_TYPE = "accounts.user"
 
 
-def _save(user, actor, reason):
-    user._history_user = actor
-    user._change_reason = reason
+def _save(user: User, actor: User | None, reason: str) -> User:
+    user._history_user = actor  # type: ignore[attr-defined]  # django-simple-history (untyped)
+    user._change_reason = reason  # type: ignore[attr-defined]  # django-simple-history
     user.save()
     return user
 
 
-def account_event(*, action, user, actor, request=None, outcome=Outcome.SUCCESS, **detail):
+def account_event(
+    *,
+    action: str,
+    user: User,
+    actor: User | None,
+    request: HttpRequest | None = None,
+    outcome: str = Outcome.SUCCESS,
+    **detail: Any,
+) -> None:
     """One account event in the audit chain, naming the account acted on."""
     audit_record(
         kind=Kind.ACCOUNT,
@@ -45,13 +60,15 @@ def account_event(*, action, user, actor, request=None, outcome=Outcome.SUCCESS,
     )
 
 
-def roles_of(user):
+def roles_of(user: User) -> list[str]:
     """The user's roles from the database (role_names is empty for an inactive user)."""
     return sorted(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
 
 
 @transaction.atomic
-def user_created(*, user, role, actor, request=None):
+def user_created(
+    *, user: User, role: str, actor: User | None, request: HttpRequest | None = None
+) -> User:
     """An administrator created `user` (with a password) and chose `role`."""
     account_event(
         action=Action.ACCOUNT_CREATE,
@@ -59,14 +76,16 @@ def user_created(*, user, role, actor, request=None):
         actor=actor,
         request=request,
         role_requested=role,
-        office=user.office.code if user.office_id else "",
+        office=user.office.code if user.office is not None else "",
         password_set=user.has_usable_password(),
     )
     return user_set_role(user=user, role=role, actor=actor, request=request)
 
 
 @transaction.atomic
-def user_set_role(*, user, role, actor, request=None):
+def user_set_role(
+    *, user: User, role: str, actor: User | None, request: HttpRequest | None = None
+) -> User:
     """One role per user; Administrators also get the admin site (is_staff).
 
     Returns the user; with ROLE_GRANT_REQUIRES_SECOND_ADMIN on, a privileged role is
@@ -83,7 +102,14 @@ def user_set_role(*, user, role, actor, request=None):
     return _apply_role(user=user, role=role, actor=actor, request=request)
 
 
-def _apply_role(*, user, role, actor, request=None, approved_by=None):
+def _apply_role(
+    *,
+    user: User,
+    role: str,
+    actor: User | None,
+    request: HttpRequest | None = None,
+    approved_by: User | None = None,
+) -> User:
     previous = roles_of(user)
     user.groups.remove(*Group.objects.filter(name__in=Role.values).exclude(name=role))
     user.groups.add(Group.objects.get(name=role))
@@ -91,7 +117,7 @@ def _apply_role(*, user, role, actor, request=None, approved_by=None):
     user.__dict__.pop("role_names", None)
     label = ", ".join(previous) or "No role"
     _save(user, actor, f"Role: {label} → {role}")
-    detail = {"from": previous, "to": role}
+    detail: dict[str, Any] = {"from": previous, "to": role}
     if approved_by is not None:
         detail["approved_by"] = approved_by.get_username()
     account_event(action=Action.ROLE_CHANGE, user=user, actor=actor, request=request, **detail)
@@ -107,7 +133,9 @@ def _apply_role(*, user, role, actor, request=None, approved_by=None):
 
 
 @transaction.atomic
-def role_grant_request(*, user, role, actor, request=None):
+def role_grant_request(
+    *, user: User, role: str, actor: User, request: HttpRequest | None = None
+) -> PendingRoleGrant:
     """Ask for a privileged role; it takes effect when another administrator approves."""
     earlier = PendingRoleGrant.objects.select_for_update().filter(
         user=user, status=GrantStatus.PENDING
@@ -115,7 +143,7 @@ def role_grant_request(*, user, role, actor, request=None):
     for grant in earlier:
         _close(grant, GrantStatus.REFUSED, actor, "Replaced by a newer request.")
     grant = PendingRoleGrant(user=user, role=role, requested_by=actor)
-    grant._history_user = actor
+    grant._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
     grant.save()
     account_event(
         action=Action.ROLE_GRANT_REQUEST,
@@ -138,16 +166,23 @@ def role_grant_request(*, user, role, actor, request=None):
     return grant
 
 
-def _close(grant, status, actor, note=""):
+def _close(grant: PendingRoleGrant, status: str, actor: User, note: str = "") -> None:
     grant.status, grant.decided_by, grant.decided_at = status, actor, timezone.now()
     grant.note = note[:200]
-    grant._history_user = actor
-    grant._change_reason = grant.get_status_display()
+    grant._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
+    grant._change_reason = grant.get_status_display()  # type: ignore[attr-defined]  # ditto
     grant.save()
 
 
 @transaction.atomic
-def role_grant_decide(*, grant, actor, approve, note="", request=None):
+def role_grant_decide(
+    *,
+    grant: PendingRoleGrant,
+    actor: User,
+    approve: bool,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> PendingRoleGrant:
     """A second administrator approves or refuses a pending grant."""
     grant = PendingRoleGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
     if not actor.is_administrator:
@@ -184,7 +219,7 @@ def role_grant_decide(*, grant, actor, approve, note="", request=None):
 
 
 @transaction.atomic
-def user_password_set(*, user, actor, request=None):
+def user_password_set(*, user: User, actor: User, request: HttpRequest | None = None) -> User:
     """An administrator set `user`'s password (Django admin's password form)."""
     from accounts.events import password_event
 
@@ -193,7 +228,7 @@ def user_password_set(*, user, actor, request=None):
 
 
 @transaction.atomic
-def user_deactivate(*, user, actor, request=None):
+def user_deactivate(*, user: User, actor: User, request: HttpRequest | None = None) -> User:
     """Never delete: a deactivated user keeps their history and cannot sign in."""
     from django.contrib.sessions.models import Session
 
@@ -205,14 +240,14 @@ def user_deactivate(*, user, actor, request=None):
 
 
 @transaction.atomic
-def user_reactivate(*, user, actor, request=None):
+def user_reactivate(*, user: User, actor: User, request: HttpRequest | None = None) -> User:
     user.is_active = True
     account_event(action=Action.ACCOUNT_REACTIVATE, user=user, actor=actor, request=request)
     return _save(user, actor, "Reactivated")
 
 
 @transaction.atomic
-def user_reset_mfa(*, user, actor, request=None):
+def user_reset_mfa(*, user: User, actor: User, request: HttpRequest | None = None) -> User:
     from accounts.events import mfa_event
 
     mfa.mfa_reset(user=user)
@@ -221,7 +256,7 @@ def user_reset_mfa(*, user, actor, request=None):
 
 
 @transaction.atomic
-def user_unlock(*, user, actor, request=None):
+def user_unlock(*, user: User, actor: User, request: HttpRequest | None = None) -> User:
     from axes.utils import reset
 
     reset(username=user.username)

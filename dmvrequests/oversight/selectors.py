@@ -4,7 +4,10 @@ Auditors read everything (requests_visible_to answers every case for them);
 the access table keeps everyone else out of these screens.
 """
 
+from __future__ import annotations
+
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -12,8 +15,18 @@ from django.utils import timezone
 from dmvrequests.audit.models import AuditRecord
 from dmvrequests.cases.models import DisclosureRequest
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
-def day_bounds(date_from, date_to):
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+    from dmvrequests.agencies.models import Agency
+
+
+def day_bounds(
+    date_from: date | None, date_to: date | None
+) -> tuple[datetime | None, datetime | None]:
     """Aware datetimes for [date_from 00:00, date_to + 1 day 00:00) in local time.
 
     Comparing the stored instant with bounds (rather than its __date) keeps
@@ -26,7 +39,9 @@ def day_bounds(date_from, date_to):
     return start, end
 
 
-def _in_period(queryset, field, date_from, date_to):
+def _in_period(
+    queryset: QuerySet[Any], field: str, date_from: date | None, date_to: date | None
+) -> QuerySet[Any]:
     start, end = day_bounds(date_from, date_to)
     if start:
         queryset = queryset.filter(**{f"{field}__gte": start})
@@ -35,11 +50,11 @@ def _in_period(queryset, field, date_from, date_to):
     return queryset
 
 
-def _agency_case_numbers(agency):
+def _agency_case_numbers(agency: Agency) -> QuerySet[DisclosureRequest, Any]:
     return DisclosureRequest.objects.filter(agency=agency).values("number")
 
 
-def audit_records_search(filters):
+def audit_records_search(filters: Mapping[str, Any]) -> QuerySet[AuditRecord]:
     """AuditRecords matching the cleaned AccessLogFilterForm data, newest first."""
     records = AuditRecord.objects.select_related("user").order_by("-seq")
     if filters.get("username"):
@@ -54,7 +69,7 @@ def audit_records_search(filters):
     return _in_period(records, "occurred_at", filters.get("date_from"), filters.get("date_to"))
 
 
-def case_history_search(filters):
+def case_history_search(filters: Mapping[str, Any]) -> QuerySet[Any]:
     """Historical case rows matching the cleaned HistoryFilterForm data, newest first.
 
     Each row is annotated with the history_id of the row before it of the same
@@ -82,7 +97,9 @@ def case_history_search(filters):
     return rows.order_by("-history_date", "-history_id")
 
 
-def user_activity(user, date_from, date_to):
+def user_activity(
+    user: User, date_from: date | None, date_to: date | None
+) -> QuerySet[AuditRecord]:
     """Everything recorded about one user in a period: their own events, and
     failed sign-ins that tried their account name."""
     records = AuditRecord.objects.filter(
@@ -91,7 +108,7 @@ def user_activity(user, date_from, date_to):
     return _in_period(records, "occurred_at", date_from, date_to)
 
 
-def activity_summary(records):
+def activity_summary(records: QuerySet[AuditRecord]) -> tuple[list[tuple[str, int]], int]:
     """(action label, count) pairs and the number of distinct cases touched."""
     by_action = (
         records.order_by().values_list("action").annotate(n=Count("seq")).order_by("-n", "action")
