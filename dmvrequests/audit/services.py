@@ -6,8 +6,12 @@ anything: AuditUnavailableMiddleware turns it into a 503 page without the
 data. A read that cannot be recorded does not happen (docs/audit.md).
 """
 
+from __future__ import annotations
+
 import ipaddress
 import logging
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -22,6 +26,14 @@ from dmvrequests.audit.models import (
     Outcome,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Model
+    from django.http import HttpRequest
+
+    from accounts.models import User
+    from dmvrequests.cases.models import DisclosureRequest
+
 logger = logging.getLogger(__name__)
 
 CASE_OBJECT_TYPE = "cases.disclosurerequest"
@@ -31,7 +43,7 @@ class AuditUnavailable(Exception):
     """The audit record could not be written, so the action that needed it was refused."""
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or the address the trusted proxies saw.
 
     AUDIT_TRUSTED_PROXY_COUNT is how many proxies (load balancer, nginx) sit in
@@ -102,17 +114,17 @@ def _check_vocabulary(kind, action, outcome):
 
 def audit_record(
     *,
-    kind,
-    action,
-    outcome=Outcome.SUCCESS,
-    user=None,
-    request=None,
-    case_number="",
-    object_type="",
-    object_id="",
-    detail=None,
-    username="",
-):
+    kind: str,
+    action: str,
+    outcome: str = Outcome.SUCCESS,
+    user: User | AnonymousUser | None = None,
+    request: HttpRequest | None = None,
+    case_number: str = "",
+    object_type: str = "",
+    object_id: object = "",
+    detail: Mapping[str, Any] | None = None,
+    username: str = "",
+) -> AuditRecord:
     """Append one event; the user, office and address come from `request` when given.
 
     `username` is only for events without a user (a failed sign-in names the
@@ -155,7 +167,15 @@ def _write(batch, kind, action):
         raise AuditUnavailable(f"The audit record {kind}/{action} could not be written.") from exc
 
 
-def access_log(*, request, action, case=None, obj=None, outcome=Outcome.SUCCESS, detail=None):
+def access_log(
+    *,
+    request: HttpRequest | None,
+    action: str,
+    case: DisclosureRequest | None = None,
+    obj: Model | None = None,
+    outcome: str = Outcome.SUCCESS,
+    detail: Mapping[str, Any] | None = None,
+) -> AuditRecord:
     """Record a read of case data; call it before the response shows anything.
 
     `obj` names what was read when it is not the case itself (a document, a
@@ -174,14 +194,27 @@ def access_log(*, request, action, case=None, obj=None, outcome=Outcome.SUCCESS,
     )
 
 
-def access_log_cases(*, request, action, cases, detail=None):
+def access_log_cases(
+    *,
+    request: HttpRequest | None,
+    action: str,
+    cases: Iterable[DisclosureRequest],
+    detail: Mapping[str, Any] | None = None,
+) -> list[AuditRecord]:
     """Record a read of each case in `cases` (a page of a list that shows subject
     identifiers: search results, a queue), once per case, in the order shown."""
     targets = {case.pk: (case.number, CASE_OBJECT_TYPE, case.pk) for case in cases}
     return access_log_many(request=request, action=action, targets=targets.values(), detail=detail)
 
 
-def access_log_many(*, request, action, targets, detail=None, user=None):
+def access_log_many(
+    *,
+    request: HttpRequest | None,
+    action: str,
+    targets: Iterable[tuple[str | None, str, object]],
+    detail: Mapping[str, Any] | None = None,
+    user: User | AnonymousUser | None = None,
+) -> list[AuditRecord]:
     """Record one read per (case_number, object_type, object_id) in `targets`.
 
     For list pages: every record is chained in one transaction (one lock of the
@@ -204,11 +237,17 @@ def access_log_many(*, request, action, targets, detail=None, user=None):
     return _write(batch, Kind.ACCESS, action) if batch else []
 
 
-def access_log_denied(*, request, action, number, detail=None):
+def access_log_denied(
+    *,
+    request: HttpRequest | None,
+    action: str,
+    number: object,
+    detail: Mapping[str, Any] | None = None,
+) -> None:
     """Record a refused look at case `number` (the user was answered 404 or 403)."""
     if request is not None:
         # Recorded here: the refusal middleware must not record the same 404 again.
-        request.case_refusal_recorded = True
+        request.case_refusal_recorded = True  # type: ignore[attr-defined]  # our own flag
     audit_record(
         kind=Kind.ACCESS,
         action=action,
@@ -220,7 +259,7 @@ def access_log_denied(*, request, action, number, detail=None):
     )
 
 
-def record_case_refusal(request, number, view_name):
+def record_case_refusal(request: HttpRequest, number: object, view_name: str) -> None:
     """A case lookup under /cases/<number>/… (an action, a document, a form's address) was
     refused with 404: recorded as the case page's refusal is, with the page named, unless
     the view recorded it already. A document's download counts as a download."""
