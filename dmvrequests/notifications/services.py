@@ -1,7 +1,11 @@
 """Who is told what, by email. Messages go through the outbox (models.OutboundEmail)."""
 
+from __future__ import annotations
+
 import logging
-from datetime import timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -12,6 +16,11 @@ from django.utils import timezone
 from accounts.models import User
 from dmvrequests.notifications.models import Kind, OutboundEmail, Preference
 from dmvrequests.tasking import task_named
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from dmvrequests.cases.models import DisclosureRequest
 
 logger = logging.getLogger(__name__)
 # The task that sends queued messages (tasks.py; queued by name, see dmvrequests/tasking.py).
@@ -25,18 +34,20 @@ def _wants(user, kind):
 
 
 @transaction.atomic
-def preference_update(*, user, actor, assignment, digest):
+def preference_update(
+    *, user: User, actor: User | None, assignment: bool, digest: bool
+) -> Preference:
     """Save `user`'s notification settings (the first save creates them), recorded in
     their history as changed by `actor`. `assignment`, `digest`: bool."""
     preference = Preference.objects.select_for_update().filter(user=user).first()
     preference = preference or Preference(user=user)
     preference.assignment, preference.digest = bool(assignment), bool(digest)
-    preference._history_user = actor
+    preference._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
     preference.save()
     return preference
 
 
-def one_line(text):
+def one_line(text: str) -> str:
     """A header value on one line: line breaks and other control characters become spaces
     (a newline in an agency's name must not make the mail unsendable)."""
     import unicodedata
@@ -45,14 +56,25 @@ def one_line(text):
     return " ".join(cleaned.split())
 
 
-def email_queue(*, kind, recipients, subject, template, context, dedupe, case=None):
+def email_queue(
+    *,
+    kind: str,
+    recipients: Iterable[User | str],
+    subject: str,
+    template: str,
+    context: Mapping[str, Any],
+    dedupe: str,
+    case: DisclosureRequest | None = None,
+) -> list[int]:
     """Write one outbox row per recipient (user or address); send once committed.
 
     `dedupe` makes the call idempotent: the same event never emails twice."""
     created = []
     for recipient in recipients:
-        user = recipient if isinstance(recipient, User) else None
-        address = user.email if user else recipient
+        if isinstance(recipient, User):
+            user, address = recipient, recipient.email
+        else:
+            user, address = None, recipient
         if not address or (user and (not user.is_active or not _wants(user, kind))):
             continue
         body = render_to_string(
@@ -76,7 +98,7 @@ def email_queue(*, kind, recipients, subject, template, context, dedupe, case=No
     return created
 
 
-def enqueue(ids):
+def enqueue(ids: Sequence[int]) -> None:
     """Hand the messages to Celery; with the broker down, leave them for the sweep."""
     try:
         task_named(SEND_OUTBOUND).delay(ids)
@@ -86,7 +108,7 @@ def enqueue(ids):
         )
 
 
-def deliver(email_id):
+def deliver(email_id: int) -> bool:
     """Send one queued message at most once: the row is locked and marked sent."""
     with transaction.atomic():
         email = (
@@ -119,21 +141,21 @@ def deliver(email_id):
         return True
 
 
-def unsent(older_than=timedelta(minutes=1)):
+def unsent(older_than: timedelta = timedelta(minutes=1)) -> QuerySet[OutboundEmail, int]:
     cutoff = timezone.now() - older_than
     return OutboundEmail.objects.filter(
         sent_at=None, failed_at=None, attempts__lt=MAX_ATTEMPTS, created_at__lte=cutoff
     ).values_list("pk", flat=True)
 
 
-def failed():
+def failed() -> QuerySet[OutboundEmail]:
     """Notifications given up on, newest first: what administrators are shown."""
     return OutboundEmail.objects.filter(sent_at=None, failed_at__isnull=False).order_by(
         "-failed_at"
     )
 
 
-def notify_assignment(*, case, counsel):
+def notify_assignment(*, case: DisclosureRequest, counsel: User) -> None:
     email_queue(
         kind=Kind.ASSIGNMENT,
         recipients=[counsel],
@@ -145,7 +167,7 @@ def notify_assignment(*, case, counsel):
     )
 
 
-def notify_emergency(*, case):
+def notify_emergency(*, case: DisclosureRequest) -> None:
     office_staff = User.objects.filter(
         office=case.office, is_active=True, groups__name__in=["Clerk", "Counsel"]
     ).distinct()
@@ -161,7 +183,15 @@ def notify_emergency(*, case):
     )
 
 
-def notify_role_grant(*, user, role, actor, previous=(), pending=False, key=""):
+def notify_role_grant(
+    *,
+    user: User,
+    role: str,
+    actor: User | None,
+    previous: Iterable[str] = (),
+    pending: bool = False,
+    key: str = "",
+) -> None:
     """Tell the other administrators and the auditors that `actor` changed `user`'s role
     from `previous` (role names; empty for a new account) to `role`, worded by direction
     (granted / changed from X to Y / removed); with `pending`, that it was asked for and
@@ -170,7 +200,8 @@ def notify_role_grant(*, user, role, actor, previous=(), pending=False, key=""):
 
     recipients = (
         User.objects.filter(is_active=True, groups__name__in=[Role.ADMINISTRATOR, Role.AUDITOR])
-        .exclude(pk=getattr(actor, "pk", None))
+        # pk=None is "IS NULL" to Django (the stubs refuse None): nobody excluded for the system.
+        .exclude(pk=getattr(actor, "pk", None))  # type: ignore[misc]
         .exclude(pk=user.pk)
         .distinct()
         .order_by("pk")
@@ -215,7 +246,7 @@ def _digest_items(user, today):
     )
 
 
-def digest_send(*, today=None):
+def digest_send(*, today: date | None = None) -> int:
     """Each clerk and counsel gets the cases and subject notices due within two days or
     overdue, once a day (the date is in the dedupe key)."""
     today = today or timezone.localdate()
@@ -245,7 +276,7 @@ def digest_send(*, today=None):
     return sent
 
 
-def followups_overdue_notify(*, now=None):
+def followups_overdue_notify(*, now: datetime | None = None) -> int:
     """Emergency approvals whose follow-up legal process is late: tell the deciding
     counsel and the office, once a day per approval."""
     from dmvrequests.cases.models import Decision
