@@ -7,9 +7,13 @@ claims the job under a row lock and starts over from nothing, so a second run
 never produces a second file or a half-written one.
 """
 
+from __future__ import annotations
+
 import logging
 import tempfile
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files import File
@@ -22,6 +26,11 @@ from dmvrequests.reports.filters import ReportFilters
 from dmvrequests.reports.models import ExportJob, ExportStatus
 from dmvrequests.tasking import task_named
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_ASYNC_THRESHOLD = 20_000
@@ -33,11 +42,11 @@ RUN_EXPORT_JOB = "dmvrequests.reports.tasks.run_export_job"
 PROGRESS_EVERY = 1000
 
 
-def async_threshold():
+def async_threshold() -> int:
     return getattr(settings, "EXPORT_ASYNC_THRESHOLD", DEFAULT_ASYNC_THRESHOLD)
 
 
-def expiry_days():
+def expiry_days() -> int:
     return getattr(settings, "EXPORT_EXPIRY_DAYS", DEFAULT_EXPIRY_DAYS)
 
 
@@ -50,7 +59,15 @@ def _save(job, actor, reason=None):
     return job
 
 
-def export_audit_detail(*, dataset, fmt, filters, include_identifiers, reason="", **extra):
+def export_audit_detail(
+    *,
+    dataset: str,
+    fmt: str,
+    filters: Mapping[str, Any],
+    include_identifiers: bool,
+    reason: str = "",
+    **extra: Any,
+) -> dict[str, Any]:
     return {
         "export": dataset,
         "format": fmt,
@@ -63,8 +80,16 @@ def export_audit_detail(*, dataset, fmt, filters, include_identifiers, reason=""
 
 @transaction.atomic
 def export_job_create(
-    *, actor, request, dataset, fmt, filters, include_identifiers, reason, rows_total
-):
+    *,
+    actor: User,
+    request: HttpRequest | None,
+    dataset: str,
+    fmt: str,
+    filters: ReportFilters,
+    include_identifiers: bool,
+    reason: str,
+    rows_total: int,
+) -> ExportJob:
     """Log the request, record the job, and queue it once both are committed."""
     job = ExportJob(
         dataset=dataset,
@@ -116,7 +141,7 @@ def _claim(job_id, task_id=""):
     return _save(job, job.requested_by, "Export started")
 
 
-def export_job_run(*, job_id, task_id=""):
+def export_job_run(*, job_id: object, task_id: str = "") -> ExportJob | None:
     """Write the job's file; returns the job, or None if there was nothing to do.
     `task_id`: the Celery task's id, so that its redelivery after a crash resumes the job."""
     job = _claim(job_id, task_id)
@@ -193,7 +218,7 @@ def _discard_file(job):
         job.file = ""
 
 
-def export_jobs_expire(*, now=None):
+def export_jobs_expire(*, now: datetime | None = None) -> int:
     """Delete the files of jobs past their expiry; returns how many jobs expired."""
     now = now or timezone.now()
     due = ExportJob.objects.filter(
@@ -208,7 +233,7 @@ def export_jobs_expire(*, now=None):
     return expired
 
 
-def export_download_log(*, job, actor, request):
+def export_download_log(*, job: ExportJob, actor: User, request: HttpRequest | None) -> None:
     export_log(
         actor=actor,
         request=request,
