@@ -1,7 +1,11 @@
+from urllib.parse import urlencode, urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.signals import ENDED_BY_ANOTHER_SIGN_IN
 
@@ -9,6 +13,7 @@ SIGNED_IN_ELSEWHERE = (
     "You were signed out because your account signed in on another device or browser. "
     "If that was not you, tell your administrator."
 )
+NOT_SAVED = "What you were sending was not saved; sign in and fill it in again."
 
 
 class OneSessionPerUserMiddleware:
@@ -35,8 +40,33 @@ class OneSessionPerUserMiddleware:
         return self.get_response(request)
 
     def _signed_out(self, request):
-        messages.warning(request, SIGNED_IN_ELSEWHERE)
-        return redirect("accounts:login")
+        sending = request.method not in ("GET", "HEAD", "OPTIONS")
+        text = f"{SIGNED_IN_ELSEWHERE} {NOT_SAVED}" if sending else SIGNED_IN_ELSEWHERE
+        messages.warning(request, text)
+        login = reverse("accounts:login")
+        target = self._return_to(request, sending)
+        if target is None:
+            return redirect(login)
+        return redirect(f"{login}?{urlencode({'next': target})}")
+
+    def _return_to(self, request, sending):
+        """Where sign-in takes the user back: the page asked for; for a form sent (POST),
+        the page the form was on (its Referer, when it is one of ours), else the address
+        it was sent to. None for the sign-in and sign-out pages themselves."""
+        target = request.get_full_path()
+        if sending:
+            target = request.path
+            referer = request.headers.get("referer", "")
+            if referer and url_has_allowed_host_and_scheme(
+                referer, {request.get_host()}, request.is_secure()
+            ):
+                parts = urlsplit(referer)
+                target = parts.path + (f"?{parts.query}" if parts.query else "")
+        if urlsplit(target).path in (reverse("accounts:login"), reverse("accounts:logout")):
+            return None
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            return None
+        return target
 
 
 class NoStoreWhenSignedInMiddleware:

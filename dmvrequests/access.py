@@ -146,6 +146,8 @@ class AccessTableMiddleware:
             return self.second_factor(request)
         if rule == SIGNED_IN or user.has_role(*rule):
             return None
+        # Recorded as a denied access when the URL names a case (cases/middleware.py).
+        request.permission_refused = True
         raise PermissionDenied("Your role does not allow this page.")
 
     def second_factor(self, request):

@@ -5,6 +5,8 @@ the one-session check must follow the new key rather than sign the user out, and
 must never fail for want of the messages middleware.
 """
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 
@@ -22,6 +24,10 @@ def sign_in(app, username="clerk", password=PASSWORD):
     form["username"] = username
     form["password"] = password
     return form.submit().follow()
+
+
+def signed_out_to(path):
+    return f"{reverse('accounts:login')}?{urlencode({'next': path})}"
 
 
 def test_changing_the_password_keeps_the_user_signed_in(django_app, clerk):
@@ -50,7 +56,7 @@ def test_a_session_that_is_no_longer_the_users_one_is_ended_with_a_message(djang
     User.objects.filter(pk=clerk.pk).update(session_key="a-newer-session-elsewhere")
     response = django_app.get(reverse("cases:queue"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:login")
+    assert response["Location"] == signed_out_to(reverse("cases:queue"))
     page = response.follow()
     assert "signed in on another device" in page.text
 
@@ -64,7 +70,7 @@ def test_signing_in_elsewhere_tells_the_first_browser_why(django_app_factory, cl
     sign_in(second)
     response = first.get(reverse("cases:queue"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:login")
+    assert response["Location"] == signed_out_to(reverse("cases:queue"))
     page = response.follow()
     assert "signed in on another device or browser" in page.html.find("main").get_text(" ")
     # Said once; the emptied session signs no one in, and the second browser stays in.
@@ -72,3 +78,41 @@ def test_signing_in_elsewhere_tells_the_first_browser_why(django_app_factory, cl
     assert again.status_code == 302 and "next=" in again["Location"]
     assert "another device" not in again.follow().text
     assert second.get(reverse("cases:queue")).status_code == 200
+
+
+def test_a_form_sent_after_another_sign_in_says_it_was_not_saved_and_comes_back(
+    django_app_factory, clerk
+):
+    """Issue 14 follow-up, finding 2: the displaced browser's POST landed on the sign-in
+    page with no word that the form was not saved, and sign-in went to the queue."""
+    first, second = django_app_factory(), django_app_factory()
+    sign_in(first)
+    page = first.get(reverse("accounts:password_change"))
+    form = next(f for f in page.forms.values() if "old_password" in f.fields)
+    form["old_password"] = PASSWORD
+    form["new_password1"] = NEW_PASSWORD
+    form["new_password2"] = NEW_PASSWORD
+    sign_in(second)
+    response = form.submit()
+    assert response["Location"] == signed_out_to(reverse("accounts:password_change"))
+    sign_in_page = response.follow()
+    text = sign_in_page.html.find("main").get_text(" ")
+    assert "signed in on another device or browser" in text
+    assert "What you were sending was not saved; sign in and fill it in again." in text
+    assert User.objects.get(pk=clerk.pk).check_password(PASSWORD)  # nothing changed
+    # Signing in again through the page as rendered returns to the form's page.
+    login = sign_in_page.forms[0]
+    login["username"], login["password"] = "clerk", PASSWORD
+    back = login.submit()
+    assert back["Location"] == reverse("accounts:password_change")
+
+
+def test_a_page_opened_after_another_sign_in_comes_back_after_sign_in(django_app_factory, clerk):
+    first, second = django_app_factory(), django_app_factory()
+    sign_in(first)
+    sign_in(second)
+    response = first.get(reverse("notifications:preferences"))
+    text = response.follow().html.find("main").get_text(" ")
+    assert "signed in on another device or browser" in text
+    assert "not saved" not in text
+    assert response["Location"] == signed_out_to(reverse("notifications:preferences"))

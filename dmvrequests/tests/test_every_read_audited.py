@@ -441,6 +441,16 @@ def shows_personal_data(world, text):
     return any(word in text for word in words)
 
 
+def unrecorded_refusal(user, kwargs, response, since):
+    """A 403 on a URL that names a case must leave a denied record of that case by the user
+    (as the 404 of a case one may not see does)."""
+    if response.status_code != 403 or "number" not in kwargs:
+        return False
+    return not AuditRecord.objects.filter(
+        seq__gt=since, outcome=Outcome.DENIED, user=user, case_number=kwargs["number"]
+    ).exists()
+
+
 def last_seq():
     return AuditRecord.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 
@@ -490,6 +500,8 @@ def walk(client, world, role):
                     missing = unrecorded(world, user, text, since)
                     if missing:
                         failures.append(f"{method.upper()} {url} {query or ''}: {missing}")
+                    if unrecorded_refusal(user, kwargs, response, since):
+                        failures.append(f"{method.upper()} {url}: refused (403), not recorded")
                     if shows_personal_data(world, text):
                         showed.add(name)
                     if name in SIGN_OUTS:
@@ -533,8 +545,8 @@ def test_every_page_that_shows_personal_data_records_the_read(client, world):
         if role == "admin" and showed:
             failures.append(f"as admin: the admin pages show personal data: {sorted(showed)}")
     assert failures == [], (
-        "These responses showed personal data with no audit record of the read:\n"
-        + "\n".join(failures)
+        "These responses showed personal data with no audit record of the read, or refused "
+        "a case URL with no record of the refusal:\n" + "\n".join(failures)
     )
     assert unseen == {}, "The walk saw no personal data where these roles read it"
     assert visited == {name for name, _ in WALKED}, "Some URL names were never requested"

@@ -12,6 +12,8 @@ from webtest import Upload
 
 from dmvrequests.audit.models import AuditRecord
 from dmvrequests.cases import services
+from dmvrequests.cases.capabilities import READ_ONLY
+from dmvrequests.cases.decorators import FORM_ADDRESS
 from dmvrequests.cases.models import DecisionOutcome, DisclosureRequest, ReasonCode
 from dmvrequests.policy.models import PolicyProfile
 from dmvrequests.policy.services import profile_activate
@@ -280,6 +282,49 @@ class TestRefusedProbesOfSubURLs:
         assert record.detail == {"page": url_name}
         expected = "download_document" if url_name.endswith("download") else "view_case"
         assert record.action == expected
+
+    @pytest.mark.parametrize(
+        "url_name,method,extra",
+        [
+            ("cases:decide", "get", {}),
+            ("cases:share", "get", {}),
+            ("cases:share", "post", {}),
+            ("cases:document_verify", "get", {"document_id": 1}),
+        ],
+    )
+    def test_a_refusal_by_role_is_recorded_too(
+        self, django_app_factory, case, other_clerk, url_name, method, extra
+    ):
+        """Issue 14 follow-up, finding 1: the 403s ("Your role does not include this page")
+        on another office's case were not recorded."""
+        app = django_app_factory(csrf_checks=False)
+        url = reverse(url_name, kwargs={"number": case.number, **extra})
+        getattr(app, method)(url, user="clerk2", status=403)
+        (record,) = self.denied(case)
+        assert record.user.username == "clerk2"
+        assert record.detail == {"page": url_name}
+        assert record.action == "view_case"
+
+    @pytest.mark.parametrize("url_name", ["cases:decide", "cases:share"])
+    def test_a_read_only_sharee_refused_an_action_is_recorded(
+        self, django_app, case, clerk, counsel, other_counsel, url_name
+    ):
+        services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+        services.case_share(case=case, actor=counsel, user=other_counsel, reason="Joint inquiry")
+        url = reverse(url_name, args=[case.number])
+        # Refused with the case page and a message (a share is read-only), and recorded.
+        page = django_app.get(url, user=other_counsel.username).follow()
+        assert READ_ONLY in page.html.get_text(" ")
+        assert FORM_ADDRESS not in page.html.get_text(" ")
+        (record,) = self.denied(case)
+        assert record.user == other_counsel
+        assert record.detail == {"page": url_name}
+
+    def test_a_refused_form_post_is_no_refusal_of_the_case(self, django_app, case, other_clerk):
+        # A CSRF failure is a 403 too, but no one was refused the case.
+        url = reverse("cases:share", args=[case.number])
+        django_app.post(url, user="clerk", status=403)
+        assert self.denied(case) == []
 
     def test_the_case_page_refusal_is_recorded_once(self, django_app, case, other_clerk):
         django_app.get(reverse("cases:detail", args=[case.number]), user="clerk2", status=404)
