@@ -12,10 +12,27 @@ class IssueForm(USWDSFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Letter", widget=forms.RadioSelect)
     language = forms.ChoiceField(label="Language")
 
+    subject_address = forms.CharField(
+        label="Subject's mailing address (subject notice only)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=(
+            "The case holds no postal address for the person: enter the address the notice "
+            "will be mailed to, one line per line. It is printed in the letter's address block."
+        ),
+    )
+
     def __init__(self, *args, kinds, languages, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, LetterKind(k).label) for k in kinds]
         self.fields["language"].choices = languages
+        if LetterKind.SUBJECT_NOTICE not in kinds:
+            del self.fields["subject_address"]
+
+    def clean_subject_address(self):
+        lines = [" ".join(x.split()) for x in self.cleaned_data["subject_address"].splitlines()]
+        return "\n".join(x for x in lines if x)
 
 
 class MailedForm(USWDSFormMixin, forms.Form):

@@ -152,6 +152,12 @@ class Letter(models.Model):
     key = models.CharField(max_length=200, unique=True)
     recipient = models.CharField(max_length=300, validators=[single_line])
     recipient_email = models.EmailField(blank=True)
+    recipient_address = models.TextField(
+        "mailing address",
+        blank=True,
+        max_length=500,
+        help_text="A subject notice's postal address, as entered when it was issued.",
+    )
     subject = models.CharField(max_length=250, validators=[single_line])
     text = models.TextField()
     html = models.TextField()

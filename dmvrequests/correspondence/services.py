@@ -164,8 +164,9 @@ def _event_key(case, kind, language, facts):
 # -- Rendering ------------------------------------------------------------------------------------
 
 
-def render_letter(case, *, language, subject, body, letterhead=None, facts=None):
-    """(subject, text, html fragment) of a letter for `case` from a template's words."""
+def render_letter(case, *, language, subject, body, letterhead=None, facts=None, address_block=()):
+    """(subject, text, html fragment) of a letter for `case` from a template's words;
+    `address_block` (lines: name, then postal address) is printed above the date."""
     values = placeholder_values(case, language=language, letterhead=letterhead, facts=facts)
     filled_subject = one_line(fill(subject, values))[:250]
     filled = fill(body, values)
@@ -174,7 +175,8 @@ def render_letter(case, *, language, subject, body, letterhead=None, facts=None)
     if letterhead:
         head += [line for line in letterhead.address.splitlines() if line.strip()]
         head += [x for x in (letterhead.phone, letterhead.email) if x]
-    text = "\n".join([*head, "", values["date"], "", filled, signatory, case.number]) + "\n"
+    to = [*address_block, ""] if address_block else []
+    text = "\n".join([*head, "", *to, values["date"], "", filled, signatory, case.number]) + "\n"
     html = render_to_string(
         "correspondence/_letter_body.html",
         {
@@ -183,6 +185,7 @@ def render_letter(case, *, language, subject, body, letterhead=None, facts=None)
             "office": case.office,
             "letterhead": letterhead,
             "date": values["date"],
+            "address_block": address_block,
             "body_html": to_html(filled),
             "signatory": signatory,
             "case_number": case.number,
@@ -211,10 +214,12 @@ def _sha256(data):
 # -- Issuing --------------------------------------------------------------------------------------
 
 
-def letter_issue(*, case, kind, language, actor):
+def letter_issue(*, case, kind, language, actor, subject_address=""):
     """The letter of `kind` in `language` (a code) for the case's current event, issued
     now (text, HTML, PDF and their SHA-256, never changed) or, if it was issued already,
-    the same letter. Raises LetterError when the case cannot have it."""
+    the same letter. `subject_address` (lines separated by newlines) is the postal address
+    a subject notice is mailed to, printed in its address block; the case holds none.
+    Raises LetterError when the case cannot have it."""
     _require(case, actor)
     facts = case_selectors.case_letter_facts(case)
     refusal = kind_refusal(kind, facts)
@@ -231,7 +236,8 @@ def letter_issue(*, case, kind, language, actor):
             "There is no text for this letter in that language yet: an administrator writes "
             "it first (Letters, Templates)."
         )
-    letter = _build(case, kind, language_row, template, facts, actor, key)
+    address = subject_address.strip() if kind == LetterKind.SUBJECT_NOTICE else ""
+    letter = _build(case, kind, language_row, template, facts, actor, key, address)
     try:
         with transaction.atomic():
             letter.save()
@@ -248,13 +254,20 @@ def _recipient(case, kind):
     return case.subject_name or "The person whose records were asked for", ""
 
 
-def _build(case, kind, language, template, facts, actor, key):
+def _build(case, kind, language, template, facts, actor, key, address=""):
     letterhead = letterhead_for(case.office)
     subject, body, source = template
-    subject, text, html = render_letter(
-        case, language=language.code, subject=subject, body=body, letterhead=letterhead, facts=facts
-    )
     recipient, email = _recipient(case, kind)
+    address_block = [recipient, *address.splitlines()] if address else []
+    subject, text, html = render_letter(
+        case,
+        language=language.code,
+        subject=subject,
+        body=body,
+        letterhead=letterhead,
+        facts=facts,
+        address_block=address_block,
+    )
     letter = Letter(
         case=case,
         office=case.office,
@@ -264,6 +277,7 @@ def _build(case, kind, language, template, facts, actor, key):
         key=key,
         recipient=one_line(recipient)[:300],
         recipient_email=email,
+        recipient_address=address,
         subject=subject,
         text=text,
         html=html,

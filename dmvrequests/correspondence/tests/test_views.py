@@ -279,3 +279,31 @@ class TestLanguageCodeAndTemplateLength:
         page = form.submit("save", status=400)
         assert f"may have at most {TEMPLATE_BODY_MAX}. Shorten it" in page.text
         assert not LetterTemplate.objects.exists()
+
+
+class TestSubjectNoticeAddress:
+    """A subject notice is mailed: the address entered on the issue form is printed in its
+    address block, on the page and in the PDF (the case holds no postal address)."""
+
+    def test_the_issue_form_asks_for_the_address_and_the_notice_prints_it(
+        self, django_app, denied, clerk
+    ):
+        page = letters_page(django_app, denied, clerk)
+        assert "enter the address the notice will be mailed to" in page.text
+        form = page.forms["issue-form"]
+        form["issue-kind"] = "subject_notice"
+        form["issue-language"] = "en"
+        form["issue-subject_address"] = "  12 Elm Street,  Apt 3\n\nTroy, NY 12180 "
+        page = form.submit().follow()
+        letter = Letter.objects.get(kind="subject_notice")
+        assert letter.recipient_address == "12 Elm Street, Apt 3\nTroy, NY 12180"
+        assert "María Gutiérrez López\n12 Elm Street, Apt 3\nTroy, NY 12180\n" in letter.text
+        assert "Troy, NY 12180" in page.text
+        if letter.pdf:
+            assert "Troy, NY 12180" in pdf_text(bytes(letter.pdf))
+
+    def test_a_letter_to_the_agency_has_no_address_field(self, django_app, approved, clerk):
+        assert (
+            "issue-subject_address"
+            not in letters_page(django_app, approved, clerk).forms["issue-form"].fields
+        )
