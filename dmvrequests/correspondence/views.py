@@ -110,12 +110,23 @@ def issue(request, number):
         return redirect("correspondence:case_letters", number=case.number)
     if not form.is_valid():
         return _case_letters_page(request, case, caps, form=form, status=400)
+    asked_at = timezone.now()
     try:
         letter = services.letter_issue(case=case, actor=request.user, **form.cleaned_data)
     except ValidationError as exc:
         form.add_error(None, exc.messages)
         return _case_letters_page(request, case, caps, form=form, status=400)
-    messages.success(request, f"{letter.get_kind_display()} issued and kept on the case.")
+    if letter.issued_at < asked_at:
+        # Issuing is idempotent: the same letter for the same step was issued before.
+        issued_on = timezone.localtime(letter.issued_at)
+        messages.info(
+            request,
+            f"This {letter.get_kind_display().lower()} ({letter.language_name}) was already "
+            f"issued on {issued_on:%B} {issued_on.day}, {issued_on:%Y} by {letter.issued_by}; "
+            "here it is. Nothing new was issued.",
+        )
+    else:
+        messages.success(request, f"{letter.get_kind_display()} issued and kept on the case.")
     return redirect("correspondence:letter", number=case.number, letter_id=letter.pk)
 
 
@@ -206,14 +217,25 @@ def mailed(request, number, letter_id):
     form = MailedForm(request.POST)
     if not form.is_valid():
         return letter(request, number, letter_id, mailed_form=form, status=400)
+    notice = letter_row.notice
+    notice_was_due = notice is not None and notice.status == "due"
     try:
         services.letter_mark_mailed(letter=letter_row, actor=request.user, **form.cleaned_data)
     except ValidationError as exc:
         form.add_error("mailed_on", exc.messages)
         return letter(request, number, letter_id, mailed_form=form, status=400)
     done = "Recorded as printed and mailed."
-    if letter_row.kind == LetterKind.SUBJECT_NOTICE:
+    if letter_row.kind == LetterKind.SUBJECT_NOTICE and notice_was_due:
         done += " The subject notice is recorded as sent, with this letter."
+    elif letter_row.kind == LetterKind.SUBJECT_NOTICE and notice is not None:
+        notice.refresh_from_db()
+        sent = timezone.localtime(notice.sent_at) if notice.sent_at else None
+        when = f" on {sent:%B} {sent.day}, {sent:%Y}" if sent else ""
+        done += (
+            f" The case's subject notice was already recorded as sent{when} "
+            f"({notice.method or 'no method recorded'}); it still cites that, and this "
+            "mailing is recorded on this letter only."
+        )
     messages.success(request, done)
     return redirect("correspondence:letter", number=case.number, letter_id=letter_row.pk)
 

@@ -307,3 +307,28 @@ class TestSubjectNoticeAddress:
             "issue-subject_address"
             not in letters_page(django_app, approved, clerk).forms["issue-form"].fields
         )
+
+
+class TestMessagesSayWhatHappened:
+    def test_issuing_again_says_the_letter_was_already_issued(self, django_app, denied, counsel):
+        issued(django_app, denied, counsel, "denial")
+        page = issued(django_app, denied, counsel, "denial")
+        assert "was already issued on" in page.text
+        assert "here it is. Nothing new was issued." in page.text
+        assert Letter.objects.count() == 1
+
+    def test_a_second_notice_mailed_says_the_first_is_the_one_recorded(
+        self, django_app, denied, clerk
+    ):
+        today = timezone.localdate().isoformat()
+        form = issued(django_app, denied, clerk, "subject_notice").forms["mailed-form"]
+        form["mailed-mailed_on"] = today
+        first = form.submit().follow()
+        assert "The subject notice is recorded as sent, with this letter." in first.text
+        form = issued(django_app, denied, clerk, "subject_notice", "es").forms["mailed-form"]
+        form["mailed-mailed_on"] = today
+        page = form.submit().follow()
+        english = Letter.objects.get(language="en")
+        assert "recorded as sent, with this letter" not in page.text
+        assert "was already recorded as sent on" in page.text
+        assert f"letter #{english.pk}" in page.text
