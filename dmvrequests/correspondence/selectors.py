@@ -59,11 +59,17 @@ def template_table(offices):
 
 
 def template_history(office, kind, language):
-    """Every saved version of the office's template, newest first."""
+    """Every saved version of the office's template, newest first, each with `.version`
+    (1 for the first text written, counting up)."""
     template = LetterTemplate.objects.filter(office=office, kind=kind, language=language).first()
     if template is None:
         return []
-    return list(template.history.select_related("history_user").order_by("-history_date"))
+    rows = list(
+        template.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    for number, row in zip(range(len(rows), 0, -1), rows, strict=True):
+        row.version = number
+    return rows
 
 
 def office_case(office, number):

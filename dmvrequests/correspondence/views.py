@@ -335,6 +335,8 @@ def template_edit(request, office_id, kind, language):
     language_row = get_object_or_404(Language, code=language)
     if kind not in LetterKind.values:
         raise Http404("No such kind of letter")
+    if request.method == "POST" and "restore" in request.POST:
+        return _restore(request, office, kind, language_row)
     current = services.template_for(office, kind, language)
     initial = {"subject": current[0], "body": current[1]} if current else {}
     form = TemplateForm(request.POST or None, initial=initial)
@@ -363,6 +365,34 @@ def template_edit(request, office_id, kind, language):
         if form.is_bound and (form.errors or (preview is None and "preview" in request.POST))
         else 200,
     )
+
+
+def _restore(request, office, kind, language):
+    """Save an earlier version's words again, as a new version (the history keeps both)."""
+    here = reverse("correspondence:template_edit", args=[office.pk, kind, language.code])
+    versions = selectors.template_history(office, kind, language)
+    chosen = next((v for v in versions if str(v.history_id) == request.POST["restore"]), None)
+    if chosen is None:
+        messages.error(request, "That version is not in this template's history: choose one below.")
+        return redirect(here)
+    try:
+        services.template_save(
+            office=office,
+            kind=kind,
+            language=language,
+            subject=chosen.subject,
+            body=chosen.body,
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(here)
+    messages.success(
+        request,
+        f"Version {chosen.version} restored as version {len(versions) + 1}; letters issued from "
+        "now on use it.",
+    )
+    return redirect(here)
 
 
 def _save(request, form, office, kind, language):

@@ -332,3 +332,22 @@ class TestMessagesSayWhatHappened:
         assert "recorded as sent, with this letter" not in page.text
         assert "was already recorded as sent on" in page.text
         assert f"letter #{english.pk}" in page.text
+
+
+class TestTemplateHistoryRestore:
+    def test_an_earlier_version_is_restored_as_a_new_version(
+        self, django_app, office, administrator
+    ):
+        url = reverse("correspondence:template_edit", args=[office.pk, "denial", "en"])
+        for text in ("First text {case_number}.", "Second text {case_number}."):
+            form = django_app.get(url, user=administrator.username).forms["template-form"]
+            form["template-body"] = text
+            form.submit("save").follow()
+        page = django_app.get(url, user=administrator.username)
+        assert "Version 2" in page.text and "Version 1" in page.text
+        page = page.forms["restore-1"].submit("restore").follow()
+        assert "Version 1 restored as version 3" in page.text
+        template = LetterTemplate.objects.get()
+        assert template.body == "First text {case_number}."
+        assert template.history.count() == 3
+        assert "Version 3" in page.text
