@@ -3,8 +3,10 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import dateformat, timezone
+from django.utils.text import Truncator
 
 from accounts.models import User
 from dmvrequests.agencies.models import Agency, Requester
@@ -32,11 +34,34 @@ NARRATIVE_MAX_LENGTH = 5000
 RELEASE_MAX_RECORDS = 100_000
 
 
+class CountedMaxLengthValidator(MaxLengthValidator):
+    """Django's MaxLengthValidator with both numbers in the message written alike
+    ("at most 5,000 characters; this one has 6,000"): `show_value` is formatted with a
+    thousands separator, as the limit is."""
+
+    def __call__(self, value):
+        shown = self.clean(value)
+        if self.compare(shown, self.limit_value):
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={
+                    "limit_value": self.limit_value,
+                    "show_value": f"{shown:,}",
+                    "value": value,
+                },
+            )
+
+
 def limited(field, what):
     """A text field whose limit the form states and enforces with a message, instead of
     the browser's maxlength, which cuts pasted text without a word."""
     limit = field.max_length
     field.widget.attrs.pop("maxlength", None)
+    field.validators = [
+        CountedMaxLengthValidator(v.limit_value) if type(v) is MaxLengthValidator else v
+        for v in field.validators
+    ]
     field.error_messages["max_length"] = (
         f"{what} can be at most {limit:,} characters; this one has %(show_value)s. Shorten it."
     )
@@ -506,13 +531,31 @@ QUEUE_TABS = (
 )
 
 
+ECHO_MAX_CHARS = 40
+
+
+class ShortEchoChoiceField(forms.ChoiceField):
+    """A choice read from the address: an unknown value is echoed in the message cut to
+    ECHO_MAX_CHARS characters (an address can carry any length of text)."""
+
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except ValidationError as error:
+            raise ValidationError(
+                error.message,
+                code=error.code,
+                params={"value": Truncator(value).chars(ECHO_MAX_CHARS)},
+            ) from None
+
+
 class QueueFilterForm(USWDSFormMixin, forms.Form):
     """The queue's filter, read from the address (?status=&sort=&tab=). A value it does not
     know is said at the top and beside the field, and the queue shows what it would show
     without that value (open cases, soonest due first): a filter saves nothing."""
 
     summary_heading = "Fix the filter"
-    status = forms.ChoiceField(
+    status = ShortEchoChoiceField(
         required=False,
         label="Status",
         choices=[("", "Open cases")] + Status.choices,
@@ -521,7 +564,7 @@ class QueueFilterForm(USWDSFormMixin, forms.Form):
             "cases” shows every case still open) and press Filter; open cases are shown below."
         },
     )
-    sort = forms.ChoiceField(
+    sort = ShortEchoChoiceField(
         required=False,
         choices=[(k, k) for k in QUEUE_SORT_KEYS] + [(f"-{k}", k) for k in QUEUE_SORT_KEYS],
         widget=forms.HiddenInput,
@@ -530,7 +573,7 @@ class QueueFilterForm(USWDSFormMixin, forms.Form):
             "is due. Sort it with a column heading."
         },
     )
-    tab = forms.ChoiceField(
+    tab = ShortEchoChoiceField(
         required=False,
         choices=QUEUE_TABS,
         widget=forms.HiddenInput,

@@ -34,6 +34,10 @@ from dmvrequests.cases.models import (
 from dmvrequests.vocabulary import RecordCategory
 
 EMPTY = "—"
+# Choices whose code means "nothing was given" (a document's issuer "none", labelled "None"
+# in the form): the timeline says "not given" rather than "None → State judge".
+NOT_GIVEN = "not given"
+NOT_GIVEN_CODES = {"issuer": "none"}
 # Fields every save changes on its own; showing them would bury the real changes.
 NOISE_FIELDS = frozenset({"id", "number", "created_at", "updated_at", "uploaded_at"})
 CATEGORY_FIELDS = frozenset({"categories", "categories_approved"})
@@ -146,6 +150,8 @@ def _display(model_field, value, names):
     if model_field.is_relation:
         return names.get((model_field.related_model, value), f"#{value}")
     if model_field.choices:
+        if NOT_GIVEN_CODES.get(model_field.name) == value:
+            return NOT_GIVEN
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
         return "Yes" if value else "No"
@@ -204,6 +210,9 @@ def _case_event(diff, names):
     if not any(f.name == "status" for f in diff.changed):
         labels = ", ".join(in_sentence(c.label) for c in changes)
         sentence = f"{who} changed {labels}"
+        if [f.name for f in diff.changed] == ["requester_verified"]:
+            state = "verified" if row.requester_verified else "not verified"
+            sentence = f"{who} marked the requester {state}"
         return TimelineEvent(row.history_date, who, TimelineKind.CHANGE, sentence, changes, details)
     old, new = diff.previous.get_status_display(), row.get_status_display()
     sentence = f"{who} moved the case from “{old}” to “{new}”"

@@ -337,3 +337,60 @@ class TestRefusedProbesOfSubURLs:
         url = reverse("cases:document_download", args=[case.number, 999])
         django_app.get(url, user="clerk", status=404)
         assert self.denied(case) == []
+
+
+class TestErrorWordingFollowUp:
+    """Issue 14 follow-up, finding 8: the numbers in a length error were written unlike, and
+    the queue echoed an address value of any length."""
+
+    def test_a_long_sort_value_is_cut_in_the_message(self, django_app, clerk, case):
+        long_value = "y" * 3000
+        page = django_app.get(
+            reverse("cases:queue") + "?sort=" + long_value, user="clerk", status=400
+        )
+        said = page.html.find(id="error-summary").get_text(" ")
+        assert "cannot be sorted by" in said
+        assert "y" * 39 + "…" in said
+        assert "y" * 41 not in page.html.get_text(" ")
+
+    def test_both_numbers_of_a_length_error_are_written_alike(self, django_app, clerk, police):
+        page = django_app.get(reverse("cases:create"), user="clerk")
+        form = next(f for f in page.forms.values() if "narrative" in f.fields)
+        form["narrative"] = "a" * 6000
+        page = form.submit("save")
+        assert "at most 5,000 characters; this one has 6,000" in page.html.get_text(" ")
+
+
+class TestTimelineWordsFollowUp:
+    """Issue 14 follow-up, finding 4: "Issuer: None → State judge", "Signed by: None" and
+    "changed requester verified" on the case page and timeline."""
+
+    def test_an_issuer_not_given_is_said_in_words(self, django_app, case, clerk):
+        document = services.document_add(case=case, actor=clerk, type="court_order")
+        services.document_describe(
+            case=case, document=document, actor=clerk, type="court_order", issuer="state_judge"
+        )
+        services.document_add(case=case, actor=clerk, type="court_order")
+        page = django_app.get(reverse("cases:detail", args=[case.number]), user="clerk")
+        table = page.html.find("caption", string=re.compile("Legal documents")).parent
+        assert "Not given" in table.get_text(" ")
+        assert "None" not in table.get_text(" ")
+        timeline = django_app.get(reverse("audit:case_timeline", args=[case.number]), user="clerk")
+        text = timeline.html.find("main").get_text(" ")
+        assert "not given → State judge" in text
+        assert "None →" not in text
+
+    def test_a_confirmed_callback_marks_the_requester_verified(self, django_app, office, clerk):
+        case = make_case(office=office, actor=clerk, channel="phone")
+        services.callback_record(
+            case=case,
+            actor=clerk,
+            answered_by="Sgt. Hale",
+            number_called="518-555-0100",
+            called_at=timezone.now(),
+            confirmed=True,
+        )
+        timeline = django_app.get(reverse("audit:case_timeline", args=[case.number]), user="clerk")
+        text = timeline.html.find("main").get_text(" ")
+        assert "marked the requester verified" in text
+        assert "changed requester verified" not in text

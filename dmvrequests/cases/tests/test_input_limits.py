@@ -146,7 +146,7 @@ class TestTextLimits:
         assert RequestForm(data(agency, narrative="a" * NARRATIVE_MAX_LENGTH)).is_valid()
         form = RequestForm(data(agency, narrative="a" * 6000))
         assert not form.is_valid()
-        assert "at most 5,000 characters; this one has 6000" in form.errors["narrative"][0]
+        assert "at most 5,000 characters; this one has 6,000" in form.errors["narrative"][0]
 
     def test_the_page_keeps_the_long_text_and_marks_the_field(self, client, clerk, agency):
         client.force_login(clerk)
