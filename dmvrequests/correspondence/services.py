@@ -33,6 +33,7 @@ from dmvrequests.correspondence.models import (
     OfficeLetterhead,
 )
 from dmvrequests.correspondence.placeholders import UnknownPlaceholders, check, fill, to_html
+from dmvrequests.correspondence.wording import batch_title
 from dmvrequests.notifications.models import Kind as EmailKind
 from dmvrequests.notifications.models import OutboundEmail
 from dmvrequests.notifications.services import email_queue, one_line
@@ -234,7 +235,7 @@ def letter_issue(*, case, kind, language, actor, subject_address=""):
     if template is None or language_row is None:
         raise LetterError(
             "There is no text for this letter in that language yet: an administrator writes "
-            "it first (Letters, Templates)."
+            "it first (Letter templates)."
         )
     address = subject_address.strip() if kind == LetterKind.SUBJECT_NOTICE else ""
     letter = _build(case, kind, language_row, template, facts, actor, key, address)
@@ -390,5 +391,5 @@ def notices_batch(*, actor, on, language):
         )
     if not letters:
         return [], b""
-    title = f"Subject notices due {on:%Y-%m-%d}"
+    title = batch_title(timezone.localdate(), language)
     return letters, pdf.render(pdf_document(letters, title=title))

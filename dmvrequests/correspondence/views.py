@@ -26,6 +26,7 @@ from dmvrequests.correspondence.forms import (
 )
 from dmvrequests.correspondence.models import Language, LetterKind
 from dmvrequests.correspondence.placeholders import PLACEHOLDERS
+from dmvrequests.correspondence.wording import batch_title
 
 FORM_ADDRESS = (
     "That address only receives a form, and nothing was sent to it: here is the page the "
@@ -67,7 +68,13 @@ def _letter_address(request, number, letter_id):
 def _issue_form(case, data=None):
     facts = case_selectors.case_letter_facts(case)
     kinds = [k for k in LetterKind.values if not services.kind_refusal(k, facts)]
-    languages = [(x.code, x.name) for x in Language.objects.all()]
+    # Only the languages in which at least one of these letters has a text (a language just
+    # added has none until an administrator writes it).
+    languages = [
+        (x.code, x.name)
+        for x in Language.objects.all()
+        if any(services.template_for(case.office, k, x.code) for k in kinds)
+    ]
     return IssueForm(data, kinds=kinds, languages=languages), facts
 
 
@@ -284,10 +291,15 @@ def _batch_pdf(request, through, form):
     targets = [(x.case.number, "correspondence.letter", x.pk) for x in letters]
     access_log_many(request=request, action=Action.VIEW_LETTER, targets=targets)
     if not document:
-        html = services.pdf_document(letters, title=f"Subject notices due by {through:%Y-%m-%d}")
-        return HttpResponse(html)
+        language = form.cleaned_data["language"]
+        title = batch_title(timezone.localdate(), language)
+        return HttpResponse(services.pdf_document(letters, title=title))
+    # Named by the day it was printed (not the end of the mailing window) and its language.
+    name = (
+        f"subject-notices-printed-{timezone.localdate():%Y-%m-%d}-{form.cleaned_data['language']}"
+    )
     response = HttpResponse(document, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="subject-notices-{through:%Y-%m-%d}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
 
 

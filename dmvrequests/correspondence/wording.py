@@ -100,6 +100,7 @@ PHRASES = {
         "pending": "not decided yet",
         "no_legal_aid": "Ask us for a list of legal-aid organisations near you.",
         "no_deadline": "as soon as possible",
+        "batch_title": "Notices to the person whose records were asked for, printed {date}",
     },
     "es": {
         "none_released": "No se entregó nada.",
@@ -109,6 +110,7 @@ PHRASES = {
         "pending": "todavía no se ha decidido",
         "no_legal_aid": "Pídanos una lista de organizaciones de ayuda legal cerca de usted.",
         "no_deadline": "lo antes posible",
+        "batch_title": "Avisos a la persona cuyos registros se pidieron, impresos el {date}",
     },
 }
 
@@ -122,6 +124,16 @@ def words(code, language):
 
 def phrase(name, language):
     return PHRASES.get(language, PHRASES["en"]).get(name) or PHRASES["en"][name]
+
+
+def batch_title(day, language):
+    """The title and page footer of a printed batch of notices, in the notices' language;
+    for a language with no words here, only the date (never English in another language's
+    batch)."""
+    when = long_date(day, language)
+    if language not in PHRASES:
+        return when
+    return phrase("batch_title", language).format(date=when)
 
 
 def long_date(day, language):

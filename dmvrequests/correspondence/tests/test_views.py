@@ -17,6 +17,7 @@ from dmvrequests.correspondence.models import (
 )
 from dmvrequests.correspondence.tests.helpers import pdf_text
 from dmvrequests.notifications.models import OutboundEmail
+from dmvrequests.testing import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +126,15 @@ class TestSending:
         form["batch-language"] = "es"
         response = form.submit()
         assert response.content_type == "application/pdf"
-        assert "Domicilio" in pdf_text(response.body)
+        text = pdf_text(response.body)
+        assert "Domicilio" in text
+        assert "Avisos a la persona cuyos registros se pidieron, impresos el" in text
+        assert "Subject notices" not in text
+        today = timezone.localdate()
+        assert (
+            f'filename="subject-notices-printed-{today:%Y-%m-%d}-es.pdf"'
+            in (response.headers["Content-Disposition"])
+        )
         assert letter_reads(clerk).count() == 1
 
 
@@ -351,3 +360,13 @@ class TestTemplateHistoryRestore:
         assert template.body == "First text {case_number}."
         assert template.history.count() == 3
         assert "Version 3" in page.text
+
+
+class TestLanguagesOffered:
+    def test_a_language_without_text_is_not_offered(self, django_app, denied, counsel):
+        services.language_add(
+            code="vi", name="Tiếng Việt", actor=UserFactory(role="Administrator", office=None)
+        )
+        options = letters_page(django_app, denied, counsel).forms["issue-form"]["issue-language"]
+        offered = [value for value, _, _ in options.options]
+        assert offered == ["en", "es"]
