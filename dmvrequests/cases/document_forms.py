@@ -13,6 +13,11 @@ from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import DateInput, USWDSFormMixin
 from dmvrequests.vocabulary import STATE_CODES, Issuer, LegalProcessType
 
+# Said at the file field when the page comes back with an error (a browser keeps no file).
+FILE_NOT_KEPT = (
+    "Choose the file again: browsers do not keep a chosen file when the page shows an error."
+)
+
 
 # The case page's form has its own prefix, on the class so that the page renders it and
 # the view reads it the same way.
@@ -123,6 +128,23 @@ class DocumentForm(USWDSFormMixin, forms.Form):
                 attrs={"class": "usa-checkbox__input"}
             )
         return data
+
+    def full_clean(self):
+        super().full_clean()
+        if self._errors:
+            self.file_not_kept()
+
+    def file_not_kept(self):
+        """The page is shown again with an error: a file that arrived is not in it (no
+        browser keeps a chosen file), so say so at the field, and mark the choice, so that
+        sending the page again without the file is refused with what to do, not lost."""
+        if "file" not in self.fields or not getattr(self, "cleaned_data", {}).get("file"):
+            return
+        field = self.fields["file"]
+        if FILE_NOT_KEPT not in field.help_text:
+            field.help_text = f"{FILE_NOT_KEPT} {field.help_text}"
+            self["file"].help_text = field.help_text  # a bound field copies it when made
+        self.data[self.add_prefix("file_chosen")] = "1"
 
     def type_label(self):
         return dict(LegalProcessType.choices).get(self.cleaned_data["type"], "")

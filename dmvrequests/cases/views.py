@@ -135,6 +135,11 @@ def create(request):
                 f"{case.number} saved as received. Submit it for legal review when intake is complete.",
             )
             return redirect(case)
+    if request.method == "POST":
+        # Shown again with an error: say at each file that arrived that it must be chosen again.
+        documents.is_valid()
+        for document in documents:
+            document.file_not_kept()
     return render(
         request,
         "cases/create.html",

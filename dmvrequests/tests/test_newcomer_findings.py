@@ -394,3 +394,17 @@ class TestTimelineWordsFollowUp:
         text = timeline.html.find("main").get_text(" ")
         assert "marked the requester verified" in text
         assert "changed requester verified" not in text
+
+
+class TestChosenFileFollowUp:
+    """Issue 14 follow-up, finding 3: a chosen file vanished when another field failed."""
+
+    def test_the_file_field_says_to_choose_it_again(self, django_app, clerk, police):
+        page = django_app.get(reverse("cases:create"), user="clerk")
+        form = next(f for f in page.forms.values() if "narrative" in f.fields)
+        form["docs-0-type"] = "court_order"
+        form["docs-0-file"] = Upload("order.pdf", b"%PDF-1.4 order", "application/pdf")
+        form["narrative"] = "a" * 6000  # another field fails
+        page = form.submit("save")
+        field = page.html.find(id="id_docs-0-file").find_parent("div")
+        assert "Choose the file again: browsers do not keep a chosen file" in field.get_text(" ")
