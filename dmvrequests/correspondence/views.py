@@ -439,7 +439,8 @@ def _preview(request, form, office, kind, language):
         request=request,
         action=Action.VIEW_LETTER,
         case=case,
-        detail={"preview": f"{kind} {language}"},
+        # In words for the auditor's access log (the codes would read "denial es").
+        detail={"preview": f"{LetterKind(kind).label}, {Language.objects.get(code=language).name}"},
     )
     subject, text, html = services.render_letter(
         case,

@@ -158,7 +158,9 @@ class TestTemplatePages:
         form["template-preview_case"] = denied.number.lower()
         page = form.submit("preview")
         assert f"Case {denied.number} is denied." in page.text
-        assert letter_reads(administrator).get().case_number == denied.number
+        read = letter_reads(administrator).get()
+        assert read.case_number == denied.number
+        assert read.detail["preview"] == "Denial letter, English"
         page = page.forms["template-form"].submit("save").follow()
         assert "Template saved" in page.text
         assert LetterTemplate.objects.get().history.count() == 1
