@@ -272,6 +272,8 @@ def _document_event(diff, names):
         filed = f" ({row.original_filename})" if row.original_filename else ""
         return _event(diff, TimelineKind.DOCUMENT, f"{who} added the {title}{filed}")
     if row.history_type == "~" and [f.name for f in diff.changed] == ["verified"]:
+        if (row.history_change_reason or "").startswith("Checklist:"):
+            return None  # the checklist's own entry says "verified the document" (one entry)
         state = "verified" if row.verified else "not verified"
         return _event(diff, TimelineKind.DOCUMENT, f"{who} marked the {title} {state}")
     if row.history_type == "~" and (row.history_change_reason or "").startswith("Described as"):
@@ -382,7 +384,8 @@ def _belonging_events(model, describe, case_filter, related=()):
     )
     diffs = _object_diffs(rows, _tracked(history.model))
     names = _related_names(d for d in diffs if d.previous is not None)
-    return [describe(diff, names) for diff in diffs]
+    # A describe() may return None: the change is told by another entry (see _document_event).
+    return [event for event in (describe(diff, names) for diff in diffs) if event is not None]
 
 
 def _of_case(model, describe, related=()):

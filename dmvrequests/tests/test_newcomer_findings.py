@@ -408,3 +408,20 @@ class TestChosenFileFollowUp:
         page = form.submit("save")
         field = page.html.find(id="id_docs-0-file").find_parent("div")
         assert "Choose the file again: browsers do not keep a chosen file" in field.get_text(" ")
+
+
+def test_one_verification_is_one_timeline_entry(django_app, office, clerk, counsel, police):
+    """Issue 14 follow-up, finding 9: "verified the document…" and "marked the document
+    verified" at the same second, for one checklist."""
+    case = make_case(office=office, actor=clerk, agency=police)
+    document = services.document_add(case=case, actor=clerk, type="court_order")
+    services.document_verify(
+        document=document,
+        actor=counsel,
+        result="verified",
+        checks=dict.fromkeys(services.documents.REQUIRED_CHECKS, True),
+    )
+    timeline = django_app.get(reverse("audit:case_timeline", args=[case.number]), user="counsel")
+    text = timeline.html.find("main").get_text(" ")
+    assert text.count("verified the document “Court order”") == 1
+    assert "marked the document “Court order” verified" not in text
