@@ -244,6 +244,13 @@ class ProfileReviewForm(USWDSFormMixin, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        self.profile = profile
+
+    def clean_reviewed_on(self):
+        reviewed_on = self.cleaned_data["reviewed_on"]
+        if problem := self.profile.review_date_problem(reviewed_on):
+            raise forms.ValidationError(problem)
+        return reviewed_on
 
     def clean_open_questions(self):
         lines = self.cleaned_data["open_questions"].splitlines()

@@ -3,6 +3,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from dmvrequests.policy.engine import PolicyInputError, validate_rules
@@ -116,6 +118,28 @@ class PolicyProfile(models.Model):
     def is_reviewed(self):
         """True when a state counsel's review covers the rules in force (this version)."""
         return self.reviewed_version is not None and self.reviewed_version == self.version
+
+    @property
+    def sources_read_on(self):
+        """The date the profile's sources were first read (a `datetime.date`), or None."""
+        dates = [datetime.date.fromisoformat(source["read_on"]) for source in self.sources]
+        return min(dates, default=None)
+
+    def review_date_problem(self, reviewed_on):
+        """Why `reviewed_on` cannot be the date of counsel's review of this profile, or None.
+
+        A review is of the profile as written, so it cannot come before its sources were
+        read, nor be in the future (today is the office's local date).
+        """
+        if reviewed_on > timezone.localdate():
+            return "The review date cannot be in the future. Enter the date counsel reviewed it."
+        earliest = self.sources_read_on
+        if earliest and reviewed_on < earliest:
+            return (
+                f"The review date cannot come before the profile's sources were read "
+                f"({date_format(earliest, 'N j, Y')}). Enter the date counsel reviewed it."
+            )
+        return None
 
     @property
     def is_partly_confirmed(self):

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from dmvrequests.audit.models import Action, Kind
 from dmvrequests.audit.services import audit_record
@@ -127,8 +126,8 @@ def profile_record_review(
         errors["reviewer"] = "Enter the name and title of the counsel who reviewed the profile."
     if not note.strip():
         errors["note"] = "Say what counsel checked and concluded."
-    if reviewed_on > timezone.localdate():
-        errors["reviewed_on"] = "The review date cannot be in the future."
+    if problem := profile.review_date_problem(reviewed_on):
+        errors["reviewed_on"] = problem
     if confidence == Confidence.CONFIRMED and questions:
         errors["open_questions"] = (
             "A confirmed profile has no open questions: remove the questions counsel answered, "

@@ -181,6 +181,28 @@ class TestRecordingTheReview:
         assert "Use one line of text" in page.html.find(id="reviewer-error").text
         assert not profile("ny").is_reviewed
 
+    def test_the_form_refuses_a_review_before_the_sources_were_read(
+        self, django_app, administrator
+    ):
+        form = open_review_form(django_app, administrator, "co")
+        form["reviewer"] = "Dana Ruiz, Deputy Attorney General"
+        form["reviewed_on"] = "1901-01-01"
+        form["note"] = "Read."
+        page = form.submit(status=400)
+        error = " ".join(page.html.find(id="reviewed_on-error").text.split())
+        assert "cannot come before the profile's sources were read" in error
+        assert not profile("co").is_reviewed
+
+    def test_the_form_says_a_future_date_at_once_with_the_other_errors(
+        self, django_app, administrator
+    ):
+        form = open_review_form(django_app, administrator, "ny")
+        form["reviewed_on"] = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+        form["reviewer"] = ""
+        page = form.submit(status=400)
+        assert "cannot be in the future" in page.html.find(id="reviewed_on-error").text
+        assert page.html.find(id="reviewer-error") is not None
+
     def test_it_refuses_a_review_dated_in_the_future(self, administrator):
         tomorrow = timezone.localdate() + datetime.timedelta(days=1)
         with pytest.raises(ValidationError) as refused:
