@@ -120,6 +120,14 @@ class PolicyProfile(models.Model):
         return self.reviewed_version is not None and self.reviewed_version == self.version
 
     @property
+    def sources_dated(self):
+        """The sources for a page: each {"citation", "read_on" (a `datetime.date`), "note"}."""
+        return [
+            {**source, "read_on": datetime.date.fromisoformat(source["read_on"])}
+            for source in self.sources
+        ]
+
+    @property
     def sources_read_on(self):
         """The date the profile's sources were first read (a `datetime.date`), or None."""
         dates = [datetime.date.fromisoformat(source["read_on"]) for source in self.sources]
@@ -137,7 +145,7 @@ class PolicyProfile(models.Model):
         if earliest and reviewed_on < earliest:
             return (
                 f"The review date cannot come before the profile's sources were read "
-                f"({date_format(earliest, 'N j, Y')}). Enter the date counsel reviewed it."
+                f"({date_format(earliest, 'M j, Y')}). Enter the date counsel reviewed it."
             )
         return None
 

@@ -96,7 +96,7 @@ class TestProfilesPage:
         assert NV_QUESTION in " ".join(nv.text.split())
         ny = " ".join(page.html.find(id="profile-ny").text.split())
         assert "Confirmed" in ny and "questions are open" not in ny
-        assert "N.Y. VTL 201(12)(a), read on 2026-11-21" in ny
+        assert "N.Y. VTL 201(12)(a), read on Nov 21, 2026" in ny
 
 
 class TestRecordingTheReview:
