@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from dmvrequests import vocabulary
         from dmvrequests.cases import models
+        from dmvrequests.cases.pages import CasePage
 
         vocabulary.register(
             status=models.Status,
@@ -19,4 +20,5 @@ class CasesConfig(AppConfig):
             verification=models.VerificationResult,
             release_method=models.ReleaseMethod,
             notice_status=models.NoticeStatus,
+            case_page=CasePage,
         )

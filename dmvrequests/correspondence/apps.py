@@ -8,10 +8,13 @@ class CorrespondenceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from dmvrequests import vocabulary
         from dmvrequests.audit.protection import protect_table
         from dmvrequests.cases.timeline import register_source
+        from dmvrequests.correspondence.pages import LetterPage
         from dmvrequests.correspondence.timeline import LETTER_KINDS, letter_events
 
+        vocabulary.register(letter_page=LetterPage)
         protect_table("correspondence_letter")
         protect_table("correspondence_letterdispatch")
         register_source(LETTER_KINDS, letter_events)

@@ -305,6 +305,35 @@ class TestRefusedProbesOfSubURLs:
         assert record.detail == {"page": url_name}
         assert record.action == "view_case"
 
+    def test_the_access_log_names_the_refused_page_in_words(
+        self, django_app_factory, case, other_clerk, auditor
+    ):
+        """Newcomer finding: the auditor read "Page: cases:decide"."""
+        app = django_app_factory(csrf_checks=False)
+        app.get(reverse("cases:decide", args=[case.number]), user="clerk2", status=403)
+        log = app.get(
+            reverse("audit:access_log"), {"case_number": case.number}, user=auditor.username
+        )
+        text = " ".join(log.html.get_text(" ").split())
+        assert "Page: Decide the case" in text
+        assert "cases:decide" not in text
+
+    def test_every_case_page_has_words(self):
+        from dmvrequests.access import ACCESS
+        from dmvrequests.vocabulary import label
+
+        case_pages = [
+            name
+            for name in ACCESS
+            if name.startswith("cases:")
+            or name.startswith("correspondence:")
+            and name not in {"correspondence:notices_batch"}
+            and not name.startswith("correspondence:template")
+            and name != "correspondence:language_add"
+        ]
+        assert case_pages
+        assert [name for name in case_pages if label(name) == name] == []
+
     @pytest.mark.parametrize("url_name", ["cases:decide", "cases:share"])
     def test_a_read_only_sharee_refused_an_action_is_recorded(
         self, django_app, case, clerk, counsel, other_counsel, url_name
