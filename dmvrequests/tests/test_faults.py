@@ -142,6 +142,9 @@ def test_an_export_whose_worker_is_killed_completes_after_the_restart(redis_serv
     filters = ReportFilters(date_from=today - timedelta(days=3 * 365), date_to=today)
     rows = filters.cases().count()
     with prefork_worker(redis_server.url) as log, broker(redis_server.url):
+        # The pool's child is looked up before the job starts: asking the worker takes up to
+        # two seconds, long enough for a fast export to finish before the kill.
+        (child,) = pool_children(redis_server.url)
         job = export_job_create(
             actor=administrator,
             request=None,
@@ -152,8 +155,8 @@ def test_an_export_whose_worker_is_killed_completes_after_the_restart(redis_serv
             reason="",
             rows_total=rows,
         )
-        assert wait_for(lambda: job_progress(job.pk)[1] > 0, timeout=60)
-        (child,) = pool_children(redis_server.url)
+        # Killed at its first progress tick (1,000 rows of about 20,000), polled often.
+        assert wait_for(lambda: job_progress(job.pk)[1] > 0, timeout=60, interval=0.02)
         os.kill(child, signal.SIGKILL)
         assert job_progress(job.pk)[0] == ExportStatus.RUNNING
         done = wait_for(lambda: job_progress(job.pk)[0] == ExportStatus.DONE, timeout=180)
