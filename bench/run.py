@@ -179,14 +179,14 @@ def _top_up(case, missing):
     from accounts.models import User
     from dmvrequests.audit.models import Action, Kind
     from dmvrequests.audit.services import CASE_OBJECT_TYPE, audit_record
-    from dmvrequests.cases.services import request_update_intake
+    from dmvrequests.cases.services import case_update_intake
 
     clerks = list(User.objects.filter(username__startswith="clerk-albany-").order_by("username"))
     for n in range(missing):
         clerk = clerks[n % len(clerks)]
         if n % 4 == 0:
             narrative = f"{case.narrative.split(' [')[0]} [call {n}: the officer added details]"
-            case = request_update_intake(case=case, actor=clerk, narrative=narrative)
+            case = case_update_intake(case=case, actor=clerk, narrative=narrative)
         else:
             audit_record(
                 kind=Kind.ACCESS,

@@ -60,7 +60,7 @@ class RequesterFactory(factory.django.DjangoModelFactory):
 
 
 def make_case(*, office, actor, agency=None, **overrides):
-    """A case created through request_create, as a clerk would."""
+    """A case created through case_create, as a clerk would."""
     agency = agency or AgencyFactory()
     fields = {
         # Mail needs no callback before submission; phone tests record one.
@@ -72,4 +72,4 @@ def make_case(*, office, actor, agency=None, **overrides):
         "subject_license_number": "123456789",
     }
     fields.update(overrides)
-    return services.request_create(office=office, agency=agency, actor=actor, **fields)
+    return services.case_create(office=office, agency=agency, actor=actor, **fields)

@@ -36,7 +36,7 @@ def demo_case(**overrides):
         "subject_license_number": "555123987",
         **overrides,
     }
-    return services.request_create(office=clerk.office, agency=agency, actor=clerk, **fields)
+    return services.case_create(office=clerk.office, agency=agency, actor=clerk, **fields)
 
 
 def submitted(case):
@@ -44,7 +44,7 @@ def submitted(case):
     from dmvrequests.cases import services
 
     clerk, counsel = User.objects.get(username="clerk"), User.objects.get(username="counsel")
-    return services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    return services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
 
 
 def expect_marked(page, control, typed=None):
@@ -160,7 +160,7 @@ def test_a_mistake_on_each_form_keeps_what_was_typed(people):
     clerk_user = User.objects.get(username="clerk")
     phone = demo_case(channel="phone", subject_name="Ana Ruiz")
     approved = submitted(demo_case(subject_name="Luis Ortega"))
-    services.request_decide(
+    services.case_decide(
         case=approved,
         actor=counsel_user,
         outcome="approved",
@@ -180,7 +180,7 @@ def test_a_mistake_on_each_form_keeps_what_was_typed(people):
         issuer="article_iii_judge",
         content=pdf_document("United States District Court", "Search warrant"),
     )
-    services.request_submit(case=pending, actor=clerk_user)
+    services.case_submit(case=pending, actor=clerk_user)
     services.document_verify(
         document=warrant,
         actor=counsel_user,
@@ -188,7 +188,7 @@ def test_a_mistake_on_each_form_keeps_what_was_typed(people):
         checks=dict.fromkeys(REQUIRED_CHECKS, True),
     )
     pending.refresh_from_db()
-    services.request_decide(
+    services.case_decide(
         case=pending, actor=counsel_user, outcome="approved", categories=["address"]
     )
 

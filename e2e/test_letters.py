@@ -26,7 +26,7 @@ def denied_ice_case():
     requester = Requester.objects.create(
         agency=ice, name="Daniel Reyes", email="daniel.reyes@ice.example.gov"
     )
-    case = services.request_create(
+    case = services.case_create(
         office=clerk.office,
         agency=ice,
         actor=clerk,
@@ -41,9 +41,9 @@ def denied_ice_case():
     services.document_add(
         case=case, actor=clerk, type="administrative_warrant", issuer="immigration_officer"
     )
-    case = services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    case = services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
     case.refresh_from_db()
-    services.request_decide(
+    services.case_decide(
         case=case,
         actor=counsel,
         outcome="denied",

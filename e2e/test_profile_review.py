@@ -18,7 +18,7 @@ OPEN_QUESTION = "Whether AB 407 lets any legal process unlock a request for civi
 def immigration_case():
     """A request from ICE in Reno for an address, submitted to counsel (set up as a clerk would)."""
     from accounts.models import User
-    from dmvrequests.cases.services import request_submit
+    from dmvrequests.cases.services import case_submit
     from dmvrequests.testing import AgencyFactory, make_case
 
     clerk, counsel = User.objects.get(username="clerk"), User.objects.get(username="counsel")
@@ -31,7 +31,7 @@ def immigration_case():
         categories=["address", "immigration_status"],
         subject_name="Rosa Diaz",
     )
-    return request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    return case_submit(case=case, actor=clerk, assigned_counsel=counsel)
 
 
 def test_the_panel_shows_the_profiles_review_state(people, use_profile):

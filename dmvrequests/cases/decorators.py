@@ -37,7 +37,7 @@ def case_action(view):
 
     @wraps(view)
     def wrapper(request, number, **kwargs):
-        case, capabilities = selectors.request_with_capabilities_for(request.user, number)
+        case, capabilities = selectors.case_with_capabilities_for(request.user, number)
         denied = refusal(request, case, capabilities)
         if denied:
             return denied

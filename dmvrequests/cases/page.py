@@ -124,7 +124,7 @@ def documents_with_checks(case: DisclosureRequest) -> list[LegalDocument]:
 
 
 def submit_missing(case: DisclosureRequest) -> list[str]:
-    """What `request_submit` would refuse, said before the clerk presses the button."""
+    """What `case_submit` would refuse, said before the clerk presses the button."""
     missing = []
     if not case.categories:
         missing.append("Choose the records asked for (edit the intake).")

@@ -45,7 +45,7 @@ class CaseNotVisible(Http404):
     /cases/<number>/ is recorded in the audit log (audit.middleware)."""
 
 
-def request_get_for(user: User, number: str) -> DisclosureRequest:
+def case_get_for(user: User, number: str) -> DisclosureRequest:
     try:
         return (
             requests_visible_to(user)
@@ -59,11 +59,11 @@ def request_get_for(user: User, number: str) -> DisclosureRequest:
 def case_get_for_read(*, request, number, action=Action.VIEW_CASE, detail=None):
     """Fetch a case the user may see and record the read; a refusal is recorded as denied.
 
-    Raises Http404 like request_get_for, and AuditUnavailable if either record
+    Raises Http404 like case_get_for, and AuditUnavailable if either record
     cannot be written (docs/audit.md).
     """
     try:
-        case = request_get_for(request.user, number)
+        case = case_get_for(request.user, number)
     except Http404:
         access_log_denied(request=request, action=action, number=number)
         raise
@@ -71,18 +71,18 @@ def case_get_for_read(*, request, number, action=Action.VIEW_CASE, detail=None):
     return case
 
 
-def request_with_capabilities_for(
+def case_with_capabilities_for(
     user: User, number: str
 ) -> tuple[DisclosureRequest, CaseCapabilities]:
     """(case, what the user may do with it); 404 for a case the user may not see."""
-    case = request_get_for(user, number)
+    case = case_get_for(user, number)
     return case, capabilities_for(user, case)
 
 
 def document_get_for(
     user: User, number: str, document_id: int
 ) -> tuple[DisclosureRequest, LegalDocument]:
-    case = request_get_for(user, number)
+    case = case_get_for(user, number)
     try:
         return case, case.documents.get(pk=document_id)
     except (LegalDocument.DoesNotExist, ValueError):

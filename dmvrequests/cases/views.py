@@ -150,7 +150,7 @@ def create(request):
 def edit(request, number):
     """Complete or correct intake while the case is with the clerk (emailed requests
     arrive without categories or purpose)."""
-    case, caps = selectors.request_with_capabilities_for(request.user, number)
+    case, caps = selectors.case_with_capabilities_for(request.user, number)
     refused_here = refusal(request, case, caps)
     if refused_here:
         return refused_here
@@ -166,7 +166,7 @@ def edit(request, number):
             with transaction.atomic():
                 fields = form.case_fields()
                 requester = _requester_for(form, fields["agency"], request.user)
-                services.request_update_intake(
+                services.case_update_intake(
                     case=case, actor=request.user, requester=requester, **fields
                 )
         except ValidationError as exc:
@@ -189,7 +189,7 @@ def _create_case(request, form, documents):
     actor = request.user
     fields = form.case_fields()
     requester = _requester_for(form, fields["agency"], actor)
-    case = services.request_create(office=actor.office, requester=requester, actor=actor, **fields)
+    case = services.case_create(office=actor.office, requester=requester, actor=actor, **fields)
     for document_form in documents:
         if document_form.has_changed():
             services.document_add(case=case, actor=actor, **document_form.document_fields())
@@ -207,7 +207,7 @@ def _submit_after_create(request, case):
         )
         return redirect(case)
     try:
-        case = services.request_submit(case=case, actor=request.user)
+        case = services.case_submit(case=case, actor=request.user)
     except ValidationError as exc:
         messages.warning(
             request, f"{case.number} saved as received; not submitted: {' '.join(exc.messages)}"
@@ -309,7 +309,7 @@ def submit(request, case):
     if not form.is_valid():
         return case_page_with_errors(request, case, submit_form=form)
     try:
-        case = services.request_submit(
+        case = services.case_submit(
             case=case, actor=request.user, assigned_counsel=form.cleaned_data["assigned_counsel"]
         )
     except ValidationError as exc:
@@ -342,7 +342,7 @@ def decide(request, case):
     )
     if form.is_valid():
         try:
-            decision = services.request_decide(
+            decision = services.case_decide(
                 case=case,
                 actor=request.user,
                 rationale=form.cleaned_data["rationale"],
@@ -366,7 +366,7 @@ def transition(request, number):
     """POST makes the move; GET asks to confirm a withdrawal, which cannot be undone."""
     if request.method != "GET":
         return _transition(request, number)
-    case, caps = selectors.request_with_capabilities_for(request.user, number)
+    case, caps = selectors.case_with_capabilities_for(request.user, number)
     refused_here = refusal(request, case, caps)
     if refused_here:  # a share is read-only: no confirmation page to withdraw
         return refused_here
@@ -387,7 +387,7 @@ def _transition(request, case):
         )
         return redirect(case)
     try:
-        services.request_transition(
+        services.case_transition(
             case=case,
             action=action,
             actor=request.user,
@@ -454,7 +454,7 @@ def assign(request, case):
     if not form.is_valid():
         return case_page_with_errors(request, case, assign_form=form)
     try:
-        services.request_assign(case=case, counsel=form.cleaned_data["counsel"], actor=request.user)
+        services.case_assign(case=case, counsel=form.cleaned_data["counsel"], actor=request.user)
     except ValidationError as exc:
         return refused(request, case, form, "assign_form", exc)
     counsel = form.cleaned_data["counsel"]

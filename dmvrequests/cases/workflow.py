@@ -1,6 +1,6 @@
 """The one transition table of a case: (status, action) -> (new status, roles allowed).
 
-`services.request_transition` is the only code that changes a case's status; it
+`services.case_transition` is the only code that changes a case's status; it
 looks the move up here, so a move that is not in this table cannot happen.
 """
 

@@ -54,12 +54,12 @@ def form_address(page):
 
 
 def _letters_address(request, number):
-    case, _ = case_selectors.request_with_capabilities_for(request.user, number)
+    case, _ = case_selectors.case_with_capabilities_for(request.user, number)
     return reverse("correspondence:case_letters", args=[case.number])
 
 
 def _letter_address(request, number, letter_id):
-    case, _ = case_selectors.request_with_capabilities_for(request.user, number)
+    case, _ = case_selectors.case_with_capabilities_for(request.user, number)
     return reverse(
         "correspondence:letter", args=[case.number, selectors.letter_of(case, letter_id).pk]
     )
@@ -79,7 +79,7 @@ def _issue_form(case, data=None):
 
 
 def case_letters(request, number):
-    case, caps = case_selectors.request_with_capabilities_for(request.user, number)
+    case, caps = case_selectors.case_with_capabilities_for(request.user, number)
     return _case_letters_page(request, case, caps)
 
 
@@ -110,7 +110,7 @@ def _case_letters_page(request, case, caps, form=None, status=200):
 
 @form_address(_letters_address)
 def issue(request, number):
-    case, caps = case_selectors.request_with_capabilities_for(request.user, number)
+    case, caps = case_selectors.case_with_capabilities_for(request.user, number)
     form, _ = _issue_form(case, request.POST)
     if not caps.act:
         messages.error(request, caps.refusal("act"))
@@ -138,7 +138,7 @@ def issue(request, number):
 
 
 def letter(request, number, letter_id, mailed_form=None, status=200):
-    case, caps = case_selectors.request_with_capabilities_for(request.user, number)
+    case, caps = case_selectors.case_with_capabilities_for(request.user, number)
     letter = selectors.letter_of(case, letter_id)
     access_log(request=request, action=Action.VIEW_LETTER, case=case, obj=letter)
     dispatches = list(letter.dispatches.select_related("outbound", "recorded_by"))
@@ -167,7 +167,7 @@ def letter(request, number, letter_id, mailed_form=None, status=200):
 
 
 def letter_pdf(request, number, letter_id):
-    case, _ = case_selectors.request_with_capabilities_for(request.user, number)
+    case, _ = case_selectors.case_with_capabilities_for(request.user, number)
     letter = selectors.letter_of(case, letter_id, with_pdf=True)
     if not letter.pdf:
         messages.error(request, pdf.INSTALL_HINT if pdf.unavailable() else NO_PDF)
@@ -188,7 +188,7 @@ NO_PDF = (
 
 
 def _letter_action(request, number, letter_id):
-    case, caps = case_selectors.request_with_capabilities_for(request.user, number)
+    case, caps = case_selectors.case_with_capabilities_for(request.user, number)
     return case, caps, selectors.letter_of(case, letter_id)
 
 

@@ -1,8 +1,8 @@
 """Writing cases from email: a new case, a reply appended to a case, an automatic message
 recorded on one, and the requester, documents and narrative that go with them.
 
-Writes go through cases.services (request_create, document_add,
-request_update_intake); actor is None for intake itself (the system, in the case
+Writes go through cases.services (case_create, document_add,
+case_update_intake); actor is None for intake itself (the system, in the case
 history) or the clerk who released a quarantined message.
 """
 
@@ -22,9 +22,9 @@ from dmvrequests.agencies.services import requester_create, requester_find
 from dmvrequests.cases.models import Channel, DisclosureRequest
 from dmvrequests.cases.services import (
     WorkflowError,
+    case_create,
+    case_update_intake,
     document_add,
-    request_create,
-    request_update_intake,
 )
 from dmvrequests.intake.models import Result
 from dmvrequests.intake.records import IngestResult, save_message
@@ -146,7 +146,7 @@ def case_from(
     accepted: list[Accepted],
     rejected: list[dict[str, str]],
 ) -> DisclosureRequest:
-    return request_create(
+    return case_create(
         office=office,
         agency=agency,
         requester=_requester_for(agency, parsed, actor, verified=message.sender_verified),
@@ -306,7 +306,7 @@ def _append_reply_text(
 def _append_section(case: DisclosureRequest, section: list[str]) -> None:
     locked = DisclosureRequest.objects.select_for_update().get(pk=case.pk)
     try:
-        request_update_intake(
+        case_update_intake(
             case=locked, actor=None, narrative=f"{locked.narrative}\n\n" + "\n".join(section)
         )
     except WorkflowError:

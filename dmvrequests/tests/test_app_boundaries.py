@@ -71,7 +71,7 @@ def test_a_channel_reaching_into_case_models_breaks_the_build(copy_of_the_code):
     portal = copy_of_the_code / "dmvrequests/portal"
     portal.mkdir()
     (portal / "__init__.py").write_text("")
-    (portal / "views.py").write_text("from dmvrequests.cases.services import request_create\n")
+    (portal / "views.py").write_text("from dmvrequests.cases.services import case_create\n")
     add_import(portal / "views.py", "from dmvrequests.cases.models import DisclosureRequest")
     code, report = lint_imports(copy_of_the_code)
     assert code == 1, report
@@ -84,7 +84,7 @@ def test_an_import_cycle_inside_an_app_breaks_the_build(copy_of_the_code):
     # The cycle that used to be hidden in a function: requests -> decisions -> requests.
     add_import(
         copy_of_the_code / "dmvrequests/cases/services/requests.py",
-        "def _late():\n    from dmvrequests.cases.services.decisions import request_decide  # noqa",
+        "def _late():\n    from dmvrequests.cases.services.decisions import case_decide  # noqa",
     )
     code, report = lint_imports(copy_of_the_code)
     assert code == 1, report

@@ -101,7 +101,7 @@ def _case(state, office, actor, agency, **overrides):
 
 def _submitted(state, office, clerk, counsel, agency):
     case = _case(state, office, clerk, agency)
-    return services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    return services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
 
 
 def _decided(state, office, clerk, counsel, agency, outcome):
@@ -109,7 +109,7 @@ def _decided(state, office, clerk, counsel, agency, outcome):
     arguments = {"categories": ["address", "license_record"]}
     if outcome == DecisionOutcome.DENIED:
         arguments = {"reason": "prohibited_purpose", "rationale": "No legal process."}
-    services.request_decide(case=case, actor=counsel, outcome=outcome, **arguments)
+    services.case_decide(case=case, actor=counsel, outcome=outcome, **arguments)
     case.refresh_from_db()
     return case
 
@@ -136,7 +136,7 @@ def build_world():
     cases = world.cases
     cases["received"] = _case("received", albany, clerk, police, channel="phone")
     # A change of the subject's name: the change history shows the old and new names.
-    services.request_update_intake(
+    services.case_update_intake(
         case=cases["received"], actor=clerk, subject_name=f"Adaline {SUBJECTS['received'][0]}"
     )
     cases["in_review"] = _submitted("in_review", albany, clerk, counsel, police)
@@ -173,9 +173,9 @@ def build_world():
         released_at=timezone.now() - timedelta(minutes=1),
     )
     cases["closed"] = _decided("closed", albany, clerk, counsel, police, DecisionOutcome.DENIED)
-    services.request_transition(case=cases["closed"], action="close", actor=clerk)
+    services.case_transition(case=cases["closed"], action="close", actor=clerk)
     cases["withdrawn"] = _case("withdrawn", albany, clerk, police)
-    services.request_transition(case=cases["withdrawn"], action="withdraw", actor=clerk)
+    services.case_transition(case=cases["withdrawn"], action="withdraw", actor=clerk)
     cases["pending"] = _pending_second_approval(albany, clerk, counsel)
     cases["other_office"] = _case("other_office", buffalo, users["clerk2"], police)
     cases["shared_with_counsel2"] = _submitted(
@@ -197,7 +197,7 @@ def build_world():
     world.messages.append(released)
     released.refresh_from_db()
     surname, license_number, plate = SUBJECTS["from_email"]
-    services.request_update_intake(
+    services.case_update_intake(
         case=released.case,
         actor=clerk,
         subject_name=f"Ada {surname}",
@@ -239,7 +239,7 @@ def _pending_second_approval(office, clerk, counsel):
     document = services.document_add(
         case=case, actor=clerk, type="judicial_warrant", issuer="article_iii_judge", content=PDF
     )
-    services.request_submit(case=case, actor=clerk)
+    services.case_submit(case=case, actor=clerk)
     services.document_verify(
         document=document,
         actor=counsel,
@@ -247,7 +247,7 @@ def _pending_second_approval(office, clerk, counsel):
         checks=dict.fromkeys(REQUIRED_CHECKS, True),
     )
     case.refresh_from_db()
-    services.request_decide(
+    services.case_decide(
         case=case, actor=counsel, outcome=DecisionOutcome.APPROVED, categories=["address"]
     )
     return case

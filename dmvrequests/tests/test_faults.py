@@ -78,7 +78,7 @@ def test_an_email_taken_in_with_redis_down_loses_nothing_and_notifies_later(
         case = DisclosureRequest.objects.get(number=result.case)
         assert InboundMessage.objects.filter(case=case).exists()
         # The clerk completes the emailed intake and flags the emergency, Redis still down.
-        services.request_update_intake(case=case, actor=clerk, emergency=True)
+        services.case_update_intake(case=case, actor=clerk, emergency=True)
         queued = OutboundEmail.objects.filter(case=case)
         assert queued.exists() and not queued.exclude(sent_at=None).exists()
 
@@ -185,7 +185,7 @@ def terminate_backend():
 def test_a_connection_dropped_mid_decision_shows_the_error_page_and_keeps_nothing(
     office, clerk, counsel, monkeypatch
 ):
-    case = services.request_submit(case=make_case(office=office, actor=clerk), actor=clerk)
+    case = services.case_submit(case=make_case(office=office, actor=clerk), actor=clerk)
     histories = case.history.count()
     from dmvrequests.cases.services import decisions
 
@@ -242,7 +242,7 @@ def post_at_once(posts):
 def test_two_counsel_deciding_on_their_pages_at_once_make_one_decision(office, clerk, counsel):
     other = UserFactory(username="counsel-b", office=office, role="Counsel")
     case = make_case(office=office, actor=clerk, agency=AgencyFactory())
-    services.request_submit(case=case, actor=clerk)
+    services.case_submit(case=case, actor=clerk)
     url = reverse("cases:decide", args=[case.number])
     approve = {"decide-status": Status.IN_REVIEW, "decide-decision": "approve_all"}
     deny = {"decide-status": Status.IN_REVIEW, "decide-decision": "deny", "decide-reason": "other"}

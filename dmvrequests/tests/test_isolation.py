@@ -39,7 +39,7 @@ def case(office, clerk, counsel, other_office):
         content=PDF,
         filename="order.pdf",
     )
-    services.request_submit(case=case, actor=clerk)
+    services.case_submit(case=case, actor=clerk)
     services.case_share(case=case, actor=counsel, office=other_office, reason="Task force")
     services.case_share_revoke(share=case.shares.get(), actor=counsel, reason="Ended")
     letter_issue(case=case, kind="acknowledgment", language="en", actor=clerk)

@@ -61,8 +61,8 @@ def test_findings_write_dates_in_words_like_the_decision_box(django_app, clerk, 
         issuer="article_iii_judge",
         expires_on=date(2020, 2, 27),
     )
-    services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
-    services.request_decide(
+    services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    services.case_decide(
         case=case,
         actor=counsel,
         outcome=DecisionOutcome.DENIED,
@@ -241,7 +241,7 @@ class TestSharedCaseBanner:
     def test_the_office_and_its_counsel_work_on_it(
         self, django_app, case, clerk, counsel, other_clerk
     ):
-        services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+        services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
         services.case_share(case=case, actor=counsel, user=other_clerk, reason="Joint inquiry")
         text = self.banner(django_app, case)
         assert text.endswith(
@@ -338,7 +338,7 @@ class TestRefusedProbesOfSubURLs:
     def test_a_read_only_sharee_refused_an_action_is_recorded(
         self, django_app, case, clerk, counsel, other_counsel, url_name
     ):
-        services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+        services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
         services.case_share(case=case, actor=counsel, user=other_counsel, reason="Joint inquiry")
         url = reverse(url_name, args=[case.number])
         # Refused with the case page and a message (a share is read-only), and recorded.

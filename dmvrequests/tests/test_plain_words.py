@@ -112,8 +112,8 @@ def demo_like(world):  # noqa: F811
     services.document_add(
         case=denied, actor=clerk, type="administrative_warrant", issuer="immigration_officer"
     )
-    services.request_submit(case=denied, actor=clerk, assigned_counsel=counsel)
-    services.request_decide(
+    services.case_submit(case=denied, actor=clerk, assigned_counsel=counsel)
+    services.case_decide(
         case=denied,
         actor=counsel,
         outcome=DecisionOutcome.DENIED,

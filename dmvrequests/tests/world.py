@@ -62,7 +62,7 @@ def build_world():
 
 def in_review(office, clerk, counsel, agency):
     case = make_case(office=office, actor=clerk, agency=agency)
-    return services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    return services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
 
 
 def needs_info(office, clerk, counsel, agency):
@@ -74,7 +74,7 @@ def needs_info(office, clerk, counsel, agency):
 
 def approved(office, clerk, counsel, agency):
     case = in_review(office, clerk, counsel, agency)
-    services.request_decide(
+    services.case_decide(
         case=case,
         actor=counsel,
         outcome=DecisionOutcome.APPROVED,
@@ -97,7 +97,7 @@ def pending_second_approval(office, clerk, counsel):
     document = services.document_add(
         case=case, actor=clerk, type="judicial_warrant", issuer="article_iii_judge", content=PDF
     )
-    services.request_submit(case=case, actor=clerk)
+    services.case_submit(case=case, actor=clerk)
     services.document_verify(
         document=document,
         actor=counsel,
@@ -105,7 +105,7 @@ def pending_second_approval(office, clerk, counsel):
         checks=dict.fromkeys(REQUIRED_CHECKS, True),
     )
     case.refresh_from_db()
-    services.request_decide(
+    services.case_decide(
         case=case, actor=counsel, outcome=DecisionOutcome.APPROVED, categories=["address"]
     )
     case.refresh_from_db()

@@ -162,7 +162,7 @@ class TestCsvExport:
 
 class TestHistory:
     def test_it_lists_versions_with_what_changed(self, signed_in_auditor, case, clerk):
-        services.request_update_intake(case=case, actor=clerk, subject_plate="XYZ987")
+        services.case_update_intake(case=case, actor=clerk, subject_plate="XYZ987")
         response = signed_in_auditor.get(reverse("audit:history"), {"case_number": case.number})
         body = response.content.decode()
         assert "<strong>2</strong> versions found." in body
@@ -170,7 +170,7 @@ class TestHistory:
         assert "First version" in body
 
     def test_it_filters_by_the_person_who_changed(self, signed_in_auditor, case, clerk, counsel):
-        services.request_submit(case=case, actor=clerk)
+        services.case_submit(case=case, actor=clerk)
         response = signed_in_auditor.get(reverse("audit:history"), {"username": "counsel"})
         assert response.context["page"].paginator.count == 0
         assert "No version matches these filters." in response.content.decode()

@@ -46,7 +46,7 @@ class TestTheQueue:
 
     def test_every_status_and_tab_records_what_it_shows(self, client, office, clerk, counsel):
         case = cases_of(office, clerk, 1)[0]
-        services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+        services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
         client.force_login(counsel)
         for query in ({}, {"tab": "mine"}, {"tab": "office-cases", "status": "in_review"}):
             before = list_reads(counsel).count()
@@ -100,7 +100,7 @@ class TestTheAuditorsView:
 
     def test_the_change_history_records_each_case_once(self, client, office, clerk, auditor):
         case = cases_of(office, clerk, 1)[0]
-        services.request_update_intake(case=case, actor=clerk, subject_name="Subject Renamed")
+        services.case_update_intake(case=case, actor=clerk, subject_name="Subject Renamed")
         client.force_login(auditor)
         response = client.get(reverse("audit:history"))
         assert "Subject Renamed" in response.content.decode()

@@ -17,8 +17,8 @@ MISTAKE = "Subject is undocumented."
 @pytest.fixture
 def mistaken_case(case, clerk):
     """The mistake sits in three versions of the narrative, then in the current one."""
-    services.request_update_intake(case=case, actor=clerk, narrative=f"Stopped twice. {MISTAKE}")
-    services.request_update_intake(case=case, actor=clerk, narrative=f"Stopped 3x. {MISTAKE}")
+    services.case_update_intake(case=case, actor=clerk, narrative=f"Stopped twice. {MISTAKE}")
+    services.case_update_intake(case=case, actor=clerk, narrative=f"Stopped 3x. {MISTAKE}")
     return case
 
 
@@ -62,7 +62,7 @@ class TestRedactionApply:
         assert chain_verify().intact
 
     def test_it_removes_text_that_only_the_history_still_holds(self, mistaken_case, clerk, counsel):
-        services.request_update_intake(case=mistaken_case, actor=clerk, narrative="Stopped 3x.")
+        services.case_update_intake(case=mistaken_case, actor=clerk, narrative="Stopped 3x.")
         assert redact(mistaken_case, counsel) == 2
         assert all(MISTAKE not in n for n in narratives(mistaken_case))
 
@@ -84,7 +84,7 @@ class TestRedactionApply:
             redact(mistaken_case, counsel, reason="  ")
 
     def test_a_short_field_gets_the_short_marker(self, case, clerk, counsel):
-        services.request_update_intake(case=case, actor=clerk, subject_plate="ABC1234")
+        services.case_update_intake(case=case, actor=clerk, subject_plate="ABC1234")
         redact(case, counsel, field="subject_plate", text="ABC1234")
         case.refresh_from_db()
         assert case.subject_plate == "[redacted]"

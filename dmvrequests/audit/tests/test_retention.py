@@ -118,7 +118,7 @@ class TestApply:
 
     def test_a_withdrawn_case_counts_from_its_withdrawal(self, office, clerk):
         case = make_case(office=office, actor=clerk, **IDENTIFIERS)
-        services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
+        services.case_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
         now = timezone.now()
         assert list(retention_plan(years=5, now=now)) == []
         later = years_before(now, -6)

@@ -36,10 +36,10 @@ def read(case, user):
 @pytest.fixture
 def decided_case(case, clerk, counsel):
     services.document_add(case=case, actor=clerk, type="court_order", issuer="state_judge")
-    services.request_update_intake(case=case, actor=clerk, channel="fax", subject_plate="ABC123")
-    services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    services.case_update_intake(case=case, actor=clerk, channel="fax", subject_plate="ABC123")
+    services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
     read(case, counsel)
-    services.request_decide(
+    services.case_decide(
         case=case,
         actor=counsel,
         outcome=DecisionOutcome.APPROVED,
@@ -95,7 +95,7 @@ class TestCaseTimeline:
         assert events_of(timeline, "read")[0].sentence == f"{counsel} viewed the case"
 
     def test_it_leaves_out_saves_that_changed_nothing(self, case, clerk):
-        services.request_update_intake(case=case, actor=clerk)
+        services.case_update_intake(case=case, actor=clerk)
         assert [e.kind for e in case_timeline(case)] == ["change"]
 
     def test_it_filters_by_kind(self, decided_case):
@@ -206,7 +206,7 @@ def case_with_events(office, clerk, count):
     reads and releases."""
     case = make_case(office=office, actor=clerk)
     for n in range(count // 2):
-        services.request_update_intake(case=case, actor=clerk, narrative=f"Note {n}")
+        services.case_update_intake(case=case, actor=clerk, narrative=f"Note {n}")
         if n % 2:
             audit_record(
                 kind=Kind.ACCESS, action=Action.VIEW_CASE, user=clerk, case_number=case.number

@@ -27,10 +27,10 @@ def read(case, user, action=Action.VIEW_CASE, times=1):
 def busy_case(case, clerk, counsel):
     """A decided case that counsel opened twelve times and the clerk found in a search."""
     services.document_add(case=case, actor=clerk, type="court_order", issuer="state_judge")
-    services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
     read(case, counsel, times=12)
     read(case, clerk, Action.SEARCH)
-    services.request_decide(
+    services.case_decide(
         case=case,
         actor=counsel,
         outcome=DecisionOutcome.APPROVED,

@@ -7,13 +7,13 @@ else writes cases. Status moves follow the one table in `workflow.py`.
 
 from dmvrequests.cases.services.base import CaseChanged, WorkflowError
 from dmvrequests.cases.services.decisions import (
+    case_decide,
     decision_confirm,
     decision_reject_pending,
     needs_second_approval,
     notice_exempt,
     notice_record_sent,
     release_record,
-    request_decide,
 )
 from dmvrequests.cases.services.documents import (
     checklist_problems,
@@ -25,16 +25,16 @@ from dmvrequests.cases.services.evaluation import case_evaluate, case_policy_inp
 from dmvrequests.cases.services.requests import (
     DECISION_BUSINESS_DAYS,
     callback_record,
+    case_create,
+    case_submit,
+    case_transition,
+    case_update_intake,
     decision_due_date,
     info_answer,
     info_request,
     needs_callback,
-    request_create,
-    request_submit,
-    request_transition,
-    request_update_intake,
 )
-from dmvrequests.cases.services.sharing import case_share, case_share_revoke, request_assign
+from dmvrequests.cases.services.sharing import case_assign, case_share, case_share_revoke
 
 __all__ = [
     "DECISION_BUSINESS_DAYS",
@@ -60,10 +60,10 @@ __all__ = [
     "notice_record_sent",
     "notice_sync",
     "release_record",
-    "request_assign",
-    "request_create",
-    "request_decide",
-    "request_submit",
-    "request_transition",
-    "request_update_intake",
+    "case_assign",
+    "case_create",
+    "case_decide",
+    "case_submit",
+    "case_transition",
+    "case_update_intake",
 ]

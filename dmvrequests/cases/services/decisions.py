@@ -45,7 +45,7 @@ def needs_second_approval(case: DisclosureRequest) -> bool:
 
 
 @transaction.atomic
-def request_decide(
+def case_decide(
     *,
     case: DisclosureRequest,
     actor: User,
@@ -190,7 +190,7 @@ def decision_reject_pending(
         raise WorkflowError("You made this approval; another counsel must review it.")
     decision.second_approval_required = False
     save(decision, actor, f"Not confirmed by a second counsel: {rationale}")
-    return request_decide(
+    return case_decide(
         case=case,
         actor=actor,
         outcome=DecisionOutcome.DENIED,

@@ -62,7 +62,7 @@ def _normalise_identifiers(case: DisclosureRequest) -> None:
 
 
 @transaction.atomic
-def request_create(
+def case_create(
     *,
     office: Office,
     agency: Agency,
@@ -98,7 +98,7 @@ def request_create(
 
 
 @transaction.atomic
-def request_update_intake(
+def case_update_intake(
     *, case: DisclosureRequest, actor: User | None, **changes: Any
 ) -> DisclosureRequest:
     """Change intake fields while the case is still with the clerk."""
@@ -173,7 +173,7 @@ def callback_record(
 
 
 @transaction.atomic
-def request_submit(
+def case_submit(
     *,
     case: DisclosureRequest,
     actor: User,
@@ -243,7 +243,7 @@ def info_answer(
 
 
 @transaction.atomic
-def request_transition(
+def case_transition(
     *, case: DisclosureRequest, action: str, actor: User, expected_status: str | None = None
 ) -> DisclosureRequest:
     """Moves without data of their own: withdraw and close."""

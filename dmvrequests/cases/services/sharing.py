@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def request_assign(*, case: DisclosureRequest, counsel: User, actor: User) -> DisclosureRequest:
+def case_assign(*, case: DisclosureRequest, counsel: User, actor: User) -> DisclosureRequest:
     """Assign (or reassign) counsel; the previous counsel no longer works on the case."""
     case = lock(case)
     require(case, actor, "act")

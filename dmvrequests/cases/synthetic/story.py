@@ -175,7 +175,7 @@ class CaseRows:
         return None
 
     def assign(self, counsel):
-        """The case's assigned counsel, as services.request_assign sets it (the capability
+        """The case's assigned counsel, as services.case_assign sets it (the capability
         model reads it; no object permission is written)."""
         self.case["assigned_counsel_id"] = counsel.id
 

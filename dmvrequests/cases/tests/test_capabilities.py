@@ -38,7 +38,7 @@ MISTAKE = "Subject is undocumented."
 def case(office, clerk, counsel):
     """An Albany case in legal review, logged by the Albany clerk."""
     case = make_case(office=office, actor=clerk, narrative=NARRATIVE)
-    services.request_submit(case=case, actor=clerk)
+    services.case_submit(case=case, actor=clerk)
     case.refresh_from_db()
     return case
 
@@ -90,7 +90,7 @@ def user_in_relation(case, office, other_office, counsel):
         home = office if relation == "own office" else other_office
         user = UserFactory(office=home, role=role.capitalize())
         if relation == "assigned":
-            services.request_assign(case=case, counsel=user, actor=counsel)
+            services.case_assign(case=case, counsel=user, actor=counsel)
         elif relation == "personal share":
             personal_share(case, counsel, user)
         elif relation == "office share":
@@ -140,9 +140,9 @@ class TestTheMatrix:
     def test_reassignment_ends_the_previous_counsels_work_but_not_their_share(
         self, case, counsel, other_counsel, office
     ):
-        services.request_assign(case=case, counsel=other_counsel, actor=counsel)
+        services.case_assign(case=case, counsel=other_counsel, actor=counsel)
         personal_share(case, counsel, other_counsel)
-        services.request_assign(
+        services.case_assign(
             case=refreshed(case), counsel=UserFactory(office=office, role="Counsel"), actor=counsel
         )
         caps = capabilities_for(other_counsel, refreshed(case))
@@ -150,7 +150,7 @@ class TestTheMatrix:
 
     def test_assignment_grants_no_object_permission_of_its_own(self, case, counsel, other_counsel):
         # One source of truth: the case's assigned counsel, read by the capability model.
-        services.request_assign(case=case, counsel=other_counsel, actor=counsel)
+        services.case_assign(case=case, counsel=other_counsel, actor=counsel)
         assert not DisclosureRequestUserObjectPermission.objects.filter(
             content_object=case
         ).exists()
@@ -287,7 +287,7 @@ class TestSharesThroughThePages:
     def test_assigned_counsel_of_another_office_decides_through_the_page(
         self, client, case, counsel, other_counsel
     ):
-        services.request_assign(case=case, counsel=other_counsel, actor=counsel)
+        services.case_assign(case=case, counsel=other_counsel, actor=counsel)
         client.force_login(other_counsel)
         client.post(reverse("cases:decide", args=[case.number]), decide_post(case))
         assert refreshed(case).status == Status.DENIED
@@ -300,7 +300,7 @@ class TestSharesThroughTheServices:
     def test_a_personal_share_cannot_decide(self, case, counsel, other_counsel):
         personal_share(case, counsel, other_counsel)
         with pytest.raises(services.WorkflowError, match="read only"):
-            services.request_decide(
+            services.case_decide(
                 case=case,
                 actor=other_counsel,
                 outcome="denied",
@@ -312,7 +312,7 @@ class TestSharesThroughTheServices:
     def test_an_office_share_cannot_withdraw(self, case, counsel, other_clerk, other_office):
         office_share(case, counsel, other_office)
         with pytest.raises(services.WorkflowError, match="read only"):
-            services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=other_clerk)
+            services.case_transition(case=case, action=CaseAction.WITHDRAW, actor=other_clerk)
         assert refreshed(case).status == Status.IN_REVIEW
 
     def test_an_office_share_cannot_redact(self, case, counsel, other_counsel, other_office):
@@ -329,7 +329,7 @@ class TestSharesThroughTheServices:
         office_share(case, counsel, other_office)
         refusals = [
             lambda: services.info_request(case=case, question="Docket?", actor=other_counsel),
-            lambda: services.request_update_intake(case=case, actor=other_clerk, narrative="x"),
+            lambda: services.case_update_intake(case=case, actor=other_clerk, narrative="x"),
             lambda: services.callback_record(
                 case=case,
                 actor=other_clerk,
@@ -338,7 +338,7 @@ class TestSharesThroughTheServices:
                 confirmed=True,
             ),
             lambda: services.document_add(case=case, actor=other_clerk, type="court_order"),
-            lambda: services.request_assign(case=case, counsel=other_counsel, actor=other_counsel),
+            lambda: services.case_assign(case=case, counsel=other_counsel, actor=other_counsel),
             lambda: services.case_share(
                 case=case, actor=other_counsel, user=other_clerk, reason="Pass it on"
             ),
@@ -353,7 +353,7 @@ class TestSharesThroughTheServices:
         assert case.assigned_counsel is None and case.shares.get().revoked_at is None
 
     def test_only_counsel_of_the_own_office_shares(self, case, counsel, other_counsel, clerk):
-        services.request_assign(case=case, counsel=other_counsel, actor=counsel)
+        services.case_assign(case=case, counsel=other_counsel, actor=counsel)
         outsider = UserFactory(role="Clerk")
         for actor in (other_counsel, clerk):
             with pytest.raises(services.WorkflowError, match="own office"):
@@ -362,7 +362,7 @@ class TestSharesThroughTheServices:
 
     def test_auditors_act_on_nothing(self, case, auditor):
         with pytest.raises(services.WorkflowError, match="Auditors"):
-            services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=auditor)
+            services.case_transition(case=case, action=CaseAction.WITHDRAW, actor=auditor)
 
 
 @pytest.fixture

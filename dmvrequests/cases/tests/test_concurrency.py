@@ -55,16 +55,16 @@ def test_two_counsel_approving_and_denying_at_once_make_one_decision(office, cle
     from dmvrequests.testing import UserFactory
 
     other = UserFactory(username="counsel-b", office=office, role="Counsel")
-    case = services.request_submit(case=make_case(office=office, actor=clerk), actor=clerk)
+    case = services.case_submit(case=make_case(office=office, actor=clerk), actor=clerk)
     moves = iter(
         [
-            lambda: services.request_decide(
+            lambda: services.case_decide(
                 case=case,
                 actor=counsel,
                 outcome=DecisionOutcome.APPROVED,
                 categories=["address", "license_record"],
             ),
-            lambda: services.request_decide(
+            lambda: services.case_decide(
                 case=case,
                 actor=other,
                 outcome=DecisionOutcome.DENIED,

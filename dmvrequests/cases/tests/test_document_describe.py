@@ -23,7 +23,7 @@ def police(db):
 @pytest.fixture
 def case(office, clerk, counsel, police):
     case = make_case(office=office, actor=clerk, agency=police)
-    return services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    return services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
 
 
 @pytest.fixture

@@ -86,7 +86,7 @@ def mail_case(office, clerk, police):
 
 @pytest.fixture
 def in_review(mail_case, clerk, counsel):
-    return services.request_submit(case=mail_case, actor=clerk, assigned_counsel=counsel)
+    return services.case_submit(case=mail_case, actor=clerk, assigned_counsel=counsel)
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def needs_info(in_review, counsel):
 
 @pytest.fixture
 def approved(in_review, counsel):
-    services.request_decide(
+    services.case_decide(
         case=in_review,
         actor=counsel,
         outcome=DecisionOutcome.APPROVED,
@@ -121,7 +121,7 @@ def pending(office, clerk, counsel):
     document = services.document_add(
         case=case, actor=clerk, type="judicial_warrant", issuer="article_iii_judge", content=PDF
     )
-    services.request_submit(case=case, actor=clerk)
+    services.case_submit(case=case, actor=clerk)
     services.document_verify(
         document=document,
         actor=counsel,
@@ -129,7 +129,7 @@ def pending(office, clerk, counsel):
         checks=dict.fromkeys(REQUIRED_CHECKS, True),
     )
     case.refresh_from_db()
-    services.request_decide(
+    services.case_decide(
         case=case, actor=counsel, outcome=DecisionOutcome.APPROVED, categories=["address"]
     )
     case.refresh_from_db()
@@ -350,7 +350,7 @@ class TestDecide:
         document = services.document_add(
             case=case, actor=clerk, type="judicial_warrant", issuer="article_iii_judge", content=PDF
         )
-        services.request_submit(case=case, actor=clerk)
+        services.case_submit(case=case, actor=clerk)
         services.document_verify(
             document=document,
             actor=counsel,

@@ -16,7 +16,7 @@ def add_cases(count, *, office, clerk, submit=True):
     for n in range(count):
         case = make_case(office=office, actor=clerk, agency=agencies[n % 3], emergency=n % 7 == 0)
         if submit:
-            services.request_submit(case=case, actor=clerk)
+            services.case_submit(case=case, actor=clerk)
     return case
 
 

@@ -103,7 +103,7 @@ class TestSearch:
         assert found(clerk, "-- ..") == set()
 
     def test_an_edit_updates_the_keys(self, clerk, gutierrez):
-        services.request_update_intake(
+        services.case_update_intake(
             case=gutierrez, actor=clerk, subject_name="Ana Ruiz", subject_plate="ZZ-99"
         )
         assert found(clerk, "gutierrez") == set()

@@ -89,7 +89,7 @@ class TestDocumentAdd:
 class TestWorkflow:
     def test_a_clerk_submits_a_received_case(self, office, clerk, counsel):
         case = make_case(office=office, actor=clerk)
-        case = services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+        case = services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
         assert case.status == Status.IN_REVIEW
         assert case.assigned_counsel == counsel
         assert case.submitted_at is not None
@@ -97,34 +97,34 @@ class TestWorkflow:
     def test_counsel_cannot_submit(self, office, clerk, counsel):
         case = make_case(office=office, actor=clerk)
         with pytest.raises(services.WorkflowError, match="role"):
-            services.request_submit(case=case, actor=counsel)
+            services.case_submit(case=case, actor=counsel)
 
     def test_it_refuses_counsel_of_another_office(self, office, clerk, other_counsel):
         case = make_case(office=office, actor=clerk)
         with pytest.raises(services.WorkflowError, match="counsel of the case's office"):
-            services.request_submit(case=case, actor=clerk, assigned_counsel=other_counsel)
+            services.case_submit(case=case, actor=clerk, assigned_counsel=other_counsel)
 
     def test_it_tells_the_user_when_the_case_changed(self, office, clerk):
         case = make_case(office=office, actor=clerk)
-        services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
+        services.case_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
         with pytest.raises(services.CaseChanged, match="changed while you were looking"):
-            services.request_submit(case=case, actor=clerk)
+            services.case_submit(case=case, actor=clerk)
 
     def test_a_move_outside_the_table_is_refused(self, office, clerk):
         case = make_case(office=office, actor=clerk)
         with pytest.raises(services.WorkflowError, match="cannot be"):
-            services.request_transition(case=case, action=CaseAction.CLOSE, actor=clerk)
+            services.case_transition(case=case, action=CaseAction.CLOSE, actor=clerk)
 
 
 def submitted(office, clerk, **overrides):
     case = make_case(office=office, actor=clerk, **overrides)
-    return services.request_submit(case=case, actor=clerk)
+    return services.case_submit(case=case, actor=clerk)
 
 
 class TestDecide:
     def test_counsel_approves_what_the_engine_finds_eligible(self, office, clerk, counsel):
         case = submitted(office, clerk)
-        decision = services.request_decide(
+        decision = services.case_decide(
             case=case,
             actor=counsel,
             outcome=DecisionOutcome.APPROVED,
@@ -140,10 +140,10 @@ class TestDecide:
     def test_a_partial_approval_needs_a_rationale(self, office, clerk, counsel):
         case = submitted(office, clerk)
         with pytest.raises(services.WorkflowError, match="rationale"):
-            services.request_decide(
+            services.case_decide(
                 case=case, actor=counsel, outcome=DecisionOutcome.APPROVED, categories=["address"]
             )
-        decision = services.request_decide(
+        decision = services.case_decide(
             case=case,
             actor=counsel,
             outcome=DecisionOutcome.APPROVED,
@@ -156,7 +156,7 @@ class TestDecide:
         agency = AgencyFactory(kind="private")
         case = submitted(office, clerk, agency=agency, purpose="other")
         with pytest.raises(services.WorkflowError, match="denies this request"):
-            services.request_decide(
+            services.case_decide(
                 case=case,
                 actor=counsel,
                 outcome=DecisionOutcome.APPROVED,
@@ -175,7 +175,7 @@ class TestDecide:
             categories=["license_record", "photo"],
         )
         with pytest.raises(services.WorkflowError, match="not releasable"):
-            services.request_decide(
+            services.case_decide(
                 case=case,
                 actor=counsel,
                 outcome=DecisionOutcome.APPROVED,
@@ -186,15 +186,15 @@ class TestDecide:
     def test_a_denial_needs_a_reason_and_rationale(self, office, clerk, counsel):
         case = submitted(office, clerk)
         with pytest.raises(services.WorkflowError, match="reason"):
-            services.request_decide(case=case, actor=counsel, outcome=DecisionOutcome.DENIED)
+            services.case_decide(case=case, actor=counsel, outcome=DecisionOutcome.DENIED)
         with pytest.raises(services.WorkflowError, match="rationale"):
-            services.request_decide(
+            services.case_decide(
                 case=case,
                 actor=counsel,
                 outcome=DecisionOutcome.DENIED,
                 reason=ReasonCode.NO_RECORDS,
             )
-        services.request_decide(
+        services.case_decide(
             case=case,
             actor=counsel,
             outcome=DecisionOutcome.DENIED,
@@ -211,7 +211,7 @@ class TestDecide:
         counsel = type(counsel).objects.get(pk=counsel.pk)
         case = submitted(office, counsel)
         with pytest.raises(services.WorkflowError, match="another counsel"):
-            services.request_decide(
+            services.case_decide(
                 case=case,
                 actor=counsel,
                 outcome=DecisionOutcome.DENIED,

@@ -19,17 +19,17 @@ def visible(user, case):
 class TestAssignment:
     def test_assignment_grants_and_reassignment_revokes(self, case, clerk, other_counsel, office):
         assert not visible(other_counsel, case)
-        case = services.request_assign(case=case, counsel=other_counsel, actor=clerk)
+        case = services.case_assign(case=case, counsel=other_counsel, actor=clerk)
         assert visible(other_counsel, case)
         assert capabilities_for(other_counsel, case).decide
         third = UserFactory(office=office, role="Counsel")
-        case = services.request_assign(case=case, counsel=third, actor=clerk)
+        case = services.case_assign(case=case, counsel=third, actor=clerk)
         assert not visible(other_counsel, case)
         assert not capabilities_for(other_counsel, case).decide
 
     def test_only_counsel_can_be_assigned(self, case, clerk, other_clerk):
         with pytest.raises(services.WorkflowError, match="active counsel"):
-            services.request_assign(case=case, counsel=other_clerk, actor=clerk)
+            services.case_assign(case=case, counsel=other_clerk, actor=clerk)
 
     def test_object_permissions_do_not_fall_back_to_global_ones(self, case, other_counsel):
         from django.contrib.auth.models import Permission

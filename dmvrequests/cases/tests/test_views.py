@@ -42,7 +42,7 @@ class TestQueue:
         assert "No case matches" in response.content.decode()
 
     def test_it_shows_counsel_the_review_queue(self, client, case, clerk, counsel):
-        services.request_submit(case=case, actor=clerk)
+        services.case_submit(case=case, actor=clerk)
         response = login(client, counsel).get(reverse("cases:queue"))
         assert case.number in response.content.decode()
         response = client.get(reverse("cases:queue") + "?tab=mine")
@@ -87,7 +87,7 @@ class TestCaseDetail:
         assert login(client, clerk).get("/cases/DR-1999-000001/").status_code == 404
 
     def test_assigned_counsel_of_another_office_sees_it(self, client, case, clerk, other_counsel):
-        services.request_assign(case=case, counsel=other_counsel, actor=clerk)
+        services.case_assign(case=case, counsel=other_counsel, actor=clerk)
         assert login(client, other_counsel).get(case.get_absolute_url()).status_code == 200
 
 
@@ -218,7 +218,7 @@ class TestCreate:
 
 class TestDecideView:
     def test_counsel_approves_from_the_case_page(self, client, case, clerk, counsel):
-        services.request_submit(case=case, actor=clerk)
+        services.case_submit(case=case, actor=clerk)
         response = login(client, counsel).post(
             reverse("cases:decide", args=[case.number]),
             {
@@ -233,7 +233,7 @@ class TestDecideView:
         assert case.decisions.get().categories_approved == ["address", "license_record"]
 
     def test_a_stale_page_is_told_the_case_changed(self, client, case, clerk, counsel):
-        services.request_submit(case=case, actor=clerk)
+        services.case_submit(case=case, actor=clerk)
         response = login(client, counsel).post(
             reverse("cases:decide", args=[case.number]),
             {
@@ -247,7 +247,7 @@ class TestDecideView:
         assert "changed while you were looking" in response.content.decode()
 
     def test_another_offices_counsel_gets_404(self, client, case, clerk, other_counsel):
-        services.request_submit(case=case, actor=clerk)
+        services.case_submit(case=case, actor=clerk)
         response = login(client, other_counsel).post(
             reverse("cases:decide", args=[case.number]),
             {"decide-decision": "approve_all", "decide-status": "in_review"},
@@ -350,7 +350,7 @@ class TestEditIntake:
         )
 
     def test_a_case_in_review_is_not_editable(self, client, case, clerk):
-        services.request_submit(case=case, actor=clerk)
+        services.case_submit(case=case, actor=clerk)
         response = login(client, clerk).get(reverse("cases:edit", args=[case.number]), follow=True)
         assert "can no longer be edited" in response.content.decode()
 

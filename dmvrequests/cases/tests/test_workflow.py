@@ -36,8 +36,8 @@ def case_in(status, *, office, clerk, counsel):
     if status == Status.RECEIVED:
         return case
     if status == Status.WITHDRAWN:
-        return services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
-    services.request_submit(case=case, actor=clerk)
+        return services.case_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
+    services.case_submit(case=case, actor=clerk)
     if status == Status.IN_REVIEW:
         return refreshed(case)
     if status == Status.NEEDS_INFO:
@@ -52,7 +52,7 @@ def case_in(status, *, office, clerk, counsel):
     release(case, clerk)
     if status == Status.FULFILLED:
         return refreshed(case)
-    return services.request_transition(case=case, action=CaseAction.CLOSE, actor=clerk)
+    return services.case_transition(case=case, action=CaseAction.CLOSE, actor=clerk)
 
 
 def refreshed(case):
@@ -61,7 +61,7 @@ def refreshed(case):
 
 
 def approve(case, counsel, **extra):
-    return services.request_decide(
+    return services.case_decide(
         case=refreshed(case),
         actor=counsel,
         outcome=DecisionOutcome.APPROVED,
@@ -71,7 +71,7 @@ def approve(case, counsel, **extra):
 
 
 def deny(case, counsel, reason=ReasonCode.INSUFFICIENT_PROCESS):
-    return services.request_decide(
+    return services.case_decide(
         case=refreshed(case),
         actor=counsel,
         outcome=DecisionOutcome.DENIED,
@@ -92,7 +92,7 @@ def release(case, clerk):
 
 
 ACTIONS = {
-    CaseAction.SUBMIT: lambda case, user: services.request_submit(case=case, actor=user),
+    CaseAction.SUBMIT: lambda case, user: services.case_submit(case=case, actor=user),
     CaseAction.APPROVE: lambda case, user: approve(case, user),
     CaseAction.DENY: lambda case, user: deny(case, user),
     CaseAction.REQUEST_INFO: lambda case, user: services.info_request(
@@ -102,10 +102,10 @@ ACTIONS = {
         case=case, actor=user, answer="Sent."
     ),
     CaseAction.FULFIL: lambda case, user: release(case, user),
-    CaseAction.CLOSE: lambda case, user: services.request_transition(
+    CaseAction.CLOSE: lambda case, user: services.case_transition(
         case=case, action=CaseAction.CLOSE, actor=user
     ),
-    CaseAction.WITHDRAW: lambda case, user: services.request_transition(
+    CaseAction.WITHDRAW: lambda case, user: services.case_transition(
         case=case, action=CaseAction.WITHDRAW, actor=user
     ),
 }
@@ -144,7 +144,7 @@ class TestTransitionTable:
     def test_another_offices_clerk_cannot_act(self, office, clerk, counsel, other_clerk):
         case = make_case(office=office, actor=clerk)
         with pytest.raises(services.WorkflowError, match="another office"):
-            services.request_submit(case=case, actor=other_clerk)
+            services.case_submit(case=case, actor=other_clerk)
 
     def test_another_offices_counsel_cannot_decide(self, office, clerk, other_counsel):
         case = case_in(Status.IN_REVIEW, office=office, clerk=clerk, counsel=None)
@@ -156,7 +156,7 @@ class TestGuards:
     def test_a_phone_request_needs_a_callback_before_review(self, office, clerk):
         case = make_case(office=office, actor=clerk, channel="phone")
         with pytest.raises(services.WorkflowError, match="Confirm the requester first"):
-            services.request_submit(case=case, actor=clerk)
+            services.case_submit(case=case, actor=clerk)
         services.callback_record(
             case=case,
             actor=clerk,
@@ -165,11 +165,11 @@ class TestGuards:
             confirmed=False,
         )
         with pytest.raises(services.WorkflowError, match="Confirm the requester first"):
-            services.request_submit(case=case, actor=clerk)
+            services.case_submit(case=case, actor=clerk)
         services.callback_record(
             case=case, actor=clerk, answered_by="Lt. Park", called_at=timezone.now(), confirmed=True
         )
-        assert services.request_submit(case=case, actor=clerk).status == Status.IN_REVIEW
+        assert services.case_submit(case=case, actor=clerk).status == Status.IN_REVIEW
 
     def test_a_callback_in_the_future_is_refused(self, office, clerk):
         case = make_case(office=office, actor=clerk, channel="fax")
@@ -279,7 +279,7 @@ def immigration_case(office, clerk):
         court="S.D.N.Y.",
         docket_number="26-mj-1",
     )
-    services.request_submit(case=case, actor=clerk)
+    services.case_submit(case=case, actor=clerk)
     return refreshed(case), document
 
 
@@ -326,7 +326,7 @@ class TestSecondCounsel:
 class TestEmergency:
     def test_emergency_approval_needs_a_follow_up_and_flags_it_late(self, office, clerk, counsel):
         case = make_case(office=office, actor=clerk, emergency=True, purpose="emergency")
-        services.request_submit(case=case, actor=clerk)
+        services.case_submit(case=case, actor=clerk)
         decision = approve(
             case, counsel, emergency=True, rationale="Missing child; danger to life."
         )
@@ -356,7 +356,7 @@ class TestEmergency:
         case = make_case(
             office=office, actor=clerk, agency=ice, emergency=True, purpose="emergency"
         )
-        services.request_submit(case=case, actor=clerk)
+        services.case_submit(case=case, actor=clerk)
         with pytest.raises(services.WorkflowError, match="denies this request"):
             approve(case, counsel, emergency=True, rationale="Claimed emergency.")
 
@@ -395,7 +395,7 @@ class TestJourney:
             called_at=timezone.now(),
             confirmed=True,
         )
-        services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+        services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
         notice = refreshed(case).notice
         assert notice.due_date == case.received_date + timedelta(days=3)
         services.document_verify(
@@ -408,12 +408,10 @@ class TestJourney:
         codes = {f["code"] for f in decision.evaluation["findings"]}
         assert {"INSUFFICIENT_PROCESS", "NONJUDICIAL_PROCESS"} <= codes
         with pytest.raises(services.WorkflowError, match="subject notice is still due"):
-            services.request_transition(case=refreshed(case), action=CaseAction.CLOSE, actor=clerk)
+            services.case_transition(case=refreshed(case), action=CaseAction.CLOSE, actor=clerk)
         services.notice_record_sent(
             notice=notice, actor=clerk, sent_at=timezone.now(), method="First-class mail"
         )
-        case = services.request_transition(
-            case=refreshed(case), action=CaseAction.CLOSE, actor=clerk
-        )
+        case = services.case_transition(case=refreshed(case), action=CaseAction.CLOSE, actor=clerk)
         assert case.status == Status.CLOSED and case.closed_at is not None
         assert refreshed(case).notice.status == NoticeStatus.SENT

@@ -31,8 +31,8 @@ def denied(office, clerk, counsel, ice):
     services.document_add(
         case=case, actor=clerk, type="administrative_warrant", issuer="immigration_officer"
     )
-    services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
-    services.request_decide(
+    services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    services.case_decide(
         case=refreshed(case),
         actor=counsel,
         outcome="denied",
@@ -54,8 +54,8 @@ def approved(office, clerk, counsel):
         requester=requester,
         categories=["license_record", "address", "ssn"],
     )
-    services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
-    services.request_decide(
+    services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    services.case_decide(
         case=refreshed(case),
         actor=counsel,
         outcome="approved",

@@ -80,7 +80,7 @@ class TestOtherKinds:
 
     def test_the_request_for_information_is_tied_to_the_open_question(self, office, clerk, counsel):
         case = make_case(office=office, actor=clerk)
-        case_services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+        case_services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
         with pytest.raises(LetterError, match="no open question"):
             issue(refreshed(case), "info_request", counsel)
         case_services.info_request(

@@ -438,7 +438,7 @@ class TestReplies:
 
     def test_it_keeps_the_narrative_of_a_case_in_legal_review(self, first, clerk):
         case = DisclosureRequest.objects.get(number=first.case)
-        case = case_services.request_update_intake(
+        case = case_services.case_update_intake(
             case=case, actor=clerk, categories=["license_record"]
         )
         case_services.callback_record(
@@ -449,7 +449,7 @@ class TestReplies:
             called_at=timezone.now(),
             confirmed=True,
         )
-        case_services.request_submit(case=case, actor=clerk)
+        case_services.case_submit(case=case, actor=clerk)
         narrative = DisclosureRequest.objects.get(pk=case.pk).narrative
         result = ingest(
             make_email(subject=f"[{first.case}] more", attachments=[("order.pdf", PDF)])
@@ -462,7 +462,7 @@ class TestReplies:
 
     def test_it_holds_documents_sent_to_a_closed_case(self, first, clerk):
         case = DisclosureRequest.objects.get(number=first.case)
-        case_services.request_transition(case=case, action="withdraw", actor=clerk)
+        case_services.case_transition(case=case, action="withdraw", actor=clerk)
         words = ingest(make_email(subject=f"[{first.case}] thanks"))
         document = ingest(make_email(subject=f"[{first.case}]", attachments=[("o.pdf", PDF)]))
         assert (words.result, words.case) == ("appended", first.case)
@@ -491,7 +491,7 @@ class TestAtomicity:
         def refusing_request_create(**kwargs):
             raise WorkflowError("The agency is not allowed to file requests.")
 
-        monkeypatch.setattr(filing, "request_create", refusing_request_create)
+        monkeypatch.setattr(filing, "case_create", refusing_request_create)
         result = ingest(make_email())
         assert result.result == "quarantined"
         assert result.reason == (

@@ -34,7 +34,7 @@ class TestAssignment:
         case = make_case(office=office, actor=clerk)
         committed(
             django_capture_on_commit_callbacks,
-            lambda: services.request_submit(case=case, actor=clerk, assigned_counsel=counsel),
+            lambda: services.case_submit(case=case, actor=clerk, assigned_counsel=counsel),
         )
         assert [m.to for m in mail.outbox] == [["counsel@dmv.example.gov"]]
         assert case.number in mail.outbox[0].subject
@@ -48,7 +48,7 @@ class TestAssignment:
         case = make_case(office=office, actor=clerk)
         committed(
             django_capture_on_commit_callbacks,
-            lambda: services.request_assign(case=case, counsel=counsel, actor=clerk),
+            lambda: services.case_assign(case=case, counsel=counsel, actor=clerk),
         )
         assert mail.outbox == []
 
@@ -106,8 +106,8 @@ class TestFollowups:
         self, office, clerk, counsel
     ):
         case = make_case(office=office, actor=clerk, emergency=True, purpose="emergency")
-        services.request_submit(case=case, actor=clerk)
-        decision = services.request_decide(
+        services.case_submit(case=case, actor=clerk)
+        decision = services.case_decide(
             case=case,
             actor=counsel,
             outcome="approved",
@@ -135,7 +135,7 @@ class TestOutbox:
         case = make_case(office=office, actor=clerk)
         committed(
             django_capture_on_commit_callbacks,
-            lambda: services.request_assign(case=case, counsel=counsel, actor=clerk),
+            lambda: services.case_assign(case=case, counsel=counsel, actor=clerk),
         )
         row = OutboundEmail.objects.get()
         assert row.sent_at is None and mail.outbox == []
@@ -148,7 +148,7 @@ class TestOutbox:
 
     def test_delivery_is_idempotent(self, office, clerk, counsel):
         case = make_case(office=office, actor=clerk)
-        services.request_assign(case=case, counsel=counsel, actor=clerk)
+        services.case_assign(case=case, counsel=counsel, actor=clerk)
         row = OutboundEmail.objects.get()
         assert notifications.deliver(row.pk) is True
         assert notifications.deliver(row.pk) is False
@@ -156,7 +156,7 @@ class TestOutbox:
 
     def test_a_failed_send_is_counted_and_retried(self, monkeypatch, office, clerk, counsel):
         case = make_case(office=office, actor=clerk)
-        services.request_assign(case=case, counsel=counsel, actor=clerk)
+        services.case_assign(case=case, counsel=counsel, actor=clerk)
         row = OutboundEmail.objects.get()
 
         def smtp_down(*args, **kwargs):

@@ -285,7 +285,7 @@ class TestThePanelSaysIt:
         case = make_case(
             office=office, actor=clerk, agency=agency, purpose="civil_immigration_enforcement"
         )
-        case = case_services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+        case = case_services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
         page = case_page(django_app, case, counsel)
         panel = page.html.find(id="policy-panel-heading").find_parent("section")
         state = " ".join(panel.select_one(".profile-review").text.split())

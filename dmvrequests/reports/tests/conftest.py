@@ -105,7 +105,7 @@ def period_filters(today=None, **extra):
 
 
 class Casebook:
-    """Builds cases from specs through request_create, submit, decide and release."""
+    """Builds cases from specs through case_create, submit, decide and release."""
 
     def __init__(self, *, offices, second_counsel):
         self.offices = offices  # name → (office, clerk, counsel)
@@ -146,9 +146,9 @@ class Casebook:
         if spec.fate == "received":
             return
         if spec.fate == "withdrawn":
-            services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
+            services.case_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
             return
-        services.request_submit(case=case, actor=clerk)
+        services.case_submit(case=case, actor=clerk)
         if spec.fate == "in_review":
             return
         case.refresh_from_db()
@@ -162,7 +162,7 @@ class Casebook:
 
     def _decide(self, case, spec, counsel):
         if spec.fate == "denied":
-            return services.request_decide(
+            return services.case_decide(
                 case=case,
                 actor=counsel,
                 outcome=DecisionOutcome.DENIED,
@@ -170,7 +170,7 @@ class Casebook:
                 rationale="No accepted legal process.",
             )
         categories = spec.approve if spec.fate == "partial" else spec.categories
-        return services.request_decide(
+        return services.case_decide(
             case=case,
             actor=counsel,
             outcome=DecisionOutcome.APPROVED,

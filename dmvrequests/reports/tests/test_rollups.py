@@ -34,7 +34,7 @@ def more_changes(casebook, cases, clerk, counsel, second_counsel):
     to another day and agency, a document added and described, a pending approval the
     second counsel refuses, a case asked for information, a withdrawal, a new case."""
     received = next(c for c in cases if c.status == "received")
-    services.request_update_intake(
+    services.case_update_intake(
         case=received,
         actor=clerk,
         agency=casebook.agency("court"),
@@ -62,7 +62,7 @@ def more_changes(casebook, cases, clerk, counsel, second_counsel):
         subject_license_number="N1",
         requester_verified=True,
     )
-    services.request_transition(case=fresh, action=CaseAction.WITHDRAW, actor=clerk)
+    services.case_transition(case=fresh, action=CaseAction.WITHDRAW, actor=clerk)
     denied = make_case(
         office=received.office,
         actor=clerk,
@@ -74,9 +74,9 @@ def more_changes(casebook, cases, clerk, counsel, second_counsel):
         subject_license_number="N2",
         requester_verified=True,
     )
-    services.request_submit(case=denied, actor=clerk)
+    services.case_submit(case=denied, actor=clerk)
     denied.refresh_from_db()
-    services.request_decide(
+    services.case_decide(
         case=denied,
         actor=counsel,
         outcome=DecisionOutcome.DENIED,

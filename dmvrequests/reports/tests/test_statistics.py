@@ -175,11 +175,11 @@ class TestOverdueWork:
             received_at=timezone.now() - timedelta(days=20),
             requester_verified=True,
         )
-        services.request_submit(case=noticed, actor=clerk)
+        services.case_submit(case=noticed, actor=clerk)
         emergency = make_case(office=office, actor=clerk, emergency=True, purpose="emergency")
-        services.request_submit(case=emergency, actor=clerk)
+        services.case_submit(case=emergency, actor=clerk)
         emergency.refresh_from_db()
-        decision = services.request_decide(
+        decision = services.case_decide(
             case=emergency,
             actor=counsel,
             outcome=DecisionOutcome.APPROVED,

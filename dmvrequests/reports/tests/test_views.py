@@ -177,8 +177,8 @@ class TestCasesCsv:
     def test_an_administrator_downloads_every_case_with_its_decision(
         self, client, office, other_office, clerk, other_clerk, counsel, administrator
     ):
-        ours = services.request_submit(case=make_case(office=office, actor=clerk), actor=clerk)
-        services.request_decide(
+        ours = services.case_submit(case=make_case(office=office, actor=clerk), actor=clerk)
+        services.case_decide(
             case=ours,
             actor=counsel,
             outcome=DecisionOutcome.APPROVED,

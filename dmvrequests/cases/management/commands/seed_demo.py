@@ -243,7 +243,7 @@ class Command(BaseCommand):
         recent = status in (Status.RECEIVED, Status.IN_REVIEW, Status.NEEDS_INFO)
         days = rng.randint(0, 9) if recent else rng.randint(15, 60)
         received = timezone.now() - timedelta(days=days, hours=rng.randint(0, 8))
-        case = services.request_create(
+        case = services.case_create(
             office=office,
             agency=agency,
             requester=agency.requesters.first(),
@@ -312,9 +312,9 @@ class Command(BaseCommand):
         if status == Status.RECEIVED:
             return
         if status == Status.WITHDRAWN:
-            services.request_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
+            services.case_transition(case=case, action=CaseAction.WITHDRAW, actor=clerk)
             return
-        services.request_submit(case=case, actor=clerk, assigned_counsel=counsel)
+        services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
         if status == Status.IN_REVIEW:
             return
         if status == Status.NEEDS_INFO:
@@ -344,7 +344,7 @@ class Command(BaseCommand):
                 notice=notice, actor=clerk, sent_at=timezone.now(), method="First-class mail"
             )
         if status == Status.CLOSED:
-            services.request_transition(case=case, action=CaseAction.CLOSE, actor=counsel)
+            services.case_transition(case=case, action=CaseAction.CLOSE, actor=counsel)
 
     def verify(self, document, counsel):
         judicial = document.issuer in (
@@ -376,7 +376,7 @@ class Command(BaseCommand):
                 and evaluation["decision"] != EngineDecision.DENY
             ):
                 try:
-                    return services.request_decide(
+                    return services.case_decide(
                         case=case,
                         actor=counsel,
                         outcome=DecisionOutcome.APPROVED,
@@ -385,7 +385,7 @@ class Command(BaseCommand):
                     )
                 except ValidationError:
                     pass
-        return services.request_decide(
+        return services.case_decide(
             case=case,
             actor=counsel,
             outcome=DecisionOutcome.DENIED,
