@@ -21,6 +21,10 @@ PUBLIC = "public"
 # Signed in with a password, second factor possibly still pending.
 SIGN_IN_STEP = "sign-in-step"
 SIGNED_IN = "signed-in"
+# The agency portal's pages: signed-in agency officers only (dmvrequests/agencies Officer).
+# An officer is refused every other page but the public ones: officers never reach a staff
+# page, whatever rule it has, and staff never reach a portal page.
+OFFICER = "officer"
 
 CLERK, COUNSEL, ADMIN, AUDITOR = Role.CLERK, Role.COUNSEL, Role.ADMINISTRATOR, Role.AUDITOR
 CASE_READERS = frozenset({CLERK, COUNSEL, AUDITOR})
@@ -140,15 +144,25 @@ class AccessTableMiddleware:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if self.officer_refused(user, rule):
+            request.permission_refused = True
+            raise PermissionDenied("This page is not open to this kind of account.")
         if rule == SIGN_IN_STEP:
             return None
         if settings.DMV_REQUIRE_MFA and not user.is_verified():
             return self.second_factor(request)
-        if rule == SIGNED_IN or user.has_role(*rule):
+        if rule in (SIGNED_IN, OFFICER) or user.has_role(*rule):
             return None
         # Recorded as a denied access when the URL names a case (cases/middleware.py).
         request.permission_refused = True
         raise PermissionDenied("Your role does not allow this page.")
+
+    @staticmethod
+    def officer_refused(user, rule):
+        """True when an agency officer asks for a staff page, or staff for a portal page."""
+        from dmvrequests.agencies.selectors import is_officer
+
+        return is_officer(user) != (rule == OFFICER)
 
     def second_factor(self, request):
         """Signed in with a password only: ask for the code, or enrolment first."""

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import Office, User
-from dmvrequests.agencies.models import Agency, Requester
+from dmvrequests.agencies.models import Agency, Officer, Requester
 from dmvrequests.cases import services
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts only
@@ -73,3 +73,15 @@ def make_case(*, office, actor, agency=None, **overrides):
     }
     fields.update(overrides)
     return services.case_create(office=office, agency=agency, actor=actor, **fields)
+
+
+def make_officer(*, agency=None, email=None, name="Dana Officer", actor=None, **flags):
+    """An agency officer through agencies.services.officer_create: verified and approved
+    unless told otherwise (verified=False, approved=False), with the test password."""
+    from dmvrequests.agencies.services import officer_create
+
+    agency = agency or AgencyFactory()
+    if email is None:
+        email = f"officer{Officer.objects.count() + 1}@{agency.domain_list[0]}"
+    options = {"verified": True, "approved": True, "password": PASSWORD, **flags}
+    return officer_create(agency=agency, actor=actor, email=email, name=name, **options)

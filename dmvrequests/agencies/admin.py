@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from dmvrequests.agencies.models import Agency, Requester
+from dmvrequests.agencies.models import Agency, Officer, Requester
 
 
 @admin.register(Agency)
@@ -17,3 +17,12 @@ class RequesterAdmin(SimpleHistoryAdmin):
     list_display = ["name", "title", "agency", "email", "phone"]
     search_fields = ["name", "email", "badge"]
     autocomplete_fields = ["agency"]
+
+
+@admin.register(Officer)
+class OfficerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "agency", "email", "approval", "is_portal_admin", "active"]
+    list_filter = ["approval", "is_portal_admin", "active"]
+    search_fields = ["name", "email", "badge"]
+    autocomplete_fields = ["agency"]
+    readonly_fields = ["user", "requester", "approved_by", "deactivated_by"]

@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -118,3 +119,124 @@ class Requester(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.agency})"
+
+
+class OfficerApproval(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class OfficerQuerySet(models.QuerySet):
+    def approved(self):
+        """Approved, active officers whose address is verified: those who may use the portal."""
+        return self.filter(
+            approval=OfficerApproval.APPROVED, active=True, email_verified_at__isnull=False
+        )
+
+    def portal_admins(self):
+        return self.approved().filter(is_portal_admin=True)
+
+
+class Officer(models.Model):
+    """An agency's officer with an account on the agency portal (and its API).
+
+    One user account each (`user`), never a staff account: no office, no role. The officer is
+    also the directory's requester (`requester`) that the cases submitted through the portal
+    name, so "the officer's own requests" are the cases of that requester. The address is
+    verified by a signed link; the agency's first officers are approved by DMV
+    administrators, later ones by the agency's portal administrators.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="officer"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="officers")
+    requester = models.OneToOneField(Requester, on_delete=models.PROTECT, related_name="officer")
+    name = models.CharField(max_length=200, validators=[single_line])
+    title = models.CharField(max_length=120, blank=True, validators=[single_line])
+    badge = models.CharField(
+        "badge or ID number", max_length=60, blank=True, validators=[single_line]
+    )
+    supervisor = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[single_line],
+        help_text="The officer's supervisor: name and rank, as the agency knows them.",
+    )
+    email = models.EmailField(
+        unique=True, help_text="The officer's address at the agency; it is verified by a link."
+    )
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    approval = models.CharField(
+        max_length=10, choices=OfficerApproval.choices, default=OfficerApproval.PENDING
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who approved or refused: a DMV administrator or the agency's portal administrator.",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    is_portal_admin = models.BooleanField(
+        "portal administrator",
+        default=False,
+        help_text="Sees every request of the agency and approves the agency's new officers.",
+    )
+    active = models.BooleanField(default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    deactivation_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = OfficerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency", "name"]
+        indexes = [models.Index(fields=["agency", "approval"], name="officer_agency_approval_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.agency})"
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approval == OfficerApproval.APPROVED
+
+    @property
+    def may_see_requests(self) -> bool:
+        """Approved, active and verified: the officer may read requests (a blocked agency's
+        officers still read their past requests)."""
+        return self.active and self.is_approved and self.email_verified
+
+    def submit_refusal(self) -> str | None:
+        """Why this officer may not submit a request now, in words for the officer; None
+        when they may. Checked by the portal's form and by the service that submits."""
+        if not self.active:
+            return "Your portal account is deactivated: " + (
+                self.deactivation_reason or "ask the DMV's legal unit why."
+            )
+        if not self.email_verified:
+            return "Verify your email address first: open the link we sent to it."
+        if self.approval == OfficerApproval.REFUSED:
+            return "Your registration was refused; ask your agency's portal administrator."
+        if not self.is_approved:
+            return "Your registration is waiting for approval; you can submit once it is approved."
+        if self.agency.blocked:
+            return (
+                f"{self.agency.name} is blocked from requesting records: "
+                f"{self.agency.blocked_reason} Requests cannot be submitted while the block stands."
+            )
+        return None

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dmvrequests.agencies.models import Requester
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dmvrequests.agencies.models import Officer, OfficerApproval, Requester
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -51,3 +56,93 @@ def requester_find_or_create(
     if existing is not None:
         return existing
     return requester_create(agency=agency, actor=actor, name=name, email=email, **fields)
+
+
+# -- Officers of the agency portal ----------------------------------------------------------------
+
+
+def _save(row: Any, actor: Any) -> None:
+    row._history_user = actor  # django-simple-history
+    row.full_clean()
+    row.save()
+
+
+@transaction.atomic
+def officer_create(
+    *,
+    agency: Agency,
+    actor: Any,
+    email: str,
+    name: str,
+    title: str = "",
+    badge: str = "",
+    supervisor: str = "",
+    password: str | None = None,
+    verified: bool = False,
+    approved: bool = False,
+    is_portal_admin: bool = False,
+) -> Officer:
+    """A new officer of `agency`: a user account (username = the address, no office, no role,
+    an unusable password when `password` is None), the directory requester that the officer's
+    cases will name, and the officer. `verified` marks the address verified now, `approved`
+    approves the officer as `actor` (set-up commands and tests; the portal registers officers
+    unverified and waiting for approval). Raises ValidationError for an address already
+    registered, an address outside the agency's email domains, or a field the models refuse."""
+    email = (email or "").strip().lower()
+    domain = email.rpartition("@")[2]
+    if not email or not agency.matches_domain(domain):
+        raise ValidationError(
+            {"email": f"Use your address at {agency.name} (ending in {agency.email_domains})."}
+        )
+    user_model = get_user_model()
+    if (
+        Officer.objects.filter(email__iexact=email).exists()
+        or user_model.objects.filter(username__iexact=email).exists()
+    ):
+        raise ValidationError({"email": "This address is already registered; sign in instead."})
+    first, _, last = name.strip().partition(" ")
+    user = user_model(username=email, email=email, first_name=first[:150], last_name=last[:150])
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    _save(user, actor)
+    requester = Requester(agency=agency, name=name, title=title, badge=badge, email=email)
+    _save(requester, actor)
+    now = timezone.now()
+    officer = Officer(
+        user=user,
+        agency=agency,
+        requester=requester,
+        name=name,
+        title=title,
+        badge=badge,
+        supervisor=supervisor,
+        email=email,
+        email_verified_at=now if verified else None,
+        is_portal_admin=is_portal_admin,
+    )
+    if approved:
+        officer.approval = OfficerApproval.APPROVED
+        officer.approved_by = actor
+        officer.approved_at = now
+    _save(officer, actor)
+    return officer
+
+
+@transaction.atomic
+def officer_deactivate(*, officer: Officer, actor: Any, reason: str) -> Officer:
+    """Deactivate `officer` for `reason` (words shown to the officer): the account can no longer
+    sign in and its API access ends with it. `actor` None is the system (a bounce of the
+    verified address). Deactivating an inactive officer changes nothing."""
+    if not officer.active:
+        return officer
+    officer.active = False
+    officer.deactivated_at = timezone.now()
+    officer.deactivated_by = actor
+    officer.deactivation_reason = reason.strip()
+    _save(officer, actor)
+    user = officer.user
+    user.is_active = False
+    _save(user, actor)
+    return officer

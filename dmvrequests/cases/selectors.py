@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from accounts.models import User
+    from dmvrequests.agencies.models import Officer
     from dmvrequests.cases.capabilities import CaseCapabilities
 
 
@@ -102,6 +103,39 @@ def review_queue(user: User, *, assigned_only: bool = False) -> DisclosureReques
     return (
         DisclosureRequest.objects.filter(scope, status=Status.IN_REVIEW).for_queue().urgent_first()
     )
+
+
+# -- What an agency officer may see (the portal and the API) -------------------------------------
+
+
+def officer_requests(officer: Officer) -> DisclosureRequestQuerySet:
+    """The requests `officer` may see, newest first: none until the officer is approved, active
+    and verified; the agency's portal administrator every request of the agency; any other
+    officer their own (the cases naming the officer's requester). A blocked agency's
+    officers still see their past requests. Used by every portal page and API endpoint."""
+    if not officer.may_see_requests:
+        return DisclosureRequest.objects.none()
+    if officer.is_portal_admin:
+        scope = Q(agency_id=officer.agency_id)
+    else:
+        scope = Q(
+            agency_id=officer.agency_id,
+            requester_id=officer.requester_id,
+        )
+    return (
+        DisclosureRequest.objects.filter(scope)
+        .select_related("agency", "requester")
+        .order_by("-received_at", "-id")
+    )
+
+
+def officer_case_get(officer: Officer, number: str) -> DisclosureRequest:
+    """The request `number` if `officer` may see it; CaseNotVisible (a 404) otherwise, whether
+    it exists or not."""
+    try:
+        return officer_requests(officer).get(number=str(number)[:16])
+    except DisclosureRequest.DoesNotExist:
+        raise CaseNotVisible("No such request") from None
 
 
 # The longest field searched (subject_name); a longer query cannot match anything.
