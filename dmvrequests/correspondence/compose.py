@@ -97,8 +97,12 @@ def withheld_with_reasons(asked, released, evaluation, language):
     ]
 
 
-def _released(case, facts):
-    if facts["released"]:
+def _released(case, facts, kind):
+    """The categories a letter says were released. A subject notice states only the
+    releases the clerk recorded: it is due within days of receipt whatever the decision
+    (the profile's notice rule), so it is never held back for a release, and it never
+    states as released what counsel approved but nobody has released yet."""
+    if facts["released"] or kind == "subject_notice":
         return facts["released"]
     decision = facts["decision"]
     if decision is not None and decision.outcome == "approved":
@@ -111,12 +115,14 @@ def _legal_aid(letterhead, language):
     return ListValue(tuple(line for line in lines if line), phrase("no_legal_aid", language))
 
 
-def placeholder_values(case, *, language, letterhead=None, facts=None):
-    """{placeholder: value} for `case` in `language` (see placeholders.PLACEHOLDERS)."""
+def placeholder_values(case, *, language, letterhead=None, facts=None, kind=None):
+    """{placeholder: value} for `case` in `language` (see placeholders.PLACEHOLDERS), for a
+    letter of `kind` (a LetterKind value; None for the release cover letter's reading)."""
     facts = facts or case_selectors.case_letter_facts(case)
     decision = facts["decision"]
     evaluation, profile = _evaluation(case, decision)
-    released = _released(case, facts)
+    released = _released(case, facts, kind)
+    none_released = "none_released_yet" if kind == "subject_notice" else "none_released"
     asked = list(case.categories)
     notice = facts["notice"]
     return {
@@ -131,7 +137,7 @@ def placeholder_values(case, *, language, letterhead=None, facts=None):
         "subject_name": case.subject_name,
         "categories_asked": ListValue(tuple(words(c, language) for c in asked)),
         "categories_released": ListValue(
-            tuple(words(c, language) for c in released), phrase("none_released", language)
+            tuple(words(c, language) for c in released), phrase(none_released, language)
         ),
         "categories_withheld": ListValue(
             tuple(withheld_with_reasons(asked, released, evaluation, language)),

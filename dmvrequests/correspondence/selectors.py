@@ -4,7 +4,7 @@ from django.http import Http404
 
 from dmvrequests.cases import selectors as case_selectors
 from dmvrequests.correspondence.models import Language, Letter, LetterKind, LetterTemplate
-from dmvrequests.correspondence.services import template_for
+from dmvrequests.correspondence.services import notice_address, template_for
 
 
 def letters_of(case):
@@ -74,3 +74,9 @@ def template_history(office, kind, language):
 
 def office_case(office, number):
     return case_selectors.case_in_office(office_id=office.pk, number=number)
+
+
+def notices_with_addresses(notices):
+    """[(notice, mailing address or '')] for the notices-to-mail page: a notice without a
+    recorded address is left out of the printed batch (services.notices_batch)."""
+    return [(notice, notice_address(notice)) for notice in notices]

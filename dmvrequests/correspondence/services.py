@@ -137,6 +137,13 @@ def language_add(*, code, name, actor):
 def kind_refusal(kind, facts):
     """'' when the case can have a letter of `kind` now; otherwise why not."""
     decision = facts["decision"]
+    if kind == LetterKind.ACKNOWLEDGMENT and decision is not None:
+        # The acknowledgment promises a decision by a date: after the decision it would mislead.
+        letter = "denial letter" if decision.outcome == "denied" else "release letter"
+        return (
+            "Counsel has already decided this case, and an acknowledgment promises a decision "
+            f"still to come: send the {letter} instead."
+        )
     if kind == LetterKind.INFO_REQUEST and facts["open_question"] is None:
         return "There is no open question to the agency: counsel asks it first (Ask the agency)."
     if kind == LetterKind.DENIAL and (decision is None or decision.outcome != "denied"):
@@ -165,10 +172,14 @@ def _event_key(case, kind, language, facts):
 # -- Rendering ------------------------------------------------------------------------------------
 
 
-def render_letter(case, *, language, subject, body, letterhead=None, facts=None, address_block=()):
-    """(subject, text, html fragment) of a letter for `case` from a template's words;
-    `address_block` (lines: name, then postal address) is printed above the date."""
-    values = placeholder_values(case, language=language, letterhead=letterhead, facts=facts)
+def render_letter(
+    case, *, language, subject, body, letterhead=None, facts=None, address_block=(), kind=None
+):
+    """(subject, text, html fragment) of a letter of `kind` for `case` from a template's
+    words; `address_block` (lines: name, then postal address) is printed above the date."""
+    values = placeholder_values(
+        case, language=language, letterhead=letterhead, facts=facts, kind=kind
+    )
     filled_subject = one_line(fill(subject, values))[:250]
     filled = fill(body, values)
     signatory = (letterhead.signatory if letterhead else "") or str(case.office)
@@ -268,6 +279,7 @@ def _build(case, kind, language, template, facts, actor, key, address=""):
         letterhead=letterhead,
         facts=facts,
         address_block=address_block,
+        kind=kind,
     )
     letter = Letter(
         case=case,
@@ -377,19 +389,59 @@ def letter_mark_mailed(*, letter, actor, mailed_on):
 # -- The day's subject notices --------------------------------------------------------------------
 
 
+def notice_address(notice):
+    """The mailing address recorded for a subject notice: the one entered when a letter
+    for it was last issued with an address (the case itself holds none); '' if none."""
+    letter = (
+        Letter.objects.filter(notice=notice)
+        .exclude(recipient_address="")
+        .order_by("-issued_at", "-id")
+        .only("recipient_address")
+        .first()
+    )
+    return letter.recipient_address if letter else ""
+
+
+NO_ADDRESS = (
+    "No mailing address is recorded for this notice: open the case's letters, issue the "
+    "notice with the person's mailing address, then print the batch again."
+)
+
+
 def notices_batch(*, actor, on, language):
-    """([letters], PDF bytes or b"") of every subject notice due on `on` or earlier in
-    the actor's office, each issued if it was not yet, in `language`; one PDF to print."""
+    """([letters], [(notice, why) left out], PDF bytes or b"") for the subject notices due
+    on `on` or earlier in the actor's office, in `language`: each notice with a recorded
+    mailing address is issued if it was not yet (with that address) and printed; a
+    notice with no address is left out with what to do (a notice is mailed, and an
+    envelope without an address cannot be)."""
     if not actor.office_id:
         raise LetterError("You belong to no office, so no notices are yours to mail.")
-    letters = []
+    letters, left_out = [], []
     for notice in case_selectors.notices_due(office_id=actor.office_id, on=on):
-        letters.append(
-            letter_issue(
-                case=notice.case, kind=LetterKind.SUBJECT_NOTICE, language=language, actor=actor
-            )
+        address = notice_address(notice)
+        if not address:
+            left_out.append((notice, NO_ADDRESS))
+            continue
+        letter = letter_issue(
+            case=notice.case,
+            kind=LetterKind.SUBJECT_NOTICE,
+            language=language,
+            actor=actor,
+            subject_address=address,
         )
+        if not letter.recipient_address:
+            # Issued earlier in this language without an address: never printed unaddressed.
+            left_out.append((notice, NO_ADDRESS_ON_LETTER))
+            continue
+        letters.append(letter)
     if not letters:
-        return [], b""
+        return [], left_out, b""
     title = batch_title(timezone.localdate(), language)
-    return letters, pdf.render(pdf_document(letters, title=title))
+    return letters, left_out, pdf.render(pdf_document(letters, title=title))
+
+
+NO_ADDRESS_ON_LETTER = (
+    "The notice in this language was issued without a mailing address: print it from its "
+    "letter's page and address the envelope by hand, or issue it in another language with "
+    "the address."
+)

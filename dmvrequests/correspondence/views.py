@@ -262,12 +262,14 @@ def notices_batch(request):
     if request.method == "POST" and form.is_valid():
         return _batch_pdf(request, through, form)
     targets = [(n.case.number, "cases.disclosurerequest", n.case.pk) for n in notices]
+    rows = selectors.notices_with_addresses(notices)
     access_log_many(request=request, action=Action.LIST_QUEUE, targets=targets)
     return render(
         request,
         "correspondence/notices_batch.html",
         {
-            "notices": notices,
+            "notices": rows,
+            "addressed": sum(1 for _, address in rows if address),
             "form": form,
             "through": through,
             "days": MAILING_DAYS,
@@ -279,11 +281,19 @@ def notices_batch(request):
 
 def _batch_pdf(request, through, form):
     try:
-        letters, document = services.notices_batch(
+        letters, left_out, document = services.notices_batch(
             actor=request.user, on=through, language=form.cleaned_data["language"]
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect("correspondence:notices_batch")
+    if not letters and left_out:
+        messages.error(
+            request,
+            f"Nothing was printed: none of the {len(left_out)} notice"
+            f"{'s' if len(left_out) > 1 else ''} due has a mailing address recorded. "
+            + services.NO_ADDRESS,
+        )
         return redirect("correspondence:notices_batch")
     if not letters:
         messages.info(request, "No subject notice is due: there is nothing to print.")
@@ -448,5 +458,19 @@ def _preview(request, form, office, kind, language):
         subject=form.cleaned_data["subject"],
         body=form.cleaned_data["body"],
         letterhead=services.letterhead_for(office),
+        kind=kind,
     )
-    return {"subject": subject, "html": html, "case": case}
+    return {"subject": subject, "html": html, "case": case, "warning": _preview_warning(case, kind)}
+
+
+def _preview_warning(case, kind):
+    """Words warning that the case cannot have this kind of letter now ('' when it can):
+    a denial letter previewed on an approved case would say things that are not so."""
+    refusal = services.kind_refusal(kind, case_selectors.case_letter_facts(case))
+    if not refusal:
+        return ""
+    return (
+        f"{case.number} cannot have a {LetterKind(kind).label.lower()} now: {refusal} The "
+        "preview shows the words with this case's data, but such a letter would not be issued "
+        "for it. To see the letter as it would be sent, preview it on a case that can have one."
+    )

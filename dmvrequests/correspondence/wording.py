@@ -94,6 +94,7 @@ SPANISH = {
 PHRASES = {
     "en": {
         "none_released": "Nothing was released.",
+        "none_released_yet": "Nothing has been released as of the date of this letter.",
         "none_withheld": "Nothing was withheld.",
         "none": "None.",
         "not_approved": "not approved by counsel",
@@ -104,6 +105,7 @@ PHRASES = {
     },
     "es": {
         "none_released": "No se entregó nada.",
+        "none_released_yet": "Hasta la fecha de esta carta no se ha entregado nada.",
         "none_withheld": "No se retuvo nada.",
         "none": "Ninguno.",
         "not_approved": "no fue aprobado por el abogado de la oficina",

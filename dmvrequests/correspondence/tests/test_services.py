@@ -14,7 +14,7 @@ from dmvrequests.cases.timeline import case_timeline
 from dmvrequests.correspondence import pdf, services
 from dmvrequests.correspondence.models import Language, Letter, LetterDispatch
 from dmvrequests.correspondence.services import LetterError
-from dmvrequests.correspondence.tests.helpers import pdf_text, refreshed
+from dmvrequests.correspondence.tests.helpers import letter_text, pdf_text, refreshed
 from dmvrequests.notifications.models import OutboundEmail
 from dmvrequests.testing import make_case
 
@@ -40,21 +40,25 @@ class TestDenial:
         assert letter.recipient == "Officer Reyes, ICE ERO New York"
         assert letter.recipient_email == "reyes@ice.example.gov"
 
-    def test_the_pdf_holds_the_case_number_citations_and_categories(self, denied, counsel):
+    def test_the_pdf_holds_the_case_number_citations_and_categories(
+        self, denied, counsel, pdf_engine
+    ):
         letter = issue(denied, "denial", counsel)
-        text = pdf_text(letter.pdf)
+        text = letter_text(letter)
         for expected in (denied.number, CITATION, "Address", "Photo", "Your request is denied"):
             assert expected in text
-        assert len(letter.pdf_sha256) == 64 and len(letter.text_sha256) == 64
+        assert len(letter.text_sha256) == 64
 
-    def test_in_spanish_each_reason_in_spanish_words_with_its_citation(self, denied, counsel):
+    def test_in_spanish_each_reason_in_spanish_words_with_its_citation(
+        self, denied, counsel, pdf_engine
+    ):
         letter = issue(denied, "denial", counsel, language="es")
         assert "Su solicitud ha sido denegada." in letter.text
         assert f"- El proceso legal presentado no es suficiente ({CITATION})" in letter.text
         assert "- Documento administrativo, no firmado por un juez: An ICE Form I-200" in (
             letter.text
         )
-        assert "Domicilio" in pdf_text(letter.pdf)
+        assert "Domicilio" in letter_text(letter)
 
     def test_issuing_again_gives_the_letter_already_issued(self, denied, counsel, clerk):
         first = issue(denied, "denial", counsel)
@@ -71,14 +75,18 @@ class TestDenial:
 
 
 class TestOtherKinds:
-    def test_the_release_letter_says_what_was_withheld_and_why(self, approved, counsel, clerk):
+    def test_the_release_letter_says_what_was_withheld_and_why(
+        self, approved, counsel, clerk, pdf_engine
+    ):
         letter = issue(approved, "release", counsel)
         assert "Released:\n- License record\n" in letter.text
         assert "- Address: not approved by counsel" in letter.text
-        text = pdf_text(letter.pdf)
+        text = letter_text(letter)
         assert approved.number in text and "License record" in text
 
-    def test_the_request_for_information_is_tied_to_the_open_question(self, office, clerk, counsel):
+    def test_the_request_for_information_is_tied_to_the_open_question(
+        self, office, clerk, counsel, pdf_engine
+    ):
         case = make_case(office=office, actor=clerk)
         case_services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
         with pytest.raises(LetterError, match="no open question"):
@@ -89,23 +97,32 @@ class TestOtherKinds:
         letter = issue(refreshed(case), "info_request", counsel)
         assert "A copy of the court order, signed." in letter.text
         assert letter.info_request.question == "A copy of the court order, signed."
-        assert case.number in pdf_text(letter.pdf)
+        assert case.number in letter_text(letter)
 
-    def test_the_acknowledgment_tells_how_to_send_legal_process(self, approved, clerk):
-        letter = issue(approved, "acknowledgment", clerk)
-        assert f"[{approved.number}]" in letter.text
+    def test_the_acknowledgment_tells_how_to_send_legal_process(self, office, clerk):
+        case = make_case(office=office, actor=clerk)
+        letter = issue(case, "acknowledgment", clerk)
+        assert f"[{case.number}]" in letter.text
         assert "How to send legal process" in letter.text
+        assert "We will write to you with the decision." in letter.text
+
+    def test_after_the_decision_no_acknowledgment_promises_one(self, approved, denied, clerk):
+        with pytest.raises(LetterError, match="send the release letter instead"):
+            issue(approved, "acknowledgment", clerk)
+        with pytest.raises(LetterError, match="send the denial letter instead"):
+            issue(denied, "acknowledgment", clerk)
+        assert not Letter.objects.exists()
 
 
 class TestSubjectNotice:
-    def test_in_spanish_with_the_categories_in_spanish(self, denied, clerk):
+    def test_in_spanish_with_the_categories_in_spanish(self, denied, clerk, pdf_engine):
         letter = issue(denied, "subject_notice", clerk, language="es")
         assert letter.notice == SubjectNotice.objects.get(case=denied)
         assert "La ley nos obliga a informarle" in letter.text
         assert "- Domicilio\n- Fotografía" in letter.text
-        assert "No se entregó nada." in letter.text
+        assert "Hasta la fecha de esta carta no se ha entregado nada." in letter.text
         assert f"({CITATION})" in letter.text
-        text = pdf_text(letter.pdf)
+        text = letter_text(letter)
         for expected in (denied.number, CITATION, "Domicilio", "Fotografía", "Gutiérrez"):
             assert expected in text
 
@@ -130,12 +147,50 @@ class TestSubjectNotice:
             )
         assert not LetterDispatch.objects.exists()
 
-    def test_the_days_batch_is_one_pdf_of_every_due_notice(self, denied, clerk):
-        letters, document = services.notices_batch(
-            actor=clerk, on=timezone.localdate() + timedelta(days=5), language="es"
+    def test_the_days_batch_prints_each_notice_with_its_mailing_address(
+        self, denied, clerk, pdf_engine
+    ):
+        on = timezone.localdate() + timedelta(days=5)
+        letters, left_out, document = services.notices_batch(actor=clerk, on=on, language="es")
+        assert letters == [] and document == b""
+        assert [(n.case_id, why) for n, why in left_out] == [(denied.pk, services.NO_ADDRESS)]
+        services.letter_issue(
+            case=denied,
+            kind="subject_notice",
+            language="en",
+            actor=clerk,
+            subject_address="12 Elm Street\nTroy, NY 12180",
         )
-        assert [x.case_id for x in letters] == [denied.pk]
-        assert denied.number in pdf_text(document)
+        letters, left_out, document = services.notices_batch(actor=clerk, on=on, language="es")
+        assert [x.case_id for x in letters] == [denied.pk] and left_out == []
+        assert letters[0].language == "es"
+        assert letters[0].recipient_address == "12 Elm Street\nTroy, NY 12180"
+        text = letter_text(letters[0]) if not document else pdf_text(document)
+        assert denied.number in text and "Troy, NY 12180" in text
+
+
+class TestSubjectNoticeStatesOnlyRecordedReleases:
+    """A notice is due within days of receipt whatever the decision (the profile's notice
+    rule): it is issued on time and says only what the clerk recorded as released."""
+
+    def test_approved_but_not_released_says_nothing_released_yet(self, approved_ice, clerk):
+        letter = issue(approved_ice, "subject_notice", clerk)
+        assert "What we released:\nNothing has been released as of the date" in letter.text
+        assert "Our decision: Approved." in letter.text
+
+    def test_after_the_release_is_recorded_a_new_notice_states_it(self, approved_ice, clerk):
+        first = issue(approved_ice, "subject_notice", clerk)
+        case_services.release_record(
+            case=approved_ice,
+            actor=clerk,
+            categories=["address"],
+            recipient="Agent Diaz",
+            method="secure_email",
+            released_at=timezone.now(),
+        )
+        second = issue(refreshed(approved_ice), "subject_notice", clerk)
+        assert second.pk != first.pk
+        assert "What we released:\n- Address\n" in second.text
 
 
 class TestEmail:
