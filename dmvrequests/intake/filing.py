@@ -35,9 +35,9 @@ from dmvrequests.vocabulary import Issuer, LegalProcessType, Purpose
 if TYPE_CHECKING:
     from accounts.models import Office, User
     from dmvrequests.agencies.models import Agency, Requester
-    from dmvrequests.intake.mail_message import ParsedMessage
     from dmvrequests.intake.models import InboundMessage
     from dmvrequests.intake.screening import Accepted
+    from dmvrequests.mail.message import ParsedMessage
 
 logger = logging.getLogger(__name__)
 

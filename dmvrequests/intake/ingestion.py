@@ -18,7 +18,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dmvrequests.cases.services import WorkflowError
-from dmvrequests.intake import parsing
 from dmvrequests.intake.filing import append_automatic, append_reply, create_case
 from dmvrequests.intake.models import InboundMessage, Result
 from dmvrequests.intake.records import IngestResult, hold, read_raw, save_message, store_raw
@@ -29,10 +28,11 @@ from dmvrequests.intake.routing import (
     sender_verification,
 )
 from dmvrequests.intake.screening import screened
+from dmvrequests.mail import parsing
 
 if TYPE_CHECKING:
     from dmvrequests.cases.models import DisclosureRequest
-    from dmvrequests.intake.mail_message import ParsedMessage, TextPart
+    from dmvrequests.mail.message import ParsedMessage, TextPart
 
 logger = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from dmvrequests.cases.services import WorkflowError
-from dmvrequests.intake import parsing
 from dmvrequests.intake.filing import case_from, store_documents
 from dmvrequests.intake.ingestion import message_summary
 from dmvrequests.intake.models import InboundMessage, QuarantineStatus
 from dmvrequests.intake.records import read_raw, save_message
 from dmvrequests.intake.routing import sender_verification
 from dmvrequests.intake.screening import screen_attachments
+from dmvrequests.mail import parsing
 
 if TYPE_CHECKING:
     from accounts.models import Office, User

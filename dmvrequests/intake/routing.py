@@ -16,7 +16,7 @@ from dmvrequests.intake import verification
 from dmvrequests.intake.models import InboundMessage
 
 if TYPE_CHECKING:
-    from dmvrequests.intake.mail_message import ParsedMessage
+    from dmvrequests.mail.message import ParsedMessage
 
 # A Date header is believed when it is at most this far from the arrival time;
 # otherwise the sender's clock (or its spam software) is wrong and arrival counts.

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 from dmvrequests.cases import files
-from dmvrequests.intake import parsing, recognition
+from dmvrequests.intake import recognition
+from dmvrequests.mail import parsing
 
 if TYPE_CHECKING:
-    from dmvrequests.intake.mail_message import Attachment, ParsedMessage
+    from dmvrequests.mail.message import Attachment, ParsedMessage
 
 
 @dataclass(frozen=True)

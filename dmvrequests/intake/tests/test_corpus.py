@@ -17,8 +17,8 @@ from django.core.management import call_command
 
 from dmvrequests.agencies.models import Agency
 from dmvrequests.intake.models import InboundMessage
-from dmvrequests.intake.parsing import parse_message
 from dmvrequests.intake.services import message_ingest, read_raw
+from dmvrequests.mail.parsing import parse_message
 
 pytestmark = pytest.mark.django_db
 CORPUS = Path(__file__).parent / "corpora" / "email-mikel-mail"

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from dmvrequests.agencies.models import Requester
 from dmvrequests.cases.models import DisclosureRequest
-from dmvrequests.intake import parsing
 from dmvrequests.intake.models import InboundMessage
 from dmvrequests.intake.services import message_ingest
 from dmvrequests.intake.tests.conftest import (
@@ -27,6 +26,7 @@ from dmvrequests.intake.tests.conftest import (
     raw_message,
     text_pdf,
 )
+from dmvrequests.mail import parsing
 from dmvrequests.vocabulary import LegalProcessType
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from dmvrequests.audit.models import AuditRecord
 from dmvrequests.cases.models import DisclosureRequest
-from dmvrequests.intake import parsing
 from dmvrequests.intake.models import InboundMessage
 from dmvrequests.intake.services import message_ingest
 from dmvrequests.intake.tests.conftest import EXE, PDF, make_email
+from dmvrequests.mail import parsing
 
 pytestmark = pytest.mark.django_db
 

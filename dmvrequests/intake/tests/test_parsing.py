@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dmvrequests.intake.htmltext import html_to_text
-from dmvrequests.intake.parsing import clean_text, domain_of, parse_message
 from dmvrequests.intake.tests.conftest import PDF, make_email, nested_multipart
+from dmvrequests.mail.htmltext import html_to_text
+from dmvrequests.mail.parsing import clean_text, domain_of, parse_message
 
 
 class TestHeaders:

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from dmvrequests.cases.models import DisclosureRequest
-from dmvrequests.intake import parsing
 from dmvrequests.intake.models import InboundMessage, QuarantineStatus
 from dmvrequests.intake.services import message_ingest, quarantine_discard
 from dmvrequests.intake.tests.conftest import EXE, PDF, make_email
+from dmvrequests.mail import parsing
 
 pytestmark = pytest.mark.django_db
 

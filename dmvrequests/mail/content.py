@@ -10,8 +10,7 @@ import email.header
 import email.utils
 
 from dmvrequests.cases import files
-from dmvrequests.intake.htmltext import html_to_text
-from dmvrequests.intake.mail_headers import (
+from dmvrequests.mail.headers import (
     MAX_REFERENCES,
     first_message_id,
     header_fields,
@@ -19,8 +18,9 @@ from dmvrequests.intake.mail_headers import (
     raw_header_values,
     referenced_ids,
 )
-from dmvrequests.intake.mail_message import Attachment, TextPart
-from dmvrequests.intake.mail_text import clean_text, decode_text, one_line
+from dmvrequests.mail.htmltext import html_to_text
+from dmvrequests.mail.message import Attachment, TextPart
+from dmvrequests.mail.text import clean_text, decode_text, one_line
 
 MAX_PART_TEXT = 200_000
 

@@ -14,7 +14,7 @@ import re
 from datetime import UTC
 from email import errors as email_errors
 
-from dmvrequests.intake.mail_text import clean_text, decode_text, domain_of, one_line
+from dmvrequests.mail.text import clean_text, decode_text, domain_of, one_line
 
 # A file with none of these is not an email, whatever else it holds.
 MESSAGE_HEADERS = frozenset(
@@ -104,6 +104,28 @@ def read_headers(parsed, message):
     parsed.authentication_results = raw_header_values(message, "Authentication-Results")
     parsed.headers = header_fields(message)
     parsed.header_count = len(message)
+    parsed.recipients = recipient_addresses(message)
+
+
+RECIPIENT_FIELDS = ("To", "Cc", "Bcc")
+MAX_RECIPIENTS = 500
+
+
+def recipient_addresses(message):
+    """{"to": [...], "cc": [...], "bcc": [...]}: the addresses of each field (RFC 5322 3.6.3),
+    lower case, at most MAX_RECIPIENTS in all; a group's members count, its name does not."""
+    found = {}
+    total = 0
+    for name in RECIPIENT_FIELDS:
+        values = [decode_words(value) for value in raw_header_values(message, name)]
+        try:
+            pairs = email.utils.getaddresses(values)
+        except Exception:
+            pairs = []
+        addresses = [one_line(addr, 320).lower() for _, addr in pairs if "@" in addr]
+        found[name.lower()] = addresses[: max(0, MAX_RECIPIENTS - total)]
+        total += len(found[name.lower()])
+    return found
 
 
 def first_message_id(values):

@@ -15,7 +15,7 @@ from email.parser import BytesFeedParser
 
 from django.conf import settings
 
-from dmvrequests.intake.mail_text import KB, MIB, human_size
+from dmvrequests.mail.text import KB, MIB, human_size
 
 DEFAULT_MAX_MESSAGE_BYTES = 40 * MIB
 DEFAULT_MAX_MIME_PARTS = 100

@@ -31,22 +31,22 @@ What is read, and where each rule comes from:
   defined only for one From address (RFC 7489 6.6.1), so such a message is never
   verified.
 
-The work is split by reason to change: `mail_limits` (parsing with limits),
-`mail_headers` (header fields and their rules), `mail_content` (text parts and
-attachments), `mail_text` (charsets and text), `mail_message` (the result's
-shape). This module re-exports what callers use.
+The work is split by reason to change: `limits` (parsing with limits),
+`headers` (header fields and their rules), `content` (text parts and
+attachments), `text` (charsets and text), `message` (the result's shape).
+Shared by email intake and the outbound journal. This module re-exports what callers use.
 """
 
 import hashlib
 
-from dmvrequests.intake.mail_content import read_content
-from dmvrequests.intake.mail_headers import (
+from dmvrequests.mail.content import read_content
+from dmvrequests.mail.headers import (
     MESSAGE_HEADERS,
     automatic_reason,
     content_digest,
     read_headers,
 )
-from dmvrequests.intake.mail_limits import (
+from dmvrequests.mail.limits import (
     Limits,
     depth_problem,
     header_section,
@@ -54,8 +54,8 @@ from dmvrequests.intake.mail_limits import (
     parse_bytes,
     size_problem,
 )
-from dmvrequests.intake.mail_message import Attachment, ParsedMessage, TextPart
-from dmvrequests.intake.mail_text import clean_text, decode_text, domain_of, human_size, one_line
+from dmvrequests.mail.message import Attachment, ParsedMessage, TextPart
+from dmvrequests.mail.text import clean_text, decode_text, domain_of, human_size, one_line
 
 __all__ = [
     "Attachment",

@@ -1,10 +1,10 @@
-"""What intake reads of one message: `ParsedMessage`, its `TextPart`s and `Attachment`s."""
+"""What is read of one message: `ParsedMessage`, its `TextPart`s and `Attachment`s."""
 
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from dmvrequests.intake.mail_text import domain_of
+from dmvrequests.mail.text import domain_of
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class ParsedMessage:
     from_problem: str | None = None  # why the From header is ambiguous
     subject: str = ""
     date: datetime | None = None  # an aware datetime, or None
+    recipients: dict = field(default_factory=dict)  # {"to": [...], "cc": [...], "bcc": [...]}
     references: list = field(default_factory=list)  # message ids, nearest ancestor first
     authentication_results: list = field(default_factory=list)
     headers: list = field(default_factory=list)  # [(name, decoded value)] for reading
