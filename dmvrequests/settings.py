@@ -68,6 +68,17 @@ RECEIVED_AT_MAX_AGE_DAYS = env_int("RECEIVED_AT_MAX_AGE_DAYS", 365, minimum=1, m
 INTAKE_MAX_HEADER_FIELDS = env_int("INTAKE_MAX_HEADER_FIELDS", 1000, minimum=10, maximum=100000)
 INTAKE_OFFICE = env_str("INTAKE_OFFICE")  # office code that receives emailed requests
 IMAP_URL = env_url("IMAP_URL", schemes={"imap", "imaps"})
+# The outbound journal (docs/outbound.md): the mailbox holding the journal of sent mail, the
+# DMV's own email domains (comma-separated; subdomains count) and the license-number patterns
+# (regular expressions, one per line; "\n" in the environment variable separates them).
+OUTBOUND_IMAP_URL = env_url("OUTBOUND_IMAP_URL", schemes={"imap", "imaps"})
+DMV_EMAIL_DOMAINS = env_str("DMV_EMAIL_DOMAINS", "dmv.example.gov")
+DMV_LICENSE_NUMBER_PATTERNS = (
+    env_str("DMV_LICENSE_NUMBER_PATTERNS").replace("\\n", "\n")
+    or "\\d{3}([ -]?)\\d{3}\\1\\d{3}\n[A-Za-z]\\d{7,14}"
+)
+# Years a flagged or linked outbound message (and its attachments) is kept after its review.
+OUTBOUND_RETENTION_YEARS = env_int("OUTBOUND_RETENTION_YEARS", 3, minimum=1, maximum=100)
 # Years after closing when subject identifiers are removed (0: keep them).
 RETENTION_SUBJECT_YEARS = env_int("RETENTION_SUBJECT_YEARS", 0, minimum=0, maximum=100) or None
 # Published statistics show counts below this as "fewer than N" (docs/reports.md).
@@ -103,6 +114,7 @@ INSTALLED_APPS = [
     "dmvrequests.reports",
     "dmvrequests.audit",
     "dmvrequests.correspondence",
+    "dmvrequests.outbound",
     "dmvrequests.oversight",
 ]
 
@@ -330,11 +342,13 @@ from dmvrequests.intake.schedule import BEAT_SCHEDULE as INTAKE_BEAT_SCHEDULE  #
 from dmvrequests.notifications.schedule import (  # noqa: E402
     BEAT_SCHEDULE as NOTIFICATIONS_BEAT_SCHEDULE,
 )
+from dmvrequests.outbound.schedule import BEAT_SCHEDULE as OUTBOUND_BEAT_SCHEDULE  # noqa: E402
 from dmvrequests.oversight.schedule import BEAT_SCHEDULE as AUDIT_BEAT_SCHEDULE  # noqa: E402
 from dmvrequests.reports.schedule import BEAT_SCHEDULE as REPORTS_BEAT_SCHEDULE  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     **INTAKE_BEAT_SCHEDULE,
+    **OUTBOUND_BEAT_SCHEDULE,
     **NOTIFICATIONS_BEAT_SCHEDULE,
     **AUDIT_BEAT_SCHEDULE,
     **REPORTS_BEAT_SCHEDULE,

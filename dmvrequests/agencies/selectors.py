@@ -1,13 +1,11 @@
-"""Reads of the directory that depend on who is asking: the officer behind a user account."""
+"""Reads of the directory: the officer behind a user account, and the agency of a mail domain
+(shared by the channels that match mail to agencies)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from dmvrequests.agencies.models import Officer
-
-if TYPE_CHECKING:
-    from dmvrequests.agencies.models import Agency
+from dmvrequests.agencies.models import Agency, Officer
 
 
 def officer_for_user(user: Any) -> Officer | None:
@@ -31,3 +29,23 @@ def is_officer(user: Any) -> bool:
 def officers_of(agency: Agency) -> Any:
     """The officers of `agency`, approved or not, by name (a QuerySet of Officer)."""
     return Officer.objects.filter(agency=agency).select_related("user").order_by("name")
+
+
+def agency_for_domain(domain: str) -> Agency | None:
+    """The directory agency of `domain`: equal to one of its domains or a subdomain of one.
+
+    Agency.matches_domain's rule, applied from the most specific suffix down, so
+    that ice.dhs.gov wins over dhs.gov for x.ice.dhs.gov. ice.dhs.gov.example.com
+    has no suffix equal to ice.dhs.gov and matches nothing. `domain` is lower case,
+    in its ASCII (IDNA) form (`dmvrequests.mail.text.domain_of`).
+    """
+    if not domain:
+        return None
+    agencies = list(Agency.objects.order_by("id"))
+    labels = domain.split(".")
+    for start in range(len(labels)):
+        suffix = ".".join(labels[start:])
+        for agency in agencies:
+            if suffix in agency.domain_list:
+                return agency
+    return None

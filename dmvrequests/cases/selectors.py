@@ -236,3 +236,13 @@ def case_in_office(*, office_id: int, number: str) -> DisclosureRequest | None:
         .select_related("agency", "requester", "office")
         .first()
     )
+
+
+def case_by_number(number: str) -> DisclosureRequest | None:
+    """The case numbered `number` (DR-YYYY-NNNNNN, any case), or None; for a channel matching
+    mail to a case on the system's behalf, not for showing it to a user (no read is logged)."""
+    return (
+        DisclosureRequest.objects.filter(number=str(number).upper()[:16])
+        .select_related("agency", "office")
+        .first()
+    )

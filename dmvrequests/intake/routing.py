@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from accounts.models import Office
-from dmvrequests.agencies.models import Agency
+from dmvrequests.agencies.selectors import agency_for_domain
 from dmvrequests.cases.models import DisclosureRequest
 from dmvrequests.intake import verification
 from dmvrequests.intake.models import InboundMessage
@@ -25,24 +25,7 @@ DATE_MAX_AHEAD = timedelta(days=1)
 
 DATE_MAX_BEHIND = timedelta(days=90)
 
-
-def agency_for_domain(domain: str) -> Agency | None:
-    """The directory agency of `domain`: equal to one of its domains or a subdomain of one.
-
-    Agency.matches_domain's rule, applied from the most specific suffix down, so
-    that ice.dhs.gov wins over dhs.gov for x.ice.dhs.gov. ice.dhs.gov.example.com
-    has no suffix equal to ice.dhs.gov and matches nothing.
-    """
-    if not domain:
-        return None
-    agencies = list(Agency.objects.order_by("id"))
-    labels = domain.split(".")
-    for start in range(len(labels)):
-        suffix = ".".join(labels[start:])
-        for agency in agencies:
-            if suffix in agency.domain_list:
-                return agency
-    return None
+__all__ = ["agency_for_domain", "case_replied_to", "intake_office", "sender_verification"]
 
 
 def sender_verification(parsed: ParsedMessage) -> tuple[bool, str]:

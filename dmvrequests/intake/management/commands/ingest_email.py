@@ -12,20 +12,14 @@ bouncing it. Dedupe makes that retry safe.
 """
 
 import json
-import mailbox
-import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from dmvrequests.intake.models import Result
 from dmvrequests.intake.services import message_ingest
+from dmvrequests.mail.sources import messages_in, unreadable_why
 
 EX_TEMPFAIL = 75
-
-
-class UnreadablePath(Exception):
-    """A PATH that is neither a message, an mbox nor a Maildir we can read."""
 
 
 class Command(BaseCommand):
@@ -74,7 +68,7 @@ class Command(BaseCommand):
         except Exception as exc:
             # Only reading can fail here: ingest_one answers for its own errors.
             self.unreadable += 1
-            self.stderr.write(f"Cannot read {path}: {_why(exc)}")
+            self.stderr.write(f"Cannot read {path}: {unreadable_why(exc)}")
 
     def ingest_one(self, raw, source, path):
         try:
@@ -89,44 +83,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result.as_json()))
         else:
             self.stdout.write(readable_line(result))
-
-
-def messages_in(path):
-    """(source, raw bytes) for each message at `path`, exactly as stored there."""
-    if path == "-":
-        yield "stdin", sys.stdin.buffer.read()
-        return
-    target = Path(path)
-    if target.is_dir():
-        yield from _maildir(target)
-        return
-    with target.open("rb") as handle:
-        is_mbox = handle.read(5) == b"From "
-    if is_mbox:
-        yield from _mbox(target)
-    else:
-        yield "file", target.read_bytes()
-
-
-def _maildir(folder):
-    boxes = [folder / sub for sub in ("new", "cur") if (folder / sub).is_dir()]
-    if not boxes:
-        raise UnreadablePath("it is a folder but not a Maildir (it has no new/ or cur/ folder)")
-    # Read the files ourselves rather than through mailbox.Maildir: evidence is the
-    # file's bytes, untouched. tmp/ holds messages still being delivered.
-    for box in boxes:
-        for entry in sorted(box.iterdir()):
-            if entry.is_file() and not entry.name.startswith("."):
-                yield "file", entry.read_bytes()
-
-
-def _mbox(path):
-    box = mailbox.mbox(path, create=False)
-    try:
-        for key in box.iterkeys():
-            yield "file", box.get_bytes(key)
-    finally:
-        box.close()
 
 
 def readable_line(result):
@@ -152,13 +108,3 @@ def readable_line(result):
 
 def _plural(count, noun):
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def _why(exc):
-    if isinstance(exc, FileNotFoundError):
-        return "no such file or folder"
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    if isinstance(exc, IsADirectoryError):
-        return "it is a folder"
-    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__

@@ -1,0 +1,152 @@
+"""The DMV record identifiers counted in staff email to agencies (rule 4 of docs/outbound.md).
+
+Each kind is found with its false friends excluded:
+- `license_number`: any of settings.DMV_LICENSE_NUMBER_PATTERNS (regular expressions, one per
+  line) as a whole word; the default is a 9-digit number, optionally in groups of three
+  separated by one space or hyphen, or one letter followed by 7 to 14 digits;
+- `date_of_birth`: a date (1/2/1980, 01/02/1980, 1980-01-02, January 2, 1980) starting at most
+  20 characters after "DOB" or "date of birth" (any case);
+- `plate`: 2 to 8 letters and digits with at least one digit, starting at most 12 characters
+  after "plate", "tag" or "registration" (any case);
+- `vin`: 17 characters of A-H, J-N, P, R-Z, 0-9 whose ninth is the North American check digit
+  (49 CFR 565.15);
+- `ssn`: NNN-NN-NNNN whose area is not 000, 666 or 9NN, group not 00, serial not 0000 (the
+  Social Security Administration's never-issued numbers).
+
+`find_identifiers(text, patterns)` returns the spans, so a page can highlight them;
+`count_identifiers` the counts the contract prints. Pure Python, never raises on text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+
+KINDS = ("license_number", "date_of_birth", "plate", "vin", "ssn")
+KIND_LABELS = {
+    "license_number": "Driver's license number",
+    "date_of_birth": "Date of birth",
+    "plate": "License plate",
+    "vin": "Vehicle identification number (VIN)",
+    "ssn": "Social Security number",
+}
+DEFAULT_LICENSE_NUMBER_PATTERNS = "\n".join(
+    (
+        r"\d{3}([ -]?)\d{3}\1\d{3}",
+        r"[A-Za-z]\d{7,14}",
+    )
+)
+MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+DATE = (
+    rf"(?:\d{{1,2}}/\d{{1,2}}/\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|(?:{MONTHS})\s+\d{{1,2}},\s*\d{{4}})"
+)
+DOB_RE = re.compile(
+    rf"(?:\bDOB\b|\bdate\s+of\s+birth\b)[\s\S]{{0,20}}?(?<![\w/-])({DATE})(?![\w/])",
+    re.IGNORECASE,
+)
+PLATE_KEYWORD_RE = re.compile(r"\b(?:plate|tag|registration)", re.IGNORECASE)
+PLATE_TOKEN_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2,8}(?![A-Za-z0-9])")
+PLATE_WINDOW = 12
+VIN_RE = re.compile(r"(?<![A-Za-z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])")
+SSN_RE = re.compile(r"(?<![\d-])(\d{3})-(\d{2})-(\d{4})(?![\d-])")
+VIN_VALUES = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7,
+    "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
+VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: str
+    start: int
+    end: int
+
+
+class PatternError(ValueError):
+    """A license-number pattern that is not a valid regular expression."""
+
+
+def license_patterns(source: str | None = None) -> list[re.Pattern[str]]:
+    """The license-number patterns of `source` (one per line; default: the setting), each
+    compiled as a whole word. Raises PatternError naming the line that is not valid."""
+    if source is None:
+        source = getattr(settings, "DMV_LICENSE_NUMBER_PATTERNS", DEFAULT_LICENSE_NUMBER_PATTERNS)
+    compiled = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        pattern = line.strip()
+        if not pattern:
+            continue
+        try:
+            compiled.append(re.compile(rf"(?<![\w])(?:{pattern})(?![\w])"))
+        except re.error as exc:
+            raise PatternError(f"Pattern {number} ({pattern}) is not valid: {exc}.") from exc
+    return compiled
+
+
+def vin_check_digit_valid(vin: str) -> bool:
+    """True when the ninth character is the check digit of the other sixteen (49 CFR 565.15)."""
+    total = sum(VIN_VALUES[char] * weight for char, weight in zip(vin, VIN_WEIGHTS, strict=True))
+    remainder = total % 11
+    return vin[8] == ("X" if remainder == 10 else str(remainder))
+
+
+def ssn_valid(area: str, group: str, serial: str) -> bool:
+    return (
+        area != "000"
+        and area != "666"
+        and not area.startswith("9")
+        and group != "00"
+        and (serial != "0000")
+    )
+
+
+def find_identifiers(text: str, patterns: list[re.Pattern[str]] | None = None) -> list[Found]:
+    """Every identifier in `text`, in order of position."""
+    if patterns is None:
+        patterns = license_patterns()
+    found = [
+        Found("license_number", m.start(), m.end()) for p in patterns for m in p.finditer(text)
+    ]
+    found += [Found("date_of_birth", m.start(1), m.end(1)) for m in DOB_RE.finditer(text)]
+    found += _plates(text)
+    found += [
+        Found("vin", m.start(), m.end())
+        for m in VIN_RE.finditer(text)
+        if vin_check_digit_valid(m.group(0))
+    ]
+    found += [
+        Found("ssn", m.start(), m.end()) for m in SSN_RE.finditer(text) if ssn_valid(*m.groups())
+    ]
+    return sorted(found, key=lambda item: (item.start, item.end))
+
+
+def _plates(text: str) -> list[Found]:
+    found = []
+    for keyword in PLATE_KEYWORD_RE.finditer(text):
+        window_end = keyword.end() + PLATE_WINDOW
+        for token in PLATE_TOKEN_RE.finditer(text, keyword.end()):
+            if token.start() > window_end:
+                break
+            if any(char.isdigit() for char in token.group(0)):
+                found.append(Found("plate", token.start(), token.end()))
+                break
+    return found
+
+
+def count_identifiers(text: str, patterns: list[re.Pattern[str]] | None = None) -> dict[str, int]:
+    """{"license_number": n, "date_of_birth": n, "plate": n, "vin": n, "ssn": n}."""
+    counts = dict.fromkeys(KINDS, 0)
+    for item in find_identifiers(text, patterns):
+        counts[item.kind] += 1
+    return counts
+
+
+def zero_counts() -> dict[str, int]:
+    return dict.fromkeys(KINDS, 0)

@@ -1,0 +1,154 @@
+"""Writes of the outbound journal: `journal_scan` (one message, every rule, stored in one
+transaction). The contract is docs/outbound.md; its JSON object is `ScanOutcome.as_json()`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from dmvrequests.cases.selectors import case_by_number
+from dmvrequests.mail.parsing import parse_message
+from dmvrequests.mail.text import one_line
+from dmvrequests.outbound.identifiers import zero_counts
+from dmvrequests.outbound.journal import unwrap
+from dmvrequests.outbound.models import JournalEntry, OutboundMessage, ReviewStatus, ScanResult
+from dmvrequests.outbound.scanning import Analysis, analyse, recipients_by_field
+
+
+@dataclass
+class ScanOutcome:
+    """The JSON object of the scan_outbound_email contract (docs/outbound.md)."""
+
+    message_id: str | None
+    result: str
+    case: str | None
+    agency_kind: str | None
+    identifiers: dict[str, int] = field(default_factory=zero_counts)
+    attachments: int = 0
+    item_id: int | None = None  # the stored message, for linked and flagged
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "message_id": self.message_id,
+            "result": self.result,
+            "case": self.case,
+            "agency_kind": self.agency_kind,
+            "identifiers": dict(self.identifiers),
+            "attachments": self.attachments,
+        }
+
+
+def dedupe_key(message_id: str | None, raw: bytes) -> str:
+    """SHA-256 of the Message-ID when there is one, else of the bytes (rule 5)."""
+    if message_id:
+        return hashlib.sha256(b"message-id:" + message_id.encode("utf-8", "replace")).hexdigest()
+    return hashlib.sha256(raw).hexdigest()
+
+
+def journal_scan(*, raw: bytes, source: str = "file") -> ScanOutcome:
+    """Scan one message of the journal and store what the rules keep.
+
+    Returns the outcome; raises only when the database or storage fails (nothing of the
+    message is then committed, and scanning it again is safe).
+    """
+    unwrapped = unwrap(raw)
+    parsed = parse_message(unwrapped.raw)
+    analysis = analyse(parsed, unwrapped.envelope)
+    outcome = ScanOutcome(
+        message_id=parsed.message_id,
+        result=analysis.result,
+        case=analysis.case_number,
+        agency_kind=analysis.agency_kind,
+        identifiers=analysis.identifiers,
+        attachments=analysis.attachments,
+    )
+    key = dedupe_key(parsed.message_id, raw)
+    if _seen_before(key):
+        outcome.result = ScanResult.DUPLICATE
+        return outcome
+    try:
+        with transaction.atomic():
+            entry = _entry(key, parsed, analysis, source)
+            if analysis.result in (ScanResult.LINKED, ScanResult.FLAGGED):
+                outcome.item_id = _store(entry, parsed, unwrapped, analysis).pk
+    except IntegrityError:
+        # The same message committed by a concurrent scan since the lookup.
+        if not _seen_before(key):
+            raise
+        outcome.result = ScanResult.DUPLICATE
+        outcome.item_id = None
+    return outcome
+
+
+def _seen_before(key: str) -> bool:
+    return bool(JournalEntry.objects.filter(key=key).update(duplicates=F("duplicates") + 1))
+
+
+def sender_of(address: str) -> User | None:
+    """The staff account whose email is the From address, for its office; None when unknown."""
+    if not address:
+        return None
+    return User.objects.filter(email__iexact=address).select_related("office").first()
+
+
+def _entry(key, parsed, analysis: Analysis, source) -> JournalEntry:
+    sender = sender_of(parsed.from_address) if analysis.ignored_reason != "not_from_dmv" else None
+    return JournalEntry.objects.create(
+        key=key,
+        result=analysis.result,
+        ignored_reason=analysis.ignored_reason,
+        sent_on=(parsed.date or timezone.now()).date(),
+        office=sender.office if sender else None,
+        agency_kind=analysis.agency_kind or "",
+        source=one_line(source, 120),
+    )
+
+
+def _store(entry, parsed, unwrapped, analysis: Analysis) -> OutboundMessage:
+    sender = sender_of(parsed.from_address)
+    case = case_by_number(analysis.case_number) if analysis.case_number else None
+    return OutboundMessage.objects.create(
+        entry=entry,
+        message_id=parsed.message_id or "",
+        raw_sha256=parsed.raw_sha256,
+        raw_file=store_raw(unwrapped.raw, parsed.raw_sha256),
+        size=parsed.size,
+        journal=unwrapped.journal,
+        sender_address=parsed.from_address,
+        sender_name=parsed.from_name,
+        sender=sender,
+        office=sender.office if sender else None,
+        recipients=recipients_by_field(parsed, unwrapped.envelope),
+        agency=analysis.agency,
+        agency_kind=analysis.agency_kind or "",
+        sent_at=parsed.date,
+        subject=parsed.subject,
+        text=parsed.body,
+        headers=[list(pair) for pair in parsed.headers],
+        identifiers=analysis.identifiers,
+        attachment_names=[a.filename for a in parsed.attachments],
+        case=case,
+        review_status=ReviewStatus.OPEN if analysis.result == ScanResult.FLAGGED else "",
+    )
+
+
+def store_raw(raw: bytes, sha256: str) -> str:
+    """The raw bytes in private storage under their SHA-256 (idempotent); the storage name."""
+    name = f"outbound-messages/{sha256[:2]}/{sha256}.eml"
+    if default_storage.exists(name) and default_storage.size(name) == len(raw):
+        return name
+    return default_storage.save(name, ContentFile(raw))
+
+
+def read_raw(message: OutboundMessage) -> bytes:
+    with default_storage.open(message.raw_file, "rb") as handle:
+        return handle.read()

@@ -1,0 +1,1 @@
+"""Outgoing staff email on a case's timeline (registered in OutboundConfig.ready)."""
