@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 
 from dmvrequests.cases import selectors as case_selectors
 from dmvrequests.cases import services as case_services
@@ -330,6 +331,7 @@ def letter_email(*, letter, actor):
     if LetterDispatch.objects.filter(letter=letter, method=DispatchMethod.EMAIL).exists():
         raise LetterError("This letter was already emailed; it is not sent twice.")
     dedupe = f"letter:{letter.pk}"
+    stored = Letter.objects.filter(pk=letter.pk).values_list("pdf", flat=True).get()
     email_queue(
         kind=EmailKind.LETTER,
         recipients=[letter.recipient_email],
@@ -338,6 +340,7 @@ def letter_email(*, letter, actor):
         context={"letter": letter},
         dedupe=dedupe,
         case=letter.case,
+        attachment=(pdf_filename(letter), bytes(stored), "application/pdf") if stored else None,
     )
     outbound = OutboundEmail.objects.filter(dedupe_key__startswith=f"{dedupe}:").first()
     return LetterDispatch.objects.create(
@@ -347,6 +350,13 @@ def letter_email(*, letter, actor):
         outbound=outbound,
         recorded_by=actor,
     )
+
+
+def pdf_filename(letter):
+    """The file name of a letter's PDF: the case number, the kind of letter and its
+    language, e.g. DR-2026-000012-denial-en.pdf (the same on the download and the email)."""
+    kind = slugify(letter.kind).replace("_", "-")
+    return f"{letter.case.number}-{kind}-{slugify(letter.language)}.pdf"
 
 
 def _sent_at(mailed_on):
@@ -381,7 +391,8 @@ def letter_mark_mailed(*, letter, actor, mailed_on):
             notice=notice,
             actor=actor,
             sent_at=_sent_at(mailed_on),
-            method=f"Mailed: letter #{letter.pk} ({letter.language_name}) on {mailed_on:%Y-%m-%d}",
+            # The date is the notice's sent date, shown beside it in the app's format.
+            method=f"mailed, letter #{letter.pk} ({letter.language_name})",
         )
     return dispatch
 

@@ -176,7 +176,7 @@ def letter_pdf(request, number, letter_id):
         request=request, action=Action.VIEW_LETTER, case=case, obj=letter, detail={"format": "pdf"}
     )
     response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{case.number}-letter-{letter.pk}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{services.pdf_filename(letter)}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

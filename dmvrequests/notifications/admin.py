@@ -35,8 +35,11 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     ]
     list_filter = [FailedFilter, "kind"]
     search_fields = ["recipient", "subject"]
-    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
-    exclude = ["body"]
+    # The body and an attached letter's bytes carry personal data: not shown here.
+    readonly_fields = [
+        f.name for f in OutboundEmail._meta.fields if f.name not in ("body", "attachment")
+    ]
+    exclude = ["body", "attachment"]
 
     def has_add_permission(self, request):
         return False

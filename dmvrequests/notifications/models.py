@@ -59,6 +59,11 @@ class OutboundEmail(models.Model):
     # Given up on (a message that can never be sent, or MAX_ATTEMPTS failures): shown to
     # administrators on every page until they deal with it, never retried silently.
     failed_at = models.DateTimeField(null=True, blank=True)
+    # One attached file, sent as stored here (a letter's PDF: the same bytes as kept on
+    # the case); blank name for none.
+    attachment_name = models.CharField(max_length=120, blank=True)
+    attachment_type = models.CharField(max_length=80, blank=True)
+    attachment = models.BinaryField(blank=True, default=b"")
 
     class Meta:
         ordering = ["created_at", "id"]

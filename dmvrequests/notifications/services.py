@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -65,10 +65,13 @@ def email_queue(
     context: Mapping[str, Any],
     dedupe: str,
     case: DisclosureRequest | None = None,
+    attachment: tuple[str, bytes, str] | None = None,
 ) -> list[int]:
     """Write one outbox row per recipient (user or address); send once committed.
 
-    `dedupe` makes the call idempotent: the same event never emails twice."""
+    `dedupe` makes the call idempotent: the same event never emails twice. `attachment`
+    is (filename, bytes, MIME type), kept on the row and sent with the message unchanged."""
+    name, data, mimetype = attachment or ("", b"", "")
     created = []
     for recipient in recipients:
         if isinstance(recipient, User):
@@ -89,6 +92,9 @@ def email_queue(
                 "case": case,
                 "subject": one_line(subject)[:250],
                 "body": body,
+                "attachment_name": name,
+                "attachment_type": mimetype,
+                "attachment": data,
             },
         )
         if is_new:
@@ -119,7 +125,7 @@ def deliver(email_id: int) -> bool:
         if email is None:
             return False
         try:
-            send_mail(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.recipient])
+            _send(email)
         except Exception as exc:  # noqa: BLE001 - recorded; the sweep tries again
             email.attempts += 1
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -139,6 +145,18 @@ def deliver(email_id: int) -> bool:
         email.attempts += 1
         email.save(update_fields=["sent_at", "attempts"])
         return True
+
+
+def _send(email: OutboundEmail) -> None:
+    """Send the row's message, with its attachment (the stored bytes) if it has one."""
+    if not email.attachment_name:
+        send_mail(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.recipient])
+        return
+    message = EmailMessage(
+        email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.recipient]
+    )
+    message.attach(email.attachment_name, bytes(email.attachment), email.attachment_type)
+    message.send()
 
 
 def unsent(older_than: timedelta = timedelta(minutes=1)) -> QuerySet[OutboundEmail, int]:

@@ -207,6 +207,23 @@ class TestEmail:
             services.letter_email(letter=letter, actor=counsel)
         assert OutboundEmail.objects.count() == 1
 
+    def test_the_stored_pdf_is_attached_with_the_case_number_and_kind(
+        self, denied, counsel, django_capture_on_commit_callbacks, pdf_engine
+    ):
+        letter = issue(denied, "denial", counsel)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.letter_email(letter=letter, actor=counsel)
+        (message,) = mail.outbox
+        stored = bytes(Letter.objects.get(pk=letter.pk).pdf)
+        if pdf_engine == "missing":
+            # No PDF was made (the letter's page says what to install): the text is emailed.
+            assert stored == b"" and message.attachments == []
+            assert "Your request is denied" in message.body
+            return
+        assert message.attachments == [
+            (f"{denied.number}-denial-en.pdf", stored, "application/pdf")
+        ]
+
     def test_the_database_refuses_a_second_email_of_the_same_letter(self, denied, counsel):
         letter = issue(denied, "denial", counsel)
         services.letter_email(letter=letter, actor=counsel)

@@ -53,6 +53,9 @@ class TestIssuingAndReading:
             return
         response = page.click("Open the PDF")
         assert response.content_type == "application/pdf"
+        assert (
+            f'filename="{denied.number}-denial-en.pdf"' in response.headers["Content-Disposition"]
+        )
         assert denied.number in pdf_text(response.body)
         assert letter_reads(counsel).count() == 2
 
@@ -417,3 +420,25 @@ class TestLanguagesOffered:
         options = letters_page(django_app, denied, counsel).forms["issue-form"]["issue-language"]
         offered = [value for value, _, _ in options.options]
         assert offered == ["en", "es"]
+
+
+class TestCaseNoticeLine:
+    def test_one_date_format_and_the_clerk_who_recorded_it(self, django_app, denied, clerk):
+        import re
+
+        clerk.first_name, clerk.last_name = "Maria", "Lopez"
+        clerk.save()
+        letter = services.letter_issue(
+            case=denied, kind="subject_notice", language="en", actor=clerk
+        )
+        form = django_app.get(
+            reverse("correspondence:letter", args=[denied.number, letter.pk]), user=clerk.username
+        ).forms["mailed-form"]
+        form["mailed-mailed_on"] = timezone.localdate().isoformat()
+        form.submit().follow()
+        page = django_app.get(denied.get_absolute_url(), user=clerk.username)
+        line = " ".join(page.html.find(id="notice-line").text.split())
+        today = timezone.localdate()
+        assert f"sent {today:%b} {today.day}, {today:%Y} (mailed, letter #{letter.pk}" in line
+        assert line.endswith("recorded by Maria Lopez")
+        assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}", line)
