@@ -83,8 +83,15 @@ def quarter_table(quarters: list[NoticeQuarter]) -> list[tuple[str, list[int]]]:
 def published(quarter: NoticeQuarter, threshold: int) -> list[tuple[str, str]]:
     """(label, shown value) rows for the public report: a count above zero and below the
     suppression threshold is shown as "fewer than N", like the report's other tables."""
+    return [(label, shown) for _, label, shown in published_rows(quarter, threshold)]
+
+
+def published_rows(quarter: NoticeQuarter, threshold: int) -> list[tuple[str, str, str]]:
+    """(key, label, shown value) for each of ROWS, suppressed as `published`: the CSV's."""
     shown = []
     for key, label in ROWS:
         value = quarter.counts[key]
-        shown.append((label, f"fewer than {threshold}" if 0 < value < threshold else str(value)))
+        shown.append(
+            (key, label, f"fewer than {threshold}" if 0 < value < threshold else str(value))
+        )
     return shown

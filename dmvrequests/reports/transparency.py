@@ -242,7 +242,11 @@ def share_display(row):
     return "–" if row.share is None else f"{row.share}%"
 
 
-def transparency_csv_rows(report):
+def transparency_csv_rows(report, notice_rows=()):
+    """The CSV of the published report: a header, then every row of every table as
+    published (suppressed counts as "fewer than N"), then the subject notices' timeliness
+    (`notice_rows`: (key, label, shown) from notices.published_rows), table
+    "subject_notices", the number of notices in the "requests" column."""
     yield [
         "table",
         "key",
@@ -261,6 +265,8 @@ def transparency_csv_rows(report):
                 *(display(row.cells[c], report.threshold) for c in suppression.COLUMNS),
                 share_display(row),
             ]
+    for key, label, shown in notice_rows:
+        yield ["subject_notices", key, label, shown, "", "", ""]
 
 
 # The attestation ----------------------------------------------------------------------

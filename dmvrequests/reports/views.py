@@ -339,7 +339,10 @@ def transparency_csv(request):
     if period is None:  # the page says what is wrong with the period
         return redirect(f"{reverse('reports:transparency')}?{request.GET.urlencode()}")
     report = transparency_report(period)
-    return _csv_response(transparency_csv_rows(report), f"transparency-{period.slug}.csv")
+    notice_rows = notices.published_rows(notices.notice_timeliness(period), report.threshold)
+    return _csv_response(
+        transparency_csv_rows(report, notice_rows), f"transparency-{period.slug}.csv"
+    )
 
 
 @require_GET

@@ -62,3 +62,28 @@ def test_both_pages_show_them(notices, client, administrator):
         reverse("reports:transparency"), {"year": period.year, "period": f"q{period.quarter}"}
     ).content.decode()
     assert "Notices to the people whose records were asked for" in report
+
+
+def test_the_transparency_csv_has_them_as_published(notices, client, administrator):
+    import csv
+    import io
+
+    client.force_login(administrator)
+    period = Period.of(notices)
+    response = client.get(
+        reverse("reports:transparency_csv"), {"year": period.year, "period": f"q{period.quarter}"}
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    table = {r["key"]: (r["label"], r["requests"]) for r in rows if r["table"] == "subject_notices"}
+    page = client.get(
+        reverse("reports:transparency"), {"year": period.year, "period": f"q{period.quarter}"}
+    )
+    threshold = page.context["report"].threshold
+    small = f"fewer than {threshold}" if threshold > 1 else "1"
+    assert table["on_time"] == (
+        "Sent on time",
+        "2" if threshold <= 2 else f"fewer than {threshold}",
+    )
+    assert table["late"] == ("Sent late", small)
+    assert list(table) == ["on_time", "late", "overdue", "pending", "exempted"]
+    assert dict(page.context["notices"]) == dict(table.values())
