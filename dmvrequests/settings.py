@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "dmvrequests.correspondence",
     "dmvrequests.outbound",
     "dmvrequests.oversight",
+    "dmvrequests.switchjournal",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,19 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
     raise ImproperlyConfigured(
         f"TIME_ZONE must be an IANA time zone such as America/New_York, not {TIME_ZONE!r}."
     ) from None
+# The state switch's journal (docs/network-queries.md): a burst is at least
+# SWITCH_BURST_MIN_QUERIES queries from one ORI within SWITCH_BURST_WINDOW_MINUTES of the
+# first; a response without a control field answers a query at most
+# SWITCH_RESPONSE_WINDOW_MINUTES older; a response carries data unless its text holds one of
+# SWITCH_NO_DATA_PHRASES (comma-separated).
+SWITCH_BURST_WINDOW_MINUTES = env_int("SWITCH_BURST_WINDOW_MINUTES", 10, minimum=1, maximum=1440)
+SWITCH_BURST_MIN_QUERIES = env_int("SWITCH_BURST_MIN_QUERIES", 50, minimum=2, maximum=100000)
+SWITCH_RESPONSE_WINDOW_MINUTES = env_int(
+    "SWITCH_RESPONSE_WINDOW_MINUTES", 10, minimum=1, maximum=1440
+)
+SWITCH_NO_DATA_PHRASES = env_list(
+    "SWITCH_NO_DATA_PHRASES", ("NO RECORD", "NOT ON FILE", "ACCESS DENIED", "NOT AUTHORIZED")
+)
 USE_I18N = True
 USE_TZ = True
 

@@ -1,14 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from dmvrequests.agencies.models import Agency, Officer, Requester
+from dmvrequests.agencies.models import Agency, Officer, OriBlock, Requester
 
 
 @admin.register(Agency)
 class AgencyAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "ori", "jurisdiction", "blocked"]
+    list_display = ["name", "kind", "ori", "jurisdiction", "blocked", "blocked_since"]
     list_filter = ["kind", "blocked"]
-    search_fields = ["name", "ori", "email_domains"]
+    search_fields = ["name", "ori", "oris", "email_domains"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -26,3 +26,9 @@ class OfficerAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "email", "badge"]
     autocomplete_fields = ["agency"]
     readonly_fields = ["user", "requester", "approved_by", "deactivated_by"]
+
+
+@admin.register(OriBlock)
+class OriBlockAdmin(SimpleHistoryAdmin):
+    list_display = ["ori", "reason", "effective_at", "lifted_at"]
+    search_fields = ["ori", "reason"]

@@ -21,6 +21,29 @@ def validate_ori(value):
         )
 
 
+ORI_RE = re.compile(r"^[A-Z0-9]{9}$")
+ORI_PATTERN_RE = re.compile(r"^[A-Z0-9]{1,8}\*$")
+
+
+def parse_ori_list(text):
+    """Split a space or comma separated list of ORIs and ORI patterns into upper-case
+    values: an ORI is 9 letters or digits (NCIC); a pattern is a prefix of 1 to 8 of them
+    ending in `*` (`DCICE*`: every ORI starting DCICE). Raises ValidationError naming the
+    first value that is neither."""
+    values = []
+    for part in re.split(r"[\s,]+", (text or "").strip().upper()):
+        if not part:
+            continue
+        if not (ORI_RE.match(part) or ORI_PATTERN_RE.match(part)):
+            raise ValidationError(
+                f"{part!r} is neither an ORI (9 letters or digits, e.g. NY0010000) nor an "
+                "ORI pattern (a prefix ending in *, e.g. DCICE*)."
+            )
+        if part not in values:
+            values.append(part)
+    return values
+
+
 def normalise_domains(text):
     """Split a comma or whitespace separated list of domains and validate each."""
     domains = []
@@ -67,8 +90,19 @@ class Agency(models.Model):
         validators=[single_line],
         help_text="The agency's published number, used to confirm requesters by calling back.",
     )
+    oris = models.TextField(
+        "ORIs",
+        blank=True,
+        help_text="Every ORI the agency queries from, and ORI patterns such as DCICE* (a prefix "
+        "ending in *), separated by spaces.",
+    )
     blocked = models.BooleanField(default=False)
     blocked_reason = models.TextField(blank=True)
+    blocked_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the block took effect; empty for a block older than the record of it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -86,8 +120,20 @@ class Agency(models.Model):
         if self.ori:
             self.ori = self.ori.upper()
         self.email_domains = ", ".join(normalise_domains(self.email_domains))
+        try:
+            self.oris = " ".join(parse_ori_list(self.oris))
+        except ValidationError as error:
+            raise ValidationError({"oris": error.messages}) from None
         if self.blocked and not self.blocked_reason.strip():
             raise ValidationError({"blocked_reason": "Say why the agency is blocked."})
+        if not self.blocked:
+            self.blocked_since = None
+
+    @property
+    def ori_list(self):
+        """The agency's ORIs and ORI patterns: its main ORI first, then the others."""
+        values = [self.ori.upper()] if self.ori else []
+        return values + [v for v in self.oris.split() if v not in values]
 
     @property
     def domain_list(self):
@@ -240,3 +286,38 @@ class Officer(models.Model):
                 f"{self.agency.blocked_reason} Requests cannot be submitted while the block stands."
             )
         return None
+
+
+class OriBlock(models.Model):
+    """An ORI (or ORI pattern such as `DCICE*`) blocked at the state switch on its own,
+    whatever agency it belongs to. A block holds from `effective_at` until `lifted_at`."""
+
+    ori = models.CharField(
+        "ORI",
+        max_length=9,
+        help_text="An ORI (9 letters or digits) or a pattern such as DCICE* (a prefix ending in *).",
+    )
+    reason = models.TextField()
+    effective_at = models.DateTimeField("in effect from")
+    lifted_at = models.DateTimeField("lifted at", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["ori", "effective_at"]
+        verbose_name = "ORI block"
+        indexes = [models.Index(fields=["ori"], name="oriblock_ori_idx")]
+
+    def __str__(self):
+        return self.ori
+
+    def clean(self):
+        self.ori = (self.ori or "").strip().upper()
+        if not (ORI_RE.match(self.ori) or ORI_PATTERN_RE.match(self.ori)):
+            raise ValidationError(
+                {"ori": "Give an ORI (9 letters or digits) or a pattern such as DCICE*."}
+            )
+        if not self.reason.strip():
+            raise ValidationError({"reason": "Say why the ORI is blocked."})
+        if self.lifted_at and self.lifted_at <= self.effective_at:
+            raise ValidationError({"lifted_at": "A block is lifted after it took effect."})

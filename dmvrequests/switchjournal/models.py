@@ -1,0 +1,83 @@
+"""The state switch's journal: every Nlets message the switch logged, with its attribution and
+flags (docs/network-queries.md). Rows are written only by `services` (import, attribution);
+people never edit them."""
+
+from django.db import models
+
+UNKNOWN_KIND = "unknown"
+
+
+class Direction(models.TextChoices):
+    IN = "IN", "Query (from Nlets)"
+    OUT = "OUT", "Response (to Nlets)"
+
+
+class JournalEntry(models.Model):
+    """One message. Queries (`IN`) carry the flags; responses (`OUT`) carry the match to their
+    query and whether they carried data and leaked through a block. `agency` is the agency of
+    the query's sender, or of the response's destination; `agency_kind` is `unknown` when the
+    ORI matches no agency. On PostgreSQL the table is partitioned by month of `timestamp`."""
+
+    id = models.BigAutoField(primary_key=True)
+    timestamp = models.DateTimeField()
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    sequence = models.BigIntegerField()
+    message_key = models.CharField(max_length=8)
+    sender_ori = models.CharField("sender ORI", max_length=9)
+    destination = models.CharField(max_length=9)
+    control = models.CharField("control field", max_length=40, blank=True)
+    text = models.TextField()
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    agency_kind = models.CharField(max_length=32, default=UNKNOWN_KIND)
+    image = models.BooleanField(default=False)
+    name_only = models.BooleanField(default=False)
+    partial_plate = models.BooleanField(default=False)
+    blocked = models.BooleanField(default=False)
+    answered = models.BooleanField(default=False)
+    carries_data = models.BooleanField(default=False)
+    block_leak = models.BooleanField(default=False)
+    match_pending = models.BooleanField(default=False)
+    query_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "journal entry"
+        verbose_name_plural = "journal entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["timestamp", "direction", "sequence", "sender_ori"],
+                name="journal_entry_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["sender_ori", "timestamp"], name="journal_sender_time_idx"),
+            models.Index(fields=["destination", "timestamp"], name="journal_dest_time_idx"),
+            models.Index(fields=["direction", "timestamp"], name="journal_dir_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.timestamp:%Y-%m-%d %H:%M:%S} {self.direction} {self.sequence}"
+
+
+class Burst(models.Model):
+    """A bulk pattern: at least SWITCH_BURST_MIN_QUERIES queries from one ORI within
+    SWITCH_BURST_WINDOW_MINUTES of the first (docs/network-queries.md, "Bursts")."""
+
+    ori = models.CharField("ORI", max_length=9)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    queries = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["start", "ori"]
+        constraints = [models.UniqueConstraint(fields=["ori", "start"], name="burst_once")]
+        indexes = [models.Index(fields=["start"], name="burst_start_idx")]
+
+    def __str__(self):
+        return f"{self.ori} {self.start:%Y-%m-%d %H:%M} ({self.queries})"

@@ -1,0 +1,34 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def import_log(tmp_path, capsys):
+    """Run import_switch_log --json on `text` (str or bytes) written to a file; returns
+    (exit code, [per-file objects], stderr)."""
+
+    def run(text, name="journal.txt", *more):
+        path = tmp_path / name
+        if isinstance(text, str):
+            text = text.encode()
+        path.write_bytes(text)
+        code = 0
+        try:
+            call_command("import_switch_log", "--json", str(path), *more)
+        except SystemExit as exit_:
+            code = exit_.code
+        out, err = capsys.readouterr()
+        return code, [json.loads(line) for line in out.splitlines() if line.strip()], err
+
+    return run
+
+
+@pytest.fixture
+def stats(capsys):
+    def run(date_from, date_to):
+        call_command("switch_log_stats", "--json", "--from", date_from, "--to", date_to)
+        return json.loads(capsys.readouterr().out)
+
+    return run
