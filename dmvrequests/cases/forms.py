@@ -328,6 +328,13 @@ class DecisionForm(USWDSFormMixin, forms.Form):
         }
 
 
+def person_with_role_and_office(user: User) -> str:
+    """'Sam Park: Counsel, Buffalo legal unit': whom a share would open the case to."""
+    roles = sorted(group.name for group in user.groups.all())
+    office = user.office.name if user.office else "no office"
+    return f"{user}: {', '.join(roles) or 'no role'}, {office}"
+
+
 class ShareForm(USWDSFormMixin, forms.Form):
     prefix = "share"
     office: forms.ModelChoiceField = forms.ModelChoiceField(
@@ -350,8 +357,11 @@ class ShareForm(USWDSFormMixin, forms.Form):
             User.objects.filter(is_active=True, groups__name__in=["Clerk", "Counsel"])
             .exclude(office=case.office_id)
             .distinct()
+            .select_related("office")
+            .prefetch_related("groups")
             .order_by("last_name", "username")
         )
+        self.fields["user"].label_from_instance = person_with_role_and_office
 
     def clean(self):
         data = super().clean()

@@ -13,8 +13,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from dmvrequests.cases.capabilities import CaseCapabilities, capabilities_for
+from dmvrequests.cases.capabilities import CaseCapabilities, Relation, capabilities_for
 from dmvrequests.cases.models import (
+    CaseShare,
     Decision,
     DecisionOutcome,
     DisclosureRequest,
@@ -79,6 +80,7 @@ class CasePage:
             "submit_missing": submit_missing(case) if self.clerk_here else [],
             "actions": self.actions(),
             "shares": self.shares(),
+            "viewer_share": self.viewer_share(),
         }
 
     def actions(self) -> list[CaseAction]:
@@ -87,6 +89,17 @@ class CasePage:
             return []
         offered = actions_for(self.case.status, self.user)
         return [CaseAction(a) for a in offered if a in (CaseAction.WITHDRAW, CaseAction.CLOSE)]
+
+    def viewer_share(self) -> CaseShare | None:
+        """The open share through which this user reads the case (theirs, else their
+        office's), for the banner saying who shared it, why and until when; else None."""
+        if self.caps.relation == Relation.PERSONAL_SHARE:
+            found = self.shares().filter(user=self.user)
+        elif self.caps.relation == Relation.OFFICE_SHARE:
+            found = self.shares().filter(office_id=self.user.office_id)
+        else:
+            return None
+        return found.order_by("granted_at", "id").first()
 
     def shares(self) -> QuerySet:
         return self.case.shares.filter(revoked_at=None).select_related(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from accounts.models import Office
 from dmvrequests.audit.models import AuditRecord
 from dmvrequests.cases.models import DisclosureRequest
 
@@ -117,3 +118,9 @@ def activity_summary(records: QuerySet[AuditRecord]) -> tuple[list[tuple[str, in
     counts = [(labels.get(action, action), n) for action, n in by_action]
     cases = records.exclude(case_number="").order_by().values("case_number").distinct().count()
     return counts, cases
+
+
+def office_names() -> dict[str, str]:
+    """{office code: office name}: audit records keep the code as text (it survives a
+    rename); the auditor's pages show the name."""
+    return dict(Office.objects.values_list("code", "name"))

@@ -66,6 +66,17 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _records_page(request, queryset):
+    """A page of audit records, each with `office_name`: the office's name in words for
+    the code the record keeps (the code itself if no office has it any more)."""
+    page = _page(request, queryset)
+    page.object_list = list(page.object_list)
+    names = selectors.office_names()
+    for record in page.object_list:
+        record.office_name = names.get(record.office, record.office)
+    return page
+
+
 # The access log.
 
 
@@ -76,7 +87,7 @@ def access_log(request):
     if filters is None:
         context = {"nav": "audit", "section": "log", "form": form, "page": None}
         return render(request, "audit/access_log.html", context, status=400)
-    page = _page(request, selectors.audit_records_search(filters))
+    page = _records_page(request, selectors.audit_records_search(filters))
     context = {"nav": "audit", "section": "log", "form": form, "page": page}
     return render(request, "audit/access_log.html", context)
 
@@ -154,7 +165,7 @@ def user_activity(request):
     _record_auditor_read(request, Action.USER_ACTIVITY, _filters_for_record(data))
     records = selectors.user_activity(data["user"], data["date_from"], data["date_to"])
     counts, cases = selectors.activity_summary(records)
-    page = _page(request, records.select_related("user").order_by("-seq"))
+    page = _records_page(request, records.select_related("user").order_by("-seq"))
     context.update(page=page, subject=data["user"], counts=counts, case_count=cases)
     return render(request, "audit/user_activity.html", context)
 

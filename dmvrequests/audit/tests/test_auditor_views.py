@@ -270,3 +270,32 @@ class TestVerification:
         assert "Audit chain broken at record #1" in message.body
         record = AuditRecord.objects.get(kind=Kind.VERIFICATION)
         assert (record.outcome, record.detail["administrators_alerted"]) == ("failure", 1)
+
+
+def form_with(page, field):
+    return next(f for f in page.forms.values() if field in f.fields)
+
+
+class TestOfficeInWords:
+    """Each record names the user's office by its name, not its code."""
+
+    def test_the_access_log_names_the_office(self, django_app, case, clerk, auditor):
+        viewed(case, clerk)
+        page = django_app.get(reverse("audit:access_log"), user=auditor.username)
+        form = form_with(page, "case_number")
+        form["case_number"] = case.number
+        page = form.submit()
+        table = " ".join(page.html.find("table").text.split())
+        assert "Albany legal unit" in table
+        assert "albany" not in table.replace("Albany", "")
+
+    def test_the_user_activity_names_the_office(self, django_app, clerk, case, auditor):
+        viewed(case, clerk)
+        page = django_app.get(reverse("audit:user_activity"), user=auditor.username)
+        form = form_with(page, "user")
+        form["user"] = str(clerk.pk)
+        form["date_from"] = form["date_to"] = timezone.localdate().isoformat()
+        page = form.submit()
+        table = " ".join(page.html.find_all("table")[-1].text.split())
+        assert "Albany legal unit" in table
+        assert "albany" not in table.replace("Albany", "")
