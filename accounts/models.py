@@ -47,6 +47,13 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def with_role_and_office(self) -> str:
+        """'Sam Park: Counsel, Buffalo legal unit' (from prefetched groups): whom a share
+        of a case would open it to."""
+        roles = sorted(group.name for group in self.groups.all())
+        office = self.office.name if self.office else "no office"
+        return f"{self}: {', '.join(roles) or 'no role'}, {office}"
+
     @cached_property
     def role_names(self):
         if not self.is_authenticated or not self.is_active:

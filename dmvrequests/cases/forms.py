@@ -328,13 +328,6 @@ class DecisionForm(USWDSFormMixin, forms.Form):
         }
 
 
-def person_with_role_and_office(user: User) -> str:
-    """'Sam Park: Counsel, Buffalo legal unit': whom a share would open the case to."""
-    roles = sorted(group.name for group in user.groups.all())
-    office = user.office.name if user.office else "no office"
-    return f"{user}: {', '.join(roles) or 'no role'}, {office}"
-
-
 class ShareForm(USWDSFormMixin, forms.Form):
     prefix = "share"
     office: forms.ModelChoiceField = forms.ModelChoiceField(
@@ -361,7 +354,7 @@ class ShareForm(USWDSFormMixin, forms.Form):
             .prefetch_related("groups")
             .order_by("last_name", "username")
         )
-        self.fields["user"].label_from_instance = person_with_role_and_office
+        self.fields["user"].label_from_instance = User.with_role_and_office
 
     def clean(self):
         data = super().clean()
