@@ -7,6 +7,7 @@ history with its reason (role changes, MFA resets, unlocks).
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.template.response import TemplateResponse
@@ -119,7 +120,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             "opts": self.model._meta,
             "account": user,
             "change_verb": role_change_words(user.get_username(), previous, role, mood="ask"),
-            "before": [(r, ROLE_POWERS[r]) for r in previous],
+            "before": [(r, ROLE_POWERS[Role(r)]) for r in previous],
             "after": (role, ROLE_POWERS[role]),
             "fields": [
                 (name, value)
@@ -154,7 +155,8 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, id)
-            services.user_password_set(user=user, actor=request.user, request=request)
+            if user is not None:  # None only if deleted meanwhile
+                services.user_password_set(user=user, actor=request.user, request=request)
         return response
 
     def save_related(self, request, form, formsets, change):
@@ -182,7 +184,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             "users": list(queryset),
             "action": action,
             "what": what,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/accounts/user/confirm_action.html", context)
 

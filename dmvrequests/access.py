@@ -121,8 +121,9 @@ NAMESPACE_ACCESS = {
 def rule_for(view_name):
     if view_name in ACCESS:
         return ACCESS[view_name]
-    namespace = view_name.split(":", 1)[0] if ":" in view_name else None
-    return NAMESPACE_ACCESS.get(namespace)
+    if ":" not in view_name:
+        return None
+    return NAMESPACE_ACCESS.get(view_name.split(":", 1)[0])
 
 
 class AccessTableMiddleware:

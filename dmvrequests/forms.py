@@ -1,6 +1,14 @@
 """Form helpers shared by the apps: USWDS classes on every widget."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
+
+if TYPE_CHECKING:
+    # mypy reads the mixins as forms (for self.fields, add_error...); at run time they are plain.
+    FormMixinBase = forms.BaseForm
+else:
+    FormMixinBase = object
 
 WIDGET_CLASSES = {
     forms.CheckboxInput: "usa-checkbox__input",
@@ -14,7 +22,7 @@ WIDGET_CLASSES = {
 }
 
 
-class USWDSFormMixin:
+class USWDSFormMixin(FormMixinBase):
     """Adds USWDS classes to each widget, and the error state once validated."""
 
     def __init__(self, *args, **kwargs):
@@ -37,11 +45,11 @@ class USWDSFormMixin:
     def add_error(self, field, error):
         # Views add errors after validation too (a wrong code, a refusal): marked the same.
         super().add_error(field, error)
-        if self._errors is not None and hasattr(self, "cleaned_data"):
+        if getattr(self, "_errors", None) is not None and hasattr(self, "cleaned_data"):
             self._mark_errors()
 
     def _mark_errors(self):
-        for name in self._errors or {}:
+        for name in getattr(self, "_errors", None) or {}:
             if name in self.fields:
                 attrs = self.fields[name].widget.attrs
                 if "usa-input--error" not in attrs.get("class", ""):

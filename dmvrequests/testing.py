@@ -1,5 +1,7 @@
 """Factories for tests (factory_boy). Build through the services where it matters."""
 
+from typing import Any
+
 import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -11,7 +13,7 @@ from dmvrequests.cases import services
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts only
 
 
-class OfficeFactory(factory.django.DjangoModelFactory):
+class OfficeFactory(factory.django.DjangoModelFactory[Office]):
     class Meta:
         model = Office
         django_get_or_create = ("code",)
@@ -20,7 +22,7 @@ class OfficeFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"office-{n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -32,14 +34,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def role(self, create, extracted, **kwargs):
+    def role(self: User, create, extracted, **kwargs):  # self: the user made
         if extracted:
             self.groups.add(Group.objects.get(name=extracted))
         if create:
             self.save()
 
 
-class AgencyFactory(factory.django.DjangoModelFactory):
+class AgencyFactory(factory.django.DjangoModelFactory[Agency]):
     class Meta:
         model = Agency
 
@@ -50,7 +52,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     published_phone = "518-555-0100"
 
 
-class RequesterFactory(factory.django.DjangoModelFactory):
+class RequesterFactory(factory.django.DjangoModelFactory[Requester]):
     class Meta:
         model = Requester
 
@@ -62,7 +64,7 @@ class RequesterFactory(factory.django.DjangoModelFactory):
 def make_case(*, office, actor, agency=None, **overrides):
     """A case created through case_create, as a clerk would."""
     agency = agency or AgencyFactory()
-    fields = {
+    fields: dict[str, Any] = {
         # Mail needs no callback before submission; phone tests record one.
         "channel": "mail",
         "received_at": timezone.now(),

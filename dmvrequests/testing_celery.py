@@ -11,6 +11,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -47,8 +48,15 @@ def _reset_connections():
     from kombu import pools
 
     pools.reset()  # kombu's process-wide registry of connection and producer pools
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    # Celery's private pools, not in its stubs: set to None, they are made again on next use.
+    celery_app._pool = None  # type: ignore[attr-defined]
+    celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
+
+
+def media_location() -> str:
+    """Where the default storage keeps files (settings.STORAGES, a FileSystemStorage)."""
+    storages: Any = settings.STORAGES  # read by the stubs as a mapping to `object`
+    return storages["default"]["OPTIONS"]["location"]
 
 
 def worker_environment(broker_url, media_root, extra):
@@ -68,7 +76,7 @@ def worker(broker_url, *, media_root=None, environment=None):
     """Start `celery worker` on `broker_url`, with `environment` added to its environment
     variables (its settings come from there, not from this process); wait until it
     answers a ping; stop it after."""
-    media_root = media_root or settings.STORAGES["default"]["OPTIONS"]["location"]
+    media_root = media_root or media_location()
     # Kept after the test (delete=False) so that a failing worker's log can be read.
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - the worker process writes it
         prefix="celery-worker-", suffix=".log", delete=False

@@ -107,7 +107,7 @@ def _every_code():
     table: the named vocabularies first (a code in two of them takes the first's label)."""
     from django.apps import apps
 
-    table = {}
+    table: dict[str, str] = {}
     for labels in _vocabularies().values():
         for code, text in labels.items():
             table.setdefault(code, text)

@@ -115,7 +115,9 @@ class TestAccountEventsAreChained:
             "admin2@dmv.example.gov",
             "auditor@dmv.example.gov",
         ]
-        assert "changed clerk's role from Clerk to Counsel" in notices.first().subject
+        first = notices.first()
+        assert first is not None
+        assert "changed clerk's role from Clerk to Counsel" in first.subject
 
     def test_changing_a_role(self, admin_client, clerk):
         change_role(admin_client, clerk, "Auditor")

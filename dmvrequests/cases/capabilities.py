@@ -19,6 +19,7 @@ The table is written down in docs/security.md.
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import Combinable
 
 from dmvrequests.cases.models import CaseShare, DisclosureRequest
 
@@ -162,7 +163,7 @@ def _visible_by_rule(user, cases):
         return cases
     if not _is_staff(user):
         return cases.none()
-    visible = Exists(_open_shares(user).filter(case=OuterRef("pk")))
+    visible: Combinable = Exists(_open_shares(user).filter(case=OuterRef("pk")))
     if user.office_id:
         visible = Q(office_id=user.office_id) | visible
     if user.is_counsel:

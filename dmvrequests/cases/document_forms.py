@@ -4,6 +4,8 @@ at the form by its first bytes and its size, and a file that went missing (refus
 the browser's file input, or not sent again after a refusal) stops the document from
 being added without it unless the clerk says so (docs/intake.md, "Documents")."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +24,7 @@ FILE_NOT_KEPT = (
 # The case page's form has its own prefix, on the class so that the page renders it and
 # the view reads it the same way.
 class DocumentForm(USWDSFormMixin, forms.Form):
+    data: Any  # once bound, a copy of the QueryDict that clean_file may mark (see __init__)
     prefix = "newdoc"
     type = forms.ChoiceField(
         label="Document type",
@@ -102,7 +105,8 @@ class DocumentForm(USWDSFormMixin, forms.Form):
         return state
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         issued, expires = data.get("issued_on"), data.get("expires_on")
         if issued and expires and expires < issued:
             self.add_error(
@@ -131,7 +135,7 @@ class DocumentForm(USWDSFormMixin, forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        if self._errors:
+        if getattr(self, "_errors", None):
             self.file_not_kept()
 
     def file_not_kept(self):

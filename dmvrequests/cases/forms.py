@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -164,14 +165,14 @@ class RequestForm(USWDSFormMixin, forms.Form):
             self.initial["received_at"] = timezone.localtime().replace(second=0, microsecond=0)
         if case is not None and case.channel not in dict(CLERK_CHANNELS):
             # An emailed case keeps its channel; a clerk cannot log a new email.
-            self.fields["channel"].choices = [
+            cast(forms.ChoiceField, self.fields["channel"]).choices = [
                 *CLERK_CHANNELS,
                 (case.channel, case.get_channel_display()),
             ]
 
     def clean_received_at(self):
         received = self.cleaned_data["received_at"]
-        if received > timezone.now() + timezone.timedelta(minutes=5):
+        if received > timezone.now() + timedelta(minutes=5):
             raise ValidationError("The received time is in the future. Enter when it came in.")
         return received
 
@@ -197,7 +198,8 @@ class RequestForm(USWDSFormMixin, forms.Form):
             )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self._check_received_age(data)
         requester, agency = data.get("requester"), data.get("agency")
         if requester and agency and requester.agency_id != agency.pk:
@@ -245,7 +247,9 @@ class SubmitForm(USWDSFormMixin, forms.Form):
 
     def __init__(self, *args, office=None, switched_off=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_counsel"].queryset = User.objects.filter(
+        cast(
+            forms.ModelChoiceField, self.fields["assigned_counsel"]
+        ).queryset = User.objects.filter(
             is_active=True, groups__name="Counsel", office=office
         ).order_by("last_name", "username")
         if switched_off:
@@ -298,12 +302,13 @@ class DecisionForm(USWDSFormMixin, forms.Form):
     def __init__(self, *args, releasable=(), asked=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.releasable = list(releasable)
-        self.fields["categories"].choices = [
+        cast(forms.ChoiceField, self.fields["categories"]).choices = [
             (c, RecordCategory(c).label) for c in asked if c in self.releasable
         ]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         choice = data.get("decision")
         if choice == DecisionChoice.APPROVE_SOME and not data.get("categories"):
             self.add_error("categories", "Tick the categories you approve.")
@@ -345,8 +350,10 @@ class ShareForm(USWDSFormMixin, forms.Form):
         from accounts.models import Office
 
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = Office.objects.exclude(pk=case.office_id)
-        self.fields["user"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["office"]).queryset = Office.objects.exclude(
+            pk=case.office_id
+        )
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = (
             User.objects.filter(is_active=True, groups__name__in=["Clerk", "Counsel"])
             .exclude(office=case.office_id)
             .distinct()
@@ -357,7 +364,8 @@ class ShareForm(USWDSFormMixin, forms.Form):
         self.fields["user"].label_from_instance = User.with_role_and_office
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("office")) == bool(data.get("user")):
             raise ValidationError("Choose either an office or one person.")
         return data
@@ -371,7 +379,7 @@ class AssignForm(USWDSFormMixin, forms.Form):
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["counsel"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["counsel"]).queryset = User.objects.filter(
             is_active=True, groups__name="Counsel", office=case.office_id
         ).order_by("last_name", "username")
 
@@ -506,7 +514,9 @@ class ReleaseForm(USWDSFormMixin, forms.Form):
 
     def __init__(self, *args, approved=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["categories"].choices = [(c, RecordCategory(c).label) for c in approved]
+        cast(forms.ChoiceField, self.fields["categories"]).choices = [
+            (c, RecordCategory(c).label) for c in approved
+        ]
 
 
 class NoticeSentForm(USWDSFormMixin, forms.Form):

@@ -185,7 +185,8 @@ class DisclosureRequest(models.Model):
         """Keep the search keys in step with the fields they are made from."""
         keys = search_keys({f: getattr(self, f) for f in KEYED_FIELDS})
         for key_field, value in keys.items():
-            setattr(self, key_field, value[: self._meta.get_field(key_field).max_length])
+            limit = getattr(self._meta.get_field(key_field), "max_length", None)
+            setattr(self, key_field, value[:limit])
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             extra = {KEYED_FIELDS[f][0] for f in update_fields if f in KEYED_FIELDS}

@@ -12,6 +12,7 @@ consecutive historical rows are computed in Python.
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
 from django.db import models
 from django.utils import dateformat, timezone
@@ -168,7 +169,7 @@ def _category_label(value):
 
 def _related_names(diffs):
     """Names of everything changed foreign keys point to: one query per related model."""
-    wanted = {}
+    wanted: dict[Any, set[Any]] = {}
     for diff in diffs:
         for f in diff.changed:
             if f.is_relation:

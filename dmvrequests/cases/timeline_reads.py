@@ -4,6 +4,7 @@ reader for each run of reads between two other events (`fold_reads_in_place`).
 `timeline_context` gives templates/audit/_timeline.html what it needs."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import dateformat, timezone
 
@@ -41,7 +42,7 @@ class ReadSummary:
 
     @property
     def sentence(self):
-        counts = {}
+        counts: dict[Any, int] = {}
         for event in self.events:
             counts[event.read_action] = counts.get(event.read_action, 0) + event.times
         parts = [
@@ -69,7 +70,8 @@ def _short_date(moment):
 def fold_reads(events):
     """(every event but the successful reads, one ReadSummary per reader, the latest
     reader first). Refused reads stay in the story: they are not routine."""
-    story, reads = [], {}
+    story: list[Any] = []
+    reads: dict[Any, list[Any]] = {}
     for event in events:
         if event.read_action:
             reads.setdefault(event.who, []).append(event)
@@ -84,7 +86,8 @@ def fold_reads_in_place(events):
     between two other events folded into one ReadSummary per reader (in the order they
     first read), standing where the run began; each summary unfolds to every read.
     Refused reads stay on their own line."""
-    story, run = [], {}
+    story: list[Any] = []
+    run: dict[Any, list[Any]] = {}
 
     def close_run():
         story.extend(ReadSummary(who, tuple(evs)) for who, evs in run.items())

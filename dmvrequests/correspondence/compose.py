@@ -67,7 +67,7 @@ NEEDED = (
 def process_needed(evaluation, language):
     """What the law says would unlock the request: the process named by the findings
     that say so, each with its citation; '' when no finding names one."""
-    needed = []
+    needed: list[tuple[str, str]] = []
     for finding in evaluation.get("findings", []):
         for code, pattern in NEEDED:
             match = pattern.search(finding["message"]) if finding["code"] == code else None

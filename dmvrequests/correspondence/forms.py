@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from dmvrequests.correspondence.models import TEMPLATE_BODY_MAX, Language, LetterKind
@@ -25,8 +27,10 @@ class IssueForm(USWDSFormMixin, forms.Form):
 
     def __init__(self, *args, kinds, languages, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, LetterKind(k).label) for k in kinds]
-        self.fields["language"].choices = languages
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            (k, LetterKind(k).label) for k in kinds
+        ]
+        cast(forms.ChoiceField, self.fields["language"]).choices = languages
         if LetterKind.SUBJECT_NOTICE not in kinds:
             del self.fields["subject_address"]
 
@@ -51,7 +55,9 @@ class BatchForm(USWDSFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [(x.code, x.name) for x in Language.objects.all()]
+        cast(forms.ChoiceField, self.fields["language"]).choices = [
+            (x.code, x.name) for x in Language.objects.all()
+        ]
 
 
 class TemplateForm(USWDSFormMixin, forms.Form):
@@ -83,7 +89,8 @@ class TemplateForm(USWDSFormMixin, forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         unknown = unknown_placeholders(data.get("subject", ""), data.get("body", ""))
         if unknown:
             listed = ", ".join("{" + name + "}" for name in unknown)

@@ -105,7 +105,7 @@ def template_save(*, office, kind, language, subject, body, actor):
     template = template or LetterTemplate(office=office, kind=kind, language=language)
     template.subject, template.body = one_line(subject), body
     template.updated_by, template.updated_at = actor, timezone.now()
-    template._history_user = actor
+    template._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
     template.full_clean()
     template.save()
     return template
@@ -126,7 +126,7 @@ def language_add(*, code, name, actor):
     if Language.objects.filter(code=code).exists():
         raise LetterError(f"The language {code} is already there.")
     language = Language(code=code, name=name)
-    language._history_user = actor
+    language._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
     language.full_clean()
     language.save()
     return language

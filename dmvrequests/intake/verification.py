@@ -63,7 +63,8 @@ def _strip_comments(text):
 
 def _split_outside_quotes(text, separators):
     """Split on any of `separators` outside "quoted strings"; linear, whatever the input."""
-    parts, current = [], []
+    parts: list[str] = []
+    current: list[str] = []
     quoted = escaped = False
     for char in text:
         if escaped:

@@ -23,7 +23,7 @@ def quarantine(request):
     access_log_many(
         request=request,
         action=AuditAction.LIST_QUARANTINE,
-        targets=[(m.case.number if m.case_id else "", MESSAGE, m.pk) for m in page.object_list],
+        targets=[(m.case.number if m.case else "", MESSAGE, m.pk) for m in page.object_list],
     )
     context = {"page": page, "sort": sort, "nav": "quarantine"}
     return render(request, "intake/quarantine_list.html", context)
@@ -140,7 +140,7 @@ def message_original(request, pk):
         obj=message,
         detail={"page": "original email"},
     )
-    shown = message.duplicate_of if message.duplicate_of_id else message
+    shown = message.duplicate_of or message
     context = {
         "message": message,
         "case": message.case,

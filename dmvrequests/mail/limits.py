@@ -102,14 +102,15 @@ def parse_bytes(raw, limits, *, headers_only=False):
     parser = BytesFeedParser(_factory=factory, policy=policy.default)
     factory.parser = parser
     if headers_only:
-        parser._set_headersonly()
+        parser._set_headersonly()  # type: ignore[attr-defined]  # the parser's own, untyped
     try:
         for start in range(0, len(raw), FEED_CHUNK):
             parser.feed(raw[start : start + FEED_CHUNK])
         message = parser.close()
     except LimitExceeded as exc:
         factory.active = False
-        return (parser._msgstack[0] if parser._msgstack else None), exc.problem
+        stack = parser._msgstack  # type: ignore[attr-defined]  # what was parsed so far
+        return (stack[0] if stack else None), exc.problem
     factory.active = False
     return message, None
 

@@ -11,10 +11,11 @@ in the audit chain, never the removed text.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -52,8 +53,13 @@ class RedactionError(ValidationError):
     """A redaction the rules refuse; the message says what to do instead."""
 
 
+def _field(name):
+    """A column of the case (a concrete field, never a relation's reverse side)."""
+    return cast(models.Field, DisclosureRequest._meta.get_field(name))
+
+
 def field_label(name):
-    return capfirst(DisclosureRequest._meta.get_field(name).verbose_name)
+    return capfirst(_field(name).verbose_name)
 
 
 # Redaction.
@@ -78,7 +84,7 @@ def _check_redaction(case, field, text, reason, actor):
 
 def _fitting_marker(field, values, text, marker):
     """The full marker, or "[redacted]" where a short field cannot hold it."""
-    limit = DisclosureRequest._meta.get_field(field).max_length
+    limit = _field(field).max_length
     for candidate in (marker, SHORT_MARKER):
         if limit is None or all(len(v.replace(text, candidate)) <= limit for v in values):
             return candidate

@@ -7,17 +7,18 @@ from accounts.models import User
 from dmvrequests.agencies.models import Agency
 from dmvrequests.audit.models import Action, Kind, Outcome
 from dmvrequests.formfields import PlausibleDateField
-from dmvrequests.forms import DateInput, USWDSFormMixin
+from dmvrequests.forms import DateInput, FormMixinBase, USWDSFormMixin
 from dmvrequests.oversight.erasure import REDACTABLE_FIELDS, field_label
 
 CHANGE_TYPES = [("", "Any change"), ("+", "Case logged"), ("~", "Case changed"), ("-", "Deleted")]
 
 
-class DateRangeMixin:
+class DateRangeMixin(FormMixinBase):
     """`date_from` and `date_to` (both days included), in order."""
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             raise ValidationError("The end date is before the start date; swap them.")

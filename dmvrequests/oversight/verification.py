@@ -8,6 +8,7 @@ the log.
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Value
@@ -68,7 +69,9 @@ DECISION_FIELDS = ("decided_by_id", "outcome", "reason", "rationale", "decided_a
 def decision_history_mismatches(limit=20):
     """Ids of decisions whose row no longer matches their own latest history row."""
     latest = Decision.history.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
-    annotations = {f"h_{name}": Subquery(latest.values(name)[:1]) for name in DECISION_FIELDS}
+    annotations: dict[str, Any] = {
+        f"h_{name}": Subquery(latest.values(name)[:1]) for name in DECISION_FIELDS
+    }
     annotations["h_second"] = Coalesce(
         Subquery(latest.values("second_approved_by_id")[:1]),
         Value(0),
@@ -82,7 +85,7 @@ def decision_history_mismatches(limit=20):
     )
     rows = (
         Decision.objects.annotate(**annotations)
-        .filter(h_decided_by_id__isnull=False)
+        .filter(Q(h_decided_by_id__isnull=False))  # an annotation: Q, which the stubs do not check
         .filter(differs)
         .order_by("pk")
         .values_list("pk", flat=True)

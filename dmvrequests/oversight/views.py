@@ -29,7 +29,7 @@ from dmvrequests.cases.selectors import case_get_for_read
 from dmvrequests.cases.timeline import history_changes
 from dmvrequests.cases.timeline_reads import timeline_context
 from dmvrequests.oversight import selectors
-from dmvrequests.oversight.erasure import redaction_apply
+from dmvrequests.oversight.erasure import field_label, redaction_apply
 from dmvrequests.oversight.forms import (
     AccessLogFilterForm,
     HistoryFilterForm,
@@ -190,7 +190,8 @@ def verification(request):
 @require_POST
 def verify_now(request):
     # The task records the result with this auditor as its user.
-    verify_audit_chain.delay_on_commit(actor_id=request.user.pk)
+    # delay_on_commit (Celery 5.4) is missing from the celery-types stubs.
+    verify_audit_chain.delay_on_commit(actor_id=request.user.pk)  # type: ignore[attr-defined]
     messages.info(
         request,
         "Verification started. Its result appears below when it finishes; a long chain "
@@ -234,6 +235,6 @@ def redact(request, number):
 
 
 def _redaction_message(case, field, rows):
-    label = in_sentence(dict(RedactionForm.base_fields["field"].choices)[field])
+    label = in_sentence(field_label(field))
     entries = f"{rows} earlier version{'s' if rows != 1 else ''}"
     return f"The text was removed from {label} of {case.number} and from {entries} in its history."

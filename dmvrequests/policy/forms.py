@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from dmvrequests.formfields import PlausibleDateField
-from dmvrequests.forms import USWDSFormMixin
+from dmvrequests.forms import FormMixinBase, USWDSFormMixin
 from dmvrequests.policy.models import PolicyProfile
 from dmvrequests.validators import single_line
 from dmvrequests.vocabulary import (
@@ -29,7 +29,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class UswdsFormMixin:
+class UswdsFormMixin(FormMixinBase):
     """USWDS classes and ARIA links on every widget, error states included."""
 
     def style_widgets(self):
@@ -167,7 +167,8 @@ class LegalDocumentForm(UswdsFormMixin, forms.Form):
         self.style_widgets()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("type") and "type" not in self.errors:
             self.add_error(
                 "type", "Choose the type of this document, or set its other fields back to empty."

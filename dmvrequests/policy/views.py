@@ -40,7 +40,7 @@ def try_request(request):
 
 
 def _initial():
-    initial = {"received": timezone.localdate()}
+    initial: dict[str, object] = {"received": timezone.localdate()}
     # With no active profile the select starts on the first one.
     with contextlib.suppress(ImproperlyConfigured):
         initial["profile"] = services.profile_active()

@@ -113,7 +113,7 @@ def case_header(include_identifiers):
 def case_queryset(filters, *, include_identifiers=False):
     """The cases of `filters` as tuples of CASE_FIELDS (then the identifiers), in the
     order they were logged. Tuples rather than dicts: a fifth less time per row."""
-    fields = CASE_FIELDS
+    fields: tuple[str, ...] = CASE_FIELDS
     if include_identifiers:
         fields += tuple(column.source for column in IDENTIFIER_COLUMNS)
     return filters.cases().order_by("pk").values_list(*fields)

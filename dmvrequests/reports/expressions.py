@@ -34,7 +34,7 @@ class JSONArrayContains(Func):
         self.needle = value
         super().__init__(F(field))
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
         # Dispatched here rather than in as_<vendor>: an aggregate's FILTER clause
         # calls as_sql() directly, bypassing the compiler's vendor lookup.
         sql, params = compiler.compile(self.source_expressions[0])

@@ -5,14 +5,20 @@ requests *received* in the period (a cohort): a request received in March and
 decided in April counts in March. Dates are the state's dates (TIME_ZONE).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from dmvrequests.cases.models import DisclosureRequest
 from dmvrequests.formfields import FIRST_YEAR, LAST_YEAR, MESSAGE
 from dmvrequests.vocabulary import AgencyKind
+
+if TYPE_CHECKING:
+    from accounts.models import Office
 
 # Reports cover the years any date may have (dmvrequests/formfields.py): one rule, one
 # wording everywhere; a date outside them is a typo.
@@ -50,7 +56,7 @@ def months_back(day, months):
 class ReportFilters:
     date_from: date
     date_to: date
-    office: object = None  # accounts.Office or None for every office
+    office: Office | None = None  # None for every office
     agency_kind: str = ""
 
     @classmethod

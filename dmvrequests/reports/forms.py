@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -26,7 +28,8 @@ class ReportFilterForm(USWDSFormMixin, forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "date_from" in self.errors or "date_to" in self.errors:
             return data
         # A missing end is today; a missing start, twelve months before the end.
@@ -78,7 +81,8 @@ class ExportForm(ReportFilterForm):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("include_identifiers"):
             if data.get("dataset") == STATISTICS:
                 self.add_error(
@@ -115,7 +119,7 @@ class PeriodForm(USWDSFormMixin, forms.Form):
     def __init__(self, *args, quarters_only=False, **kwargs):
         super().__init__(*args, **kwargs)
         if quarters_only:
-            self.fields["period"].choices = PERIOD_CHOICES[:4]
+            cast(forms.ChoiceField, self.fields["period"]).choices = PERIOD_CHOICES[:4]
 
     @classmethod
     def for_period(cls, period, **kwargs):

@@ -1,4 +1,5 @@
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -106,6 +107,8 @@ class DailyRollup(models.Model):
     for _name in COUNTERS:
         locals()[_name] = models.IntegerField(default=0)
     del _name
+    if TYPE_CHECKING:
+        requests: int  # one of the counters made in the loop above
 
     class Meta:
         constraints = [

@@ -21,6 +21,7 @@ of TIME_ZONE, which moves the day of a case).
 """
 
 from collections import Counter, defaultdict
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -107,7 +108,7 @@ def contributions(cases):
         LegalDocument.objects.filter(case__in=ids).values_list("case_id", "type").distinct()
     ):
         types[case_id].add(kind)
-    released = {}
+    released: dict[int, set[str]] = {}
     for case_id, categories in Release.objects.filter(case__in=ids).values_list(
         "case_id", "categories"
     ):
@@ -219,7 +220,8 @@ def _apply(*parts):
     agency id): n}). Rows are written in key order (two transactions touching the same
     rows lock them in the same order); rows left without requests are dropped."""
     _, DailyRollup, DailyAgencyRollup = _models()
-    wide, narrow = defaultdict(Counter), Counter()
+    wide: defaultdict[Any, Counter[str]] = defaultdict(Counter)
+    narrow: Counter[Any] = Counter()
     for by_kind, by_agency in parts:
         for key, counts in by_kind.items():
             wide[key].update(counts)
@@ -257,7 +259,8 @@ def rebuild(*, batch=REBUILD_BATCH, progress=None):
     with transaction.atomic():
         for model in (CaseRollupState, DailyRollup, DailyAgencyRollup):
             model.objects.all().delete()
-        totals, per_agency = defaultdict(Counter), Counter()
+        totals: defaultdict[Any, Counter[str]] = defaultdict(Counter)
+        per_agency: Counter[Any] = Counter()
         last, done = 0, 0
         ids = DisclosureRequest.objects.order_by("pk").values_list("pk", flat=True)
         while True:

@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Sum
@@ -288,7 +289,7 @@ def _percentiles_by_offset(decided):
     values around its rank, fetched with ORDER BY … LIMIT 2 OFFSET k."""
     n = decided.count()
     ordered = decided.order_by("decision_seconds").values_list("decision_seconds", flat=True)
-    found = {}
+    found: dict[str, Any] = {}
     for name, fraction in PERCENTILES.items():
         if n == 0:
             found[name] = None

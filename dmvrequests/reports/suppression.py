@@ -146,7 +146,7 @@ def _highest(domain):
 
 def _listed(domain, cap):
     """The values of `domain` up to `cap` (enough to tell one value from two)."""
-    values = []
+    values: list[int] = []
     for a, b in domain:
         b = cap if b is UNBOUNDED else min(b, cap)
         values.extend(range(a, b + 1))

@@ -150,7 +150,10 @@ def _rollup_counts(period):
         .values("agency_kind")
         .annotate(**{name: Sum(name) for name in names})
     )
-    return {row.pop("agency_kind"): Counter({k: v or 0 for k, v in row.items()}) for row in rows}
+    return {
+        row["agency_kind"]: Counter({k: v or 0 for k, v in row.items() if k != "agency_kind"})
+        for row in rows
+    }
 
 
 def transparency_report(period, threshold=None):
@@ -158,7 +161,7 @@ def transparency_report(period, threshold=None):
     (distinct people or vehicles, which do not add up across days) from the cases."""
     threshold = threshold or suppression_threshold()
     by_kind = _rollup_counts(period)
-    every = sum(by_kind.values(), Counter())
+    every: Counter[str] = sum(by_kind.values(), Counter())
     cases = _annotated(period)
     total = {
         "requests": every["requests"],
@@ -197,9 +200,12 @@ def transparency_report(period, threshold=None):
 def _suppressed_tables(raw, total, threshold):
     """Suppress every table; tables share the totals, so a total one table must
     withhold is withheld in all of them, and they are suppressed again."""
-    withheld = set()
+    withheld: set[str] = set()
     while True:
-        tables = [_published(*spec, total, threshold, withheld) for spec in raw]
+        tables = [
+            _published(slug, title, heading, choices, found, total, threshold, withheld)
+            for slug, title, heading, choices, found in raw
+        ]
         now = {
             column
             for table in tables
@@ -332,7 +338,7 @@ def _standing_in(period):
 
 def _decided_in(period):
     counted = _standing_in(period).values_list("outcome", "reason").annotate(n=Count("pk"))
-    found = Counter()
+    found: Counter[str] = Counter()
     for outcome, reason, n in counted.order_by():
         found[casefacts.decision_outcome(outcome, reason)] += n
     decided = (Outcome.APPROVED, Outcome.APPROVED_PARTIAL, Outcome.DENIED)

@@ -195,7 +195,7 @@ def _download(fmt, dataset, filters, include_identifiers=False, request=None):
             scratch.close()
             raise
         scratch.seek(0)
-        response = FileResponse(
+        response: StreamingHttpResponse = FileResponse(
             scratch, as_attachment=True, filename=name, content_type=formats.content_type(fmt)
         )
     else:

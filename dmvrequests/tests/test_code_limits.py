@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _checker():
     spec = importlib.util.spec_from_file_location("check_limits", ROOT / "tools/check_limits.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -37,7 +37,7 @@ def test_favicon_is_served_and_linked(client):
     assert response.status_code == 301
     assert response["Location"] == "/static/favicon.ico"
     assert finders.find("favicon.ico") and finders.find("favicon.svg")
-    with open(finders.find("favicon.ico"), "rb") as icon:
+    with open(str(finders.find("favicon.ico")), "rb") as icon:
         assert icon.read(4) == b"\x00\x00\x01\x00"  # an icon file
     page = client.get(reverse("accounts:login")).content.decode()
     assert 'rel="icon" href="/static/favicon.ico"' in page

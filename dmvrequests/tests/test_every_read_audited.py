@@ -13,6 +13,7 @@ test, so a new page is walked from the day it is added.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -106,7 +107,7 @@ def _submitted(state, office, clerk, counsel, agency):
 
 def _decided(state, office, clerk, counsel, agency, outcome):
     case = _submitted(state, office, clerk, counsel, agency)
-    arguments = {"categories": ["address", "license_record"]}
+    arguments: dict[str, Any] = {"categories": ["address", "license_record"]}
     if outcome == DecisionOutcome.DENIED:
         arguments = {"reason": "prohibited_purpose", "rationale": "No legal process."}
     services.case_decide(case=case, actor=counsel, outcome=outcome, **arguments)
@@ -209,7 +210,7 @@ def build_world():
     grant_model = apps.all_models["accounts"].get("pendingrolegrant")
     if grant_model is not None:
         world.grants.append(
-            grant_model.objects.create(
+            grant_model._default_manager.create(
                 user=users["clerk2"], role="Counsel", requested_by=users["admin"]
             )
         )

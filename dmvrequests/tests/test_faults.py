@@ -37,7 +37,13 @@ from dmvrequests.reports.filters import ReportFilters
 from dmvrequests.reports.models import ExportJob, ExportStatus
 from dmvrequests.reports.services import export_job_create
 from dmvrequests.testing import AgencyFactory, UserFactory, make_case
-from dmvrequests.testing_celery import broker, wait_for, worker, worker_environment
+from dmvrequests.testing_celery import (
+    broker,
+    media_location,
+    wait_for,
+    worker,
+    worker_environment,
+)
 
 # serialized_rollback: restore the data migrations (roles, profiles, agencies) a flush removes.
 TRANSACTIONAL = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -99,7 +105,7 @@ def prefork_worker(broker_url):
     """A worker with a prefork pool of one child: the child runs the task, and when it dies
     the worker lives on and (acks_late, reject_on_worker_lost) puts the task back.
     testing_celery.worker uses the solo pool, where the task would die with the worker."""
-    media_root = settings.STORAGES["default"]["OPTIONS"]["location"]
+    media_root = media_location()
     # Kept after the test so that a failure can be read (the path is in the assertion).
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - the worker process writes it
         prefix="celery-prefork-", suffix=".log", delete=False

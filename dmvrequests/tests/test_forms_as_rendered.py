@@ -61,7 +61,8 @@ class TestIntakeForm:
         self.fill(form, police)
         page = form.submit("submit").follow()
         case = DisclosureRequest.objects.get()
-        assert case.status == Status.IN_REVIEW and case.requester.name == "Det. Jane Roe"
+        assert case.status == Status.IN_REVIEW
+        assert case.requester is not None and case.requester.name == "Det. Jane Roe"
         assert "submitted for legal review" in page.text
 
     def test_a_phone_request_is_saved_with_what_to_do_next(self, django_app, clerk, police):

@@ -155,7 +155,8 @@ def page_forms(client, url):
 def fields_for(client, url, sources):
     """(method, fields, file fields) of the forms that send to `url`, from `sources`."""
     found = [f for source in sources for f in page_forms(client, source) if f["action"] == url]
-    fields, files = {}, set()
+    fields: dict[str, set[str]] = {}
+    files: set[str] = set()
     for form in found:
         for name, offered in form["fields"].items():
             fields.setdefault(name, set()).update(offered)

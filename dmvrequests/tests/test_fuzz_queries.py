@@ -205,7 +205,9 @@ def test_the_policy_preview_takes_impossible_dates_as_not_filled_in(
     from dmvrequests.cases.models import DisclosureRequest
 
     client.force_login(world.users["Clerk"])
-    agency = DisclosureRequest.objects.first().agency
+    case = DisclosureRequest.objects.first()
+    assert case is not None
+    agency = case.agency
     response = client.post(
         reverse("cases:evaluate"),
         {
@@ -226,11 +228,13 @@ def test_the_policy_preview_takes_impossible_dates_as_not_filled_in(
 def test_try_a_request_refuses_a_date_at_the_end_of_the_calendar(client, world):  # noqa: F811
     from dmvrequests.policy.models import PolicyProfile
 
+    profile = PolicyProfile.objects.first()
+    assert profile is not None
     client.force_login(world.users["Counsel"])
     response = client.post(
         reverse("policy:try"),
         {
-            "profile": PolicyProfile.objects.first().pk,
+            "profile": profile.pk,
             "received": "9999-12-31",
             "agency_kind": "immigration",
             "agency_name": "ICE",

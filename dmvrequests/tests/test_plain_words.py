@@ -320,7 +320,7 @@ def test_the_xlsx_export_shows_words_and_the_csv_keeps_codes(demo_like):
     filters = ReportFilters.default()
     target = io.BytesIO()
     write_export(target, "xlsx", CASES, filters)
-    rows = list(load_workbook(io.BytesIO(target.getvalue())).active.values)
+    rows = list(load_workbook(io.BytesIO(target.getvalue())).worksheets[0].values)
     header, body = rows[0], rows[1:]
     assert len(body) == len(demo_like.cases)
     coded = [header.index(name) for name in LABELLED_COLUMNS]

@@ -100,7 +100,7 @@ def _staff(username, role, office, is_staff=False):
 def _agencies(cases):
     """The federal directory, and made-up agencies of every other kind."""
     scale = max(1, min(4, cases // 250_000 + 1))
-    by_kind = {}
+    by_kind: dict[str, list[tuple[int, str]]] = {}
     for agency in Agency.objects.filter(jurisdiction="Federal"):
         by_kind.setdefault(agency.kind, []).append((agency.pk, agency.name))
     for kind, pattern, count in AGENCY_PLAN:
@@ -142,7 +142,7 @@ def _agency(name, kind, n):
 
 def _requesters(rng, agencies):
     wanted = [agency_id for pairs in agencies.values() for agency_id, _ in pairs]
-    found = {}
+    found: dict[int, list[tuple[int, str]]] = {}
     for requester in Requester.objects.filter(agency_id__in=wanted).order_by("pk"):
         found.setdefault(requester.agency_id, []).append((requester.pk, requester.name))
     new = [r for agency_id in wanted if agency_id not in found for r in _officers(rng, agency_id)]

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from dmvrequests.audit.models import Action, AuditRecord, Kind, Outcome
@@ -108,7 +109,7 @@ class SyntheticCases:
 
     def new_tables(self):
         """Empty tables for a batch, in an order that satisfies every foreign key."""
-        tables = {model: Table(model) for model in TRACKED}
+        tables: dict[type[Model], Table] = {model: Table(model) for model in TRACKED}
         tables.update({h: Table(h, with_pk=False) for h in self.historical.values()})
         tables[AuditRecord] = Table(AuditRecord)
         return tables

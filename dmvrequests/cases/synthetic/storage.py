@@ -5,6 +5,7 @@ audit chain's head."""
 import json
 import queue
 import threading
+from typing import Any
 
 from django.db import connection
 from django.db.models import JSONField
@@ -50,11 +51,11 @@ class PostgresWriter:
     """
 
     def __init__(self):
-        self.pending = queue.Queue(maxsize=1)
+        self.pending: queue.Queue[Any] = queue.Queue(maxsize=1)
         self.failure = None
-        self.thread = None
+        self.thread: threading.Thread | None = None
         self.sequences = {}
-        self.side = None
+        self.side: Any = None  # a second DB-API connection, for the sequences
 
     def begin(self, models, cases):
         with connection.cursor() as cursor:
@@ -91,7 +92,8 @@ class PostgresWriter:
         """Wait for the last batch, re-raise what went wrong in the thread, rebuild the
         indexes set aside."""
         self.pending.put(None)
-        self.thread.join()
+        if self.thread is not None:
+            self.thread.join()
         self.side.close()
         self._raise_failure()
         with connection.cursor() as cursor:
@@ -143,7 +145,9 @@ class PostgresWriter:
         if not table.rows:
             return
         name, columns = _quoted(table, self.ops)
-        texts = {}  # JSON values shared by many rows (an evaluation) are encoded once
+        texts: dict[
+            int, str
+        ] = {}  # JSON values shared by many rows (an evaluation) are encoded once
         sql = f"COPY {name} ({columns}) FROM STDIN"
         with self.session.cursor() as cursor, cursor.copy(sql) as copy:
             for row in table.rows:

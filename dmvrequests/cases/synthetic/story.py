@@ -10,6 +10,7 @@ notice, and reads in the access log.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from dmvrequests.cases.models import (
     Decision,
@@ -119,8 +120,11 @@ class CaseRows:
     def __init__(self, sink, case, cast, evaluation):
         self.sink, self.case, self.cast, self.evaluation = sink, case, cast, evaluation
         self.rng, self.tables = sink.rng, sink.tables
-        self.documents = []
-        self.decision = self.notice = self.question = None
+        self.documents: list[dict[str, Any]] = []
+        # The rows being written (dicts of column values), None until the story reaches them.
+        self.decision: Any = None
+        self.notice: Any = None
+        self.question: Any = None
 
     def write(self, steps, document_types):
         case, cast = self.case, self.cast

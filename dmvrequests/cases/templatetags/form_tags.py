@@ -1,6 +1,8 @@
 """The USWDS error pattern, shared by every form: a summary at the top of the page
 that links to each field in error (the field itself is marked by includes/field.html)."""
 
+from typing import Any
+
 from django import forms, template
 
 register = template.Library()
@@ -28,7 +30,7 @@ def _forms_of(items):
 
 
 def _errors_of(items):
-    errors = []
+    errors: list[dict[str, Any]] = []
     for item in items:
         if isinstance(item, forms.BaseFormSet):
             errors.extend({"text": e} for e in item.non_form_errors())

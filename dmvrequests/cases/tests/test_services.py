@@ -135,7 +135,7 @@ class TestDecide:
         assert decision.reason == ReasonCode.APPROVED_FULL
         assert decision.evaluation["decision"] == "eligible"
         assert decision.profile_slug == "dppa"
-        assert decision.profile_version >= 1
+        assert decision.profile_version is not None and decision.profile_version >= 1
 
     def test_a_partial_approval_needs_a_rationale(self, office, clerk, counsel):
         case = submitted(office, clerk)
@@ -236,7 +236,7 @@ class TestDecide:
             case=case, actor=clerk, type="judicial_warrant", issuer="article_iii_judge"
         )
         evaluation, _ = services.case_evaluate(case)
-        assert evaluation["decision"] == "deny"
+        assert evaluation is not None and evaluation["decision"] == "deny"
         services.document_verify(
             document=document,
             actor=counsel,
@@ -244,4 +244,4 @@ class TestDecide:
             checks=dict.fromkeys(services.documents.REQUIRED_CHECKS, True),
         )
         evaluation, _ = services.case_evaluate(case)
-        assert evaluation["decision"] == "eligible"
+        assert evaluation is not None and evaluation["decision"] == "eligible"

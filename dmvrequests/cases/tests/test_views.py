@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -115,9 +117,7 @@ def create_payload(agency, **overrides):
     payload = {
         "channel": "phone",
         # Three days ago: within the age a received time may have without confirmation.
-        "received_at": (timezone.localtime() - timezone.timedelta(days=3)).strftime(
-            "%Y-%m-%dT%H:%M"
-        ),
+        "received_at": (timezone.localtime() - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
         "agency": agency.pk,
         "requester": "",
         "requester_name": "Det. Jane Roe",
@@ -168,7 +168,7 @@ class TestCreate:
         assert case.status == Status.RECEIVED
         assert "record the callback" in response.content.decode()
         assert case.office == clerk.office
-        assert case.requester.name == "Det. Jane Roe"
+        assert case.requester is not None and case.requester.name == "Det. Jane Roe"
         assert case.documents.get().sha256
         client.post(
             reverse("cases:callback", args=[case.number]),

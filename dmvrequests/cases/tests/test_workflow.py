@@ -387,7 +387,7 @@ class TestJourney:
             signer_title="Deportation Officer",
         )
         evaluation, _ = services.case_evaluate(case)
-        assert evaluation["decision"] == "deny"
+        assert evaluation is not None and evaluation["decision"] == "deny"
         services.callback_record(
             case=case,
             actor=clerk,

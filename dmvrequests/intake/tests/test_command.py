@@ -139,7 +139,8 @@ class TestSources:
         lines, _, status = run(str(tmp_path / "requests.mbox"))
         assert len(lines) == 3
         assert all(line.startswith("created DR-") for line in lines)
-        assert "From the field office." in DisclosureRequest.objects.first().narrative
+        case = DisclosureRequest.objects.first()
+        assert case is not None and "From the field office." in case.narrative
         assert status == 0
 
     def test_it_reads_new_and_cur_of_a_maildir_but_not_tmp(self, tmp_path, office, ice):

@@ -94,7 +94,7 @@ class TestForgedAlignment:
         )
         raw = (head + "\r\n\r\nPlease send the record of Maria Lopez.\r\n").encode()
         parsed = parsing.parse_message(raw)
-        assert why in parsed.from_problem
+        assert why in (parsed.from_problem or "")
         result = ingest(raw)
         assert result.sender_verified is False
         if result.result == "created":
@@ -357,7 +357,7 @@ class TestMimeLimitsWhileParsing:
         message, problem = parsing.parse_bytes(raw, parsing.limits())
         assert "more than 50 header lines" in problem
         assert len(message) == 50
-        assert "a limit an administrator sets" in parsing.parse_message(raw).problem
+        assert "a limit an administrator sets" in (parsing.parse_message(raw).problem or "")
 
     def test_headers_of_nested_parts_count_too(self, settings):
         settings.INTAKE_MAX_HEADER_FIELDS = 30
@@ -366,7 +366,7 @@ class TestMimeLimitsWhileParsing:
             [SENDER], "".join(f"--b\r\n{part}" for _ in range(20)) + "--b--\r\n",
             content_type='multipart/mixed; boundary="b"',
         )  # fmt: skip
-        assert "a limit an administrator sets" in parsing.parse_message(raw).problem
+        assert "a limit an administrator sets" in (parsing.parse_message(raw).problem or "")
 
 
 class TestReusedMessageId:
@@ -381,6 +381,7 @@ class TestReusedMessageId:
         again = ingest(second_raw)
         assert again.result == "duplicate"
         copy = InboundMessage.objects.get(result="duplicate")
+        assert copy.duplicate_of is not None
         assert copy.duplicate_of.message_id_reused is True
         assert "Scan two." in copy.duplicate_of.summary["parts"][0]["text"]
 

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -36,7 +37,7 @@ class RedisServer:
     def __init__(self):
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
+        self.process: Any = None  # the subprocess.Popen once started
 
     def start(self):
         binary = shutil.which("redis-server")

@@ -116,6 +116,7 @@ class TestFollowups:
             rationale="Danger to life.",
         )
         assert notifications.followups_overdue_notify() == 0
+        assert decision.followup_due is not None
         later = decision.followup_due + timedelta(hours=1)
         assert notifications.followups_overdue_notify(now=later) == 1
         assert notifications.followups_overdue_notify(now=later) == 0

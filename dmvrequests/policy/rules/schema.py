@@ -235,6 +235,7 @@ class Result(TypedDict):
     withheld: list[str]
     findings: list[Finding]
     subject_notice: SubjectNotice | None
+    profile_version: NotRequired[int]  # added by the policy service, not the engine
 
 
 class PolicyInputError(ValueError):

@@ -31,7 +31,7 @@ def category_rows(evaluation):
     """One row per category asked: releasable or withheld, with the reasons."""
     releasable = set(evaluation["releasable"])
     asked = releasable | set(evaluation["withheld"])
-    reasons = {}
+    reasons: dict[str, list[str]] = {}
     for finding in evaluation["findings"]:
         if finding.get("category"):
             reasons.setdefault(finding["category"], []).append(finding["message"])

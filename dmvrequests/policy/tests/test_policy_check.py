@@ -29,7 +29,7 @@ def policy_check(*args, stdin=None, monkeypatch=None):
         call_command("policy_check", *args, stdout=out, stderr=err)
         code = 0
     except SystemExit as exit_:
-        code = exit_.code
+        code = int(exit_.code or 0)  # the command exits with a number
     return code, out.getvalue(), err.getvalue()
 
 

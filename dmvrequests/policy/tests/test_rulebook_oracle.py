@@ -144,7 +144,7 @@ class Reading:
         self.agency, self.purpose = request["agency"], request["purpose"]
         self.asked = sorted(set(request["records"]))
         self.documents = request.get("legal_process", [])
-        self.codes = Counter()
+        self.codes: Counter[str] = Counter()
         self.blocks = self.reviews = 0
         self.withheld = set()
         self.valid = [d for d in self.documents if self.counts(d)]

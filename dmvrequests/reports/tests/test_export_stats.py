@@ -56,7 +56,7 @@ class TestGoodInput:
         target = tmp_path / "q.xlsx"
         _, err = run(*period_args(), "--format", "xlsx", "--output", str(target))
         assert f"Wrote {target}" in err
-        sheet = load_workbook(target, read_only=True).active
+        sheet = load_workbook(target, read_only=True).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0] == ("section", "key", "label", "value")
         assert ("summary", "requests", "Requests received", len(dataset[0])) in rows

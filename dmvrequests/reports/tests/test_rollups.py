@@ -109,6 +109,7 @@ class TestIncrementalAndRebuildAgree:
     def test_a_deleted_document_and_a_deleted_case_are_taken_away(self, dataset):
         _, cases = dataset
         document = LegalDocument.objects.filter(case__in=[c.pk for c in cases]).first()
+        assert document is not None
         document.delete()  # as retention or an administrator would
         kept, fresh = rebuilt()
         assert kept == fresh

@@ -4,6 +4,7 @@ import csv
 import io
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -70,7 +71,9 @@ def primary(spec):
 
 def expected_rows(specs, key):
     """{row key: {requests, subjects, produced}}, counted from the specs."""
-    found = defaultdict(lambda: {"requests": 0, "subjects": set(), "produced": 0})
+    found: defaultdict[Any, dict[str, Any]] = defaultdict(
+        lambda: {"requests": 0, "subjects": set(), "produced": 0}
+    )
     for spec in specs:
         row = found[key(spec)]
         row["requests"] += 1

@@ -396,7 +396,7 @@ class Command(BaseCommand):
 
 def demo_users_text():
     """Every demo user, one a line, with role and office (`make run` prints it)."""
-    offices = {code: name for name, code in OFFICES}
+    offices: dict[str | None, str] = {code: name for name, code in OFFICES}
     lines = ["Sign in as one of these demo users:"]
     for username, first, last, role, office in USERS:
         where = offices.get(office, "all offices, read-only")
