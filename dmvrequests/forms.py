@@ -1,6 +1,6 @@
 """Form helpers shared by the apps: USWDS classes on every widget."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 
@@ -35,6 +35,14 @@ class USWDSFormMixin(FormMixinBase):
             field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " " + css).strip()
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"{self.add_prefix(name)}-hint"
+
+    def set_choices(self, name: str, choices: list[tuple[Any, str]]) -> None:
+        """Offer `choices` in the choice field `name` (narrowed to the case at hand)."""
+        cast(forms.ChoiceField, self.fields[name]).choices = choices
+
+    def set_queryset(self, name: str, queryset: Any) -> None:
+        """Offer the objects of `queryset` in the model choice field `name`."""
+        cast(forms.ModelChoiceField, self.fields[name]).queryset = queryset
 
     def full_clean(self):
         # Not in __init__: reading self.errors there would validate the form

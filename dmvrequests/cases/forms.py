@@ -1,5 +1,4 @@
 from datetime import timedelta
-from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -165,10 +164,9 @@ class RequestForm(USWDSFormMixin, forms.Form):
             self.initial["received_at"] = timezone.localtime().replace(second=0, microsecond=0)
         if case is not None and case.channel not in dict(CLERK_CHANNELS):
             # An emailed case keeps its channel; a clerk cannot log a new email.
-            cast(forms.ChoiceField, self.fields["channel"]).choices = [
-                *CLERK_CHANNELS,
-                (case.channel, case.get_channel_display()),
-            ]
+            self.set_choices(
+                "channel", [*CLERK_CHANNELS, (case.channel, case.get_channel_display())]
+            )
 
     def clean_received_at(self):
         received = self.cleaned_data["received_at"]
@@ -247,11 +245,8 @@ class SubmitForm(USWDSFormMixin, forms.Form):
 
     def __init__(self, *args, office=None, switched_off=False, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(
-            forms.ModelChoiceField, self.fields["assigned_counsel"]
-        ).queryset = User.objects.filter(
-            is_active=True, groups__name="Counsel", office=office
-        ).order_by("last_name", "username")
+        counsel = User.objects.filter(is_active=True, groups__name="Counsel", office=office)
+        self.set_queryset("assigned_counsel", counsel.order_by("last_name", "username"))
         if switched_off:
             # Shown but not usable until the case has what submitting needs (the page lists it).
             self.fields["assigned_counsel"].disabled = True
@@ -302,9 +297,9 @@ class DecisionForm(USWDSFormMixin, forms.Form):
     def __init__(self, *args, releasable=(), asked=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.releasable = list(releasable)
-        cast(forms.ChoiceField, self.fields["categories"]).choices = [
-            (c, RecordCategory(c).label) for c in asked if c in self.releasable
-        ]
+        self.set_choices(
+            "categories", [(c, RecordCategory(c).label) for c in asked if c in self.releasable]
+        )
 
     def clean(self):
         super().clean()
@@ -350,16 +345,15 @@ class ShareForm(USWDSFormMixin, forms.Form):
         from accounts.models import Office
 
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["office"]).queryset = Office.objects.exclude(
-            pk=case.office_id
-        )
-        cast(forms.ModelChoiceField, self.fields["user"]).queryset = (
+        self.set_queryset("office", Office.objects.exclude(pk=case.office_id))
+        self.set_queryset(
+            "user",
             User.objects.filter(is_active=True, groups__name__in=["Clerk", "Counsel"])
             .exclude(office=case.office_id)
             .distinct()
             .select_related("office")
             .prefetch_related("groups")
-            .order_by("last_name", "username")
+            .order_by("last_name", "username"),
         )
         self.fields["user"].label_from_instance = User.with_role_and_office
 
@@ -379,9 +373,8 @@ class AssignForm(USWDSFormMixin, forms.Form):
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["counsel"]).queryset = User.objects.filter(
-            is_active=True, groups__name="Counsel", office=case.office_id
-        ).order_by("last_name", "username")
+        counsel = User.objects.filter(is_active=True, groups__name="Counsel", office=case.office_id)
+        self.set_queryset("counsel", counsel.order_by("last_name", "username"))
 
 
 class CallbackForm(USWDSFormMixin, forms.Form):
@@ -514,9 +507,7 @@ class ReleaseForm(USWDSFormMixin, forms.Form):
 
     def __init__(self, *args, approved=(), **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["categories"]).choices = [
-            (c, RecordCategory(c).label) for c in approved
-        ]
+        self.set_choices("categories", [(c, RecordCategory(c).label) for c in approved])
 
 
 class NoticeSentForm(USWDSFormMixin, forms.Form):
