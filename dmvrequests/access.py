@@ -17,6 +17,13 @@ from django.urls import reverse
 
 from accounts.roles import Role
 
+# What a form address reached by GET (a bookmark, a reload after sending) says on the page
+# it sends the user back to; every app's form views use it.
+FORM_ADDRESS = (
+    "That address only receives a form, and nothing was sent to it: here is the page the "
+    "form is on. Fill it in again if you still need to."
+)
+
 PUBLIC = "public"
 # Signed in with a password, second factor possibly still pending.
 SIGN_IN_STEP = "sign-in-step"

@@ -3,14 +3,10 @@ from functools import wraps
 from django.contrib import messages
 from django.shortcuts import redirect
 
+from dmvrequests.access import FORM_ADDRESS
 from dmvrequests.audit.services import record_case_refusal
 from dmvrequests.cases import selectors
 from dmvrequests.cases.capabilities import URL_CAPABILITIES
-
-FORM_ADDRESS = (
-    "That address only receives a form, and nothing was sent to it: here is the page the "
-    "form is on. Fill it in again if you still need to."
-)
 
 
 def refusal(request, case, capabilities):

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from dmvrequests.cases import files
+from dmvrequests import files
 from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import DateInput, USWDSFormMixin
 from dmvrequests.vocabulary import STATE_CODES, Issuer, LegalProcessType

@@ -2,7 +2,7 @@
 recorded on one, and the requester, documents and narrative that go with them.
 
 Writes go through cases.services (case_create, document_add,
-case_update_intake); actor is None for intake itself (the system, in the case
+case_narrative_append); actor is None for intake itself (the system, in the case
 history) or the clerk who released a quarantined message.
 """
 
@@ -19,11 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from dmvrequests.agencies.services import requester_create, requester_find
-from dmvrequests.cases.models import Channel, DisclosureRequest
 from dmvrequests.cases.services import (
+    Channel,
     WorkflowError,
     case_create,
-    case_update_intake,
+    case_narrative_append,
     document_add,
 )
 from dmvrequests.intake.models import Result
@@ -35,6 +35,7 @@ from dmvrequests.vocabulary import Issuer, LegalProcessType, Purpose
 if TYPE_CHECKING:
     from accounts.models import Office, User
     from dmvrequests.agencies.models import Agency, Requester
+    from dmvrequests.cases.models import DisclosureRequest
     from dmvrequests.intake.models import InboundMessage
     from dmvrequests.intake.screening import Accepted
     from dmvrequests.mail.message import ParsedMessage
@@ -304,11 +305,8 @@ def _append_reply_text(
 
 
 def _append_section(case: DisclosureRequest, section: list[str]) -> None:
-    locked = DisclosureRequest.objects.select_for_update().get(pk=case.pk)
     try:
-        case_update_intake(
-            case=locked, actor=None, narrative=f"{locked.narrative}\n\n" + "\n".join(section)
-        )
+        case_narrative_append(case=case, actor=None, text="\n".join(section))
     except WorkflowError:
         logger.info("%s is past intake; the email is kept as an inbound message.", case)
 

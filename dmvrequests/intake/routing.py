@@ -11,11 +11,12 @@ from django.conf import settings
 
 from accounts.models import Office
 from dmvrequests.agencies.selectors import agency_for_domain
-from dmvrequests.cases.models import DisclosureRequest
+from dmvrequests.cases.selectors import case_by_number
 from dmvrequests.intake import verification
 from dmvrequests.intake.models import InboundMessage
 
 if TYPE_CHECKING:
+    from dmvrequests.cases.models import DisclosureRequest
     from dmvrequests.mail.message import ParsedMessage
 
 # A Date header is believed when it is at most this far from the arrival time;
@@ -46,7 +47,7 @@ def case_replied_to(parsed: ParsedMessage) -> DisclosureRequest | None:
     message (message/rfc822 or message/rfc822-headers, RFC 3464) count too.
     """
     if parsed.case_number:
-        case = DisclosureRequest.objects.filter(number=parsed.case_number).first()
+        case = case_by_number(parsed.case_number)
         if case is not None:
             return case
     references = parsed.references + [
@@ -54,16 +55,14 @@ def case_replied_to(parsed: ParsedMessage) -> DisclosureRequest | None:
     ]
     if not references:
         return None
-    known = dict(
-        InboundMessage.objects.originals()
+    known = {
+        message.message_id: message.case
+        for message in InboundMessage.objects.originals()
         .filter(message_id__in=references, case__isnull=False)
-        .values_list("message_id", "case_id")
-    )
+        .select_related("case")
+    }
     # The nearest ancestor in the thread decides.
-    for message_id in references:
-        if message_id in known:
-            return DisclosureRequest.objects.get(pk=known[message_id])
-    return None
+    return next((known[ref] for ref in references if ref in known), None)
 
 
 def intake_office() -> tuple[Office | None, str | None]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from dmvrequests.cases import files
+from dmvrequests import files
 from dmvrequests.intake import recognition
 from dmvrequests.mail import parsing
 

@@ -3,10 +3,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dmvrequests.access import FORM_ADDRESS
 from dmvrequests.audit.models import Action as AuditAction
 from dmvrequests.audit.services import access_log, access_log_many
 from dmvrequests.cases.capabilities import capabilities_for
-from dmvrequests.cases.decorators import FORM_ADDRESS
 from dmvrequests.cases.services import WorkflowError
 from dmvrequests.intake import selectors, services
 from dmvrequests.intake.forms import DiscardForm, ReleaseForm

@@ -9,7 +9,7 @@ subject and ids of the returned message; HTML converted to text, never rendered.
 import email.header
 import email.utils
 
-from dmvrequests.cases import files
+from dmvrequests import files
 from dmvrequests.mail.headers import (
     MAX_REFERENCES,
     first_message_id,

@@ -9,7 +9,7 @@ from dmvrequests.mail.text import domain_of
 
 @dataclass(frozen=True)
 class Attachment:
-    filename: str  # sanitised with cases.files.safe_filename
+    filename: str  # sanitised with dmvrequests.files.safe_filename
     content: bytes | None  # None when the part could not be decoded
 
 

@@ -5,6 +5,7 @@ actor in the history. Views, email intake and commands call these; nothing
 else writes cases. Status moves follow the one table in `workflow.py`.
 """
 
+from dmvrequests.cases.models import Channel
 from dmvrequests.cases.services.base import CaseChanged, WorkflowError
 from dmvrequests.cases.services.decisions import (
     case_decide,
@@ -26,6 +27,7 @@ from dmvrequests.cases.services.requests import (
     DECISION_BUSINESS_DAYS,
     callback_record,
     case_create,
+    case_narrative_append,
     case_submit,
     case_transition,
     case_update_intake,
@@ -38,6 +40,7 @@ from dmvrequests.cases.services.sharing import case_assign, case_share, case_sha
 
 __all__ = [
     "DECISION_BUSINESS_DAYS",
+    "Channel",  # the values of case_create's `channel`
     "CaseChanged",
     "WorkflowError",
     "callback_record",
@@ -63,6 +66,7 @@ __all__ = [
     "case_assign",
     "case_create",
     "case_decide",
+    "case_narrative_append",
     "case_submit",
     "case_transition",
     "case_update_intake",

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from dmvrequests.cases import files
+from dmvrequests import files
 from dmvrequests.cases.models import (
     DocumentVerification,
     LegalDocument,

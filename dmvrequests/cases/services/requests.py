@@ -98,6 +98,18 @@ def case_create(
 
 
 @transaction.atomic
+def case_narrative_append(
+    *, case: DisclosureRequest, text: str, actor: User | None
+) -> DisclosureRequest:
+    """Add `text` as a new paragraph at the end of the case's narrative (an email reply
+    filed on its case), read and written under the case's row lock so that two replies
+    arriving together both stay. Raises WorkflowError once the case is past intake, like
+    case_update_intake."""
+    locked = lock(case)
+    return case_update_intake(case=locked, actor=actor, narrative=f"{locked.narrative}\n\n{text}")
+
+
+@transaction.atomic
 def case_update_intake(
     *, case: DisclosureRequest, actor: User | None, **changes: Any
 ) -> DisclosureRequest:

@@ -1,4 +1,7 @@
-"""What a stored legal document is, judged by its bytes, never by its name."""
+"""What a stored legal document is, judged by its bytes, never by its name.
+
+Pure helpers shared by the case services and email intake (no layer: it imports no app).
+"""
 
 import hashlib
 import re
