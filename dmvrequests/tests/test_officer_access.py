@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 def _ask(user, view_name):
     request = RequestFactory().get("/somewhere/")
     request.user = user
-    request.resolver_match = SimpleNamespace(view_name=view_name)
+    # The middleware reads only view_name: a stand-in for the ResolverMatch.
+    request.resolver_match = SimpleNamespace(view_name=view_name)  # type: ignore[assignment]
     middleware = AccessTableMiddleware(lambda r: None)
     return middleware.process_view(request, None, (), {})
 
