@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def run(tmp_path, text, capsys, name="oris.csv"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    code = 0
+    code: int | str | None = 0  # SystemExit.code
     try:
         call_command("import_agencies", "--json", str(path))
     except SystemExit as exit_:

@@ -14,7 +14,7 @@ def import_log(tmp_path, capsys):
         if isinstance(text, str):
             text = text.encode()
         path.write_bytes(text)
-        code = 0
+        code: int | str | None = 0  # SystemExit.code
         try:
             call_command("import_switch_log", "--json", str(path), *more)
         except SystemExit as exit_:
