@@ -40,9 +40,18 @@ class USWDSFormMixin(FormMixinBase):
         """Offer `choices` in the choice field `name` (narrowed to the case at hand)."""
         cast(forms.ChoiceField, self.fields[name]).choices = choices
 
-    def set_queryset(self, name: str, queryset: Any) -> None:
-        """Offer the objects of `queryset` in the model choice field `name`."""
-        cast(forms.ModelChoiceField, self.fields[name]).queryset = queryset
+    def set_queryset(self, name: str, queryset: Any, label: Any = None) -> None:
+        """Offer the objects of `queryset` in the model choice field `name`, each named
+        by `label(obj)` when given (else str(obj))."""
+        field = cast(forms.ModelChoiceField, self.fields[name])
+        field.queryset = queryset
+        if label is not None:
+            field.label_from_instance = label  # type: ignore[method-assign]
+
+    def clean(self) -> dict[str, Any]:
+        """The cleaned data (Django's clean() returns it, typed as possibly None)."""
+        super().clean()
+        return self.cleaned_data
 
     def full_clean(self):
         # Not in __init__: reading self.errors there would validate the form

@@ -164,9 +164,8 @@ class RequestForm(USWDSFormMixin, forms.Form):
             self.initial["received_at"] = timezone.localtime().replace(second=0, microsecond=0)
         if case is not None and case.channel not in dict(CLERK_CHANNELS):
             # An emailed case keeps its channel; a clerk cannot log a new email.
-            self.set_choices(
-                "channel", [*CLERK_CHANNELS, (case.channel, case.get_channel_display())]
-            )
+            kept = (case.channel, case.get_channel_display())
+            self.set_choices("channel", [*CLERK_CHANNELS, kept])
 
     def clean_received_at(self):
         received = self.cleaned_data["received_at"]
@@ -196,8 +195,7 @@ class RequestForm(USWDSFormMixin, forms.Form):
             )
 
     def clean(self):
-        super().clean()
-        data = self.cleaned_data
+        data = super().clean()
         self._check_received_age(data)
         requester, agency = data.get("requester"), data.get("agency")
         if requester and agency and requester.agency_id != agency.pk:
@@ -297,13 +295,11 @@ class DecisionForm(USWDSFormMixin, forms.Form):
     def __init__(self, *args, releasable=(), asked=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.releasable = list(releasable)
-        self.set_choices(
-            "categories", [(c, RecordCategory(c).label) for c in asked if c in self.releasable]
-        )
+        offered = [(c, RecordCategory(c).label) for c in asked if c in self.releasable]
+        self.set_choices("categories", offered)
 
     def clean(self):
-        super().clean()
-        data = self.cleaned_data
+        data = super().clean()
         choice = data.get("decision")
         if choice == DecisionChoice.APPROVE_SOME and not data.get("categories"):
             self.add_error("categories", "Tick the categories you approve.")
@@ -354,12 +350,11 @@ class ShareForm(USWDSFormMixin, forms.Form):
             .select_related("office")
             .prefetch_related("groups")
             .order_by("last_name", "username"),
+            label=User.with_role_and_office,
         )
-        self.fields["user"].label_from_instance = User.with_role_and_office
 
     def clean(self):
-        super().clean()
-        data = self.cleaned_data
+        data = super().clean()
         if bool(data.get("office")) == bool(data.get("user")):
             raise ValidationError("Choose either an office or one person.")
         return data
