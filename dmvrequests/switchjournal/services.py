@@ -13,7 +13,7 @@ import zlib
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -30,9 +30,11 @@ from dmvrequests.switchjournal.parsing import (
     Rejection,
     read_journal,
 )
+from dmvrequests.switchjournal.partitions import ensure_months, partitioned
 
-BATCH = 1000
-MATCH_CHUNK = 2000
+BATCH = 1000  # SQLite: one multi-row INSERT; PostgreSQL: PG_BATCH rows a COPY
+PG_BATCH = 20000
+MATCH_CHUNK = 5000
 REJECTED_SHOWN = 100
 COLUMNS = [
     "timestamp",
@@ -141,10 +143,35 @@ def _row(message: Message, directory: OriDirectory) -> list[Any]:
     ]
 
 
+def _copy_insert(rows: list[list[Any]]) -> int:
+    """PostgreSQL: COPY `rows` into a temporary table, then move the new ones into the
+    journal (its month partitions created first); the number stored."""
+    table = JournalEntry._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    ensure_months({(row[0].astimezone(UTC).year, row[0].astimezone(UTC).month) for row in rows})
+    with transaction.atomic(), connection.cursor() as cursor:
+        empty = f"SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608  # nosec B608
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS journal_load ON COMMIT DELETE ROWS AS {empty}"
+        )
+        with cursor.copy(f"COPY journal_load ({columns}) FROM STDIN") as copy:  # nosec B608
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM journal_load "  # noqa: S608  # nosec B608
+            "ON CONFLICT DO NOTHING"
+        )
+        stored = cursor.rowcount
+        cursor.execute("TRUNCATE journal_load")
+        return stored
+
+
 def _insert(rows: list[list[Any]]) -> int:
     """Store `rows`, skipping those already stored; the number stored."""
     if not rows:
         return 0
+    if partitioned():
+        return _copy_insert(rows)
     table = connection.ops.quote_name(JournalEntry._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
     one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
@@ -184,6 +211,7 @@ def journal_import(lines: Iterable[bytes], *, name: str) -> ImportSummary:
     batch: list[list[Any]] = []
     senders: set[str] = set()
     broken: list[Rejection] = []
+    size = PG_BATCH if partitioned() else BATCH
     for item in read_journal(_guarded(lines, broken)):
         summary.entries += 1
         if isinstance(item, Rejection):
@@ -192,7 +220,7 @@ def journal_import(lines: Iterable[bytes], *, name: str) -> ImportSummary:
         if item.is_query:
             senders.add(item.sender_ori)
         batch.append(_row(item, directory))
-        if len(batch) >= BATCH:
+        if len(batch) >= size:
             stored = _insert(batch)
             summary.imported += stored
             summary.duplicates += len(batch) - stored
@@ -268,6 +296,20 @@ def _match_chunk(chunk: list[dict[str, Any]], window: timedelta) -> dict[int, in
     return matched
 
 
+def _set_queries(matched: dict[int, int]) -> None:
+    """Write each response's query id in one statement (UPDATE ... FROM VALUES)."""
+    if not matched:
+        return
+    table = connection.ops.quote_name(JournalEntry._meta.db_table)
+    pairs = ", ".join(["(%s, %s)"] * len(matched))
+    sql = (
+        f"UPDATE {table} SET query_id = v.q FROM (SELECT column1 AS r, column2 AS q FROM (VALUES {pairs}) AS p) AS v "  # noqa: S608  # nosec B608
+        f"WHERE {table}.id = v.r"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [n for pair in matched.items() for n in pair])
+
+
 def journal_match_responses() -> int:
     """Match every response not yet looked at to its query: the query with the same control
     field sent by the response's destination; without a control field, the latest earlier
@@ -286,8 +328,7 @@ def journal_match_responses() -> int:
             return total
         matched = _match_chunk(chunk, window)
         with transaction.atomic():
-            for response_id, query_id in matched.items():
-                JournalEntry.objects.filter(pk=response_id).update(query_id=query_id)
+            _set_queries(matched)
             JournalEntry.objects.filter(pk__in=matched.values()).update(answered=True)
             JournalEntry.objects.filter(pk__in=[r["id"] for r in chunk]).update(match_pending=False)
         total += len(matched)

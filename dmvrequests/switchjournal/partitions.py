@@ -1,0 +1,63 @@
+"""The journal's monthly partitions on PostgreSQL (declarative partitioning by range of
+`timestamp`, one partition per calendar month in UTC). On SQLite the journal is one plain table
+and these functions do nothing. docs/network-queries.md, "Scale"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from django.db import connection
+
+TABLE = "switchjournal_journalentry"
+
+
+def partitioned() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    start = datetime(year, month, 1, tzinfo=UTC)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+    return start, end
+
+
+def partition_name(year: int, month: int) -> str:
+    return f"{TABLE}_p{year:04d}{month:02d}"
+
+
+def ensure_months(months: Iterable[tuple[int, int]]) -> None:
+    """Create the partitions of these (year, month) pairs (UTC) that do not exist yet."""
+    if not partitioned():
+        return
+    with connection.cursor() as cursor:
+        for year, month in sorted(set(months)):
+            start, end = _bounds(year, month)
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {partition_name(year, month)} "  # nosec B608
+                f"PARTITION OF {TABLE} FOR VALUES FROM (%s) TO (%s)",
+                [start, end],
+            )
+
+
+def drop_months_before(cutoff: datetime) -> int:
+    """Drop every partition whose whole month ends at or before `cutoff`; the number dropped."""
+    if not partitioned():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s",
+            [TABLE],
+        )
+        names = sorted(row[0] for row in cursor.fetchall())
+        dropped = 0
+        for name in names:
+            suffix = name.rsplit("_p", 1)[-1]
+            if not (len(suffix) == 6 and suffix.isdigit()):
+                continue
+            _, end = _bounds(int(suffix[:4]), int(suffix[4:]))
+            if end <= cutoff:
+                cursor.execute(f"DROP TABLE {name}")  # nosec B608 - a name from the catalogue
+                dropped += 1
+    return dropped
