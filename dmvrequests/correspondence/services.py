@@ -86,10 +86,20 @@ def languages_for(office, kind):
 @transaction.atomic
 def template_save(*, office, kind, language, subject, body, actor):
     """Write the office's text for a kind of letter; the history keeps every version.
+    Only an administrator of `office` may; a shipped default is never changed (the first
+    save writes the office's own copy of it).
 
-    Raises LetterError naming any unknown placeholder, or on an empty subject or body."""
+    Raises LetterError naming any unknown placeholder, on an empty subject or body, or
+    for an actor who is not an administrator of `office`."""
     if not actor.is_administrator:
         raise LetterError("Only administrators change letter templates.")
+    if actor.office_id != office.pk:
+        # An office's letters are its own: its administrators write them. The shipped
+        # defaults are never changed; saving writes the office's own copy.
+        raise LetterError(
+            f"Only {office}'s administrators change its letter templates; you can change "
+            "those of your own office."
+        )
     if kind not in LetterKind.values:
         raise LetterError("Choose one of the kinds of letter listed.")
     subject, body = (subject or "").strip(), (body or "").strip()

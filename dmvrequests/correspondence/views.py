@@ -316,8 +316,13 @@ def _batch_pdf(request, through, form):
 # -- Templates (administrators) -------------------------------------------------------------------
 
 
+def _own_offices(request):
+    """The offices whose templates the administrator writes: their own (none without)."""
+    return list(Office.objects.filter(pk=request.user.office_id))
+
+
 def templates(request):
-    offices = list(Office.objects.all())
+    offices = _own_offices(request)
     return render(
         request,
         "correspondence/templates.html",
@@ -343,7 +348,7 @@ def language_add(request):
                 "it once its kind has a text.",
             )
             return redirect("correspondence:templates")
-    offices = list(Office.objects.all())
+    offices = _own_offices(request)
     return render(
         request,
         "correspondence/templates.html",
@@ -353,7 +358,8 @@ def language_add(request):
 
 
 def template_edit(request, office_id, kind, language):
-    office = get_object_or_404(Office, pk=office_id)
+    # Another office's templates (and its cases, for the preview) are not an administrator's.
+    office = get_object_or_404(Office, pk=office_id, pk__in=[request.user.office_id or 0])
     language_row = get_object_or_404(Language, code=language)
     if kind not in LetterKind.values:
         raise Http404("No such kind of letter")

@@ -442,3 +442,70 @@ class TestCaseNoticeLine:
         assert f"sent {today:%b} {today.day}, {today:%Y} (mailed, letter #{letter.pk}" in line
         assert line.endswith("recorded by Maria Lopez")
         assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}", line)
+
+
+class TestTemplatesBelongToTheirOffice:
+    """An administrator changes their own office's templates; the shipped defaults are
+    never changed (saving writes the office's copy)."""
+
+    @pytest.fixture
+    def other_administrator(self, other_office):
+        return UserFactory(
+            username="admin2", office=other_office, role="Administrator", is_staff=True
+        )
+
+    def url(self, office):
+        return reverse("correspondence:template_edit", args=[office.pk, "denial", "en"])
+
+    def test_another_offices_administrator_gets_404_and_no_row(
+        self, django_app, office, other_administrator
+    ):
+        django_app.get(self.url(office), user=other_administrator.username, status=404)
+        page = django_app.get(
+            reverse("correspondence:templates"), user=other_administrator.username
+        )
+        assert "Albany legal unit" not in page.text and "Buffalo legal unit" in page.text
+
+    def test_a_post_to_another_offices_template_saves_nothing(
+        self, django_app, office, administrator, other_administrator
+    ):
+        form = django_app.get(self.url(office), user=administrator.username).forms["template-form"]
+        form["template-body"] = "Case {case_number}."
+        django_app.set_user(other_administrator.username)
+        form.submit("save", status=404)
+        assert not LetterTemplate.objects.exists()
+
+    def test_the_service_refuses_another_office(self, office, other_administrator):
+        with pytest.raises(services.LetterError, match="Only Albany legal unit's administrators"):
+            services.template_save(
+                office=office,
+                kind="denial",
+                language=Language.objects.get(code="en"),
+                subject="S",
+                body="B",
+                actor=other_administrator,
+            )
+        assert not LetterTemplate.objects.exists()
+
+    def test_saving_a_default_writes_the_offices_copy_only(
+        self, django_app, office, other_office, administrator
+    ):
+        form = django_app.get(self.url(office), user=administrator.username).forms["template-form"]
+        form["template-body"] = "Our own words for {case_number}."
+        form.submit("save").follow()
+        assert list(LetterTemplate.objects.values_list("office", flat=True)) == [office.pk]
+        assert services.template_for(other_office, "denial", "en")[2] == "Shipped default"
+
+    @pytest.mark.parametrize("who", ["clerk", "counsel", "auditor"])
+    def test_other_roles_are_refused(self, django_app, request, office, who):
+        user = request.getfixturevalue(who)
+        django_app.get(self.url(office), user=user.username, status=403)
+
+    def test_anonymous_is_sent_to_sign_in(self, django_app, office):
+        response = django_app.get(self.url(office), status=302)
+        assert "/accounts/sign-in/" in response.headers["Location"]
+
+    def test_an_administrator_of_no_office_is_told_so(self, django_app):
+        nobody = UserFactory(username="admin0", office=None, role="Administrator")
+        page = django_app.get(reverse("correspondence:templates"), user=nobody.username)
+        assert "You belong to no office" in page.text
