@@ -16,8 +16,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts import services
 from accounts.mfa import has_mfa
 from accounts.models import Office, PendingRoleGrant, User
-from accounts.roles import ROLE_POWERS, Role, role_change_words
-from accounts.services import PRIVILEGED_ROLES
+from accounts.roles import ROLE_POWERS, Role, role_change_sentence, role_change_words
+from accounts.services import PRIVILEGED_ROLES, roles_of
+from accounts.signals import open_work_asked
+
+
+def open_work_of(user, roles_lost):
+    """[(label, url)] of the open work `user` holds in the roles they lose (their open
+    assigned cases, for counsel), from the apps that answer `open_work_asked`."""
+    if not roles_lost:
+        return []
+    answers = open_work_asked.send(sender=User, user=user, roles_lost=roles_lost)
+    return [item for _, items in answers for item in items]
 
 
 class RoleFormMixin(forms.Form):
@@ -131,6 +141,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             ],
             "confirmed_name": self.ROLE_CONFIRMED,
             "waits": settings.ROLE_GRANT_REQUIRES_SECOND_ADMIN and role in PRIVILEGED_ROLES,
+            "open_work": open_work_of(user, [r for r in previous if r != role]),
         }
         return TemplateResponse(request, "admin/accounts/user/confirm_role_change.html", context)
 
@@ -139,7 +150,10 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         role = form.cleaned_data["role"]
         if change:
+            previous = roles_of(obj)
             services.user_set_role(user=obj, role=role, actor=request.user, request=request)
+            if getattr(obj, "pending_grant", None) is None and previous != [role]:
+                request._role_change_done = role_change_sentence(obj, previous, role)
         else:
             services.user_created(user=obj, role=role, actor=request.user, request=request)
         if getattr(obj, "pending_grant", None) is not None:
@@ -149,6 +163,14 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
                 "(Role grants waiting); until then the account keeps its current role.",
                 messages.WARNING,
             )
+
+    def message_user(self, request, message, *args, **kwargs):
+        """After a role change, the words of what changed instead of Django's generic
+        "was changed successfully"."""
+        done = getattr(request, "_role_change_done", "")
+        if done and "was changed successfully" in str(message):
+            message = done
+        super().message_user(request, message, *args, **kwargs)
 
     def user_change_password(self, request, id, form_url=""):
         """Django's set-password form; a password set this way is an account event."""

@@ -44,3 +44,13 @@ def role_change_words(name, previous, role, *, pending=False, mood=None):
     if not previous:
         return f"{grant} the {role} role to {name}"
     return f"{change} {name}'s role from {before} to {role}"
+
+
+def role_change_sentence(user, previous, role):
+    """What a role change did, in words, for the administrator's message: "Maria Lopez is
+    now Clerk; no longer Counsel." (`previous`: the role names before)."""
+    lost = [r for r in previous if r != role]
+    sentence = f"{user} is now {role}"
+    if lost:
+        sentence += f"; no longer {', '.join(lost)}"
+    return sentence + "."

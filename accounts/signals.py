@@ -45,3 +45,9 @@ def remember_session(user, session_key):
 # transaction. Arguments: user, role, actor, previous (the roles before), pending (True while
 # it waits for a second administrator), key (what makes the announcement unique).
 role_granted = Signal()
+
+# Asked by the role-change confirmation (accounts/admin.py) when a role is taken away: the
+# apps above accounts answer with the open work the person holds in that role, so the
+# administrator can hand it on. Arguments: user, roles_lost (role names). Each receiver
+# returns a list of (label, url). Accounts know no case (docs/decisions/0006-app-boundaries.md).
+open_work_asked = Signal()

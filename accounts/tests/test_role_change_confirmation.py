@@ -69,3 +69,39 @@ def test_saving_with_the_same_role_does_not_ask(django_app, administrator, clerk
 def test_the_change_is_worded_by_direction(previous, role, words):
     assert role_change_words("jsmith", previous, role) == words
     assert role_change_words("jsmith", previous, role, pending=True).startswith("asks to")
+
+
+def test_a_downgrade_says_what_changed_lists_open_cases_and_tells_the_person(
+    django_app, administrator, clerk, counsel, watching_auditor
+):
+    from dmvrequests.cases import services as case_services
+    from dmvrequests.testing import make_case
+
+    counsel.first_name, counsel.last_name, counsel.email = "Maria", "Lopez", "ml@dmv.example.gov"
+    counsel.save()
+    case = make_case(office=counsel.office, actor=clerk)
+    case_services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    closed = make_case(office=counsel.office, actor=clerk)
+    form = user_form(django_app, counsel)
+    form["role"] = "Clerk"
+    page = form.submit("_save")
+    listed = page.html.find(id="open-work")
+    assert [a["href"] for a in listed.find_all("a")] == [case.get_absolute_url()]
+    assert case.number in listed.text and closed.number not in listed.text
+    page = page.forms[1].submit("_save").follow()
+    assert "Maria Lopez is now Clerk; no longer Counsel." in page.text
+    assert "was changed successfully" not in page.text
+    to_her = OutboundEmail.objects.get(kind=NoticeKind.ROLE_GRANT, recipient="ml@dmv.example.gov")
+    assert "You are now Clerk; you are no longer Counsel." in to_her.body
+    to_auditor = OutboundEmail.objects.get(recipient="auditor@dmv.example.gov")
+    assert "every role grant" not in to_auditor.body
+    assert "told of every change of role, up or down" in to_auditor.body
+
+
+def test_an_upgrade_says_what_changed(django_app, administrator, clerk):
+    form = user_form(django_app, clerk)
+    form["role"] = "Counsel"
+    page = form.submit("_save")
+    assert page.html.find(id="open-work") is None
+    page = page.forms[1].submit("_save").follow()
+    assert f"{clerk} is now Counsel; no longer Clerk." in page.text

@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from dmvrequests import vocabulary
-        from dmvrequests.cases import models
+        from dmvrequests.cases import models, receivers  # noqa: F401 (connects them)
         from dmvrequests.cases.pages import CasePage
 
         vocabulary.register(

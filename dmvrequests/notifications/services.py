@@ -213,10 +213,11 @@ def notify_role_grant(
     """Tell the other administrators and the auditors that `actor` changed `user`'s role
     from `previous` (role names; empty for a new account) to `role`, worded by direction
     (granted / changed from X to Y / removed); with `pending`, that it was asked for and
-    waits for a second administrator."""
+    waits for a second administrator. The person whose role changed is told too (not
+    while it waits), in words for them ("You are now Clerk; no longer Counsel")."""
     from accounts.roles import Role, role_change_words
 
-    recipients = (
+    recipients = list(
         User.objects.filter(is_active=True, groups__name__in=[Role.ADMINISTRATOR, Role.AUDITOR])
         # pk=None is "IS NULL" to Django (the stubs refuse None): nobody excluded for the system.
         .exclude(pk=getattr(actor, "pk", None))  # type: ignore[misc]
@@ -224,10 +225,14 @@ def notify_role_grant(
         .distinct()
         .order_by("pk")
     )
+    if not pending and user.is_active:
+        # The person whose role changed is told too (a request still waiting changes nothing).
+        recipients.append(user)
     change = role_change_words(user.get_username(), list(previous), role, pending=pending)
+    lost = [r for r in previous if r != role]
     email_queue(
         kind=Kind.ROLE_GRANT,
-        recipients=list(recipients),
+        recipients=recipients,
         subject=f"{actor or 'The system'} {change}",
         template="notifications/role_grant.txt",
         context={
@@ -236,6 +241,7 @@ def notify_role_grant(
             "actor": actor,
             "pending": pending,
             "change": change,
+            "lost": ", ".join(lost),
         },
         dedupe=f"role_grant:{user.pk}:{role}:{key or timezone.now().isoformat()}",
     )
