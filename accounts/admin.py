@@ -4,6 +4,8 @@ Users are never deleted, only deactivated; every change lands in the user's
 history with its reason (role changes, MFA resets, unlocks).
 """
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -27,7 +29,8 @@ def open_work_of(user, roles_lost):
     if not roles_lost:
         return []
     answers = open_work_asked.send(sender=User, user=user, roles_lost=roles_lost)
-    return [item for _, items in answers for item in items]
+    # Each receiver answers a list of (label, url) (the stubs type the answers loosely).
+    return [item for _, items in answers for item in cast(list[tuple[str, str]], items)]
 
 
 class RoleFormMixin(forms.Form):
