@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from dmvrequests.agencies.models import Agency, Officer, OriBlock, Requester
+from dmvrequests.agencies.models import Agency, BlocklistVersion, Officer, OriBlock, Requester
 
 
 @admin.register(Agency)
@@ -32,3 +32,9 @@ class OfficerAdmin(SimpleHistoryAdmin):
 class OriBlockAdmin(SimpleHistoryAdmin):
     list_display = ["ori", "reason", "effective_at", "lifted_at"]
     search_fields = ["ori", "reason"]
+
+
+@admin.register(BlocklistVersion)
+class BlocklistVersionAdmin(admin.ModelAdmin):
+    list_display = ["handed_over_at", "handed_over_by", "oris"]
+    readonly_fields = ["content", "oris", "handed_over_by", "handed_over_at"]

@@ -321,3 +321,26 @@ class OriBlock(models.Model):
             raise ValidationError({"reason": "Say why the ORI is blocked."})
         if self.lifted_at and self.lifted_at <= self.effective_at:
             raise ValidationError({"lifted_at": "A block is lifted after it took effect."})
+
+
+class BlocklistVersion(models.Model):
+    """A version of the ORI block list handed to the switch administrator: its text as
+    exported, who handed it over (None: the command line) and when."""
+
+    content = models.TextField(help_text="The block list as exported (CSV).")
+    oris = models.TextField(help_text="The ORIs and patterns it holds, separated by spaces.")
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handed_over_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-handed_over_at", "-id"]
+        verbose_name = "block list version"
+
+    def __str__(self):
+        return f"Block list of {self.handed_over_at:%Y-%m-%d %H:%M}"
