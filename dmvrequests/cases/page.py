@@ -75,13 +75,23 @@ class CasePage:
             "callbacks": case.callbacks.select_related("recorded_by"),
             "info_requests": case.info_requests.select_related("asked_by", "answered_by"),
             "releases": case.releases.select_related("recorded_by"),
-            "messages_in": case.inbound_messages.order_by("received_at"),
+            "emails": self.emails(),
             "notice": self.notice,
             "submit_missing": submit_missing(case) if self.clerk_here else [],
             "actions": self.actions(),
             "shares": self.shares(),
             "viewer_share": self.viewer_share(),
         }
+
+    def emails(self) -> list[tuple[str, Any]]:
+        """The case's email thread, oldest first: ("in", message) received by email intake,
+        ("out", message) sent by staff and found in the mail journal."""
+        thread: list[tuple[str, Any, Any]] = [
+            ("in", m.received_at, m) for m in self.case.inbound_messages.all()
+        ]
+        thread += [("out", m.sent_at or m.created_at, m) for m in self.case.outbound_messages.all()]
+        thread.sort(key=lambda item: item[1])
+        return [(direction, message) for direction, _, message in thread]
 
     def actions(self) -> list[CaseAction]:
         """Withdraw and close, when the workflow offers them and the user may act."""

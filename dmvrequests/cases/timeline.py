@@ -54,6 +54,7 @@ class TimelineKind(models.TextChoices):
     RELEASE = "release", "Releases"
     NOTICE = "notice", "Subject notices"
     LETTER = "letter", "Letters"
+    EMAIL = "email", "Emails sent by staff"
     SHARING = "sharing", "Sharing"
     READ = "read", "Reads"
     REDACTION = "redaction", "Redactions"

@@ -12,6 +12,7 @@ from django.conf import settings
 from accounts.models import Office
 from dmvrequests.agencies.selectors import agency_for_domain
 from dmvrequests.cases.selectors import case_by_number
+from dmvrequests.cases.threads import cases_of_message_ids
 from dmvrequests.intake import verification
 from dmvrequests.intake.models import InboundMessage
 
@@ -41,7 +42,8 @@ def sender_verification(parsed: ParsedMessage) -> tuple[bool, str]:
 
 
 def case_replied_to(parsed: ParsedMessage) -> DisclosureRequest | None:
-    """The case a reply belongs to: [DR-…] in the subject, else a message it answers.
+    """The case a reply belongs to: [DR-…] in the subject, else a message it answers (one
+    intake received, or one another channel kept on a case: cases.threads).
 
     For a delivery or disposition report, the subject and ids of the returned
     message (message/rfc822 or message/rfc822-headers, RFC 3464) count too.
@@ -61,6 +63,9 @@ def case_replied_to(parsed: ParsedMessage) -> DisclosureRequest | None:
         .filter(message_id__in=references, case__isnull=False)
         .select_related("case")
     }
+    # Messages other channels kept on a case (staff email from the outbound journal).
+    for message_id, case in cases_of_message_ids(references).items():
+        known.setdefault(message_id, case)
     # The nearest ancestor in the thread decides.
     return next((known[ref] for ref in references if ref in known), None)
 

@@ -8,4 +8,10 @@ class OutboundConfig(AppConfig):
     verbose_name = "Staff email to agencies"
 
     def ready(self):
-        from dmvrequests.outbound import tasks, timeline  # noqa: F401  (registers both)
+        from dmvrequests.cases.threads import register_thread_source
+        from dmvrequests.cases.timeline import register_source
+        from dmvrequests.outbound import tasks  # noqa: F401  (registers the beat task)
+        from dmvrequests.outbound.timeline import EMAIL_KINDS, email_events, thread_cases
+
+        register_source(EMAIL_KINDS, email_events)
+        register_thread_source(thread_cases)

@@ -116,6 +116,12 @@ class OutboundMessage(models.Model):
         return self.entry.result
 
     @property
+    def recipient_list(self) -> list[str]:
+        """To, Cc and Bcc addresses (the journal envelope's included), each once."""
+        addresses = [a for name in ("to", "cc", "bcc") for a in self.recipients.get(name, [])]
+        return list(dict.fromkeys(addresses))
+
+    @property
     def identifier_total(self) -> int:
         return sum(self.identifiers.values())
 
