@@ -84,6 +84,14 @@ ACCESS = {
     "intake:quarantine_release": frozenset({CLERK}),
     "intake:quarantine_discard": frozenset({CLERK}),
     "intake:message": frozenset({CLERK, COUNSEL}),
+    # Staff email found in the mail journal (docs/outbound.md): counsel act, administrators
+    # and auditors read.
+    "outbound:queue": frozenset({COUNSEL, ADMIN, AUDITOR}),
+    "outbound:item": frozenset({COUNSEL, ADMIN, AUDITOR}),
+    "outbound:attachment": frozenset({COUNSEL, ADMIN, AUDITOR}),
+    "outbound:link": frozenset({COUNSEL}),
+    "outbound:open_case": frozenset({COUNSEL}),
+    "outbound:dismiss": frozenset({COUNSEL}),
     # Audit.
     "audit:access_log": frozenset({AUDITOR}),
     "audit:access_log_csv": frozenset({AUDITOR}),

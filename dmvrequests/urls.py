@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/", include("dmvrequests.cases.urls")),
     path("policy/", include("dmvrequests.policy.urls")),
     path("intake/", include("dmvrequests.intake.urls")),
+    path("outbound/", include("dmvrequests.outbound.urls")),
     path("reports/", include("dmvrequests.reports.urls")),
     path("audit/", include("dmvrequests.oversight.urls")),
     path("notifications/", include("dmvrequests.notifications.urls")),

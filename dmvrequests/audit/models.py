@@ -36,6 +36,9 @@ class Action(models.TextChoices):
     LIST_QUEUE = "list_queue", "Listed in a queue"
     LIST_HISTORY = "list_history", "Listed in the change history"
     LIST_QUARANTINE = "list_quarantine", "Listed in the intake quarantine"
+    # Staff email found in the mail journal (docs/outbound.md).
+    VIEW_OUTBOUND = "view_outbound", "Viewed a staff email from the mail journal"
+    LIST_OUTBOUND = "list_outbound", "Listed in the unrecorded-disclosure queue"
     # Auditors' own reads.
     SEARCH_AUDIT = "search_audit", "Searched the access log"
     SEARCH_HISTORY = "search_history", "Searched the change history"

@@ -40,6 +40,8 @@ class Channel(models.TextChoices):
     MAIL = "mail", "Mail"
     IN_PERSON = "in_person", "In person"
     PORTAL = "portal", "Agency portal"
+    # Staff email found in the mail journal, a case opened after the fact (docs/outbound.md).
+    OUTBOUND_UNRECORDED = "outbound", "Outbound, unrecorded"
 
 
 class ReasonCode(models.TextChoices):

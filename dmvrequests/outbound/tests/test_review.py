@@ -1,0 +1,149 @@
+"""Counsel's review queue of unrecorded-disclosure items, used as counsel use it: the pages as
+rendered, the forms filled in and sent; who else may look, and who may not."""
+
+import pytest
+from django.urls import reverse
+
+from dmvrequests.audit.models import Action, AuditRecord
+from dmvrequests.outbound.models import OutboundMessage
+from dmvrequests.outbound.services import journal_scan
+from dmvrequests.outbound.tests.conftest import PDF, staff_email
+from dmvrequests.testing import UserFactory, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def flag(**fields):
+    outcome = journal_scan(raw=staff_email(**fields))
+    assert outcome.result == "flagged"
+    return OutboundMessage.objects.get(pk=outcome.item_id)
+
+
+@pytest.fixture
+def item(office):
+    UserFactory(username="pat", email="pat.clerk@dmv.example.gov", office=office)
+    return flag(
+        subject="Address you asked for",
+        body="Maria Lopez, DOB 01/02/1980, DL 123456789, lives at 12 Elm St.",
+        attachments=[("photo.pdf", PDF)],
+    )
+
+
+class TestQueue:
+    def test_immigration_items_come_first_and_reads_are_logged(self, django_app, counsel, item):
+        flag(to="x@fbi.gov", subject="For the FBI", body="SSN 123-45-6789")
+        page = django_app.get(reverse("outbound:queue"), user=counsel)
+        rows = [row.get_text(" ", strip=True) for row in page.html.select("tbody tr")]
+        assert "Address you asked for" in rows[0] and "For the FBI" in rows[1]
+        assert "Immigration enforcement" in rows[0]
+        listed = AuditRecord.objects.filter(action=Action.LIST_OUTBOUND, user=counsel)
+        assert listed.count() == 2
+
+    def test_a_repeated_sender_is_shown_as_such(self, django_app, counsel, item):
+        flag(body="Plate ABC1234")
+        page = django_app.get(reverse("outbound:queue"), user=counsel)
+        assert "Repeated sender: 2 items" in page.text
+
+    @pytest.mark.parametrize("who", ["administrator", "auditor"])
+    def test_administrators_and_auditors_read_it(self, django_app, request, item, who):
+        user = request.getfixturevalue(who)
+        page = django_app.get(reverse("outbound:item", args=[item.pk]), user=user)
+        assert "Address you asked for" in page.text
+        assert "Counsel's review" not in page.text
+
+    def test_a_clerk_is_refused(self, django_app, clerk, item):
+        django_app.get(reverse("outbound:queue"), user=clerk, status=403)
+        django_app.get(reverse("outbound:item", args=[item.pk]), user=clerk, status=403)
+
+    def test_anonymous_is_sent_to_sign_in(self, django_app, item):
+        page = django_app.get(reverse("outbound:item", args=[item.pk]))
+        assert page.status_code == 302 and page.location.startswith("/accounts/sign-in/")
+
+    def test_an_unknown_item_is_not_found(self, django_app, counsel):
+        django_app.get(reverse("outbound:item", args=[999999]), user=counsel, status=404)
+
+
+class TestItemPage:
+    def test_it_shows_the_email_as_sent_with_identifiers_highlighted(
+        self, django_app, counsel, item
+    ):
+        page = django_app.get(reverse("outbound:item", args=[item.pk]), user=counsel)
+        marks = {(m.get_text(), m["title"]) for m in page.html.select("mark[title]")}
+        assert ("01/02/1980", "Date of birth") in marks
+        assert ("123456789", "Driver's license number") in marks
+        assert "pat.clerk@dmv.example.gov" in page.text and "agent.smith@ice.dhs.gov" in page.text
+        assert "Office" in page.text and str(item.office) in page.text
+        assert AuditRecord.objects.filter(action=Action.VIEW_OUTBOUND, user=counsel).count() == 1
+
+    def test_an_attachment_downloads_as_sent_and_the_read_is_logged(
+        self, django_app, counsel, item
+    ):
+        page = django_app.get(reverse("outbound:item", args=[item.pk]), user=counsel)
+        download = page.click("photo.pdf")
+        assert download.body == PDF
+        assert "attachment" in download.headers["Content-Disposition"]
+        reads = AuditRecord.objects.filter(action=Action.VIEW_OUTBOUND, user=counsel)
+        assert [r.detail for r in reads if r.detail] == [{"attachment": "photo.pdf"}]
+
+    def test_an_attachment_that_is_not_there_says_so(self, django_app, counsel, item):
+        page = django_app.get(reverse("outbound:attachment", args=[item.pk, 7]), user=counsel)
+        assert "not in this email" in page.follow().text
+
+
+class TestCounselReview:
+    def test_counsel_link_it_to_a_case(self, django_app, counsel, clerk, office, item):
+        case = make_case(office=office, actor=clerk)
+        page = django_app.get(reverse("outbound:item", args=[item.pk]), user=counsel)
+        form = page.forms["link-form"]
+        form["number"] = case.number.lower()
+        done = form.submit().follow()
+        assert f"Linked to case {case.number}" in done.text
+        item.refresh_from_db()
+        assert (item.case, item.review_status, item.reviewed_by) == (case, "linked", counsel)
+        assert item.history.first().history_user == counsel
+
+    def test_a_case_counsel_may_not_see_is_refused_with_a_message(
+        self, django_app, counsel, other_office, item
+    ):
+        other = make_case(office=other_office, actor=UserFactory(office=other_office, role="Clerk"))
+        page = django_app.get(reverse("outbound:item", args=[item.pk]), user=counsel)
+        form = page.forms["link-form"]
+        form["number"] = other.number
+        answer = form.submit(status=400)
+        assert f"No case {other.number} that you may see" in answer.text
+        item.refresh_from_db()
+        assert item.review_status == "open"
+
+    def test_counsel_open_a_case_after_the_fact(self, django_app, counsel, item):
+        page = django_app.get(reverse("outbound:item", args=[item.pk]), user=counsel)
+        form = page.forms["open-case-form"]
+        assert form["purpose"].value == "civil_immigration_enforcement"
+        case_page = form.submit().follow()
+        item.refresh_from_db()
+        case = item.case
+        assert (case.channel, item.review_status) == ("outbound", "case_opened")
+        assert "Sent by: Pat Clerk <pat.clerk@dmv.example.gov>" in case.narrative
+        assert case.categories == ["license_record"]
+        assert "Outbound, unrecorded" in case_page.text
+        assert "opened this case after the fact" in case_page.text
+
+    def test_dismissing_needs_a_reason(self, django_app, counsel, item):
+        page = django_app.get(reverse("outbound:item", args=[item.pk]), user=counsel)
+        form = page.forms["dismiss-form"]
+        answer = form.submit(status=400)
+        assert "This field is required" in answer.text
+        form = answer.forms["dismiss-form"]
+        form["reason"] = "The numbers are the officer's own report numbers."
+        form.submit().follow()
+        item.refresh_from_db()
+        assert (item.review_status, item.review_reason) == (
+            "dismissed",
+            "The numbers are the officer's own report numbers.",
+        )
+
+    def test_an_administrator_cannot_act(self, django_app_factory, administrator, item):
+        app = django_app_factory(csrf_checks=False)
+        url = reverse("outbound:dismiss", args=[item.pk])
+        app.post(url, {"reason": "x"}, user=administrator, status=403)
+        item.refresh_from_db()
+        assert item.review_status == "open"

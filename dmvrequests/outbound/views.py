@@ -1,0 +1,136 @@
+"""The review queue of unrecorded-disclosure items and an item's page (docs/outbound.md).
+
+Who may open them is in dmvrequests/access.py (counsel, administrators, auditors; only counsel
+act). Every page records its reads: one access record per item listed, one per item or
+attachment opened.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from dmvrequests.audit.models import Action as AuditAction
+from dmvrequests.audit.services import access_log, access_log_many
+from dmvrequests.cases.services import WorkflowError
+from dmvrequests.outbound import review, selectors
+from dmvrequests.outbound.forms import DismissForm, LinkForm, OpenCaseForm
+from dmvrequests.outbound.models import ReviewStatus
+
+PAGE_SIZE = 50
+ITEM = "outbound.outboundmessage"
+
+
+@require_GET
+def queue(request):
+    tab = request.GET.get("tab", "open")
+    if tab not in selectors.TABS:
+        tab = "open"
+    page = Paginator(selectors.review_queue(tab), PAGE_SIZE).get_page(request.GET.get("page"))
+    access_log_many(
+        request=request,
+        action=AuditAction.LIST_OUTBOUND,
+        targets=[(i.case.number if i.case_id else "", ITEM, i.pk) for i in page.object_list],
+    )
+    context = {
+        "page": page,
+        "tab": tab,
+        "tabs": selectors.TABS,
+        "repeated": selectors.REPEATED_SENDER,
+        "nav": "outbound",
+    }
+    return render(request, "outbound/queue.html", context)
+
+
+@require_GET
+def item(request, pk):
+    found = selectors.item_get(pk)
+    return _page(request, found)
+
+
+def _page(request, found, **forms):
+    access_log(request=request, action=AuditAction.VIEW_OUTBOUND, case=found.case, obj=found)
+    context = selectors.item_page(found)
+    if request.user.is_counsel and found.review_status == ReviewStatus.OPEN:
+        context["link_form"] = forms.get("link_form") or LinkForm()
+        context["open_form"] = forms.get("open_form") or OpenCaseForm(
+            initial={
+                "purpose": review.suggested_purpose(found),
+                "categories": review.suggested_categories(found),
+            }
+        )
+        context["dismiss_form"] = forms.get("dismiss_form") or DismissForm()
+    context["nav"] = "outbound"
+    status = 400 if forms else 200
+    return render(request, "outbound/item.html", context, status=status)
+
+
+@require_GET
+def attachment(request, pk, number):
+    found = selectors.item_get(pk)
+    content = selectors.attachment_of(found, number)
+    if content is None:
+        messages.error(request, "That attachment is not in this email; choose one from the list.")
+        return redirect("outbound:item", pk=found.pk)
+    filename, data = content
+    access_log(
+        request=request,
+        action=AuditAction.VIEW_OUTBOUND,
+        case=found.case,
+        obj=found,
+        detail={"attachment": filename},
+    )
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def link(request, pk):
+    found = selectors.item_get(pk)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        return _page(request, found, link_form=form)
+    try:
+        case = review.item_link(item=found, number=form.cleaned_data["number"], actor=request.user)
+    except WorkflowError as exc:
+        form.add_error("number", str(exc))
+        return _page(request, found, link_form=form)
+    messages.success(request, f"Linked to case {case.number}.")
+    return redirect("outbound:item", pk=found.pk)
+
+
+@require_POST
+def open_case(request, pk):
+    found = selectors.item_get(pk)
+    form = OpenCaseForm(request.POST)
+    if not form.is_valid():
+        return _page(request, found, open_form=form)
+    try:
+        case = review.item_open_case(item=found, actor=request.user, **form.cleaned_data)
+    except WorkflowError as exc:
+        form.add_error(None, str(exc))
+        return _page(request, found, open_form=form)
+    messages.success(
+        request,
+        f"Case {case.number} opened after the fact; its policy panel says whether the "
+        "records should have been released.",
+    )
+    return redirect(case)
+
+
+@require_POST
+def dismiss(request, pk):
+    found = selectors.item_get(pk)
+    form = DismissForm(request.POST)
+    if not form.is_valid():
+        return _page(request, found, dismiss_form=form)
+    try:
+        review.item_dismiss(item=found, reason=form.cleaned_data["reason"], actor=request.user)
+    except WorkflowError as exc:
+        form.add_error("reason", str(exc))
+        return _page(request, found, dismiss_form=form)
+    messages.success(request, "Dismissed, with your reason in the item's history.")
+    return redirect("outbound:queue")
