@@ -62,7 +62,6 @@ def _close(item: OutboundMessage, actor: User, status: str, reason: str = "") ->
     item.review_reason = reason
     item.reviewed_by = actor
     item.reviewed_at = timezone.now()
-    item._change_reason = ReviewStatus(status).label
     item.save()
 
 

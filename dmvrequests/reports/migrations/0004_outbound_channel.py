@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0003_rollups'),
+        ("reports", "0003_rollups"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dailyrollup',
-            name='channel_outbound',
+            model_name="dailyrollup",
+            name="channel_outbound",
             field=models.IntegerField(default=0),
         ),
     ]
