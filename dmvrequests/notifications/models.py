@@ -11,10 +11,13 @@ class Kind(models.TextChoices):
     FOLLOWUP_OVERDUE = "followup_overdue", "An emergency follow-up is overdue"
     ROLE_GRANT = "role_grant", "A role was granted or asked for"
     LETTER = "letter", "A letter to an agency"
+    OUTBOUND_IMMIGRATION = "outbound_alert", "Staff email with record data to an immigration agency"
 
 
 # Emergencies and late follow-ups always go out; the others can be switched off.
-ESSENTIAL = frozenset({Kind.EMERGENCY, Kind.FOLLOWUP_OVERDUE, Kind.ROLE_GRANT, Kind.LETTER})
+ESSENTIAL = frozenset(
+    {Kind.EMERGENCY, Kind.FOLLOWUP_OVERDUE, Kind.ROLE_GRANT, Kind.LETTER, Kind.OUTBOUND_IMMIGRATION}
+)
 
 
 class Preference(models.Model):

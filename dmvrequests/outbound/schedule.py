@@ -7,4 +7,8 @@ BEAT_SCHEDULE = {
         # A poll still queued when the next is due is dropped rather than run late.
         "options": {"expires": 290},
     },
+    "outbound-retention": {
+        "task": "dmvrequests.outbound.tasks.apply_retention",
+        "schedule": 24 * 3600.0,
+    },
 }

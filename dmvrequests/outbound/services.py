@@ -8,6 +8,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from accounts.models import User
 from dmvrequests.cases.selectors import case_by_number
 from dmvrequests.mail.parsing import parse_message
 from dmvrequests.mail.text import one_line
+from dmvrequests.outbound.alerts import alert_if_immigration
 from dmvrequests.outbound.identifiers import zero_counts
 from dmvrequests.outbound.journal import unwrap
 from dmvrequests.outbound.models import JournalEntry, OutboundMessage, ReviewStatus, ScanResult
@@ -79,7 +81,9 @@ def journal_scan(*, raw: bytes, source: str = "file") -> ScanOutcome:
         with transaction.atomic():
             entry = _entry(key, parsed, analysis, source)
             if analysis.result in (ScanResult.LINKED, ScanResult.FLAGGED):
-                outcome.item_id = _store(entry, parsed, unwrapped, analysis).pk
+                item = _store(entry, parsed, unwrapped, analysis)
+                outcome.item_id = item.pk
+                alert_if_immigration(item)
     except IntegrityError:
         # The same message committed by a concurrent scan since the lookup.
         if not _seen_before(key):
@@ -152,3 +156,30 @@ def store_raw(raw: bytes, sha256: str) -> str:
 def read_raw(message: OutboundMessage) -> bytes:
     with default_storage.open(message.raw_file, "rb") as handle:
         return handle.read()
+
+
+def retention_apply(*, now=None) -> int:
+    """Delete dismissed items, with their stored bytes, dismissed more than
+    OUTBOUND_RETENTION_YEARS years before `now`; the journal entry stays as a count. An item
+    on a case (linked, or a case opened for it) is part of the case's record and follows the
+    case; an item waiting for counsel is never deleted. Returns the number deleted."""
+    now = now or timezone.now()
+    years = getattr(settings, "OUTBOUND_RETENTION_YEARS", 3)
+    limit = (
+        now.replace(year=now.year - years)
+        if not (now.month == 2 and now.day == 29)
+        else (now.replace(year=now.year - years, day=28))
+    )
+    expired = OutboundMessage.objects.filter(
+        review_status=ReviewStatus.DISMISSED, reviewed_at__lt=limit
+    )
+    deleted = 0
+    for item in expired:
+        name = item.raw_file
+        with transaction.atomic():
+            item.delete()
+        still_used = OutboundMessage.objects.filter(raw_file=name).exists()
+        if name and not still_used and default_storage.exists(name):
+            default_storage.delete(name)
+        deleted += 1
+    return deleted

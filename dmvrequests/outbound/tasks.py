@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from dmvrequests.mail.imap import mailbox_address, poll_mailbox
-from dmvrequests.outbound.services import journal_scan
+from dmvrequests.outbound.services import journal_scan, retention_apply
 
 POLL_SOFT_TIME_LIMIT = 240
 POLL_TIME_LIMIT = 300
@@ -34,3 +34,9 @@ def poll_journal():
 def _scan(raw, source):
     # journal_scan is looked up at call time, so a test can replace it.
     journal_scan(raw=raw, source=source)
+
+
+@shared_task
+def apply_retention():
+    """Delete reviewed items past OUTBOUND_RETENTION_YEARS (daily); the count for the log."""
+    return {"deleted": retention_apply()}
