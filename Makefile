@@ -35,6 +35,7 @@ run: $(STAMP)
 		$(BIN)/python manage.py seed_demo --password-file .demo-password
 	@$(RUN_ENV) $(BIN)/python manage.py seed_letterheads -v 0 >/dev/null
 	@$(RUN_ENV) $(BIN)/python manage.py seed_switch_log --entries 20000 --seed 1 >/dev/null
+	@$(RUN_ENV) $(BIN)/python manage.py seed_outbound_demo -v 0 >/dev/null
 	@echo
 	@echo "  Open http://$(HOST):$(PORT)/  (emails the demo sends are in sent-mail/)"
 	@echo
