@@ -3,6 +3,7 @@
 from django import forms
 
 from dmvrequests.codes import Purpose, RecordCategory
+from dmvrequests.outbound.identifiers import PatternError, license_patterns
 
 
 class LinkForm(forms.Form):
@@ -38,3 +39,27 @@ class DismissForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="E.g. the identifiers are the officer's own case numbers, not DMV records.",
     )
+
+
+class PatternTryForm(forms.Form):
+    """Sample text and, optionally, license-number patterns to try instead of the setting."""
+
+    patterns = forms.CharField(
+        label="License-number patterns (one regular expression per line)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Left empty, the patterns in force (DMV_LICENSE_NUMBER_PATTERNS) are used.",
+    )
+    text = forms.CharField(
+        label="Sample text", max_length=20000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+    def clean_patterns(self):
+        source = self.cleaned_data["patterns"]
+        if source.strip():
+            try:
+                license_patterns(source)
+            except PatternError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return source

@@ -76,10 +76,11 @@ class Segment:
     label: str = ""
 
 
-def highlighted(text: str) -> list[Segment]:
-    """`text` cut into plain and identifier segments, for <mark> on the page."""
+def highlighted(text: str, pattern_source: str | None = None) -> list[Segment]:
+    """`text` cut into plain and identifier segments, for <mark> on the page; the license
+    patterns of `pattern_source` (one per line) or, when None, of the setting."""
     try:
-        patterns = license_patterns()
+        patterns = license_patterns(pattern_source)
     except ValueError:
         patterns = []
     segments, position = [], 0

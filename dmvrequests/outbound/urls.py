@@ -6,6 +6,7 @@ app_name = "outbound"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("patterns/", views.patterns, name="patterns"),
     path("<int:pk>/", views.item, name="item"),
     path("<int:pk>/attachments/<int:number>/", views.attachment, name="attachment"),
     path("<int:pk>/link/", views.link, name="link"),

@@ -15,7 +15,7 @@ from dmvrequests.audit.models import Action as AuditAction
 from dmvrequests.audit.services import access_log, access_log_many
 from dmvrequests.cases.services import WorkflowError
 from dmvrequests.outbound import review, selectors
-from dmvrequests.outbound.forms import DismissForm, LinkForm, OpenCaseForm
+from dmvrequests.outbound.forms import DismissForm, LinkForm, OpenCaseForm, PatternTryForm
 from dmvrequests.outbound.models import ReviewStatus
 
 PAGE_SIZE = 50
@@ -41,6 +41,19 @@ def queue(request):
         "nav": "outbound",
     }
     return render(request, "outbound/queue.html", context)
+
+
+@require_GET
+def patterns(request):
+    """Administrators try the identifier patterns on sample text (nothing is stored)."""
+    form = PatternTryForm(request.GET or None)
+    context = {"form": form, "nav": "outbound"}
+    if form.is_bound and form.is_valid():
+        source = form.cleaned_data["patterns"].strip() or None
+        segments = selectors.highlighted(form.cleaned_data["text"], source)
+        context["segments"] = segments
+        context["found"] = [s for s in segments if s.kind]
+    return render(request, "outbound/patterns.html", context, status=400 if form.errors else 200)
 
 
 @require_GET

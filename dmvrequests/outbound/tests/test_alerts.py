@@ -10,6 +10,13 @@ from dmvrequests.outbound.tests.conftest import staff_email
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _addresses(counsel, administrator, clerk):
+    for user in (counsel, administrator, clerk):
+        user.email = f"{user.username}@dmv.example.gov"
+        user.save()
+
+
 def test_an_immigration_item_alerts_counsel_and_administrators(counsel, administrator, clerk):
     journal_scan(raw=staff_email(body="DOB 01/02/1980, DL 123456789"))
     alerts = OutboundEmail.objects.filter(kind="outbound_alert")
@@ -26,7 +33,7 @@ def test_a_duplicate_does_not_alert_twice(counsel):
     raw = staff_email(body="DOB 01/02/1980")
     journal_scan(raw=raw)
     journal_scan(raw=raw)
-    assert OutboundEmail.objects.filter(kind="outbound_alert").count() == 1
+    assert OutboundEmail.objects.filter(kind="outbound_alert").count() == 2  # one each
 
 
 def test_retention_deletes_reviewed_items_and_their_bytes_only(settings, counsel):

@@ -147,3 +147,28 @@ class TestCounselReview:
         app.post(url, {"reason": "x"}, user=administrator, status=403)
         item.refresh_from_db()
         assert item.review_status == "open"
+
+
+class TestPatternPage:
+    def test_an_administrator_tries_patterns_on_sample_text(self, django_app, administrator):
+        page = django_app.get(reverse("outbound:patterns"), user=administrator)
+        form = page.forms["patterns-form"]
+        form["text"] = "DL 123456789 and NY-77 and SSN 666-12-3456"
+        found = form.submit()
+        assert [m.get_text() for m in found.html.select("mark")] == ["123456789"]
+        form = found.forms["patterns-form"]
+        form["patterns"] = r"NY-\d{2}"
+        found = form.submit()
+        assert [m.get_text() for m in found.html.select("mark")] == ["NY-77"]
+
+    def test_an_invalid_pattern_is_said_at_the_field(self, django_app, administrator):
+        page = django_app.get(reverse("outbound:patterns"), user=administrator)
+        form = page.forms["patterns-form"]
+        form["patterns"], form["text"] = "[a-", "x"
+        answer = form.submit(status=400)
+        assert "Pattern 1 ([a-) is not valid" in answer.text
+
+    @pytest.mark.parametrize("who", ["counsel", "auditor", "clerk"])
+    def test_only_administrators_open_it(self, django_app, request, who):
+        user = request.getfixturevalue(who)
+        django_app.get(reverse("outbound:patterns"), user=user, status=403)
