@@ -31,7 +31,7 @@ def queue(request):
     access_log_many(
         request=request,
         action=AuditAction.LIST_OUTBOUND,
-        targets=[(i.case.number if i.case_id else "", ITEM, i.pk) for i in page.object_list],
+        targets=[(i.case.number if i.case else "", ITEM, i.pk) for i in page.object_list],
     )
     context = {
         "page": page,

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def flag(**fields):
     outcome = journal_scan(raw=staff_email(**fields))
-    assert outcome.result == "flagged"
+    assert outcome.result == "flagged" and outcome.item_id is not None
     return OutboundMessage.objects.get(pk=outcome.item_id)
 
 
