@@ -111,6 +111,7 @@ ACCESS = {
     "correspondence:mailed": frozenset({CLERK, COUNSEL}),
     "correspondence:notices_batch": frozenset({CLERK, COUNSEL}),
     "correspondence:templates": frozenset({ADMIN}),
+    "correspondence:letterhead": frozenset({ADMIN}),
     "correspondence:language_add": frozenset({ADMIN}),
     "correspondence:template_edit": frozenset({ADMIN}),
     # Reports. Auditors read the aggregate statistics and the published reports

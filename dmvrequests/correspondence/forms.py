@@ -2,7 +2,12 @@ from typing import cast
 
 from django import forms
 
-from dmvrequests.correspondence.models import TEMPLATE_BODY_MAX, Language, LetterKind
+from dmvrequests.correspondence.models import (
+    TEMPLATE_BODY_MAX,
+    Language,
+    LetterKind,
+    OfficeLetterhead,
+)
 from dmvrequests.correspondence.placeholders import PLACEHOLDERS, unknown_placeholders
 from dmvrequests.forms import DateInput, USWDSFormMixin
 
@@ -117,3 +122,15 @@ class LanguageForm(USWDSFormMixin, forms.Form):
         },
     )
     name = forms.CharField(max_length=60, label="Name", help_text="As its readers write it.")
+
+
+class LetterheadForm(USWDSFormMixin, forms.ModelForm):
+    prefix = "letterhead"
+
+    class Meta:
+        model = OfficeLetterhead
+        fields = ["address", "phone", "email", "signatory", "legal_aid"]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 4}),
+            "legal_aid": forms.Textarea(attrs={"rows": 4}),
+        }

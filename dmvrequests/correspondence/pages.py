@@ -11,3 +11,4 @@ class LetterPage(models.TextChoices):
     LETTER_PDF = "correspondence:letter_pdf", "A letter's PDF"
     EMAIL = "correspondence:email", "Email a letter"
     MAILED = "correspondence:mailed", "Record a letter as mailed"
+    LETTERHEAD = "correspondence:letterhead", "The office's letterhead"

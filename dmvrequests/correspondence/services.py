@@ -121,6 +121,29 @@ def template_save(*, office, kind, language, subject, body, actor):
     return template
 
 
+LETTERHEAD_FIELDS = ("address", "phone", "email", "signatory", "legal_aid")
+
+
+@transaction.atomic
+def letterhead_save(*, office, actor, **values):
+    """Write `office`'s letterhead (add it, or change it): `values` are LETTERHEAD_FIELDS.
+    Only an administrator of that office may; every version is in the history (a
+    letterhead is never deleted). Raises LetterError otherwise, ValidationError on a bad
+    value (e.g. an email address that is not one)."""
+    if not actor.is_administrator or actor.office_id != office.pk:
+        raise LetterError(
+            f"Only {office}'s administrators change its letterhead; you can change your own "
+            "office's."
+        )
+    letterhead = letterhead_for(office) or OfficeLetterhead(office=office)
+    for name in LETTERHEAD_FIELDS:
+        setattr(letterhead, name, (values.get(name) or "").strip())
+    letterhead._history_user = actor  # type: ignore[union-attr]  # django-simple-history
+    letterhead.full_clean()
+    letterhead.save()
+    return letterhead
+
+
 BODY_TOO_LONG = (
     "The text of the letter is {length:,} characters long; a letter template may have at most "
     "{limit:,}. Shorten it (a letter is read on paper: a few pages at most)."

@@ -10,6 +10,7 @@ LETTER = CASE + "<int:letter_id>/"
 urlpatterns = [
     path("notices/", views.notices_batch, name="notices_batch"),
     path("templates/", views.templates, name="templates"),
+    path("letterhead/", views.letterhead, name="letterhead"),
     path("templates/languages/", views.language_add, name="language_add"),
     path(
         "templates/<int:office_id>/<slug:kind>/<slug:language>/",

@@ -21,6 +21,7 @@ from dmvrequests.correspondence.forms import (
     BatchForm,
     IssueForm,
     LanguageForm,
+    LetterheadForm,
     MailedForm,
     TemplateForm,
 )
@@ -479,4 +480,35 @@ def _preview_warning(case, kind):
         f"{case.number} cannot have a {LetterKind(kind).label.lower()} now: {refusal} The "
         "preview shows the words with this case's data, but such a letter would not be issued "
         "for it. To see the letter as it would be sent, preview it on a case that can have one."
+    )
+
+
+# -- The office's letterhead (administrators) -----------------------------------------------------
+
+
+def letterhead(request):
+    """The administrator's own office's letterhead: add or change it, with its history."""
+    office = request.user.office
+    current = services.letterhead_for(office) if office else None
+    form = LetterheadForm(request.POST or None, instance=current)
+    if request.method == "POST" and office is not None and form.is_valid():
+        try:
+            services.letterhead_save(office=office, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request, f"{office}'s letterhead saved; letters issued from now on print it."
+            )
+            return redirect("correspondence:letterhead")
+    history = (
+        list(current.history.select_related("history_user").order_by("-history_date"))
+        if current
+        else []
+    )
+    return render(
+        request,
+        "correspondence/letterhead.html",
+        {"office": office, "form": form, "letterhead": current, "history": history},
+        status=400 if form.is_bound else 200,
     )

@@ -509,3 +509,63 @@ class TestTemplatesBelongToTheirOffice:
         nobody = UserFactory(username="admin0", office=None, role="Administrator")
         page = django_app.get(reverse("correspondence:templates"), user=nobody.username)
         assert "You belong to no office" in page.text
+
+
+class TestLetterheadPage:
+    """Administrators add and change their own office's letterhead in the app, with history."""
+
+    url = staticmethod(lambda: reverse("correspondence:letterhead"))
+
+    def test_add_then_change_with_history_and_the_letter_prints_it(
+        self, django_app, office, administrator, denied, counsel
+    ):
+        page = django_app.get(self.url(), user=administrator.username)
+        assert "Letterhead of Albany legal unit" in page.text
+        form = page.forms["letterhead-form"]
+        form["letterhead-address"] = "1 Legal Way\nAlbany, NY 12210"
+        form["letterhead-signatory"] = "Legal Unit, Albany"
+        page = form.submit().follow()
+        assert "letterhead saved" in page.text
+        form = page.forms["letterhead-form"]
+        assert form["letterhead-address"].value.startswith("1 Legal Way")
+        form["letterhead-phone"] = "518-555-0100"
+        page = form.submit().follow()
+        letterhead = services.letterhead_for(office)
+        assert letterhead.phone == "518-555-0100"
+        assert letterhead.history.count() == 2
+        assert page.html.find(id="letterhead-history") is not None
+        letter = services.letter_issue(case=denied, kind="denial", language="en", actor=counsel)
+        assert "1 Legal Way" in letter.text and "518-555-0100" in letter.text
+
+    def test_a_bad_email_is_marked_and_nothing_saved(self, django_app, administrator):
+        form = django_app.get(self.url(), user=administrator.username).forms["letterhead-form"]
+        form["letterhead-address"] = "1 Legal Way"
+        form["letterhead-email"] = "not an email"
+        page = form.submit(status=400)
+        assert "Enter a valid email address." in page.text
+        assert page.forms["letterhead-form"]["letterhead-address"].value == "1 Legal Way"
+        assert not services.OfficeLetterhead.objects.exists()
+
+    @pytest.mark.parametrize("who", ["clerk", "counsel", "auditor"])
+    def test_other_roles_are_refused(self, django_app, request, who):
+        user = request.getfixturevalue(who)
+        django_app.get(self.url(), user=user.username, status=403)
+
+    def test_anonymous_is_sent_to_sign_in(self, django_app):
+        assert "/accounts/sign-in/" in django_app.get(self.url(), status=302).headers["Location"]
+
+    def test_another_offices_administrator_changes_only_their_own(
+        self, django_app, office, other_office, administrator
+    ):
+        services.letterhead_save(office=office, actor=administrator, address="1 Legal Way")
+        other = UserFactory(username="admin2", office=other_office, role="Administrator")
+        page = django_app.get(self.url(), user=other.username)
+        assert "Letterhead of Buffalo legal unit" in page.text and "1 Legal Way" not in page.text
+        with pytest.raises(services.LetterError, match="Only Albany legal unit's administrators"):
+            services.letterhead_save(office=office, actor=other, address="Elsewhere")
+        assert services.letterhead_for(office).address == "1 Legal Way"
+
+    def test_an_administrator_of_no_office_is_told_so(self, django_app):
+        nobody = UserFactory(username="admin0", office=None, role="Administrator")
+        page = django_app.get(self.url(), user=nobody.username)
+        assert "You belong to no office" in page.text and "letterhead-form" not in page.forms
