@@ -8,6 +8,7 @@ offers are built from it by `dmvrequests.cases.page_forms`.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import QuerySet
@@ -54,9 +55,10 @@ class CasePage:
         """Counsel who may decide this case."""
         return bool(self.user.is_counsel and self.caps.decide)
 
-    @property
+    @cached_property
     def takes_documents(self) -> bool:
-        """The user may add or describe documents, and the case still accepts them."""
+        """The user may add or describe documents, and the case still accepts them (asked
+        by several forms of the page: `accepts_documents` may query, so once)."""
         return (self.clerk_here or self.counsel_here) and self.case.accepts_documents
 
     @property

@@ -48,16 +48,19 @@ def _better(trial: Evaluation, current: Evaluation) -> bool:
     )
 
 
-def case_policy_input(case: DisclosureRequest) -> dict[str, Any]:
+def case_policy_input(
+    case: DisclosureRequest, profile: PolicyProfile | None = None
+) -> dict[str, Any]:
     """The case as the policy engine's request object: verified documents, plus each
     unverified one that cannot improve the outcome (an I-200 still earns its findings:
-    "not a judicial warrant"). No unverified document ever unlocks anything; see
+    "not a judicial warrant"), judged under `profile` (the active one if None). No
+    unverified document ever unlocks anything; see
     docs/decisions/0004-only-verified-documents-count.md."""
     documents = list(case.documents.all())
     counted = [d for d in documents if d.verified]
     if not case.categories:
         return _request_object(case, counted)
-    profile = profile_active()
+    profile = profile or profile_active()
     current = evaluate_with_profile(
         disclosure_request=_request_object(case, counted), profile=profile
     )
@@ -78,7 +81,8 @@ def case_evaluate(case: DisclosureRequest) -> tuple[Evaluation | None, PolicyPro
     profile = profile_active()
     if not case.categories:
         return None, profile
-    evaluation = evaluate_with_profile(disclosure_request=case_policy_input(case), profile=profile)
+    request_object = case_policy_input(case, profile)  # the profile read once
+    evaluation = evaluate_with_profile(disclosure_request=request_object, profile=profile)
     return evaluation, profile
 
 
