@@ -126,12 +126,17 @@ ACCESS = {
     "reports:export_job": frozenset({ADMIN}),
     "reports:export_job_status": frozenset({ADMIN}),
     "reports:export_job_download": frozenset({ADMIN}),
+    # The REST API (docs/api.md): any other address under /api/ answers a JSON 404.
+    "api_not_found": PUBLIC,
 }
 
 # Namespaces whose views keep their own stricter checks (Django admin requires
 # is_staff on every view); the table still decides who may reach them at all.
 NAMESPACE_ACCESS = {
     "admin": frozenset({ADMIN}),
+    # The REST API authenticates every call itself by an officer's token (never a session)
+    # and scopes every read to the officer (dmvrequests/api/auth.py, docs/api.md).
+    "api": PUBLIC,
 }
 
 

@@ -117,11 +117,14 @@ INSTALLED_APPS = [
     "dmvrequests.outbound",
     "dmvrequests.oversight",
     "dmvrequests.switchjournal",
+    "dmvrequests.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Under /api/ only: JSON errors, no-store, idempotency keys (docs/api.md).
+    "dmvrequests.api.middleware.ApiResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -292,6 +295,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LEGAL_DOCUMENT_MAX_BYTES = INTAKE_MAX_ATTACHMENT_BYTES
+# Requests per API token per minute (dmvrequests/api/ratelimit.py, docs/api.md).
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
 
 # Sessions and cookies.
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60

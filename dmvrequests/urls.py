@@ -26,6 +26,8 @@ urlpatterns = [
     path("audit/", include("dmvrequests.oversight.urls")),
     path("notifications/", include("dmvrequests.notifications.urls")),
     path("letters/", include("dmvrequests.correspondence.urls")),
+    # The REST API for agencies (docs/api.md): token authentication, JSON errors.
+    path("api/", include("dmvrequests.api.urls")),
     path("admin/", admin.site.urls),
 ]
 
