@@ -22,6 +22,11 @@ from dmvrequests.cases.services.documents import (
     document_describe,
     document_verify,
 )
+from dmvrequests.cases.services.officers import (
+    officer_case_create,
+    officer_document_add,
+    officer_info_answer,
+)
 from dmvrequests.cases.services.evaluation import case_evaluate, case_policy_input, notice_sync
 from dmvrequests.cases.services.requests import (
     DECISION_BUSINESS_DAYS,
@@ -62,6 +67,9 @@ __all__ = [
     "notice_exempt",
     "notice_record_sent",
     "notice_sync",
+    "officer_case_create",
+    "officer_document_add",
+    "officer_info_answer",
     "release_record",
     "case_assign",
     "case_create",

@@ -97,6 +97,34 @@ def document_add(
     """
     if not _logged_by(case, actor):
         require(case, actor, "act")
+    return document_attach(
+        case=case,
+        actor=actor,
+        type=type,
+        issuer=issuer,
+        upload=upload,
+        content=content,
+        filename=filename,
+        max_bytes=max_bytes,
+        **details,
+    )
+
+
+def document_attach(
+    *,
+    case: DisclosureRequest,
+    actor: User | None,
+    type: str,
+    issuer: str = "none",
+    upload: UploadedFile | None = None,
+    content: bytes | None = None,
+    filename: str = "",
+    max_bytes: int | None = None,
+    **details: Any,
+) -> LegalDocument:
+    """document_add without the capability check: for callers that checked who may add
+    (the agency portal and API check the officer's scope, `officer_document_add`). Call it
+    inside a transaction."""
     if not case.accepts_documents:
         raise WorkflowError("Documents cannot be added to a decided or closed case.")
     document = LegalDocument(

@@ -240,18 +240,23 @@ def info_answer(
     answer = (answer or "").strip()
     if not answer:
         raise WorkflowError("Write down what the agency answered.")
+    record_answer(case, answer, actor)
+    return save(case, actor, "Agency answered; back to legal review")
+
+
+def record_answer(case: DisclosureRequest, answer: str, actor: User) -> None:
+    """Keep `answer` on the case's open question and move the due date by the calendar days
+    the case waited (counted by the state's dates). The caller saves the case."""
     pending = case.info_requests.filter(answered_at=None).order_by("-asked_at").first()
     now = timezone.now()
     if pending is not None:
         pending.answer, pending.answered_by, pending.answered_at = answer, actor, now
         save(pending, actor)
-        # Calendar days the case waited, counted by the state's dates.
         paused_days = (
             timezone.localtime(now).date() - timezone.localtime(pending.asked_at).date()
         ).days
         if case.due_date and paused_days:
             case.due_date += timedelta(days=paused_days)
-    return save(case, actor, "Agency answered; back to legal review")
 
 
 @transaction.atomic
