@@ -1,23 +1,123 @@
 """The API's operations (docs/api.md). Thin: each reads through a selector or writes through
-a service, and says what went wrong in the error shape."""
+a service, records every read of personal data in the audit trail, and says what went wrong
+in the error shape."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Router
+from typing import Annotated, Any
 
+from django.http import HttpRequest
+from ninja import File, Form, Header, Query, Router, Status, UploadedFile
+
+from dmvrequests.agencies.models import Officer
 from dmvrequests.agencies.selectors import officer_for_user
-from dmvrequests.api.schemas import Error, Me
+from dmvrequests.api.errors import ApiError
+from dmvrequests.api.schemas import (
+    AnswerIn,
+    DocumentIn,
+    Error,
+    Me,
+    Paging,
+    RequestIn,
+    RequestOut,
+    RequestPage,
+)
+from dmvrequests.audit.models import Action
+from dmvrequests.audit.services import access_log, access_log_cases
+from dmvrequests.cases import services
+from dmvrequests.cases.selectors import officer_case_get, officer_requests
+from dmvrequests.vocabulary import label
 
 router = Router()
 
-ERRORS = {401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
+POST_ERRORS: dict[int, Any] = {**ERRORS, 409: Error}
+KEY_PATTERN = r"^[ -~]+$"
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=KEY_PATTERN,
+        description="Chosen by the client (a UUID): the same key and request replay the answer.",
+    ),
+]
+
+
+def _officer(request: HttpRequest) -> Officer:
+    officer = officer_for_user(request.user)
+    if officer is None:  # the token's authentication found one; kept for the type checker
+        raise ApiError(401, "unauthenticated", "Send an officer's API token.")
+    return officer
+
+
+def _may_submit(officer: Officer) -> None:
+    refusal = officer.submit_refusal()
+    if refusal:
+        raise ApiError(403, "submission_refused", refusal)
+
+
+def _summary(case: Any) -> dict[str, Any]:
+    return {
+        "number": case.number,
+        "status": case.status,
+        "status_words": case.get_status_display(),
+        "received_at": case.received_at,
+        "purpose": case.purpose,
+        "emergency": case.emergency,
+        "officer": case.requester.name if case.requester_id else "",
+    }
+
+
+def _document(document: Any) -> dict[str, Any]:
+    return {
+        "id": document.pk,
+        "type": document.type,
+        "type_words": label(document.type),
+        "issuer": document.issuer,
+        "court": document.court,
+        "docket_number": document.docket_number,
+        "issued_on": document.issued_on,
+        "expires_on": document.expires_on,
+        "filename": document.original_filename,
+        "size": document.size,
+        "sha256": document.sha256,
+        "uploaded_at": document.uploaded_at,
+    }
+
+
+def _detail(request: HttpRequest, case: Any) -> dict[str, Any]:
+    """The request as its officer sees it; the read is recorded first (it shows the subject)."""
+    access_log(request=request, action=Action.VIEW_CASE, case=case, detail={"channel": "api"})
+    return {
+        **_summary(case),
+        "categories": list(case.categories),
+        "subject_name": case.subject_name,
+        "subject_dob": case.subject_dob,
+        "subject_license_number": case.subject_license_number,
+        "subject_plate": case.subject_plate,
+        "subject_vin": case.subject_vin,
+        "narrative": case.narrative,
+        "bulk": case.bulk,
+        "due_date": case.due_date,
+        "decided_at": case.decided_at,
+        "questions": [
+            {
+                "question": q.question,
+                "asked_at": q.asked_at,
+                "answer": q.answer,
+                "answered_at": q.answered_at,
+            }
+            for q in case.info_requests.all()
+        ],
+        "documents": [_document(d) for d in case.documents.all()],
+    }
 
 
 @router.get("/me", response={200: Me, **ERRORS}, summary="The officer the token belongs to")
 def me(request: HttpRequest):
-    officer = officer_for_user(request.user)
-    assert officer is not None  # the token's authentication found the officer
+    officer = _officer(request)
     token = request.auth  # type: ignore[attr-defined]
     refusal = officer.submit_refusal()
     return {
@@ -29,3 +129,102 @@ def me(request: HttpRequest):
         "submit_refusal": refusal,
         "token": {"name": token.name, "expires_at": token.expires_at},
     }
+
+
+@router.get(
+    "/requests",
+    response={200: RequestPage, **ERRORS},
+    summary="Your requests (your agency's, for a portal administrator), newest first",
+)
+def request_list(
+    request: HttpRequest,
+    paging: Query[Paging],
+):
+    page, page_size = paging.page, paging.page_size
+    cases = officer_requests(_officer(request))
+    count = cases.count()
+    shown = list(cases[(page - 1) * page_size : page * page_size])
+    access_log_cases(
+        request=request, action=Action.LIST_QUEUE, cases=shown, detail={"channel": "api"}
+    )
+    return {
+        "count": count,
+        "page": page,
+        "pages": max(1, -(-count // page_size)),
+        "results": [_summary(case) for case in shown],
+    }
+
+
+@router.post(
+    "/requests",
+    response={201: RequestOut, **POST_ERRORS},
+    summary="Send a new request",
+)
+def request_create(request: HttpRequest, payload: RequestIn, idempotency_key: IdempotencyKey):
+    officer = _officer(request)
+    _may_submit(officer)
+    fields = payload.dict()
+    try:
+        case = services.officer_case_create(officer=officer, **fields)
+    except services.WorkflowError as exc:
+        raise ApiError(403, "submission_refused", str(exc)) from exc
+    return Status(201, _detail(request, case))
+
+
+@router.get(
+    "/requests/{number}",
+    response={200: RequestOut, **ERRORS},
+    summary="A request: status, questions, documents",
+)
+def request_detail(request: HttpRequest, number: str):
+    case = officer_case_get(_officer(request), number)
+    return _detail(request, case)
+
+
+@router.post(
+    "/requests/{number}/documents",
+    response={201: RequestOut, **POST_ERRORS},
+    summary="Attach a legal document (multipart/form-data)",
+)
+def document_attach(
+    request: HttpRequest,
+    number: str,
+    file: File[UploadedFile],
+    details: Form[DocumentIn],
+    idempotency_key: IdempotencyKey,
+):
+    officer = _officer(request)
+    _may_submit(officer)
+    case = officer_case_get(officer, number)
+    if not case.accepts_documents:
+        raise ApiError(
+            409, "conflict", f"{case.number} is decided or closed: it takes no more documents."
+        )
+    try:
+        services.officer_document_add(
+            officer=officer,
+            case=case,
+            upload=file,
+            **details.dict(),
+        )
+    except services.WorkflowError as exc:
+        raise ApiError(422, "invalid", str(exc), {"file": [str(exc)]}) from exc
+    return Status(201, _detail(request, case))
+
+
+@router.post(
+    "/requests/{number}/answer",
+    response={200: RequestOut, **POST_ERRORS},
+    summary="Answer the legal unit's open question",
+)
+def info_answer(
+    request: HttpRequest, number: str, payload: AnswerIn, idempotency_key: IdempotencyKey
+):
+    officer = _officer(request)
+    _may_submit(officer)
+    case = officer_case_get(officer, number)
+    try:
+        case = services.officer_info_answer(officer=officer, case=case, answer=payload.answer)
+    except services.WorkflowError as exc:
+        raise ApiError(409, "conflict", str(exc)) from exc
+    return Status(200, _detail(request, case))

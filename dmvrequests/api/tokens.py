@@ -22,7 +22,7 @@ from dmvrequests.api.models import ApiToken
 if TYPE_CHECKING:
     from accounts.models import User
 
-TOKEN_PREFIX = "dmv_"
+TOKEN_PREFIX = "dmv_"  # noqa: S105 - the public start of every token, not a secret
 # How long a token lasts unless the officer chooses fewer days, and the longest allowed.
 DEFAULT_DAYS = 90
 MAX_DAYS = 365

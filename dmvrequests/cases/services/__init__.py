@@ -22,12 +22,12 @@ from dmvrequests.cases.services.documents import (
     document_describe,
     document_verify,
 )
+from dmvrequests.cases.services.evaluation import case_evaluate, case_policy_input, notice_sync
 from dmvrequests.cases.services.officers import (
     officer_case_create,
     officer_document_add,
     officer_info_answer,
 )
-from dmvrequests.cases.services.evaluation import case_evaluate, case_policy_input, notice_sync
 from dmvrequests.cases.services.requests import (
     DECISION_BUSINESS_DAYS,
     callback_record,

@@ -26,10 +26,14 @@ class Command(BaseCommand):
         parser.add_argument("--title", default="")
         parser.add_argument("--badge", default="")
         parser.add_argument(
-            "--portal-admin", action="store_true", help="Make the officer the agency's portal administrator."
+            "--portal-admin",
+            action="store_true",
+            help="Make the officer the agency's portal administrator.",
         )
         parser.add_argument(
-            "--print-token", action="store_true", help="Make an API token and print it (shown once)."
+            "--print-token",
+            action="store_true",
+            help="Make an API token and print it (shown once).",
         )
         parser.add_argument("--days", type=int, default=DEFAULT_DAYS, help="The token's lifetime.")
 
@@ -58,7 +62,9 @@ class Command(BaseCommand):
                 token = None
                 if options["print_token"]:
                     _, token = token_create(
-                        user=officer.user, name="Created by portal_officer_create", days=options["days"]
+                        user=officer.user,
+                        name="Created by portal_officer_create",
+                        days=options["days"],
                     )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
