@@ -4,12 +4,12 @@ from dmvrequests.api.api import api
 from dmvrequests.api.errors import error_response
 
 
-def not_found(request, rest=""):
+def not_found(request):
     """Any other address under /api/: the error shape, not the staff site's 404 page."""
     return error_response(404)
 
 
 urlpatterns = [
     path("v1/", api.urls),
-    re_path(r"^(?P<rest>.*)$", not_found, name="api_not_found"),
+    re_path(r"^.*$", not_found, name="api_not_found"),
 ]
