@@ -67,6 +67,8 @@ INTAKE_MAX_MIME_DEPTH = env_int("INTAKE_MAX_MIME_DEPTH", 10, minimum=1, maximum=
 RECEIVED_AT_MAX_AGE_DAYS = env_int("RECEIVED_AT_MAX_AGE_DAYS", 365, minimum=1, maximum=36500)
 INTAKE_MAX_HEADER_FIELDS = env_int("INTAKE_MAX_HEADER_FIELDS", 1000, minimum=10, maximum=100000)
 INTAKE_OFFICE = env_str("INTAKE_OFFICE")  # office code that receives emailed requests
+# Office code that receives portal and API requests (default: INTAKE_OFFICE, else the first).
+PORTAL_OFFICE = env_str("PORTAL_OFFICE")
 IMAP_URL = env_url("IMAP_URL", schemes={"imap", "imaps"})
 # The outbound journal (docs/outbound.md): the mailbox holding the journal of sent mail, the
 # DMV's own email domains (comma-separated; subdomains count) and the license-number patterns
