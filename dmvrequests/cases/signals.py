@@ -15,3 +15,6 @@ emergency_raised = Signal()
 # Cases were written in bulk past the services (seed_synthetic), in the loading transaction:
 # apps that keep figures derived from cases compute them again. No arguments.
 cases_loaded = Signal()
+# A case's status changed (a service saved it with a new status), in the service's transaction.
+# Arguments: case, old_status, new_status. The API's webhooks listen (dmvrequests/api).
+case_status_changed = Signal()

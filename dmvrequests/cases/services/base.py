@@ -10,6 +10,7 @@ from django.db import models
 
 from dmvrequests.cases.capabilities import capabilities_for
 from dmvrequests.cases.models import DisclosureRequest
+from dmvrequests.cases.signals import case_status_changed
 from dmvrequests.cases.workflow import TRANSITIONS, CaseAction
 
 if TYPE_CHECKING:
@@ -35,8 +36,27 @@ def save(instance: M, actor: User | None, reason: str | None = None) -> M:
     if reason:
         instance._change_reason = reason  # type: ignore[attr-defined]
     instance.full_clean()
+    old_status = _stored_status(instance)
     instance.save()
+    if (
+        old_status is not None
+        and isinstance(instance, DisclosureRequest)
+        and old_status != instance.status
+    ):
+        case_status_changed.send(
+            sender=DisclosureRequest,
+            case=instance,
+            old_status=old_status,
+            new_status=instance.status,
+        )
     return instance
+
+
+def _stored_status(instance: models.Model) -> str | None:
+    """The status a saved case has in the database before this save; None otherwise."""
+    if not isinstance(instance, DisclosureRequest) or instance.pk is None:
+        return None
+    return DisclosureRequest.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
 
 
 def lock(case: DisclosureRequest, expected_status: str | None = None) -> DisclosureRequest:
