@@ -26,7 +26,8 @@ def test_it_creates_an_approved_officer_and_prints_a_working_token(client, agenc
     token = out.getvalue().strip().splitlines()[-1]
     officer = Officer.objects.get(email="pat@albanypd.example.gov")
     assert officer.may_see_requests
-    assert token_find(token).user == officer.user
+    found = token_find(token)
+    assert found is not None and found.user == officer.user
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert response.json()["name"] == "Pat Lane"
 

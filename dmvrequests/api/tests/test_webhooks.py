@@ -83,7 +83,7 @@ def test_a_status_change_is_posted_signed(
 
 def run_again(delivery):
     """What the worker does at each retry: the task again, for the same delivery."""
-    return tasks.webhook_deliver.apply(args=[delivery.pk]).get()
+    return tasks.webhook_deliver.apply(args=(delivery.pk,)).get()
 
 
 @pytest.mark.django_db
