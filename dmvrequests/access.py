@@ -32,6 +32,9 @@ SIGNED_IN = "signed-in"
 # An officer is refused every other page but the public ones: officers never reach a staff
 # page, whatever rule it has, and staff never reach a portal page.
 OFFICER = "officer"
+# The portal's second sign-in step (an officer signed in with a password, code pending).
+OFFICER_SIGN_IN_STEP = "officer-sign-in-step"
+PORTAL_RULES = (OFFICER, OFFICER_SIGN_IN_STEP)
 
 CLERK, COUNSEL, ADMIN, AUDITOR = Role.CLERK, Role.COUNSEL, Role.ADMINISTRATOR, Role.AUDITOR
 CASE_READERS = frozenset({CLERK, COUNSEL, AUDITOR})
@@ -128,6 +131,20 @@ ACCESS = {
     "reports:export_job_download": frozenset({ADMIN}),
     # The REST API (docs/api.md): any other address under /api/ answers a JSON 404.
     "api_not_found": PUBLIC,
+    # The agency portal (docs/portal.md): its own accounts, refused every staff page.
+    "portal:login": PUBLIC,
+    "portal:logout": PUBLIC,
+    "portal:register": PUBLIC,
+    "portal:verify": PUBLIC,
+    "portal:mfa_setup": OFFICER_SIGN_IN_STEP,
+    "portal:mfa_verify": OFFICER_SIGN_IN_STEP,
+    "portal:home": OFFICER,
+    "portal:submit": OFFICER,
+    "portal:officers": OFFICER,
+    "portal:officer_decide": OFFICER,
+    # DMV administrators approve an agency's first officers and deactivate any.
+    "portal:staff_officers": frozenset({ADMIN}),
+    "portal:staff_officer_decide": frozenset({ADMIN}),
 }
 
 # Namespaces whose views keep their own stricter checks (Django admin requires
@@ -166,15 +183,18 @@ class AccessTableMiddleware:
             return None
         user = request.user
         if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            login = "portal:login" if rule in PORTAL_RULES else settings.LOGIN_URL
+            return redirect_to_login(request.get_full_path(), login)
         if self.officer_refused(user, rule):
             request.permission_refused = True
             raise PermissionDenied("This page is not open to this kind of account.")
-        if rule == SIGN_IN_STEP:
+        if rule in (SIGN_IN_STEP, OFFICER_SIGN_IN_STEP):
             return None
+        if rule == OFFICER:
+            return self.officer_second_factor(request)
         if settings.DMV_REQUIRE_MFA and not user.is_verified():
             return self.second_factor(request)
-        if rule in (SIGNED_IN, OFFICER) or user.has_role(*rule):
+        if rule == SIGNED_IN or user.has_role(*rule):
             return None
         # Recorded as a denied access when the URL names a case (cases/middleware.py).
         request.permission_refused = True
@@ -185,7 +205,21 @@ class AccessTableMiddleware:
         """True when an agency officer asks for a staff page, or staff for a portal page."""
         from dmvrequests.agencies.selectors import is_officer
 
-        return is_officer(user) != (rule == OFFICER)
+        return is_officer(user) != (rule in PORTAL_RULES)
+
+    @staticmethod
+    def officer_second_factor(request):
+        """Officers enrol an authenticator before any portal page, whatever DMV_REQUIRE_MFA
+        says; the code is asked at sign-in when it is on, as for staff."""
+        from accounts.mfa import has_mfa
+
+        if not has_mfa(request.user):
+            target = "portal:mfa_setup"
+        elif settings.DMV_REQUIRE_MFA and not request.user.is_verified():
+            target = "portal:mfa_verify"
+        else:
+            return None
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
     def second_factor(self, request):
         """Signed in with a password only: ask for the code, or enrolment first."""

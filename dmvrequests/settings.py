@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "dmvrequests.oversight",
     "dmvrequests.switchjournal",
     "dmvrequests.api",
+    "dmvrequests.portal",
 ]
 
 MIDDLEWARE = [

@@ -77,13 +77,19 @@ def make_case(*, office, actor, agency=None, **overrides):
     return services.case_create(office=office, agency=agency, actor=actor, **fields)
 
 
-def make_officer(*, agency=None, email=None, name="Dana Officer", actor=None, **flags):
+def make_officer(*, agency=None, email=None, name="Dana Officer", actor=None, mfa=True, **flags):
     """An agency officer through agencies.services.officer_create: verified and approved
-    unless told otherwise (verified=False, approved=False), with the test password."""
+    unless told otherwise (verified=False, approved=False), with the test password and (unless
+    mfa=False) an authenticator app enrolled, which the portal requires."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from dmvrequests.agencies.services import officer_create
 
     agency = agency or AgencyFactory()
     if email is None:
         email = f"officer{Officer.objects.count() + 1}@{agency.domain_list[0]}"
     options = {"verified": True, "approved": True, "password": PASSWORD, **flags}
-    return officer_create(agency=agency, actor=actor, email=email, name=name, **options)
+    officer = officer_create(agency=agency, actor=actor, email=email, name=name, **options)
+    if mfa:
+        TOTPDevice.objects.create(user=officer.user, name="Authenticator app", confirmed=True)
+    return officer

@@ -28,6 +28,7 @@ urlpatterns = [
     path("letters/", include("dmvrequests.correspondence.urls")),
     # The REST API for agencies (docs/api.md): token authentication, JSON errors.
     path("api/", include("dmvrequests.api.urls")),
+    path("portal/", include("dmvrequests.portal.urls")),
     path("admin/", admin.site.urls),
 ]
 

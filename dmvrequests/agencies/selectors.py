@@ -49,3 +49,16 @@ def agency_for_domain(domain: str) -> Agency | None:
             if suffix in agency.domain_list:
                 return agency
     return None
+
+
+def agency_for_email(email: str) -> Agency | None:
+    """The directory agency of an address's domain (agency_for_domain: one of the agency's
+    email domains or a subdomain of one, the most specific suffix winning), as email intake
+    matches senders. Blocked agencies are found too (their officers are told why they cannot
+    submit). None for no match or no domain."""
+    domain = (email or "").strip().lower().rpartition("@")[2].rstrip(".")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    return agency_for_domain(domain)

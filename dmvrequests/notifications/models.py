@@ -12,11 +12,19 @@ class Kind(models.TextChoices):
     ROLE_GRANT = "role_grant", "A role was granted or asked for"
     LETTER = "letter", "A letter to an agency"
     OUTBOUND_IMMIGRATION = "outbound_alert", "Staff email with record data to an immigration agency"
+    PORTAL = "portal", "An agency portal account: its address, its approval"
 
 
 # Emergencies and late follow-ups always go out; the others can be switched off.
 ESSENTIAL = frozenset(
-    {Kind.EMERGENCY, Kind.FOLLOWUP_OVERDUE, Kind.ROLE_GRANT, Kind.LETTER, Kind.OUTBOUND_IMMIGRATION}
+    {
+        Kind.EMERGENCY,
+        Kind.FOLLOWUP_OVERDUE,
+        Kind.ROLE_GRANT,
+        Kind.LETTER,
+        Kind.OUTBOUND_IMMIGRATION,
+        Kind.PORTAL,
+    }
 )
 
 

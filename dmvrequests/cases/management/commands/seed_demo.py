@@ -129,6 +129,7 @@ PLAN = [
     (Status.CLOSED, 2),
     (Status.WITHDRAWN, 1),
 ]
+PORTAL_OFFICER = "detective@albanyny.gov"
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -153,6 +154,7 @@ class Command(BaseCommand):
             profile = self.activate_profile(users["admin"])
             agencies = self.create_agencies()
             count = self.create_cases(offices, users, agencies)
+            count += self.create_portal(offices, users, agencies, password)
         if options["password_file"]:
             with open(options["password_file"], "w") as handle:
                 handle.write(password + "\n")
@@ -393,6 +395,61 @@ class Command(BaseCommand):
             rationale="No accepted legal process was offered for this request.",
         )
 
+    def create_portal(self, offices, users, agencies, password):
+        """The agency portal (docs/portal.md): Albany Police Department's portal administrator,
+        approved, with the demo password and an authenticator enrolled (the demo asks no code), two requests sent
+        through the portal, and a second officer waiting for the administrator's approval."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from dmvrequests.agencies.services import officer_create
+
+        agency = next(a for a in agencies if a.slug == "albany-pd")
+        detective = officer_create(
+            agency=agency,
+            actor=users["admin"],
+            email=PORTAL_OFFICER,
+            name="Dana Whitfield",
+            title="Detective",
+            badge="2214",
+            supervisor="Lt. Marcus Hale",
+            password=password,
+            verified=True,
+            approved=True,
+            is_portal_admin=True,
+        )
+        TOTPDevice.objects.create(user=detective.user, name="Authenticator app", confirmed=True)
+        officer_create(
+            agency=agency,
+            actor=None,
+            email=f"s.ortiz@{agency.domain_list[0]}",
+            name="Sam Ortiz",
+            title="Police Officer",
+            badge="3107",
+            supervisor="Sgt. Ana Ruiz",
+            verified=True,
+        )
+        rng = random.Random(21)  # noqa: S311 - repeatable demo data, not secrets
+        team = (users["clerk"], users["counsel"], users["counsel3"])
+        for status, subject in ((Status.RECEIVED, "Wei Chen"), (Status.NEEDS_INFO, "John Smith")):
+            case = services.case_create(
+                office=offices["albany"],
+                agency=agency,
+                requester=detective.requester,
+                requester_verified=True,
+                channel=Channel.PORTAL,
+                received_at=timezone.now() - timedelta(days=1),
+                purpose="criminal_investigation",
+                categories=["license_record", "address"],
+                subject_name=subject,
+                subject_license_number=f"{rng.randint(100000000, 999999999)}",
+                narrative="Burglary investigation, Central Avenue. Attested under penalty of "
+                "perjury on the agency portal by Dana Whitfield.",
+                actor=detective.user,
+            )
+            self.add_document(rng, case, team[0], False, status)
+            self.advance(case, team, status)
+        return 2
+
 
 def demo_users_text():
     """Every demo user, one a line, with role and office (`make run` prints it)."""
@@ -402,6 +459,10 @@ def demo_users_text():
         where = offices.get(office, "all offices, read-only")
         duty = " (second approvals)" if username in SECOND_APPROVERS else ""
         lines.append(f"  {username:<10} {first} {last}: {role.lower()}{duty}, {where}")
+    lines.append(
+        f"Agency portal (/portal/): {PORTAL_OFFICER}, Dana Whitfield, Albany Police "
+        "Department's portal administrator"
+    )
     return "\n".join(lines)
 
 

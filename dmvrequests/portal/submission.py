@@ -1,0 +1,146 @@
+"""An officer's request for records, from the portal's form to a case: what the policy engine
+needs, the preview of what the legal document can unlock under the active profile (in words:
+never the engine's findings or counsel's notes), and the case created through the case
+services (channel "portal", the requester verified by the officer's account)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Office
+from dmvrequests.cases.services import case_create, document_add
+from dmvrequests.policy.services import evaluate_with_profile, profile_active
+from dmvrequests.vocabulary import LegalProcessType, label
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from dmvrequests.agencies.models import Officer
+    from dmvrequests.cases.models import DisclosureRequest
+
+PORTAL_CHANNEL = "portal"
+SUBJECT_FIELDS = (
+    "subject_name",
+    "subject_dob",
+    "subject_license_number",
+    "subject_plate",
+    "subject_vin",
+)
+DOCUMENT_FIELDS = ("court", "court_state", "docket_number", "issued_on", "expires_on")
+
+
+def portal_office() -> Office:
+    """The office that receives portal requests: the one that receives emailed requests
+    (INTAKE_OFFICE), else the first office. Raises ValidationError when there is none."""
+    code = getattr(settings, "INTAKE_OFFICE", "")
+    offices = Office.objects.filter(code=code) if code else Office.objects.order_by("id")
+    office = offices.first()
+    if office is None:
+        raise ValidationError(
+            "The DMV has not set up an office to receive portal requests yet; try again later "
+            "or call the DMV's legal unit."
+        )
+    return office
+
+
+def engine_input(*, officer: Officer, data: dict[str, Any]) -> dict[str, Any]:
+    """The policy engine's request object (docs/policy-check.md) for the form's cleaned
+    `data`: received today, the officer's agency, the purpose, the records, the document."""
+    documents = []
+    if data.get("document_type") and data["document_type"] != LegalProcessType.NONE:
+        item: dict[str, Any] = {
+            "type": data["document_type"],
+            "issuer": data.get("issuer") or "none",
+        }
+        if data.get("court_state"):
+            item["court_state"] = data["court_state"]
+        for field, key in (("issued_on", "issued"), ("expires_on", "expires")):
+            if data.get(field):
+                item[key] = data[field].isoformat()
+        documents.append(item)
+    agency = officer.agency
+    return {
+        "received": timezone.localdate().isoformat(),
+        "agency": {"kind": agency.kind, "name": agency.name, "blocked": agency.blocked},
+        "purpose": data["purpose"],
+        "records": list(data["categories"]),
+        "legal_process": documents,
+        "bulk": bool(data.get("bulk")),
+        "emergency": bool(data.get("emergency")),
+    }
+
+
+def unlock_preview(*, officer: Officer, data: dict[str, Any]) -> dict[str, Any]:
+    """What the document offered can and cannot unlock under the active profile, in words:
+    {"profile": the profile's name, "decision": "eligible" | "review" | "deny",
+    "unlocks": [record labels], "not_unlocked": [record labels]}. Only the rule's outcome:
+    never the engine's findings, citations for counsel, or any note of a case."""
+    profile = profile_active()
+    result = evaluate_with_profile(disclosure_request=engine_input(officer=officer, data=data))
+    return {
+        "profile": profile.name,
+        "decision": result["decision"],
+        "unlocks": [label(code) for code in result["releasable"]],
+        "not_unlocked": [label(code) for code in result["withheld"]],
+    }
+
+
+def attestation_text(officer: Officer, when: Any) -> str:
+    return (
+        f"Attested under penalty of perjury on the agency portal by {officer.name}"
+        f"{', badge ' + officer.badge if officer.badge else ''}, {officer.agency.name}, "
+        f"{timezone.localtime(when):%b %d, %Y %H:%M %Z}: the information in this request is "
+        "true and the purpose is as stated."
+    )
+
+
+@transaction.atomic
+def portal_request_submit(
+    *, officer: Officer, data: dict[str, Any], upload: UploadedFile | None = None
+) -> DisclosureRequest:
+    """Create the case of an officer's request: channel "portal", received now, the officer's
+    agency and requester, the requester verified (by the account), the attestation recorded at
+    the end of the narrative, and the legal document (with its file) when one is offered.
+    Raises PermissionDenied with the reason when the officer may not submit (a blocked agency,
+    no approval, a deactivated account), ValidationError or cases' WorkflowError (a file of the
+    wrong type or too large) for what must be corrected; nothing is saved then."""
+    refusal = officer.submit_refusal()
+    if refusal:
+        raise PermissionDenied(refusal)
+    now = timezone.now()
+    narrative = (data.get("narrative") or "").strip()
+    narrative = f"{narrative}\n\n{attestation_text(officer, now)}".strip()
+    case = case_create(
+        office=portal_office(),
+        agency=officer.agency,
+        channel=PORTAL_CHANNEL,
+        received_at=now,
+        purpose=data["purpose"],
+        categories=list(data["categories"]),
+        actor=officer.user,
+        requester=officer.requester,
+        requester_verified=True,
+        narrative=narrative,
+        emergency=bool(data.get("emergency")),
+        bulk=bool(data.get("bulk")),
+        **{field: data.get(field) or _blank(field) for field in SUBJECT_FIELDS},
+    )
+    if data.get("document_type") and data["document_type"] != LegalProcessType.NONE:
+        document_add(
+            case=case,
+            actor=officer.user,
+            type=data["document_type"],
+            issuer=data.get("issuer") or "none",
+            upload=upload,
+            **{field: data.get(field) or _blank(field) for field in DOCUMENT_FIELDS},
+        )
+    return case
+
+
+def _blank(field: str) -> Any:
+    return None if field in ("subject_dob", "issued_on", "expires_on") else ""
