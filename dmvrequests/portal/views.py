@@ -41,7 +41,8 @@ class SignInView(LoginView):
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        form.site = _site(self.request)
+        if isinstance(form, PortalSignInForm):
+            form.site = _site(self.request)
         return form
 
     def get_default_redirect_url(self):
@@ -207,7 +208,7 @@ def _decide(request, pk, back):
         raise Http404("No such officer")
     form = OfficerDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(back)
     decision = form.cleaned_data["decision"]
     try:

@@ -70,7 +70,9 @@ def test_an_officer_registers_verifies_enrols_and_waits_for_approval(app, agency
     assert officer.agency == agency and officer.approval == OfficerApproval.PENDING
     assert officer.badge == "4411" and officer.supervisor == "Sgt. Kim Lee"
     mail = OutboundEmail.objects.get(recipient=officer.email)
-    link = re.search(r"http://\S+/portal/verify/\S+/", mail.body).group(0)
+    found = re.search(r"http://\S+/portal/verify/\S+/", mail.body)
+    assert found is not None
+    link = found.group(0)
     confirm = app.get(link)
     assert officer.email_verified_at is None  # opening the link alone changes nothing
     page = confirm.forms[0].submit().follow()
