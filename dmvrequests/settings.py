@@ -265,6 +265,9 @@ SWITCH_BURST_MIN_QUERIES = env_int("SWITCH_BURST_MIN_QUERIES", 50, minimum=2, ma
 SWITCH_RESPONSE_WINDOW_MINUTES = env_int(
     "SWITCH_RESPONSE_WINDOW_MINUTES", 10, minimum=1, maximum=1440
 )
+# Journal messages older than this many days are removed (whole monthly partitions on
+# PostgreSQL): `manage.py apply_switch_log_retention`.
+RETENTION_SWITCH_LOG_DAYS = env_int("RETENTION_SWITCH_LOG_DAYS", 1095, minimum=1, maximum=36500)
 SWITCH_NO_DATA_PHRASES = env_list(
     "SWITCH_NO_DATA_PHRASES", ("NO RECORD", "NOT ON FILE", "ACCESS DENIED", "NOT AUTHORIZED")
 )

@@ -30,7 +30,7 @@ from dmvrequests.switchjournal.parsing import (
     Rejection,
     read_journal,
 )
-from dmvrequests.switchjournal.partitions import ensure_months, partitioned
+from dmvrequests.switchjournal.partitions import drop_months_before, ensure_months, partitioned
 
 BATCH = 1000  # SQLite: one multi-row INSERT; PostgreSQL: PG_BATCH rows a COPY
 PG_BATCH = 20000
@@ -424,3 +424,19 @@ def journal_reattribute() -> None:
         )
         for ori in list(oris):
             _reattribute_party(directory, ori, direction)
+
+
+# -- Retention ----------------------------------------------------------------------------------
+
+
+def journal_apply_retention(now: datetime | None = None) -> datetime:
+    """Remove the messages and bursts older than RETENTION_SWITCH_LOG_DAYS before `now`
+    (default: now): on PostgreSQL whole monthly partitions first, then the rows left before the
+    cut in the month that straddles it. Returns the cut."""
+    now = now or datetime.now(UTC)
+    cutoff = now - timedelta(days=settings.RETENTION_SWITCH_LOG_DAYS)
+    with transaction.atomic():
+        drop_months_before(cutoff)
+        JournalEntry.objects.filter(timestamp__lt=cutoff).delete()
+        Burst.objects.filter(start__lt=cutoff).delete()
+    return cutoff

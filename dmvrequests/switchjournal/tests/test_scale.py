@@ -60,3 +60,20 @@ def test_the_journal_is_partitioned_by_month_on_postgresql(import_log):
     assert partitions() == [f"{TABLE}_p202602", f"{TABLE}_p202603"]
     assert drop_months_before(datetime(2026, 3, 1, tzinfo=UTC)) == 1
     assert list(JournalEntry.objects.values_list("sequence", flat=True)) == [2]
+
+
+def test_retention_removes_messages_older_than_the_setting(import_log, settings, capsys):
+    settings.RETENTION_SWITCH_LOG_DAYS = 30
+    import_log(
+        journal(
+            entry("2026-01-10T09:00:00-05:00", "IN", 1, "DQ.NY0010100.NY.TXT", "OLN/D1."),
+            entry("2026-02-20T09:00:00-05:00", "IN", 2, "DQ.NY0010100.NY.TXT", "OLN/D1."),
+            entry("2026-03-14T09:00:00-04:00", "IN", 3, "DQ.NY0010100.NY.TXT", "OLN/D1."),
+        )
+    )
+    from dmvrequests.switchjournal.services import journal_apply_retention
+
+    journal_apply_retention(now=datetime(2026, 3, 25, tzinfo=UTC))  # cut: February 23
+    assert list(JournalEntry.objects.values_list("sequence", flat=True)) == [3]
+    call_command("apply_switch_log_retention")
+    assert "kept from" in capsys.readouterr().out
