@@ -474,18 +474,24 @@ class SecondApprovalForm(USWDSFormMixin, forms.Form):
 
 class ReleaseForm(USWDSFormMixin, forms.Form):
     prefix = "release"
+    # A release is permanent: no method, category or count is chosen for the clerk.
     categories = forms.MultipleChoiceField(
-        choices=(), widget=forms.CheckboxSelectMultiple, label="Categories released"
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Categories released",
+        error_messages={"required": "Tick each category that was released: only what went out."},
     )
     recipient = forms.CharField(
         max_length=200, help_text="The officer or office the records went to."
     )
-    method = forms.ChoiceField(choices=ReleaseMethod.choices)
+    method = forms.ChoiceField(
+        choices=[("", "Choose how it was sent"), *ReleaseMethod.choices],
+        error_messages={"required": "Choose how the records were sent, such as secure email."},
+    )
     released_at = PlausibleDateTimeField(label="Released", widget=DateTimeInput())
     records_count = forms.IntegerField(
         min_value=1,
         max_value=RELEASE_MAX_RECORDS,
-        initial=1,
         label="Number of records",
         help_text="How many records were released: 1 for one driver's or one vehicle's record.",
         error_messages={

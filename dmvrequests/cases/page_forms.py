@@ -91,7 +91,6 @@ def release_form(page: CasePage) -> Form:
         initial={
             "status": page.case.status,
             "released_at": page.now,
-            "categories": approved.categories_approved,
             "recipient": str(page.case.requester or ""),
         },
     )

@@ -417,6 +417,29 @@ class TestRelease:
         assert ticked.has_attr("checked")
         assert not approved.releases.exists()
 
+    def test_nothing_is_chosen_for_the_clerk(self, django_app, approved, clerk):
+        """Newcomer's finding (#14, 1): a release is permanent, so the method, the categories
+        and the count are the clerk's deliberate choice: posting the form as first shown
+        records nothing and says what to choose."""
+        page = case_page(django_app, approved, clerk)
+        method = page.html.find("select", attrs={"name": "release-method"})
+        first = method.find("option")
+        assert first["value"] == "" and first.text == "Choose how it was sent"
+        assert first.has_attr("selected") or not method.find("option", selected=True)
+        boxes = page.html.find_all(attrs={"name": "release-categories"})
+        assert boxes and not any(box.has_attr("checked") for box in boxes)
+        assert typed(page, "release-records_count") == ""
+        page = form_for(page, "cases:release", approved).submit(status=400)
+        assert_marked(page, "release-method")
+        said = page.html.find(id="release-method-error").text
+        assert "Choose how the records were sent" in said
+        said = page.html.find(id="release-categories-error").text
+        assert "Tick each category that was released" in said
+        assert "Enter how many records were released" in page.html.find(id="error-summary").text
+        assert not approved.releases.exists()
+        approved.refresh_from_db()
+        assert approved.status == Status.APPROVED
+
     def test_no_category_ticked_is_marked(self, django_app, approved, clerk):
         form = form_for(case_page(django_app, approved, clerk), "cases:release", approved)
         form["release-categories"] = []
