@@ -193,12 +193,32 @@ def kind_refusal(kind, facts):
     return ""
 
 
+def _notice_event(facts):
+    """The step a subject notice reports: the notice, counsel's decision (a notice issued
+    before it says "not decided yet", so one issued after is a new letter) and what was
+    released. Before any decision the key keeps its earlier form."""
+    decision = facts["decision"]
+    step = f"{facts['notice'].pk}.{len(facts['released'])}"
+    return f"{step}.d{decision.pk}" if decision is not None else step
+
+
+def notice_predates_decision(letter, facts):
+    """True for a subject notice issued before counsel's decision in effect (`facts` from
+    case_letter_facts): it says the request was not decided yet."""
+    decision = facts["decision"]
+    return (
+        letter.kind == LetterKind.SUBJECT_NOTICE
+        and decision is not None
+        and letter.issued_at < decision.decided_at
+    )
+
+
 def _event_key(case, kind, language, facts):
     event = {
         LetterKind.INFO_REQUEST: lambda: facts["open_question"].pk,
         LetterKind.DENIAL: lambda: facts["decision"].pk,
         LetterKind.RELEASE: lambda: f"{facts['decision'].pk}.{len(facts['released'])}",
-        LetterKind.SUBJECT_NOTICE: lambda: f"{facts['notice'].pk}.{len(facts['released'])}",
+        LetterKind.SUBJECT_NOTICE: lambda: _notice_event(facts),
     }.get(kind, lambda: "0")()
     return f"{case.pk}:{kind}:{event}:{language}"
 

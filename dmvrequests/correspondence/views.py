@@ -86,7 +86,9 @@ def case_letters(request, number):
 
 def _case_letters_page(request, case, caps, form=None, status=200):
     issue_form, facts = _issue_form(case)
-    letters = selectors.letters_of(case)
+    letters = list(selectors.letters_of(case))
+    for letter in letters:
+        letter.predates_decision = services.notice_predates_decision(letter, facts)
     # The list names the subject (a notice's recipient): a read of the case.
     access_log(request=request, action=Action.VIEW_CASE, case=case, detail={"page": "letters"})
     refusals = [

@@ -1,0 +1,74 @@
+"""A newcomer's findings on letters (#14, #17), each as the user meets it on the page."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dmvrequests.cases import services as case_services
+from dmvrequests.correspondence.models import Letter
+from dmvrequests.correspondence.tests.helpers import refreshed
+from dmvrequests.testing import RequesterFactory, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def letters_page(app, case, user):
+    return app.get(reverse("correspondence:case_letters", args=[case.number]), user=user.username)
+
+
+def issue_notice(app, case, user, language="en"):
+    form = letters_page(app, case, user).forms["issue-form"]
+    form["issue-kind"] = "subject_notice"
+    form["issue-language"] = language
+    return form.submit().follow()
+
+
+@pytest.fixture
+def undecided(office, clerk, counsel, ice):
+    """An immigration request with an I-200 only, in counsel's review under `ny`: the
+    subject notice is due before counsel decides."""
+    requester = RequesterFactory(agency=ice, name="Officer Reyes", email="reyes@ice.example.gov")
+    case = make_case(
+        office=office,
+        actor=clerk,
+        agency=ice,
+        requester=requester,
+        received_at=timezone.now(),
+        purpose="civil_immigration_enforcement",
+        categories=["address", "photo"],
+        subject_name="María Gutiérrez López",
+    )
+    case_services.document_add(
+        case=case, actor=clerk, type="administrative_warrant", issuer="immigration_officer"
+    )
+    case_services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    return refreshed(case)
+
+
+class TestNoticeAfterTheDecision:
+    def test_a_notice_issued_after_the_decision_states_it(
+        self, django_app, undecided, clerk, counsel
+    ):
+        page = issue_notice(django_app, undecided, clerk)
+        assert "not decided yet" in page.text
+        case_services.case_decide(
+            case=refreshed(undecided),
+            actor=counsel,
+            outcome="denied",
+            reason="non_judicial_document",
+            rationale="An ICE Form I-200 is signed by an immigration officer, not a judge.",
+        )
+        listing = letters_page(django_app, undecided, clerk)
+        assert "Issued before counsel's decision" in listing.text
+        page = issue_notice(django_app, undecided, clerk)
+        assert "Nothing new was issued" not in page.text
+        assert "Notice to the person whose records were asked for issued and kept" in page.text
+        assert "not decided yet" not in page.text
+        notices = Letter.objects.filter(case=undecided, kind="subject_notice", language="en")
+        assert notices.count() == 2
+        # Issuing again after that changes nothing: the same notice, not a third one.
+        page = issue_notice(django_app, undecided, clerk)
+        assert "Nothing new was issued" in page.text
+        assert notices.count() == 2
+        listing = letters_page(django_app, undecided, clerk)
+        assert listing.text.count("Issued before counsel's decision") == 1
