@@ -190,7 +190,7 @@ def test_hsi_warrant_photo_approved_immigration_status_withheld(people, use_prof
     approval = confirm.locator(
         ".usa-summary-box",
         has=confirm.get_by_role(
-            "heading", name=re.compile(r"^Counsel's decision: Approved by Morgan Counsel")
+            "heading", name=re.compile(r"^Counsel's decision: Approved in part by Morgan Counsel")
         ),
     )
     expect(approval).to_contain_text("Reason: Approved in part · approved: Photo")

@@ -325,6 +325,14 @@ class Decision(models.Model):
         return f"{self.get_outcome_display()} ({self.case.number})"
 
     @property
+    def outcome_label(self) -> str:
+        """The outcome in words: "Approved in part" for an approval that withholds some
+        categories (reason approved_partial), else the outcome's label ("Approved", "Denied")."""
+        if self.reason == ReasonCode.APPROVED_PARTIAL:
+            return str(ReasonCode.APPROVED_PARTIAL.label)
+        return str(self.get_outcome_display())
+
+    @property
     def awaiting_second_approval(self):
         return self.second_approval_required and self.second_approved_at is None
 

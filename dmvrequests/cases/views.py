@@ -329,7 +329,7 @@ def _decided_message(case, decision):
             f"{case.number}: your approval is recorded but not final. A second counsel must "
             "confirm it before anything is released; the case stays in review until then."
         )
-    return f"{case.number}: approved. The clerk can now record the release."
+    return f"{case.number}: {decision.outcome_label.lower()}. The clerk can now record the release."
 
 
 @case_action

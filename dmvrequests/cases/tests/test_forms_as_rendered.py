@@ -333,6 +333,21 @@ class TestDecide:
         assert in_review.status == Status.APPROVED
         assert "approved. The clerk can now record the release" in page.text
 
+    def test_an_approval_in_part_says_so(self, django_app, in_review, counsel):
+        """Newcomer's finding (#14, 3): approving some categories and withholding others is
+        an approval in part, on the message and on the case page."""
+        form = form_for(case_page(django_app, in_review, counsel), "cases:decide", in_review)
+        boxes = form.fields["decide-categories"]
+        assert len(boxes) > 1
+        form["decide-decision"] = "approve_some"
+        boxes[0].checked = True
+        form["decide-rationale"] = "Only the first category is needed for the investigation."
+        page = submitted(form)
+        assert "approved in part. The clerk can now record the release" in page.text
+        summary = page.html.find(id="decisions").find_next("h3").text
+        assert "Counsel's decision: Approved in part by" in " ".join(summary.split())
+        assert "Approved in part</strong> by" in page.text
+
     def test_a_denial_without_a_reason_keeps_the_rationale(self, django_app, in_review, counsel):
         form = form_for(case_page(django_app, in_review, counsel), "cases:decide", in_review)
         form["decide-decision"] = "deny"
