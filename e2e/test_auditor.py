@@ -45,7 +45,7 @@ def test_an_auditor_finds_who_viewed_a_case(people):
     viewed = reads.get_by_role("row").filter(has_text="Morgan Counsel (counsel)")
     expect(viewed.first).to_contain_text("Viewed a case")
     expect(viewed.first).to_contain_text(number)
-    expect(viewed.first).to_contain_text("albany")  # the office, by its code
+    expect(viewed.first).to_contain_text("Albany legal unit")  # the office, in words
     # Only that case's reads are listed.
     expect(reads.locator("tbody tr").filter(has_not_text=number)).to_have_count(0)
     auditor.check(screenshot="audit-access-log")

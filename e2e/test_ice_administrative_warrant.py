@@ -190,9 +190,9 @@ def test_ice_i200_by_phone_is_denied_and_the_subject_is_told(people, use_profile
     notice_form.get_by_label(label("Method")).fill("First-class mail to the address on file")
     notice_form.get_by_role("button", name="Record the notice as sent").click()
     expect(page.get_by_text("Subject notice recorded as sent")).to_be_visible()
-    expect(page.locator("p", has_text="· sent")).to_contain_text(
-        "by First-class mail to the address on file"
-    )
+    notice_line = page.locator("p", has_text="· sent")
+    expect(notice_line).to_contain_text("(First-class mail to the address on file)")
+    expect(notice_line).to_contain_text("recorded by Casey Clerk")
     clerk.check()
     page.get_by_role("button", name="Close").click()
     expect(page.get_by_text(f"{number} is closed.")).to_be_visible()
