@@ -55,3 +55,15 @@ def test_an_office_share_banner_names_the_share(django_app, case, counsel, other
 def test_no_banner_for_the_own_office(django_app, case, clerk):
     page = django_app.get(case.get_absolute_url(), user=clerk.username)
     assert page.html.find(id="share-banner") is None
+
+
+def test_a_reason_ending_with_a_stop_gets_no_second_one(django_app, case, counsel, other_counsel):
+    """Newcomer's finding (#14, 5): 'reason: "… our decision.".' had a doubled stop."""
+    form = share_form(django_app, case, counsel)
+    form["share-user"] = str(other_counsel.pk)
+    form["share-reason"] = "Second opinion before our decision."
+    form.submit().follow()
+    page = django_app.get(case.get_absolute_url(), user=other_counsel.username)
+    banner = " ".join(page.html.find(id="share-banner").text.split())
+    assert "“Second opinion before our decision.” The share lasts" in banner
+    assert ".”." not in banner
