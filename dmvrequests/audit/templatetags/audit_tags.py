@@ -6,6 +6,11 @@ from dmvrequests.vocabulary import label
 register = template.Library()
 
 
+# Detail values whose words depend on their key: a letter's read with {"format": "pdf"}
+# is the PDF downloaded, not a view of the letter's page.
+DETAIL_WORDS = {("format", "pdf"): "PDF downloaded"}
+
+
 def _flatten(detail, prefix=""):
     for key, value in sorted((detail or {}).items()):
         name = f"{prefix}{key}".replace("_", " ")
@@ -14,7 +19,7 @@ def _flatten(detail, prefix=""):
         elif isinstance(value, list):
             yield name, ", ".join(label(str(v)) for v in value)
         elif value not in (None, ""):
-            yield name, label(str(value))
+            yield name, DETAIL_WORDS.get((key, value)) or label(str(value))
 
 
 @register.filter

@@ -64,6 +64,20 @@ class TestWhoMayOpen:
 
 
 class TestAccessLog:
+    def test_a_pdf_download_is_told_from_a_view(self, django_app, auditor, case, clerk):
+        """Newcomer's finding (#17, 6): the detail {"format": "pdf"} reads "PDF downloaded"."""
+        audit_record(
+            kind=Kind.ACCESS,
+            action=Action.VIEW_LETTER,
+            user=clerk,
+            case_number=case.number,
+            detail={"format": "pdf"},
+        )
+        page = django_app.get(
+            reverse("audit:access_log"), {"case_number": case.number}, user=auditor.username
+        )
+        assert "Format: PDF downloaded" in " ".join(page.html.find("table").text.split())
+
     def test_it_lists_records_with_a_count(self, signed_in_auditor, case, clerk):
         viewed(case, clerk)
         response = signed_in_auditor.get(reverse("audit:access_log"), {"case_number": case.number})
