@@ -336,3 +336,17 @@ def test_demo_letterheads_are_written_once_and_printed(denied, clerk):
     letter = issue(denied, "subject_notice", clerk, language="es")
     assert "- Legal Aid Society of Northeastern New York" in letter.text
     assert "Legal Unit, Albany legal unit" in letter.text
+    assert "Albany, NY 12228" in letter.text
+
+
+def test_each_demo_office_has_its_own_address(office, other_office):
+    """Newcomer's finding (#17, 7): Buffalo's demo letterhead had Albany's address."""
+    from django.core.management import call_command
+
+    from dmvrequests.correspondence.models import OfficeLetterhead
+
+    call_command("seed_letterheads", stdout=io.StringIO())
+    buffalo = OfficeLetterhead.objects.get(office=other_office)
+    assert buffalo.address.endswith("Buffalo, NY 14202") and "Albany" not in buffalo.address
+    assert buffalo.phone.startswith("(716)")
+    assert OfficeLetterhead.objects.get(office=office).address.endswith("Albany, NY 12228")
