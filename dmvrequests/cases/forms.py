@@ -188,6 +188,7 @@ class RequestForm(USWDSFormMixin, forms.Form):
         if received < timezone.now() - received_age_limit():
             when = dateformat.format(timezone.localtime(received), "M j, Y")
             days = _days_words(settings.RECEIVED_AT_MAX_AGE_DAYS)
+            self.received_too_old = True  # the page then offers the tick box
             self.add_error(
                 "received_at",
                 f"The received time ({when}) is more than {days} ago. Check the year; if it "

@@ -112,6 +112,21 @@ class TestReceivedTime:
         case = DisclosureRequest.objects.get()
         assert timezone.localtime(case.received_at).year == 1999
 
+    def test_a_future_time_does_not_ask_for_the_old_date_tick(self, django_app, clerk, agency):
+        """Newcomer's finding (#17, 8): the tick box is for the old-date error only."""
+        page = django_app.get(reverse("cases:create"), user=clerk.username)
+        form = next(f for f in page.forms.values() if "received_at" in f.fields)
+        for name, value in data(agency).items():
+            if name in form.fields and name != "received_at":
+                form[name] = value
+        future = timezone.localtime() + timedelta(days=3)
+        form["received_at"] = future.strftime("%Y-%m-%dT%H:%M")
+        page = form.submit(status="*")
+        assert page.status_code in (200, 400)
+        assert "in the future" in page.html.find(id="error-summary").text
+        assert page.html.find(attrs={"name": "received_long_ago"}) is None
+        assert not DisclosureRequest.objects.exists()
+
     def test_an_edit_that_keeps_an_old_time_needs_no_tick(self, office, clerk, agency):
         old = (timezone.now() - timedelta(days=800)).replace(second=0, microsecond=0)
         case = make_case(office=office, actor=clerk, agency=agency, received_at=old)
