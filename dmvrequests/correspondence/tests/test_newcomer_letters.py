@@ -72,3 +72,18 @@ class TestNoticeAfterTheDecision:
         assert notices.count() == 2
         listing = letters_page(django_app, undecided, clerk)
         assert listing.text.count("Issued before counsel's decision") == 1
+
+
+class TestRefusalsOnlyForThoseWhoAct:
+    def test_a_reader_of_a_shared_case_sees_no_refusals(
+        self, django_app, denied, counsel, other_counsel, clerk
+    ):
+        """Newcomer's finding (#17, 10): "Not available now … send the release letter
+        instead" is advice for those who issue letters, not for a reader."""
+        case_services.case_share(
+            case=denied, actor=counsel, reason="Joint task force", user=other_counsel
+        )
+        page = letters_page(django_app, denied, other_counsel)
+        assert "Letters of" in page.text and "issue-form" not in page.forms
+        assert "Not available now" not in page.text
+        assert "Not available now" in letters_page(django_app, denied, clerk).text
