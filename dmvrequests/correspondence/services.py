@@ -324,7 +324,10 @@ def _build(case, kind, language, template, facts, actor, key, address=""):
     letterhead = letterhead_for(case.office)
     subject, body, source = template
     recipient, email = _recipient(case, kind)
-    address_block = [recipient, *address.splitlines()] if address else []
+    lines = address.splitlines()
+    if lines and lines[0].strip().casefold() == recipient.strip().casefold():
+        lines = lines[1:]  # the clerk typed the name as the first line: print it once
+    address_block = [recipient, *lines] if address else []
     subject, text, html = render_letter(
         case,
         language=language.code,

@@ -87,3 +87,21 @@ class TestRefusalsOnlyForThoseWhoAct:
         assert "Letters of" in page.text and "issue-form" not in page.forms
         assert "Not available now" not in page.text
         assert "Not available now" in letters_page(django_app, denied, clerk).text
+
+
+class TestNoticeAddressName:
+    @pytest.mark.parametrize("language", ["en", "es"])
+    def test_a_name_typed_on_the_first_line_is_printed_once(
+        self, django_app, denied, clerk, language
+    ):
+        """Newcomer's finding (#17, 9): the clerk typed the person's name as the address's
+        first line; the address block names the person once, in both languages."""
+        form = letters_page(django_app, denied, clerk).forms["issue-form"]
+        form["issue-kind"] = "subject_notice"
+        form["issue-language"] = language
+        form["issue-subject_address"] = "maría gutiérrez lópez\n12 Elm Street\nTroy, NY 12180"
+        form.submit().follow()
+        letter = Letter.objects.get(kind="subject_notice", language=language)
+        name = "maría gutiérrez lópez\n"
+        assert f"{name}{name}" not in letter.text.lower()
+        assert "María Gutiérrez López\n12 Elm Street\nTroy, NY 12180\n" in letter.text
