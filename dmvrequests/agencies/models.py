@@ -296,6 +296,7 @@ class OriBlock(models.Model):
         "ORI",
         max_length=9,
         help_text="An ORI (9 letters or digits) or a pattern such as DCICE* (a prefix ending in *).",
+        validators=[single_line],
     )
     reason = models.TextField()
     effective_at = models.DateTimeField("in effect from")

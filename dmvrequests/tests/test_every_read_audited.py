@@ -34,6 +34,8 @@ from dmvrequests.correspondence.services import LetterError, letter_issue
 from dmvrequests.intake import services as services_intake
 from dmvrequests.intake.models import InboundMessage
 from dmvrequests.intake.services import message_ingest
+from dmvrequests.outbound.models import OutboundMessage
+from dmvrequests.outbound.services import journal_scan
 from dmvrequests.reports.filters import ReportFilters
 from dmvrequests.reports.models import ExportJob
 from dmvrequests.testing import (
@@ -42,6 +44,7 @@ from dmvrequests.testing import (
     RequesterFactory,
     UserFactory,
     make_case,
+    make_officer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +88,8 @@ class World:
     jobs: list = field(default_factory=list)
     grants: list = field(default_factory=list)
     letters: list = field(default_factory=list)
+    outbound: list = field(default_factory=list)
+    officers: list = field(default_factory=list)
 
 
 def _case(state, office, actor, agency, **overrides):
@@ -223,6 +228,9 @@ def build_world():
                 continue
             world.letters.append(letter)
             break
+    world.outbound.append(_outbound_item())
+    # An officer waiting for approval (portal:officer_decide, portal:staff_officer_decide).
+    world.officers.append(make_officer(name="Robin Waiting", approved=False))
     world.jobs.append(
         ExportJob.objects.create(
             dataset="cases",
@@ -254,6 +262,21 @@ def _pending_second_approval(office, clerk, counsel):
     return case
 
 
+def _outbound_item():
+    """A staff email to ICE carrying record data: an item of counsel's review queue, naming
+    someone in its subject and text (OUTBOUND_WORDS)."""
+    surname, first_name, license_number = OUTBOUND_WORDS
+    raw = (
+        "From: Pat Clerk <pat.clerk@dmv.example.gov>\r\nTo: agent@ice.dhs.gov\r\n"
+        f"Subject: Address of {surname}\r\n"
+        "Message-ID: <audited-outbound@dmv.example.gov>\r\n\r\n"
+        f"{first_name} {surname}, DOB 01/02/1980, DL {license_number}, lives at 12 Elm St.\r\n"
+    ).encode()
+    outcome = journal_scan(raw=raw)
+    assert outcome.result == "flagged", outcome
+    return OutboundMessage.objects.get(pk=outcome.item_id)
+
+
 def _quarantined_message(which):
     surname, first_name, license_number = EMAILS[which]
     raw = (
@@ -264,6 +287,11 @@ def _quarantined_message(which):
     ).encode()
     message_ingest(raw=raw, source="file")
     return InboundMessage.objects.get(message_id=f"<audited-{which}@unknown-agency.example>")
+
+
+# A staff email to an outside agency (the outbound journal): its words, as EMAILS'.
+OUTBOUND_WORDS = ("Wickersham", "Theodora", "W55443322")
+OUTBOUND_TYPE = "outbound.outboundmessage"
 
 
 # -- Which URLs, with which arguments ------------------------------------------------------------
@@ -328,6 +356,14 @@ def _named_arguments(name, params, world):
         return [{"pk": grant.pk} for grant in world.grants]
     if name.startswith("intake:") and params == {"pk"}:
         return [{"pk": m.pk} for m in world.messages]
+    if name.startswith("outbound:") and params == {"pk"}:
+        return [{"pk": item.pk} for item in world.outbound]
+    if name == "outbound:attachment" and params == {"pk", "number"}:
+        return [{"pk": item.pk, "number": 1} for item in world.outbound]
+    if name.startswith("portal:") and params == {"pk"}:
+        return [{"pk": officer.pk} for officer in world.officers]
+    if name == "portal:verify" and params == {"token"}:
+        return [{"token": "not-a-valid-token"}]
     if name.startswith("admin:") and name.endswith("_simple_history") and params == {"#0", "#1"}:
         # django-simple-history's view of one past version: (object id, history id).
         model = _admin_model(name)
@@ -433,12 +469,20 @@ def unrecorded(world, user, text, since):
         case_number = message.case.number if message.case_id else None
         if shown and str(message.pk) not in messages and case_number not in numbers:
             missing.append(f"email {message.pk} ({', '.join(shown)})")
+    outbound_read = set(
+        records.filter(object_type=OUTBOUND_TYPE).values_list("object_id", flat=True)
+    )
+    for item in world.outbound:
+        shown = [word for word in OUTBOUND_WORDS if word in text]
+        if shown and str(item.pk) not in outbound_read:
+            missing.append(f"staff email {item.pk} ({', '.join(shown)})")
     return missing
 
 
 def shows_personal_data(world, text):
     words = [w for subject in SUBJECTS.values() for w in subject]
     words += [w for email in EMAILS.values() for w in email]
+    words += list(OUTBOUND_WORDS)
     return any(word in text for word in words)
 
 
@@ -462,6 +506,7 @@ def last_seq():
 @pytest.fixture
 def world(db, settings):
     settings.INTAKE_OFFICE = ""
+    settings.DMV_EMAIL_DOMAINS = "dmv.example.gov"
     return build_world()
 
 

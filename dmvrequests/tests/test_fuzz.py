@@ -18,12 +18,16 @@ from django.urls import NoReverseMatch, resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dmvrequests.access import ACCESS, PUBLIC, SIGN_IN_STEP, SIGNED_IN
+from dmvrequests.access import ACCESS, PORTAL_RULES, PUBLIC, SIGN_IN_STEP, SIGNED_IN
 from dmvrequests.correspondence.services import letter_issue
 from dmvrequests.intake.models import InboundMessage
 from dmvrequests.intake.services import message_ingest
+from dmvrequests.outbound.models import OutboundMessage
+from dmvrequests.outbound.services import journal_scan
+from dmvrequests.outbound.tests.conftest import PDF, staff_email
 from dmvrequests.reports.filters import ReportFilters
 from dmvrequests.reports.models import ExportJob
+from dmvrequests.testing import make_officer
 from dmvrequests.tests.test_access import url_names
 from dmvrequests.tests.world import build_world
 
@@ -186,7 +190,27 @@ def world(db, settings):
         language="es",
         actor=world.users["Clerk"],
     )
+    world.objects["outbound_item"] = outbound_item(settings)
+    # An approved officer walks the portal's pages; another waits for approval.
+    officer = make_officer(name="Dana Officer")
+    world.users["Officer"] = officer.user
+    world.objects["officer"] = make_officer(
+        name="Robin Waiting", agency=officer.agency, approved=False
+    )
     return world
+
+
+def outbound_item(settings):
+    """A staff email to ICE carrying record data: an item of counsel's review queue."""
+    settings.DMV_EMAIL_DOMAINS = "dmv.example.gov"
+    raw = staff_email(
+        subject="Address you asked for",
+        body="Maria Lopez, DOB 01/02/1980, DL 123456789, lives at 12 Elm St.",
+        attachments=[("photo.pdf", PDF)],
+    )
+    outcome = journal_scan(raw=raw)
+    assert outcome.result == "flagged", outcome
+    return OutboundMessage.objects.get(pk=outcome.item_id)
 
 
 def quarantined_message():
@@ -203,6 +227,8 @@ def role_for(name):
     if name in ROLE_FOR:
         return ROLE_FOR[name]
     rule = ACCESS[name]
+    if rule in PORTAL_RULES:
+        return "Officer"
     if rule in (PUBLIC, SIGN_IN_STEP, SIGNED_IN):
         return "Clerk"
     return next(role for role in ROLE_ORDER if role in rule)
@@ -210,7 +236,18 @@ def role_for(name):
 
 def url_for(name, world):
     case = world.cases[CASE_STATE.get(name, "in_review")]
+    if name.startswith("outbound:"):
+        item = world.objects["outbound_item"].pk
+        for kwargs in ({"pk": item}, {"pk": item, "number": 1}):
+            try:
+                return reverse(name, kwargs=kwargs), kwargs
+            except NoReverseMatch:
+                continue
+    if name == "portal:officer_decide":
+        kwargs = {"pk": world.objects["officer"].pk}
+        return reverse(name, kwargs=kwargs), kwargs
     candidates = [
+        {"token": "not-a-valid-token"},
         {},
         {"number": case.number},
         {"number": case.number, "document_id": world.objects["document"].pk},

@@ -237,8 +237,9 @@ def test_the_query_count_does_not_depend_on_the_number_of_events(office, clerk):
     assert (small_events, large_events) == (12, 202)
     assert small_queries == large_queries
     # One query per source: the case, each kind of object of the case, the audit records;
-    # and the letters app's source, two (the letters, their sending).
-    assert large_queries == len(SOURCES) + 2
+    # the letters app's source, two (the letters, their sending); and the outbound journal's
+    # source, one (the staff emails kept on the case).
+    assert large_queries == len(SOURCES) + 2 + 1
 
 
 class TestTimelineView:
