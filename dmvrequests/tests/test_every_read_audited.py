@@ -274,6 +274,7 @@ def _outbound_item():
     ).encode()
     outcome = journal_scan(raw=raw)
     assert outcome.result == "flagged", outcome
+    assert outcome.item_id is not None
     return OutboundMessage.objects.get(pk=outcome.item_id)
 
 
@@ -356,14 +357,8 @@ def _named_arguments(name, params, world):
         return [{"pk": grant.pk} for grant in world.grants]
     if name.startswith("intake:") and params == {"pk"}:
         return [{"pk": m.pk} for m in world.messages]
-    if name.startswith("outbound:") and params == {"pk"}:
-        return [{"pk": item.pk} for item in world.outbound]
-    if name == "outbound:attachment" and params == {"pk", "number"}:
-        return [{"pk": item.pk, "number": 1} for item in world.outbound]
-    if name.startswith("portal:") and params == {"pk"}:
-        return [{"pk": officer.pk} for officer in world.officers]
-    if name == "portal:verify" and params == {"token"}:
-        return [{"token": "not-a-valid-token"}]
+    if name.startswith(("outbound:", "portal:")):
+        return _channel_arguments(name, params, world)
     if name.startswith("admin:") and name.endswith("_simple_history") and params == {"#0", "#1"}:
         # django-simple-history's view of one past version: (object id, history id).
         model = _admin_model(name)
@@ -373,6 +368,19 @@ def _named_arguments(name, params, world):
         (param,) = params
         ids = _admin_object_ids(name)
         return None if ids is None else [{param: i} for i in ids]
+    return _BY_PARAMS
+
+
+def _channel_arguments(name, params, world):
+    """The outbound journal's items and attachments, the portal's officers and its link."""
+    if name.startswith("outbound:") and params == {"pk"}:
+        return [{"pk": item.pk} for item in world.outbound]
+    if name == "outbound:attachment" and params == {"pk", "number"}:
+        return [{"pk": item.pk, "number": 1} for item in world.outbound]
+    if name.startswith("portal:") and params == {"pk"}:
+        return [{"pk": officer.pk} for officer in world.officers]
+    if name == "portal:verify" and params == {"token"}:
+        return [{"token": "not-a-valid-token"}]
     return _BY_PARAMS
 
 

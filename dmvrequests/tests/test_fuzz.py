@@ -210,6 +210,7 @@ def outbound_item(settings):
     )
     outcome = journal_scan(raw=raw)
     assert outcome.result == "flagged", outcome
+    assert outcome.item_id is not None
     return OutboundMessage.objects.get(pk=outcome.item_id)
 
 
