@@ -2,9 +2,19 @@
 second, each with a token; `api` calls the API as one of them."""
 
 import pytest
+from django.core.cache import cache
 
 from dmvrequests.api.tokens import token_create
 from dmvrequests.testing import AgencyFactory, make_officer
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the rate-limit counters live there, keyed by token
+    id, and ids repeat after a test's rollback, so another test's calls would count."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 class Caller:
