@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dmvrequests.access import ACCESS, PORTAL_RULES, PUBLIC, SIGN_IN_STEP, SIGNED_IN
+from dmvrequests.access import PORTAL_RULES, PUBLIC, SIGN_IN_STEP, SIGNED_IN, rule_for
 from dmvrequests.correspondence.services import letter_issue
 from dmvrequests.intake.models import InboundMessage
 from dmvrequests.intake.services import message_ingest
@@ -227,7 +227,7 @@ def quarantined_message():
 def role_for(name):
     if name in ROLE_FOR:
         return ROLE_FOR[name]
-    rule = ACCESS[name]
+    rule = rule_for(name)  # the API's and the admin's names by their namespace
     if rule in PORTAL_RULES:
         return "Officer"
     if rule in (PUBLIC, SIGN_IN_STEP, SIGNED_IN):
@@ -320,7 +320,9 @@ def test_no_input_makes_a_server_error(name, client, world):
     if role is not None:
         client.force_login(world.users[role])
     url, kwargs = url_for(name, world)
-    assert resolve(url).view_name == name
+    resolved = resolve(url).view_name
+    # One address may serve two names by method (the API's list by GET, create by POST).
+    assert resolved == name or reverse(resolved, kwargs=kwargs) == url
     method, fields, files = fields_for(client, url, sources(url, kwargs))
     if name in MUST_HAVE_FIELDS:
         assert fields, f"The fuzzing found no form field for {name}: which page shows it?"
