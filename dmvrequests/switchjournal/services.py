@@ -24,6 +24,7 @@ from dmvrequests.agencies.directory import OriDirectory, ori_directory
 from dmvrequests.switchjournal.models import Burst, Direction, JournalEntry
 from dmvrequests.switchjournal.parsing import (
     ANSWERS,
+    CSV_HEADER,
     NAME_ONLY_KEYS,
     ORI,
     Message,
@@ -36,15 +37,9 @@ BATCH = 1000  # SQLite: one multi-row INSERT; PostgreSQL: PG_BATCH rows a COPY
 PG_BATCH = 20000
 MATCH_CHUNK = 5000
 REJECTED_SHOWN = 100
+# The journal's own fields (the contract's CSV columns), then what the import derives.
 COLUMNS = [
-    "timestamp",
-    "direction",
-    "sequence",
-    "message_key",
-    "sender_ori",
-    "destination",
-    "control",
-    "text",
+    *CSV_HEADER,
     "agency_id",
     "agency_kind",
     "image",
