@@ -185,7 +185,8 @@ def second_approval(request, case):
             form,
             "second_approval_form",
             services.decision_confirm,
-            "Approval confirmed: the case is approved. The clerk can now record the release.",
+            f"Approval confirmed: the case is {decision.outcome_label.lower()}. "
+            "The clerk can now record the release.",
             decision=decision,
             expected_status=status,
         )

@@ -110,6 +110,15 @@ def _released(case, facts, kind):
     return []
 
 
+def _decision_words(decision, language):
+    """Counsel's decision in words: "Approved in part" (reason approved_partial) where
+    counsel withheld some categories, else the outcome ("Approved", "Denied")."""
+    if decision is None:
+        return phrase("pending", language)
+    partial = decision.reason == "approved_partial"
+    return words(decision.reason if partial else decision.outcome, language)
+
+
 def _legal_aid(letterhead, language):
     lines = [line.strip() for line in (letterhead.legal_aid if letterhead else "").splitlines()]
     return ListValue(tuple(line for line in lines if line), phrase("no_legal_aid", language))
@@ -143,7 +152,7 @@ def placeholder_values(case, *, language, letterhead=None, facts=None, kind=None
             tuple(withheld_with_reasons(asked, released, evaluation, language)),
             phrase("none_withheld", language),
         ),
-        "decision": words(decision.outcome, language) if decision else phrase("pending", language),
+        "decision": _decision_words(decision, language),
         "reasons": ListValue(tuple(denial_reasons(decision, evaluation, language))),
         "process_needed": process_needed(evaluation, language),
         "question": facts["open_question"].question if facts["open_question"] else "",

@@ -21,6 +21,7 @@ from django.utils import timezone
 from dmvrequests.agencies.services import requester_create, requester_find
 from dmvrequests.cases.services import (
     Channel,
+    DuplicateDocument,
     WorkflowError,
     case_create,
     case_narrative_append,
@@ -64,7 +65,7 @@ def create_case(message: InboundMessage, parsed: ParsedMessage, office: Office) 
         # Saved before the documents: a concurrent copy of this message fails on the
         # unique Message-ID here, before writing any file.
         save_message(message)
-        store_documents(case, accepted, actor=None)
+        count_stored(message, store_documents(case, accepted, actor=None))
     return IngestResult.of(message)
 
 
@@ -76,7 +77,7 @@ def append_reply(
     with transaction.atomic():
         _record_outcome(message, Result.APPENDED, case, accepted, rejected)
         save_message(message)
-        store_documents(case, accepted, actor=None)
+        count_stored(message, store_documents(case, accepted, actor=None))
         _append_reply_text(case, message, parsed, rejected)
     return IngestResult.of(message)
 
@@ -195,15 +196,25 @@ def _requester_for(
     )
 
 
+def count_stored(message: InboundMessage, stored: int) -> None:
+    """`documents` is the attachments stored for this message (the ingest contract): fewer
+    than accepted when the case already held some of them."""
+    if message.document_count != stored:
+        message.document_count = stored
+        message.save(update_fields=["document_count"])
+
+
 def store_documents(
     case: DisclosureRequest, accepted: list[Accepted], *, actor: User | None
-) -> None:
+) -> int:
+    """Store each accepted attachment as a document of `case`; returns how many were
+    stored (an attachment whose bytes the case already holds is kept once)."""
     stored = []
     try:
         for attachment in accepted:
             recognised = attachment.recognition
-            stored.append(
-                document_add(
+            try:
+                document = document_add(
                     case=case,
                     actor=actor,
                     # Unclassified until a clerk says what the document is; a recognised
@@ -214,12 +225,17 @@ def store_documents(
                     filename=attachment.filename,
                     max_bytes=settings.INTAKE_MAX_ATTACHMENT_BYTES,
                 )
-            )
+            except DuplicateDocument:
+                # The case already holds these bytes (a reply re-attaching the warrant,
+                # or one file attached twice): one copy is kept; the message lists both.
+                continue
+            stored.append(document)
     except Exception:
         # The transaction rolls back the rows; the files it wrote are ours to remove.
         for document in stored:
             document.file.storage.delete(document.file.name)  # type: ignore[arg-type]
         raise
+    return len(stored)
 
 
 def _narrative(

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dmvrequests.cases.services import WorkflowError
-from dmvrequests.intake.filing import case_from, store_documents
+from dmvrequests.intake.filing import case_from, count_stored, store_documents
 from dmvrequests.intake.ingestion import message_summary
 from dmvrequests.intake.models import InboundMessage, QuarantineStatus
 from dmvrequests.intake.records import read_raw, save_message
@@ -78,7 +78,7 @@ def quarantine_release(
     message.handled_by = actor
     message.handled_at = timezone.now()
     save_message(message, actor)
-    store_documents(case, accepted, actor=actor)
+    count_stored(message, store_documents(case, accepted, actor=actor))
     return case
 
 

@@ -17,6 +17,7 @@ from dmvrequests.cases.services.decisions import (
     release_record,
 )
 from dmvrequests.cases.services.documents import (
+    DuplicateDocument,
     checklist_problems,
     document_add,
     document_describe,
@@ -58,6 +59,7 @@ __all__ = [
     "decision_due_date",
     "decision_reject_pending",
     "document_add",
+    "DuplicateDocument",
     "document_describe",
     "document_verify",
     "info_answer",

@@ -136,6 +136,7 @@ def document_attach(
         name, document.content_type = _file_facts(upload, content, filename, max_bytes)
         chunks = upload.chunks() if upload is not None else [content]
         document.sha256, document.size = files.sha256_of(chunks)
+        _refuse_duplicate(case, document.sha256, name)
         document.original_filename = name
         if upload is not None:
             upload.seek(0)
@@ -148,6 +149,25 @@ def document_attach(
         if document.file.name:
             document.file.storage.delete(document.file.name)
         raise
+
+
+class DuplicateDocument(WorkflowError):
+    """The case already holds a file with these bytes (same SHA-256); nothing was stored."""
+
+
+def _refuse_duplicate(case: DisclosureRequest, sha256: str, name: str) -> None:
+    """Refuse a file whose bytes (SHA-256) this case already holds, naming the earlier copy
+    as the case page's "Legal documents" table shows it, so nobody checks it twice."""
+    earlier = case.documents.filter(sha256=sha256).order_by("uploaded_at", "id").first()
+    if earlier is None:
+        return
+    added = timezone.localtime(earlier.uploaded_at)
+    described = "not described yet" if earlier.type == "none" else earlier.get_type_display()
+    raise DuplicateDocument(
+        f"{name} was already added to this case on {added:%B} {added.day}, {added:%Y} "
+        f"as {earlier.original_filename or 'a document'} ({described}). Nothing was added: "
+        "describe or check that document instead, or upload a different file."
+    )
 
 
 # What describing a document may set: the facts a clerk reads off the document.

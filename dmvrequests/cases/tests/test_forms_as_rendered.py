@@ -155,6 +155,20 @@ class TestDocumentAdd:
         assert "Document added: Court order" in page.text
         assert "Download order.pdf" in page.text
 
+    def test_the_same_file_twice_is_refused_naming_the_first(self, django_app, mail_case, clerk):
+        for attempt in ("first", "second"):
+            form = form_for(
+                case_page(django_app, mail_case, clerk), "cases:document_add", mail_case
+            )
+            form["newdoc-type"] = "court_order"
+            form["newdoc-court"] = "Albany County Court"
+            form["newdoc-file"] = Upload(f"{attempt}.pdf", PDF, "application/pdf")
+            page = submitted(form) if attempt == "first" else form.submit(status=400)
+        assert mail_case.documents.count() == 1
+        assert "second.pdf was already added to this case on" in page.text
+        assert "as first.pdf (Court order). Nothing was added" in page.text
+        assert typed(page, "newdoc-court") == "Albany County Court"
+
     def test_counsel_adds_one_while_the_case_is_in_review(self, django_app, in_review, counsel):
         form = form_for(case_page(django_app, in_review, counsel), "cases:document_add", in_review)
         form["newdoc-type"] = "judicial_subpoena"
@@ -389,6 +403,34 @@ class TestSecondApproval:
         pending.refresh_from_db()
         assert pending.status == Status.APPROVED
         assert "Approval confirmed" in page.text
+
+    def test_confirming_an_approval_in_part_says_in_part(
+        self, django_app, office, clerk, counsel, second_counsel
+    ):
+        ice = AgencyFactory(kind="immigration", name="ICE HSI Buffalo")
+        case = make_case(office=office, actor=clerk, agency=ice, categories=["address", "photo"])
+        document = services.document_add(
+            case=case, actor=clerk, type="judicial_warrant", issuer="article_iii_judge", content=PDF
+        )
+        services.case_submit(case=case, actor=clerk)
+        services.document_verify(
+            document=document,
+            actor=counsel,
+            result="verified",
+            checks=dict.fromkeys(REQUIRED_CHECKS, True),
+        )
+        case.refresh_from_db()
+        services.case_decide(
+            case=case,
+            actor=counsel,
+            outcome=DecisionOutcome.APPROVED,
+            categories=["address"],
+            rationale="The warrant names the address only.",
+        )
+        form = form_for(case_page(django_app, case, second_counsel), "cases:second_approval", case)
+        form["second-confirm"] = "yes"
+        page = submitted(form)
+        assert "Approval confirmed: the case is approved in part." in page.text
 
     def test_no_choice_keeps_the_rationale(self, django_app, pending, second_counsel):
         form = form_for(

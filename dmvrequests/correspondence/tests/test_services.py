@@ -178,6 +178,14 @@ class TestSubjectNoticeStatesOnlyRecordedReleases:
         assert "What we released:\nNothing has been released as of the date" in letter.text
         assert "Our decision: Approved." in letter.text
 
+    def test_an_approval_in_part_is_said_to_be_in_part(self, approved_ice, clerk):
+        decision = approved_ice.decisions.get()
+        decision.reason = "approved_partial"
+        decision.save(update_fields=["reason"])
+        assert (
+            "Our decision: Approved in part." in issue(approved_ice, "subject_notice", clerk).text
+        )
+
     def test_after_the_release_is_recorded_a_new_notice_states_it(self, approved_ice, clerk):
         first = issue(approved_ice, "subject_notice", clerk)
         case_services.release_record(

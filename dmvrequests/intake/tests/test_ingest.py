@@ -262,6 +262,12 @@ class TestAttachments:
             {"filename": "big.pdf", "reason": "it is 1.5 MB; the limit is 1 MB"}
         ]
 
+    def test_one_file_attached_twice_is_stored_once(self, office, ice):
+        result = ingest(make_email(attachments=[("warrant.pdf", PDF), ("copy.pdf", PDF)]))
+        assert result.documents == 1
+        document = LegalDocument.objects.get(case__number=result.case)
+        assert document.original_filename == "warrant.pdf"
+
     def test_it_sanitises_attachment_names(self, office, ice):
         result = ingest(make_email(attachments=[("../../etc/warrant\x07.pdf", PDF)]))
         document = LegalDocument.objects.get(case__number=result.case)
