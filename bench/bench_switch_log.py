@@ -1,27 +1,33 @@
-"""Switch journal import speed: entries per second and peak memory of `import_switch_log`.
+"""Switch journal benchmark: import speed (entries per second, peak memory) of
+`import_switch_log`, and `switch_log_stats` over a year.
 
     .venv/bin/python bench/bench_switch_log.py --entries 200000 [--database dmv_bench_switch]
+        [--days 365] [--rounds 5] [--json]
 
 Needs PostgreSQL on 127.0.0.1:5432 (the journal's COPY loading and monthly partitions are
 PostgreSQL's). Creates the database when missing and migrates it, empties the journal, writes
-realistic traffic with `seed_switch_log --output` (seed 1, 90 days), then times
-`import_switch_log --json` on it in its own process (wall clock; peak resident memory from the
-kernel). At most 1,000,000 entries on a shared machine. Prints one JSON object.
+realistic traffic with `seed_switch_log --output` (seed 1, over `--days`), then times
+`import_switch_log --json` on it in a child process of its own (wall clock; the child's peak
+resident memory from the kernel, os.wait4), then `switch_log_stats` over the last 365 days
+(`--rounds` times, each in its own process: the figures read the daily rollup, so their time
+hardly grows with the journal). Prints one line of figures, or one JSON object with --json,
+with the machine's load average (`uptime`) at the start and the end: on a shared machine
+the figures depend on it. At most 10,000,000 entries.
 """
 
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess  # noqa: S404 - runs this project's own commands
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MAX_ENTRIES = 1_000_000
+MAX_ENTRIES = 10_000_000
 
 
 def manage(env, *args):
@@ -35,13 +41,27 @@ def manage(env, *args):
     )
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--entries", type=int, default=200_000)
-    parser.add_argument("--database", default="dmv_bench_switch")
-    options = parser.parse_args()
-    if not 0 < options.entries <= MAX_ENTRIES:
-        parser.error(f"--entries must be between 1 and {MAX_ENTRIES:,} on this machine.")
+def measured(env, *args):
+    """Run a manage.py command in a child; (stdout, seconds, the child's peak RSS in MB)."""
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        child = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode:
+            raise SystemExit(f"{args[0]} failed with exit status {child.returncode}")
+        out.seek(0)
+        return out.read().decode(), seconds, usage.ru_maxrss / 1024
+
+
+def prepare(options):
     host = os.environ.get("PGHOST", "127.0.0.1")
     user = os.environ.get("PGUSER", "postgres")
     env = {
@@ -58,37 +78,72 @@ def main():
         env,
         "shell",
         "-c",
-        "from dmvrequests.switchjournal.models import JournalEntry, Burst;"
-        "JournalEntry.objects.all().delete(); Burst.objects.all().delete()",
+        "from dmvrequests.switchjournal.models import JournalEntry, Burst, DailyCount;"
+        "JournalEntry.objects.all().delete(); Burst.objects.all().delete();"
+        "DailyCount.objects.all().delete()",
     )
+    return env
+
+
+def stats_timings(env, rounds):
+    """Milliseconds of `switch_log_stats` over the last 365 days, each round its own process
+    (the time of the command's work, not of starting Django: measured inside the process)."""
+    end = date.today()
+    start = end - timedelta(days=364)
+    code = (
+        "import time; from datetime import date;"
+        "from dmvrequests.switchjournal.selectors import journal_stats;"
+        "t = time.perf_counter();"
+        f"journal_stats(date.fromisoformat('{start}'), date.fromisoformat('{end}'));"
+        "print(round((time.perf_counter() - t) * 1000, 1))"
+    )
+    return sorted(float(manage(env, "shell", "-c", code).stdout.strip()) for _ in range(rounds))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=200_000)
+    parser.add_argument("--database", default="dmv_bench_switch")
+    parser.add_argument("--days", type=int, default=365, help="Days of traffic, to today.")
+    parser.add_argument("--rounds", type=int, default=5, help="Runs of switch_log_stats.")
+    parser.add_argument("--json", action="store_true", help="Print one JSON object.")
+    options = parser.parse_args()
+    if not 0 < options.entries <= MAX_ENTRIES:
+        parser.error(f"--entries must be between 1 and {MAX_ENTRIES:,}.")
+    env = prepare(options)
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         journal = Path(folder) / "journal.txt"
         manage(
             env,
             "seed_switch_log",
-            "--entries",
-            str(options.entries),
-            "--seed",
-            "1",
-            "--output",
-            str(journal),
+            *("--entries", str(options.entries), "--seed", "1"),
+            *("--days", str(options.days), "--output", str(journal)),
         )
-        started = time.perf_counter()
-        done = manage(env, "import_switch_log", "--json", str(journal))
-        seconds = time.perf_counter() - started
-    result = json.loads(done.stdout)
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        out, seconds, peak_mb = measured(env, "import_switch_log", "--json", str(journal))
+    result = json.loads(out)
+    stats_ms = stats_timings(env, options.rounds)
+    figures = {
+        "entries": result["entries"],
+        "imported": result["imported"],
+        "seconds": round(seconds, 1),
+        "entries_per_second": round(result["entries"] / seconds),
+        "peak_memory_mb": round(peak_mb),
+        "stats_year_ms_median": stats_ms[len(stats_ms) // 2],
+        "stats_year_ms_max": stats_ms[-1],
+        "load_average_before": round(load_before, 2),
+        "load_average_after": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
+    }
+    if options.json:
+        print(json.dumps(figures))
+        return
     print(
-        json.dumps(
-            {
-                "entries": result["entries"],
-                "imported": result["imported"],
-                "seconds": round(seconds, 1),
-                "entries_per_second": round(result["entries"] / seconds),
-                "peak_memory_mb": round(peak_kb / 1024),
-                "load_average": os.getloadavg()[0],
-            }
-        )
+        f"{figures['entries']:,} entries in {figures['seconds']} s: "
+        f"{figures['entries_per_second']:,} entries/s, peak memory {figures['peak_memory_mb']} MB; "
+        f"switch_log_stats over a year: median {figures['stats_year_ms_median']} ms, "
+        f"max {figures['stats_year_ms_max']} ms (load average {figures['load_average_before']} "
+        f"before, {figures['load_average_after']} after, {figures['cpus']} CPUs)."
     )
 
 

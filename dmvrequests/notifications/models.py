@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
     LETTER = "letter", "A letter to an agency"
     OUTBOUND_IMMIGRATION = "outbound_alert", "Staff email with record data to an immigration agency"
     PORTAL = "portal", "An agency portal account: its address, its approval"
+    SWITCH_ALERT = "switch_alert", "Network queries: a block leak, photo requests, a burst"
 
 
 # Emergencies and late follow-ups always go out; the others can be switched off.
@@ -24,6 +25,7 @@ ESSENTIAL = frozenset(
         Kind.LETTER,
         Kind.OUTBOUND_IMMIGRATION,
         Kind.PORTAL,
+        Kind.SWITCH_ALERT,
     }
 )
 

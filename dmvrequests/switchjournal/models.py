@@ -59,6 +59,12 @@ class JournalEntry(models.Model):
             models.Index(fields=["sender_ori", "timestamp"], name="journal_sender_time_idx"),
             models.Index(fields=["destination", "timestamp"], name="journal_dest_time_idx"),
             models.Index(fields=["direction", "timestamp"], name="journal_dir_time_idx"),
+            # The responses the import has still to match (few: those of the last file).
+            models.Index(
+                fields=["timestamp"],
+                condition=models.Q(match_pending=True),
+                name="journal_pending_idx",
+            ),
         ]
 
     def __str__(self):
@@ -81,3 +87,44 @@ class Burst(models.Model):
 
     def __str__(self):
         return f"{self.ori} {self.start:%Y-%m-%d %H:%M} ({self.queries})"
+
+
+class DailyCount(models.Model):
+    """The journal's daily rollup: the messages of one local day (TIME_ZONE), one direction,
+    one party ORI (a query's sender, a response's destination) and one message key, with the
+    party's agency and kind and how many carried each flag. Kept by the import in the same
+    transaction as the messages, by attribution and retention; `rebuild_switch_log_rollups`
+    builds it again from the journal. The figures (selectors.py) read only this table."""
+
+    day = models.DateField()
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    ori = models.CharField("ORI", max_length=9)
+    message_key = models.CharField(max_length=8)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    agency_kind = models.CharField(max_length=32, default=UNKNOWN_KIND)
+    messages = models.PositiveIntegerField(default=0)
+    image = models.PositiveIntegerField(default=0)
+    name_only = models.PositiveIntegerField(default=0)
+    partial_plate = models.PositiveIntegerField(default=0)
+    blocked = models.PositiveIntegerField(default=0)
+    block_leaks = models.PositiveIntegerField(default=0)
+    carries_data = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "daily journal count"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "direction", "ori", "message_key"], name="daily_count_once"
+            )
+        ]
+        indexes = [models.Index(fields=["ori", "direction"], name="daily_count_ori_idx")]
+
+    def __str__(self):
+        return f"{self.day} {self.direction} {self.ori} {self.message_key}: {self.messages}"

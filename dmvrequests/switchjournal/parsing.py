@@ -43,9 +43,10 @@ MAX_SEQUENCE = 10**18
 MAX_TEXT = 100_000
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Message:
-    """One journal message. `timestamp` is aware; ORIs and keys are upper case."""
+    """One journal message. `timestamp` is aware; ORIs and keys are upper case. (Slots and
+    no frozen: the import makes millions; see fastjournal.py.)"""
 
     line: int
     timestamp: datetime

@@ -10,18 +10,23 @@ and is not stored twice). Memory holds one batch, whatever the file's size.
 from __future__ import annotations
 
 import zlib
+from bisect import bisect_right
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from dmvrequests.agencies.directory import OriDirectory, ori_directory
-from dmvrequests.switchjournal.models import Burst, Direction, JournalEntry
+from dmvrequests.switchjournal import rollups
+from dmvrequests.switchjournal.alerts import import_alerts
+from dmvrequests.switchjournal.fastjournal import read_stream
+from dmvrequests.switchjournal.models import Burst, DailyCount, Direction, JournalEntry
 from dmvrequests.switchjournal.parsing import (
     ANSWERS,
     CSV_HEADER,
@@ -35,7 +40,7 @@ from dmvrequests.switchjournal.partitions import drop_months_before, ensure_mont
 
 BATCH = 1000  # SQLite: one multi-row INSERT; PostgreSQL: PG_BATCH rows a COPY
 PG_BATCH = 20000
-MATCH_CHUNK = 5000
+MATCH_CHUNK = 20000
 REJECTED_SHOWN = 100
 # The journal's own fields (the contract's CSV columns), then what the import derives.
 COLUMNS = [
@@ -113,11 +118,8 @@ def _row(message: Message, directory: OriDirectory) -> list[Any]:
             and bool(ORI.match(message.destination))
             and directory.is_blocked(message.destination, message.timestamp)
         )
-    stamp = JournalEntry._meta.get_field("timestamp").get_db_prep_value(
-        message.timestamp, connection
-    )
     return [
-        stamp,
+        message.timestamp,
         message.direction,
         message.sequence,
         message.message_key,
@@ -138,6 +140,22 @@ def _row(message: Message, directory: OriDirectory) -> list[Any]:
     ]
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_BOOLEANS = {True: "t", False: "f"}
+
+
+def _copy_line(row: list[Any]) -> str:
+    """One row in COPY's text format (COLUMNS' order). The parser has checked every field but
+    the text (no tab, no line end); the text is escaped."""
+    b = _BOOLEANS
+    agency = "\\N" if row[8] is None else str(row[8])
+    return (
+        f"{row[0].isoformat()}\t{row[1]}\t{row[2]}\t{row[3]}\t{row[4]}\t{row[5]}\t{row[6]}\t"
+        f"{row[7].translate(_ESCAPES)}\t{agency}\t{row[9]}\t{b[row[10]]}\t{b[row[11]]}\t"
+        f"{b[row[12]]}\t{b[row[13]]}\t{b[row[14]]}\t{b[row[15]]}\t{b[row[16]]}\t{b[row[17]]}\n"
+    )
+
+
 def _copy_insert(rows: list[list[Any]]) -> int:
     """PostgreSQL: COPY `rows` into a temporary table, then move the new ones into the
     journal (its month partitions created first); the number stored."""
@@ -150,15 +168,16 @@ def _copy_insert(rows: list[list[Any]]) -> int:
             f"CREATE TEMP TABLE IF NOT EXISTS journal_load ON COMMIT DELETE ROWS AS {empty}"
         )
         with cursor.copy(f"COPY journal_load ({columns}) FROM STDIN") as copy:  # nosec B608
-            for row in rows:
-                copy.write_row(row)
+            copy.write("".join(map(_copy_line, rows)))
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM journal_load "  # noqa: S608  # nosec B608
-            "ON CONFLICT DO NOTHING"
+            f"WITH stored AS (INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608  # nosec B608
+            f"FROM journal_load ON CONFLICT DO NOTHING RETURNING {rollups.PG_RETURNED}), "
+            f"counted AS ({rollups.PG_ADD_INSERTED}) SELECT count(*) FROM stored",
+            [rollups.time_zone()],
         )
-        stored = cursor.rowcount
+        stored = cursor.fetchone()[0]
         cursor.execute("TRUNCATE journal_load")
-        return stored
+        return int(stored)
 
 
 def _insert(rows: list[list[Any]]) -> int:
@@ -173,9 +192,18 @@ def _insert(rows: list[list[Any]]) -> int:
     values = ", ".join([one] * len(rows))
     # Fixed table and column names; the values are parameters.
     sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING RETURNING id"  # noqa: S608  # nosec B608
+    values = [value for row in rows for value in [_sqlite_time(row[0]), *row[1:]]]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [value for row in rows for value in row])
-        return len(cursor.fetchall())
+        cursor.execute(sql, values)
+        ids = [row[0] for row in cursor.fetchall()]
+        if ids:
+            rollups.add_entries(JournalEntry.objects.filter(pk__in=ids))
+        return len(ids)
+
+
+def _sqlite_time(moment: datetime) -> str:
+    """As Django stores an aware time on SQLite: naive UTC, `YYYY-MM-DD HH:MM:SS[.ffffff]`."""
+    return str(moment.astimezone(UTC).replace(tzinfo=None))
 
 
 def _guarded(lines: Iterable[bytes], broken: list[Rejection]) -> Iterable[bytes]:
@@ -202,12 +230,14 @@ def journal_import(lines: Iterable[bytes], *, name: str) -> ImportSummary:
     bursts of the file's senders worked out again. Raises parsing.BadJournal when a CSV
     journal's header is wrong (nothing is stored then)."""
     directory = ori_directory()
+    after_id = JournalEntry.objects.aggregate(last=Max("id"))["last"] or 0
     summary = ImportSummary(file=name)
     batch: list[list[Any]] = []
     senders: set[str] = set()
     broken: list[Rejection] = []
     size = PG_BATCH if partitioned() else BATCH
-    for item in read_journal(_guarded(lines, broken)):
+    items = read_stream(lines) if hasattr(lines, "read") else read_journal(_guarded(lines, broken))
+    for item in items:
         summary.entries += 1
         if isinstance(item, Rejection):
             summary.reject(item)
@@ -227,7 +257,8 @@ def journal_import(lines: Iterable[bytes], *, name: str) -> ImportSummary:
         summary.reject(rejection)
     if summary.imported:
         journal_match_responses()
-        journal_find_bursts(senders)
+        new_bursts = journal_find_bursts(senders)
+        import_alerts(after_id=after_id, new_bursts=new_bursts, name=name)
     return summary
 
 
@@ -248,47 +279,65 @@ def _pick_by_control(response: dict[str, Any], candidates: list[dict[str, Any]])
 def _pick_by_time(
     response: dict[str, Any], candidates: list[dict[str, Any]], used: set[int], window: timedelta
 ) -> int | None:
-    best = None
-    for c in candidates:
-        if (
-            c["id"] not in used
-            and ANSWERS.get(c["message_key"]) == response["message_key"]
-            and response["timestamp"] - window <= c["timestamp"] <= response["timestamp"]
-            and (best is None or (c["timestamp"], c["id"]) > (best["timestamp"], best["id"]))
-        ):
-            best = c
-    return best["id"] if best else None
+    """The latest unused query of `candidates` (one ORI's queries of the key the response
+    answers, in (timestamp, id) order) at most `window` before the response."""
+    moment = response["timestamp"]
+    index = bisect_right(candidates, moment, key=_moment)
+    while index > 0:
+        index -= 1
+        query = candidates[index]
+        if query["timestamp"] < moment - window:
+            return None
+        if query["id"] not in used:
+            return int(query["id"])
+    return None
 
 
-def _match_chunk(chunk: list[dict[str, Any]], window: timedelta) -> dict[int, int]:
-    """{response id: query id} for a chunk of responses in time order."""
+def _moment(query: dict[str, Any]) -> datetime:
+    return query["timestamp"]  # type: ignore[no-any-return]  # a row of values()
+
+
+def _match_chunk(
+    chunk: list[dict[str, Any]], window: timedelta
+) -> tuple[dict[int, int], dict[int, datetime]]:
+    """({response id: query id}, {query id: its timestamp}) for a chunk of responses in time
+    order."""
     destinations = {r["destination"] for r in chunk}
     fields = ("id", "timestamp", "message_key", "sender_ori", "control")
     queries = JournalEntry.objects.filter(direction=Direction.IN, sender_ori__in=destinations)
-    by_time = queries.filter(
-        answered=False,
-        timestamp__gte=chunk[0]["timestamp"] - window,
-        timestamp__lte=chunk[-1]["timestamp"],
-    ).values(*fields)
+    by_time = list(
+        queries.filter(
+            answered=False,
+            timestamp__gte=chunk[0]["timestamp"] - window,
+            timestamp__lte=chunk[-1]["timestamp"],
+        )
+        .order_by("timestamp", "id")
+        .values(*fields)
+    )
     controls = {r["control"] for r in chunk if r["control"]}
-    by_control = queries.filter(control__in=controls).values(*fields) if controls else []
-    per_ori: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_control = list(queries.filter(control__in=controls).values(*fields)) if controls else []
+    answering: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for query in by_time:
-        per_ori[query["sender_ori"]].append(query)
+        answer = ANSWERS.get(query["message_key"])
+        if answer:
+            answering[(query["sender_ori"], answer)].append(query)
     controlled: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for query in by_control:
         controlled[query["control"]].append(query)
+    times = {query["id"]: query["timestamp"] for query in by_time}
+    times.update((query["id"], query["timestamp"]) for query in by_control)
     used: set[int] = set()
     matched: dict[int, int] = {}
     for response in chunk:
         if response["control"]:
             query_id = _pick_by_control(response, controlled[response["control"]])
         else:
-            query_id = _pick_by_time(response, per_ori[response["destination"]], used, window)
+            candidates = answering.get((response["destination"], response["message_key"]), [])
+            query_id = _pick_by_time(response, candidates, used, window)
         if query_id is not None:
             used.add(query_id)
             matched[response["id"]] = query_id
-    return matched
+    return matched, times
 
 
 def _set_queries(matched: dict[int, int]) -> None:
@@ -321,12 +370,46 @@ def journal_match_responses() -> int:
         chunk: list[dict[str, Any]] = [dict(row) for row in rows]
         if not chunk:
             return total
-        matched = _match_chunk(chunk, window)
+        matched, times = _match_chunk(chunk, window)
         with transaction.atomic():
-            _set_queries(matched)
-            JournalEntry.objects.filter(pk__in=matched.values()).update(answered=True)
-            JournalEntry.objects.filter(pk__in=[r["id"] for r in chunk]).update(match_pending=False)
+            if partitioned():
+                _pg_write_matches(chunk, matched, times)
+            else:
+                _set_queries(matched)
+                JournalEntry.objects.filter(pk__in=matched.values()).update(answered=True)
+                JournalEntry.objects.filter(pk__in=[r["id"] for r in chunk]).update(
+                    match_pending=False
+                )
         total += len(matched)
+
+
+def _pg_write_matches(
+    chunk: list[dict[str, Any]], matched: dict[int, int], times: dict[int, datetime]
+) -> None:
+    """PostgreSQL: the chunk's matches COPYed into a temporary table, then two UPDATE joins
+    by the journal's primary key (id, timestamp): responses get their query and are no longer
+    pending, queries are answered."""
+    table = JournalEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS journal_match "
+            "(r bigint, rt timestamptz, q bigint, qt timestamptz) ON COMMIT DELETE ROWS"
+        )
+        with cursor.copy("COPY journal_match (r, rt, q, qt) FROM STDIN") as copy:
+            for response in chunk:
+                query = matched.get(response["id"])
+                copy.write_row(
+                    (response["id"], response["timestamp"], query, times.get(query or 0))
+                )
+        cursor.execute("ANALYZE journal_match")
+        cursor.execute(
+            f"UPDATE {table} AS j SET match_pending = false, query_id = m.q "  # noqa: S608  # nosec B608
+            "FROM journal_match AS m WHERE j.id = m.r AND j.timestamp = m.rt"
+        )
+        cursor.execute(
+            f"UPDATE {table} AS j SET answered = true FROM journal_match AS m "  # noqa: S608  # nosec B608
+            "WHERE m.q IS NOT NULL AND j.id = m.q AND j.timestamp = m.qt"
+        )
 
 
 # -- Bursts -------------------------------------------------------------------------------------
@@ -358,11 +441,62 @@ def find_bursts(
         yield from close()
 
 
-def journal_find_bursts(oris: Iterable[str]) -> None:
-    """Work out again the bursts of each ORI in `oris` over all its queries."""
+# PostgreSQL: for each query of the ORIs, the number of queries in the window it opens (itself
+# and the later ones less than the window after it) and the last of them, kept when at least
+# the minimum: the queries that would open a burst. Ordered by (timestamp, id) as the walk.
+PG_WINDOWS = """
+SELECT sender_ori, "timestamp", last, rn, upto - rn + 1 AS n FROM (
+    SELECT sender_ori, "timestamp",
+        row_number() OVER (PARTITION BY sender_ori ORDER BY "timestamp", id) AS rn,
+        count(*) OVER (PARTITION BY sender_ori ORDER BY "timestamp"
+            RANGE BETWEEN UNBOUNDED PRECEDING AND %(span)s FOLLOWING) AS upto,
+        max("timestamp") OVER (PARTITION BY sender_ori ORDER BY "timestamp"
+            RANGE BETWEEN CURRENT ROW AND %(span)s FOLLOWING) AS last
+    FROM switchjournal_journalentry
+    WHERE direction = 'IN' AND sender_ori = ANY(%(oris)s)
+) AS windows WHERE upto - rn + 1 >= %(minimum)s ORDER BY sender_ori, rn
+"""
+
+
+def _pg_bursts(oris: list[str], window: timedelta, minimum: int) -> list[Burst]:
+    """The bursts of `oris`, the windows counted in SQL: a query opening a full window is a
+    burst unless an earlier burst holds it (its row number within that burst's rows)."""
+    found: list[Burst] = []
+    span = window - timedelta(microseconds=1)  # "less than the window after it"
+    with connection.cursor() as cursor:
+        cursor.execute(PG_WINDOWS, {"span": span, "oris": oris, "minimum": minimum})
+        held_until: dict[str, int] = {}
+        for ori, start, last, number, count in cursor.fetchall():
+            if number <= held_until.get(ori, 0):
+                continue
+            found.append(Burst(ori=ori, start=start, end=last, queries=count))
+            held_until[ori] = number + count - 1
+    return found
+
+
+def journal_find_bursts(oris: Iterable[str]) -> list[Burst]:
+    """Work out again the bursts of each ORI in `oris` over all its queries; the bursts that
+    were not there before (by ORI and start)."""
+    chosen = sorted(set(oris))
+    before = set(Burst.objects.filter(ori__in=chosen).values_list("ori", "start"))
+    _find_bursts(chosen)
+    return [
+        burst
+        for burst in Burst.objects.filter(ori__in=chosen).order_by("start", "ori")
+        if (burst.ori, burst.start) not in before
+    ]
+
+
+def _find_bursts(oris: list[str]) -> None:
     window = timedelta(minutes=settings.SWITCH_BURST_WINDOW_MINUTES)
     minimum = settings.SWITCH_BURST_MIN_QUERIES
-    for ori in sorted(set(oris)):
+    if partitioned():
+        found = _pg_bursts(oris, window, minimum)
+        with transaction.atomic():
+            Burst.objects.filter(ori__in=oris).delete()
+            Burst.objects.bulk_create(found, batch_size=5000)
+        return
+    for ori in oris:
         times = (
             JournalEntry.objects.filter(direction=Direction.IN, sender_ori=ori)
             .order_by("timestamp", "id")
@@ -391,34 +525,35 @@ def _during(intervals: list[tuple[datetime, datetime | None]]) -> Q:
     return condition
 
 
-def _reattribute_party(directory: OriDirectory, ori: str, direction: str) -> None:
+def _reattribute_party(directory: OriDirectory, ori: str, direction: str) -> bool:
+    """Attribute again the messages of `ori` in `direction`; True when any changed."""
     column = "sender_ori" if direction == Direction.IN else "destination"
     rows = JournalEntry.objects.filter(direction=direction, **{column: ori})
     agency = directory.attribute(ori)
-    rows.exclude(Q(agency_id=agency.agency_id) & Q(agency_kind=agency.kind)).update(
+    changed = rows.exclude(Q(agency_id=agency.agency_id) & Q(agency_kind=agency.kind)).update(
         agency_id=agency.agency_id, agency_kind=agency.kind
     )
     during = _during(directory.block_intervals(ori)) if ORI.match(ori) else Q(pk__in=[])
     flag = "blocked" if direction == Direction.IN else "block_leak"
     if direction == Direction.OUT:
         rows = rows.filter(carries_data=True)  # a refused response leaks nothing
-    rows.filter(during).exclude(**{flag: True}).update(**{flag: True})
-    rows.exclude(during).filter(**{flag: True}).update(**{flag: False})
+    changed += rows.filter(during).exclude(**{flag: True}).update(**{flag: True})
+    changed += rows.exclude(during).filter(**{flag: True}).update(**{flag: False})
+    return changed > 0
 
 
 def journal_reattribute() -> None:
     """Attribute every stored message again from the directory as it stands (agency, kind, the
-    `blocked` flag of queries and the block leaks of responses): called when an agency's ORIs
-    or a block changed."""
+    `blocked` flag of queries and the block leaks of responses), and count again the daily
+    rollup of the ORIs that changed: called when an agency's ORIs or a block changed."""
     directory = ori_directory()
-    for direction, column in ((Direction.IN, "sender_ori"), (Direction.OUT, "destination")):
+    for direction in (Direction.IN, Direction.OUT):
         oris = (
-            JournalEntry.objects.filter(direction=direction)
-            .values_list(column, flat=True)
-            .distinct()
+            DailyCount.objects.filter(direction=direction).values_list("ori", flat=True).distinct()
         )
-        for ori in list(oris):
-            _reattribute_party(directory, ori, direction)
+        with transaction.atomic():
+            changed = [ori for ori in list(oris) if _reattribute_party(directory, ori, direction)]
+            rollups.refill_parties(direction, changed)
 
 
 # -- Retention ----------------------------------------------------------------------------------
@@ -430,8 +565,14 @@ def journal_apply_retention(now: datetime | None = None) -> datetime:
     cut in the month that straddles it. Returns the cut."""
     now = now or datetime.now(UTC)
     cutoff = now - timedelta(days=settings.RETENTION_SWITCH_LOG_DAYS)
+    cutoff_zone = ZoneInfo(rollups.time_zone())
+    day = cutoff.astimezone(cutoff_zone).date()
     with transaction.atomic():
         drop_months_before(cutoff)
         JournalEntry.objects.filter(timestamp__lt=cutoff).delete()
         Burst.objects.filter(start__lt=cutoff).delete()
+        DailyCount.objects.filter(day__lt=day).delete()
+        # The day of the cut keeps the messages after it.
+        day_end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=cutoff_zone)
+        rollups.refill(Q(timestamp__gte=cutoff, timestamp__lt=day_end), Q(day=day))
     return cutoff

@@ -1,0 +1,190 @@
+"""Alerts from an import of the switch journal, through the notifications outbox.
+
+After each file (docs/network-queries.md, "Alerts"), counsel and administrators are told, at
+most once per import and kind of event:
+
+- a **block leak**: responses of this import that carried data to an ORI blocked at the time
+  (the block the state believes it has did not hold);
+- **photo requests** from an immigration agency or from an ORI of no known agency;
+- a **burst** that this import revealed.
+
+Each alert says in plain words what happened, how often, which ORIs and agencies and when; it
+holds no personal data (no names, plates or record data: those stay in the journal, behind
+audited pages). An alert's outbox key is made of the messages or bursts it reports, so
+importing the same file again, or a retried import, never sends it twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from accounts.models import User
+from dmvrequests.agencies.directory import ori_directory
+from dmvrequests.notifications.models import Kind
+from dmvrequests.notifications.services import email_queue
+from dmvrequests.switchjournal.models import UNKNOWN_KIND, Burst, Direction, JournalEntry
+from dmvrequests.vocabulary import AgencyKind
+
+TEMPLATE = "notifications/switch_alert.txt"
+SHOWN = 10  # ORIs or bursts listed in one alert; the rest are counted
+
+
+@dataclass
+class Alert:
+    """One alert: its subject, its opening sentence, one line per ORI or burst, the key that
+    keeps it from being sent twice."""
+
+    subject: str
+    opening: str
+    lines: list[str] = field(default_factory=list)
+    key: str = ""
+
+
+def _when(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%b %-d, %Y %H:%M}"
+
+
+def _party(ori: str) -> str:
+    agency = ori_directory().attribute(ori)
+    return f"{ori} ({agency.name})" if agency.name else f"{ori} (no agency in the directory)"
+
+
+def _key(prefix: str, values: Any) -> str:
+    digest = hashlib.sha256(repr(values).encode()).hexdigest()[:32]
+    return f"switch-alert:{prefix}:{digest}"
+
+
+def _rows_by_ori(rows: Any, column: str) -> list[dict[str, Any]]:
+    return list(
+        rows.values(column)
+        .annotate(n=Count("id"), first=Min("timestamp"), last=Max("timestamp"))
+        .order_by("-n", column)
+    )
+
+
+def _ori_lines(rows: list[dict[str, Any]], column: str, noun: str) -> list[str]:
+    lines = [
+        f"- {_party(row[column])}: {row['n']} {noun if row['n'] == 1 else noun + 's'}, "
+        f"{_when(row['first'])} to {_when(row['last'])}"
+        for row in rows[:SHOWN]
+    ]
+    if len(rows) > SHOWN:
+        lines.append(f"- and {len(rows) - SHOWN} other ORIs")
+    return lines
+
+
+def block_leak_alert(new: Any, name: str) -> Alert | None:
+    """The alert for the block leaks among the messages `new` (a QuerySet), or None."""
+    leaks = new.filter(direction=Direction.OUT, block_leak=True)
+    rows = _rows_by_ori(leaks, "destination")
+    if not rows:
+        return None
+    total = sum(row["n"] for row in rows)
+    ids = sorted(leaks.values_list("id", flat=True))
+    return Alert(
+        subject=f"Block leak: the switch answered {total} "
+        f"{'query' if total == 1 else 'queries'} from blocked ORIs",
+        opening=(
+            f"The switch journal imported from {name} shows {total} "
+            f"{'response' if total == 1 else 'responses'} that carried DMV record data to "
+            "an ORI that was on the block list at the time. The block at the switch did not "
+            "hold for these queries. Check the block list handed to the switch administrator."
+        ),
+        lines=_ori_lines(rows, "destination", "response"),
+        key=_key("leak", ids),
+    )
+
+
+def photo_alert(new: Any, name: str) -> Alert | None:
+    """The alert for photo requests (IMQ/Y) from immigration agencies or unknown ORIs."""
+    asked = new.filter(direction=Direction.IN, image=True).filter(
+        Q(agency_kind=AgencyKind.IMMIGRATION) | Q(agency_kind=UNKNOWN_KIND)
+    )
+    rows = _rows_by_ori(asked, "sender_ori")
+    if not rows:
+        return None
+    total = sum(row["n"] for row in rows)
+    ids = sorted(asked.values_list("id", flat=True))
+    return Alert(
+        subject=f"Photo requests from immigration agencies or unknown ORIs: {total}",
+        opening=(
+            f"The switch journal imported from {name} holds {total} "
+            f"{'query' if total == 1 else 'queries'} asking for the driver's photo from an "
+            "immigration agency or from an ORI the directory does not know. An unknown ORI "
+            "can be attributed to its agency by an administrator."
+        ),
+        lines=_ori_lines(rows, "sender_ori", "photo request"),
+        key=_key("photo", ids),
+    )
+
+
+def burst_alert(bursts: list[Burst], name: str) -> Alert | None:
+    """The alert for the bursts this import revealed."""
+    if not bursts:
+        return None
+    bursts = sorted(bursts, key=lambda b: (b.start, b.ori))
+    lines = [
+        f"- {_party(b.ori)}: {b.queries} queries from {_when(b.start)} to {_when(b.end)}"
+        for b in bursts[:SHOWN]
+    ]
+    if len(bursts) > SHOWN:
+        lines.append(f"- and {len(bursts) - SHOWN} other bursts")
+    return Alert(
+        subject=f"Bulk queries: {len(bursts)} {'burst' if len(bursts) == 1 else 'bursts'} "
+        "in the switch journal",
+        opening=(
+            f"The switch journal imported from {name} shows an ORI sending many queries in a "
+            "few minutes, as when a list of people or every vehicle at an address is looked up."
+        ),
+        lines=lines,
+        key=_key("burst", [(b.ori, b.start.isoformat()) for b in bursts]),
+    )
+
+
+def recipients() -> list[User]:
+    """Counsel and administrators, active."""
+    return list(
+        User.objects.filter(is_active=True, groups__name__in=["Counsel", "Administrator"])
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def send(alerts: list[Alert | None]) -> int:
+    """Queue each alert to counsel and administrators; the outbox rows written."""
+    people = recipients()
+    written = 0
+    for alert in alerts:
+        if alert is None:
+            continue
+        written += len(
+            email_queue(
+                kind=Kind.SWITCH_ALERT,
+                recipients=people,
+                subject=alert.subject,
+                template=TEMPLATE,
+                context={"opening": alert.opening, "lines": alert.lines},
+                dedupe=alert.key,
+            )
+        )
+    return written
+
+
+def import_alerts(*, after_id: int, new_bursts: list[Burst], name: str) -> int:
+    """Alert on what the import of `name` stored (messages with an id above `after_id`) and
+    on the bursts it revealed; the outbox rows written (0 when nothing to tell)."""
+    new = JournalEntry.objects.filter(id__gt=after_id)
+    name = "standard input" if name == "-" else name
+    return send(
+        [
+            block_leak_alert(new, name),
+            photo_alert(new, name),
+            burst_alert(new_bursts, name),
+        ]
+    )

@@ -1,0 +1,215 @@
+"""Reading a text journal fast, in blocks (the import's path for files and standard input).
+
+`read_stream(stream)` yields what `parsing.read_journal` yields for the same bytes (the same
+messages, the same rejections with the same line numbers), but reads BLOCK bytes at a time and
+takes a well-formed entry apart with one regular expression instead of line by line. An entry
+the expression does not take whole (lower case, a stray carriage return, TXT on its own line,
+anything to reject...) is read by `parsing`'s own line-by-line reader, so the rules live in one
+place. A CSV journal goes to `parsing.read_journal` as it is. Memory holds one block.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterator
+from datetime import datetime
+from itertools import chain
+from typing import BinaryIO
+
+from dmvrequests.switchjournal.parsing import (
+    MAX_TEXT,
+    Message,
+    Rejection,
+    _journal,
+    read_journal,
+)
+
+BLOCK = 1 << 20  # bytes read and parsed at a time
+PIECE = 1 << 16
+MAX_BLOCK = 64 << 20
+BOM = b"\xef\xbb\xbf"
+SEPARATOR = re.compile(r"\n(?:[ \t]*\n)+")
+ENTRY = re.compile(
+    r"(\S+)[ \t]+(IN|OUT)[ \t]+([0-9]{1,18})\n"
+    r"([A-Z][A-Z0-9]{0,7})\.([A-Z0-9]{9})\.([A-Z0-9]{9}|[A-Z]{2})\.(?:([A-Z0-9-]{1,40})\.)?"
+    r"TXT([^\n]*)(?:\n(.*))?",
+    re.S,
+)
+# A line that could be a journal line (which starts a new entry): such entries go the slow way.
+INNER_JOURNAL_LINE = re.compile(r"(?:IN|OUT)[ \t]+\d+\s*$", re.M | re.I)
+BREAKS = (OSError, EOFError, zlib.error)
+
+
+def _slow(chunk: str, first: int) -> Iterator[Message | Rejection]:
+    numbered = ((first + i, line.rstrip("\r\n")) for i, line in enumerate(chunk.split("\n")))
+    return _journal(iter(numbered))
+
+
+def _fast(chunk: str, first: int) -> Message | None:
+    """The message of a well-formed entry, or None to read it the slow way."""
+    match = ENTRY.fullmatch(chunk)
+    if match is None:
+        return None
+    stamp, direction, sequence, key, sender, destination, control, rest, body = match.groups()
+    body = body or ""
+    if INNER_JOURNAL_LINE.search(body) or (
+        "\n" in body and any(not line.strip() for line in body.split("\n"))
+    ):
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return None
+    rest = rest.strip()
+    text = (f"{rest}\n{body}" if body else rest) if rest else body
+    text = text.strip()
+    if not text or len(text) > MAX_TEXT:
+        return None
+    return Message(
+        first, moment, direction, int(sequence), key, sender, destination, control or "", text
+    )
+
+
+def _entries(block: str, first: int) -> Iterator[Message | Rejection]:
+    """The entries of a decoded block whose first line is number `first`."""
+    clean = "\r" not in block and "\0" not in block
+    start = 0
+    line = first
+    for separator in chain(SEPARATOR.finditer(block), [None]):
+        end = separator.start() if separator else len(block)
+        chunk = block[start:end]
+        if chunk.strip():
+            message = _fast(chunk, line) if clean else None
+            if message is not None:
+                yield message
+            else:
+                yield from _slow(chunk, line)
+        if separator is None:
+            return
+        line += block.count("\n", start, separator.end())
+        start = separator.end()
+
+
+def _undecodable(data: bytes, first: int) -> Iterator[Message | Rejection]:
+    """A block that is not all UTF-8: line by line, as parsing reads it."""
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+
+    def numbered() -> Iterator[tuple[int, str | None]]:
+        for number, raw in enumerate(lines, start=first):
+            try:
+                yield number, raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError:
+                yield number, None
+
+    return _journal(numbered())
+
+
+def _pieces(stream: BinaryIO) -> Iterator[bytes | Rejection]:
+    """The stream's bytes, PIECE at a time; a Rejection (line 0: the caller numbers it) where
+    it breaks off (a truncated gzip file), keeping every piece read before."""
+    while True:
+        try:
+            piece = stream.read(PIECE)
+        except BREAKS as error:
+            yield Rejection(0, f"the file breaks off here ({str(error) or type(error).__name__})")
+            return
+        if not piece:
+            return
+        yield piece
+
+
+def _blocks(pieces: Iterator[bytes | Rejection], head: bytes) -> Iterator[bytes | Rejection]:
+    """The bytes in blocks of about BLOCK ending at a blank line (MAX_BLOCK at most)."""
+    buffer = head
+    for piece in pieces:
+        if isinstance(piece, Rejection):
+            if buffer:
+                yield buffer
+            yield piece
+            return
+        buffer += piece
+        if len(buffer) < BLOCK:
+            continue
+        cut = buffer.rfind(b"\n\n")
+        if cut < 0 and len(buffer) < MAX_BLOCK:
+            continue
+        cut = cut + 2 if cut >= 0 else len(buffer)
+        yield buffer[:cut]
+        buffer = buffer[cut:]
+    if buffer:
+        yield buffer
+
+
+def read_stream(stream: BinaryIO) -> Iterator[Message | Rejection]:
+    """Each message or rejection of the journal in `stream` (an open binary file), in file
+    order: parsing.read_journal's result, read in blocks."""
+    pieces = _pieces(stream)
+    head = b""
+    for piece in pieces:
+        if isinstance(piece, Rejection):
+            pieces = iter([piece])
+            break
+        head += piece
+        if head.strip() and b"\n" in head.lstrip():
+            break
+    first_line = next((line for line in head.splitlines() if line.strip()), b"")
+    if first_line.strip().lower().startswith(b"timestamp,"):
+        return _csv_journal(pieces, head)
+    return _text_journal(pieces, head.removeprefix(BOM))
+
+
+def _csv_journal(pieces: Iterator[bytes | Rejection], head: bytes) -> Iterator[Message | Rejection]:
+    """A CSV journal: parsing.read_journal over its lines; a break reported after them."""
+    broken: list[Rejection] = []
+    count = [0]
+
+    def data() -> Iterator[bytes]:
+        yield head
+        for piece in pieces:
+            if isinstance(piece, Rejection):
+                broken.append(piece)
+                return
+            yield piece
+
+    def lines() -> Iterator[bytes]:
+        for line in _split(data()):
+            count[0] += 1
+            yield line
+
+    yield from read_journal(lines())
+    for rejection in broken:
+        yield Rejection(count[0] + 1, rejection.reason)
+
+
+def _split(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """Lines (each with its end) from pieces of bytes."""
+    carry = b""
+    for piece in pieces:
+        lines = (carry + piece).split(b"\n")
+        carry = lines.pop()
+        for line in lines:
+            yield line + b"\n"
+    if carry:
+        yield carry
+
+
+def _text_journal(
+    pieces: Iterator[bytes | Rejection], head: bytes
+) -> Iterator[Message | Rejection]:
+    line = 1
+    for data in _blocks(pieces, head):
+        if isinstance(data, Rejection):
+            yield Rejection(line, data.reason)
+            return
+        try:
+            block = data.decode("utf-8")
+        except UnicodeDecodeError:
+            yield from _undecodable(data, line)
+        else:
+            yield from _entries(block, line)
+        line += data.count(b"\n")

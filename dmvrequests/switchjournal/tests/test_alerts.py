@@ -1,0 +1,76 @@
+"""An import alerts counsel and administrators, once, in plain words and without personal
+data: block leaks, photo requests from immigration agencies or unknown ORIs, bursts."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from dmvrequests.notifications.models import OutboundEmail
+from dmvrequests.switchjournal.tests.journals import entry, journal, query_run
+from dmvrequests.testing import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+EVENTS = journal(
+    entry("2026-03-14T09:00:00-04:00", "IN", 1, "DQ.DCICE0100.NY.C1.TXT", "NAM/DOE,JANE.IMQ/Y"),
+    entry("2026-03-14T09:00:02-04:00", "OUT", 2, "DR.NY0000000.DCICE0100.C1.TXT", "NAM/DOE,JANE."),
+    entry("2026-03-14T09:05:00-04:00", "IN", 3, "RQ.ZZ1234567.NY.TXT", "LIC/ABC1234.IMQ/Y"),
+    entry("2026-03-14T09:06:00-04:00", "IN", 4, "DQ.NY0010100.NY.TXT", "OLN/D1.IMQ/Y"),
+    *query_run("NY0010100", datetime(2026, 3, 15, 14, tzinfo=UTC), 50, first_sequence=100),
+)
+
+
+@pytest.fixture(autouse=True)
+def _people(counsel, administrator, clerk):
+    for user in (counsel, administrator, clerk):
+        user.email = f"{user.username}@dmv.example.gov"
+        user.save()
+    AgencyFactory(
+        name="ICE ERO",
+        kind="immigration",
+        oris="DCICE*",
+        blocked=True,
+        blocked_reason="State law",
+        blocked_since=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    AgencyFactory(name="Albany Police", kind="local_law_enforcement", ori="NY0010100")
+
+
+def alerts():
+    return OutboundEmail.objects.filter(kind="switch_alert").order_by("pk")
+
+
+def test_one_alert_of_each_kind_to_counsel_and_administrators(import_log, counsel, administrator):
+    import_log(EVENTS, "march.txt")
+    sent = alerts()
+    assert {a.user for a in sent} == {counsel, administrator}
+    subjects = sorted({a.subject for a in sent})
+    assert subjects == [
+        "Block leak: the switch answered 1 query from blocked ORIs",
+        "Bulk queries: 1 burst in the switch journal",
+        "Photo requests from immigration agencies or unknown ORIs: 2",
+    ]
+    leak = sent.filter(subject__startswith="Block leak").first()
+    assert leak is not None
+    assert "DCICE0100 (ICE ERO): 1 response, Mar 14, 2026 09:00" in leak.body
+    assert "march.txt" in leak.body
+    photos = sent.filter(subject__startswith="Photo").first()
+    assert photos is not None
+    assert "ZZ1234567 (no agency in the directory): 1 photo request" in photos.body
+    assert "NY0010100" not in photos.body  # the police's photo request is no alert
+    burst = sent.filter(subject__startswith="Bulk").first()
+    assert burst is not None and "NY0010100 (Albany Police): 50 queries" in burst.body
+    assert all("DOE" not in a.body and "ABC1234" not in a.body for a in sent)
+
+
+def test_the_same_events_never_alert_twice(import_log):
+    import_log(EVENTS, "march.txt")
+    count = alerts().count()
+    import_log(EVENTS, "again.txt")
+    assert alerts().count() == count == 6
+
+
+def test_an_ordinary_import_alerts_nobody(import_log):
+    import_log(
+        journal(entry("2026-03-14T09:06:00-04:00", "IN", 9, "DQ.NY0010100.NY.TXT", "OLN/D1."))
+    )
+    assert not alerts().exists()

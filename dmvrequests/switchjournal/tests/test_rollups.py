@@ -1,0 +1,110 @@
+"""The daily rollup the figures read: kept by the import (duplicates not counted twice), equal
+to a rebuild from scratch, counted again when an ORI is attributed or blocked later and when
+retention cuts a day in two."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.core.management import call_command
+
+from dmvrequests.switchjournal.models import DailyCount
+from dmvrequests.switchjournal.services import journal_apply_retention
+from dmvrequests.switchjournal.tests.journals import entry, journal, query_run
+from dmvrequests.testing import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+FIRST = journal(
+    entry("2026-03-01T00:30:00-05:00", "IN", 1, "DQ.DCICE0100.NY.C1.TXT", "OLN/D1.IMQ/Y"),
+    entry("2026-03-01T00:30:02-05:00", "OUT", 2, "DR.NY0000000.DCICE0100.C1.TXT", "OLN/D1."),
+    entry("2026-03-01T04:59:00Z", "IN", 3, "DNQ.ZZ1234567.NY.TXT", "NAM/DOE,J."),
+    entry("2026-03-02T09:00:00-05:00", "IN", 4, "RPQ.NY0010100.NY.TXT", "LIC/AB*."),
+    entry("2026-03-02T09:00:01-05:00", "OUT", 5, "RPR.NY0000000.NY0010100.TXT", "NO RECORD"),
+)
+SECOND = journal(
+    entry("2026-03-02T09:00:00-05:00", "IN", 4, "RPQ.NY0010100.NY.TXT", "LIC/AB*."),  # again
+    entry("2026-03-02T10:00:00-05:00", "IN", 6, "RPQ.NY0010100.NY.TXT", "LIC/XY?."),
+    *query_run("DCICE0200", datetime(2026, 3, 5, 15, tzinfo=UTC), 3, first_sequence=10),
+)
+
+
+def counts():
+    fields = [f.name for f in DailyCount._meta.fields if f.name != "id"]
+    return sorted(
+        tuple(row[name] for name in fields) for row in DailyCount.objects.values(*fields).order_by()
+    )
+
+
+@pytest.fixture
+def imported(import_log):
+    AgencyFactory(
+        name="ICE",
+        kind="immigration",
+        oris="DCICE*",
+        blocked=True,
+        blocked_reason="State law",
+        blocked_since=datetime(2026, 3, 1, tzinfo=UTC),
+    )
+    assert import_log(FIRST)[1][0]["imported"] == 5
+    assert import_log(SECOND, "second.txt")[1][0]["duplicates"] == 1
+
+
+def test_the_import_keeps_the_daily_rollup(imported):
+    rows = {(r.day, r.direction, r.ori, r.message_key): r for r in DailyCount.objects.all()}
+    # 04:59 UTC on March 1 is still February 28 in New York; 00:30 New York time is March 1.
+    assert set(rows) == {
+        (date(2026, 3, 1), "IN", "DCICE0100", "DQ"),
+        (date(2026, 3, 1), "OUT", "DCICE0100", "DR"),
+        (date(2026, 2, 28), "IN", "ZZ1234567", "DNQ"),
+        (date(2026, 3, 2), "IN", "NY0010100", "RPQ"),
+        (date(2026, 3, 2), "OUT", "NY0010100", "RPR"),
+        (date(2026, 3, 5), "IN", "DCICE0200", "DQ"),
+    }
+    ice_query = rows[(date(2026, 3, 1), "IN", "DCICE0100", "DQ")]
+    assert (ice_query.agency_kind, ice_query.messages, ice_query.image, ice_query.blocked) == (
+        "immigration",
+        1,
+        1,
+        1,
+    )
+    leak = rows[(date(2026, 3, 1), "OUT", "DCICE0100", "DR")]
+    assert (leak.block_leaks, leak.carries_data) == (1, 1)
+    plates = rows[(date(2026, 3, 2), "IN", "NY0010100", "RPQ")]
+    assert (plates.messages, plates.partial_plate, plates.agency_kind) == (2, 2, "unknown")
+    refused = rows[(date(2026, 3, 2), "OUT", "NY0010100", "RPR")]
+    assert (refused.messages, refused.carries_data) == (1, 0)
+    assert rows[(date(2026, 3, 5), "IN", "DCICE0200", "DQ")].messages == 3
+
+
+def test_a_rebuild_gives_the_rows_the_import_kept(imported, capsys):
+    kept = counts()
+    call_command("rebuild_switch_log_rollups")
+    assert "6 daily rows" in capsys.readouterr().out
+    assert counts() == kept
+
+
+def test_attributing_an_ori_counts_its_days_again(imported):
+    police = AgencyFactory(name="Albany Police", kind="local_law_enforcement")
+    police.oris = "NY0010100"
+    police.save()
+    from dmvrequests.agencies.signals import directory_changed
+
+    directory_changed.send(sender=type(police))
+    plates = DailyCount.objects.get(direction="IN", ori="NY0010100")
+    assert (plates.agency_id, plates.agency_kind, plates.messages) == (
+        police.pk,
+        "local_law_enforcement",
+        2,
+    )
+    kept = counts()
+    call_command("rebuild_switch_log_rollups")
+    assert counts() == kept
+
+
+def test_retention_counts_the_day_of_the_cut_again(imported, settings):
+    settings.RETENTION_SWITCH_LOG_DAYS = 10
+    # The cut: March 2, 09:30 in New York; the query at 10:00 that day stays.
+    journal_apply_retention(now=datetime(2026, 3, 12, 14, 30, tzinfo=UTC))
+    assert {(r.day, r.ori, r.messages) for r in DailyCount.objects.all()} == {
+        (date(2026, 3, 2), "NY0010100", 1),
+        (date(2026, 3, 5), "DCICE0200", 3),
+    }
