@@ -97,7 +97,7 @@ def stats_timings(env, rounds):
         f"journal_stats(date.fromisoformat('{start}'), date.fromisoformat('{end}'));"
         "print(round((time.perf_counter() - t) * 1000, 1))"
     )
-    return sorted(float(manage(env, "shell", "-c", code).stdout.strip()) for _ in range(rounds))
+    return sorted(float(manage(env, "shell", "-c", code).stdout.split()[-1]) for _ in range(rounds))
 
 
 def main():

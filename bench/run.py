@@ -1,4 +1,5 @@
-"""The benchmark harness (`make bench`): pages, export, intake and policy at scale.
+"""The benchmark harness (`make bench`): pages, export, intake, policy and the switch journal
+(import speed and switch_log_stats over a year of 1,000,000 messages) at scale.
 
     .venv/bin/python bench/run.py [--cases 1000000] [--database dmv_bench] [--rounds 3]
     .venv/bin/python bench/run.py --load        # the 60-second load test instead (make load)
@@ -61,6 +62,12 @@ def parse_args():
     )
     parser.add_argument("--subjects", type=int, default=30, help="Subjects searched per page.")
     parser.add_argument("--intake-messages", type=int, default=300, help="Messages for intake.")
+    parser.add_argument(
+        "--switch-entries",
+        type=int,
+        default=1_000_000,
+        help="Switch journal messages (a year of traffic) for the import and stats figures.",
+    )
     parser.add_argument(
         "--pages-only",
         action="store_true",
@@ -313,9 +320,12 @@ def run_script(name, *args, env_name):
 EXPORT_FORMATS = {"csv": 10, "xlsx": 1, "json": 1}
 
 
-def rates(name, cases, messages=300):
-    """Export (each format in a process of its own), intake and policy figures, each
-    labelled with the database it was measured on."""
+def rates(name, cases, messages=300, switch_entries=1_000_000):
+    """Export (each format in a process of its own), intake, policy and switch journal
+    figures, each labelled with the database it was measured on. The switch journal is
+    measured on a database of its own (`NAME_switch`): `switch_entries` messages over a year
+    imported with import_switch_log (entries/s, peak memory), then switch_log_stats over that
+    year."""
     exports = {}
     for fmt, years in EXPORT_FORMATS.items():
         print(f"Export, {fmt} (bench_export.py)")
@@ -328,7 +338,20 @@ def rates(name, cases, messages=300):
     intake = run_script("bench_intake.py", "--messages", str(messages), env_name=name)
     print("Policy engine (bench_policy.py)")
     policy = run_script("bench_policy.py", env_name=name)
-    return {"exports": exports, "export": exports["csv"], "intake": intake, "policy": policy}
+    print(f"Switch journal, {switch_entries:,} entries over a year (bench_switch_log.py)")
+    switch = run_script(
+        "bench_switch_log.py",
+        *("--entries", str(switch_entries), "--days", "365", "--json"),
+        *("--database", f"{name}_switch"),
+        env_name=name,
+    )
+    return {
+        "exports": exports,
+        "export": exports["csv"],
+        "intake": intake,
+        "policy": policy,
+        "switch_journal": json.loads(switch.splitlines()[-1]),
+    }
 
 
 def database_settings():
@@ -368,6 +391,10 @@ def as_json(results, figures, *, cases, args, load_before):
             "evaluations_per_second": number_in(figures["policy"], r"([\d.,]+) evaluations/s"),
             "database": "none (the policy engine is pure Python)",
             "output": figures["policy"],
+        },
+        "switch_journal": {
+            **figures["switch_journal"],
+            "database": f"{args.database}_switch, emptied then filled by the import measured",
         },
     }
 
@@ -427,7 +454,7 @@ def main():
 
         print(page_table(results))
         return
-    figures = rates(args.database, args.cases, args.intake_messages)
+    figures = rates(args.database, args.cases, args.intake_messages, args.switch_entries)
     if args.json:
         document = as_json(results, figures, cases=args.cases, args=args, load_before=load_before)
         RESULTS.mkdir(exist_ok=True)

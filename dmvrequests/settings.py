@@ -268,6 +268,9 @@ SWITCH_RESPONSE_WINDOW_MINUTES = env_int(
 # Journal messages older than this many days are removed (whole monthly partitions on
 # PostgreSQL): `manage.py apply_switch_log_retention`.
 RETENTION_SWITCH_LOG_DAYS = env_int("RETENTION_SWITCH_LOG_DAYS", 1095, minimum=1, maximum=36500)
+# A folder the switch's journal files are dropped into, imported by a beat task each minute
+# (docs/operations.md, "Switch journal drop folder"); empty: no drop folder.
+SWITCH_LOG_DROP_DIR = env_str("SWITCH_LOG_DROP_DIR", "")
 SWITCH_NO_DATA_PHRASES = env_list(
     "SWITCH_NO_DATA_PHRASES", ("NO RECORD", "NOT ON FILE", "ACCESS DENIED", "NOT AUTHORIZED")
 )
@@ -374,6 +377,9 @@ from dmvrequests.notifications.schedule import (  # noqa: E402
 from dmvrequests.outbound.schedule import BEAT_SCHEDULE as OUTBOUND_BEAT_SCHEDULE  # noqa: E402
 from dmvrequests.oversight.schedule import BEAT_SCHEDULE as AUDIT_BEAT_SCHEDULE  # noqa: E402
 from dmvrequests.reports.schedule import BEAT_SCHEDULE as REPORTS_BEAT_SCHEDULE  # noqa: E402
+from dmvrequests.switchjournal.schedule import (  # noqa: E402
+    BEAT_SCHEDULE as SWITCHJOURNAL_BEAT_SCHEDULE,
+)
 
 CELERY_BEAT_SCHEDULE = {
     **INTAKE_BEAT_SCHEDULE,
@@ -381,6 +387,7 @@ CELERY_BEAT_SCHEDULE = {
     **NOTIFICATIONS_BEAT_SCHEDULE,
     **AUDIT_BEAT_SCHEDULE,
     **REPORTS_BEAT_SCHEDULE,
+    **SWITCHJOURNAL_BEAT_SCHEDULE,
 }
 
 if REDIS_URL:

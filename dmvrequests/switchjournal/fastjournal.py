@@ -53,8 +53,10 @@ def _fast(chunk: str, first: int) -> Message | None:
         return None
     stamp, direction, sequence, key, sender, destination, control, rest, body = match.groups()
     body = body or ""
-    if INNER_JOURNAL_LINE.search(body) or (
-        "\n" in body and any(not line.strip() for line in body.split("\n"))
+    if (
+        (control or "").startswith("TXT")
+        or INNER_JOURNAL_LINE.search(body)
+        or ("\n" in body and any(not line.strip() for line in body.split("\n")))
     ):
         return None
     try:

@@ -15,7 +15,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, BinaryIO, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -192,9 +192,9 @@ def _insert(rows: list[list[Any]]) -> int:
     values = ", ".join([one] * len(rows))
     # Fixed table and column names; the values are parameters.
     sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING RETURNING id"  # noqa: S608  # nosec B608
-    values = [value for row in rows for value in [_sqlite_time(row[0]), *row[1:]]]
+    params = [value for row in rows for value in [_sqlite_time(row[0]), *row[1:]]]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
         if ids:
             rollups.add_entries(JournalEntry.objects.filter(pk__in=ids))
@@ -236,7 +236,11 @@ def journal_import(lines: Iterable[bytes], *, name: str) -> ImportSummary:
     senders: set[str] = set()
     broken: list[Rejection] = []
     size = PG_BATCH if partitioned() else BATCH
-    items = read_stream(lines) if hasattr(lines, "read") else read_journal(_guarded(lines, broken))
+    items = (
+        read_stream(cast(BinaryIO, lines))
+        if hasattr(lines, "read")
+        else read_journal(_guarded(lines, broken))
+    )
     for item in items:
         summary.entries += 1
         if isinstance(item, Rejection):
@@ -294,7 +298,8 @@ def _pick_by_time(
 
 
 def _moment(query: dict[str, Any]) -> datetime:
-    return query["timestamp"]  # type: ignore[no-any-return]  # a row of values()
+    moment: datetime = query["timestamp"]
+    return moment
 
 
 def _match_chunk(
@@ -464,7 +469,8 @@ def _pg_bursts(oris: list[str], window: timedelta, minimum: int) -> list[Burst]:
     found: list[Burst] = []
     span = window - timedelta(microseconds=1)  # "less than the window after it"
     with connection.cursor() as cursor:
-        cursor.execute(PG_WINDOWS, {"span": span, "oris": oris, "minimum": minimum})
+        params: dict[str, Any] = {"span": span, "oris": oris, "minimum": minimum}
+        cursor.execute(PG_WINDOWS, params)
         held_until: dict[str, int] = {}
         for ori, start, last, number, count in cursor.fetchall():
             if number <= held_until.get(ori, 0):

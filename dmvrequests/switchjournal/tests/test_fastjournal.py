@@ -1,0 +1,63 @@
+"""Reading in blocks (the import's path) gives exactly what the line-by-line reader gives:
+the same messages and the same rejections, with the same line numbers, whatever the blocks."""
+
+import gzip
+import io
+
+import pytest
+
+from dmvrequests.switchjournal import fastjournal
+from dmvrequests.switchjournal.parsing import read_journal
+
+TRICKY = (
+    "\ufeff2026-03-14T09:12:44-04:00 IN 1\nDQ.DCICE0100.NY.TXT\nOLN/D1234567.\n"
+    "NAM/DOE,JANE.DOB/19800102.SEX/F.IMQ/Y\n\n \t\n\n"
+    "2026-03-14T09:12:45-04:00 out 2\nrr.ny0000000.dcice0100.c7.txt\nFREE TEXT\n\n"
+    "2026-03-14T09:12:46-04:00 IN 3\nRQ.NY0010100.NY.C1\nTXT\nLIC/ABC1234.\n\n"
+    "2026-03-14T09:12:47-04:00 IN 4\nDQ.NY0010100.NY.TXT1.TXT\nOLN/D1.\n\n"
+    "2026-03-14T09:12:48-04:00 IN 5\nDQ.NY0010100.NY.TXTOLN/D2.\n"
+    "2026-03-14T09:12:49-04:00 IN 6\nDQ.NY0010100.NY.TXT\nOLN/D3.\n\n"
+    "2026-03-14 IN 7\nDQ.NY0010100.NY.TXT\nOLN/D4.\n\n"
+    "2026-03-14T09:12:50-04:00 IN 8\nDQ.NY0010100.NY.TXT\n\n"
+    "2026-03-14T09:12:51-04:00 IN 9\nDQ.NY0010100.NY.TXT\nOLN/D5.\n\x0c\nOLN/D6.\n\n"
+    "2026-03-14T09:12:52-04:00 IN 10\r\nDQ.NY0010100.NY.TXT\r\nOLN/D7.\r\n\r\n"
+    "garbage line\n\n"
+    "2026-03-14T09:12:53-04:00 IN 11\nDQ.NY0010100.NY.TXT\nOLN/D8.\nNOT IN 12\n"
+).encode() + b"\n\n2026-03-14T09:12:54-04:00 IN 13\nDQ.NY0010100.NY.TXT\nNAM/\xff.\n\n"
+
+
+def slow(data):
+    return list(read_journal(iter(io.BytesIO(data).readlines())))
+
+
+def fast(data):
+    return list(fastjournal.read_stream(io.BytesIO(data)))
+
+
+@pytest.mark.parametrize("block", [1 << 20, 64, 7])
+def test_blocks_read_as_lines_do(monkeypatch, block):
+    monkeypatch.setattr(fastjournal, "BLOCK", block)
+    monkeypatch.setattr(fastjournal, "PIECE", max(1, block // 3))
+    expected = slow(TRICKY)
+    assert sum(1 for item in expected if hasattr(item, "sequence")) >= 6
+    assert sum(1 for item in expected if hasattr(item, "reason")) >= 3
+    assert fast(TRICKY) == expected
+
+
+def test_a_csv_journal_and_a_gzip_cut_short():
+    csv = (
+        b"timestamp,direction,sequence,message_key,sender_ori,destination,control,text\n"
+        b'2026-03-14T09:12:44-04:00,IN,1,DQ,DCICE0100,NY,,"OLN/D1.\nIMQ/Y"\n'
+        b"2026-03-14T09:12:45-04:00,IN,x,DQ,DCICE0100,NY,,OLN/D1.\n"
+    )
+    assert fast(csv) == slow(csv)
+    body = b"".join(
+        f"2026-03-14T09:{i // 60:02d}:{i % 60:02d}-04:00 IN {i}\nDQ.NY0010100.NY.TXT\n"
+        f"OLN/D{i:07d}.\n\n".encode()
+        for i in range(3000)
+    )
+    packed = gzip.compress(body)
+    cut = gzip.GzipFile(fileobj=io.BytesIO(packed[: len(packed) // 2]))
+    items = list(fastjournal.read_stream(io.BufferedReader(cut)))  # type: ignore[arg-type]
+    assert items[-1].reason.startswith("the file breaks off here")
+    assert len(items) > 500  # what was read before the break is kept
