@@ -7,7 +7,7 @@ import io
 import pytest
 
 from dmvrequests.switchjournal import fastjournal
-from dmvrequests.switchjournal.parsing import read_journal
+from dmvrequests.switchjournal.parsing import Rejection, read_journal
 
 TRICKY = (
     "\ufeff2026-03-14T09:12:44-04:00 IN 1\nDQ.DCICE0100.NY.TXT\nOLN/D1234567.\n"
@@ -58,6 +58,7 @@ def test_a_csv_journal_and_a_gzip_cut_short():
     )
     packed = gzip.compress(body)
     cut = gzip.GzipFile(fileobj=io.BytesIO(packed[: len(packed) // 2]))
-    items = list(fastjournal.read_stream(io.BufferedReader(cut)))  # type: ignore[arg-type]
-    assert items[-1].reason.startswith("the file breaks off here")
+    items = list(fastjournal.read_stream(io.BufferedReader(cut)))
+    last = items[-1]
+    assert isinstance(last, Rejection) and last.reason.startswith("the file breaks off here")
     assert len(items) > 500  # what was read before the break is kept
