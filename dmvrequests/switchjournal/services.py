@@ -85,10 +85,17 @@ class ImportSummary:
         }
 
 
-def carries_data(text: str) -> bool:
-    """True unless the response's text holds one of SWITCH_NO_DATA_PHRASES (any case)."""
+def carries_data(text: str, phrases: tuple[str, ...] | None = None) -> bool:
+    """True unless the response's text holds one of SWITCH_NO_DATA_PHRASES (any case);
+    `phrases`, upper case, when the caller read the setting already."""
     upper = text.upper()
-    return not any(phrase.upper() in upper for phrase in settings.SWITCH_NO_DATA_PHRASES)
+    if phrases is None:
+        phrases = no_data_phrases()
+    return not any(phrase in upper for phrase in phrases)
+
+
+def no_data_phrases() -> tuple[str, ...]:
+    return tuple(phrase.upper() for phrase in settings.SWITCH_NO_DATA_PHRASES)
 
 
 def _flags(message: Message) -> tuple[bool, bool, bool]:
@@ -102,22 +109,23 @@ def _flags(message: Message) -> tuple[bool, bool, bool]:
     return image, name_only, partial
 
 
-def _row(message: Message, directory: OriDirectory) -> list[Any]:
-    """The COLUMNS values of `message`, its agency and flags worked out."""
+def _row(
+    message: Message, directory: OriDirectory, phrases: tuple[str, ...] | None = None
+) -> list[Any]:
+    """The COLUMNS values of `message`, its agency and flags worked out (`phrases`: the
+    no-data phrases, upper case, read once per import)."""
     query = message.is_query
     party = message.sender_ori if query else message.destination
     agency = directory.attribute(party)
     image = name_only = partial = blocked = carries = leak = False
+    # An ORI never blocked (most of them) needs no look at the time.
+    ever_blocked = bool(ORI.match(party)) and bool(directory.block_intervals(party))
     if query:
         image, name_only, partial = _flags(message)
-        blocked = directory.is_blocked(message.sender_ori, message.timestamp)
+        blocked = ever_blocked and directory.is_blocked(party, message.timestamp)
     else:
-        carries = carries_data(message.text)
-        leak = (
-            carries
-            and bool(ORI.match(message.destination))
-            and directory.is_blocked(message.destination, message.timestamp)
-        )
+        carries = carries_data(message.text, phrases)
+        leak = carries and ever_blocked and directory.is_blocked(party, message.timestamp)
     return [
         message.timestamp,
         message.direction,
@@ -144,6 +152,12 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 _BOOLEANS = {True: "t", False: "f"}
 
 
+def _escaped(text: str) -> str:
+    if "\\" in text or "\n" in text or "\t" in text or "\r" in text:
+        return text.translate(_ESCAPES)
+    return text
+
+
 def _copy_line(row: list[Any]) -> str:
     """One row in COPY's text format (COLUMNS' order). The parser has checked every field but
     the text (no tab, no line end); the text is escaped."""
@@ -151,7 +165,7 @@ def _copy_line(row: list[Any]) -> str:
     agency = "\\N" if row[8] is None else str(row[8])
     return (
         f"{row[0].isoformat()}\t{row[1]}\t{row[2]}\t{row[3]}\t{row[4]}\t{row[5]}\t{row[6]}\t"
-        f"{row[7].translate(_ESCAPES)}\t{agency}\t{row[9]}\t{b[row[10]]}\t{b[row[11]]}\t"
+        f"{_escaped(row[7])}\t{agency}\t{row[9]}\t{b[row[10]]}\t{b[row[11]]}\t"
         f"{b[row[12]]}\t{b[row[13]]}\t{b[row[14]]}\t{b[row[15]]}\t{b[row[16]]}\t{b[row[17]]}\n"
     )
 
@@ -231,6 +245,7 @@ def journal_import(lines: Iterable[bytes], *, name: str) -> ImportSummary:
     journal's header is wrong (nothing is stored then)."""
     directory = ori_directory()
     after_id = JournalEntry.objects.aggregate(last=Max("id"))["last"] or 0
+    phrases = no_data_phrases()
     summary = ImportSummary(file=name)
     batch: list[list[Any]] = []
     senders: set[str] = set()
@@ -248,7 +263,7 @@ def journal_import(lines: Iterable[bytes], *, name: str) -> ImportSummary:
             continue
         if item.is_query:
             senders.add(item.sender_ori)
-        batch.append(_row(item, directory))
+        batch.append(_row(item, directory, phrases))
         if len(batch) >= size:
             stored = _insert(batch)
             summary.imported += stored
