@@ -140,11 +140,21 @@ ACCESS = {
     "portal:mfa_verify": OFFICER_SIGN_IN_STEP,
     "portal:home": OFFICER,
     "portal:submit": OFFICER,
+    "portal:request": OFFICER,
+    "portal:answer": OFFICER,
+    "portal:message": OFFICER,
+    "portal:letter_pdf": OFFICER,
+    "portal:release_download": OFFICER,
     "portal:officers": OFFICER,
     "portal:officer_decide": OFFICER,
     # DMV administrators approve an agency's first officers and deactivate any.
     "portal:staff_officers": frozenset({ADMIN}),
     "portal:staff_officer_decide": frozenset({ADMIN}),
+    # A portal case's messages with its officer and files of released records: read with
+    # the case, written by those who work on it.
+    "portal:staff_case": CASE_READERS,
+    "portal:staff_message": frozenset({CLERK, COUNSEL}),
+    "portal:staff_release_file": frozenset({CLERK, COUNSEL}),
 }
 
 # Namespaces whose views keep their own stricter checks (Django admin requires

@@ -304,6 +304,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LEGAL_DOCUMENT_MAX_BYTES = INTAKE_MAX_ATTACHMENT_BYTES
+# How long a link to download released records from the portal works, in days (docs/portal.md).
+PORTAL_DOWNLOAD_LINK_DAYS = env_int("PORTAL_DOWNLOAD_LINK_DAYS", 7, minimum=1, maximum=90)
 # Requests per API token per minute (dmvrequests/api/ratelimit.py, docs/api.md).
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
 

@@ -4,10 +4,11 @@ in the error shape."""
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Header, Query, Router, Status, UploadedFile
+from ninja import File, Form, Header, Path, Query, Router, Status, UploadedFile
 
 from dmvrequests.agencies.models import Officer
 from dmvrequests.agencies.selectors import officer_for_user
@@ -16,6 +17,8 @@ from dmvrequests.api.schemas import (
     AnswerIn,
     DocumentIn,
     Error,
+    LetterOut,
+    LetterPdfOut,
     Me,
     Paging,
     RequestIn,
@@ -25,6 +28,7 @@ from dmvrequests.api.schemas import (
 from dmvrequests.audit.models import Action
 from dmvrequests.audit.services import access_log, access_log_cases
 from dmvrequests.cases import services
+from dmvrequests.cases.agency_letters import AgencyLetter, agency_letter_pdf, agency_letters
 from dmvrequests.cases.selectors import officer_case_get, officer_requests
 from dmvrequests.vocabulary import label
 
@@ -43,6 +47,9 @@ IdempotencyKey = Annotated[
         description="Chosen by the client (a UUID): the same key and request replay the answer.",
     ),
 ]
+
+# A letter's id: a positive 64-bit integer (the column's range), so no lookup overflows.
+LetterId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The letter's id, from the list.")]
 
 
 def _officer(request: HttpRequest) -> Officer:
@@ -228,3 +235,59 @@ def info_answer(
     except services.WorkflowError as exc:
         raise ApiError(409, "conflict", str(exc)) from exc
     return Status(200, _detail(request, case))
+
+
+def _letter(letter: AgencyLetter) -> dict[str, Any]:
+    return {
+        "id": letter.id,
+        "kind": letter.kind,
+        "kind_words": letter.kind_words,
+        "subject": letter.subject,
+        "language": letter.language_name,
+        "issued_at": letter.issued_at,
+        "filename": letter.filename,
+        "pdf_size": letter.pdf_size,
+        "pdf_sha256": letter.pdf_sha256,
+    }
+
+
+@router.get(
+    "/requests/{number}/letters",
+    response={200: list[LetterOut], **ERRORS},
+    summary="The letters the DMV issued to your agency about a request, oldest first",
+)
+def letter_list(request: HttpRequest, number: str):
+    case = officer_case_get(_officer(request), number)
+    letters = agency_letters(case)
+    access_log(
+        request=request,
+        action=Action.VIEW_CASE,
+        case=case,
+        detail={"channel": "api", "page": "letters"},
+    )
+    return [_letter(letter) for letter in letters]
+
+
+@router.get(
+    "/requests/{number}/letters/{letter_id}",
+    response={200: LetterPdfOut, **ERRORS},
+    summary="One letter with its PDF as issued (base64)",
+)
+def letter_read(request: HttpRequest, number: str, letter_id: LetterId):
+    case = officer_case_get(_officer(request), number)
+    found = agency_letter_pdf(case, letter_id)
+    if found is None:
+        raise ApiError(
+            404,
+            "not_found",
+            "No such letter with a PDF for this request: list them with GET "
+            f"/requests/{case.number}/letters.",
+        )
+    letter, content = found
+    access_log(
+        request=request,
+        action=Action.VIEW_LETTER,
+        case=case,
+        detail={"channel": "api", "format": "pdf", "letter": letter.id},
+    )
+    return {**_letter(letter), "pdf_base64": base64.b64encode(content).decode("ascii")}

@@ -139,3 +139,24 @@ class DocumentIn(Schema):
     docket_number: str = Field("", max_length=80)
     issued_on: date | None = None
     expires_on: date | None = None
+
+
+class LetterOut(Schema):
+    """A letter the DMV issued to the agency about the request (never a notice to the
+    subject)."""
+
+    id: int
+    kind: str = Field(description="acknowledgment, info_request, denial or release.")
+    kind_words: str
+    subject: str
+    language: str = Field(description="The letter's language, in words.")
+    issued_at: datetime
+    filename: str = Field(description="The PDF's file name.")
+    pdf_size: int = Field(description="Bytes of the PDF; 0 when it was issued without one.")
+    pdf_sha256: str = Field(description="Hex SHA-256 of the PDF as issued; empty without one.")
+
+
+class LetterPdfOut(LetterOut):
+    pdf_base64: str = Field(
+        description="The PDF as issued, base64 (RFC 4648): decoded, its SHA-256 is pdf_sha256."
+    )

@@ -55,6 +55,7 @@ class TimelineKind(models.TextChoices):
     NOTICE = "notice", "Subject notices"
     LETTER = "letter", "Letters"
     EMAIL = "email", "Emails sent by staff"
+    MESSAGE = "message", "Portal messages and files"
     SHARING = "sharing", "Sharing"
     READ = "read", "Reads"
     REDACTION = "redaction", "Redactions"

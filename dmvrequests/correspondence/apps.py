@@ -10,11 +10,14 @@ class CorrespondenceConfig(AppConfig):
     def ready(self):
         from dmvrequests import vocabulary
         from dmvrequests.audit.protection import protect_table
+        from dmvrequests.cases.agency_letters import register_agency_letter_reader
         from dmvrequests.cases.timeline import register_source
         from dmvrequests.correspondence.pages import LetterPage
+        from dmvrequests.correspondence.selectors import AgencyLetters
         from dmvrequests.correspondence.timeline import LETTER_KINDS, letter_events
 
         vocabulary.register(letter_page=LetterPage)
         protect_table("correspondence_letter")
         protect_table("correspondence_letterdispatch")
         register_source(LETTER_KINDS, letter_events)
+        register_agency_letter_reader(AgencyLetters())

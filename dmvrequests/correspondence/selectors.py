@@ -1,10 +1,17 @@
 """Reads of letters; a case is always fetched first through the cases' scoped selectors."""
 
+from django.db.models.functions import Length
 from django.http import Http404
 
 from dmvrequests.cases import selectors as case_selectors
-from dmvrequests.correspondence.models import Language, Letter, LetterKind, LetterTemplate
-from dmvrequests.correspondence.services import notice_address, template_for
+from dmvrequests.correspondence.models import (
+    AGENCY_KINDS,
+    Language,
+    Letter,
+    LetterKind,
+    LetterTemplate,
+)
+from dmvrequests.correspondence.services import notice_address, pdf_filename, template_for
 
 
 def letters_of(case):
@@ -80,3 +87,48 @@ def notices_with_addresses(notices):
     """[(notice, mailing address or '')] for the notices-to-mail page: a notice without a
     recorded address is left out of the printed batch (services.notices_batch)."""
     return [(notice, notice_address(notice)) for notice in notices]
+
+
+class AgencyLetters:
+    """The reader of letters to a case's agency that correspondence registers with cases
+    (`cases.agency_letters`), for the portal and the API: the acknowledgment, the request
+    for information, the denial and the approval cover letter (AGENCY_KINDS), never a
+    subject notice."""
+
+    @staticmethod
+    def _row(letter, pdf_size):
+        from dmvrequests.cases.agency_letters import AgencyLetter
+
+        return AgencyLetter(
+            id=letter.pk,
+            kind=letter.kind,
+            kind_words=letter.get_kind_display(),
+            subject=letter.subject,
+            language_name=letter.language_name,
+            issued_at=letter.issued_at,
+            filename=pdf_filename(letter),
+            pdf_size=pdf_size,
+            pdf_sha256=letter.pdf_sha256,
+        )
+
+    def letters(self, case):
+        rows = (
+            Letter.objects.filter(case=case, kind__in=AGENCY_KINDS)
+            .select_related("case")
+            .defer("pdf", "html", "text")
+            .annotate(pdf_size=Length("pdf"))
+            .order_by("issued_at", "id")
+        )
+        return [self._row(letter, letter.pdf_size or 0) for letter in rows]
+
+    def pdf(self, case, letter_id):
+        try:
+            letter = Letter.objects.select_related("case").get(
+                case=case, kind__in=AGENCY_KINDS, pk=int(letter_id)
+            )
+        except (Letter.DoesNotExist, ValueError, TypeError):
+            return None
+        content = bytes(letter.pdf or b"")
+        if not content:
+            return None
+        return self._row(letter, len(content)), content

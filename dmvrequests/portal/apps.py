@@ -6,3 +6,9 @@ class PortalConfig(AppConfig):
     label = "portal"
     verbose_name = "Agency portal"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from dmvrequests.cases.timeline import register_source
+        from dmvrequests.portal.timeline import MESSAGE_KINDS, portal_events
+
+        register_source(MESSAGE_KINDS, portal_events)

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Office
-from dmvrequests.cases.services import case_create, document_add
+from dmvrequests.cases.services import document_add, officer_case_create
 from dmvrequests.policy.services import evaluate_with_profile, profile_active
 from dmvrequests.vocabulary import LegalProcessType, label
 
@@ -23,7 +21,6 @@ if TYPE_CHECKING:
     from dmvrequests.agencies.models import Officer
     from dmvrequests.cases.models import DisclosureRequest
 
-PORTAL_CHANNEL = "portal"
 SUBJECT_FIELDS = (
     "subject_name",
     "subject_dob",
@@ -32,20 +29,6 @@ SUBJECT_FIELDS = (
     "subject_vin",
 )
 DOCUMENT_FIELDS = ("court", "court_state", "docket_number", "issued_on", "expires_on")
-
-
-def portal_office() -> Office:
-    """The office that receives portal requests: the one that receives emailed requests
-    (INTAKE_OFFICE), else the first office. Raises ValidationError when there is none."""
-    code = getattr(settings, "INTAKE_OFFICE", "")
-    offices = Office.objects.filter(code=code) if code else Office.objects.order_by("id")
-    office = offices.first()
-    if office is None:
-        raise ValidationError(
-            "The DMV has not set up an office to receive portal requests yet; try again later "
-            "or call the DMV's legal unit."
-        )
-    return office
 
 
 def engine_input(*, officer: Officer, data: dict[str, Any]) -> dict[str, Any]:
@@ -103,8 +86,9 @@ def attestation_text(officer: Officer, when: Any) -> str:
 def portal_request_submit(
     *, officer: Officer, data: dict[str, Any], upload: UploadedFile | None = None
 ) -> DisclosureRequest:
-    """Create the case of an officer's request: channel "portal", received now, the officer's
-    agency and requester, the requester verified (by the account), the attestation recorded at
+    """Create the case of an officer's request through `officer_case_create`, the one rule the
+    API follows too (channel "portal", received now at the office PORTAL_OFFICE names, the
+    officer's agency and requester, verified by the account), the attestation recorded at
     the end of the narrative, and the legal document (with its file) when one is offered.
     Raises PermissionDenied with the reason when the officer may not submit (a blocked agency,
     no approval, a deactivated account), ValidationError or cases' WorkflowError (a file of the
@@ -112,19 +96,13 @@ def portal_request_submit(
     refusal = officer.submit_refusal()
     if refusal:
         raise PermissionDenied(refusal)
-    now = timezone.now()
     narrative = (data.get("narrative") or "").strip()
-    narrative = f"{narrative}\n\n{attestation_text(officer, now)}".strip()
-    case = case_create(
-        office=portal_office(),
-        agency=officer.agency,
-        channel=PORTAL_CHANNEL,
-        received_at=now,
+    narrative = f"{narrative}\n\n{attestation_text(officer, timezone.now())}".strip()
+    case = officer_case_create(
+        officer=officer,
         purpose=data["purpose"],
         categories=list(data["categories"]),
-        actor=officer.user,
-        requester=officer.requester,
-        requester_verified=True,
+        attested=True,
         narrative=narrative,
         emergency=bool(data.get("emergency")),
         bulk=bool(data.get("bulk")),

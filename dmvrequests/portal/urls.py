@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dmvrequests.portal import views
+from dmvrequests.portal import status_views, views
 
 app_name = "portal"
 
@@ -13,10 +13,26 @@ urlpatterns = [
     path("sign-in/code/", views.mfa_verify, name="mfa_verify"),
     path("mfa/setup/", views.mfa_setup, name="mfa_setup"),
     path("requests/new/", views.submit, name="submit"),
+    path("requests/<str:number>/", status_views.request_status, name="request"),
+    path("requests/<str:number>/answer/", status_views.answer, name="answer"),
+    path("requests/<str:number>/messages/", status_views.message, name="message"),
+    path(
+        "requests/<str:number>/letters/<int:letter_id>/pdf/",
+        status_views.letter_pdf,
+        name="letter_pdf",
+    ),
+    path("files/<str:token>/", status_views.release_download, name="release_download"),
     path("officers/", views.officers, name="officers"),
     path("officers/<int:pk>/decide/", views.officer_decide, name="officer_decide"),
     path("staff/officers/", views.staff_officers, name="staff_officers"),
     path(
         "staff/officers/<int:pk>/decide/", views.staff_officer_decide, name="staff_officer_decide"
+    ),
+    path("staff/cases/<str:number>/", status_views.staff_case, name="staff_case"),
+    path("staff/cases/<str:number>/messages/", status_views.staff_message, name="staff_message"),
+    path(
+        "staff/cases/<str:number>/files/",
+        status_views.staff_release_file,
+        name="staff_release_file",
     ),
 ]

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dmvrequests.access import PORTAL_RULES, PUBLIC, SIGN_IN_STEP, SIGNED_IN, rule_for
+from dmvrequests.cases import services
 from dmvrequests.correspondence.services import letter_issue
 from dmvrequests.intake.models import InboundMessage
 from dmvrequests.intake.services import message_ingest
@@ -43,6 +44,14 @@ CASE_STATE = {
     "cases:answer": "needs_info",
     "cases:release": "approved",
     "cases:second_approval": "pending",
+    # The portal's pages of a request, for the officer who sent it and for staff.
+    "portal:request": "portal",
+    "portal:answer": "portal",
+    "portal:message": "portal",
+    "portal:letter_pdf": "portal",
+    "portal:staff_case": "portal",
+    "portal:staff_message": "portal",
+    "portal:staff_release_file": "portal",
 }
 # The second approval must come from another counsel than the one who approved; the
 # sign-in form is for people not signed in yet.
@@ -194,6 +203,13 @@ def world(db, settings):
     # An approved officer walks the portal's pages; another waits for approval.
     officer = make_officer(name="Dana Officer")
     world.users["Officer"] = officer.user
+    world.cases["portal"] = services.officer_case_create(
+        officer=officer,
+        purpose="criminal_investigation",
+        categories=["address"],
+        attested=True,
+        subject_name="Maria Lopez",
+    )
     world.objects["officer"] = make_officer(
         name="Robin Waiting", agency=officer.agency, approved=False
     )

@@ -5,7 +5,7 @@ actor in the history. Views, email intake and commands call these; nothing
 else writes cases. Status moves follow the one table in `workflow.py`.
 """
 
-from dmvrequests.cases.models import Channel
+from dmvrequests.cases.models import Channel, Status
 from dmvrequests.cases.services.base import CaseChanged, WorkflowError
 from dmvrequests.cases.services.decisions import (
     case_decide,
@@ -47,6 +47,7 @@ from dmvrequests.cases.services.sharing import case_assign, case_share, case_sha
 __all__ = [
     "DECISION_BUSINESS_DAYS",
     "Channel",  # the values of case_create's `channel`
+    "Status",  # a case's states, for channels that compare them
     "CaseChanged",
     "WorkflowError",
     "callback_record",

@@ -150,3 +150,13 @@ def test_outsiders_cannot_open_the_form(app, clerk, officer):
     waiting = make_officer(agency=officer.agency, approved=False)
     page = app.get(reverse("portal:submit"), user=waiting.user.username)
     assert "waiting for approval" in page
+
+
+def test_the_form_files_the_request_where_the_api_does(app, officer, other_office, settings):
+    # One rule for the portal and the API: PORTAL_OFFICE, before INTAKE_OFFICE.
+    settings.INTAKE_OFFICE = "albany"
+    settings.PORTAL_OFFICE = other_office.code
+    form = request_form(app, officer)
+    form["attest"] = True
+    form.submit("send").follow()
+    assert officer_requests(officer).get().office == other_office
