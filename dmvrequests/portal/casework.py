@@ -258,8 +258,11 @@ def release_file_for_token(*, officer: Officer, token: str) -> ReleaseFile:
         raise LinkInvalid from None
     if not isinstance(data, dict) or data.get("officer") != officer.pk:
         raise LinkInvalid
+    file_id = data.get("file")
+    if not isinstance(file_id, int):
+        raise LinkInvalid
     found = (
-        ReleaseFile.objects.filter(pk=data.get("file"), case__in=officer_requests(officer))
+        ReleaseFile.objects.filter(pk=file_id, case__in=officer_requests(officer))
         .select_related("case")
         .first()
     )

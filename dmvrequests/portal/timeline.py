@@ -20,7 +20,7 @@ def _message(message):
 def _delivered(release_file):
     who = str(release_file.uploaded_by)
     sentence = f"{who} delivered {release_file.original_filename} to the agency on the portal"
-    details = (f"SHA-256: {release_file.sha256}",)
+    details: tuple[str, ...] = (f"SHA-256: {release_file.sha256}",)
     if release_file.description:
         details = (release_file.description, *details)
     return TimelineEvent(release_file.uploaded_at, who, TimelineKind.MESSAGE, sentence, (), details)

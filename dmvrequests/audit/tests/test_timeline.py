@@ -237,9 +237,10 @@ def test_the_query_count_does_not_depend_on_the_number_of_events(office, clerk):
     assert (small_events, large_events) == (12, 202)
     assert small_queries == large_queries
     # One query per source: the case, each kind of object of the case, the audit records;
-    # the letters app's source, two (the letters, their sending); and the outbound journal's
-    # source, one (the staff emails kept on the case).
-    assert large_queries == len(SOURCES) + 2 + 1
+    # the letters app's source, two (the letters, their sending); the outbound journal's
+    # source, one (the staff emails kept on the case); and the portal's, two (the messages
+    # with the officer, the files of released records delivered).
+    assert large_queries == len(SOURCES) + 2 + 1 + 2
 
 
 class TestTimelineView:
