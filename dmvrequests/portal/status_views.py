@@ -17,6 +17,7 @@ from dmvrequests.audit.services import access_log
 from dmvrequests.cases.agency_letters import agency_letter_pdf
 from dmvrequests.cases.selectors import case_with_capabilities_for, officer_case_get
 from dmvrequests.cases.services import WorkflowError
+from dmvrequests.files import safe_filename
 from dmvrequests.portal import casework, status_page
 from dmvrequests.portal.status_forms import AnswerForm, MessageForm, ReleaseFileForm
 from dmvrequests.portal.views import _officer, _site
@@ -53,8 +54,11 @@ def answer(request, number):
                 documents=form.documents(),
             )
         except WorkflowError as exc:
-            field = "document_file" if form.documents() and "file" in str(exc) else None
-            form.add_error(field, str(exc))
+            # A refused file names itself in the message; other refusals concern the request.
+            words = " ".join(exc.messages)
+            upload = form.cleaned_data.get("document_file")
+            on_file = upload is not None and safe_filename(upload.name) in words
+            form.add_error("document_file" if on_file else None, words)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:

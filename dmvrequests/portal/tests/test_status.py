@@ -127,7 +127,7 @@ def test_the_officer_answers_in_place_with_a_new_document(app, world, monkeypatc
     form["issuer"] = "state_judge"
     form["court"] = "Albany County Court"
     form["docket_number"] = "2026-CR-101"
-    form["document_file"] = Upload("order-full.pdf", PDF, "application/pdf")
+    form["document_file"] = Upload("order-full.pdf", PDF + b"% page 2, signed\n", "application/pdf")
     page = form.submit().follow()
     assert "Your answer is sent" in page
     case.refresh_from_db()
@@ -151,6 +151,7 @@ def test_an_answer_with_a_wrong_file_saves_nothing_and_says_what_to_do(app, worl
     form["document_file"] = Upload("order.exe", b"MZ\x90\x00" * 10, "application/octet-stream")
     page = form.submit(status=400)
     assert "Your answer" in page and "not a PDF, PNG, JPEG or TIFF file" in page
+    assert "[&#x27;" not in page.text and "['" not in page.text
     case.refresh_from_db()
     assert case.status == Status.NEEDS_INFO and case.documents.count() == 1
     form = next(f for f in page.forms.values() if "answer" in f.fields)
