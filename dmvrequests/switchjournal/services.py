@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import zlib
 from bisect import bisect_right
-from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, BinaryIO, cast
@@ -25,6 +25,7 @@ from django.db.models import Max, Q
 from dmvrequests.agencies.directory import OriDirectory, ori_directory
 from dmvrequests.switchjournal import rollups
 from dmvrequests.switchjournal.alerts import import_alerts
+from dmvrequests.switchjournal.bursts import journal_find_bursts
 from dmvrequests.switchjournal.fastjournal import read_stream
 from dmvrequests.switchjournal.models import Burst, DailyCount, Direction, JournalEntry
 from dmvrequests.switchjournal.parsing import (
@@ -237,12 +238,20 @@ def _guarded(lines: Iterable[bytes], broken: list[Rejection]) -> Iterable[bytes]
         yield line
 
 
-def journal_import(lines: Iterable[bytes], *, name: str) -> ImportSummary:
-    """Import the journal `lines` (bytes, e.g. an open binary file) named `name` in the
-    summary. Rejected lines are counted with their line numbers and never stop the file; a
-    message already stored is counted as a duplicate. Then responses are matched, and the
-    bursts of the file's senders worked out again. Raises parsing.BadJournal when a CSV
-    journal's header is wrong (nothing is stored then)."""
+def journal_import(
+    lines: Iterable[bytes],
+    *,
+    name: str,
+    on_batch: Callable[[ImportSummary], None] | None = None,
+) -> ImportSummary:
+    """Import the journal `lines` (bytes; an open binary file is read in blocks, the fast
+    way) named `name` in the summary. Rejected lines are counted with their line numbers and
+    never stop the file; a message already stored is counted as a duplicate. Then responses
+    are matched, the bursts of the file's senders worked out again, and counsel and
+    administrators alerted (alerts.py). `on_batch(summary)`, when given, is called after each
+    stored batch (for a progress bar: the summary's counts so far; the stream's position
+    tells how far the file is read). Raises parsing.BadJournal when a CSV journal's header is
+    wrong (nothing is stored then)."""
     directory = ori_directory()
     after_id = JournalEntry.objects.aggregate(last=Max("id"))["last"] or 0
     phrases = no_data_phrases()
@@ -269,6 +278,8 @@ def journal_import(lines: Iterable[bytes], *, name: str) -> ImportSummary:
             summary.imported += stored
             summary.duplicates += len(batch) - stored
             batch = []
+            if on_batch is not None:
+                on_batch(summary)
     stored = _insert(batch)
     summary.imported += stored
     summary.duplicates += len(batch) - stored
@@ -430,107 +441,6 @@ def _pg_write_matches(
             f"UPDATE {table} AS j SET answered = true FROM journal_match AS m "  # noqa: S608  # nosec B608
             "WHERE m.q IS NOT NULL AND j.id = m.q AND j.timestamp = m.qt"
         )
-
-
-# -- Bursts -------------------------------------------------------------------------------------
-
-
-def find_bursts(
-    times: Iterable[datetime], *, window: timedelta, minimum: int
-) -> Iterable[tuple[datetime, datetime, int]]:
-    """The bursts among one ORI's query times (in time order): (start, last, count).
-
-    A window opens at a query and holds every later query less than `window` after it; with at
-    least `minimum` queries (the opening one included) it is a burst and the next window opens
-    at the first query after it, otherwise at the next query. Memory holds one window."""
-    held: deque[datetime] = deque()
-
-    def close() -> Iterable[tuple[datetime, datetime, int]]:
-        # The window opening at held[0] is complete.
-        if len(held) >= minimum:
-            yield held[0], held[-1], len(held)
-            held.clear()
-        else:
-            held.popleft()
-
-    for moment in times:
-        while held and moment - held[0] >= window:
-            yield from close()
-        held.append(moment)
-    while held:
-        yield from close()
-
-
-# PostgreSQL: for each query of the ORIs, the number of queries in the window it opens (itself
-# and the later ones less than the window after it) and the last of them, kept when at least
-# the minimum: the queries that would open a burst. Ordered by (timestamp, id) as the walk.
-PG_WINDOWS = """
-SELECT sender_ori, "timestamp", last, rn, upto - rn + 1 AS n FROM (
-    SELECT sender_ori, "timestamp",
-        row_number() OVER (PARTITION BY sender_ori ORDER BY "timestamp", id) AS rn,
-        count(*) OVER (PARTITION BY sender_ori ORDER BY "timestamp"
-            RANGE BETWEEN UNBOUNDED PRECEDING AND %(span)s FOLLOWING) AS upto,
-        max("timestamp") OVER (PARTITION BY sender_ori ORDER BY "timestamp"
-            RANGE BETWEEN CURRENT ROW AND %(span)s FOLLOWING) AS last
-    FROM switchjournal_journalentry
-    WHERE direction = 'IN' AND sender_ori = ANY(%(oris)s)
-) AS windows WHERE upto - rn + 1 >= %(minimum)s ORDER BY sender_ori, rn
-"""
-
-
-def _pg_bursts(oris: list[str], window: timedelta, minimum: int) -> list[Burst]:
-    """The bursts of `oris`, the windows counted in SQL: a query opening a full window is a
-    burst unless an earlier burst holds it (its row number within that burst's rows)."""
-    found: list[Burst] = []
-    span = window - timedelta(microseconds=1)  # "less than the window after it"
-    with connection.cursor() as cursor:
-        params: dict[str, Any] = {"span": span, "oris": oris, "minimum": minimum}
-        cursor.execute(PG_WINDOWS, params)
-        held_until: dict[str, int] = {}
-        for ori, start, last, number, count in cursor.fetchall():
-            if number <= held_until.get(ori, 0):
-                continue
-            found.append(Burst(ori=ori, start=start, end=last, queries=count))
-            held_until[ori] = number + count - 1
-    return found
-
-
-def journal_find_bursts(oris: Iterable[str]) -> list[Burst]:
-    """Work out again the bursts of each ORI in `oris` over all its queries; the bursts that
-    were not there before (by ORI and start)."""
-    chosen = sorted(set(oris))
-    before = set(Burst.objects.filter(ori__in=chosen).values_list("ori", "start"))
-    _find_bursts(chosen)
-    return [
-        burst
-        for burst in Burst.objects.filter(ori__in=chosen).order_by("start", "ori")
-        if (burst.ori, burst.start) not in before
-    ]
-
-
-def _find_bursts(oris: list[str]) -> None:
-    window = timedelta(minutes=settings.SWITCH_BURST_WINDOW_MINUTES)
-    minimum = settings.SWITCH_BURST_MIN_QUERIES
-    if partitioned():
-        found = _pg_bursts(oris, window, minimum)
-        with transaction.atomic():
-            Burst.objects.filter(ori__in=oris).delete()
-            Burst.objects.bulk_create(found, batch_size=5000)
-        return
-    for ori in oris:
-        times = (
-            JournalEntry.objects.filter(direction=Direction.IN, sender_ori=ori)
-            .order_by("timestamp", "id")
-            .values_list("timestamp", flat=True)
-            .iterator(chunk_size=10_000)
-        )
-        found = [
-            Burst(ori=ori, start=start, end=last, queries=count)
-            for start, last, count in find_bursts(times, window=window, minimum=minimum)
-        ]
-        with transaction.atomic():
-            Burst.objects.filter(ori=ori).delete()
-            Burst.objects.bulk_create(found)
 
 
 # -- Attribution --------------------------------------------------------------------------------

@@ -108,3 +108,20 @@ def test_retention_counts_the_day_of_the_cut_again(imported, settings):
         (date(2026, 3, 2), "NY0010100", 1),
         (date(2026, 3, 5), "DCICE0200", 3),
     }
+
+
+def test_the_import_reports_each_stored_batch(tmp_path, monkeypatch):
+    from dmvrequests.switchjournal import services
+    from dmvrequests.switchjournal.sources import open_journal
+
+    monkeypatch.setattr(services, "BATCH", 2)
+    monkeypatch.setattr(services, "PG_BATCH", 2)
+    path = tmp_path / "journal.txt"
+    path.write_text(FIRST)
+    seen = []
+    with open_journal(str(path)) as lines:
+        summary = services.journal_import(
+            lines, name="journal.txt", on_batch=lambda s: seen.append(s.imported)
+        )
+    assert seen == [2, 4] and summary.imported == 5
+    assert DailyCount.objects.get(ori="ZZ1234567").messages == 1

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from dmvrequests.agencies.models import OriBlock
+from dmvrequests.switchjournal.bursts import find_bursts
 from dmvrequests.switchjournal.models import JournalEntry
-from dmvrequests.switchjournal.services import find_bursts
 from dmvrequests.switchjournal.tests.journals import entry, journal, query_run
 from dmvrequests.testing import AgencyFactory
 
