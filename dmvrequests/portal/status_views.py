@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from dmvrequests.audit.models import Action
 from dmvrequests.audit.services import access_log
@@ -40,10 +39,11 @@ def request_status(request, number):
     return _status_page(request, case, officer)
 
 
-@require_POST
 def answer(request, number):
     officer = _officer(request)
     case = officer_case_get(officer, number)
+    if request.method != "POST":  # the form is on the request's page
+        return redirect("portal:request", number=case.number)
     form = AnswerForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -71,10 +71,11 @@ def answer(request, number):
     return _status_page(request, case, officer, answer_form=form, status=400)
 
 
-@require_POST
 def message(request, number):
     officer = _officer(request)
     case = officer_case_get(officer, number)
+    if request.method != "POST":  # the form is on the request's page
+        return redirect("portal:request", number=case.number)
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
@@ -172,9 +173,10 @@ def _staff_error(form, exc):
         form.add_error(None, exc.messages)
 
 
-@require_POST
 def staff_message(request, number):
     case, caps = case_with_capabilities_for(request.user, number)
+    if request.method != "POST":  # the form is on the case's portal page
+        return redirect("portal:staff_case", number=case.number)
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
@@ -193,9 +195,10 @@ def staff_message(request, number):
     return _staff_page(request, case, caps, message_form=form, status=400)
 
 
-@require_POST
 def staff_release_file(request, number):
     case, caps = case_with_capabilities_for(request.user, number)
+    if request.method != "POST":  # the form is on the case's portal page
+        return redirect("portal:staff_case", number=case.number)
     form = ReleaseFileForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -5,7 +5,7 @@ not assigned get 404 or 403, for GET and POST alike, and nothing changes."""
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-from dmvrequests.access import ACCESS, rule_for
+from dmvrequests.access import ACCESS, PORTAL_RULES, rule_for
 from dmvrequests.cases import services
 from dmvrequests.correspondence.services import letter_issue
 from dmvrequests.testing import make_case
@@ -110,4 +110,6 @@ def test_auditors_change_nothing(client, case, auditor, name):
 @pytest.mark.parametrize("name", OBJECT_URLS)
 def test_anonymous_users_are_sent_to_sign_in(client, case, name):
     response = client.get(url_for(name, case))
-    assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"], name
+    # The portal's pages of a request send to the portal's own sign-in page.
+    sign_in = "/portal/sign-in/" if rule_for(name) in PORTAL_RULES else "/accounts/sign-in/"
+    assert response.status_code == 302 and sign_in in response["Location"], name
