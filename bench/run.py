@@ -93,6 +93,8 @@ def bench_environment(name):
     return {
         "DATABASE_URL": database_url(name),
         "DMV_REQUIRE_MFA": "false",
+        # The server's own settings, JIT included; bench_jit.py measures the search without.
+        "DATABASE_JIT": "server",
         "DEBUG": "false",
         "POLICY_PROFILE": "ny",
         "EMAIL_URL": "locmem:",
@@ -446,9 +448,10 @@ def main():
     print(f"Timeline cases: {', '.join(case.number for case in timeline)}")
     from bench_pages import measure
 
-    results = measure(
-        pages(timeline, args.subjects), rounds=args.rounds, iterations=args.iterations
-    )
+    measured = pages(timeline, args.subjects)
+    results = measure(measured, rounds=args.rounds, iterations=args.iterations)
+    jit = jit_comparison(measured, args)
+    print(jit_table(jit, args.cases))
     if args.pages_only:
         from bench_report import page_table
 
@@ -457,6 +460,7 @@ def main():
     figures = rates(args.database, args.cases, args.intake_messages, args.switch_entries)
     if args.json:
         document = as_json(results, figures, cases=args.cases, args=args, load_before=load_before)
+        document["jit"] = {"database_cases": args.cases, **jit}
         RESULTS.mkdir(exist_ok=True)
         path = RESULTS / f"bench-{args.cases}.json"
         path.write_text(json.dumps(document, indent=2) + "\n")
@@ -469,6 +473,21 @@ def main():
     )
     print(report)
     write_section(f"pages-{args.cases}", report, args)
+    write_section(f"jit-{args.cases}", jit_table(jit, args.cases), args)
+
+
+def jit_comparison(measured, args):
+    """The first-name search with JIT on and off (bench_jit.py)."""
+    from bench_jit import compare
+
+    (search,) = [page for page in measured if page.label == "Search: first name only"]
+    return compare(search, rounds=args.rounds, iterations=args.iterations)
+
+
+def jit_table(jit, cases):
+    from bench_jit import table
+
+    return table(jit, cases)
 
 
 def write_section(section, text, args):

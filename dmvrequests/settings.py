@@ -185,6 +185,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once under the dev server's threads, and
     # take the write lock at BEGIN so concurrent audit appends queue instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
+# PostgreSQL's JIT compiler, per connection (docs/operations.md, "PostgreSQL settings"):
+# "off" (the default) turns it off for this application's connections, whose queries are
+# short and whose cost estimates sit just above jit_above_cost, where compiling takes
+# longer than the query; "server" keeps the server's own setting.
+DATABASE_JIT = env_choice("DATABASE_JIT", "off", {"off", "server"})
+if DATABASE_JIT == "off" and "postgresql" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

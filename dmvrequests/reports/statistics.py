@@ -11,7 +11,7 @@ today (current state, not a cohort: read from the cases with their indexes).
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -78,6 +78,9 @@ class Dashboard:
     breakdowns: list = field(default_factory=list)
     timing: list = field(default_factory=list)
     overdue: list = field(default_factory=list)
+    # When the figures were read. The daily rollups change in the same transaction as each
+    # case (reports/rollups.py), so they are exact as of this moment.
+    as_of: datetime | None = None
 
     def breakdown(self, slug):
         return next(b for b in self.breakdowns if b.slug == slug)
@@ -88,6 +91,7 @@ def dashboard_figures(filters, *, today=None):
     immigration = totals.by_kind.get(AgencyKind.IMMIGRATION, Counter())
     return Dashboard(
         filters=filters,
+        as_of=timezone.now(),
         summary=[
             Row("requests", "Requests received", totals.all["requests"]),
             Row("decided", "Requests decided", totals.all["decided"]),

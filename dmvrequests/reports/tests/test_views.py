@@ -2,7 +2,7 @@ import csv
 import io
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -102,6 +102,12 @@ class TestDashboardPage:
 
     def test_the_summary_says_which_requests_it_counts(self, page):
         assert "Requests received from" in page and "all offices" in page
+
+    def test_it_says_when_the_figures_were_read(self, page):
+        found = re.search(r'id="figures-as-of">[^<]*as of <time datetime="([^"]+)">', page)
+        assert found, "the dashboard says as of when it counted"
+        as_of = datetime.fromisoformat(found.group(1))
+        assert abs((timezone.now() - as_of).total_seconds()) < 600
 
 
 class TestFiltersSurviveNavigation:
