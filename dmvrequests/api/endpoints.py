@@ -30,6 +30,7 @@ from dmvrequests.audit.services import access_log, access_log_cases
 from dmvrequests.cases import services
 from dmvrequests.cases.agency_letters import AgencyLetter, agency_letter_pdf, agency_letters
 from dmvrequests.cases.selectors import officer_case_get, officer_requests
+from dmvrequests.recognition import recognise_upload
 from dmvrequests.vocabulary import label
 
 router = Router()
@@ -207,8 +208,9 @@ def document_attach(
         raise ApiError(
             409, "conflict", f"{case.number} is decided or closed: it takes no more documents."
         )
+    recognised = recognise_upload(file)
     try:
-        services.officer_document_add(
+        added = services.officer_document_add(
             officer=officer,
             case=case,
             upload=file,
@@ -216,7 +218,14 @@ def document_attach(
         )
     except services.WorkflowError as exc:
         raise ApiError(422, "invalid", str(exc), {"file": [str(exc)]}) from exc
-    return Status(201, _detail(request, case))
+    detail = _detail(request, case)
+    if recognised is not None:
+        # A hint on this response only: what the PDF's text names, to check the type sent.
+        for document in detail["documents"]:
+            if document["id"] == added.pk:
+                document["recognised_type"] = str(recognised.type)
+                document["recognised_as"] = recognised.label
+    return Status(201, detail)
 
 
 @router.post(

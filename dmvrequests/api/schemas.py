@@ -77,6 +77,16 @@ class DocumentOut(Schema):
     size: int = Field(description="Bytes.")
     sha256: str
     uploaded_at: datetime
+    recognised_type: str | None = Field(
+        None,
+        description="Only in the answer to attaching the document: the legal process type "
+        "its PDF text names (document recognition, e.g. administrative_warrant for ICE Form "
+        "I-200), a hint to check the `type` sent, which is kept as sent. Null otherwise.",
+    )
+    recognised_as: str | None = Field(
+        None,
+        description='The same hint in words, e.g. "I-200, filed as Administrative warrant (ICE I-200 / I-205)".',
+    )
 
 
 class QuestionOut(Schema):

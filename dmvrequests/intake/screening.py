@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from dmvrequests import files
-from dmvrequests.intake import recognition
+from dmvrequests import files, recognition
 from dmvrequests.mail import parsing
 
 if TYPE_CHECKING:

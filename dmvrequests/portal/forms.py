@@ -10,6 +10,7 @@ from dmvrequests.agencies.selectors import officer_for_user
 from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import DateInput, USWDSFormMixin
 from dmvrequests.portal.submission import SUBJECT_FIELDS
+from dmvrequests.recognition import Recognition, recognise_upload
 from dmvrequests.validators import single_line
 from dmvrequests.vocabulary import (
     CATEGORY_HELP,
@@ -224,6 +225,9 @@ class RequestForm(USWDSFormMixin, forms.Form):
     def __init__(self, *args, sending=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.sending = sending
+        # What the attached PDF's text says it is (dmvrequests.recognition), for the page.
+        self.recognition: Recognition | None = None
+        self.recognition_note = ""
 
     def clean_court_state(self):
         state = (self.cleaned_data.get("court_state") or "").strip().upper()
@@ -239,6 +243,7 @@ class RequestForm(USWDSFormMixin, forms.Form):
                 "Give at least one subject identifier: a name, a date of birth, a license number, "
                 "a plate or a VIN.",
             )
+        self._recognise(data)
         needs_document = data.get("document_type") not in (None, "", LegalProcessType.NONE)
         if needs_document and not data.get("document_file") and self.sending:
             self.add_error(
@@ -251,3 +256,37 @@ class RequestForm(USWDSFormMixin, forms.Form):
                 "Tick the attestation to send the request; it is made under penalty of perjury.",
             )
         return data
+
+    def _recognise(self, data):
+        """Document recognition pre-fills the type, never over the officer's choice: with a
+        file attached and "No legal document" left chosen, a recognised form is pre-selected
+        and the officer asked to check it (and choose the file again: browsers do not keep
+        it); an unrecognised one asks for the type. A type the officer chose stays, with a
+        note when the document's text names another form."""
+        upload = data.get("document_file")
+        if not upload:
+            return
+        found = self.recognition = recognise_upload(upload)
+        chosen = data.get("document_type")
+        if chosen in (None, "", LegalProcessType.NONE):
+            if found is None:
+                self.add_error(
+                    "document_type",
+                    "Choose the type of the document you attached, then choose the file again.",
+                )
+                return
+            self.data = self.data.copy()
+            self.data["document_type"] = found.type
+            self.add_error(
+                "document_type",
+                f"Recognised as {found.label} ({found.evidence}): check it. The type is now "
+                "selected; change it if it is wrong, and choose the file again.",
+            )
+        elif found is not None:
+            agrees = found.type == chosen
+            self.recognition_note = (
+                f"Recognised as {found.label}: check it."
+                if agrees
+                else f"Recognised as {found.label}, not the type you chose: check it. "
+                "Your choice is kept."
+            )

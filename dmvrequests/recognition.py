@@ -1,5 +1,8 @@
 """Which legal form an attached PDF is, read from its text layer (pypdf).
 
+No layer: it imports no app (only `vocabulary`), so email intake (the attachments it files),
+the agency portal (its request form) and the API (its document response) all use it.
+
 Clerks file documents by type, and the type decides what the policy engine
 asks of a document: an ICE I-200 is an administrative warrant, signed by an
 immigration officer, not a judicial warrant. A scan has no text layer and is
@@ -7,7 +10,9 @@ left to the clerk; a PDF made from the form has one, and its form number and
 title say what it is.
 
 The type found is only pre-filled: the document stays unverified, and the case
-says "recognised as ..." so that the clerk confirms or corrects it. A text that
+says "recognised as ..." so that the clerk confirms or corrects it; the portal
+pre-selects it on the officer's form ("recognised as ... - check it") and never
+overrides a type the officer chose. A text that
 names forms of two different types (an I-862 that cites an I-200) is not
 recognised.
 
@@ -30,6 +35,8 @@ from dmvrequests.vocabulary import LegalProcessType
 # Enough for a form's header and title; a long PDF's later pages are not read.
 MAX_PAGES = 3
 MAX_TEXT = 50_000
+# The most of an upload read to recognise it: a form's PDF is far smaller.
+MAX_UPLOAD_READ = 20 * 1024 * 1024
 TAIL = 4096
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -135,4 +142,23 @@ def recognise_text(text: str) -> Recognition | None:
 
 
 def recognise(content: bytes | None) -> Recognition | None:
+    """The form a document's bytes are, from the text layer of a PDF; None for no content,
+    another format, a scan, or a text naming no form (or forms of several types)."""
     return recognise_text(pdf_text(content)) if content else None
+
+
+def recognise_upload(upload) -> Recognition | None:
+    """recognise() for an uploaded file (Django's UploadedFile), read from its start and put
+    back there; only PDFs are read (a PDF's text layer is what is recognised), at most
+    MAX_UPLOAD_READ bytes."""
+    if upload is None:
+        return None
+    upload.seek(0)
+    head = upload.read(5)
+    if head != b"%PDF-":
+        upload.seek(0)
+        return None
+    upload.seek(0)
+    content = upload.read(MAX_UPLOAD_READ)
+    upload.seek(0)
+    return recognise(content)
