@@ -155,6 +155,19 @@ ACCESS = {
     "portal:staff_case": CASE_READERS,
     "portal:staff_message": frozenset({CLERK, COUNSEL}),
     "portal:staff_release_file": frozenset({CLERK, COUNSEL}),
+    # Certifications on file: the agency's officers read theirs, its portal administrator
+    # signs; DMV administrators read every agency's and record one signed on paper.
+    "portal:certifications": OFFICER,
+    "portal:certification_document": OFFICER,
+    "portal:staff_certifications": frozenset({ADMIN}),
+    "portal:staff_certification_document": frozenset({ADMIN}),
+    # The API's pages on the portal (docs/api.md): an officer's own tokens; the agency's
+    # webhook for its portal administrator; every agency's webhook for DMV administrators.
+    "portal_api:tokens": OFFICER,
+    "portal_api:token_revoke": OFFICER,
+    "portal_api:webhook": OFFICER,
+    "portal_api:webhook_rotate": OFFICER,
+    "portal_api:staff_webhooks": frozenset({ADMIN}),
 }
 
 # Namespaces whose views keep their own stricter checks (Django admin requires

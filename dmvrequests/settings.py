@@ -314,6 +314,9 @@ LEGAL_DOCUMENT_MAX_BYTES = INTAKE_MAX_ATTACHMENT_BYTES
 # How long a link to download released records from the portal works, in days (docs/portal.md).
 PORTAL_DOWNLOAD_LINK_DAYS = env_int("PORTAL_DOWNLOAD_LINK_DAYS", 7, minimum=1, maximum=90)
 # Requests per API token per minute (dmvrequests/api/ratelimit.py, docs/api.md).
+# Days before a certification on file ends when the agency's portal administrators are
+# reminded, and from when its status reads "expiring" (dmvrequests/agencies/certifications.py).
+CERTIFICATION_REMINDER_DAYS = env_int("CERTIFICATION_REMINDER_DAYS", 30, minimum=1, maximum=365)
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
 
 # Sessions and cookies.
@@ -385,6 +388,7 @@ from dmvrequests.notifications.schedule import (  # noqa: E402
 )
 from dmvrequests.outbound.schedule import BEAT_SCHEDULE as OUTBOUND_BEAT_SCHEDULE  # noqa: E402
 from dmvrequests.oversight.schedule import BEAT_SCHEDULE as AUDIT_BEAT_SCHEDULE  # noqa: E402
+from dmvrequests.portal.schedule import BEAT_SCHEDULE as PORTAL_BEAT_SCHEDULE  # noqa: E402
 from dmvrequests.reports.schedule import BEAT_SCHEDULE as REPORTS_BEAT_SCHEDULE  # noqa: E402
 from dmvrequests.switchjournal.schedule import (  # noqa: E402
     BEAT_SCHEDULE as SWITCHJOURNAL_BEAT_SCHEDULE,
@@ -397,6 +401,7 @@ CELERY_BEAT_SCHEDULE = {
     **AUDIT_BEAT_SCHEDULE,
     **REPORTS_BEAT_SCHEDULE,
     **SWITCHJOURNAL_BEAT_SCHEDULE,
+    **PORTAL_BEAT_SCHEDULE,
 }
 
 if REDIS_URL:

@@ -29,6 +29,8 @@ urlpatterns = [
     # The REST API for agencies (docs/api.md): token authentication, JSON errors.
     path("api/", include("dmvrequests.api.urls")),
     path("portal/", include("dmvrequests.portal.urls")),
+    # The API's own pages on the portal: tokens and webhooks (docs/api.md).
+    path("portal/", include("dmvrequests.api.page_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,4 +1,5 @@
 import re
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -345,3 +346,80 @@ class BlocklistVersion(models.Model):
 
     def __str__(self):
         return f"Block list of {self.handed_over_at:%Y-%m-%d %H:%M}"
+
+
+class CertificationKind(models.TextChoices):
+    """What an agency certified or agreed to, as states' laws require of agencies that receive
+    DMV data (docs/portal.md, "Certifications on file")."""
+
+    NO_IMMIGRATION_ENFORCEMENT = (
+        "no_civil_immigration",
+        "Annual certification of no use for civil immigration enforcement",
+    )
+    DATA_SHARING_AGREEMENT = (
+        "data_sharing_agreement",
+        "Data-sharing agreement with certification",
+    )
+    OTHER = "other", "Other certification or agreement"
+
+
+def certification_path(instance, filename):
+    # Never the uploaded name: it is user input and may collide or traverse.
+    from django.utils import timezone
+
+    return f"certifications/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Certification(models.Model):
+    """A certification or agreement an agency signed, kept on file: its text, who signed it
+    (name and title, under penalty of perjury when signed on the portal), when, until when it
+    holds, and the signed document (PDF) when one was uploaded. Colorado requires an annual
+    certification that DMV data will not be used for civil immigration enforcement (C.R.S.
+    24-74, SB21-131); Illinois requires it in data-sharing agreements (625 ILCS 5/6-110.3).
+    The policy engine does not read these: they are a record for staff."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="certifications")
+    kind = models.CharField(max_length=32, choices=CertificationKind.choices)
+    text = models.TextField(help_text="The words certified or agreed to, as signed.")
+    signed_by_name = models.CharField(
+        "signed by", max_length=200, validators=[single_line], help_text="The signer's full name."
+    )
+    signed_by_title = models.CharField(
+        "signer's title", max_length=120, blank=True, validators=[single_line]
+    )
+    signed_at = models.DateTimeField()
+    expires_on = models.DateField(help_text="The last day the certification holds.")
+    attested = models.BooleanField(
+        "attested under penalty of perjury on the portal",
+        default=False,
+        help_text="Signed on the agency portal with the attestation ticked and the name typed.",
+    )
+    document = models.FileField(upload_to=certification_path, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True, validators=[single_line])
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who put it on file: the agency's portal administrator or a DMV administrator.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agency", "-expires_on", "-id"]
+        indexes = [
+            models.Index(fields=["agency", "expires_on"], name="certification_agency_exp_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.agency} (until {self.expires_on:%b %d, %Y})"
+
+    def clean(self):
+        if not self.text.strip():
+            raise ValidationError({"text": "Give the words that were certified or agreed to."})
+        if self.signed_at and self.expires_on and self.expires_on < self.signed_at.date():
+            raise ValidationError({"expires_on": "A certification expires after it is signed."})

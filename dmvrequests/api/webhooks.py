@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
 import time
@@ -24,6 +25,7 @@ import urllib.error
 import urllib.request
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -61,11 +63,35 @@ def verify(secret: str, header: str, body: bytes, *, now: float, tolerance: int 
     )
 
 
-def webhook_set(*, agency: Any, url: str, active: bool = True) -> Webhook:
-    """Set `agency`'s endpoint (HTTPS only); a new webhook gets a new secret (64 hex
-    characters). Raises ValidationError for another scheme or a malformed URL."""
+def _check_url(url: str) -> None:
+    """Refuse what the DMV must not call: another scheme than https (RFC 9110 section 4.2.2),
+    credentials in the address, and a host that is this machine or a private network
+    (localhost, a loopback, private or link-local IP address: RFC 1918, RFC 4193, RFC 3927)."""
     if not url.lower().startswith("https://"):
         raise ValidationError({"url": "Give an https:// address: calls carry request data."})
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        raise ValidationError(
+            {"url": "Leave the user name and password out of the address; calls are signed."}
+        )
+    host = (parts.hostname or "").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    internal = host == "localhost" or host.endswith(".localhost")
+    if internal or (address is not None and not address.is_global):
+        raise ValidationError(
+            {"url": "Give your agency's public address: the DMV does not call its own network."}
+        )
+
+
+def webhook_set(*, agency: Any, url: str, active: bool = True) -> Webhook:
+    """Set `agency`'s endpoint (HTTPS only, a public host: _check_url); a new webhook gets a
+    new secret (64 hex characters). Raises ValidationError (field `url`) for another scheme,
+    an internal host or a malformed URL."""
+    url = (url or "").strip()
+    _check_url(url)
     webhook = Webhook.objects.filter(agency=agency).first() or Webhook(
         agency=agency, secret=secrets.token_hex(32)
     )
@@ -73,6 +99,19 @@ def webhook_set(*, agency: Any, url: str, active: bool = True) -> Webhook:
     webhook.full_clean()
     webhook.save()
     return webhook
+
+
+def webhook_rotate(*, webhook: Webhook) -> Webhook:
+    """Give `webhook` a new secret (64 hex characters) at once: calls from now on are signed
+    with it, and the old one stops verifying. Returns the webhook with the new secret."""
+    webhook.secret = secrets.token_hex(32)
+    webhook.save(update_fields=["secret", "updated_at"])
+    return webhook
+
+
+def recent_deliveries(webhook: Webhook, limit: int = 20) -> Any:
+    """The webhook's latest deliveries, newest first (a QuerySet)."""
+    return webhook.deliveries.order_by("-created_at", "-id")[:limit]
 
 
 def payload_for(case: Any, old_status: str, new_status: str, event_id: uuid.UUID) -> dict:

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from dmvrequests.agencies.certifications import certification_status
 from dmvrequests.cases.capabilities import CaseCapabilities, Relation, capabilities_for
 from dmvrequests.cases.models import (
     CaseShare,
@@ -83,6 +84,8 @@ class CasePage:
             "actions": self.actions(),
             "shares": self.shares(),
             "viewer_share": self.viewer_share(),
+            # The requesting agency's certification on file (a record; no rule reads it).
+            "certification": certification_status(case.agency),
         }
 
     def emails(self) -> list[tuple[str, Any]]:

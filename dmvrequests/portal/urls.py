@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dmvrequests.portal import status_views, views
+from dmvrequests.portal import certification_views, status_views, views
 
 app_name = "portal"
 
@@ -34,5 +34,21 @@ urlpatterns = [
         "staff/cases/<str:number>/files/",
         status_views.staff_release_file,
         name="staff_release_file",
+    ),
+    path("certifications/", certification_views.certifications, name="certifications"),
+    path(
+        "certifications/<int:pk>/document/",
+        certification_views.certification_document,
+        name="certification_document",
+    ),
+    path(
+        "staff/certifications/",
+        certification_views.staff_certifications,
+        name="staff_certifications",
+    ),
+    path(
+        "staff/certifications/<int:pk>/document/",
+        certification_views.staff_certification_document,
+        name="staff_certification_document",
     ),
 ]

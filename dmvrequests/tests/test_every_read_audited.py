@@ -357,7 +357,7 @@ def _named_arguments(name, params, world):
         return [{"pk": grant.pk} for grant in world.grants]
     if name.startswith("intake:") and params == {"pk"}:
         return [{"pk": m.pk} for m in world.messages]
-    if name.startswith(("outbound:", "portal:")):
+    if name.startswith(("outbound:", "portal:", "portal_api:")):
         return _channel_arguments(name, params, world)
     if name.startswith("admin:") and name.endswith("_simple_history") and params == {"#0", "#1"}:
         # django-simple-history's view of one past version: (object id, history id).
@@ -372,12 +372,14 @@ def _named_arguments(name, params, world):
 
 
 def _channel_arguments(name, params, world):
-    """The outbound journal's items and attachments, the portal's officers and its link."""
+    """The outbound journal's items and attachments, the portal's officers and its link, the
+    portal's certifications and the API's tokens."""
     if name.startswith("outbound:") and params == {"pk"}:
         return [{"pk": item.pk} for item in world.outbound]
     if name == "outbound:attachment" and params == {"pk", "number"}:
         return [{"pk": item.pk, "number": 1} for item in world.outbound]
-    if name.startswith("portal:") and params == {"pk"}:
+    if name.startswith(("portal:", "portal_api:")) and params == {"pk"}:
+        # Officers, certifications, tokens: an id each (the walk's world has officers).
         return [{"pk": officer.pk} for officer in world.officers]
     if name in ("portal:verify", "portal:release_download") and params == {"token"}:
         return [{"token": "not-a-valid-token"}]

@@ -9,16 +9,21 @@ field's own choices, files of random bytes, and random extra fields. Whatever
 arrives, the answer is never a server error and never shows a traceback.
 """
 
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, resolve, reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dmvrequests.access import PORTAL_RULES, PUBLIC, SIGN_IN_STEP, SIGNED_IN, rule_for
+from dmvrequests.agencies.models import Certification, CertificationKind
+from dmvrequests.api.tokens import token_create
 from dmvrequests.cases import services
 from dmvrequests.correspondence.services import letter_issue
 from dmvrequests.intake.models import InboundMessage
@@ -55,7 +60,15 @@ CASE_STATE = {
 }
 # The second approval must come from another counsel than the one who approved; the
 # sign-in form is for people not signed in yet.
-ROLE_FOR = {"cases:second_approval": "Counsel B", "accounts:login": None}
+ROLE_FOR = {
+    "cases:second_approval": "Counsel B",
+    "accounts:login": None,
+    # The agency's portal administrator signs certifications and manages the webhook.
+    "portal:certifications": "Portal administrator",
+    "portal:certification_document": "Portal administrator",
+    "portal_api:webhook": "Portal administrator",
+    "portal_api:webhook_rotate": "Portal administrator",
+}
 # URLs whose forms the test must find: if one disappears, the fuzzing lost its fields.
 MUST_HAVE_FIELDS = {
     "accounts:login",
@@ -84,6 +97,11 @@ MUST_HAVE_FIELDS = {
     "audit:redact",
     "audit:access_log",
     "notifications:preferences",
+    "portal:certifications",
+    "portal:staff_certifications",
+    "portal_api:tokens",
+    "portal_api:webhook",
+    "portal_api:staff_webhooks",
 }
 ROUTES = sorted(name for name in url_names() if not name.startswith("admin:"))
 
@@ -213,6 +231,20 @@ def world(db, settings):
     world.objects["officer"] = make_officer(
         name="Robin Waiting", agency=officer.agency, approved=False
     )
+    # The agency's portal administrator, its certification (with its PDF) and its token.
+    chief = make_officer(name="Ana Chief", agency=officer.agency, is_portal_admin=True)
+    world.users["Portal administrator"] = chief.user
+    certification = Certification.objects.create(
+        agency=officer.agency,
+        kind=CertificationKind.NO_IMMIGRATION_ENFORCEMENT,
+        text="No use for civil immigration enforcement.",
+        signed_by_name="Ana Chief",
+        signed_at=timezone.now(),
+        expires_on=timezone.localdate() + timedelta(days=200),
+    )
+    certification.document.save("certification.pdf", ContentFile(PDF))
+    world.objects["certification"] = certification
+    world.objects["token"], _ = token_create(user=officer.user, name="Case system")
     return world
 
 
@@ -251,6 +283,14 @@ def role_for(name):
     return next(role for role in ROLE_ORDER if role in rule)
 
 
+# URLs whose `pk` names an object of the world other than an email.
+PK_OBJECT = {
+    "portal:certification_document": "certification",
+    "portal:staff_certification_document": "certification",
+    "portal_api:token_revoke": "token",
+}
+
+
 def url_for(name, world):
     case = world.cases[CASE_STATE.get(name, "in_review")]
     if name.startswith("outbound:"):
@@ -262,6 +302,9 @@ def url_for(name, world):
                 continue
     if name == "portal:officer_decide":
         kwargs = {"pk": world.objects["officer"].pk}
+        return reverse(name, kwargs=kwargs), kwargs
+    if name in PK_OBJECT:
+        kwargs = {"pk": world.objects[PK_OBJECT[name]].pk}
         return reverse(name, kwargs=kwargs), kwargs
     candidates = [
         {"token": "not-a-valid-token"},

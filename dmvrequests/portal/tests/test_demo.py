@@ -29,3 +29,5 @@ def test_the_demo_has_an_agency_with_officers_and_portal_requests(monkeypatch, d
     form["username"], form["password"] = PORTAL_OFFICER, "demo-password-for-tests"
     home = form.submit().follow()
     assert all(case.number in home for case in cases)
+    certifications = home.click("Certifications", index=0)
+    assert "Valid until" in certifications and "attested on the portal" in certifications

@@ -418,6 +418,7 @@ class Command(BaseCommand):
             is_portal_admin=True,
         )
         TOTPDevice.objects.create(user=detective.user, name="Authenticator app", confirmed=True)
+        self.create_certification(detective)
         officer_create(
             agency=agency,
             actor=None,
@@ -449,6 +450,26 @@ class Command(BaseCommand):
             self.add_document(rng, case, team[0], False, status)
             self.advance(case, team, status)
         return 2
+
+    @staticmethod
+    def create_certification(detective):
+        """Albany Police Department's annual certification of no use for civil immigration
+        enforcement, signed on the portal by its portal administrator a month ago."""
+        from dmvrequests.agencies.certifications import SUGGESTED_TEXT, certification_record
+        from dmvrequests.agencies.models import CertificationKind
+
+        kind = CertificationKind.NO_IMMIGRATION_ENFORCEMENT
+        return certification_record(
+            agency=detective.agency,
+            actor=detective.user,
+            kind=kind,
+            text=SUGGESTED_TEXT[kind].format(agency=detective.agency.name),
+            signed_by_name=detective.name,
+            signed_by_title=detective.title,
+            signed_at=timezone.now() - timedelta(days=30),
+            expires_on=timezone.localdate() + timedelta(days=335),
+            attested=True,
+        )
 
 
 def demo_users_text():

@@ -1,0 +1,170 @@
+"""The API's pages on the portal, through the forms as rendered: an officer's tokens (made and
+shown once, listed with their last use, revoked; each officer sees only their own) and the
+agency's webhook (its portal administrator sets it, sees its secret once, rotates it, reads
+the deliveries; DMV administrators set any agency's)."""
+
+import pytest
+from django.urls import reverse
+
+from dmvrequests.api.models import ApiToken, DeliveryState, Webhook, WebhookDelivery
+from dmvrequests.api.tokens import token_find
+from dmvrequests.api.webhooks import webhook_set
+from dmvrequests.testing import AgencyFactory, make_officer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def app(django_app):
+    return django_app
+
+
+@pytest.fixture
+def agency():
+    return AgencyFactory(name="Albany Police Department", email_domains="albanypd.example.gov")
+
+
+@pytest.fixture
+def officer(agency):
+    return make_officer(agency=agency, name="Jo Rivera")
+
+
+@pytest.fixture
+def chief(agency):
+    return make_officer(agency=agency, name="Ana Ruiz", is_portal_admin=True)
+
+
+def form_with(page, field):
+    return next(f for f in page.forms.values() if field in f.fields)
+
+
+def make_token(app, officer, name="Case system", days="30"):
+    page = app.get(reverse("portal_api:tokens"), user=officer.user.username)
+    form = form_with(page, "days")
+    form["name"] = name
+    form["days"] = days
+    return form.submit()
+
+
+def test_an_officer_makes_a_token_sees_it_once_and_revokes_it(app, officer):
+    page = make_token(app, officer)
+    token = page.html.find(id="token-value")["value"]
+    assert token.startswith("dmv_") and "shown this once" in page
+    row = ApiToken.objects.get(user=officer.user)
+    assert token_find(token) == row  # it works, and its use is recorded
+    page = app.get(reverse("portal_api:tokens"), user=officer.user.username)
+    assert token not in page and "Case system" in page and "Works until" in page
+    assert "Never used" not in page  # last used: just now
+    revoke = next(f for f in page.forms.values() if f.action.endswith("/revoke/"))
+    page = revoke.submit().follow()
+    assert "is revoked; it stops working at once" in page and "Revoked on" in page
+    assert token_find(token) is None
+
+
+def test_bad_input_says_what_to_do_and_makes_nothing(app, officer):
+    page = make_token(app, officer, name="", days="400")
+    assert "No token was made" in page and "less than or equal to 365" in page
+    assert not ApiToken.objects.exists()
+
+
+def test_each_officer_sees_and_revokes_only_their_own_tokens(
+    app, django_app_factory, officer, agency, chief
+):
+    make_token(app, officer, name="Jo's system")
+    mine = ApiToken.objects.get()
+    page = app.get(reverse("portal_api:tokens"), user=chief.user.username)
+    assert "Jo&#x27;s system" not in page.text and "Jo's system" not in page.text
+    waiting = make_officer(agency=agency, approved=False)
+    app.get(reverse("portal_api:tokens"), user=waiting.user.username, status=403)
+    poster = django_app_factory(csrf_checks=False)
+    url = reverse("portal_api:token_revoke", args=[mine.pk])
+    poster.post(url, user=chief.user.username, status=404)
+    stranger = make_officer(agency=AgencyFactory(email_domains="else.example.gov"))
+    poster.post(url, user=stranger.user.username, status=404)
+    mine.refresh_from_db()
+    assert mine.revoked_at is None
+
+
+def test_staff_never_reach_the_token_page(app, clerk, administrator):
+    app.get(reverse("portal_api:tokens"), user=clerk.username, status=403)
+    app.get(reverse("portal_api:webhook"), user=administrator.username, status=403)
+
+
+def test_the_portal_administrator_sets_the_webhook_and_rotates_its_secret(app, chief, officer):
+    page = app.get(reverse("portal_api:webhook"), user=chief.user.username)
+    form = form_with(page, "url")
+    form["url"] = "http://cases.albanypd.example.gov/dmv"
+    page = form.submit()
+    assert "Give an https:// address" in page and not Webhook.objects.exists()
+    form = form_with(page, "url")
+    form["url"] = "https://10.0.0.5/dmv"
+    assert "does not call its own network" in form.submit()
+    form["url"] = "https://cases.albanypd.example.gov/dmv"
+    page = form.submit()
+    webhook = Webhook.objects.get()
+    assert page.html.find(id="secret-value")["value"] == webhook.secret
+    page = app.get(reverse("portal_api:webhook"), user=chief.user.username)
+    assert webhook.secret not in page and "cases.albanypd.example.gov" in page
+    old = webhook.secret
+    rotate = next(f for f in page.forms.values() if f.action.endswith("/rotate/"))
+    page = rotate.submit()
+    webhook.refresh_from_db()
+    assert webhook.secret != old and page.html.find(id="secret-value")["value"] == webhook.secret
+    form = form_with(page, "url")
+    form["active"] = False
+    page = form.submit().follow()
+    assert "kept but not called" in page
+    app.get(reverse("portal_api:webhook"), user=officer.user.username, status=403)
+
+
+def test_the_deliveries_show_state_and_tries(app, chief, agency):
+    webhook = webhook_set(agency=agency, url="https://cases.albanypd.example.gov/dmv")
+    WebhookDelivery.objects.create(
+        webhook=webhook,
+        event_id="5b0e3b1c-2d1f-4a8e-9b7e-0f1b2c3d4e5f",
+        event="request.status_changed",
+        case_number="DR-2026-000123",
+        payload={"request": {"status_words": "Needs information"}},
+        state=DeliveryState.RETRYING,
+        attempts=2,
+        last_status_code=503,
+    )
+    other = webhook_set(
+        agency=AgencyFactory(email_domains="x.example.gov"), url="https://x.example.gov/h"
+    )
+    WebhookDelivery.objects.create(
+        webhook=other,
+        event_id="6b0e3b1c-2d1f-4a8e-9b7e-0f1b2c3d4e5f",
+        event="request.status_changed",
+        case_number="DR-2026-000999",
+        payload={},
+    )
+    page = app.get(reverse("portal_api:webhook"), user=chief.user.username)
+    assert "DR-2026-000123" in page and "Failed; will try again" in page
+    assert "HTTP status 503" in page and "DR-2026-000999" not in page
+
+
+def test_dmv_administrators_set_an_agencys_webhook(app, administrator, agency, clerk):
+    page = app.get(reverse("portal_api:staff_webhooks"), user=administrator.username)
+    form = form_with(page, "url")
+    form["agency"] = agency.pk
+    form["url"] = "https://localhost/hook"
+    assert "does not call its own network" in form.submit()
+    form["url"] = "https://cases.albanypd.example.gov/dmv"
+    page = form.submit()
+    webhook = Webhook.objects.get()
+    assert page.html.find(id="secret-value")["value"] == webhook.secret
+    form = form_with(page, "url")
+    form["agency"] = agency.pk
+    form["url"] = "https://cases.albanypd.example.gov/dmv2"
+    page = form.submit().follow()
+    assert "is saved" in page and webhook.secret not in page
+    form = form_with(page, "url")
+    form["agency"] = agency.pk
+    form["url"] = "https://cases.albanypd.example.gov/dmv2"
+    form["rotate"] = True
+    page = form.submit()
+    old = webhook.secret
+    webhook.refresh_from_db()
+    assert webhook.secret != old and "The new signing secret" in page
+    app.get(reverse("portal_api:staff_webhooks"), user=clerk.username, status=403)
