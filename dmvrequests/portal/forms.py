@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 from accounts.forms import SignInForm
 from dmvrequests.agencies.selectors import officer_for_user
@@ -275,8 +276,11 @@ class RequestForm(USWDSFormMixin, forms.Form):
                     "Choose the type of the document you attached, then choose the file again.",
                 )
                 return
-            self.data = self.data.copy()
-            self.data["document_type"] = found.type
+            # Shown pre-selected on the page: the bound form renders from its data.
+            posted = QueryDict(mutable=True)
+            posted.update(self.data)  # a QueryDict's every value (the records ticked)
+            posted["document_type"] = found.type
+            self.data = posted
             self.add_error(
                 "document_type",
                 f"Recognised as {found.label} ({found.evidence}): check it. The type is now "
