@@ -92,6 +92,7 @@ ACCESS = {
     "outbound:queue": frozenset({COUNSEL, ADMIN, AUDITOR}),
     "outbound:item": frozenset({COUNSEL, ADMIN, AUDITOR}),
     "outbound:attachment": frozenset({COUNSEL, ADMIN, AUDITOR}),
+    "outbound:message": frozenset({COUNSEL, ADMIN, AUDITOR}),
     "outbound:patterns": frozenset({ADMIN}),
     "outbound:link": frozenset({COUNSEL}),
     "outbound:open_case": frozenset({COUNSEL}),

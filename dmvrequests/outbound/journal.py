@@ -6,7 +6,10 @@ of `Sender:`, `Subject:`, `Message-Id:` and recipient lines (`To:`, `Cc:`, `Bcc:
 original attached as message/rfc822. The envelope lists every recipient the server delivered
 to, Bcc included, which the original's own headers do not show.
 
-`unwrap(raw)` never raises: what it cannot read as a report is scanned as it is.
+`unwrap(raw)` never raises: what it cannot read as a report is scanned as it is. A report over
+the message size limit (INTAKE_MAX_MESSAGE_BYTES) is not parsed whole: its first megabyte gives
+the envelope and the original's header fields, and `too_large` says why its content was not
+read (the scan then flags it for counsel, docs/outbound.md "Too large to read").
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ from dataclasses import dataclass, field
 from email import policy
 
 from dmvrequests.mail.content import is_attachment, part_text
-from dmvrequests.mail.limits import limits, parse_bytes
+from dmvrequests.mail.limits import limits, parse_bytes, size_problem
+from dmvrequests.mail.text import MIB
 
 ENVELOPE_FIELDS = frozenset({"sender", "subject", "message-id", "to", "cc", "bcc"})
 # Exchange also writes these in its envelope; they name recipients too.
 ENVELOPE_RECIPIENT_EXTRAS = {"recipient": "to", "on-behalf-of": None, "expanded": None}
 ENVELOPE_LINE_RE = re.compile(r"^\s*([A-Za-z-]+)\s*:\s*(.*)$")
+# Of a report over the size limit, the bytes read for its envelope and original's headers.
+OVERSIZE_PREFIX = MIB
 
 
 @dataclass
@@ -30,6 +36,7 @@ class Unwrapped:
     raw: bytes  # the message to scan: the original, or the input itself
     journal: bool = False
     envelope: dict[str, list[str]] = field(default_factory=dict)  # to / cc / bcc addresses
+    too_large: str | None = None  # why the content was not read (a report over the limit)
 
 
 def unwrap(raw: bytes) -> Unwrapped:
@@ -41,7 +48,9 @@ def unwrap(raw: bytes) -> Unwrapped:
 
 
 def _unwrap(raw: bytes) -> Unwrapped:
-    message, problem = parse_bytes(raw, limits())
+    current = limits()
+    oversize = len(raw) > current.message_bytes
+    message, problem = parse_bytes(raw[:OVERSIZE_PREFIX] if oversize else raw, current)
     if message is None or problem is not None or not message.is_multipart():
         return Unwrapped(raw=raw)
     original = _attached_original(message)
@@ -54,6 +63,14 @@ def _unwrap(raw: bytes) -> Unwrapped:
         envelope = _envelope(envelope_text)
     else:
         return Unwrapped(raw=raw)
+    if oversize:
+        # Only the original's header section: its content is not read (nor cut short and
+        # read as if whole).
+        headers = original.as_bytes(policy=policy.SMTP).split(b"\r\n\r\n", 1)[0]
+        too_large = size_problem(len(raw), current.message_bytes)
+        return Unwrapped(
+            raw=headers + b"\r\n\r\n", journal=True, envelope=envelope, too_large=too_large
+        )
     inner = original.as_bytes(policy=policy.SMTP)
     return Unwrapped(raw=inner, journal=True, envelope=envelope)
 

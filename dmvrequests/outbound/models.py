@@ -88,6 +88,9 @@ class OutboundMessage(models.Model):
     headers = models.JSONField(default=list)
     identifiers = models.JSONField(default=dict)
     attachment_names = models.JSONField(default=list)
+    unread_reason = models.TextField(
+        blank=True, help_text="Why its text and attachments were not read (too large...)."
+    )
     case = models.ForeignKey(
         "cases.DisclosureRequest",
         null=True,

@@ -38,6 +38,7 @@ class Analysis:
     case_number: str | None = None
     identifiers: dict[str, int] = field(default_factory=zero_counts)
     attachments: int = 0
+    unread_reason: str = ""  # why the content was not read (too large, too many parts...)
 
 
 def dmv_domains() -> list[str]:
@@ -99,6 +100,8 @@ def analyse(parsed: ParsedMessage, envelope: dict[str, list[str]]) -> Analysis:
     agency = matched_agency(all_recipients(parsed, envelope))
     if agency is None:
         return Analysis(ScanResult.IGNORED, IgnoredReason.NO_AGENCY, attachments=attachments)
+    if not parsed.content_read:
+        return _unread(parsed, agency)
     text = scanned_text(parsed)
     found = Analysis(
         ScanResult.LINKED,
@@ -115,4 +118,20 @@ def analyse(parsed: ParsedMessage, envelope: dict[str, list[str]]) -> Analysis:
         return found
     found.result = ScanResult.IGNORED
     found.ignored_reason = IgnoredReason.NO_RECORD_DATA
+    return found
+
+
+def _unread(parsed: ParsedMessage, agency: Agency) -> Analysis:
+    """A message from the DMV to an agency whose content the limits kept from being read
+    (over INTAKE_MAX_MESSAGE_BYTES, too many parts...): rule 3 on its subject, else flagged
+    for counsel, since what it carried cannot be ruled out (docs/outbound.md)."""
+    found = Analysis(
+        ScanResult.FLAGGED,
+        agency=agency,
+        agency_kind=agency.kind,
+        unread_reason=parsed.problem or "The message's text and attachments could not be read.",
+    )
+    found.case_number = case_reference(parsed.subject)
+    if found.case_number:
+        found.result = ScanResult.LINKED
     return found

@@ -64,6 +64,13 @@ def journal_scan(*, raw: bytes, source: str = "file") -> ScanOutcome:
     """
     unwrapped = unwrap(raw)
     parsed = parse_message(unwrapped.raw)
+    if unwrapped.too_large:
+        # A journal report over the size limit: its original's headers only were read, and
+        # the report itself is what is kept.
+        parsed.content_read, parsed.problem = False, unwrapped.too_large
+        parsed.text_parts, parsed.attachments = [], []
+        parsed.size, parsed.raw_sha256 = len(raw), hashlib.sha256(raw).hexdigest()
+        unwrapped.raw = raw
     analysis = analyse(parsed, unwrapped.envelope)
     outcome = ScanOutcome(
         message_id=parsed.message_id,
@@ -126,6 +133,7 @@ def _store(entry, parsed, unwrapped, analysis: Analysis) -> OutboundMessage:
         raw_sha256=parsed.raw_sha256,
         raw_file=store_raw(unwrapped.raw, parsed.raw_sha256),
         size=parsed.size,
+        unread_reason=analysis.unread_reason,
         journal=unwrapped.journal,
         sender_address=parsed.from_address,
         sender_name=parsed.from_name,

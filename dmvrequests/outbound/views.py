@@ -6,8 +6,9 @@ attachment opened.
 """
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -96,6 +97,30 @@ def attachment(request, pk, number):
     )
     response = HttpResponse(data, content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def message(request, pk):
+    """The whole email as it was kept (.eml), for one too large to be read automatically."""
+    found = selectors.item_get(pk)
+    if not found.raw_file or not default_storage.exists(found.raw_file):
+        messages.error(request, "The email as sent is no longer kept (retention).")
+        return redirect("outbound:item", pk=found.pk)
+    access_log(
+        request=request,
+        action=AuditAction.VIEW_OUTBOUND,
+        case=found.case,
+        obj=found,
+        detail={"format": "eml"},
+    )
+    response = FileResponse(
+        default_storage.open(found.raw_file, "rb"),
+        as_attachment=True,
+        filename=f"staff-email-{found.pk}.eml",
+        content_type="message/rfc822",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

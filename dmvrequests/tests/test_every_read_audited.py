@@ -580,7 +580,7 @@ EXPECTED_SHOWN = {
     "counsel2": {"cases:queue", "cases:detail"},
     # Administrators read no case data; staff emails sent to outside agencies are theirs to
     # review with counsel and auditors (docs/outbound.md), each read audited like any other.
-    "admin": {"outbound:queue", "outbound:item"},
+    "admin": {"outbound:queue", "outbound:item", "outbound:message"},
     "auditor": {"cases:search", "cases:detail", "audit:history", "audit:case_timeline"},
 }
 
