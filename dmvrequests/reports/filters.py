@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from dmvrequests.cases.models import DisclosureRequest
 from dmvrequests.formfields import FIRST_YEAR, LAST_YEAR, MESSAGE
+from dmvrequests.panels import PanelScope
 from dmvrequests.vocabulary import AgencyKind
 
 if TYPE_CHECKING:
@@ -76,6 +77,12 @@ class ReportFilters:
             date_to=date.fromisoformat(detail["date_to"]),
             office=Office.objects.get(pk=office_id) if office_id else None,
             agency_kind=detail.get("agency_kind") or "",
+        )
+
+    def panel_scope(self) -> PanelScope:
+        """These filters for the panels other apps add to the dashboard (dmvrequests.panels)."""
+        return PanelScope(
+            self.date_from, self.date_to, self.office.pk if self.office else None, self.agency_kind
         )
 
     def received_between(self, cases):

@@ -9,7 +9,7 @@ the exceptions found (docs/reports.md).
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -119,6 +119,7 @@ class TransparencyReport:
     threshold: int
     total: PublishedRow
     tables: list = field(default_factory=list)
+    after_the_fact: PublishedTable | None = None  # disclosures found after the fact
 
 
 def _annotated(period):
@@ -194,7 +195,45 @@ def transparency_report(period, threshold=None):
         ("by_agency_kind", "By kind of agency", "Agency kind", AgencyKind.choices, by_agency_kind),
     ]
     tables = _suppressed_tables(raw, total, threshold)
-    return TransparencyReport(period, threshold, tables[0].total, tables)
+    report = TransparencyReport(period, threshold, tables[0].total, tables)
+    report.after_the_fact = after_the_fact(period, threshold)
+    return report
+
+
+AFTER_THE_FACT = "found_after_the_fact"
+
+
+def after_the_fact(period, threshold):
+    """Disclosures found after the fact: records that left the DMV outside the request
+    process (staff emailing an outside agency directly), found in the mail journal, for which
+    counsel opened a case after the fact (channel "Outbound, unrecorded", docs/outbound.md).
+    Counted in the period the email was sent (the case's received date), by agency kind: the
+    disclosures (as "requests" and, since each released data, "produced") and the subjects
+    they named. Suppressed like the other tables, against its own totals."""
+    cases = period.received().filter(channel=Channel.OUTBOUND_UNRECORDED)
+    cases = cases.annotate(subject=casefacts.subject_key())
+    distinct = Count("subject", distinct=True)
+    grouped = cases.values("agency__kind").annotate(n=Count("pk"), subjects=distinct)
+    found = {
+        row["agency__kind"]: {
+            "requests": row["n"],
+            "subjects": row["subjects"],
+            "produced": row["n"],
+        }
+        for row in grouped.values("agency__kind", "n", "subjects")
+    }
+    every = cases.aggregate(n=Count("pk"), subjects=distinct)
+    total = {"requests": every["n"], "subjects": every["subjects"], "produced": every["n"]}
+    title = "Disclosures found after the fact"
+    table = _published(
+        AFTER_THE_FACT, title, "Agency kind", AgencyKind.choices, found, total, threshold, ()
+    )
+    # "Produced" is "requests" again: it is published, or not, exactly as requests are.
+    same = [
+        _row(row.key, row.label, {**row.cells, "produced": replace(row.cells["requests"])})
+        for row in [*table.rows, table.total]
+    ]
+    return PublishedTable(table.slug, table.title, table.heading, same[:-1], same[-1])
 
 
 def _suppressed_tables(raw, total, threshold):
@@ -262,7 +301,8 @@ def transparency_csv_rows(report, notice_rows=()):
         "requests_with_data_produced",
         "share_with_data_produced",
     ]
-    for table in report.tables:
+    tables = [*report.tables, *([report.after_the_fact] if report.after_the_fact else [])]
+    for table in tables:
         for row in [*table.rows, table.total]:
             yield [
                 table.slug,

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dmvrequests.panels import dashboard_panels
 from dmvrequests.policy.models import PolicyProfile
 from dmvrequests.reports import exports, formats, notices, services
 from dmvrequests.reports.auditing import ExportNotLogged, export_cases_log, export_log
@@ -89,6 +90,8 @@ def index(request):
         charts=_chart_specs(dashboard),
         notice_quarters=(quarters := notices.last_quarters(filters)),
         notice_table=notices.quarter_table(quarters),
+        # Other apps' panels (the outbound journal's), through dmvrequests.panels.
+        panels=dashboard_panels(filters.panel_scope()),
     )
     return render(request, "reports/dashboard.html", context)
 

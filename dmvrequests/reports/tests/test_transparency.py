@@ -160,7 +160,8 @@ class TestTransparencyReport:
         assert immigration["requests"] == "fewer than 5"
         assert immigration["share_with_data_produced"] == "withheld"
         totals = [r for r in rows if r["key"] == "total"]
-        assert [r["requests"] for r in totals] == ["17", "17"]
+        # The two tables of requests, then the disclosures found after the fact (none).
+        assert [r["requests"] for r in totals] == ["17", "17", "0"]
 
     def test_a_period_that_has_not_begun_is_refused(self, client, administrator):
         client.force_login(administrator)
@@ -169,6 +170,46 @@ class TestTransparencyReport:
         )
         assert response.status_code == 400
         assert "has not begun" in response.content.decode()
+
+
+class TestDisclosuresFoundAfterTheFact:
+    """Cases counsel opened for staff email found in the mail journal (channel outbound)."""
+
+    @pytest.fixture
+    def found(self, casebook):
+        unrecorded = [
+            *(q1(n, "immigration", channel="outbound", subject=f"O{n % 6}") for n in range(7)),
+            q1(10, "local_law_enforcement", channel="outbound", subject="P1"),
+            q1(11, "immigration", subject="Z1"),  # a request like any other
+            Spec(0, 1, "immigration", channel="outbound", on=date(2024, 12, 30), subject="Z2"),
+        ]
+        casebook.add_all(unrecorded)
+        return transparency_report(Q1_2025).after_the_fact
+
+    def test_it_counts_them_by_agency_kind_with_small_counts_suppressed(self, found):
+        cells = {row.key: row.cells for row in found.rows}
+        immigration, police = cells["immigration"], cells["local_law_enforcement"]
+        assert (immigration["requests"].value, immigration["subjects"].value) == (7, 6)
+        assert (found.total.cells["requests"].value, found.total.cells["subjects"].value) == (8, 7)
+        assert police["requests"].mark == SMALL
+        # One small count in the column: the total (8) and the only other count (7) would
+        # give it away, so one of them is withheld too.
+        assert WITHHELD in (immigration["requests"].mark, found.total.cells["requests"].mark)
+        # Every disclosure released data: "produced" is published exactly as "requests".
+        for row in [*found.rows, found.total]:
+            assert row.cells["produced"] == row.cells["requests"]
+
+    def test_the_page_and_the_csv_show_them(self, client, administrator, found):
+        client.force_login(administrator)
+        query = {"year": "2025", "period": "q1"}
+        page = client.get(reverse("reports:transparency"), query).content.decode()
+        assert '<h2 id="after-the-fact-heading">Disclosures found after the fact</h2>' in page
+        response = client.get(reverse("reports:transparency_csv"), query)
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        table = {r["key"]: r for r in rows if r["table"] == "found_after_the_fact"}
+        assert table["local_law_enforcement"]["requests"] == "fewer than 5"
+        assert "withheld" in (table["immigration"]["requests"], table["total"]["requests"])
+        assert table["total"]["subjects"] == "7"
 
 
 class TestPeriods:
