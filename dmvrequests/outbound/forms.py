@@ -3,10 +3,11 @@
 from django import forms
 
 from dmvrequests.codes import Purpose, RecordCategory
+from dmvrequests.forms import USWDSFormMixin
 from dmvrequests.outbound.identifiers import PatternError, license_patterns
 
 
-class LinkForm(forms.Form):
+class LinkForm(USWDSFormMixin, forms.Form):
     number = forms.CharField(
         label="Case number",
         max_length=20,
@@ -20,7 +21,7 @@ class LinkForm(forms.Form):
         return number
 
 
-class OpenCaseForm(forms.Form):
+class OpenCaseForm(USWDSFormMixin, forms.Form):
     purpose = forms.ChoiceField(
         label="Purpose of the disclosure, as far as the email shows it", choices=Purpose.choices
     )
@@ -32,7 +33,7 @@ class OpenCaseForm(forms.Form):
     )
 
 
-class DismissForm(forms.Form):
+class DismissForm(USWDSFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why it is not a disclosure to record",
         max_length=2000,
@@ -41,7 +42,7 @@ class DismissForm(forms.Form):
     )
 
 
-class PatternTryForm(forms.Form):
+class PatternTryForm(USWDSFormMixin, forms.Form):
     """Sample text and, optionally, license-number patterns to try instead of the setting."""
 
     patterns = forms.CharField(

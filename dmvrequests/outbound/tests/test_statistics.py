@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def flagged(sent_on: date, **fields) -> OutboundMessage:
-    item = OutboundMessage.objects.get(pk=journal_scan(raw=staff_email(**fields)).item_id)
+    outcome = journal_scan(raw=staff_email(**fields))
+    assert outcome.item_id is not None
+    item = OutboundMessage.objects.get(pk=outcome.item_id)
     type(item.entry).objects.filter(pk=item.entry_id).update(sent_on=sent_on)
     return item
 

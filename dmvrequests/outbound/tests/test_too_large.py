@@ -28,6 +28,12 @@ def big_email(**fields):
     return raw
 
 
+def stored(raw: bytes) -> OutboundMessage:
+    outcome = journal_scan(raw=raw)
+    assert outcome.item_id is not None
+    return OutboundMessage.objects.get(pk=outcome.item_id)
+
+
 def test_it_is_flagged_with_the_reason_and_kept_whole():
     raw = big_email()
     outcome = journal_scan(raw=raw)
@@ -78,7 +84,7 @@ def test_a_journal_report_too_large_keeps_its_envelope_and_is_kept_whole():
 
 def test_counsel_see_why_and_download_it_as_sent(django_app, counsel):
     raw = big_email(subject="Photos")
-    item = OutboundMessage.objects.get(pk=journal_scan(raw=raw).item_id)
+    item = stored(raw)
     page = django_app.get(reverse("outbound:item", args=[item.pk]), user=counsel)
     warning = page.html.select_one(".usa-alert--warning").get_text(" ", strip=True)
     assert warning.startswith("Not read automatically. The message is")
@@ -91,7 +97,7 @@ def test_counsel_see_why_and_download_it_as_sent(django_app, counsel):
 
 
 def test_a_message_no_longer_kept_says_so(django_app, counsel, settings):
-    item = OutboundMessage.objects.get(pk=journal_scan(raw=big_email()).item_id)
+    item = stored(big_email())
     OutboundMessage.objects.filter(pk=item.pk).update(raw_file="outbound-messages/gone.eml")
     page = django_app.get(reverse("outbound:message", args=[item.pk]), user=counsel).follow()
     assert "no longer kept" in page.text
