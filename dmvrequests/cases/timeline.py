@@ -413,15 +413,30 @@ def _record_who(record):
     return record.username or "System"
 
 
+def _also_words(done):
+    """'2 letters' from a retention or redaction record's {participant: {what: count}}
+    (cases/retention.py): what the other apps' records changed with the case."""
+    words = []
+    for counts in (done or {}).values():
+        for what, n in counts.items():
+            words.append(f"{n} {what[:-1] if n == 1 and what.endswith('s') else what}")
+    return ", ".join(words)
+
+
 def _record_sentence(record, who):
     detail = record.detail or {}
     if record.kind == Kind.REDACTION:
         field_label = detail.get("field_label", detail.get("field", "a field"))
-        return f"{who} redacted text from {in_sentence(field_label)}: {detail.get('reason', '')}"
+        also = _also_words(detail.get("also_redacted"))
+        also = f" (and from {also})" if also else ""
+        return (
+            f"{who} redacted text from {in_sentence(field_label)}{also}: {detail.get('reason', '')}"
+        )
     if record.kind == Kind.RETENTION:
         removed = ", ".join(in_sentence(label) for label in detail.get("field_labels", []))
         removed = removed or "subject identifiers"
-        return f"Retention policy removed {removed}"
+        also = _also_words(detail.get("also_erased"))
+        return f"Retention policy removed {removed}" + (f" and erased {also}" if also else "")
     if record.outcome == Outcome.DENIED:
         return f"{who} was refused access to the case"
     if record.outcome == Outcome.FAILURE:

@@ -184,6 +184,12 @@ class Letter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField(default=timezone.now)
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When retention erased its text, PDF and the person's address (a tombstone "
+        "stays: LetterErasure).",
+    )
 
     class Meta:
         ordering = ["issued_at", "id"]
@@ -232,3 +238,32 @@ class LetterDispatch(models.Model):
         if self.outbound.sent_at:
             return "sent"
         return "failed" if self.outbound.failed_at else "queued"
+
+
+class ErasureKind(models.TextChoices):
+    RETENTION = "retention", "Erased at the end of the retention period"
+    REDACTION = "redaction", "Redacted"
+
+
+class LetterErasure(models.Model):
+    """The tombstone of an erasure or redaction of an issued letter (correspondence/erasure.py):
+    which rule or reason, when, by whom (no one for the scheduled retention run), which fields,
+    and the SHA-256 of what was removed; never the removed text. Append-only on PostgreSQL."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="erasures")
+    kind = models.CharField(max_length=12, choices=ErasureKind.choices)
+    rule = models.CharField(max_length=300, help_text="The retention rule, or why it was redacted.")
+    fields = models.JSONField(default=list, help_text="The letter's fields changed.")
+    erased_sha256 = models.CharField(
+        max_length=64, help_text="SHA-256 of the removed values (docs/letters.md)."
+    )
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    erased_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["erased_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of letter {self.letter_id}"

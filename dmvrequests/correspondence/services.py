@@ -378,6 +378,7 @@ def letter_email(*, letter, actor):
     [DR-YYYY-NNNNNN] so that the reply is filed in the case (intake's rule)."""
     letter = _locked(letter)
     _require(letter.case, actor)
+    _refuse_erased(letter)
     if letter.kind not in AGENCY_KINDS:
         raise LetterError("A notice to the subject is printed and mailed, not emailed.")
     if not letter.recipient_email:
@@ -408,6 +409,17 @@ def letter_email(*, letter, actor):
     )
 
 
+ERASED_REFUSAL = (
+    "This letter was erased at the end of the case's retention period: only its tombstone "
+    "is left, and there is nothing to send."
+)
+
+
+def _refuse_erased(letter):
+    if letter.erased_at is not None:
+        raise LetterError(ERASED_REFUSAL)
+
+
 def pdf_filename(letter):
     """The file name of a letter's PDF: the case number, the kind of letter and its
     language, e.g. DR-2026-000012-denial-en.pdf (the same on the download and the email)."""
@@ -428,6 +440,7 @@ def letter_mark_mailed(*, letter, actor, mailed_on):
     notice, the case's notice is recorded as sent, naming this letter."""
     letter = _locked(letter)
     _require(letter.case, actor)
+    _refuse_erased(letter)
     if mailed_on > timezone.localdate():
         raise LetterError("The mailing date is in the future. Enter the day it was mailed.")
     if mailed_on < timezone.localtime(letter.issued_at).date():

@@ -146,6 +146,7 @@ def letter(request, number, letter_id, mailed_form=None, status=200):
     access_log(request=request, action=Action.VIEW_LETTER, case=case, obj=letter)
     dispatches = list(letter.dispatches.select_related("outbound", "recorded_by"))
     methods = {d.method for d in dispatches}
+    erased = letter.erased_at is not None
     profile, profile_version = selectors.letter_profile(letter)
     return render(
         request,
@@ -156,12 +157,14 @@ def letter(request, number, letter_id, mailed_form=None, status=200):
             "letter": letter,
             "dispatches": dispatches,
             "can_email": caps.act
+            and not erased
             and letter.kind != LetterKind.SUBJECT_NOTICE
             and "email" not in methods,
             "mailed_form": (mailed_form or MailedForm(initial={"mailed_on": timezone.localdate()}))
-            if caps.act and "mail" not in methods
+            if caps.act and not erased and "mail" not in methods
             else None,
-            "pdf_unavailable": "" if letter.pdf else pdf.unavailable(),
+            "pdf_unavailable": "" if letter.pdf or erased else pdf.unavailable(),
+            "erasures": list(letter.erasures.select_related("erased_by")),
             "profile": profile,
             "profile_version": profile_version,
         },
@@ -173,7 +176,10 @@ def letter_pdf(request, number, letter_id):
     case, _ = case_selectors.case_with_capabilities_for(request.user, number)
     letter = selectors.letter_of(case, letter_id, with_pdf=True)
     if not letter.pdf:
-        messages.error(request, pdf.INSTALL_HINT if pdf.unavailable() else NO_PDF)
+        if letter.erased_at is not None:
+            messages.error(request, services.ERASED_REFUSAL)
+        else:
+            messages.error(request, pdf.INSTALL_HINT if pdf.unavailable() else NO_PDF)
         return redirect("correspondence:letter", number=case.number, letter_id=letter.pk)
     access_log(
         request=request, action=Action.VIEW_LETTER, case=case, obj=letter, detail={"format": "pdf"}

@@ -7,6 +7,11 @@ leave the history too, or they were never removed. Both operations save the
 case without adding a historical row (the rows are rewritten instead, so a
 new row would show no difference) and record who, when, why and which fields
 in the audit chain, never the removed text.
+
+What other apps keep about a case (an issued letter's text and PDF) follows through the
+retention participants they register (`cases/retention.py`): both operations ask each one to
+erase or redact its part in the same transaction, inside `history_rewrite()`, and the audit
+record counts what each changed.
 """
 
 from dataclasses import dataclass
@@ -27,6 +32,12 @@ from dmvrequests.audit.services import CASE_OBJECT_TYPE, audit_record
 from dmvrequests.audit.wording import in_sentence
 from dmvrequests.cases.capabilities import capabilities_for
 from dmvrequests.cases.models import DisclosureRequest, Status
+from dmvrequests.cases.retention import (
+    REDACTION,
+    RETENTION,
+    ErasureOrder,
+    retention_participants,
+)
 
 REDACTABLE_FIELDS = (
     "narrative",
@@ -122,10 +133,23 @@ def redaction_apply(*, case, field, text, reason, actor, request=None):
         _save_without_history(case, [field])
     for row in rows:
         setattr(row, field, getattr(row, field).replace(text, marker))
+    order = ErasureOrder(REDACTION, reason, actor=actor, text=text, marker=marker)
     with history_rewrite():  # the history tables' triggers refuse any other rewrite
         case.history.model._default_manager.bulk_update(rows, [field])
-    _record_redaction(case, field, reason, actor, request, len(rows), in_case)
+        others = _participants_apply(case, order)
+    _record_redaction(case, field, reason, actor, request, len(rows), in_case, others)
     return len(rows)
+
+
+def _participants_apply(case, order):
+    """{participant: {what: count}} of every retention participant's erasure or redaction."""
+    done = {}
+    for participant in retention_participants():
+        act = participant.erase if order.kind == RETENTION else participant.redact
+        counts = act(case, order)
+        if any(counts.values()):
+            done[participant.name] = counts
+    return done
 
 
 def _save_without_history(case, fields):
@@ -136,7 +160,7 @@ def _save_without_history(case, fields):
         del case.skip_history_when_saving
 
 
-def _record_redaction(case, field, reason, actor, request, history_rows, in_case):
+def _record_redaction(case, field, reason, actor, request, history_rows, in_case, others):
     audit_record(
         kind=Kind.REDACTION,
         action=Action.REDACT,
@@ -151,6 +175,7 @@ def _record_redaction(case, field, reason, actor, request, history_rows, in_case
             "reason": reason,
             "history_rows": history_rows,
             "current_value_changed": in_case,
+            **({"also_redacted": others} if others else {}),
         },
     )
 
@@ -165,6 +190,7 @@ class RetentionItem:
     ended_at: datetime
     fields: tuple
     history_rows: int
+    held_by: tuple = ()  # retention participants still holding data of the case ("letters")
 
     @property
     def field_labels(self):
@@ -203,6 +229,9 @@ def retention_candidates(*, years, now=None):
         "history_date"
     )
     history_holds = history.filter(_holds_identifiers(), id=OuterRef("pk"))
+    held = _holds_identifiers() | Exists(history_holds)
+    for participant in retention_participants():
+        held |= Q(pk__in=participant.holding(DisclosureRequest.objects.ended()))
     return (
         DisclosureRequest.objects.ended()
         .annotate(
@@ -211,7 +240,7 @@ def retention_candidates(*, years, now=None):
             )
         )
         .filter(ended_at__lt=cutoff)
-        .filter(_holds_identifiers() | Exists(history_holds))
+        .filter(held)
         .order_by("ended_at", "pk")
     )
 
@@ -229,7 +258,9 @@ def _plan_item(case, ended_at):
         if _is_set(getattr(case, name)) or any(_is_set(row[i]) for row in history)
     ]
     rows = sum(1 for row in history if any(_is_set(v) for v in row))
-    return RetentionItem(case.pk, case.number, ended_at, tuple(held), rows)
+    this_case = DisclosureRequest.objects.filter(pk=case.pk)
+    held_by = tuple(p.name for p in retention_participants() if p.holding(this_case).exists())
+    return RetentionItem(case.pk, case.number, ended_at, tuple(held), rows, held_by)
 
 
 def retention_plan(*, years, now=None):
@@ -246,13 +277,15 @@ def _cleared_values():
 def _retention_clear(case_pk, ended_at, years, source):
     case = DisclosureRequest.objects.select_for_update().get(pk=case_pk)
     item = _plan_item(case, ended_at)
-    if not item.fields:
+    if not item.fields and not item.held_by:
         return None
     for name, value in _cleared_values().items():
         setattr(case, name, value)
     _save_without_history(case, list(SUBJECT_IDENTIFIERS))
+    rule = f"retention: subject data is kept {years} years after the case ended"
     with history_rewrite():  # the history tables' triggers refuse any other rewrite
         case.history.all().update(**_cleared_values())
+        others = _participants_apply(case, ErasureOrder(RETENTION, rule))
     audit_record(
         kind=Kind.RETENTION,
         action=Action.APPLY_RETENTION,
@@ -265,6 +298,7 @@ def _retention_clear(case_pk, ended_at, years, source):
             "history_rows": item.history_rows,
             "years": years,
             "source": source,
+            **({"also_erased": others} if others else {}),
         },
     )
     return item

@@ -46,7 +46,9 @@ class Command(BaseCommand):
 
     def _line(self, item, verb):
         ended = timezone.localtime(item.ended_at).date().isoformat()
-        fields = ", ".join(in_sentence(label) for label in item.field_labels)
+        parts = [in_sentence(label) for label in item.field_labels]
+        parts += [f"the {name} kept on the case" for name in item.held_by]
+        fields = ", ".join(parts)
         return (
             f"{item.number} (ended {ended}): {verb} {fields}; {item.history_rows} history entries"
         )
