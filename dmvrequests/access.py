@@ -130,6 +130,19 @@ ACCESS = {
     "reports:export_job": frozenset({ADMIN}),
     "reports:export_job_status": frozenset({ADMIN}),
     "reports:export_job_download": frozenset({ADMIN}),
+    # Network queries: the state switch's Nlets journal (docs/network-queries.md). Figures for
+    # administrators and counsel; the entries behind them (personal data, each read recorded)
+    # for counsel and auditors; the directory's ORIs and the block list for administrators.
+    "network:index": frozenset({ADMIN, COUNSEL}),
+    "network:figure_csv": frozenset({ADMIN, COUNSEL}),
+    "network:agency": frozenset({ADMIN, COUNSEL}),
+    "network:entries": frozenset({COUNSEL, AUDITOR}),
+    "network:unknown_oris": frozenset({ADMIN}),
+    "network:attribute": frozenset({ADMIN}),
+    "network:blocklist": frozenset({ADMIN}),
+    "network:blocklist_csv": frozenset({ADMIN}),
+    "network:blocklist_text": frozenset({ADMIN}),
+    "network:hand_over": frozenset({ADMIN}),
     # The REST API (docs/api.md): any other address under /api/ answers a JSON 404.
     "api_not_found": PUBLIC,
     # The agency portal (docs/portal.md): its own accounts, refused every staff page.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("intake/", include("dmvrequests.intake.urls")),
     path("outbound/", include("dmvrequests.outbound.urls")),
     path("reports/", include("dmvrequests.reports.urls")),
+    path("network/", include("dmvrequests.switchjournal.urls")),
     path("audit/", include("dmvrequests.oversight.urls")),
     path("notifications/", include("dmvrequests.notifications.urls")),
     path("letters/", include("dmvrequests.correspondence.urls")),

@@ -10,11 +10,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dmvrequests.agencies.models import Officer, OfficerApproval, Requester
+from dmvrequests.agencies.models import (
+    Agency,
+    Officer,
+    OfficerApproval,
+    Requester,
+    parse_ori_list,
+)
+from dmvrequests.agencies.signals import directory_changed
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from dmvrequests.agencies.models import Agency
 
 
 def requester_find(*, agency: Agency, email: str) -> Requester | None:
@@ -146,3 +152,37 @@ def officer_deactivate(*, officer: Officer, actor: Any, reason: str) -> Officer:
     user.is_active = False
     _save(user, actor)
     return officer
+
+
+# -- ORIs of agencies (docs/network-queries.md, "Unknown ORIs") ----------------------------------
+
+
+def agency_add_ori(*, agency: Agency, value: str, actor: User | None) -> str:
+    """Give `agency` the ORI or ORI pattern `value` (9 letters or digits, or a prefix of 1 to
+    8 ending in `*`; any case): saved in the agency's history as `actor`'s change, then
+    `directory_changed` is sent so that the switch journal attributes its past queries again.
+    Returns the value as stored (upper case). Raises ValidationError, saving nothing, when the
+    value is neither, or when another agency already lists it (an ORI belongs to one agency).
+    Adding a value the agency already lists changes nothing and sends nothing."""
+    values = parse_ori_list(value)
+    if len(values) != 1:
+        raise ValidationError("Give one ORI (e.g. NY0010000) or one ORI pattern (e.g. DCICE*).")
+    (ori,) = values
+    if ori in agency.ori_list:
+        return ori
+    holder = next(
+        (other for other in Agency.objects.exclude(pk=agency.pk) if ori in other.ori_list), None
+    )
+    if holder is not None:
+        raise ValidationError(
+            f"{ori} already belongs to {holder.name}; an ORI belongs to one agency. Remove it "
+            "there first (administration site) if it was wrong."
+        )
+    with transaction.atomic():
+        agency.oris = " ".join([*agency.oris.split(), ori])
+        agency._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
+        agency._change_reason = f"ORI {ori} attributed"  # type: ignore[attr-defined]  # idem
+        agency.full_clean()
+        agency.save()
+    directory_changed.send(sender=Agency)
+    return ori

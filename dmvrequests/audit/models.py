@@ -39,6 +39,8 @@ class Action(models.TextChoices):
     # Staff email found in the mail journal (docs/outbound.md).
     VIEW_OUTBOUND = "view_outbound", "Viewed a staff email from the mail journal"
     LIST_OUTBOUND = "list_outbound", "Listed in the unrecorded-disclosure queue"
+    # The state switch's Nlets journal (docs/network-queries.md): one record per entry shown.
+    VIEW_JOURNAL = "view_journal", "Viewed entries of the switch's query journal"
     # Auditors' own reads.
     SEARCH_AUDIT = "search_audit", "Searched the access log"
     SEARCH_HISTORY = "search_history", "Searched the change history"

@@ -8,6 +8,7 @@ attestation) but not on exports of case rows.
 import csv
 import io
 import tempfile
+from itertools import chain
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from dmvrequests.policy.models import PolicyProfile
 from dmvrequests.reports import exports, formats, notices, services
 from dmvrequests.reports.auditing import ExportNotLogged, export_cases_log, export_log
 from dmvrequests.reports.forms import ExportForm, PeriodForm, ReportFilterForm
+from dmvrequests.reports.network import network_csv_rows, network_section
 from dmvrequests.reports.selectors import export_job_get_for, export_jobs_visible_to
 from dmvrequests.reports.statistics import dashboard_figures
 from dmvrequests.reports.transparency import (
@@ -332,6 +334,7 @@ def transparency(request):
         report=report,
         generated_at=timezone.now(),
         notices=notices.published(notices.notice_timeliness(period), report.threshold),
+        network=network_section(period, report.threshold),
     )
     return render(request, "reports/transparency.html", context)
 
@@ -343,9 +346,11 @@ def transparency_csv(request):
         return redirect(f"{reverse('reports:transparency')}?{request.GET.urlencode()}")
     report = transparency_report(period)
     notice_rows = notices.published_rows(notices.notice_timeliness(period), report.threshold)
-    return _csv_response(
-        transparency_csv_rows(report, notice_rows), f"transparency-{period.slug}.csv"
+    rows = chain(
+        transparency_csv_rows(report, notice_rows),
+        network_csv_rows(network_section(period, report.threshold)),
     )
+    return _csv_response(rows, f"transparency-{period.slug}.csv")
 
 
 @require_GET

@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from dmvrequests.access import ACCESS, NAMESPACE_ACCESS
+from dmvrequests.agencies.models import Agency
 from dmvrequests.audit.models import AuditRecord, Outcome
 from dmvrequests.cases import services
 from dmvrequests.cases.models import DecisionOutcome, DisclosureRequest, Status
@@ -357,7 +358,7 @@ def _named_arguments(name, params, world):
         return [{"pk": grant.pk} for grant in world.grants]
     if name.startswith("intake:") and params == {"pk"}:
         return [{"pk": m.pk} for m in world.messages]
-    if name.startswith(("outbound:", "portal:", "portal_api:")):
+    if name.startswith(("outbound:", "portal:", "portal_api:", "network:")):
         return _channel_arguments(name, params, world)
     if name.startswith("admin:") and name.endswith("_simple_history") and params == {"#0", "#1"}:
         # django-simple-history's view of one past version: (object id, history id).
@@ -373,7 +374,10 @@ def _named_arguments(name, params, world):
 
 def _channel_arguments(name, params, world):
     """The outbound journal's items and attachments, the portal's officers and its link, the
-    portal's certifications and the API's tokens."""
+    portal's certifications and the API's tokens, the agencies' pages of the Network queries
+    section."""
+    if name == "network:agency" and params == {"pk"}:
+        return [{"pk": pk} for pk in Agency.objects.order_by("pk").values_list("pk", flat=True)]
     if name.startswith("outbound:") and params == {"pk"}:
         return [{"pk": item.pk} for item in world.outbound]
     if name == "outbound:attachment" and params == {"pk", "number"}:

@@ -102,7 +102,11 @@ MUST_HAVE_FIELDS = {
     "portal_api:tokens",
     "portal_api:webhook",
     "portal_api:staff_webhooks",
+    "network:attribute",
+    "network:hand_over",
 }
+# The page showing the form of a POST-only address (the Network queries section's).
+FORM_PAGES = {"network:attribute": "network:unknown_oris", "network:hand_over": "network:blocklist"}
 ROUTES = sorted(name for name in url_names() if not name.startswith("admin:"))
 
 NASTY = (
@@ -336,6 +340,9 @@ def sources(url, kwargs):
         pages.append(reverse("cases:detail", args=[kwargs["number"]]))
     if "pk" in kwargs:
         pages.append(reverse("intake:quarantine_detail", args=[kwargs["pk"]]))
+    name = resolve(url).view_name
+    if name in FORM_PAGES:
+        pages.append(reverse(FORM_PAGES[name]))
     return pages
 
 

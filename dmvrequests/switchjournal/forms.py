@@ -1,0 +1,118 @@
+"""The forms of the Network queries pages (docs/network-queries.md, "The Network queries
+section"): the figures' filters, attributing an ORI, recording a hand-over, uploading a journal."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from dmvrequests.agencies.models import Agency
+from dmvrequests.formfields import PlausibleDateField
+from dmvrequests.forms import DateInput, USWDSFormMixin
+from dmvrequests.switchjournal.figures import FIGURES, Filters
+from dmvrequests.switchjournal.models import UNKNOWN_KIND
+from dmvrequests.vocabulary import AgencyKind
+
+DEFAULT_DAYS = 90  # the period shown when none is given: the last 90 days, today included
+MAX_DAYS = 3660  # about ten years: longer than any retention of the journal
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [
+        ("", "Any kind"),
+        *((k.value, k.label) for k in AgencyKind),
+        (UNKNOWN_KIND, "Unknown ORI (no agency)"),
+    ]
+
+
+class FilterForm(USWDSFormMixin, forms.Form):
+    """The filters every figure and its entries take: a period of days in the state's time
+    zone (both days included; default the last DEFAULT_DAYS), an agency kind, an agency."""
+
+    date_from = PlausibleDateField(required=False, label="From", widget=DateInput())
+    date_to = PlausibleDateField(required=False, label="To", widget=DateInput())
+    agency_kind = forms.ChoiceField(required=False, label="Agency kind", choices=kind_choices)
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        label="Agency",
+        empty_label="Any agency",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            raise ValidationError("The end date is before the start date; swap them.")
+        if start and end and (end - start).days > MAX_DAYS:
+            raise ValidationError("Choose a period of at most ten years.")
+        return data
+
+    def filters(self) -> Filters:
+        """The filters chosen (the defaults for what is empty or, the form being invalid,
+        for everything)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        today = timezone.localdate()
+        end: date = data.get("date_to") or today
+        start: date = data.get("date_from") or min(end, today) - timedelta(days=DEFAULT_DAYS - 1)
+        if start > end:
+            start = end
+        return Filters(
+            date_from=start,
+            date_to=end,
+            agency_kind=data.get("agency_kind") or "",
+            agency=data.get("agency"),
+        )
+
+
+class EntriesForm(FilterForm):
+    """The entries behind a figure: the filters, which figure, and an ORI."""
+
+    figure = forms.ChoiceField(
+        required=False,
+        label="Entries",
+        choices=[("", "Every message"), *((f.slug, f.entries_label) for f in FIGURES)],
+    )
+    ori = forms.CharField(
+        required=False,
+        max_length=9,
+        label="ORI",
+        help_text="9 letters or digits; the messages it sent or received.",
+    )
+
+    def clean_ori(self) -> str:
+        value = self.cleaned_data["ori"].strip().upper()
+        if value and (len(value) != 9 or not value.isalnum()):
+            raise ValidationError("An ORI has exactly 9 letters or digits, for example NY0010000.")
+        return value
+
+
+class AttributeForm(USWDSFormMixin, forms.Form):
+    """Give an unknown ORI (or an ORI pattern) to an agency of the directory."""
+
+    ori = forms.CharField(
+        max_length=9,
+        label="ORI or ORI pattern",
+        help_text="An ORI (9 letters or digits, e.g. NY0010000) or a prefix ending in * "
+        "(e.g. DCICE*, every ORI starting DCICE).",
+    )
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.order_by("name"),
+        label="Agency",
+        empty_label="Choose the agency",
+    )
+
+
+class HandOverForm(USWDSFormMixin, forms.Form):
+    """Confirm that the block list as shown was handed to the switch's administrator."""
+
+    confirm = forms.BooleanField(
+        label="I gave this block list to the switch's administrator",
+        error_messages={
+            "required": "Tick the box to confirm the list was handed over; nothing was recorded."
+        },
+    )

@@ -1,0 +1,277 @@
+"""The Network queries section as people use it: figures with their charts, tables, filters and
+CSV; the entries behind them (every read recorded); unknown ORIs attributed; the block list
+downloaded and its hand-over recorded; an agency's page. Forms filled in as rendered."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dmvrequests.agencies.models import BlocklistVersion
+from dmvrequests.audit.models import Action, AuditRecord
+from dmvrequests.switchjournal.models import JournalEntry
+from dmvrequests.switchjournal.services import journal_import
+from dmvrequests.switchjournal.tests.journals import entry, journal
+from dmvrequests.testing import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def traffic():
+    """A blocked immigration agency answered by mistake (a block leak), a police agency, and
+    an ORI no agency holds; all within the last few days."""
+    now = timezone.now().replace(microsecond=0)
+    ice = AgencyFactory(
+        name="ICE ERO",
+        kind="immigration",
+        oris="DCICE*",
+        blocked=True,
+        blocked_reason="State law forbids sharing with civil immigration enforcement.",
+        blocked_since=now - timedelta(days=30),
+    )
+    police = AgencyFactory(name="Albany Police", kind="local_law_enforcement", ori="NY0010100")
+    a, b, c = now - timedelta(days=2), now - timedelta(days=1), now - timedelta(hours=5)
+    text = journal(
+        entry(a, "IN", 1, "DQ.DCICE0100.NY.C77.TXT", "NAM/QUILLBY,ADA.DOB/19800102.SEX/F.IMQ/Y."),
+        entry(a + timedelta(seconds=5), "OUT", 2, "DR.NY0000000.DCICE0100.C77.TXT", "OLN/Q1."),
+        entry(b, "IN", 3, "RPQ.NY0010100.NY.TXT", "LIC/AB*12."),
+        entry(b, "IN", 4, "DNQ.NY0010100.NY.TXT", "NAM/DOE,JANE."),
+        entry(c, "IN", 5, "DQ.DCXYZ0100.NY.TXT", "OLN/D7654321."),
+        entry(c, "IN", 6, "DQ.DCXYZ0100.NY.TXT", "OLN/D7654322."),
+    )
+    summary = journal_import([line.encode() for line in text.splitlines(True)], name="t.txt")
+    assert summary.imported == 6 and summary.rejected_count == 0, summary
+    return {"ice": ice, "police": police}
+
+
+def rows_of(page, table_id):
+    return [
+        [cell.get_text(" ", strip=True) for cell in tr.find_all(["th", "td"])]
+        for tr in page.html.select(f"#{table_id} tbody tr")
+    ]
+
+
+class TestFigures:
+    def test_block_leaks_come_first_with_chart_and_table(self, django_app, traffic, counsel):
+        page = django_app.get(reverse("network:index"), user=counsel)
+        headings = [h.get_text(strip=True) for h in page.html.select("section > h2")]
+        assert headings[0] == "Block leaks"
+        assert "1 block leak" in page.html.select_one("#leak-alert").get_text()
+        assert rows_of(page, "table-leaks")[0][:2] == ["DCICE0100 (ICE ERO)", "1"]
+        svg = page.html.select_one("#section-leaks svg")
+        assert svg["role"] == "img" and svg.find("title").get_text().startswith("Block leaks")
+        kinds = dict(row[:2] for row in rows_of(page, "table-kinds"))
+        assert kinds == {
+            "Local law enforcement": "2",
+            "Unknown ORI (no agency)": "2",
+            "Immigration enforcement": "1",
+        }
+        immigration = page.html.select_one("#section-immigration").get_text()
+        assert "1 of 5 queries came from immigration agencies (20.0 %)" in immigration
+        assert rows_of(page, "table-image")[0][:2] == ["Immigration enforcement", "1"]
+        assert rows_of(page, "table-name_only")[0][:2] == ["Local law enforcement", "1"]
+        assert rows_of(page, "table-partial_plate")[0][:2] == ["Local law enforcement", "1"]
+        assert rows_of(page, "table-unknown")[0][:2] == ["DCXYZ0100", "2"]
+
+    def test_filters_by_kind_and_agency_as_the_form_sends_them(
+        self, django_app, traffic, administrator
+    ):
+        page = django_app.get(reverse("network:index"), user=administrator)
+        form = page.forms[1]  # the first form is signing out
+        form["agency_kind"] = "local_law_enforcement"
+        page = form.submit()
+        assert dict(row[:2] for row in rows_of(page, "table-kinds")) == {
+            "Local law enforcement": "2"
+        }
+        assert "No response carried DMV data" in page.text
+        form = page.forms[1]
+        form["agency_kind"] = ""
+        form["agency"] = str(traffic["ice"].pk)
+        page = form.submit()
+        assert rows_of(page, "table-leaks")[0][1] == "1"
+        assert "Entries" not in [a.get_text() for a in page.html.select("a")]  # not for admins
+
+    def test_a_reversed_period_is_refused_with_a_message(self, django_app, traffic, counsel):
+        page = django_app.get(
+            reverse("network:index"),
+            {"date_from": "2026-05-02", "date_to": "2026-05-01"},
+            user=counsel,
+            status=400,
+        )
+        assert "The end date is before the start date; swap them." in page.text
+
+    def test_a_figure_downloads_as_csv_guarded_against_formulas(self, django_app, traffic, counsel):
+        traffic["police"].name = "=HYPERLINK(1)"
+        traffic["police"].save()
+        page = django_app.get(reverse("network:index"), user=counsel)
+        link = page.click(description="Download “Immigration agencies' queries” as CSV")
+        assert link.content_type == "text/csv"
+        rows = list(csv.reader(io.StringIO(link.text)))
+        assert rows == [
+            ["ORI (agency)", "Queries", "Photo requests"],
+            ["DCICE0100 (ICE ERO)", "1", "1 photo request"],
+        ]
+        other = django_app.get(
+            reverse("network:figure_csv"), {"figure": "bursts"}, user=counsel
+        ).text
+        assert other.startswith("ORI (agency),Queries,From and to")
+        entries = django_app.get(
+            reverse("network:entries"), {"ori": "NY0010100"}, user=counsel
+        ).text
+        assert "=HYPERLINK(1)" in entries  # the page shows the name as it is
+
+    def test_an_unknown_figure_sends_back_to_the_section(self, django_app, counsel):
+        page = django_app.get(reverse("network:figure_csv"), {"figure": "x"}, user=counsel)
+        assert page.follow().text.count("that address named no figure") == 1
+
+    def test_clerks_and_auditors_do_not_see_the_figures(self, django_app, clerk, auditor):
+        django_app.get(reverse("network:index"), user=clerk, status=403)
+        django_app.get(reverse("network:index"), user=auditor, status=403)
+
+
+class TestEntries:
+    def test_counsel_reads_the_leak_and_each_entry_is_recorded(self, django_app, traffic, counsel):
+        page = django_app.get(reverse("network:index"), user=counsel)
+        page = page.click(href=r"entries/\?figure=leaks")
+        assert page.html.h1.get_text(strip=True) == "Block leaks (responses)"
+        rows = page.html.select("tbody tr")
+        assert len(rows) == 1
+        assert "Block leak: data sent to a blocked ORI" in rows[0].get_text()
+        leak = JournalEntry.objects.get(block_leak=True)
+        record = AuditRecord.objects.get(action=Action.VIEW_JOURNAL, user=counsel)
+        assert record.object_type == "switchjournal.journalentry"
+        assert record.object_id == str(leak.pk)
+        assert record.detail["figure"] == "leaks"
+
+    def test_auditors_read_entries_filtered_by_ori(self, django_app, traffic, auditor):
+        page = django_app.get(reverse("network:entries"), user=auditor)
+        form = page.forms[1]
+        form["ori"] = "dcxyz0100"
+        page = form.submit()
+        assert page.html.h1.get_text(strip=True) == "Every message: DCXYZ0100"
+        assert len(page.html.select("tbody tr")) == 2
+        assert AuditRecord.objects.filter(action=Action.VIEW_JOURNAL, user=auditor).count() == 8
+
+    def test_a_wrong_ori_is_explained(self, django_app, traffic, counsel):
+        page = django_app.get(
+            reverse("network:entries"), {"ori": "short"}, user=counsel, status=400
+        )
+        assert "An ORI has exactly 9 letters or digits" in page.text
+
+    def test_administrators_do_not_read_entries(self, django_app, administrator):
+        django_app.get(reverse("network:entries"), user=administrator, status=403)
+
+
+class TestUnknownOris:
+    def test_attributing_an_unknown_ori_moves_its_past_queries(
+        self, django_app, traffic, administrator
+    ):
+        page = django_app.get(reverse("network:unknown_oris"), user=administrator)
+        assert rows_of_table(page)[0][:2] == ["DCXYZ0100", "2"]
+        page = page.click(href=r"\?ori=DCXYZ0100")
+        form = page.forms[1]
+        assert form["ori"].value == "DCXYZ0100"
+        form["agency"] = str(traffic["ice"].pk)
+        page = form.submit().follow()
+        assert (
+            "DCXYZ0100 now belongs to ICE ERO. 2 past queries from it were attributed to the "
+            "agency" in page.text
+        )
+        assert "Every ORI in the journal belongs to an agency" in page.text
+        moved = JournalEntry.objects.filter(sender_ori="DCXYZ0100")
+        assert {(e.agency_id, e.agency_kind, e.blocked) for e in moved} == {
+            (traffic["ice"].pk, "immigration", True)
+        }
+        traffic["ice"].refresh_from_db()
+        assert "DCXYZ0100" in traffic["ice"].ori_list
+        latest = traffic["ice"].history.first()
+        assert latest.history_user == administrator
+        assert latest.history_change_reason == "ORI DCXYZ0100 attributed"
+
+    def test_an_ori_of_another_agency_is_refused(self, django_app, traffic, administrator):
+        page = django_app.get(reverse("network:unknown_oris"), user=administrator)
+        form = page.forms[1]
+        form["ori"] = "NY0010100"
+        form["agency"] = str(traffic["ice"].pk)
+        page = form.submit(status=400)
+        assert "NY0010100 already belongs to Albany Police" in page.text
+        assert "DCXYZ0100" in page.text
+
+    def test_an_empty_form_says_what_is_missing(self, django_app, traffic, administrator):
+        page = django_app.get(reverse("network:unknown_oris"), user=administrator)
+        page = page.forms[1].submit(status=400)
+        assert page.text.count("This field is required.") >= 2
+
+    def test_a_malformed_value_is_refused(self, django_app, traffic, administrator):
+        page = django_app.get(reverse("network:unknown_oris"), user=administrator)
+        form = page.forms[1]
+        form["ori"] = "DC-ICE"
+        form["agency"] = str(traffic["police"].pk)
+        page = form.submit(status=400)
+        assert "is neither an ORI" in page.text
+
+    def test_counsel_may_not_attribute(self, django_app, counsel):
+        django_app.get(reverse("network:unknown_oris"), user=counsel, status=403)
+
+
+def rows_of_table(page):
+    return [
+        [cell.get_text(" ", strip=True) for cell in tr.find_all(["th", "td"])]
+        for tr in page.html.select("tbody tr")
+    ]
+
+
+class TestBlocklist:
+    def test_the_list_downloads_and_its_hand_over_is_recorded(
+        self, django_app, traffic, administrator
+    ):
+        page = django_app.get(reverse("network:blocklist"), user=administrator)
+        assert "1 block not yet at the switch" in page.text
+        row = rows_of_table(page)[0]
+        assert row[0] == "DCICE*" and row[1] == "ICE ERO"
+        assert row[4] == "Not yet at the switch"
+        as_csv = page.click(description="Download as CSV")
+        effective = timezone.localtime(traffic["ice"].blocked_since).date().isoformat()
+        assert as_csv.text == (
+            "ori,reason,effective\nDCICE*,State law forbids sharing with civil immigration "
+            f"enforcement.,{effective}\n"
+        )
+        as_text = page.click(description="Download as plain text")
+        assert as_text.content_type == "text/plain"
+        assert as_text.text.startswith(f"DCICE*\t{effective}\tState law")
+        page = page.forms[1].submit(status=400)
+        assert "Tick the box to confirm the list was handed over" in page.text
+        assert not BlocklistVersion.objects.exists()
+        form = page.forms[1]
+        form["confirm"] = True
+        page = form.submit().follow()
+        assert "Recorded: the block list of 1 ORI was handed to the switch by you" in page.text
+        assert "not yet at the switch" not in page.text
+        version = BlocklistVersion.objects.get()
+        assert version.handed_over_by == administrator and version.oris == "DCICE*"
+
+    def test_only_administrators_keep_it(self, django_app, counsel):
+        django_app.get(reverse("network:blocklist"), user=counsel, status=403)
+        django_app.get(reverse("network:blocklist_csv"), user=counsel, status=403)
+
+
+class TestAgencyPage:
+    def test_an_agency_shows_its_oris_block_volume_and_flags(self, django_app, traffic, counsel):
+        ice = traffic["ice"]
+        page = django_app.get(reverse("network:agency", args=[ice.pk]), user=counsel)
+        assert "DCICE* (every ORI starting DCICE)" in page.text
+        assert "Blocked at the switch since" in page.text
+        assert "State law forbids sharing" in page.text
+        flags = dict(row[:2] for row in rows_of(page, "table-flags"))
+        assert flags["Queries"] == "1" and flags["Photo requests"] == "1"
+        assert flags["Block leaks (responses)"] == "1"
+        assert flags["Queries from blocked ORIs"] == "1"
+        months = rows_of(page, "table-months")
+        assert sum(int(row[1]) for row in months) == 1
+
+    def test_an_agency_that_does_not_exist_is_not_found(self, django_app, administrator):
+        django_app.get(reverse("network:agency", args=[999999]), user=administrator, status=404)

@@ -1,0 +1,272 @@
+"""The Network queries section (docs/network-queries.md, "The Network queries section").
+
+Who may open each page is in dmvrequests/access.py: administrators and counsel read the
+figures; counsel and auditors read the entries behind them (personal data: one access record
+per entry shown); administrators attribute unknown ORIs and keep the block list.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_GET, require_POST
+
+from dmvrequests.agencies.blocklist import (
+    blocklist_csv,
+    blocklist_hand_over,
+    blocklist_rows,
+    blocklist_text,
+    not_yet_at_switch,
+)
+from dmvrequests.agencies.directory import ori_directory
+from dmvrequests.agencies.models import Agency, BlocklistVersion
+from dmvrequests.agencies.services import agency_add_ori
+from dmvrequests.audit.models import Action as AuditAction
+from dmvrequests.audit.services import access_log_many
+from dmvrequests.switchjournal import figures as figures_of
+from dmvrequests.switchjournal.forms import AttributeForm, EntriesForm, FilterForm, HandOverForm
+from dmvrequests.switchjournal.models import UNKNOWN_KIND, Direction, JournalEntry
+
+PAGE_SIZE = 50
+ENTRY = "switchjournal.journalentry"
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NAV = "network"
+
+
+def safe_cell(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _filter_form(request, form_class=FilterForm):
+    form = form_class(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    return form
+
+
+@require_GET
+def index(request):
+    form = _filter_form(request)
+    filters = form.filters()
+    context = {
+        "form": form,
+        "filters": filters,
+        "query": filters.as_query(),
+        "figures": figures_of.figures(filters),
+        "may_read_entries": request.user.is_counsel or request.user.is_auditor,
+        "nav": NAV,
+    }
+    return render(request, "switchjournal/index.html", context, status=_status(form))
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+@require_GET
+def figure_csv(request):
+    """One figure's table as CSV (`figure` names it; the filters as on the section's page)."""
+    form = _filter_form(request)
+    filters = form.filters()
+    found = figures_of.figure(request.GET.get("figure", ""), filters)
+    if found is None or (form.is_bound and form.errors):
+        messages.error(
+            request,
+            "Choose a figure's 'Download CSV' link on this page; that address named no figure "
+            "or had filters that were not valid.",
+        )
+        return redirect("network:index")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([found.heading, found.unit, found.detail_heading or "Detail"])
+    for row in found.rows:
+        writer.writerow([safe_cell(row.label), row.value, safe_cell(row.detail)])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"network-{found.slug}-{filters.date_from}-{filters.date_to}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def entries(request):
+    """The messages behind a figure, newest first, PAGE_SIZE a page; every entry shown is
+    recorded in the access log (the text of a query names a person)."""
+    form = _filter_form(request, EntriesForm)
+    filters = form.filters()
+    data = form.cleaned_data if form.is_bound and not form.errors else {}
+    slug, ori = data.get("figure", ""), data.get("ori", "")
+    rows = figures_of.entries(slug, filters, ori)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    access_log_many(
+        request=request,
+        action=AuditAction.VIEW_JOURNAL,
+        targets=[("", ENTRY, entry.pk) for entry in page.object_list],
+        detail={**filters.as_detail(), "figure": slug or "all", "ori": ori},
+    )
+    spec = figures_of.BY_SLUG.get(slug)
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "rows": [_entry_row(entry) for entry in page.object_list],
+        "title": spec.entries_label if spec else "Every message",
+        "ori": ori,
+        "nav": NAV,
+    }
+    return render(request, "switchjournal/entries.html", context, status=_status(form))
+
+
+def _entry_row(entry: JournalEntry) -> dict[str, object]:
+    flags = []
+    if entry.direction == Direction.IN:
+        flags = [
+            words
+            for flag, words in (
+                (entry.agency_kind == "immigration", "Immigration agency"),
+                (entry.image, "Photo requested"),
+                (entry.name_only, "Name only"),
+                (entry.partial_plate, "Partial plate"),
+                (entry.blocked, "Blocked ORI"),
+                (entry.agency_kind == UNKNOWN_KIND, "Unknown ORI"),
+            )
+            if flag
+        ]
+    elif entry.block_leak:
+        flags = ["Block leak: data sent to a blocked ORI"]
+    elif not entry.carries_data:
+        flags = ["No data sent"]
+    return {
+        "entry": entry,
+        "direction": "Query" if entry.direction == Direction.IN else "Response",
+        "agency": ori_directory().attribute(
+            entry.sender_ori if entry.direction == Direction.IN else entry.destination
+        ),
+        "kind": figures_of.kind_label(entry.agency_kind),
+        "flags": flags,
+    }
+
+
+@require_GET
+def unknown_oris(request, form=None):
+    """Administrators: the ORIs no agency holds, with their counts and first and last
+    queries, and the form that gives one to an agency."""
+    return _unknown_page(request, form)
+
+
+def _unknown_page(request, form=None):
+    counted = figures_of.unknown_oris()
+    initial = {"ori": request.GET.get("ori", "")[:9].upper()}
+    context = {
+        "rows": counted,
+        "form": form or AttributeForm(initial=initial),
+        "nav": NAV,
+    }
+    return render(request, "switchjournal/unknown.html", context, status=400 if form else 200)
+
+
+@require_POST
+def attribute(request):
+    form = AttributeForm(request.POST)
+    if not form.is_valid():
+        return _unknown_page(request, form)
+    agency = form.cleaned_data["agency"]
+    value = form.cleaned_data["ori"].strip().upper()
+    before = figures_of.unknown_count(value)
+    try:
+        ori = agency_add_ori(agency=agency, value=value, actor=request.user)
+    except ValidationError as error:
+        form.add_error("ori", error.messages)
+        return _unknown_page(request, form)
+    moved = before - figures_of.unknown_count(ori)
+    messages.success(
+        request,
+        f"{ori} now belongs to {agency.name}. {moved} past quer{'y' if moved == 1 else 'ies'} "
+        f"from it {'was' if moved == 1 else 'were'} attributed to the agency, and their flags "
+        "worked out again. The change is in the agency's history.",
+    )
+    return redirect("network:unknown_oris")
+
+
+@require_GET
+def blocklist(request, form=None):
+    return _blocklist_page(request, form)
+
+
+def _blocklist_page(request, form=None):
+    rows = blocklist_rows()
+    waiting = {row.ori for row in not_yet_at_switch(rows)}
+    holders = {ori: agency.name for agency in Agency.objects.all() for ori in agency.ori_list}
+    context = {
+        "rows": [
+            {"row": row, "agency": holders.get(row.ori, ""), "waiting": row.ori in waiting}
+            for row in rows
+        ],
+        "waiting": len(waiting),
+        "versions": BlocklistVersion.objects.select_related("handed_over_by")[:20],
+        "form": form or HandOverForm(),
+        "nav": NAV,
+    }
+    return render(request, "switchjournal/blocklist.html", context, status=400 if form else 200)
+
+
+def _download(content: str, content_type: str, extension: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="ori-blocklist-{stamp}.{extension}"'
+    return response
+
+
+@require_GET
+def blocklist_download_csv(request):
+    return _download(blocklist_csv(blocklist_rows()), "text/csv", "csv")
+
+
+@require_GET
+def blocklist_download_text(request):
+    return _download(blocklist_text(blocklist_rows()), "text/plain", "txt")
+
+
+@require_POST
+def hand_over(request):
+    form = HandOverForm(request.POST)
+    if not form.is_valid():
+        return _blocklist_page(request, form)
+    version = blocklist_hand_over(actor=request.user)
+    count = len(version.oris.split())
+    when = date_format(timezone.localtime(version.handed_over_at), "N j, Y H:i")
+    messages.success(
+        request,
+        f"Recorded: the block list of {count} ORI{'s' if count != 1 else ''} was handed to the "
+        f"switch by you on {when}. Every block on it is now shown as at the switch.",
+    )
+    return redirect("network:blocklist")
+
+
+@require_GET
+def agency(request, pk):
+    """An agency's ORIs and patterns, its block, its queries by month and its flags."""
+    found = get_object_or_404(Agency, pk=pk)
+    form = _filter_form(request)
+    filters = form.filters()
+    scoped = figures_of.Filters(filters.date_from, filters.date_to, agency=found)
+    context = {
+        "agency": found,
+        "form": form,
+        "filters": scoped,
+        "query": scoped.as_query(),
+        "months": figures_of.build_months(scoped),
+        "flags": figures_of.flag_counts(scoped),
+        "may_read_entries": request.user.is_counsel or request.user.is_auditor,
+        "nav": NAV,
+    }
+    return render(request, "switchjournal/agency.html", context, status=_status(form))
