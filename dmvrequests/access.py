@@ -143,6 +143,9 @@ ACCESS = {
     "network:blocklist_csv": frozenset({ADMIN}),
     "network:blocklist_text": frozenset({ADMIN}),
     "network:hand_over": frozenset({ADMIN}),
+    "network:upload": frozenset({ADMIN}),
+    "network:upload_job": frozenset({ADMIN}),
+    "network:upload_status": frozenset({ADMIN}),
     # The REST API (docs/api.md): any other address under /api/ answers a JSON 404.
     "api_not_found": PUBLIC,
     # The agency portal (docs/portal.md): its own accounts, refused every staff page.

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -116,3 +117,29 @@ class HandOverForm(USWDSFormMixin, forms.Form):
             "required": "Tick the box to confirm the list was handed over; nothing was recorded."
         },
     )
+
+
+UPLOAD_MAX_BYTES = 2 * 1024**3  # default of SWITCH_LOG_UPLOAD_MAX_BYTES: 2 GiB
+
+
+class UploadForm(USWDSFormMixin, forms.Form):
+    """A journal file exported by the switch: text or CSV, plain or gzip."""
+
+    journal = forms.FileField(
+        label="Journal file",
+        help_text="The switch's journal as it exported it: text or CSV, plain or gzip (.gz).",
+        error_messages={
+            "required": "Choose the journal file to upload.",
+            "empty": "The file is empty; choose the journal file the switch exported.",
+        },
+    )
+
+    def clean_journal(self) -> Any:
+        upload = self.cleaned_data["journal"]
+        limit = getattr(settings, "SWITCH_LOG_UPLOAD_MAX_BYTES", UPLOAD_MAX_BYTES)
+        if upload.size > limit:
+            raise ValidationError(
+                f"The file is larger than {limit // 1024**2:,} MiB; gzip it, or import it with "
+                "`manage.py import_switch_log` or the drop folder."
+            )
+        return upload

@@ -2,7 +2,13 @@
 flags (docs/network-queries.md). Rows are written only by `services` (import, attribution);
 people never edit them."""
 
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 UNKNOWN_KIND = "unknown"
 
@@ -128,3 +134,58 @@ class DailyCount(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.direction} {self.ori} {self.message_key}: {self.messages}"
+
+
+class UploadStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Could not be imported"
+
+
+def upload_file_path(instance: JournalUpload, filename: str) -> str:
+    # Never a name from the request: the upload's own id, in private storage.
+    return f"switch-journals/{instance.requested_at:%Y/%m}/{instance.pk}.journal"
+
+
+class JournalUpload(models.Model):
+    """A journal file an administrator uploaded, imported by a background job: its progress
+    (`bytes_read` of `size`, the stored file's bytes, compressed or not) and, once done, the
+    import's summary (`ImportSummary.as_dict()`: entries, imported, duplicates,
+    rejected_count, rejected)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField("file name", max_length=200)
+    file = models.FileField(upload_to=upload_file_path, max_length=200)
+    size = models.BigIntegerField(default=0)
+    bytes_read = models.BigIntegerField(default=0)
+    status = models.CharField(
+        max_length=16, choices=UploadStatus.choices, default=UploadStatus.QUEUED
+    )
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (UploadStatus.DONE, UploadStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """How much of the file was read, 0 to 100 (100 once done)."""
+        if self.status == UploadStatus.DONE:
+            return 100
+        if not self.size:
+            return 0
+        return min(99, self.bytes_read * 100 // self.size)

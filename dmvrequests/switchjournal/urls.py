@@ -15,4 +15,7 @@ urlpatterns = [
     path("blocklist.txt", views.blocklist_download_text, name="blocklist_text"),
     path("blocklist/hand-over/", views.hand_over, name="hand_over"),
     path("agencies/<int:pk>/", views.agency, name="agency"),
+    path("upload/", views.upload, name="upload"),
+    path("upload/<uuid:job_id>/", views.upload_job, name="upload_job"),
+    path("upload/<uuid:job_id>/status.json", views.upload_status, name="upload_status"),
 ]

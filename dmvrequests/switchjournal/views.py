@@ -13,11 +13,11 @@ import io
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dmvrequests.agencies.blocklist import (
     blocklist_csv,
@@ -32,8 +32,15 @@ from dmvrequests.agencies.services import agency_add_ori
 from dmvrequests.audit.models import Action as AuditAction
 from dmvrequests.audit.services import access_log_many
 from dmvrequests.switchjournal import figures as figures_of
-from dmvrequests.switchjournal.forms import AttributeForm, EntriesForm, FilterForm, HandOverForm
-from dmvrequests.switchjournal.models import UNKNOWN_KIND, Direction, JournalEntry
+from dmvrequests.switchjournal.forms import (
+    AttributeForm,
+    EntriesForm,
+    FilterForm,
+    HandOverForm,
+    UploadForm,
+)
+from dmvrequests.switchjournal.models import UNKNOWN_KIND, Direction, JournalEntry, JournalUpload
+from dmvrequests.switchjournal.uploads import UploadRefused, upload_create
 
 PAGE_SIZE = 50
 ENTRY = "switchjournal.journalentry"
@@ -270,3 +277,45 @@ def agency(request, pk):
         "nav": NAV,
     }
     return render(request, "switchjournal/agency.html", context, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    """Administrators upload a journal file; its import runs as a background job."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = upload_create(upload=form.cleaned_data["journal"], actor=request.user)
+        except UploadRefused as error:
+            form.add_error("journal", str(error))
+        else:
+            return redirect("network:upload_job", job_id=job.pk)
+    context = {
+        "form": form,
+        "uploads": JournalUpload.objects.select_related("requested_by")[:10],
+        "nav": NAV,
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "switchjournal/upload.html", context, status=status)
+
+
+@require_GET
+def upload_job(request, job_id):
+    job = get_object_or_404(JournalUpload, pk=job_id)
+    return render(request, "switchjournal/upload_job.html", {"job": job, "nav": NAV})
+
+
+@require_GET
+def upload_status(request, job_id):
+    """The upload's progress as JSON, for a page that polls instead of reloading."""
+    job = get_object_or_404(JournalUpload, pk=job_id)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "percent": job.percent,
+            "finished": job.finished,
+            "summary": job.summary,
+            "error": job.error,
+        }
+    )
