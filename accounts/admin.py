@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
+from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -83,7 +84,17 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     readonly_fields = ()
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("office").prefetch_related("groups")
+        # An agency officer's account (the portal's `officer` link) has no staff role: the
+        # list says so instead of "No role" (one query with the page, not one per row).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("office")
+            .prefetch_related("groups")
+            .annotate(
+                portal_officer=Exists(User.objects.filter(pk=OuterRef("pk"), officer__isnull=False))
+            )
+        )
 
     @admin.display(description="Name", ordering="last_name")
     def full_name(self, user):
@@ -91,6 +102,8 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
     @admin.display(description="Role")
     def role_name(self, user):
+        if getattr(user, "portal_officer", False):
+            return "Agency officer (see Portal officers)"
         return user.role_label
 
     @admin.display(boolean=True, description="MFA")
@@ -190,12 +203,15 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def _each(self, request, queryset, service, done):
+        acted = []
         for user in queryset:
             if user == request.user and service is services.user_deactivate:
                 self.message_user(request, "You cannot deactivate yourself.", messages.ERROR)
                 continue
             service(user=user, actor=request.user, request=request)
-        self.message_user(request, f"{done}: {', '.join(u.username for u in queryset)}.")
+            acted.append(user.get_full_name() or user.username)
+        if acted:
+            self.message_user(request, f"{done}: {', '.join(acted)}.")
 
     def _confirmed(self, request, queryset, action, what):
         """Acts that lock a person out ask first, like Django's own "delete selected":
@@ -240,7 +256,12 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         )
         if confirm:
             return confirm
-        self._each(request, queryset, services.user_reset_mfa, "MFA reset")
+        self._each(
+            request,
+            queryset,
+            services.user_reset_mfa,
+            "Multi-factor sign-in reset (they enrol again at their next sign-in)",
+        )
 
     @admin.action(description="Unlock after failed sign-ins")
     def unlock(self, request, queryset):

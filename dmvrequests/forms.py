@@ -22,6 +22,27 @@ WIDGET_CLASSES = {
 }
 
 
+DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+
+
+def _required(field: forms.Field) -> str:
+    """Instead of Django's "This field is required.": what to do, by the kind of field
+    (a form that knows better gives its own `error_messages["required"]`)."""
+    if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        return "Tick at least one: it is required."
+    if isinstance(field, forms.BooleanField):
+        return "Tick this box to go on."
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        return "Choose one: it is required."
+    if isinstance(field, forms.FileField):
+        return "Choose a file: it is required."
+    if isinstance(field, forms.DateTimeField):
+        return "Enter the date and time: it is required."
+    if isinstance(field, forms.DateField):
+        return "Enter the date: it is required."
+    return "Enter it: it is required."
+
+
 class USWDSFormMixin(FormMixinBase):
     """Adds USWDS classes to each widget, and the error state once validated."""
 
@@ -35,6 +56,8 @@ class USWDSFormMixin(FormMixinBase):
             field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " " + css).strip()
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"{self.add_prefix(name)}-hint"
+            if field.error_messages.get("required") == DJANGO_REQUIRED:
+                field.error_messages = {**field.error_messages, "required": _required(field)}
 
     def set_choices(self, name: str, choices: list[tuple[Any, str]]) -> None:
         """Offer `choices` in the choice field `name` (narrowed to the case at hand)."""

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import dateformat, timezone
-from django.utils.text import Truncator
 
 from accounts.models import User
 from dmvrequests.agencies.models import Agency, Requester
@@ -16,7 +15,7 @@ from dmvrequests.cases.document_forms import (  # noqa: F401  (the forms' one im
     DocumentForm,
     DocumentFormSet,
 )
-from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode, ReleaseMethod, Status
+from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode, ReleaseMethod
 from dmvrequests.cases.services.documents import CHECKS
 from dmvrequests.cases.services.requests import INTAKE_FIELDS
 from dmvrequests.formfields import PlausibleDateField, PlausibleDateTimeField
@@ -99,6 +98,10 @@ class RequestForm(USWDSFormMixin, forms.Form):
         queryset=Agency.objects.order_by("name"),
         help_text="Pick the agency from the directory. Ask an administrator to add a missing one.",
         empty_label="Choose an agency",
+        error_messages={
+            "required": "Choose the agency that sent the request; if it is not in the list, "
+            "ask an administrator to add it."
+        },
     )
     requester = forms.ModelChoiceField(
         queryset=Requester.objects.select_related("agency").order_by("name"),
@@ -115,7 +118,10 @@ class RequestForm(USWDSFormMixin, forms.Form):
     requester_badge = forms.CharField(max_length=60, required=False, label="Badge or ID number")
     requester_email = forms.EmailField(required=False, label="Email")
     requester_phone = forms.CharField(max_length=40, required=False, label="Phone")
-    purpose = forms.ChoiceField(choices=[("", "Choose the stated purpose")] + Purpose.choices)
+    purpose = forms.ChoiceField(
+        choices=[("", "Choose the stated purpose")] + Purpose.choices,
+        error_messages={"required": "Choose the purpose the agency stated for the request."},
+    )
     categories = forms.MultipleChoiceField(
         label="Records asked for",
         choices=CATEGORY_CHOICES,
@@ -336,6 +342,7 @@ class ShareForm(USWDSFormMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Why they need this case. Kept in the case history.",
+        error_messages={"required": "Write why they need this case; it is kept in its history."},
     )
 
     def __init__(self, *args, case=None, **kwargs):
@@ -357,7 +364,7 @@ class ShareForm(USWDSFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if bool(data.get("office")) == bool(data.get("user")):
-            raise ValidationError("Choose either an office or one person.")
+            self.add_error("office", "Choose either an office or one person, not both.")
         return data
 
 
@@ -380,8 +387,16 @@ class CallbackForm(USWDSFormMixin, forms.Form):
         required=False,
         help_text="Leave empty if you called the published number shown above.",
     )
-    answered_by = forms.CharField(max_length=200, label="Who answered (name and title)")
-    called_at = PlausibleDateTimeField(label="When you called", widget=DateTimeInput())
+    answered_by = forms.CharField(
+        max_length=200,
+        label="Who answered (name and title)",
+        error_messages={"required": "Enter the name and title of the person who answered."},
+    )
+    called_at = PlausibleDateTimeField(
+        label="When you called",
+        widget=DateTimeInput(),
+        error_messages={"required": "Enter the date and time of the call."},
+    )
     confirmed = forms.BooleanField(
         required=False,
         label="The agency confirmed that this officer works there and made this request",
@@ -395,6 +410,7 @@ class QuestionForm(USWDSFormMixin, forms.Form):
         label="What the agency must provide",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: a copy of the warrant signed by the judge, with the docket number.",
+        error_messages={"required": "Write what the agency must send or tell you."},
     )
     status = forms.CharField(widget=forms.HiddenInput)
 
@@ -405,6 +421,7 @@ class AnswerForm(USWDSFormMixin, forms.Form):
         label="The agency's answer",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Add any new document below the case's documents first.",
+        error_messages={"required": "Write the agency's answer, or what it sent."},
     )
     status = forms.CharField(widget=forms.HiddenInput)
 
@@ -483,7 +500,9 @@ class ReleaseForm(USWDSFormMixin, forms.Form):
         error_messages={"required": "Tick each category that was released: only what went out."},
     )
     recipient = forms.CharField(
-        max_length=200, help_text="The officer or office the records went to."
+        max_length=200,
+        help_text="The officer or office the records went to.",
+        error_messages={"required": "Enter the officer or office the records went to."},
     )
     method = forms.ChoiceField(
         choices=[("", "Choose how it was sent"), *ReleaseMethod.choices],
@@ -514,9 +533,15 @@ class ReleaseForm(USWDSFormMixin, forms.Form):
 
 class NoticeSentForm(USWDSFormMixin, forms.Form):
     prefix = "notice"
-    sent_at = PlausibleDateTimeField(label="Sent", widget=DateTimeInput())
+    sent_at = PlausibleDateTimeField(
+        label="Sent",
+        widget=DateTimeInput(),
+        error_messages={"required": "Enter the date and time the notice was sent."},
+    )
     method = forms.CharField(
-        max_length=120, help_text="For example: first-class mail to the address on file."
+        max_length=120,
+        help_text="For example: first-class mail to the address on file.",
+        error_messages={"required": "Say how the notice was sent, such as first-class mail."},
     )
 
 
@@ -526,75 +551,5 @@ class NoticeExemptForm(USWDSFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Legal reason for the exemption",
         help_text="For example: a court order delays notice (cite it).",
+        error_messages={"required": "Write the legal reason no notice is due, and cite it."},
     )
-
-
-QUEUE_SORT_KEYS = ("due", "received", "number", "agency", "status")
-QUEUE_TABS = (
-    ("", "Review queue"),
-    ("mine", "Assigned to me"),
-    ("office-cases", "All office cases"),
-)
-
-
-ECHO_MAX_CHARS = 40
-
-
-class ShortEchoChoiceField(forms.ChoiceField):
-    """A choice read from the address: an unknown value is echoed in the message cut to
-    ECHO_MAX_CHARS characters (an address can carry any length of text)."""
-
-    def validate(self, value):
-        try:
-            super().validate(value)
-        except ValidationError as error:
-            raise ValidationError(
-                error.message,
-                code=error.code,
-                params={"value": Truncator(value).chars(ECHO_MAX_CHARS)},
-            ) from None
-
-
-class QueueFilterForm(USWDSFormMixin, forms.Form):
-    """The queue's filter, read from the address (?status=&sort=&tab=). A value it does not
-    know is said at the top and beside the field, and the queue shows what it would show
-    without that value (open cases, soonest due first): a filter saves nothing."""
-
-    summary_heading = "Fix the filter"
-    status = ShortEchoChoiceField(
-        required=False,
-        label="Status",
-        choices=[("", "Open cases")] + Status.choices,
-        error_messages={
-            "invalid_choice": "“%(value)s” is not a status. Choose one from the list (“Open "
-            "cases” shows every case still open) and press Filter; open cases are shown below."
-        },
-    )
-    sort = ShortEchoChoiceField(
-        required=False,
-        choices=[(k, k) for k in QUEUE_SORT_KEYS] + [(f"-{k}", k) for k in QUEUE_SORT_KEYS],
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid_choice": "The list cannot be sorted by “%(value)s”; it is sorted by what "
-            "is due. Sort it with a column heading."
-        },
-    )
-    tab = ShortEchoChoiceField(
-        required=False,
-        choices=QUEUE_TABS,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid_choice": "There is no queue view “%(value)s”; the review queue is shown. "
-            "Choose a view with the buttons above."
-        },
-    )
-
-    def __init__(self, data, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        self.fields["status"].widget.attrs["id"] = "status-filter"
-
-    def value(self, name):
-        """The field's value when it is valid, else "" (what the queue shows without it)."""
-        if self.is_valid() or name not in self.errors:
-            return self.cleaned_data.get(name, "")
-        return ""

@@ -38,10 +38,13 @@ EMPTY = "—"
 # Choices whose code means "nothing was given" (a document's issuer "none", labelled "None"
 # in the form): the timeline says "not given" rather than "None → State judge".
 NOT_GIVEN = "not given"
-NOT_GIVEN_CODES = {"issuer": "none"}
+NOT_GIVEN_CODES = {"issuer": "none", "type": "none"}
+NOT_GIVEN_WORDS = {"type": "not described yet"}
 # Fields every save changes on its own; showing them would bury the real changes.
 NOISE_FIELDS = frozenset({"id", "number", "created_at", "updated_at", "uploaded_at"})
 CATEGORY_FIELDS = frozenset({"categories", "categories_approved"})
+# What a second counsel's confirmation changes on the decision (services.decision_confirm).
+SECOND_APPROVAL_FIELDS = frozenset({"second_approved_by", "second_approved_at"})
 
 
 class TimelineKind(models.TextChoices):
@@ -154,7 +157,7 @@ def _display(model_field, value, names):
         return names.get((model_field.related_model, value), f"#{value}")
     if model_field.choices:
         if NOT_GIVEN_CODES.get(model_field.name) == value:
-            return NOT_GIVEN
+            return NOT_GIVEN_WORDS.get(model_field.name, NOT_GIVEN)
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
         return "Yes" if value else "No"
@@ -271,6 +274,8 @@ def _document_event(diff, names):
     row, who = diff.row, _who(diff.row.history_user)
     # Type names keep their capitals: "ICE I-200" must not read "ice i-200".
     title = f"document “{row.get_type_display()}”"
+    if row.type == "none":  # an emailed file nobody has described yet
+        title = "document not described yet"
     if row.history_type == "+":
         filed = f" ({row.original_filename})" if row.original_filename else ""
         return _event(diff, TimelineKind.DOCUMENT, f"{who} added the {title}{filed}")
@@ -301,9 +306,16 @@ def _verification_event(diff, names):
 
 def _decision_event(diff, names):
     row, who = diff.row, _who(diff.row.history_user)
+    partial = row.reason == "approved_partial"
+    if row.history_type == "~" and {f.name for f in diff.changed} == SECOND_APPROVAL_FIELDS:
+        outcome = "approved in part" if partial else "approved"
+        sentence = f"{who} confirmed the approval as second counsel (the case is {outcome})"
+        return _event(diff, TimelineKind.DECISION, sentence)
     if row.history_type != "+":
         return _changed(diff, names, TimelineKind.DECISION, "decision")
-    verb = "approved" if row.outcome == DecisionOutcome.APPROVED else "denied"
+    verb = "denied"
+    if row.outcome == DecisionOutcome.APPROVED:
+        verb = "approved in part" if partial else "approved"
     details = [f"Reason: {row.get_reason_display()}"]
     if row.categories_approved:
         approved = ", ".join(_category_label(c) for c in row.categories_approved)

@@ -16,7 +16,6 @@ from dmvrequests.cases.forms import (
     AssignForm,
     DecisionForm,
     DocumentFormSet,
-    QueueFilterForm,
     RequestForm,
     ShareForm,
     SubmitForm,
@@ -24,6 +23,7 @@ from dmvrequests.cases.forms import (
 from dmvrequests.cases.models import DecisionOutcome, Status
 from dmvrequests.cases.page import case_page, submit_missing
 from dmvrequests.cases.page_forms import case_page_forms
+from dmvrequests.cases.queue_forms import QueueFilterForm
 from dmvrequests.cases.services.base import CaseChanged
 from dmvrequests.cases.timeline_reads import timeline_context
 from dmvrequests.cases.workflow import CaseAction, actions_for
@@ -293,8 +293,17 @@ def refused(request, case, form, name, exc):
         messages.error(request, " ".join(exc.messages))
         case.refresh_from_db()
         return case_page_with_errors(request, case)
-    form.add_error(None, exc.messages)
+    add_service_error(form, exc)
     return case_page_with_errors(request, case, **{name: form})
+
+
+def add_service_error(form, exc):
+    """A service's refusal on the form: a message the service ties to a field the form
+    has (`WorkflowError({"rationale": ...})`) is marked on that field; any other is the
+    form's own error."""
+    by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+    for field, errors in by_field.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 def _submitted_message(case):
@@ -318,10 +327,18 @@ def submit(request, case):
     return redirect(case)
 
 
+def _reason_words(decision):
+    """ ", reason: <label>" for the message, without a label's advice in brackets ("Other
+    (explain in the rationale)" says only what the rationale does)."""
+    if decision.reason == "other":
+        return ""
+    return f", reason: {decision.get_reason_display().split(' (')[0]}"
+
+
 def _decided_message(case, decision):
     if decision.outcome == DecisionOutcome.DENIED:
         return (
-            f"{case.number}: your denial is recorded ({decision.get_reason_display()}). "
+            f"{case.number}: your denial is recorded{_reason_words(decision)}. "
             "Tell the agency, then close the case."
         )
     if decision.awaiting_second_approval:

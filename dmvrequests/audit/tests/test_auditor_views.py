@@ -234,7 +234,7 @@ class TestUserActivity:
             reverse("audit:user_activity"), {"date_from": "2026-01-01", "date_to": "2026-01-31"}
         )
         assert response.status_code == 400
-        assert "This field is required." in response.content.decode()
+        assert "Choose one: it is required." in response.content.decode()
 
     def test_it_records_the_report(self, signed_in_auditor, clerk):
         today = timezone.localdate()

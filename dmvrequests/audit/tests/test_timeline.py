@@ -26,6 +26,8 @@ from dmvrequests.testing import make_case
 
 pytestmark = pytest.mark.django_db
 
+PDF = b"%PDF-1.7\n%%EOF\n"
+
 
 def read(case, user):
     request = RequestFactory().get("/")
@@ -93,6 +95,11 @@ class TestCaseTimeline:
         assert decision.sentence == f"{counsel} approved the request"
         assert "Reason: Approved: everything asked" in decision.details
         assert events_of(timeline, "read")[0].sentence == f"{counsel} viewed the case"
+
+    def test_an_emailed_file_is_a_document_not_described_yet(self, case):
+        services.document_add(case=case, actor=None, type="none", content=PDF, filename="a.pdf")
+        (event,) = events_of(case_timeline(case), "document")
+        assert event.sentence == "System added the document not described yet (a.pdf)"
 
     def test_it_leaves_out_saves_that_changed_nothing(self, case, clerk):
         services.case_update_intake(case=case, actor=clerk)

@@ -26,7 +26,7 @@ from dmvrequests.cases.services.evaluation import Evaluation, case_evaluate, not
 from dmvrequests.cases.services.requests import needs_callback
 from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.policy.engine import EngineDecision
-from dmvrequests.vocabulary import AgencyKind
+from dmvrequests.vocabulary import AgencyKind, label
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -109,27 +109,33 @@ def _approval_guards(
             "Deny it, or ask the agency for the legal process it lacks."
         )
     if not categories:
-        raise WorkflowError("Choose at least one category to approve.")
+        raise WorkflowError({"categories": "Choose at least one category to approve."})
     outside = set(categories) - set(evaluation["releasable"])
     if outside:
         raise WorkflowError(
-            "These categories are not releasable under the profile: "
-            + ", ".join(sorted(outside))
-            + ". Approve only releasable categories."
+            {
+                "categories": "These categories are not releasable under the profile: "
+                + ", ".join(sorted(label(code) for code in outside))
+                + ". Approve only releasable categories."
+            }
         )
     partial = set(categories) != set(case.categories)
     if evaluation["decision"] == EngineDecision.REVIEW and not rationale:
-        raise WorkflowError("The engine asks for counsel's judgement: write your rationale.")
+        raise WorkflowError(
+            {"rationale": "The engine asks for counsel's judgement: write your rationale."}
+        )
     if partial and not rationale:
-        raise WorkflowError("Write the rationale for approving only some categories.")
+        raise WorkflowError(
+            {"rationale": "Write the rationale for approving only some categories."}
+        )
     return ReasonCode.APPROVED_PARTIAL if partial else ReasonCode.APPROVED_FULL
 
 
 def _denial_guards(reason: str, rationale: str) -> None:
     if not reason or reason in APPROVAL_REASONS or reason not in ReasonCode.values:
-        raise WorkflowError("Choose the reason for the denial from the list.")
+        raise WorkflowError({"reason": "Choose the reason for the denial from the list."})
     if not rationale:
-        raise WorkflowError("Write the rationale for the denial.")
+        raise WorkflowError({"rationale": "Write the rationale for the denial."})
 
 
 def _emergency_terms(
@@ -181,7 +187,7 @@ def decision_reject_pending(
     """The second counsel does not agree: the pending approval lapses and the case is denied."""
     rationale = (rationale or "").strip()
     if not rationale:
-        raise WorkflowError("Write why you do not confirm the approval.")
+        raise WorkflowError({"rationale": "Write why you do not confirm the approval."})
     case = lock(decision.case, expected_status)
     require(case, actor, "decide")
     if not decision.awaiting_second_approval:
@@ -229,7 +235,7 @@ def notice_exempt(*, notice: SubjectNotice, actor: User, reason: str) -> Subject
         raise WorkflowError("This notice is already recorded.")
     require(notice.case, actor, "decide")
     if not (reason or "").strip():
-        raise WorkflowError("Write the legal reason for the exemption.")
+        raise WorkflowError({"reason": "Write the legal reason for the exemption."})
     notice.status, notice.exemption_reason, notice.recorded_by = (
         NoticeStatus.EXEMPTED,
         reason.strip(),

@@ -97,7 +97,7 @@ class TestDescribe:
         )
         text = " ".join(timeline.html.text.split())
         assert "described the document “Court order”" in text
-        assert "Type: No legal document → Court order" in text
+        assert "Type: not described yet → Court order" in text
 
     def test_the_described_document_counts_once_counsel_verifies_it(
         self, django_app, emailed, clerk, counsel
@@ -157,7 +157,9 @@ class TestDescribe:
 
     def test_every_id_on_the_page_stays_unique(self, django_app, case, clerk):
         for name in ("a.pdf", "b.pdf"):
-            services.document_add(case=case, actor=None, type="none", content=PDF, filename=name)
+            services.document_add(
+                case=case, actor=None, type="none", content=PDF + name.encode(), filename=name
+            )
         page = case_page(django_app, case, clerk)
         ids = [tag["id"] for tag in page.html.find_all(id=True)]
         assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)

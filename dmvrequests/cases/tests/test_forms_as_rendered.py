@@ -15,6 +15,7 @@ from webtest import Upload
 from dmvrequests.cases import services
 from dmvrequests.cases.models import DecisionOutcome, Status, SubjectNotice
 from dmvrequests.cases.services.documents import REQUIRED_CHECKS
+from dmvrequests.cases.timeline import case_timeline
 from dmvrequests.testing import AgencyFactory, OfficeFactory, UserFactory, make_case
 
 pytestmark = pytest.mark.django_db
@@ -362,6 +363,16 @@ class TestDecide:
         assert "Counsel's decision: Approved in part by" in " ".join(summary.split())
         assert "Approved in part</strong> by" in page.text
 
+    def test_a_denial_without_a_rationale_marks_the_rationale(self, django_app, in_review, counsel):
+        form = form_for(case_page(django_app, in_review, counsel), "cases:decide", in_review)
+        form["decide-decision"] = "deny"
+        form["decide-reason"] = "other"
+        page = form.submit(status=400)
+        assert_marked(page, "decide-rationale")
+        said = page.html.find(id="decide-rationale-error").text
+        assert "Write the rationale for the denial." in said
+        assert not in_review.decisions.exists()
+
     def test_a_denial_without_a_reason_keeps_the_rationale(self, django_app, in_review, counsel):
         form = form_for(case_page(django_app, in_review, counsel), "cases:decide", in_review)
         form["decide-decision"] = "deny"
@@ -431,6 +442,23 @@ class TestSecondApproval:
         form["second-confirm"] = "yes"
         page = submitted(form)
         assert "Approval confirmed: the case is approved in part." in page.text
+        sentences = [e.sentence for e in case_timeline(case) if e.kind == "decision"]
+        assert sentences == [
+            f"{counsel} approved in part the request",
+            f"{second_counsel} confirmed the approval as second counsel "
+            "(the case is approved in part)",
+        ]
+
+    def test_not_confirming_without_a_rationale_marks_the_rationale(
+        self, django_app, pending, second_counsel
+    ):
+        form = form_for(
+            case_page(django_app, pending, second_counsel), "cases:second_approval", pending
+        )
+        form["second-confirm"] = "no"
+        page = form.submit(status=400)
+        assert_marked(page, "second-rationale")
+        assert "Write why you do not confirm" in page.html.find(id="second-rationale-error").text
 
     def test_no_choice_keeps_the_rationale(self, django_app, pending, second_counsel):
         form = form_for(

@@ -42,7 +42,7 @@ def _documents(case, clerk, counsel, count):
             actor=clerk,
             type="court_order",
             issuer="state_judge",
-            content=PDF,
+            content=PDF + str(n).encode(),
             filename=f"order-{n}.pdf",
         )
         services.document_verify(
