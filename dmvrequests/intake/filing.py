@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from dmvrequests.agencies.services import requester_create, requester_find
 from dmvrequests.cases.services import (
@@ -107,7 +107,7 @@ def append_automatic(
 
 
 def _automatic_section(message: InboundMessage, parsed: ParsedMessage) -> list[str]:
-    arrived = timezone.localtime(message.received_at).strftime("%Y-%m-%d %H:%M")
+    arrived = dateformat.format(timezone.localtime(message.received_at), "M j, Y H:i")
     advice = (
         "A letter or email from the DMV did not arrive: check the address and send it again."
         if "delivery status" in (parsed.automatic or "")
@@ -307,7 +307,7 @@ def _append_reply_text(
     reply stays on the case as an inbound message (and its documents are added).
     """
     verified = "verified" if message.sender_verified else "not verified"
-    arrived = timezone.localtime(message.received_at).strftime("%Y-%m-%d %H:%M")
+    arrived = dateformat.format(timezone.localtime(message.received_at), "M j, Y H:i")
     section = [
         f"--- Email reply received {arrived} from {message.from_address or 'an unknown sender'} "
         f"(sender {verified}) ---",
