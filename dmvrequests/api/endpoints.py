@@ -175,7 +175,7 @@ def request_create(request: HttpRequest, payload: RequestIn, idempotency_key: Id
     try:
         case = services.officer_case_create(officer=officer, **fields)
     except services.WorkflowError as exc:
-        raise ApiError(403, "submission_refused", str(exc)) from exc
+        raise ApiError(403, "submission_refused", _words(exc)) from exc
     return Status(201, _detail(request, case))
 
 
@@ -204,7 +204,7 @@ def document_attach(
     officer = _officer(request)
     _may_submit(officer)
     case = officer_case_get(officer, number)
-    if not case.accepts_documents:
+    if not case.accepts_agency_documents:
         raise ApiError(
             409, "conflict", f"{case.number} is decided or closed: it takes no more documents."
         )
@@ -217,7 +217,7 @@ def document_attach(
             **details.dict(),
         )
     except services.WorkflowError as exc:
-        raise ApiError(422, "invalid", str(exc), {"file": [str(exc)]}) from exc
+        raise ApiError(422, "invalid", _words(exc), {"file": exc.messages}) from exc
     detail = _detail(request, case)
     if recognised is not None:
         # A hint on this response only: what the PDF's text names, to check the type sent.
@@ -242,7 +242,7 @@ def info_answer(
     try:
         case = services.officer_info_answer(officer=officer, case=case, answer=payload.answer)
     except services.WorkflowError as exc:
-        raise ApiError(409, "conflict", str(exc)) from exc
+        raise ApiError(409, "conflict", _words(exc)) from exc
     return Status(200, _detail(request, case))
 
 
@@ -300,3 +300,8 @@ def letter_read(request: HttpRequest, number: str, letter_id: LetterId):
         detail={"channel": "api", "format": "pdf", "letter": letter.id},
     )
     return {**_letter(letter), "pdf_base64": base64.b64encode(content).decode("ascii")}
+
+
+def _words(exc: services.WorkflowError) -> str:
+    """A refusal's message as a sentence (a ValidationError's str() is a Python list)."""
+    return " ".join(exc.messages)

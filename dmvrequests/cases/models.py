@@ -217,6 +217,15 @@ class DisclosureRequest(models.Model):
         return self.status in INTAKE_STATUSES
 
     @property
+    def accepts_agency_documents(self) -> bool:
+        """An agency (portal, API) may add documents while the case waits for a decision, or
+        while an emergency approval waits for its follow-up legal process; once counsel has
+        decided, new legal process is a new request."""
+        if self.is_open and self.decided_at is None:
+            return True
+        return self.decisions.filter(emergency=True, followup_received_at=None).exists()
+
+    @property
     def accepts_documents(self) -> bool:
         """Documents may be added, described and verified: the case is open, or an
         emergency approval of it still waits for its follow-up legal process (one query

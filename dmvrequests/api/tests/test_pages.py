@@ -90,6 +90,19 @@ def test_staff_never_reach_the_token_page(app, clerk, administrator):
     app.get(reverse("portal_api:webhook"), user=administrator.username, status=403)
 
 
+def test_a_refusal_says_why_and_whom_an_officer_asks(app, agency):
+    waiting = make_officer(agency=agency, name="Lee Park", approved=False)
+    page = app.get(reverse("portal_api:tokens"), user=waiting.user.username, status=403)
+    assert "your registration is not approved yet" in page.text
+    assert "ask your agency's portal administrator" in page.text
+    assert "change your role" not in page.text
+
+
+def test_a_refusal_tells_staff_to_ask_an_administrator(app, clerk):
+    page = app.get(reverse("portal_api:tokens"), user=clerk.username, status=403)
+    assert "ask an administrator to change your role" in page.text
+
+
 def test_the_portal_administrator_sets_the_webhook_and_rotates_its_secret(app, chief, officer):
     page = app.get(reverse("portal_api:webhook"), user=chief.user.username)
     form = form_with(page, "url")

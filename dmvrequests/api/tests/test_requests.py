@@ -197,3 +197,40 @@ def test_the_portal_administrator_sees_the_agencys_requests(
     listed = chief.get("/api/v1/requests").json()
     assert [r["number"] for r in listed["results"]] == [mine]
     assert chief.get(f"/api/v1/requests/{mine}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_approved_request_takes_no_more_documents(api, clerk, counsel, office_for_portal):
+    number = create(api).json()["number"]
+    case = services.case_submit(case=officer_case_get(api.officer, number), actor=clerk)
+    case.decided_at = case.submitted_at  # counsel decided: the approval's date is what counts
+    case.status = "approved"
+    case.save(update_fields=["decided_at", "status"])
+    response = api.post(
+        f"/api/v1/requests/{number}/documents",
+        {"file": SimpleUploadedFile("order.pdf", PDF), "type": "court_order"},
+        key="doc-late",
+        json=False,
+    )
+    assert response.status_code == 409, response.content
+    assert response.json()["error"]["message"].startswith(f"{number} is decided or closed")
+    assert officer_case_get(api.officer, number).documents.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_same_file_twice_is_refused_in_words_for_an_officer(api, office_for_portal):
+    number = create(api).json()["number"]
+    for key in ("doc-a", "doc-b"):
+        response = api.post(
+            f"/api/v1/requests/{number}/documents",
+            {"file": SimpleUploadedFile(f"{key}.pdf", PDF), "type": "court_order"},
+            key=key,
+            json=False,
+        )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["message"] == (
+        f"This file is already on {number}: the same file was sent before. "
+        "Nothing was added; send a different file if you meant to."
+    )
+    assert error["fields"]["file"] == [error["message"]]

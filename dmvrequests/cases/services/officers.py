@@ -22,7 +22,7 @@ from accounts.models import Office
 from dmvrequests.cases.models import Channel, Status
 from dmvrequests.cases.selectors import officer_requests
 from dmvrequests.cases.services.base import WorkflowError, lock, save
-from dmvrequests.cases.services.documents import document_attach
+from dmvrequests.cases.services.documents import DuplicateDocument, document_attach
 from dmvrequests.cases.services.requests import case_create, record_answer
 from dmvrequests.cases.workflow import TRANSITIONS, CaseAction
 from dmvrequests.vocabulary import Purpose, RecordCategory
@@ -130,7 +130,18 @@ def officer_document_add(
     as every upload (PDF, PNG, JPEG or TIFF by its first bytes, LEGAL_DOCUMENT_MAX_BYTES)."""
     _may_submit(officer)
     case = _officer_case(officer, case)
-    return document_attach(case=case, actor=officer.user, **document)
+    if not case.accepts_agency_documents:
+        raise WorkflowError(
+            f"{case.number} is decided or closed: it takes no more documents. "
+            "Send new legal process with a new request."
+        )
+    try:
+        return document_attach(case=case, actor=officer.user, **document)
+    except DuplicateDocument:
+        raise WorkflowError(
+            f"This file is already on {case.number}: the same file was sent before. "
+            "Nothing was added; send a different file if you meant to."
+        ) from None
 
 
 @transaction.atomic
