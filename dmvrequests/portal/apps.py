@@ -12,3 +12,8 @@ class PortalConfig(AppConfig):
         from dmvrequests.portal.timeline import MESSAGE_KINDS, portal_events
 
         register_source(MESSAGE_KINDS, portal_events)
+
+        from dmvrequests.cases.signals import case_status_changed
+        from dmvrequests.portal import receivers
+
+        case_status_changed.connect(receivers.case_status_changed, dispatch_uid="portal_status")

@@ -139,7 +139,7 @@ def _require_portal_case(case: DisclosureRequest, caps: CaseCapabilities) -> lis
     return officers
 
 
-def _email_officers(officers: list[Officer], case: DisclosureRequest, what: str, **context):
+def email_officers(officers: list[Officer], case: DisclosureRequest, what: str, **context):
     email_queue(
         kind=Kind.PORTAL,
         recipients=[o.email for o in officers],
@@ -168,7 +168,7 @@ def message_to_agency(
         body=_clean_body(body),
     )
     link = site.rstrip("/") + reverse("portal:request", args=[case.number])
-    _email_officers(
+    email_officers(
         officers,
         case,
         "message",
@@ -224,7 +224,7 @@ def release_file_add(
     )
     release_file.file.save(name, upload, save=False)
     release_file.save()
-    _email_officers(
+    email_officers(
         officers,
         case,
         "records_ready",

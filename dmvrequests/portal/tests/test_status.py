@@ -271,6 +271,37 @@ def test_messages_go_both_ways_and_internal_notes_stay_internal(app, world):
     assert PortalMessage.objects.filter(case=case).count() == 2
 
 
+def test_the_officer_is_emailed_when_asked_and_when_decided(world):
+    to_needs_info(world)
+    services.info_answer(case=world["case"], actor=world["clerk"], answer="Page 2 attached.")
+    case = world["case"]
+    case.refresh_from_db()
+    services.document_verify(
+        document=case.documents.get(),
+        actor=world["counsel"],
+        result="verified",
+        checks=dict.fromkeys(REQUIRED_CHECKS, True),
+    )
+    case.refresh_from_db()
+    services.case_decide(
+        case=case,
+        actor=world["counsel"],
+        outcome=DecisionOutcome.APPROVED,
+        categories=["address"],
+        rationale="INTERNAL-RATIONALE: only the address is named.",
+    )
+    emailed = OutboundEmail.objects.filter(recipient=world["sender"].email)
+    subjects = list(emailed.order_by("pk").values_list("subject", flat=True))
+    assert subjects == [
+        f"{case.number}: the legal unit needs more information",
+        f"{case.number}: decided: approved in part",
+    ]
+    bodies = "".join(emailed.values_list("body", flat=True))
+    assert "answer it there" in bodies and "Maria Lopez" not in bodies
+    assert "INTERNAL" not in bodies
+    assert not OutboundEmail.objects.filter(recipient=world["colleague"].email).exists()
+
+
 def test_an_empty_message_is_refused_with_words(app, world):
     page = app.get(status_url(world["case"]), user=world["sender"].user.username)
     form = next(f for f in page.forms.values() if "body" in f.fields)
