@@ -20,6 +20,8 @@ import hmac
 import ipaddress
 import json
 import secrets
+import socket
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -148,10 +150,42 @@ def status_changed(case: Any, old_status: str, new_status: str) -> WebhookDelive
     return delivery
 
 
+def _refuse_internal_host(url: str) -> None:
+    """At delivery time too: a public host name may resolve to this machine or a private
+    network (a DNS name pointing at 10.0.0.1); such an address is never called."""
+    host = urlsplit(url).hostname or ""
+    port = urlsplit(url).port or 443
+    for *_, sockaddr in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP):
+        if not ipaddress.ip_address(sockaddr[0]).is_global:
+            raise ValueError(
+                f"{host} resolves to {sockaddr[0]}, an internal address: not called. "
+                "Give an address on the public internet."
+            )
+
+
+def failure_words(exc: BaseException) -> str:
+    """Why a call failed, in words for the agency's portal administrator and DMV staff (a
+    Python exception's text, such as "<urlopen error [Errno -2] ...>", is not)."""
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, socket.gaierror):
+        return "The host name was not found (DNS): check the address."
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return f"No answer within {TIMEOUT_SECONDS} seconds."
+    if isinstance(reason, ConnectionRefusedError):
+        return "The server refused the connection: check the address and port."
+    if isinstance(reason, ssl.SSLError):
+        return "The server's HTTPS certificate could not be verified."
+    if isinstance(exc, ValueError):
+        return str(exc)
+    return f"The connection failed ({type(reason).__name__}): check the address."
+
+
 def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST `body` to `url` (https only); the response's status, or 0 when none came."""
+    """POST `body` to `url` (https only, never an internal address); the response's status,
+    or 0 when none came."""
     if not url.lower().startswith("https://"):
         raise ValueError("Webhooks are called over HTTPS only.")
+    _refuse_internal_host(url)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310  # nosec B310
@@ -175,7 +209,7 @@ def attempt(delivery: WebhookDelivery) -> bool:
         delivery.last_status_code, delivery.last_error = status or None, ""
     except (OSError, ValueError) as exc:
         status = 0
-        delivery.last_status_code, delivery.last_error = None, str(exc)[:300]
+        delivery.last_status_code, delivery.last_error = None, failure_words(exc)[:300]
     delivered = 200 <= status < 300
     if delivered:
         delivery.state, delivery.delivered_at = DeliveryState.DELIVERED, timezone.now()

@@ -3,7 +3,9 @@ signed with HMAC-SHA256, retried with backoff, every attempt recorded. Only the 
 endpoint is mocked (webhooks._post)."""
 
 import json
+import socket
 import time
+import urllib.error
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -25,7 +27,7 @@ class Endpoint:
         self.calls.append((url, body, headers))
         status = self.statuses.pop(0) if self.statuses else 200
         if status is None:
-            raise OSError("Connection refused")
+            raise ConnectionRefusedError("Connection refused")
         return status
 
 
@@ -96,7 +98,7 @@ def test_a_failed_call_is_retried_until_it_succeeds(
     assert (delivery.state, delivery.attempts, delivery.last_status_code) == ("retrying", 1, 500)
     assert run_again(delivery) == "retrying"
     delivery.refresh_from_db()
-    assert delivery.last_error == "Connection refused"
+    assert delivery.last_error == "The server refused the connection: check the address and port."
     assert run_again(delivery) == "delivered"
     assert run_again(delivery) == "delivered"  # a late duplicate sends nothing
     assert len(fake.calls) == 3
@@ -152,3 +154,21 @@ def test_the_command_sets_the_webhook_and_prints_its_secret(agency):
     )
     assert out.getvalue().strip().splitlines()[-1] == agency.webhook.secret
     assert len(agency.webhook.secret) == 64
+
+
+def test_a_public_name_for_an_internal_address_is_never_called(monkeypatch):
+    def resolves_inside(host, port, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.1", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolves_inside)
+    with pytest.raises(ValueError, match="resolves to 10.0.0.1, an internal address"):
+        webhooks._post("https://10.0.0.1.nip.io/h", b"{}", {})
+
+
+def test_a_failure_is_said_in_words():
+    unknown = urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+    assert (
+        webhooks.failure_words(unknown) == "The host name was not found (DNS): check the address."
+    )
+    assert webhooks.failure_words(TimeoutError()).startswith("No answer within")
+    assert "<urlopen error" not in webhooks.failure_words(urllib.error.URLError("odd"))
