@@ -23,7 +23,7 @@ from dmvrequests.cases.forms import (
     SecondApprovalForm,
     VerificationForm,
 )
-from dmvrequests.cases.models import DecisionOutcome, NoticeStatus, SubjectNotice
+from dmvrequests.cases.models import Channel, DecisionOutcome, NoticeStatus, SubjectNotice
 from dmvrequests.cases.views import case_page_with_errors, refused
 
 
@@ -71,7 +71,11 @@ def ask(request, case):
         "question_form",
         services.info_request,
         "Question recorded: the case waits for the agency's answer and its clock is paused. "
-        "The clerk records the answer.",
+        + (
+            "The officer is emailed and answers on the agency portal."
+            if case.channel == Channel.PORTAL
+            else "The clerk records the answer."
+        ),
         case=case,
         question=form.cleaned_data["question"],
         expected_status=form.cleaned_data["status"],

@@ -302,6 +302,16 @@ def test_the_officer_is_emailed_when_asked_and_when_decided(world):
     assert not OutboundEmail.objects.filter(recipient=world["colleague"].email).exists()
 
 
+def test_counsel_asking_on_a_portal_request_is_told_the_officer_answers(app, world):
+    case = services.case_submit(case=world["case"], actor=world["clerk"])
+    page = app.get(reverse("cases:detail", args=[case.number]), user=world["counsel"].username)
+    form = next(f for f in page.forms.values() if "ask-question" in f.fields)
+    form["ask-question"] = "Send page 2 of the order."
+    page = form.submit().follow()
+    assert "The officer is emailed and answers on the agency portal." in page
+    assert "The clerk records the answer." not in page
+
+
 def test_an_empty_message_is_refused_with_words(app, world):
     page = app.get(status_url(world["case"]), user=world["sender"].user.username)
     form = next(f for f in page.forms.values() if "body" in f.fields)
