@@ -17,6 +17,7 @@ from dmvrequests.agencies.models import (
     Requester,
     parse_ori_list,
 )
+from dmvrequests.agencies.directory import ori_directory
 from dmvrequests.agencies.signals import directory_changed
 
 if TYPE_CHECKING:
@@ -157,12 +158,29 @@ def officer_deactivate(*, officer: Officer, actor: Any, reason: str) -> Officer:
 # -- ORIs of agencies (docs/network-queries.md, "Unknown ORIs") ----------------------------------
 
 
+def _holder_of(value: str, agency: Agency) -> str | None:
+    """The name of another agency that already holds `value` (upper case), exactly or through
+    a pattern, so that adding it to `agency` would take queries from that agency; else None.
+
+    An ORI is held by the agency listing it, else by the agency whose longest pattern it starts
+    with (directory.OriDirectory); a pattern `P*` is held by the agency listing it or holding
+    the longest pattern `P` starts with (every ORI the new pattern would match is theirs)."""
+    for other in Agency.objects.exclude(pk=agency.pk).order_by("pk"):
+        if value in other.ori_list:
+            return other.name
+    found = ori_directory().attribute(value[:-1] if value.endswith("*") else value)
+    if found.agency_id is not None and found.agency_id != agency.pk:
+        return found.name
+    return None
+
+
 def agency_add_ori(*, agency: Agency, value: str, actor: User | None) -> str:
     """Give `agency` the ORI or ORI pattern `value` (9 letters or digits, or a prefix of 1 to
     8 ending in `*`; any case): saved in the agency's history as `actor`'s change, then
     `directory_changed` is sent so that the switch journal attributes its past queries again.
     Returns the value as stored (upper case). Raises ValidationError, saving nothing, when the
-    value is neither, or when another agency already lists it (an ORI belongs to one agency).
+    value is neither, or when another agency already holds it, exactly or through a pattern (an
+    ORI belongs to one agency).
     Adding a value the agency already lists changes nothing and sends nothing."""
     values = parse_ori_list(value)
     if len(values) != 1:
@@ -170,12 +188,10 @@ def agency_add_ori(*, agency: Agency, value: str, actor: User | None) -> str:
     (ori,) = values
     if ori in agency.ori_list:
         return ori
-    holder = next(
-        (other for other in Agency.objects.exclude(pk=agency.pk) if ori in other.ori_list), None
-    )
+    holder = _holder_of(ori, agency)
     if holder is not None:
         raise ValidationError(
-            f"{ori} already belongs to {holder.name}; an ORI belongs to one agency. Remove it "
+            f"{ori} already belongs to {holder}; an ORI belongs to one agency. Remove it "
             "there first (administration site) if it was wrong."
         )
     with transaction.atomic():

@@ -424,10 +424,11 @@ def unknown_oris(limit: int = 500) -> list[dict[str, Any]]:
     return selectors.unknown_oris(selectors.JournalFilter(first, last))[:limit]
 
 
-def unknown_count(value: str) -> int:
-    """How many stored queries from ORI `value` (or pattern, a prefix ending in `*`) match
-    no agency."""
-    rows = JournalEntry.objects.filter(direction=Direction.IN, agency_kind=UNKNOWN_KIND)
+def queries_not_of(value: str, agency_id: int) -> int:
+    """How many stored queries from ORI `value` (or pattern, a prefix ending in `*`) are not
+    attributed to agency `agency_id`: taken before and after an attribution, the difference
+    is the number of queries it moved."""
+    rows = JournalEntry.objects.filter(direction=Direction.IN).exclude(agency_id=agency_id)
     if value.endswith("*"):
         return rows.filter(sender_ori__startswith=value[:-1]).count()
     return rows.filter(sender_ori=value).count()

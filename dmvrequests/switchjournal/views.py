@@ -188,13 +188,13 @@ def attribute(request):
         return _unknown_page(request, form)
     agency = form.cleaned_data["agency"]
     value = form.cleaned_data["ori"].strip().upper()
-    before = figures_of.unknown_count(value)
+    before = figures_of.queries_not_of(value, agency.pk)
     try:
         ori = agency_add_ori(agency=agency, value=value, actor=request.user)
     except ValidationError as error:
         form.add_error("ori", error.messages)
         return _unknown_page(request, form)
-    moved = before - figures_of.unknown_count(ori)
+    moved = before - figures_of.queries_not_of(ori, agency.pk)
     messages.success(
         request,
         f"{ori} now belongs to {agency.name}. {moved} past quer{'y' if moved == 1 else 'ies'} "
