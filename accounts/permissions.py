@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group, Permission
 from accounts.roles import Role
 
 ADMINISTRATOR_MODELS = {
-    "agencies": ("agency", "requester"),
+    # ORI blocks are lifted (a date), never deleted (docs/network-queries.md).
+    "agencies": ("agency", "requester", "oriblock"),
     "policy": ("policyprofile",),
     "accounts": ("office", "user"),
     "cases": ("workflowsettings",),
@@ -33,7 +34,7 @@ def grant_administrator_permissions(sender=None, **kwargs):
         )
     group.permissions.add(*wanted)
     # The baseline list of cases in the admin is read-only (view permission only), and so
-    # are the outbox (failed notifications) and the pending role grants.
+    # are the outbox (failed notifications), the pending role grants and the block list versions.
     group.permissions.add(
         *Permission.objects.filter(
             content_type__app_label="cases", codename="view_disclosurerequest"
@@ -43,6 +44,10 @@ def grant_administrator_permissions(sender=None, **kwargs):
         ),
         *Permission.objects.filter(
             content_type__app_label="accounts", codename="view_pendingrolegrant"
+        ),
+        # The block list's versions handed to the switch: a record, read-only.
+        *Permission.objects.filter(
+            content_type__app_label="agencies", codename="view_blocklistversion"
         ),
         # The one deletion: a language added by mistake, which the admin allows only while no
         # letter and no template uses it (correspondence/admin.py).

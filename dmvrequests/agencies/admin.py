@@ -11,10 +11,45 @@ from dmvrequests.agencies.models import (
     OriBlock,
     Requester,
 )
+from dmvrequests.agencies.signals import directory_changed
+
+
+class DirectoryChangeAdmin(SimpleHistoryAdmin):
+    """Saving or deleting a row whose `directory_fields` changed sends `directory_changed`
+    naming the ORIs and patterns concerned before and after, in the same transaction: the switch
+    journal then works out again the attribution and block flags of their past messages
+    (docs/network-queries.md, "Which agency")."""
+
+    directory_fields: frozenset[str] = frozenset()
+
+    def concerned(self, obj) -> list[str]:
+        raise NotImplementedError
+
+    def _stored(self, obj) -> list[str]:
+        if obj.pk is None:
+            return []
+        stored = type(obj).objects.filter(pk=obj.pk).first()
+        return self.concerned(stored) if stored is not None else []
+
+    def save_model(self, request, obj, form, change):
+        before = self._stored(obj) if change else []
+        super().save_model(request, obj, form, change)
+        if not change or self.directory_fields.intersection(form.changed_data):
+            directory_changed.send(sender=type(obj), oris=[*before, *self.concerned(obj)])
+
+    def delete_model(self, request, obj):
+        values = self.concerned(obj)
+        super().delete_model(request, obj)
+        directory_changed.send(sender=type(obj), oris=values)
+
+    def delete_queryset(self, request, queryset):
+        values = [value for obj in queryset for value in self.concerned(obj)]
+        super().delete_queryset(request, queryset)
+        directory_changed.send(sender=queryset.model, oris=values)
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(DirectoryChangeAdmin):
     list_display = [
         "name",
         "kind",
@@ -27,6 +62,10 @@ class AgencyAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "blocked"]
     search_fields = ["name", "ori", "oris", "email_domains"]
     prepopulated_fields = {"slug": ["name"]}
+    directory_fields = frozenset({"ori", "oris", "kind", "blocked", "blocked_since"})
+
+    def concerned(self, obj):
+        return obj.ori_list
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("certifications")
@@ -72,9 +111,13 @@ class OfficerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OriBlock)
-class OriBlockAdmin(SimpleHistoryAdmin):
+class OriBlockAdmin(DirectoryChangeAdmin):
     list_display = ["ori", "reason", "effective_at", "lifted_at"]
     search_fields = ["ori", "reason"]
+    directory_fields = frozenset({"ori", "effective_at", "lifted_at"})
+
+    def concerned(self, obj):
+        return [obj.ori.upper()]
 
 
 @admin.register(BlocklistVersion)

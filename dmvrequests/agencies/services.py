@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from dmvrequests.agencies.directory import ori_directory
 from dmvrequests.agencies.models import (
     Agency,
     Officer,
@@ -17,7 +18,6 @@ from dmvrequests.agencies.models import (
     Requester,
     parse_ori_list,
 )
-from dmvrequests.agencies.directory import ori_directory
 from dmvrequests.agencies.signals import directory_changed
 
 if TYPE_CHECKING:

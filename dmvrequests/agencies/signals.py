@@ -7,5 +7,6 @@ to attribute its past queries again.
 
 from django.dispatch import Signal
 
-# Agencies' ORIs, ORI patterns or blocks changed. Arguments: none.
+# Agencies' ORIs, ORI patterns or blocks changed. Argument `oris` (optional): the ORIs and ORI
+# patterns concerned, before and after the change; not given, every ORI may have changed.
 directory_changed = Signal()

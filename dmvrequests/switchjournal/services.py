@@ -473,17 +473,32 @@ def _reattribute_party(directory: OriDirectory, ori: str, direction: str) -> boo
     return changed > 0
 
 
-def journal_reattribute() -> None:
-    """Attribute every stored message again from the directory as it stands (agency, kind, the
-    `blocked` flag of queries and the block leaks of responses), and count again the daily
-    rollup of the ORIs that changed: called when an agency's ORIs or a block changed."""
+def _concerned(ori: str, values: list[str] | None) -> bool:
+    """True when `values` is None (every ORI) or `ori` is one of them or starts with the
+    prefix of one of their patterns (`DCICE*`)."""
+    if values is None:
+        return True
+    return any(ori == v or (v.endswith("*") and ori.startswith(v[:-1])) for v in values)
+
+
+def journal_reattribute(values: list[str] | None = None) -> None:
+    """Attribute the stored messages again from the directory as it stands (agency, kind, the
+    `blocked` flag of queries and the block leaks of responses, over their whole history, so
+    from any block's date), and count again the daily rollup of the ORIs that changed: called
+    when an agency's ORIs or a block changed. `values`: the ORIs and ORI patterns concerned
+    (upper case; None, every ORI in the journal)."""
     directory = ori_directory()
+    values = None if values is None else [v.upper() for v in values]
     for direction in (Direction.IN, Direction.OUT):
         oris = (
             DailyCount.objects.filter(direction=direction).values_list("ori", flat=True).distinct()
         )
         with transaction.atomic():
-            changed = [ori for ori in list(oris) if _reattribute_party(directory, ori, direction)]
+            changed = [
+                ori
+                for ori in list(oris)
+                if _concerned(ori, values) and _reattribute_party(directory, ori, direction)
+            ]
             rollups.refill_parties(direction, changed)
 
 

@@ -1,0 +1,91 @@
+"""Blocks set on the administration site (an agency blocked from a date, an ORI block added or
+lifted) work out again the flags of the past messages of the ORIs concerned, and their daily
+rollups, as `switch_log_stats` reads them (docs/network-queries.md, "Which agency"). Also: the
+administrators reach the admin pages the docs name (ORI blocks, block list versions)."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from dmvrequests.agencies.models import BlocklistVersion, OriBlock
+from dmvrequests.switchjournal.models import JournalEntry
+from dmvrequests.switchjournal.tests.journals import entry, journal
+from dmvrequests.testing import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+OCTOBER = datetime(2026, 10, 20, 15, tzinfo=UTC)
+NOVEMBER = datetime(2026, 11, 5, 15, tzinfo=UTC)
+
+
+@pytest.fixture
+def border(import_log):
+    """An immigration agency not yet blocked with a query before and one after November 1
+    (answered with data), and a police ORI querying in November."""
+    agency = AgencyFactory(name="Border Unit", kind="immigration", oris="DCBRD*")
+    import_log(
+        journal(
+            entry(OCTOBER, "IN", 1, "DQ.DCBRD0100.NY.TXT", "OLN/D1."),
+            entry(NOVEMBER, "IN", 2, "DQ.DCBRD0100.NY.C9.TXT", "OLN/D2."),
+            entry(NOVEMBER.replace(second=3), "OUT", 3, "DR.NY0000000.DCBRD0100.C9.TXT", "OLN/D2."),
+            entry(NOVEMBER, "IN", 4, "DQ.NY0020000.NY.TXT", "OLN/D3."),
+        )
+    )
+    return agency
+
+
+def flags(stats):
+    result = stats("2026-10-01", "2026-11-30")
+    return result["blocked"], result["block_leaks"]
+
+
+def test_blocking_an_agency_flags_its_past_messages_from_the_date(
+    django_app, administrator, border, stats
+):
+    assert flags(stats) == (0, 0)
+    page = django_app.get(
+        reverse("admin:agencies_agency_change", args=[border.pk]), user=administrator
+    )
+    form = page.forms["agency_form"]
+    form["blocked"] = True
+    form["blocked_reason"] = "State law forbids sharing with civil immigration enforcement."
+    form["blocked_since_0"] = "2026-11-01"
+    form["blocked_since_1"] = "00:00:00"
+    form.submit().follow()
+    assert flags(stats) == (1, 1)
+    before = JournalEntry.objects.get(sender_ori="DCBRD0100", timestamp=OCTOBER)
+    assert not before.blocked
+    assert border.history.first().history_user == administrator
+
+
+def test_an_ori_block_added_then_lifted_flags_and_unflags(django_app, administrator, border, stats):
+    page = django_app.get(reverse("admin:agencies_oriblock_add"), user=administrator)
+    form = page.forms["oriblock_form"]
+    form["ori"] = "ny0020000"
+    form["reason"] = "Queries for a private investigator."
+    form["effective_at_0"] = "2026-11-01"
+    form["effective_at_1"] = "00:00:00"
+    form.submit().follow()
+    assert flags(stats) == (1, 0)
+    block = OriBlock.objects.get()
+    page = django_app.get(
+        reverse("admin:agencies_oriblock_change", args=[block.pk]), user=administrator
+    )
+    form = page.forms["oriblock_form"]
+    form["lifted_at_0"] = "2026-11-02"
+    form["lifted_at_1"] = "00:00:00"
+    form.submit().follow()
+    assert flags(stats) == (0, 0)
+
+
+def test_administrators_reach_the_block_pages_the_docs_name(django_app, administrator):
+    BlocklistVersion.objects.create(content="DCICE*\n", oris="DCICE*", handed_over_by=administrator)
+    page = django_app.get(reverse("admin:agencies_oriblock_changelist"), user=administrator)
+    assert "Add ORI block" in page.text
+    page = django_app.get(reverse("admin:agencies_blocklistversion_changelist"), user=administrator)
+    version = BlocklistVersion.objects.get()
+    page = django_app.get(
+        reverse("admin:agencies_blocklistversion_change", args=[version.pk]), user=administrator
+    )
+    assert "DCICE*" in page.text
+    django_app.get(reverse("admin:agencies_blocklistversion_add"), user=administrator, status=403)
