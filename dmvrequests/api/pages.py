@@ -23,6 +23,8 @@ from dmvrequests.api.models import ApiToken, Webhook, WebhookDelivery
 from dmvrequests.api.page_forms import StaffWebhookForm, TokenForm, WebhookForm
 from dmvrequests.api.tokens import token_create, token_revoke, tokens_of
 from dmvrequests.api.webhooks import recent_deliveries, webhook_rotate, webhook_set
+from dmvrequests.audit.models import Action, Kind
+from dmvrequests.audit.services import audit_record
 
 
 def _officer(request) -> Officer:
@@ -51,6 +53,27 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _audit(request, action: str, obj: Any, detail: dict[str, Any]) -> None:
+    """A change to the agency's API access in the audit trail (kind "auth"): who, which
+    token or webhook, and `detail` (never a token or a secret)."""
+    audit_record(
+        kind=Kind.AUTH,
+        action=action,
+        request=request,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        detail=detail,
+    )
+
+
+def _token_detail(token: ApiToken) -> dict[str, Any]:
+    return {"name": token.name, "expires": token.expires_at.date().isoformat()}
+
+
+def _webhook_detail(webhook: Webhook) -> dict[str, Any]:
+    return {"agency": webhook.agency.name, "url": webhook.url, "active": webhook.active}
+
+
 def tokens(request):
     """The officer's tokens; POST makes one and shows it once, on this response only."""
     officer = _officer(request)
@@ -64,6 +87,7 @@ def tokens(request):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
+            _audit(request, Action.API_TOKEN_CREATE, made[0], _token_detail(made[0]))
             form = TokenForm()
     context = {
         "officer": officer,
@@ -84,6 +108,7 @@ def token_revoke_view(request, pk):
     if token is None:
         raise Http404("No such token")
     token_revoke(token=token, actor=request.user)
+    _audit(request, Action.API_TOKEN_REVOKE, token, _token_detail(token))
     messages.success(request, f"The token “{token.name}” is revoked; it stops working at once.")
     return redirect("portal_api:tokens")
 
@@ -110,6 +135,7 @@ def webhook(request):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
+            _audit(request, Action.WEBHOOK_SET, saved, _webhook_detail(saved))
             if current is not None:
                 messages.success(request, "The webhook is saved.")
                 return redirect("portal_api:webhook")
@@ -136,6 +162,7 @@ def webhook_rotate_view(request):
         messages.error(request, "Set the webhook's address first; it gets a secret then.")
         return redirect("portal_api:webhook")
     webhook_rotate(webhook=current)
+    _audit(request, Action.WEBHOOK_ROTATE, current, _webhook_detail(current))
     context = {
         "officer": officer,
         "nav": "webhook",
@@ -161,8 +188,10 @@ def staff_webhooks(request):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
+            _audit(request, Action.WEBHOOK_SET, saved, _webhook_detail(saved))
             if data["rotate"] and existed:
                 webhook_rotate(webhook=saved)
+                _audit(request, Action.WEBHOOK_ROTATE, saved, _webhook_detail(saved))
                 rotated = True
             if data["rotate"] or not existed:
                 secret = saved.secret

@@ -68,6 +68,11 @@ class Action(models.TextChoices):
     ACCOUNT_DEACTIVATE = "account_deactivate", "Deactivated an account"
     ACCOUNT_REACTIVATE = "account_reactivate", "Reactivated an account"
     UNLOCK = "unlock", "Unlocked an account"
+    # The agency portal's API access (docs/api.md): tokens and webhooks, never their secrets.
+    API_TOKEN_CREATE = "api_token_create", "Made an API token"
+    API_TOKEN_REVOKE = "api_token_revoke", "Revoked an API token"
+    WEBHOOK_SET = "webhook_set", "Set an agency's webhook"
+    WEBHOOK_ROTATE = "webhook_rotate", "Made a new webhook signing secret"
     # Policy profiles (docs/profiles.md, "Confidence and review").
     PROFILE_REVIEW = "profile_review", "Recorded counsel's review of a policy profile"
 

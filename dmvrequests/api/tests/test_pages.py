@@ -9,6 +9,7 @@ from django.urls import reverse
 from dmvrequests.api.models import ApiToken, DeliveryState, Webhook, WebhookDelivery
 from dmvrequests.api.tokens import token_find
 from dmvrequests.api.webhooks import webhook_set
+from dmvrequests.audit.models import AuditRecord
 from dmvrequests.testing import AgencyFactory, make_officer
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +182,20 @@ def test_dmv_administrators_set_an_agencys_webhook(app, administrator, agency, c
     webhook.refresh_from_db()
     assert webhook.secret != old and "The new signing secret" in page
     app.get(reverse("portal_api:staff_webhooks"), user=clerk.username, status=403)
+
+
+def test_token_and_webhook_changes_are_in_the_audit_trail(app, chief):
+    make_token(app, chief, name="Records system")
+    token = ApiToken.objects.get(user=chief.user)
+    page = app.get(reverse("portal_api:tokens"), user=chief.user.username)
+    next(f for f in page.forms.values() if f.action.endswith(f"/{token.pk}/revoke/")).submit()
+    page = app.get(reverse("portal_api:webhook"), user=chief.user.username)
+    form = form_with(page, "url")
+    form["url"] = "https://cases.albanypd.example.gov/dmv"
+    form.submit()
+    records = AuditRecord.objects.filter(user=chief.user, kind="auth").exclude(action="sign_in")
+    records = records.order_by("seq")
+    assert [r.action for r in records] == ["api_token_create", "api_token_revoke", "webhook_set"]
+    assert records[0].detail["name"] == "Records system"
+    secret = Webhook.objects.get().secret
+    assert all(secret not in str(r.detail) for r in records)
