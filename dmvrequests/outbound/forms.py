@@ -12,6 +12,7 @@ class LinkForm(USWDSFormMixin, forms.Form):
         label="Case number",
         max_length=20,
         help_text="The case this email belongs to, e.g. DR-2026-000123.",
+        error_messages={"required": "Enter the number of the case this email belongs to."},
     )
 
     def clean_number(self):
@@ -39,11 +40,17 @@ class DismissForm(USWDSFormMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="E.g. the identifiers are the officer's own case numbers, not DMV records.",
+        error_messages={
+            "required": "Say why this email is not a disclosure to record; the reason is kept "
+            "in the item's history."
+        },
     )
 
 
 class PatternTryForm(USWDSFormMixin, forms.Form):
     """Sample text and, optionally, license-number patterns to try instead of the setting."""
+
+    summary_heading = "Nothing is stored on this page; correct the form"
 
     patterns = forms.CharField(
         label="License-number patterns (one regular expression per line)",

@@ -32,6 +32,14 @@ class MonthlyTable:
     rows: list[tuple[str, list[int], int]]  # (label, count per month, total)
     totals: list[int]
 
+    def by_month(self, months: list[date]) -> list[tuple[date, list[int], int]]:
+        """The table turned: one row per month of `months` (the counts of each of `rows`, then
+        the month's total), so that a year reads down the page instead of off its side."""
+        return [
+            (month, [counts[i] for _, counts, _ in self.rows], self.totals[i])
+            for i, month in enumerate(months)
+        ]
+
 
 def months_between(start: date, end: date) -> list[date]:
     """The first day of every month from `start`'s to `end`'s, both included."""
@@ -99,4 +107,9 @@ def dashboard_figures(scope: PanelScope) -> dict[str, Any]:
         table(by_outcome, ReviewStatus.choices, "By outcome of counsel's review", "Outcome", width),
         table(by_office, office_labels(by_office), "By sending office", "Office", width),
     ]
-    return {"months": months, "tables": tables, "total": sum(tables[0].totals)}
+    return {
+        "months": months,
+        "tables": tables,
+        "turned": [(t, t.by_month(months)) for t in tables],
+        "total": sum(tables[0].totals),
+    }

@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dmvrequests.audit.models import Action as AuditAction
 from dmvrequests.audit.services import access_log, access_log_many
@@ -44,10 +44,12 @@ def queue(request):
     return render(request, "outbound/queue.html", context)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def patterns(request):
-    """Administrators try the identifier patterns on sample text (nothing is stored)."""
-    form = PatternTryForm(request.GET or None)
+    """Administrators try the identifier patterns on sample text (nothing is stored). The text
+    is posted, never put in the address: pasted record data must not reach server logs or
+    the browser's history."""
+    form = PatternTryForm(request.POST or None)
     context = {"form": form, "nav": "outbound"}
     if form.is_bound and form.is_valid():
         source = form.cleaned_data["patterns"].strip() or None
@@ -134,7 +136,7 @@ def link(request, pk):
     try:
         case = review.item_link(item=found, number=form.cleaned_data["number"], actor=request.user)
     except WorkflowError as exc:
-        form.add_error("number", str(exc))
+        form.add_error("number", exc.messages)
         return _page(request, found, link_form=form)
     messages.success(request, f"Linked to case {case.number}.")
     return redirect("outbound:item", pk=found.pk)
@@ -149,7 +151,7 @@ def open_case(request, pk):
     try:
         case = review.item_open_case(item=found, actor=request.user, **form.cleaned_data)
     except WorkflowError as exc:
-        form.add_error(None, str(exc))
+        form.add_error(None, exc.messages)
         return _page(request, found, open_form=form)
     messages.success(
         request,
@@ -168,7 +170,7 @@ def dismiss(request, pk):
     try:
         review.item_dismiss(item=found, reason=form.cleaned_data["reason"], actor=request.user)
     except WorkflowError as exc:
-        form.add_error("reason", str(exc))
+        form.add_error("reason", exc.messages)
         return _page(request, found, dismiss_form=form)
     messages.success(request, "Dismissed, with your reason in the item's history.")
     return redirect("outbound:queue")

@@ -111,6 +111,7 @@ class TestCounselReview:
         form["number"] = other.number
         answer = form.submit(status=400)
         assert f"No case {other.number} that you may see" in answer.text
+        assert "['" not in answer.text
         item.refresh_from_db()
         assert item.review_status == "open"
 
@@ -131,7 +132,7 @@ class TestCounselReview:
         page = django_app.get(reverse("outbound:item", args=[item.pk]), user=counsel)
         form = page.forms["dismiss-form"]
         answer = form.submit(status=400)
-        assert "This field is required" in answer.text
+        assert "Say why this email is not a disclosure to record" in answer.text
         form = answer.forms["dismiss-form"]
         form["reason"] = "The numbers are the officer's own report numbers."
         form.submit().follow()
@@ -155,6 +156,7 @@ class TestPatternPage:
         form = page.forms["patterns-form"]
         form["text"] = "DL 123456789 and NY-77 and SSN 666-12-3456"
         found = form.submit()
+        assert found.request.method == "POST" and "666-12" not in found.request.url
         assert [m.get_text() for m in found.html.select("mark")] == ["123456789"]
         form = found.forms["patterns-form"]
         form["patterns"] = r"NY-\d{2}"
@@ -167,6 +169,8 @@ class TestPatternPage:
         form["patterns"], form["text"] = "[a-", "x"
         answer = form.submit(status=400)
         assert "Pattern 1 ([a-) is not valid" in answer.text
+        assert "Nothing is stored on this page" in answer.text
+        assert "Nothing was saved" not in answer.text
 
     @pytest.mark.parametrize("who", ["counsel", "auditor", "clerk"])
     def test_only_administrators_open_it(self, django_app, request, who):

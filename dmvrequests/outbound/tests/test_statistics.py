@@ -57,6 +57,12 @@ def test_items_per_month_by_agency_kind_outcome_and_office(items, office, other_
         "Federal law enforcement": ([0, 0, 1], 1),
     }
     assert totals == [2, 0, 3]
+    ((table, months),) = [(t, m) for t, m in figures["turned"] if t.title == "By kind of agency"]
+    assert months == [
+        (date(2026, 1, 1), [2, 0], 2),
+        (date(2026, 2, 1), [0, 0], 0),
+        (date(2026, 3, 1), [2, 1], 3),
+    ]
     outcomes, _ = rows(figures, "By outcome of counsel's review")
     assert outcomes == {"Waiting for counsel": ([2, 0, 2], 4), "Dismissed": ([0, 0, 1], 1)}
     offices, _ = rows(figures, "By sending office")
@@ -96,14 +102,13 @@ def test_the_dashboard_shows_the_panel(django_app, administrator, items):
         "Items by outcome of counsel's review, per month",
         "Items by sending office, per month",
     ]
+    # A year reads down the page: one row per month, a column per kind (then the total).
+    heads = [c.get_text(strip=True) for c in panel.select_one("thead tr").select("th")]
+    assert heads == ["Month", "Immigration enforcement", "Federal law enforcement", "Total"]
     first = panel.select_one("tbody tr")
-    assert [c.get_text(strip=True) for c in first.select("th, td")] == [
-        "Immigration enforcement",
-        "2",
-        "0",
-        "2",
-        "4",
-    ]
+    assert [c.get_text(strip=True) for c in first.select("th, td")] == ["Jan 2026", "2", "0", "2"]
+    region = panel.select_one("div[role=region]")
+    assert region["tabindex"] == "0" and region["aria-label"]
 
 
 def test_with_no_item_the_panel_says_so(django_app, administrator):
