@@ -117,8 +117,14 @@ def second_counsel(office):
 @pytest.fixture
 def pending(office, clerk, counsel):
     """An immigration agency's request approved by one counsel, waiting for another."""
+    return approved_once(office, clerk, counsel, asked=["address"], approved=["address"])
+
+
+def approved_once(office, clerk, counsel, *, asked, approved, rationale=""):
+    """An immigration agency's request for `asked`, with a verified judicial warrant, approved
+    for `approved` by one counsel: it waits for a second counsel."""
     ice = AgencyFactory(kind="immigration", name="ICE HSI New York")
-    case = make_case(office=office, actor=clerk, agency=ice, categories=["address"])
+    case = make_case(office=office, actor=clerk, agency=ice, categories=asked)
     document = services.document_add(
         case=case, actor=clerk, type="judicial_warrant", issuer="article_iii_judge", content=PDF
     )
@@ -131,7 +137,11 @@ def pending(office, clerk, counsel):
     )
     case.refresh_from_db()
     services.case_decide(
-        case=case, actor=counsel, outcome=DecisionOutcome.APPROVED, categories=["address"]
+        case=case,
+        actor=counsel,
+        outcome=DecisionOutcome.APPROVED,
+        categories=approved,
+        rationale=rationale,
     )
     case.refresh_from_db()
     return case
@@ -418,24 +428,12 @@ class TestSecondApproval:
     def test_confirming_an_approval_in_part_says_in_part(
         self, django_app, office, clerk, counsel, second_counsel
     ):
-        ice = AgencyFactory(kind="immigration", name="ICE HSI Buffalo")
-        case = make_case(office=office, actor=clerk, agency=ice, categories=["address", "photo"])
-        document = services.document_add(
-            case=case, actor=clerk, type="judicial_warrant", issuer="article_iii_judge", content=PDF
-        )
-        services.case_submit(case=case, actor=clerk)
-        services.document_verify(
-            document=document,
-            actor=counsel,
-            result="verified",
-            checks=dict.fromkeys(REQUIRED_CHECKS, True),
-        )
-        case.refresh_from_db()
-        services.case_decide(
-            case=case,
-            actor=counsel,
-            outcome=DecisionOutcome.APPROVED,
-            categories=["address"],
+        case = approved_once(
+            office,
+            clerk,
+            counsel,
+            asked=["address", "photo"],
+            approved=["address"],
             rationale="The warrant names the address only.",
         )
         form = form_for(case_page(django_app, case, second_counsel), "cases:second_approval", case)
