@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -88,6 +89,7 @@ class Row:
     value: int
     detail: str = ""
     entries: dict[str, str] = field(default_factory=dict)  # the row's entries: extra query
+    agency_id: int | None = None  # the agency the row's ORI belongs to: its page is linked
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ def _ori_label(ori: str, name: str | None) -> str:
 
 
 def _plural(count: int, word: str, many: str = "") -> str:
-    return f"{count} {word if count == 1 else many or word + 's'}"
+    return f"{intcomma(count)} {word if count == 1 else many or word + 's'}"
 
 
 def _leaks(filters: Filters) -> QuerySet[JournalEntry]:
@@ -168,6 +170,7 @@ def build_leaks(filters: Filters) -> Figure:
             r["n"],
             f"Last: {_local(r['last'])}",
             {"ori": r["ori"]},
+            r["agency_id"],
         )
         for r in ranked
     ]
@@ -197,7 +200,7 @@ def build_months(filters: Filters) -> Figure:
             Row(
                 date_format(first, "F Y"),
                 month["queries"],
-                f"{month['immigration']}" + (f" ({share * 100:.1f} %)" if share else ""),
+                intcomma(month["immigration"]) + (f" ({share * 100:.1f} %)" if share else ""),
                 {"date_from": start.isoformat(), "date_to": end.isoformat()},
             )
         )
@@ -245,13 +248,17 @@ def build_immigration(filters: Filters) -> Figure:
             r["queries"],
             _plural(r["image"], "photo request"),
             {"ori": r["ori"]},
+            r["agency_id"],
         )
         for r in top
     ]
     counts = selectors.totals(filters.journal_filter())
     everything, immigration = counts["queries"], counts["immigration"]
     share = f"{immigration * 100 / everything:.1f} %" if everything else "none"
-    summary = f"{immigration} of {everything} queries came from immigration agencies ({share})."
+    summary = (
+        f"{intcomma(immigration)} of {intcomma(everything)} queries came from immigration "
+        f"agencies ({share})."
+    )
     return Figure(
         "immigration",
         "Immigration agencies' queries",
@@ -274,7 +281,8 @@ def _by_kind_figure(slug: str, title: str, meaning: str) -> Callable[[Filters], 
     def build(filters: Filters) -> Figure:
         rows = _by_kind(filters, slug)
         total = sum(r.value for r in rows)
-        return Figure(slug, title, "Agency kind", "Queries", rows, f"{total} {meaning}.")
+        summary = f"{intcomma(total)} {meaning}."
+        return Figure(slug, title, "Agency kind", "Queries", rows, summary)
 
     return build
 
@@ -294,6 +302,7 @@ def build_bursts(filters: Filters) -> Figure:
             b["queries"],
             f"{_local(b['start'])} to {_local(b['end'])}",
             {"ori": b["ori"]},
+            b["agency_id"],
         )
         for b in found
     ]

@@ -34,6 +34,8 @@ class FilterForm(USWDSFormMixin, forms.Form):
     """The filters every figure and its entries take: a period of days in the state's time
     zone (both days included; default the last DEFAULT_DAYS), an agency kind, an agency."""
 
+    summary_heading = "Fix the filter"  # a filter saves nothing
+
     date_from = PlausibleDateField(required=False, label="From", widget=DateInput())
     date_to = PlausibleDateField(required=False, label="To", widget=DateInput())
     agency_kind = forms.ChoiceField(required=False, label="Agency kind", choices=kind_choices)

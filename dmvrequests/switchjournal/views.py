@@ -87,12 +87,13 @@ def figure_csv(request):
     filters = form.filters()
     found = figures_of.figure(request.GET.get("figure", ""), filters)
     if found is None or (form.is_bound and form.errors):
-        messages.error(
-            request,
-            "Choose a figure's 'Download CSV' link on this page; that address named no figure "
-            "or had filters that were not valid.",
+        problem = "names no figure" if found is None else "has filters that are not valid"
+        return HttpResponse(
+            f"No CSV: this address {problem}. Open Network queries and use a figure's "
+            "'Download as CSV' link.\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
         )
-        return redirect("network:index")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([found.heading, found.unit, found.detail_heading or "Detail"])
@@ -110,16 +111,20 @@ def entries(request):
     recorded in the access log (the text of a query names a person)."""
     form = _filter_form(request, EntriesForm)
     filters = form.filters()
-    data = form.cleaned_data if form.is_bound and not form.errors else {}
+    refused = form.is_bound and bool(form.errors)
+    data = {} if refused else form.cleaned_data if form.is_bound else {}
     slug, ori = data.get("figure", ""), data.get("ori", "")
-    rows = figures_of.entries(slug, filters, ori)
+    # A filter that cannot be applied shows nothing (and so records no read), rather than
+    # every message.
+    rows = JournalEntry.objects.none() if refused else figures_of.entries(slug, filters, ori)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    access_log_many(
-        request=request,
-        action=AuditAction.VIEW_JOURNAL,
-        targets=[("", ENTRY, entry.pk) for entry in page.object_list],
-        detail={**filters.as_detail(), "figure": slug or "all", "ori": ori},
-    )
+    if page.object_list:
+        access_log_many(
+            request=request,
+            action=AuditAction.VIEW_JOURNAL,
+            targets=[("", ENTRY, entry.pk) for entry in page.object_list],
+            detail={**filters.as_detail(), "figure": slug or "all", "ori": ori},
+        )
     spec = figures_of.BY_SLUG.get(slug)
     context = {
         "form": form,
@@ -128,6 +133,8 @@ def entries(request):
         "rows": [_entry_row(entry) for entry in page.object_list],
         "title": spec.entries_label if spec else "Every message",
         "ori": ori,
+        "refused": refused,
+        "may_open_agency": request.user.is_counsel,
         "nav": NAV,
     }
     return render(request, "switchjournal/entries.html", context, status=_status(form))
@@ -212,10 +219,10 @@ def blocklist(request, form=None):
 def _blocklist_page(request, form=None):
     rows = blocklist_rows()
     waiting = {row.ori for row in not_yet_at_switch(rows)}
-    holders = {ori: agency.name for agency in Agency.objects.all() for ori in agency.ori_list}
+    holders = {ori: agency for agency in Agency.objects.all() for ori in agency.ori_list}
     context = {
         "rows": [
-            {"row": row, "agency": holders.get(row.ori, ""), "waiting": row.ori in waiting}
+            {"row": row, "agency": holders.get(row.ori), "waiting": row.ori in waiting}
             for row in rows
         ],
         "waiting": len(waiting),
@@ -254,7 +261,7 @@ def hand_over(request):
     messages.success(
         request,
         f"Recorded: the block list of {count} ORI{'s' if count != 1 else ''} was handed to the "
-        f"switch by you on {when}. Every block on it is now shown as at the switch.",
+        f"switch by you on {when}. Every block on it is now shown as handed over to the switch.",
     )
     return redirect("network:blocklist")
 
@@ -274,6 +281,8 @@ def agency(request, pk):
         "months": figures_of.build_months(scoped),
         "flags": figures_of.flag_counts(scoped),
         "may_read_entries": request.user.is_counsel or request.user.is_auditor,
+        "block_waiting": found.blocked
+        and bool(set(found.ori_list) & {row.ori for row in not_yet_at_switch()}),
         "nav": NAV,
     }
     return render(request, "switchjournal/agency.html", context, status=_status(form))

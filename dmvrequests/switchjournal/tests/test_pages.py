@@ -103,6 +103,8 @@ class TestFigures:
             status=400,
         )
         assert "The end date is before the start date; swap them." in page.text
+        assert "Fix the filter: correct the problem below" in page.text
+        assert "Nothing was saved" not in page.text
 
     def test_a_figure_downloads_as_csv_guarded_against_formulas(self, django_app, traffic, counsel):
         traffic["police"].name = "=HYPERLINK(1)"
@@ -124,9 +126,51 @@ class TestFigures:
         ).text
         assert "=HYPERLINK(1)" in entries  # the page shows the name as it is
 
-    def test_an_unknown_figure_sends_back_to_the_section(self, django_app, counsel):
-        page = django_app.get(reverse("network:figure_csv"), {"figure": "x"}, user=counsel)
-        assert page.follow().text.count("that address named no figure") == 1
+    def test_an_unknown_figure_is_refused_in_words(self, django_app, counsel):
+        page = django_app.get(
+            reverse("network:figure_csv"), {"figure": "nope"}, user=counsel, status=400
+        )
+        assert page.content_type == "text/plain"
+        assert page.text.startswith("No CSV: this address names no figure.")
+        page = django_app.get(
+            reverse("network:figure_csv"),
+            {"figure": "kinds", "date_from": "2026-05-02", "date_to": "2026-05-01"},
+            user=counsel,
+            status=400,
+        )
+        assert "has filters that are not valid" in page.text
+
+    def test_agency_names_link_to_their_page(self, django_app, traffic, counsel):
+        page = django_app.get(reverse("network:index"), user=counsel)
+        ice_page = reverse("network:agency", args=[traffic["ice"].pk])
+        for table in ("table-leaks", "table-immigration"):
+            link = page.html.select_one(f"#{table} tbody th a")
+            assert link["href"] == ice_page and link.get_text() == "DCICE0100 (ICE ERO)"
+        assert page.html.select_one("#table-unknown tbody th a") is None
+        page = page.click(href=r"entries/\?figure=leaks")
+        assert page.html.select_one("tbody td[data-label=Agency] a")["href"] == ice_page
+
+    def test_counts_have_thousands_separators(self, django_app, counsel):
+        when = timezone.now() - timedelta(days=1)
+        JournalEntry.objects.bulk_create(
+            JournalEntry(
+                timestamp=when + timedelta(seconds=i),
+                direction="IN",
+                sequence=i,
+                message_key="DQ",
+                sender_ori="NY0010100",
+                destination="NY",
+                text="OLN/D1.",
+            )
+            for i in range(1001)
+        )
+        from django.core.management import call_command
+
+        call_command("rebuild_switch_log_rollups", stdout=io.StringIO())
+        page = django_app.get(reverse("network:index"), user=counsel)
+        text = page.html.select_one("#section-immigration").get_text()
+        assert "0 of 1,001 queries came from immigration agencies" in text
+        assert "1,001 queries in the period." in page.text
 
     def test_clerks_and_auditors_do_not_see_the_figures(self, django_app, clerk, auditor):
         django_app.get(reverse("network:index"), user=clerk, status=403)
@@ -161,6 +205,10 @@ class TestEntries:
             reverse("network:entries"), {"ori": "short"}, user=counsel, status=400
         )
         assert "An ORI has exactly 9 letters or digits" in page.text
+        assert "Fix the filter" in page.text
+        assert not page.html.select("tbody tr")
+        assert "No entries are shown until the filter is corrected" in page.text
+        assert not AuditRecord.objects.filter(action=Action.VIEW_JOURNAL).exists()
 
     def test_administrators_do_not_read_entries(self, django_app, administrator):
         django_app.get(reverse("network:entries"), user=administrator, status=403)
@@ -256,10 +304,10 @@ class TestBlocklist:
         self, django_app, traffic, administrator
     ):
         page = django_app.get(reverse("network:blocklist"), user=administrator)
-        assert "1 block not yet at the switch" in page.text
+        assert "1 block not yet handed over to the switch" in page.text
         row = rows_of_table(page)[0]
         assert row[0] == "DCICE*" and row[1] == "ICE ERO"
-        assert row[4] == "Not yet at the switch"
+        assert row[4] == "Not yet handed over to the switch"
         as_csv = page.click(description="Download as CSV")
         effective = timezone.localtime(traffic["ice"].blocked_since).date().isoformat()
         assert as_csv.text == (
@@ -276,9 +324,18 @@ class TestBlocklist:
         form["confirm"] = True
         page = form.submit().follow()
         assert "Recorded: the block list of 1 ORI was handed to the switch by you" in page.text
-        assert "not yet at the switch" not in page.text
+        assert "not yet handed over" not in page.text
+        assert rows_of_table(page)[0][4] == "Handed over to the switch"
         version = BlocklistVersion.objects.get()
         assert version.handed_over_by == administrator and version.oris == "DCICE*"
+        agency = django_app.get(
+            reverse("network:agency", args=[traffic["ice"].pk]), user=administrator
+        )
+        assert (
+            "(handed over to the switch)" in agency.html.select_one("#agency-block h2").get_text()
+        )
+        page = django_app.get(reverse("network:blocklist"), user=administrator)
+        assert page.click(description="ICE ERO").request.path == agency.request.path
 
     def test_only_administrators_keep_it(self, django_app, counsel):
         django_app.get(reverse("network:blocklist"), user=counsel, status=403)
@@ -290,7 +347,11 @@ class TestAgencyPage:
         ice = traffic["ice"]
         page = django_app.get(reverse("network:agency", args=[ice.pk]), user=counsel)
         assert "DCICE* (every ORI starting DCICE)" in page.text
-        assert "Blocked at the switch since" in page.text
+        since = ice.blocked_since.astimezone(timezone.get_current_timezone())
+        assert (
+            f"Blocked since {since:%B} {since.day}, {since.year} (not yet handed over to the switch)"
+            in page.text
+        )
         assert "State law forbids sharing" in page.text
         flags = dict(row[:2] for row in rows_of(page, "table-flags"))
         assert flags["Queries"] == "1" and flags["Photo requests"] == "1"
