@@ -78,7 +78,11 @@ def network_section(period: Period, threshold: int) -> NetworkSection:
 
 
 def network_csv_rows(section: NetworkSection):
-    """The section's rows in the transparency CSV's columns (the count in "requests")."""
+    """The section's rows in the transparency CSV's columns (the count in "requests"); none
+    when the journal holds nothing for the period (zeros there would claim no query was made,
+    when none was imported)."""
+    if section.empty:
+        return
     for key, label, shown in [*section.by_kind, ("total", "Total", section.total)]:
         yield [TABLE, key, label, shown, "", "", ""]
     for key, label, shown in section.lines:

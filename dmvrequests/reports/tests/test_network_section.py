@@ -79,6 +79,9 @@ def test_a_period_without_journal_says_so(client, administrator, journal_q1):
     assert "switch's queries of DMV records for this period were not imported" in (
         page.content.decode()
     )
+    response = client.get(reverse("reports:transparency_csv"), {"year": 2025, "period": "q2"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows and not [r for r in rows if r["table"].startswith("network_")]
 
 
 def test_the_page_and_csv_publish_the_section(client, administrator, journal_q1):

@@ -122,3 +122,23 @@ def test_no_file_says_what_to_do(django_app, administrator):
 
 def test_only_administrators_upload(django_app, counsel):
     django_app.get(reverse("network:upload"), user=counsel, status=403)
+
+
+def test_a_file_whose_only_line_is_rejected_says_nothing_was_imported(
+    django_app, administrator, django_capture_on_commit_callbacks
+):
+    sideways = "2026-03-14T09:13:00-04:00 SIDEWAYS 3\nDQ.NY0010100.NY.TXT\nOLN/D2.\n"
+    response = send(
+        django_app, administrator, "bad.txt", sideways.encode(), django_capture_on_commit_callbacks
+    )
+    page = response.follow()
+    alert = page.html.select_one("#nothing-imported")
+    assert "usa-alert--warning" in alert["class"]
+    assert alert.h2.get_text() == "Nothing was imported from this file"
+    assert "Every message of the file was rejected (1)." in alert.get_text()
+    assert "usa-alert--success" not in page.text
+    assert "the rest of the file imported" not in page.text
+    assert page.html.select("#rejected-lines tbody tr")
+    assert not JournalEntry.objects.exists()
+    listed = django_app.get(reverse("network:upload"), user=administrator)
+    assert "Nothing imported" in listed.text
