@@ -110,7 +110,7 @@ def test_an_administrator_uploads_a_journal_and_acts_on_what_it_shows(people, di
     expect(page.get_by_role("heading", level=1, name="ORI block list")).to_be_visible()
     blocklist = page.get_by_role("table", name="Blocked ORIs and ORI patterns")
     row = blocklist.get_by_role("row", name=re.compile(r"^DCEZZ\*"))
-    expect(row).to_contain_text("Not yet at the switch")
+    expect(row).to_contain_text("Not yet handed over to the switch")
     admin.check(screenshot="network-blocklist")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as CSV").click()
