@@ -202,4 +202,8 @@ URL_CAPABILITIES = {
     "correspondence:letter_pdf": "download",
     "correspondence:email": "act",
     "correspondence:mailed": "act",
+    # The staff side of a portal request: messages with the officer and released files.
+    "portal:staff_case": "view",
+    "portal:staff_message": "act",
+    "portal:staff_release_file": "act",
 }

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dmvrequests.audit.models import Action
-from dmvrequests.audit.services import access_log
+from dmvrequests.audit.services import access_log, record_case_refusal
 from dmvrequests.cases.agency_letters import agency_letter_pdf
 from dmvrequests.cases.selectors import case_with_capabilities_for, officer_case_get
 from dmvrequests.cases.services import WorkflowError
@@ -163,6 +163,16 @@ def staff_case(request, number):
     return _staff_page(request, case, caps)
 
 
+def _refuse_without_act(request, case, caps) -> None:
+    """Someone who may read the case but not act on it (a share is read-only) is refused
+    whatever the method, as on the case page: recorded as a denied access, then a 403 that
+    says why."""
+    if caps.act:
+        return
+    record_case_refusal(request, case.number, request.resolver_match.view_name)
+    raise PermissionDenied(caps.refusal("act"))
+
+
 def _staff_error(form, exc):
     if isinstance(exc, PermissionDenied):
         form.add_error(None, str(exc))
@@ -175,6 +185,7 @@ def _staff_error(form, exc):
 
 def staff_message(request, number):
     case, caps = case_with_capabilities_for(request.user, number)
+    _refuse_without_act(request, case, caps)
     if request.method != "POST":  # the form is on the case's portal page
         return redirect("portal:staff_case", number=case.number)
     form = MessageForm(request.POST)
@@ -197,6 +208,7 @@ def staff_message(request, number):
 
 def staff_release_file(request, number):
     case, caps = case_with_capabilities_for(request.user, number)
+    _refuse_without_act(request, case, caps)
     if request.method != "POST":  # the form is on the case's portal page
         return redirect("portal:staff_case", number=case.number)
     form = ReleaseFileForm(request.POST, request.FILES)

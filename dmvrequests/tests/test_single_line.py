@@ -29,6 +29,7 @@ NOT_TYPED = {
     "cases.Decision.profile_slug",
     "cases.LegalDocument.content_type",
     "cases.LegalDocument.sha256",
+    "agencies.Certification.sha256",  # a file's digest
 }
 CONTROL = ["Albany PD\nBcc: everyone@example.com", "Tab\there", "NUL\x00", "Sep\u2028arator"]
 

@@ -7,6 +7,7 @@ from django.contrib import messages as django_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from dmvrequests.access import ACCESS, OFFICER
 from dmvrequests.audit.models import AuditRecord
 from dmvrequests.cases import selectors, services
 from dmvrequests.cases.capabilities import (
@@ -30,6 +31,9 @@ from dmvrequests.tests.test_isolation import OBJECT_URLS, url_for
 
 pytestmark = pytest.mark.django_db
 
+# Staff pages about one case; an officer's pages about their own request (the portal's face,
+# dmvrequests.access OFFICER) are walked by the portal's isolation tests.
+STAFF_OBJECT_URLS = [name for name in OBJECT_URLS if ACCESS.get(name) != OFFICER]
 NARRATIVE = "Stopped on I-90. Subject is undocumented."
 MISTAKE = "Subject is undocumented."
 
@@ -159,7 +163,7 @@ class TestTheMatrix:
 
 class TestURLTable:
     def test_it_names_the_capability_of_every_case_url(self):
-        assert set(URL_CAPABILITIES) == set(OBJECT_URLS)
+        assert set(URL_CAPABILITIES) == set(STAFF_OBJECT_URLS)
         assert set(URL_CAPABILITIES.values()) <= set(CAPABILITIES)
 
 
@@ -460,7 +464,7 @@ def test_a_share_changes_nothing_through_any_case_url(
     else:
         office_share(shared_case, counsel, other_office)
     client.force_login(sharee)
-    for name in OBJECT_URLS:
+    for name in STAFF_OBJECT_URLS:
         before = snapshot(shared_case)
         response = client.post(url_for(name, shared_case), everything_posted(shared_case))
         # Pages that only read answer; everything else sends the sharee back, or refuses.
