@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
@@ -70,7 +71,7 @@ def _rows_by_ori(rows: Any, column: str) -> list[dict[str, Any]]:
 
 def _ori_lines(rows: list[dict[str, Any]], column: str, noun: str) -> list[str]:
     lines = [
-        f"- {_party(row[column])}: {row['n']} {noun if row['n'] == 1 else noun + 's'}, "
+        f"- {_party(row[column])}: {intcomma(row['n'])} {noun if row['n'] == 1 else noun + 's'}, "
         f"{_when(row['first'])} to {_when(row['last'])}"
         for row in rows[:SHOWN]
     ]
@@ -88,10 +89,10 @@ def block_leak_alert(new: Any, name: str) -> Alert | None:
     total = sum(row["n"] for row in rows)
     ids = sorted(leaks.values_list("id", flat=True))
     return Alert(
-        subject=f"Block leak: the switch answered {total} "
+        subject=f"Block leak: the switch answered {intcomma(total)} "
         f"{'query' if total == 1 else 'queries'} from blocked ORIs",
         opening=(
-            f"The switch journal imported from {name} shows {total} "
+            f"The switch journal imported from {name} shows {intcomma(total)} "
             f"{'response' if total == 1 else 'responses'} that carried DMV record data to "
             "an ORI that was on the block list at the time. The block at the switch did not "
             "hold for these queries. Check the block list handed to the switch administrator."
@@ -112,9 +113,9 @@ def photo_alert(new: Any, name: str) -> Alert | None:
     total = sum(row["n"] for row in rows)
     ids = sorted(asked.values_list("id", flat=True))
     return Alert(
-        subject=f"Photo requests from immigration agencies or unknown ORIs: {total}",
+        subject=f"Photo requests from immigration agencies or unknown ORIs: {intcomma(total)}",
         opening=(
-            f"The switch journal imported from {name} holds {total} "
+            f"The switch journal imported from {name} holds {intcomma(total)} "
             f"{'query' if total == 1 else 'queries'} asking for the driver's photo from an "
             "immigration agency or from an ORI the directory does not know. An unknown ORI "
             "can be attributed to its agency by an administrator."
@@ -130,7 +131,7 @@ def burst_alert(bursts: list[Burst], name: str) -> Alert | None:
         return None
     bursts = sorted(bursts, key=lambda b: (b.start, b.ori))
     lines = [
-        f"- {_party(b.ori)}: {b.queries} queries from {_when(b.start)} to {_when(b.end)}"
+        f"- {_party(b.ori)}: {intcomma(b.queries)} queries from {_when(b.start)} to {_when(b.end)}"
         for b in bursts[:SHOWN]
     ]
     if len(bursts) > SHOWN:

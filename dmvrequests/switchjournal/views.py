@@ -11,6 +11,7 @@ import csv
 import io
 
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
@@ -204,7 +205,7 @@ def attribute(request):
     moved = before - figures_of.queries_not_of(ori, agency.pk)
     messages.success(
         request,
-        f"{ori} now belongs to {agency.name}. {moved} past quer{'y' if moved == 1 else 'ies'} "
+        f"{ori} now belongs to {agency.name}. {intcomma(moved)} past quer{'y' if moved == 1 else 'ies'} "
         f"from it {'was' if moved == 1 else 'were'} attributed to the agency, and their flags "
         "worked out again. The change is in the agency's history.",
     )
@@ -260,7 +261,7 @@ def hand_over(request):
     when = date_format(timezone.localtime(version.handed_over_at), "N j, Y H:i")
     messages.success(
         request,
-        f"Recorded: the block list of {count} ORI{'s' if count != 1 else ''} was handed to the "
+        f"Recorded: the block list of {intcomma(count)} ORI{'s' if count != 1 else ''} was handed to the "
         f"switch by you on {when}. Every block on it is now shown as handed over to the switch.",
     )
     return redirect("network:blocklist")

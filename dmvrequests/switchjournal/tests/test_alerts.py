@@ -74,3 +74,13 @@ def test_an_ordinary_import_alerts_nobody(import_log):
         journal(entry("2026-03-14T09:06:00-04:00", "IN", 9, "DQ.NY0010100.NY.TXT", "OLN/D1."))
     )
     assert not alerts().exists()
+
+
+def test_counts_in_an_alert_have_thousands_separators():
+    from dmvrequests.switchjournal.alerts import burst_alert
+    from dmvrequests.switchjournal.models import Burst
+
+    start = datetime(2026, 3, 10, 14, tzinfo=UTC)
+    alert = burst_alert([Burst(ori="NY0010100", start=start, end=start, queries=9911)], "a.txt")
+    assert alert is not None
+    assert ": 9,911 queries from" in alert.lines[0]
