@@ -95,3 +95,31 @@ def test_the_page_and_csv_publish_the_section(client, administrator, journal_q1)
     assert network[("network_by_agency_kind", "local_law_enforcement")] == "12"
     assert network[("network_by_agency_kind", "total")] == "16"
     assert network[("network_queries", "block_leaks")] == "fewer than 5"
+
+
+def test_the_page_publishes_large_counts_with_separators(client, administrator):
+    from django.core.management import call_command
+
+    from dmvrequests.switchjournal.models import JournalEntry
+
+    start = datetime(2025, 7, 10, 14, tzinfo=UTC)
+    JournalEntry.objects.bulk_create(
+        JournalEntry(
+            timestamp=start + timedelta(seconds=i),
+            direction="IN",
+            sequence=i,
+            message_key="DQ",
+            sender_ori="NY0010100",
+            destination="NY",
+            text="OLN/D1.",
+        )
+        for i in range(1200)
+    )
+    call_command("rebuild_switch_log_rollups", stdout=io.StringIO())
+    client.force_login(administrator)
+    page = client.get(reverse("reports:transparency"), {"year": 2025, "period": "q3"})
+    assert "1,200" in page.content.decode()
+    response = client.get(reverse("reports:transparency_csv"), {"year": 2025, "period": "q3"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    total = [r for r in rows if (r["table"], r["key"]) == ("network_by_agency_kind", "total")]
+    assert total[0]["requests"] == "1200"
