@@ -34,7 +34,8 @@ def staff_email():
     return message.as_bytes()
 
 
-def test_counsel_open_a_case_for_a_flagged_staff_email(people, manage, files):
+def test_counsel_open_a_case_for_a_flagged_staff_email(people, manage, files, use_profile):
+    use_profile("ny")  # the demo's state: an ICE request is an immigration request there
     eml = files / "staff-to-ice.eml"
     eml.write_bytes(staff_email())
     scanned = manage("scan_outbound_email", "--json", str(eml))
