@@ -167,7 +167,9 @@ def test_hsi_warrant_photo_approved_immigration_status_withheld(people, use_prof
     counsel.activate(decision.get_by_role("button", name="Record decision"))
     expect(review.get_by_text(f"{number}: your approval is recorded but not final")).to_be_visible()
     expect(
-        review.get_by_text("approved in part this request from an immigration agency; a second counsel")
+        review.get_by_text(
+            "approved in part this request from an immigration agency; a second counsel"
+        )
     ).to_be_visible()
     expect(review.get_by_role("heading", level=1)).to_contain_text("In legal review")
     counsel.check()
