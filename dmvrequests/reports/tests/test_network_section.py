@@ -101,8 +101,10 @@ def test_the_page_publishes_large_counts_with_separators(client, administrator):
     from django.core.management import call_command
 
     from dmvrequests.switchjournal.models import JournalEntry
+    from dmvrequests.switchjournal.partitions import ensure_months
 
     start = datetime(2025, 7, 10, 14, tzinfo=UTC)
+    ensure_months({(start.year, start.month)})
     JournalEntry.objects.bulk_create(
         JournalEntry(
             timestamp=start + timedelta(seconds=i),
