@@ -45,6 +45,10 @@ def test_hsi_warrant_photo_approved_immigration_status_withheld(people, use_prof
     # The clerk logs the letter.
     clerk = people.signed_in("clerk", by_keyboard=True)
     page = clerk.page
+    # Playwright turns on the file dialog's interception, without waiting, when the first
+    # listener is added: added here, long before the keyboard opens the dialog, so that the
+    # Space press below cannot race it (under load the dialog opened unseen).
+    page.on("filechooser", lambda chooser: None)
     expect(page.get_by_role("heading", name="Albany legal unit queue")).to_be_visible()
     clerk.check()
     clerk.activate(page.get_by_role("link", name="New request"))
