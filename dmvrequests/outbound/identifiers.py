@@ -14,7 +14,13 @@ Each kind is found with its false friends excluded:
   Social Security Administration's never-issued numbers).
 
 `find_identifiers(text, patterns)` returns the spans, so a page can highlight them;
-`count_identifiers` the counts the contract prints. Pure Python, never raises on text.
+`count_identifiers` the counts the contract prints. Pure Python, never raises on text, except
+PatternTimeout when a caller asks for a time limit (the pattern-test page, where an
+administrator types patterns).
+
+License-number patterns are compiled with the `regex` library (the same syntax as `re`), whose
+matching takes a time limit: a pattern with nested repetition such as `(a+)+b` can take
+exponential time on a long enough text.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import regex
 from django.conf import settings
 
 KINDS = ("license_number", "date_of_birth", "plate", "vin", "ssn")
@@ -73,7 +80,11 @@ class PatternError(ValueError):
     """A license-number pattern that is not a valid regular expression."""
 
 
-def license_patterns(source: str | None = None) -> list[re.Pattern[str]]:
+class PatternTimeout(PatternError):
+    """A license-number pattern took longer than the caller's time limit on a text."""
+
+
+def license_patterns(source: str | None = None) -> list[regex.Pattern[str]]:
     """The license-number patterns of `source` (one per line; default: the setting), each
     compiled as a whole word. Raises PatternError naming the line that is not valid."""
     if source is None:
@@ -84,8 +95,8 @@ def license_patterns(source: str | None = None) -> list[re.Pattern[str]]:
         if not pattern:
             continue
         try:
-            compiled.append(re.compile(rf"(?<![\w])(?:{pattern})(?![\w])"))
-        except re.error as exc:
+            compiled.append(regex.compile(rf"(?<![\w])(?:{pattern})(?![\w])"))
+        except regex.error as exc:
             raise PatternError(f"Pattern {number} ({pattern}) is not valid: {exc}.") from exc
     return compiled
 
@@ -107,13 +118,29 @@ def ssn_valid(area: str, group: str, serial: str) -> bool:
     )
 
 
-def find_identifiers(text: str, patterns: list[re.Pattern[str]] | None = None) -> list[Found]:
-    """Every identifier in `text`, in order of position."""
+def find_identifiers(
+    text: str,
+    patterns: list[regex.Pattern[str]] | None = None,
+    *,
+    timeout: float | None = None,
+) -> list[Found]:
+    """Every identifier in `text`, in order of position. `timeout`: seconds each license
+    pattern may take on the text (None: no limit); PatternTimeout names the pattern over it."""
     if patterns is None:
         patterns = license_patterns()
-    found = [
-        Found("license_number", m.start(), m.end()) for p in patterns for m in p.finditer(text)
-    ]
+    found = []
+    for number, pattern in enumerate(patterns, start=1):
+        try:
+            found += [
+                Found("license_number", m.start(), m.end())
+                for m in pattern.finditer(text, timeout=timeout)
+            ]
+        except TimeoutError:
+            raise PatternTimeout(
+                f"Pattern {number} took longer than {timeout:g} seconds on this text. Nested "
+                "repetition such as (a+)+ can take exponential time: write it without "
+                "repeating a repeated group."
+            ) from None
     found += [Found("date_of_birth", m.start(1), m.end(1)) for m in DOB_RE.finditer(text)]
     found += _plates(text)
     found += [
@@ -140,7 +167,9 @@ def _plates(text: str) -> list[Found]:
     return found
 
 
-def count_identifiers(text: str, patterns: list[re.Pattern[str]] | None = None) -> dict[str, int]:
+def count_identifiers(
+    text: str, patterns: list[regex.Pattern[str]] | None = None
+) -> dict[str, int]:
     """{"license_number": n, "date_of_birth": n, "plate": n, "vin": n, "ssn": n}."""
     counts = dict.fromkeys(KINDS, 0)
     for item in find_identifiers(text, patterns):

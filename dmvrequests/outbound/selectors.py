@@ -76,15 +76,18 @@ class Segment:
     label: str = ""
 
 
-def highlighted(text: str, pattern_source: str | None = None) -> list[Segment]:
+def highlighted(
+    text: str, pattern_source: str | None = None, *, timeout: float | None = None
+) -> list[Segment]:
     """`text` cut into plain and identifier segments, for <mark> on the page; the license
-    patterns of `pattern_source` (one per line) or, when None, of the setting."""
+    patterns of `pattern_source` (one per line) or, when None, of the setting. `timeout`:
+    seconds each license pattern may take (identifiers.PatternTimeout beyond it)."""
     try:
         patterns = license_patterns(pattern_source)
     except ValueError:
         patterns = []
     segments, position = [], 0
-    for found in find_identifiers(text, patterns):
+    for found in find_identifiers(text, patterns, timeout=timeout):
         if found.start < position:
             continue  # overlapping finds: the first one is shown
         if found.start > position:

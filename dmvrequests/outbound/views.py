@@ -17,9 +17,14 @@ from dmvrequests.audit.services import access_log, access_log_many
 from dmvrequests.cases.services import WorkflowError
 from dmvrequests.outbound import review, selectors
 from dmvrequests.outbound.forms import DismissForm, LinkForm, OpenCaseForm, PatternTryForm
+from dmvrequests.outbound.identifiers import PatternTimeout
 from dmvrequests.outbound.models import ReviewStatus
 
 PAGE_SIZE = 50
+# Seconds each license pattern may take on the pattern-test page's sample text: ample for any
+# sensible pattern on 20,000 characters, short enough that a catastrophic one cannot hold a
+# server worker.
+PATTERN_TRY_SECONDS = 1.0
 ITEM = "outbound.outboundmessage"
 
 
@@ -53,9 +58,15 @@ def patterns(request):
     context = {"form": form, "nav": "outbound"}
     if form.is_bound and form.is_valid():
         source = form.cleaned_data["patterns"].strip() or None
-        segments = selectors.highlighted(form.cleaned_data["text"], source)
-        context["segments"] = segments
-        context["found"] = [s for s in segments if s.kind]
+        try:
+            segments = selectors.highlighted(
+                form.cleaned_data["text"], source, timeout=PATTERN_TRY_SECONDS
+            )
+        except PatternTimeout as exc:
+            form.add_error("patterns" if source else "text", str(exc))
+        else:
+            context["segments"] = segments
+            context["found"] = [s for s in segments if s.kind]
     return render(request, "outbound/patterns.html", context, status=400 if form.errors else 200)
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from dmvrequests.outbound.identifiers import (
     PatternError,
+    PatternTimeout,
     count_identifiers,
     find_identifiers,
     license_patterns,
@@ -45,6 +46,15 @@ class TestLicenseNumber:
     def test_an_invalid_pattern_names_its_line(self):
         with pytest.raises(PatternError, match=r"Pattern 2 \(\[a-\) is not valid"):
             license_patterns("\\d{9}\n[a-")
+
+    def test_a_time_limit_stops_a_catastrophic_pattern(self):
+        patterns = license_patterns(r"(a|aa)+\d")
+        with pytest.raises(PatternTimeout, match="Pattern 1 took longer than 0.2 seconds"):
+            find_identifiers("a" * 40 + "!", patterns, timeout=0.2)
+
+    def test_without_a_time_limit_sensible_patterns_match_as_before(self):
+        found = find_identifiers("A1234567 and 123 456 789", license_patterns(), timeout=None)
+        assert [f.kind for f in found] == ["license_number", "license_number"]
 
 
 class TestDateOfBirth:

@@ -172,6 +172,18 @@ class TestPatternPage:
         assert "Nothing is stored on this page" in answer.text
         assert "Nothing was saved" not in answer.text
 
+    def test_a_catastrophic_pattern_is_stopped_and_said(self, django_app, administrator):
+        """(a|aa)+ backtracks exponentially on a long run of a's that is not followed by a
+        digit: the page stops it at its time limit and says how to write it, instead of
+        holding the server worker."""
+        page = django_app.get(reverse("outbound:patterns"), user=administrator)
+        form = page.forms["patterns-form"]
+        form["patterns"], form["text"] = "\\d{9}\n(a|aa)+\\d", "DL 123456789 " + "a" * 40 + "!"
+        answer = form.submit(status=400)
+        assert "Pattern 2 took longer than 1 seconds on this text" in answer.text
+        assert "without repeating a repeated group" in answer.text
+        assert not answer.html.select("mark")
+
     @pytest.mark.parametrize("who", ["counsel", "auditor", "clerk"])
     def test_only_administrators_open_it(self, django_app, request, who):
         user = request.getfixturevalue(who)
