@@ -10,13 +10,12 @@ from accounts.forms import SignInForm
 from dmvrequests.agencies.selectors import officer_for_user
 from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import DateInput, USWDSFormMixin
+from dmvrequests.portal.document_fields import ATTACH_IT, DOCUMENT_FORM_FIELDS, LegalDocumentFields
 from dmvrequests.portal.submission import SUBJECT_FIELDS
 from dmvrequests.recognition import Recognition, recognise_upload
 from dmvrequests.validators import single_line
 from dmvrequests.vocabulary import (
     CATEGORY_HELP,
-    STATE_CODES,
-    Issuer,
     LegalProcessType,
     Purpose,
     RecordCategory,
@@ -147,10 +146,20 @@ def _choices(codes, blank):
     return [("", blank), *((c.value, c.label) for c in codes)]
 
 
-class RequestForm(USWDSFormMixin, forms.Form):
+class RequestForm(USWDSFormMixin, LegalDocumentFields):
     """An officer's request: exactly what the policy engine needs, and the attestation."""
 
     summary_heading = "Nothing was sent"
+    field_order = (
+        "purpose",
+        "categories",
+        *SUBJECT_FIELDS,
+        "narrative",
+        *DOCUMENT_FORM_FIELDS,
+        "emergency",
+        "bulk",
+        "attest",
+    )
 
     purpose = forms.ChoiceField(
         label="Purpose",
@@ -189,27 +198,8 @@ class RequestForm(USWDSFormMixin, forms.Form):
         label="Legal document",
         choices=[(c.value, c.label) for c in LegalProcessType],
         initial=LegalProcessType.NONE,
-        help_text="The legal process you send with the request; a court's order or warrant unlocks more than an agency's own document.",
-    )
-    issuer = forms.ChoiceField(
-        label="Signed or issued by", choices=[(c.value, c.label) for c in Issuer], initial="none"
-    )
-    court = forms.CharField(label="Court", max_length=200, required=False, validators=[single_line])
-    court_state = forms.CharField(
-        label="Court's state",
-        max_length=2,
-        required=False,
-        help_text="Two letters, for example NY.",
-    )
-    docket_number = forms.CharField(
-        label="Docket or case number", max_length=80, required=False, validators=[single_line]
-    )
-    issued_on = PlausibleDateField(label="Issued on", required=False, widget=DateInput())
-    expires_on = PlausibleDateField(label="Expires on", required=False, widget=DateInput())
-    document_file = forms.FileField(
-        label="The document (PDF, PNG, JPEG or TIFF)",
-        required=False,
-        help_text="Choose it again if the page shows an error: browsers do not keep a chosen file.",
+        help_text="The legal process you send with the request; a court's order or warrant "
+        "unlocks more than an agency's own document.",
     )
     emergency = forms.BooleanField(
         label="Emergency: a danger of death or serious injury", required=False
@@ -230,12 +220,6 @@ class RequestForm(USWDSFormMixin, forms.Form):
         self.recognition: Recognition | None = None
         self.recognition_note = ""
 
-    def clean_court_state(self):
-        state = (self.cleaned_data.get("court_state") or "").strip().upper()
-        if state and state not in STATE_CODES:
-            raise ValidationError(f"{state} is not a state code; use two letters such as NY.")
-        return state
-
     def clean(self):
         data = super().clean()
         if not any(data.get(f) for f in SUBJECT_FIELDS):
@@ -245,12 +229,8 @@ class RequestForm(USWDSFormMixin, forms.Form):
                 "a plate or a VIN.",
             )
         self._recognise(data)
-        needs_document = data.get("document_type") not in (None, "", LegalProcessType.NONE)
-        if needs_document and not data.get("document_file") and self.sending:
-            self.add_error(
-                "document_file",
-                "Attach the legal document you describe, or choose No legal document.",
-            )
+        if self.has_document_type() and not data.get("document_file") and self.sending:
+            self.add_error("document_file", ATTACH_IT)
         if self.sending and not data.get("attest"):
             self.add_error(
                 "attest",
