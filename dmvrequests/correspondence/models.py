@@ -267,3 +267,21 @@ class LetterErasure(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of letter {self.letter_id}"
+
+    def fields_display(self) -> str:
+        """The fields changed, in words, in the order of ERASED_FIELD_LABELS ("the subject
+        line, the text, the PDF"); a field this version does not name is given as stored."""
+        known = [label for name, label in ERASED_FIELD_LABELS.items() if name in self.fields]
+        unknown = [name for name in self.fields if name not in ERASED_FIELD_LABELS]
+        return ", ".join(known + unknown)
+
+
+# The letter's fields an erasure or redaction may change (correspondence/erasure.py), in words.
+ERASED_FIELD_LABELS = {
+    "recipient": "the person's name",
+    "recipient_address": "the mailing address",
+    "subject": "the subject line",
+    "text": "the text",
+    "html": "the formatted copy",
+    "pdf": "the PDF",
+}

@@ -109,6 +109,11 @@ class TestRetention:
         alert = page.html.select_one(".usa-alert--info").get_text(" ", strip=True)
         assert alert.startswith("Erased at the end of the retention period on")
         assert "by the scheduled retention run" in alert
+        # The denial went to the agency: its officer's name stays; the rest is listed.
+        assert (
+            "Removed: the mailing address, the subject line, the text, the formatted copy, "
+            "the PDF." in alert
+        )
         assert "email-form" not in page.forms and "mailed-form" not in page.forms
         pdf_page = django_app.get(
             reverse("correspondence:letter_pdf", args=[denied.number, denial.pk]), user=counsel
