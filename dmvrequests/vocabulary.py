@@ -146,6 +146,32 @@ def _spelled_out(code):
     return words[:1].upper() + words[1:]
 
 
+# The sections of the site by URL namespace, for a page no table names in words (an audit
+# record of a refused page names its URL name: "outbound:queue" -> "Staff email: queue").
+URL_NAMESPACES = {
+    "accounts": "Accounts",
+    "audit": "Audit",
+    "cases": "Cases",
+    "correspondence": "Letters",
+    "intake": "Email intake",
+    "network": "Network queries",
+    "notifications": "Notifications",
+    "outbound": "Staff email",
+    "policy": "Policy",
+    "portal": "Agency portal",
+    "portal_api": "Agency portal, API access",
+    "reports": "Reports",
+}
+_URL_NAME = re.compile(r"([a-z_]+):([a-z_]+)")
+
+
+def _url_name_words(code):
+    match = _URL_NAME.fullmatch(code)
+    if match is None or match.group(1) not in URL_NAMESPACES:
+        return None
+    return f"{URL_NAMESPACES[match.group(1)]}: {match.group(2).replace('_', ' ')}"
+
+
 def label(code, vocabulary=None):
     """The words for a code: label("approved_full") -> "Approved: everything asked",
     label("review", "engine_decision"), label("cases.legaldocument 41") ->
@@ -167,6 +193,8 @@ def label(code, vocabulary=None):
         return found
     match = _OBJECT_TYPE.match(code)
     if match and (words := _object_label(match)):
+        return words
+    if words := _url_name_words(code):
         return words
     if re.fullmatch(r"[A-Za-z]+(_[A-Za-z]+)+", code):
         return _spelled_out(code)

@@ -41,6 +41,8 @@ class Action(models.TextChoices):
     LIST_OUTBOUND = "list_outbound", "Listed in the unrecorded-disclosure queue"
     # The state switch's Nlets journal (docs/network-queries.md): one record per entry shown.
     VIEW_JOURNAL = "view_journal", "Viewed entries of the switch's query journal"
+    # A page refused to the user's role (outcome denied; a case's URLs record VIEW_CASE).
+    OPEN_PAGE = "open_page", "Asked for a page"
     # Auditors' own reads.
     SEARCH_AUDIT = "search_audit", "Searched the access log"
     SEARCH_HISTORY = "search_history", "Searched the change history"

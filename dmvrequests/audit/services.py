@@ -259,6 +259,20 @@ def access_log_denied(
     )
 
 
+def record_page_refusal(request: HttpRequest, view_name: str) -> None:
+    """A page that names no case was refused to the signed-in user with 403 (the access table
+    refuses the role, or the view the capability): recorded as a denied OPEN_PAGE with the
+    page's URL name, so that the access log shows who tried to open, say, the staff-email
+    queue without the role (docs/audit.md)."""
+    audit_record(
+        kind=Kind.ACCESS,
+        action=Action.OPEN_PAGE,
+        outcome=Outcome.DENIED,
+        request=request,
+        detail={"page": view_name},
+    )
+
+
 def record_case_refusal(request: HttpRequest, number: object, view_name: str) -> None:
     """A case lookup under /cases/<number>/… (an action, a document, a form's address) was
     refused with 404: recorded as the case page's refusal is, with the page named, unless

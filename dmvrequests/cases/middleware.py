@@ -4,7 +4,11 @@ app; the audit app knows no case: docs/decisions/0006-app-boundaries.md)."""
 from django.core.exceptions import PermissionDenied
 
 from dmvrequests.audit.middleware import AuditUnavailableMiddleware
-from dmvrequests.audit.services import AuditUnavailable, record_case_refusal
+from dmvrequests.audit.services import (
+    AuditUnavailable,
+    record_case_refusal,
+    record_page_refusal,
+)
 from dmvrequests.cases.selectors import CaseNotVisible
 
 
@@ -19,7 +23,9 @@ class CaseRefusalAuditMiddleware:
     A 403 on such a URL (the access table refuses the role, or the view refuses a user
     without the capability, e.g. a read-only share) is recorded the same way: the access
     table and the views mark the request `permission_refused` (a CSRF failure, also a
-    403, is no refusal of the case and is not recorded)."""
+    403, is no refusal of the case and is not recorded). A 403 so marked on a page that
+    names no case (the staff-email queue, the reports, user administration) is recorded as
+    a denied `open_page` with the page's URL name."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -49,10 +55,11 @@ class CaseRefusalAuditMiddleware:
         if match is None or user is None or not user.is_authenticated:
             return None
         number = match.kwargs.get("number")
-        if number is None:
-            return None
         try:
-            record_case_refusal(request, number, match.view_name)
+            if number is not None:
+                record_case_refusal(request, number, match.view_name)
+            elif getattr(request, "permission_refused", False):
+                record_page_refusal(request, match.view_name)
         except AuditUnavailable as unavailable:
             return AuditUnavailableMiddleware(self.get_response).process_exception(
                 request, unavailable
