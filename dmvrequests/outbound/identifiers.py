@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import regex
 from django.conf import settings
@@ -175,6 +176,49 @@ def count_identifiers(
     for item in find_identifiers(text, patterns):
         counts[item.kind] += 1
     return counts
+
+
+# The case's subject fields a single identifier of a kind fills (review.item_open_case).
+SUBJECT_FIELDS = {
+    "license_number": "subject_license_number",
+    "date_of_birth": "subject_dob",
+    "plate": "subject_plate",
+    "vin": "subject_vin",
+}
+DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%B %d, %Y", "%B %d,%Y")
+
+
+def subject_identifiers(text: str) -> dict[str, object]:
+    """The case's subject fields ({"subject_license_number": "123456789", "subject_dob":
+    date(1980, 1, 2), ...}) for each kind of identifier found in `text` with exactly one
+    value; a kind with two different values (two people, or a typo) is left for counsel to
+    fill in. Social Security numbers are never copied into a case."""
+    values: dict[str, set[object]] = {kind: set() for kind in SUBJECT_FIELDS}
+    for found in find_identifiers(text):
+        if found.kind not in SUBJECT_FIELDS:
+            continue
+        value = text[found.start : found.end]
+        if found.kind == "date_of_birth":
+            values[found.kind].add(_parsed_date(value))
+        elif found.kind == "license_number":
+            values[found.kind].add(re.sub(r"[ -]", "", value).upper())
+        else:
+            values[found.kind].add(value.upper())
+    return {
+        SUBJECT_FIELDS[kind]: next(iter(found))
+        for kind, found in values.items()
+        if len(found) == 1 and None not in found
+    }
+
+
+def _parsed_date(value: str) -> date | None:
+    words = " ".join(value.split())
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(words, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def zero_counts() -> dict[str, int]:

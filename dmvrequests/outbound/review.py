@@ -17,7 +17,7 @@ from django.utils import timezone
 from dmvrequests.cases.selectors import CaseNotVisible, case_get_for
 from dmvrequests.cases.services import WorkflowError, case_create
 from dmvrequests.codes import AgencyKind, Purpose, RecordCategory
-from dmvrequests.outbound.identifiers import KIND_LABELS
+from dmvrequests.outbound.identifiers import KIND_LABELS, subject_identifiers
 from dmvrequests.outbound.models import OutboundMessage, ReviewStatus
 
 if TYPE_CHECKING:
@@ -100,6 +100,7 @@ def item_open_case(
         categories=categories,
         actor=actor,
         narrative=case_narrative(item),
+        **subject_identifiers(f"{item.subject}\n{item.text}"),
     )
     item.case = case
     _close(item, actor, ReviewStatus.CASE_OPENED)
@@ -121,7 +122,11 @@ def case_narrative(item: OutboundMessage) -> str:
         ", ".join(f"{KIND_LABELS[k].lower()}: {n}" for k, n in item.identifiers.items() if n)
         or "none"
     )
-    sent = item.sent_at.strftime("%b %d, %Y %H:%M") if item.sent_at else "an unknown date"
+    sent = (
+        timezone.localtime(item.sent_at).strftime("%b %d, %Y %H:%M %Z")
+        if item.sent_at
+        else "an unknown date"
+    )
     lines = [
         "Opened after the fact by counsel: a staff email found in the mail journal, sent "
         "without a case.",

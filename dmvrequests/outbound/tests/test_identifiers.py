@@ -1,5 +1,7 @@
 """Identifier counting (rule 4) with its false friends; no database."""
 
+from datetime import date
+
 import pytest
 
 from dmvrequests.outbound.identifiers import (
@@ -8,6 +10,7 @@ from dmvrequests.outbound.identifiers import (
     count_identifiers,
     find_identifiers,
     license_patterns,
+    subject_identifiers,
     vin_check_digit_valid,
 )
 
@@ -127,3 +130,25 @@ def test_spans_point_at_the_identifiers():
         ("date_of_birth", "1/2/1980"),
         ("ssn", "123-45-6789"),
     ]
+
+
+class TestSubjectIdentifiers:
+    def test_one_value_of_a_kind_fills_the_subject_field(self):
+        text = "DOB January 2, 1980; DL 123-456-789; plate ABC1234; VIN 1M8GDM9AXKP042788"
+        assert subject_identifiers(text) == {
+            "subject_dob": date(1980, 1, 2),
+            "subject_license_number": "123456789",
+            "subject_plate": "ABC1234",
+            "subject_vin": "1M8GDM9AXKP042788",
+        }
+
+    def test_the_same_value_twice_is_one_value(self):
+        text = "DL 123456789. Again: DL 123 456 789."
+        assert subject_identifiers(text) == {"subject_license_number": "123456789"}
+
+    def test_two_different_values_are_left_to_counsel(self):
+        text = "DL 123456789 and DL 987654321, DOB 1/2/1980"
+        assert subject_identifiers(text) == {"subject_dob": date(1980, 1, 2)}
+
+    def test_a_social_security_number_is_never_copied(self):
+        assert subject_identifiers("SSN 123-45-6789") == {}

@@ -1,8 +1,11 @@
 """Counsel's review queue of unrecorded-disclosure items, used as counsel use it: the pages as
 rendered, the forms filled in and sent; who else may look, and who may not."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dmvrequests.audit.models import Action, AuditRecord
 from dmvrequests.outbound.models import OutboundMessage
@@ -124,7 +127,11 @@ class TestCounselReview:
         case = item.case
         assert (case.channel, item.review_status) == ("outbound", "case_opened")
         assert "Sent by: Pat Clerk <pat.clerk@dmv.example.gov>" in case.narrative
+        sent = timezone.localtime(item.sent_at)
+        assert f"Sent on: {sent:%b %d, %Y %H:%M} E" in case.narrative  # EST or EDT, not UTC
         assert case.categories == ["license_record"]
+        # The one license number and date of birth in the email are the case's subject.
+        assert (case.subject_license_number, case.subject_dob) == ("123456789", date(1980, 1, 2))
         assert "Outbound, unrecorded" in case_page.text
         assert "opened this case after the fact" in case_page.text
 
