@@ -167,6 +167,32 @@ def _attach(certification: Certification, upload: UploadedFile) -> None:
     certification.document.save(name, upload, save=False)
 
 
+def _refuse_duplicate(certification: Certification) -> None:
+    """Refuse the same certification a second time (a form sent twice, a second click): same
+    agency, kind, words, signer, expiry and document (or none). The agency's row is locked so
+    that two requests at once cannot both pass."""
+    Agency.objects.select_for_update().filter(pk=certification.agency_id).first()
+    earlier = (
+        Certification.objects.filter(
+            agency=certification.agency_id,
+            kind=certification.kind,
+            text=certification.text,
+            signed_by_name=certification.signed_by_name,
+            expires_on=certification.expires_on,
+            sha256=certification.sha256,
+        )
+        .order_by("-signed_at")
+        .first()
+    )
+    if earlier is not None:
+        signed = timezone.localtime(earlier.signed_at).strftime("%b %d, %Y")
+        raise ValidationError(
+            f"This certification is already on file: signed by {earlier.signed_by_name} on "
+            f"{signed}, valid until {earlier.expires_on:%b %d, %Y}. Nothing new was recorded; "
+            "to renew it, give the new expiry date."
+        )
+
+
 @transaction.atomic
 def certification_record(
     *,
@@ -204,6 +230,7 @@ def certification_record(
         _attach(certification, upload)
     certification._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
     try:
+        _refuse_duplicate(certification)
         certification.save()
     except Exception:
         # The file is written before the row: a failed save leaves nothing behind.

@@ -88,6 +88,27 @@ def test_the_portal_administrator_signs_under_penalty_of_perjury(app, chief):
     assert download.body == PDF and download.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_the_same_certification_sent_twice_is_kept_once(app, chief):
+    """A second click, or the form sent again from the browser's history: refused with what
+    is on file, and nothing new is recorded. A renewal (a new expiry) is recorded."""
+    form = sign_form(app, chief)
+    form["attest"] = True
+    form["typed_name"] = "Jo Rivera"
+    form["document"] = Upload("signed.pdf", PDF, "application/pdf")
+    form.submit().follow()
+    again = form.submit()
+    assert "This certification is already on file: signed by Jo Rivera on" in again
+    assert "Nothing new was recorded" in again
+    assert Certification.objects.count() == 1
+    form = next(f for f in again.forms.values() if "typed_name" in f.fields)
+    form["attest"] = True
+    form["typed_name"] = "Jo Rivera"
+    form["expires_on"] = (timezone.localdate() + timedelta(days=400)).isoformat()
+    form["document"] = Upload("signed.pdf", PDF, "application/pdf")
+    assert "Signed and on file" in form.submit().follow()
+    assert Certification.objects.count() == 2
+
+
 def test_a_document_that_is_not_a_pdf_is_refused_and_nothing_is_kept(app, chief):
     form = sign_form(app, chief)
     form["attest"] = True
