@@ -184,6 +184,7 @@ ACCESS = {
     "portal_api:token_revoke": OFFICER,
     "portal_api:webhook": OFFICER,
     "portal_api:webhook_rotate": OFFICER,
+    "portal_api:webhook_send_again": OFFICER,
     "portal_api:staff_webhooks": frozenset({ADMIN}),
 }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -22,7 +23,12 @@ from dmvrequests.agencies.selectors import officer_for_user
 from dmvrequests.api.models import ApiToken, Webhook, WebhookDelivery
 from dmvrequests.api.page_forms import StaffWebhookForm, TokenForm, WebhookForm
 from dmvrequests.api.tokens import token_create, token_revoke, tokens_of
-from dmvrequests.api.webhooks import recent_deliveries, webhook_rotate, webhook_set
+from dmvrequests.api.webhooks import (
+    delivery_send_again,
+    recent_deliveries,
+    webhook_rotate,
+    webhook_set,
+)
 from dmvrequests.audit.models import Action, Kind
 from dmvrequests.audit.services import audit_record
 
@@ -149,6 +155,8 @@ def webhook(request):
         "webhook": current,
         "secret": secret,
         "deliveries": recent_deliveries(current) if current else [],
+        "can_send_again": True,
+        "tasks_in_process": settings.CELERY_TASK_ALWAYS_EAGER,
     }
     return render(request, "api/webhook.html", context)
 
@@ -171,8 +179,42 @@ def webhook_rotate_view(request):
         "secret": current.secret,
         "rotated": True,
         "deliveries": recent_deliveries(current),
+        "can_send_again": True,
+        "tasks_in_process": settings.CELERY_TASK_ALWAYS_EAGER,
     }
     return render(request, "api/webhook.html", context)
+
+
+@require_POST
+def webhook_send_again_view(request, pk):
+    """One more try of a failed call of the agency's webhook, now; the page says how it went."""
+    officer = _portal_admin(request)
+    delivery = (
+        WebhookDelivery.objects.select_related("webhook")
+        .filter(pk=pk, webhook__agency=officer.agency)
+        .first()
+    )
+    if delivery is None:
+        raise Http404("Your agency's webhook made no such call.")
+    try:
+        delivered = delivery_send_again(delivery)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if delivered:
+            messages.success(request, f"The call about {delivery.case_number} was received.")
+        else:
+            answer = (
+                f"HTTP status {delivery.last_status_code}"
+                if delivery.last_status_code
+                else f"no answer: {delivery.last_error}"
+            )
+            messages.error(
+                request,
+                f"The call about {delivery.case_number} failed again ({answer}). Check that "
+                "your system is up and answers https calls to the address above.",
+            )
+    return redirect("portal_api:webhook")
 
 
 def staff_webhooks(request):

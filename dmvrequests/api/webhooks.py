@@ -221,6 +221,22 @@ def attempt(delivery: WebhookDelivery) -> bool:
     return delivered
 
 
+def delivery_send_again(delivery: WebhookDelivery) -> bool:
+    """One more try now, asked for by the agency's portal administrator ("Send it again"):
+    for a delivery that failed, whether given up or waiting for its next automatic try (and,
+    with tasks run in-process, never retried otherwise). True when delivered. Raises
+    ValidationError for a delivery already received or whose webhook is switched off;
+    nothing is sent then."""
+    if delivery.state == DeliveryState.DELIVERED:
+        raise ValidationError("This call was received already; nothing was sent again.")
+    if not delivery.webhook.active:
+        raise ValidationError(
+            "The webhook is switched off: tick that it is called on every change, save, "
+            "and send the call again."
+        )
+    return attempt(delivery)
+
+
 def backoff_seconds(attempts: int) -> int:
     """The wait before the next try after `attempts` failed ones: 60 s doubled each time."""
     return FIRST_DELAY_SECONDS * 2 ** max(0, attempts - 1)

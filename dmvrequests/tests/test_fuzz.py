@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 
 from dmvrequests.access import PORTAL_RULES, PUBLIC, SIGN_IN_STEP, SIGNED_IN, rule_for
 from dmvrequests.agencies.models import Certification, CertificationKind
+from dmvrequests.api.models import DeliveryState, WebhookDelivery
 from dmvrequests.api.tokens import token_create
+from dmvrequests.api.webhooks import webhook_set
 from dmvrequests.cases import services
 from dmvrequests.correspondence.services import letter_issue
 from dmvrequests.intake.models import InboundMessage
@@ -68,6 +70,7 @@ ROLE_FOR = {
     "portal:certification_document": "Portal administrator",
     "portal_api:webhook": "Portal administrator",
     "portal_api:webhook_rotate": "Portal administrator",
+    "portal_api:webhook_send_again": "Portal administrator",
 }
 # URLs whose forms the test must find: if one disappears, the fuzzing lost its fields.
 MUST_HAVE_FIELDS = {
@@ -249,6 +252,15 @@ def world(db, settings):
     certification.document.save("certification.pdf", ContentFile(PDF))
     world.objects["certification"] = certification
     world.objects["token"], _ = token_create(user=officer.user, name="Case system")
+    # A call of the agency's webhook, received already: sending it again calls nobody.
+    world.objects["delivery"] = WebhookDelivery.objects.create(
+        webhook=webhook_set(agency=officer.agency, url="https://cases.example.gov/dmv"),
+        event_id="8b0e3b1c-2d1f-4a8e-9b7e-0f1b2c3d4e5f",
+        event="request.status_changed",
+        case_number=world.cases["portal"].number,
+        payload={},
+        state=DeliveryState.DELIVERED,
+    )
     return world
 
 
@@ -292,6 +304,7 @@ PK_OBJECT = {
     "portal:certification_document": "certification",
     "portal:staff_certification_document": "certification",
     "portal_api:token_revoke": "token",
+    "portal_api:webhook_send_again": "delivery",
 }
 
 

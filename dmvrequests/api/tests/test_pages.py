@@ -4,10 +4,12 @@ agency's webhook (its portal administrator sets it, sees its secret once, rotate
 the deliveries; DMV administrators set any agency's)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dmvrequests.api.models import ApiToken, DeliveryState, Webhook, WebhookDelivery
 from dmvrequests.api.tokens import token_find
+from dmvrequests.api import webhooks
 from dmvrequests.api.webhooks import webhook_set
 from dmvrequests.audit.models import AuditRecord
 from dmvrequests.testing import AgencyFactory, make_officer
@@ -156,6 +158,63 @@ def test_the_deliveries_show_state_and_tries(app, chief, agency):
     page = app.get(reverse("portal_api:webhook"), user=chief.user.username)
     assert "DR-2026-000123" in page and "Failed; will try again" in page
     assert "HTTP status 503" in page and "DR-2026-000999" not in page
+
+
+class TestSendAgain:
+    """A failed call is tried again at once from the webhook page: the only way with tasks
+    run in the web process (`make run`), where nothing retries by itself. The agency's
+    endpoint is the outside world: webhooks._post is replaced."""
+
+    @pytest.fixture
+    def failed(self, agency):
+        webhook = webhook_set(agency=agency, url="https://cases.albanypd.example.gov/dmv")
+        return WebhookDelivery.objects.create(
+            webhook=webhook,
+            event_id="7b0e3b1c-2d1f-4a8e-9b7e-0f1b2c3d4e5f",
+            event="request.status_changed",
+            case_number="DR-2026-000123",
+            payload={"request": {"status_words": "Decided"}},
+            state=DeliveryState.RETRYING,
+            attempts=1,
+            last_status_code=503,
+        )
+
+    def send_again(self, app, chief):
+        page = app.get(reverse("portal_api:webhook"), user=chief.user.username)
+        assert "is not tried again by itself" in page  # tasks run in-process in the tests
+        (form,) = [f for f in page.forms.values() if "send-again" in (f.action or "")]
+        return form.submit().follow()
+
+    def test_it_is_received_when_the_system_answers(self, app, chief, failed, monkeypatch):
+        monkeypatch.setattr(webhooks, "_post", lambda url, body, headers: 204)
+        page = self.send_again(app, chief)
+        assert "The call about DR-2026-000123 was received." in page
+        failed.refresh_from_db()
+        assert (failed.state, failed.attempts) == (DeliveryState.DELIVERED, 2)
+        assert not [f for f in page.forms.values() if "send-again" in (f.action or "")]
+
+    def test_a_second_failure_is_said_with_the_answer(self, app, chief, failed, monkeypatch):
+        monkeypatch.setattr(webhooks, "_post", lambda url, body, headers: 502)
+        page = self.send_again(app, chief)
+        assert "failed again (HTTP status 502)" in page
+        failed.refresh_from_db()
+        assert (failed.state, failed.attempts) == (DeliveryState.RETRYING, 2)
+
+    def test_another_agencys_call_is_not_found(self, django_app_factory, failed, monkeypatch):
+        monkeypatch.setattr(webhooks, "_post", lambda url, body, headers: 204)
+        other = make_officer(
+            agency=AgencyFactory(email_domains="y.example.gov"), name="Al Ng", is_portal_admin=True
+        )
+        app = django_app_factory(csrf_checks=False)  # a hand-made post: no form of ours
+        url = reverse("portal_api:webhook_send_again", args=[failed.pk])
+        app.post(url, user=other.user.username, status=404)
+        failed.refresh_from_db()
+        assert failed.attempts == 1
+
+    def test_a_received_call_is_not_sent_again(self, failed):
+        failed.state = DeliveryState.DELIVERED
+        with pytest.raises(ValidationError, match="received already"):
+            webhooks.delivery_send_again(failed)
 
 
 def test_dmv_administrators_set_an_agencys_webhook(app, administrator, agency, clerk):
