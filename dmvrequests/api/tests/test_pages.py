@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from dmvrequests.api import webhooks
 from dmvrequests.api.models import ApiToken, DeliveryState, Webhook, WebhookDelivery
 from dmvrequests.api.tokens import token_find
-from dmvrequests.api import webhooks
 from dmvrequests.api.webhooks import webhook_set
 from dmvrequests.audit.models import AuditRecord
 from dmvrequests.testing import AgencyFactory, make_officer
