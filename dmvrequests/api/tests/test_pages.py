@@ -3,6 +3,8 @@ shown once, listed with their last use, revoked; each officer sees only their ow
 agency's webhook (its portal administrator sets it, sees its secret once, rotates it, reads
 the deliveries; DMV administrators set any agency's)."""
 
+import uuid
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -133,18 +135,23 @@ def test_the_portal_administrator_sets_the_webhook_and_rotates_its_secret(app, c
     app.get(reverse("portal_api:webhook"), user=officer.user.username, status=403)
 
 
-def test_the_deliveries_show_state_and_tries(app, chief, agency):
+def failed_call(agency, *, status_words="Needs information", attempts=2):
+    """A call of the agency's webhook that failed with 503 and waits for its next try."""
     webhook = webhook_set(agency=agency, url="https://cases.albanypd.example.gov/dmv")
-    WebhookDelivery.objects.create(
+    return WebhookDelivery.objects.create(
         webhook=webhook,
-        event_id="5b0e3b1c-2d1f-4a8e-9b7e-0f1b2c3d4e5f",
+        event_id=uuid.uuid4(),
         event="request.status_changed",
         case_number="DR-2026-000123",
-        payload={"request": {"status_words": "Needs information"}},
+        payload={"request": {"status_words": status_words}},
         state=DeliveryState.RETRYING,
-        attempts=2,
+        attempts=attempts,
         last_status_code=503,
     )
+
+
+def test_the_deliveries_show_state_and_tries(app, chief, agency):
+    failed_call(agency)
     other = webhook_set(
         agency=AgencyFactory(email_domains="x.example.gov"), url="https://x.example.gov/h"
     )
@@ -167,17 +174,7 @@ class TestSendAgain:
 
     @pytest.fixture
     def failed(self, agency):
-        webhook = webhook_set(agency=agency, url="https://cases.albanypd.example.gov/dmv")
-        return WebhookDelivery.objects.create(
-            webhook=webhook,
-            event_id="7b0e3b1c-2d1f-4a8e-9b7e-0f1b2c3d4e5f",
-            event="request.status_changed",
-            case_number="DR-2026-000123",
-            payload={"request": {"status_words": "Decided"}},
-            state=DeliveryState.RETRYING,
-            attempts=1,
-            last_status_code=503,
-        )
+        return failed_call(agency, status_words="Decided", attempts=1)
 
     def send_again(self, app, chief):
         page = app.get(reverse("portal_api:webhook"), user=chief.user.username)
