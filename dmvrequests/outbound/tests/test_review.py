@@ -11,6 +11,8 @@ from dmvrequests.audit.models import Action, AuditRecord
 from dmvrequests.outbound.models import OutboundMessage
 from dmvrequests.outbound.services import journal_scan
 from dmvrequests.outbound.tests.conftest import PDF, staff_email
+from dmvrequests.policy.models import PolicyProfile
+from dmvrequests.policy.services import profile_activate
 from dmvrequests.testing import UserFactory, make_case
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +136,23 @@ class TestCounselReview:
         assert (case.subject_license_number, case.subject_dob) == ("123456789", date(1980, 1, 2))
         assert "Outbound, unrecorded" in case_page.text
         assert "opened this case after the fact" in case_page.text
+        after = " ".join(case_page.html.select_one("#after-the-fact").get_text().split())
+        assert after.startswith("These records were already emailed by staff, without a case")
+        assert after.endswith("they could have been released, with counsel's approval first.")
+
+    def test_under_new_york_law_the_case_says_they_should_not_have_been_released(
+        self, django_app, counsel, item
+    ):
+        """The Green Light law (N.Y. VTL § 201(12)) refuses records for civil immigration
+        enforcement: the case opened after the fact says they should not have gone."""
+        profile_activate(profile=PolicyProfile.objects.get(slug="ny"), actor=None)
+        page = django_app.get(reverse("outbound:item", args=[item.pk]), user=counsel)
+        case_page = page.forms["open-case-form"].submit().follow()
+        after = " ".join(case_page.html.select_one("#after-the-fact").get_text().split())
+        assert after.endswith(
+            "Read the recommendation below as what should have happened: they should not have "
+            "been released."
+        )
 
     def test_dismissing_needs_a_reason(self, django_app, counsel, item):
         page = django_app.get(reverse("outbound:item", args=[item.pk]), user=counsel)
