@@ -10,7 +10,7 @@ class OutboundConfig(AppConfig):
     def ready(self):
         from dmvrequests.cases.threads import register_thread_source
         from dmvrequests.cases.timeline import register_source
-        from dmvrequests.outbound import tasks  # noqa: F401  (registers the beat task)
+        from dmvrequests.outbound import checks, tasks  # noqa: F401  (register the check, the beat task)
         from dmvrequests.outbound.statistics import dashboard_figures
         from dmvrequests.outbound.timeline import EMAIL_KINDS, email_events, thread_cases
         from dmvrequests.panels import DashboardPanel, register_dashboard_panel

@@ -50,7 +50,7 @@ class DismissForm(USWDSFormMixin, forms.Form):
 class PatternTryForm(USWDSFormMixin, forms.Form):
     """Sample text and, optionally, license-number patterns to try instead of the setting."""
 
-    summary_heading = "Nothing is stored on this page; correct the form"
+    summary_heading = "Nothing is stored on this page"
 
     patterns = forms.CharField(
         label="License-number patterns (one regular expression per line)",

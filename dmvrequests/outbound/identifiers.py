@@ -85,17 +85,25 @@ class PatternTimeout(PatternError):
     """A license-number pattern took longer than the caller's time limit on a text."""
 
 
+def patterns_in_force() -> str:
+    """The license-number patterns the journal scan uses (the setting, else the default)."""
+    return getattr(settings, "DMV_LICENSE_NUMBER_PATTERNS", DEFAULT_LICENSE_NUMBER_PATTERNS)
+
+
 def license_patterns(source: str | None = None) -> list[regex.Pattern[str]]:
     """The license-number patterns of `source` (one per line; default: the setting), each
     compiled as a whole word. Raises PatternError naming the line that is not valid."""
     if source is None:
-        source = getattr(settings, "DMV_LICENSE_NUMBER_PATTERNS", DEFAULT_LICENSE_NUMBER_PATTERNS)
+        source = patterns_in_force()
     compiled = []
     for number, line in enumerate(source.splitlines(), start=1):
         pattern = line.strip()
         if not pattern:
             continue
         try:
+            # Alone first: an error's position is then in the pattern as typed, and a stray
+            # "[" or ")" cannot swallow the whole-word wrapper's own brackets.
+            regex.compile(pattern)
             compiled.append(regex.compile(rf"(?<![\w])(?:{pattern})(?![\w])"))
         except regex.error as exc:
             raise PatternError(f"Pattern {number} ({pattern}) is not valid: {exc}.") from exc
@@ -138,7 +146,7 @@ def find_identifiers(
             ]
         except TimeoutError:
             raise PatternTimeout(
-                f"Pattern {number} took longer than {timeout:g} seconds on this text. Nested "
+                f"Pattern {number} took longer than {_seconds(timeout)} on this text. Nested "
                 "repetition such as (a+)+ can take exponential time: write it without "
                 "repeating a repeated group."
             ) from None
@@ -188,6 +196,10 @@ SUBJECT_FIELDS = {
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%B %d, %Y", "%B %d,%Y")
 
 
+def _seconds(value: float | None) -> str:
+    return "1 second" if value == 1 else f"{value:g} seconds"
+
+
 def subject_identifiers(text: str) -> dict[str, object]:
     """The case's subject fields ({"subject_license_number": "123456789", "subject_dob":
     date(1980, 1, 2), ...}) for each kind of identifier found in `text` with exactly one
@@ -219,6 +231,15 @@ def _parsed_date(value: str) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def without_ssns(text: str) -> str:
+    """`text` with every Social Security number (as counted) replaced by a marker: what may be
+    copied into a case (review.case_narrative)."""
+    return SSN_RE.sub(
+        lambda m: "[Social Security number not copied]" if ssn_valid(*m.groups()) else m[0],
+        text,
+    )
 
 
 def zero_counts() -> dict[str, int]:

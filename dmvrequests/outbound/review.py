@@ -17,7 +17,7 @@ from django.utils import timezone
 from dmvrequests.cases.selectors import CaseNotVisible, case_get_for
 from dmvrequests.cases.services import WorkflowError, case_create
 from dmvrequests.codes import AgencyKind, Purpose, RecordCategory
-from dmvrequests.outbound.identifiers import KIND_LABELS, subject_identifiers
+from dmvrequests.outbound.identifiers import KIND_LABELS, subject_identifiers, without_ssns
 from dmvrequests.outbound.models import OutboundMessage, ReviewStatus
 
 if TYPE_CHECKING:
@@ -118,10 +118,7 @@ def item_dismiss(*, item: OutboundMessage, reason: str, actor: User) -> None:
 
 def case_narrative(item: OutboundMessage) -> str:
     """The case's narrative: that it was found after the fact, who sent what to whom."""
-    found = (
-        ", ".join(f"{KIND_LABELS[k].lower()}: {n}" for k, n in item.identifiers.items() if n)
-        or "none"
-    )
+    found = ", ".join(f"{KIND_LABELS[k]}: {n}" for k, n in item.identifiers.items() if n) or "none"
     sent = (
         timezone.localtime(item.sent_at).strftime("%b %d, %Y %H:%M %Z")
         if item.sent_at
@@ -134,11 +131,11 @@ def case_narrative(item: OutboundMessage) -> str:
         + (f", office {item.office}" if item.office else ""),
         f"Sent on: {sent}",
         f"To: {', '.join(item.recipient_list)}",
-        f"Subject: {item.subject or '(no subject)'}",
+        f"Subject: {without_ssns(item.subject) or '(no subject)'}",
         f"Identifiers found: {found}",
         f"Attachments: {', '.join(item.attachment_names) or 'none'}",
         "",
-        item.text[:20000],
+        without_ssns(item.text)[:20000],
     ]
     return "\n".join(lines).strip()
 

@@ -17,7 +17,7 @@ from dmvrequests.audit.services import access_log, access_log_many
 from dmvrequests.cases.services import WorkflowError
 from dmvrequests.outbound import review, selectors
 from dmvrequests.outbound.forms import DismissForm, LinkForm, OpenCaseForm, PatternTryForm
-from dmvrequests.outbound.identifiers import PatternTimeout
+from dmvrequests.outbound.identifiers import PatternTimeout, patterns_in_force
 from dmvrequests.outbound.models import ReviewStatus
 
 PAGE_SIZE = 50
@@ -55,7 +55,7 @@ def patterns(request):
     is posted, never put in the address: pasted record data must not reach server logs or
     the browser's history."""
     form = PatternTryForm(request.POST or None)
-    context = {"form": form, "nav": "outbound"}
+    context = {"form": form, "nav": "outbound", "patterns_in_force": patterns_in_force()}
     if form.is_bound and form.is_valid():
         source = form.cleaned_data["patterns"].strip() or None
         try:

@@ -12,6 +12,7 @@ from dmvrequests.outbound.identifiers import (
     license_patterns,
     subject_identifiers,
     vin_check_digit_valid,
+    without_ssns,
 )
 
 
@@ -49,6 +50,20 @@ class TestLicenseNumber:
     def test_an_invalid_pattern_names_its_line(self):
         with pytest.raises(PatternError, match=r"Pattern 2 \(\[a-\) is not valid"):
             license_patterns("\\d{9}\n[a-")
+
+    @pytest.mark.parametrize(
+        "pattern,error",
+        [
+            ("[", "Pattern 1 ([) is not valid: unterminated character set at position 1."),
+            (r"NY-(\d{8}", r"Pattern 1 (NY-(\d{8}) is not valid: missing ) at position 9."),
+        ],
+    )
+    def test_an_unbalanced_pattern_is_refused_where_it_was_typed(self, pattern, error):
+        """Inside the whole-word wrapper "[" compiled (it swallowed the wrapper's brackets)
+        and positions counted the wrapper: checked alone first."""
+        with pytest.raises(PatternError) as refused:
+            license_patterns(pattern)
+        assert str(refused.value) == error
 
     def test_a_time_limit_stops_a_catastrophic_pattern(self):
         patterns = license_patterns(r"(a|aa)+\d")
@@ -152,3 +167,20 @@ class TestSubjectIdentifiers:
 
     def test_a_social_security_number_is_never_copied(self):
         assert subject_identifiers("SSN 123-45-6789") == {}
+
+
+def test_social_security_numbers_are_masked_and_false_friends_kept():
+    text = "SSN 123-45-6789, not 666-12-3456, case 2026-04-1234."
+    assert without_ssns(text) == (
+        "SSN [Social Security number not copied], not 666-12-3456, case 2026-04-1234."
+    )
+
+
+def test_a_broken_pattern_in_the_setting_stops_the_start(settings):
+    from dmvrequests.outbound.checks import license_number_patterns
+
+    assert license_number_patterns() == []
+    settings.DMV_LICENSE_NUMBER_PATTERNS = "\\d{9}\n["
+    (error,) = license_number_patterns()
+    assert error.id == "outbound.E001"
+    assert "Pattern 2 ([) is not valid" in error.msg

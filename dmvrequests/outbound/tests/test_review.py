@@ -29,7 +29,7 @@ def item(office):
     UserFactory(username="pat", email="pat.clerk@dmv.example.gov", office=office)
     return flag(
         subject="Address you asked for",
-        body="Maria Lopez, DOB 01/02/1980, DL 123456789, lives at 12 Elm St.",
+        body="Maria Lopez, DOB 01/02/1980, DL 123456789, SSN 123-45-6789, lives at 12 Elm St.",
         attachments=[("photo.pdf", PDF)],
     )
 
@@ -131,7 +131,10 @@ class TestCounselReview:
         assert "Sent by: Pat Clerk <pat.clerk@dmv.example.gov>" in case.narrative
         sent = timezone.localtime(item.sent_at)
         assert f"Sent on: {sent:%b %d, %Y %H:%M} E" in case.narrative  # EST or EDT, not UTC
-        assert case.categories == ["license_record"]
+        assert "Social Security number: 1" in case.narrative  # counted, never copied
+        assert "123-45-6789" not in case.narrative
+        assert "SSN [Social Security number not copied]" in case.narrative
+        assert case.categories == ["license_record", "ssn"]
         # The one license number and date of birth in the email are the case's subject.
         assert (case.subject_license_number, case.subject_dob) == ("123456789", date(1980, 1, 2))
         assert "Outbound, unrecorded" in case_page.text
@@ -196,6 +199,9 @@ class TestPatternPage:
         answer = form.submit(status=400)
         assert "Pattern 1 ([a-) is not valid" in answer.text
         assert "Nothing is stored on this page" in answer.text
+        assert "correct the form: correct" not in answer.text
+        in_force = answer.html.select_one("#patterns-in-force").get_text()
+        assert r"[A-Za-z]\d{7,14}" in in_force  # the default, shown
         assert "Nothing was saved" not in answer.text
 
     def test_a_catastrophic_pattern_is_stopped_and_said(self, django_app, administrator):
@@ -206,7 +212,7 @@ class TestPatternPage:
         form = page.forms["patterns-form"]
         form["patterns"], form["text"] = "\\d{9}\n(a|aa)+\\d", "DL 123456789 " + "a" * 40 + "!"
         answer = form.submit(status=400)
-        assert "Pattern 2 took longer than 1 seconds on this text" in answer.text
+        assert "Pattern 2 took longer than 1 second on this text" in answer.text
         assert "without repeating a repeated group" in answer.text
         assert not answer.html.select("mark")
 
