@@ -282,6 +282,6 @@ ERASED_FIELD_LABELS = {
     "recipient_address": "the mailing address",
     "subject": "the subject line",
     "text": "the text",
-    "html": "the formatted copy",
+    "html": "the web copy (HTML)",
     "pdf": "the PDF",
 }

@@ -111,7 +111,7 @@ class TestRetention:
         assert "by the scheduled retention run" in alert
         # The denial went to the agency: its officer's name stays; the rest is listed.
         assert (
-            "Removed: the mailing address, the subject line, the text, the formatted copy, "
+            "Removed: the mailing address, the subject line, the text, the web copy (HTML), "
             "the PDF." in alert
         )
         assert "email-form" not in page.forms and "mailed-form" not in page.forms
@@ -154,6 +154,20 @@ class TestRedaction:
         assert record.detail["also_redacted"] == {"letters": {"letters": 1}}
         sentences = [e.sentence for e in case_timeline(denied, kinds=["redaction"])]
         assert any("(and from 1 letter): Entered on the wrong case" in s for s in sentences)
+
+    def test_the_letter_page_says_where_the_text_was_replaced_and_warns_before_mailing(
+        self, django_app, denied, letters, counsel
+    ):
+        notice = letters[1]
+        redaction_apply(
+            case=denied, field="subject_name", text=NAME, reason="Wrong person", actor=counsel
+        )
+        url = reverse("correspondence:letter", args=[denied.number, notice.pk])
+        page = django_app.get(url, user=counsel)
+        note = " ".join(page.html.select_one(".usa-alert--info").get_text(" ").split())
+        assert "The redacted text was replaced by the redaction's marker wherever it stood in" in note
+        assert "the person's name" in note and "Removed:" not in note
+        assert "address the envelope by hand" in page.html.select_one("#redacted-address").text
 
 
 def refused(statement, pk):
