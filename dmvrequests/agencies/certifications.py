@@ -167,6 +167,11 @@ def _attach(certification: Certification, upload: UploadedFile) -> None:
     certification.document.save(name, upload, save=False)
 
 
+class DuplicateCertification(ValidationError):
+    """The same certification is on file already (certification_record); nothing new was
+    recorded. Not a mistake in the form: pages say it as information, not as an error."""
+
+
 def _refuse_duplicate(certification: Certification) -> None:
     """Refuse the same certification a second time (a form sent twice, a second click): same
     agency, kind, words, signer, expiry and document (or none). The agency's row is locked so
@@ -186,7 +191,7 @@ def _refuse_duplicate(certification: Certification) -> None:
     )
     if earlier is not None:
         signed = timezone.localtime(earlier.signed_at).strftime("%b %d, %Y")
-        raise ValidationError(
+        raise DuplicateCertification(
             f"This certification is already on file: signed by {earlier.signed_by_name} on "
             f"{signed}, valid until {earlier.expires_on:%b %d, %Y}. Nothing new was recorded; "
             "to renew it, give the new expiry date."

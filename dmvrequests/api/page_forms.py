@@ -53,3 +53,8 @@ class StaffWebhookForm(WebhookForm):
     )
 
     field_order = ["agency", "url", "active", "rotate"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A DMV administrator sets another agency's address: not "your" endpoint.
+        self.fields["url"].label = "The agency's endpoint (https:// address)"

@@ -203,16 +203,18 @@ def webhook_send_again_view(request, pk):
     else:
         if delivered:
             messages.success(request, f"The call about {delivery.case_number} was received.")
-        else:
-            answer = (
-                f"HTTP status {delivery.last_status_code}"
-                if delivery.last_status_code
-                else f"no answer: {delivery.last_error}"
-            )
+        elif delivery.last_status_code:
             messages.error(
                 request,
-                f"The call about {delivery.case_number} failed again ({answer}). Check that "
-                "your system is up and answers https calls to the address above.",
+                f"The call about {delivery.case_number} failed again (HTTP status "
+                f"{delivery.last_status_code}). Check that your system is up and answers "
+                "https calls to the address above.",
+            )
+        else:
+            messages.error(
+                request,
+                f"The call about {delivery.case_number} failed again, with no answer: "
+                f"{delivery.last_error.rstrip('.')}.",
             )
     return redirect("portal_api:webhook")
 
@@ -251,5 +253,6 @@ def staff_webhooks(request):
         "deliveries": WebhookDelivery.objects.select_related("webhook__agency").order_by(
             "-created_at", "-id"
         )[:50],
+        "tasks_in_process": settings.CELERY_TASK_ALWAYS_EAGER,
     }
     return render(request, "api/staff_webhooks.html", context)

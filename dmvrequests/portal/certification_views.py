@@ -70,6 +70,9 @@ def certifications(request):
                 attested=True,
                 upload=data.get("document"),
             )
+        except certs.DuplicateCertification as exc:
+            messages.info(request, " ".join(exc.messages))
+            return redirect("portal:certifications")
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -135,6 +138,9 @@ def staff_certifications(request):
                 expires_on=data["expires_on"],
                 upload=data.get("document"),
             )
+        except certs.DuplicateCertification as exc:
+            messages.info(request, " ".join(exc.messages))
+            return redirect("portal:staff_certifications")
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

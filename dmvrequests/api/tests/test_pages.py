@@ -150,7 +150,8 @@ def failed_call(agency, *, status_words="Needs information", attempts=2):
     )
 
 
-def test_the_deliveries_show_state_and_tries(app, chief, agency):
+def test_the_deliveries_show_state_and_tries(app, chief, agency, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # with a task worker, failed calls are retried
     failed_call(agency)
     other = webhook_set(
         agency=AgencyFactory(email_domains="x.example.gov"), url="https://x.example.gov/h"
@@ -165,6 +166,10 @@ def test_the_deliveries_show_state_and_tries(app, chief, agency):
     page = app.get(reverse("portal_api:webhook"), user=chief.user.username)
     assert "DR-2026-000123" in page and "Failed; will try again" in page
     assert "HTTP status 503" in page and "DR-2026-000999" not in page
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # no worker: nothing retries by itself
+    page = app.get(reverse("portal_api:webhook"), user=chief.user.username)
+    assert "Failed; will try again" not in page
+    assert "is not tried again by itself" in page
 
 
 class TestSendAgain:
@@ -194,6 +199,15 @@ class TestSendAgain:
         monkeypatch.setattr(webhooks, "_post", lambda url, body, headers: 502)
         page = self.send_again(app, chief)
         assert "failed again (HTTP status 502)" in page
+
+    def test_no_answer_is_said_once(self, app, chief, failed, monkeypatch):
+        def unreachable(url, body, headers):
+            raise OSError("Name or service not known")
+
+        monkeypatch.setattr(webhooks, "_post", unreachable)
+        page = self.send_again(app, chief)
+        text = " ".join(page.html.get_text(" ").split())
+        assert "failed again, with no answer:" in text and ".)." not in text
         failed.refresh_from_db()
         assert (failed.state, failed.attempts) == (DeliveryState.RETRYING, 2)
 

@@ -165,7 +165,9 @@ class TestRedaction:
         url = reverse("correspondence:letter", args=[denied.number, notice.pk])
         page = django_app.get(url, user=counsel)
         note = " ".join(page.html.select_one(".usa-alert--info").get_text(" ").split())
-        assert "The redacted text was replaced by the redaction's marker wherever it stood in" in note
+        assert (
+            "The redacted text was replaced by the redaction's marker wherever it stood in" in note
+        )
         assert "the person's name" in note and "Removed:" not in note
         assert "address the envelope by hand" in page.html.select_one("#redacted-address").text
 
