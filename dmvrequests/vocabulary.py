@@ -150,6 +150,7 @@ def _spelled_out(code):
 # record of a refused page names its URL name: "outbound:queue" -> "Staff email: queue").
 URL_NAMESPACES = {
     "accounts": "Accounts",
+    "admin": "Administration",
     "audit": "Audit",
     "cases": "Cases",
     "correspondence": "Letters",
@@ -169,7 +170,10 @@ def _url_name_words(code):
     match = _URL_NAME.fullmatch(code)
     if match is None or match.group(1) not in URL_NAMESPACES:
         return None
-    return f"{URL_NAMESPACES[match.group(1)]}: {match.group(2).replace('_', ' ')}"
+    section, page = URL_NAMESPACES[match.group(1)], match.group(2)
+    if page == "index":
+        return f"{section}, first page"
+    return f"{section}: {page.replace('_', ' ')}"
 
 
 def label(code, vocabulary=None):

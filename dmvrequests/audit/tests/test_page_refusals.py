@@ -48,3 +48,17 @@ def test_a_form_posted_without_its_token_is_no_refusal_of_the_page(django_app, a
     # A CSRF failure is a 403 too, but the role was not refused.
     django_app.post(reverse("outbound:patterns"), {"text": "x"}, user=administrator, status=403)
     assert refusals() == []
+
+
+@pytest.mark.parametrize(
+    "url_name,words",
+    [
+        ("outbound:queue", "Staff email: queue"),
+        ("reports:index", "Reports, first page"),
+        ("admin:index", "Administration, first page"),
+    ],
+)
+def test_refused_pages_are_named_in_words(url_name, words):
+    from dmvrequests.vocabulary import label
+
+    assert label(url_name) == words
