@@ -197,7 +197,8 @@ def case_letter_facts(case: DisclosureRequest) -> dict[str, Any]:
     {"decision": the latest decision in effect or None (an approval still waiting for
     its second counsel is not), "open_question": the latest unanswered question to the
     agency or None, "released": the categories released, sorted, "released_at": the
-    latest release's time or None, "notice": the subject notice or None}."""
+    latest release's time or None, "notice": the subject notice or None, "submitted": False
+    while the case waits to be submitted for legal review (no notice is set up before)}."""
     decision = next(
         (
             d
@@ -214,6 +215,7 @@ def case_letter_facts(case: DisclosureRequest) -> dict[str, Any]:
         "released": released,
         "released_at": releases[-1].released_at if releases else None,
         "notice": SubjectNotice.objects.filter(case=case).first(),
+        "submitted": case.status != Status.RECEIVED,
     }
 
 

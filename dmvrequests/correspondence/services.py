@@ -186,6 +186,11 @@ def kind_refusal(kind, facts):
         return "Only an approved case (with its second approval, if needed) has a release letter."
     if kind == LetterKind.SUBJECT_NOTICE:
         notice = facts["notice"]
+        if notice is None and not facts.get("submitted", True):
+            return (
+                "The case is not yet submitted for legal review: the subject notice is set up "
+                "then, if the policy profile requires one."
+            )
         if notice is None:
             return "The policy profile requires no notice to the subject for this case."
         if notice.status == "exempted":

@@ -360,3 +360,14 @@ def test_each_demo_office_has_its_own_address(office, other_office):
     assert buffalo.address.endswith("Buffalo, NY 14202") and "Albany" not in buffalo.address
     assert buffalo.phone.startswith("(716)")
     assert OfficeLetterhead.objects.get(office=office).address.endswith("Albany, NY 12228")
+
+
+def test_a_case_not_yet_submitted_says_why_it_has_no_subject_notice(office, clerk):
+    """Newcomer finding: a case opened after the fact (never submitted) showed the policy
+    panel's "Subject notice required" while the letters page said the profile required none."""
+    from dmvrequests.cases.selectors import case_letter_facts
+    from dmvrequests.correspondence.models import LetterKind
+
+    case = make_case(office=office, actor=clerk)
+    why = services.kind_refusal(LetterKind.SUBJECT_NOTICE, case_letter_facts(case))
+    assert why.startswith("The case is not yet submitted for legal review")
