@@ -26,7 +26,8 @@ class IssueForm(USWDSFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=(
             "The case holds no postal address for the person: enter the address the notice "
-            "will be mailed to, one line per line. It is printed in the letter's address block."
+            "will be mailed to, one line per line, without the person's name (the letter adds "
+            "the name from the case). It is printed in the letter's address block."
         ),
     )
 
@@ -36,6 +37,8 @@ class IssueForm(USWDSFormMixin, forms.Form):
             (k, LetterKind(k).label) for k in kinds
         ]
         cast(forms.ChoiceField, self.fields["language"]).choices = languages
+        if len(kinds) == 1:
+            self.fields["kind"].initial = kinds[0]  # the only letter the case can have now
         if LetterKind.SUBJECT_NOTICE not in kinds:
             del self.fields["subject_address"]
 

@@ -70,6 +70,8 @@ class TestIssuingAndReading:
         assert "an acknowledgment promises a decision still to come" in page.text
         kinds = [value for value, *_ in page.forms["issue-form"]["issue-kind"].options]
         assert kinds == ["release"]
+        # The only letter the case can have is chosen already: "Issue the letter" issues it.
+        assert page.forms["issue-form"]["issue-kind"].value == "release"
 
     def test_an_auditor_reads_but_is_offered_nothing_to_issue(
         self, django_app, denied, counsel, auditor
