@@ -198,6 +198,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses locked-out usernames before any password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend with the roles and the officer read with the account (accounts/backends.py).
+    "accounts.backends.SignedInUserBackend",
+    # Kept for sessions signed in before SignedInUserBackend: they stay signed in.
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -322,6 +325,8 @@ API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
 # Sessions and cookies.
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Database sessions, an existing one saved in one UPDATE without a savepoint (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

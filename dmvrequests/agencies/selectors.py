@@ -10,13 +10,22 @@ from dmvrequests.agencies.models import Agency, Officer
 
 def officer_for_user(user: Any) -> Officer | None:
     """The officer whose account `user` is (with the agency), or None for a staff member or an
-    anonymous user. Kept on the user object for the rest of the request."""
+    anonymous user. Kept on the user object for the rest of the request; no query when the
+    user was read with its officer (`select_related("officer")`, as the sign-in backend does)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if hasattr(user, "_portal_officer"):
         cached: Officer | None = user._portal_officer
         return cached
-    officer = Officer.objects.select_related("agency", "requester").filter(user_id=user.pk).first()
+    # Read with the account by the sign-in backend (accounts.backends): no query then.
+    account = Officer._meta.get_field("user").remote_field
+    officer: Officer | None
+    if account.is_cached(user):
+        officer = account.get_cached_value(user)  # type: ignore[assignment]  # an Officer
+    else:
+        officer = (
+            Officer.objects.select_related("agency", "requester").filter(user_id=user.pk).first()
+        )
     user._portal_officer = officer
     return officer
 

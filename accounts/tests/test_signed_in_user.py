@@ -1,0 +1,80 @@
+"""The signed-in user of every page read in one query (accounts.backends), and the session
+saved in one statement (accounts.sessions)."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.base import UpdateError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.backends import SignedInUserBackend
+from accounts.sessions import SessionStore
+from dmvrequests.agencies.selectors import officer_for_user
+from dmvrequests.testing import UserFactory, make_officer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_user_comes_with_roles_office_and_no_officer_in_one_query(office):
+    user = UserFactory(office=office, role="Counsel")
+    user.groups.add(Group.objects.get_or_create(name="Clerk")[0])
+    with CaptureQueriesContext(connection) as captured:
+        found = SignedInUserBackend().get_user(user.pk)
+        roles = found.role_names
+        code = found.office.code
+        officer = officer_for_user(found)
+    assert len(captured) == 1, [q["sql"] for q in captured]
+    assert roles == frozenset({"Clerk", "Counsel"}) == _roles_in_database(user)
+    assert code == office.code
+    assert officer is None
+    assert found.is_counsel and found.is_clerk and not found.is_administrator
+
+
+def _roles_in_database(user):
+    return frozenset(user.groups.values_list("name", flat=True))
+
+
+def test_a_user_without_a_group_has_no_role(office):
+    user = UserFactory(office=office)
+    user.groups.clear()
+    found = SignedInUserBackend().get_user(user.pk)
+    assert found.role_names == frozenset()
+    assert found.role_label == "No role"
+
+
+def test_an_officers_account_comes_with_its_officer_agency_and_requester():
+    officer = make_officer(mfa=False)
+    with CaptureQueriesContext(connection) as captured:
+        found = SignedInUserBackend().get_user(officer.user_id)
+        read = officer_for_user(found)
+        names = (read.agency.name, read.requester.name)
+    assert len(captured) == 1, [q["sql"] for q in captured]
+    assert read.pk == officer.pk
+    assert names == (officer.agency.name, officer.requester.name)
+
+
+def test_an_inactive_or_unknown_user_is_nobody(office):
+    user = UserFactory(office=office, role="Clerk", is_active=False)
+    assert SignedInUserBackend().get_user(user.pk) is None
+    assert SignedInUserBackend().get_user(user.pk + 1000) is None
+
+
+def test_an_existing_session_is_saved_in_one_statement():
+    store = SessionStore()
+    store["n"] = 1
+    store.create()
+    store["n"] = 2
+    with CaptureQueriesContext(connection) as captured:
+        store.save()
+    assert [q["sql"].split()[0] for q in captured] == ["UPDATE"]
+    assert SessionStore(session_key=store.session_key).load()["n"] == 2
+
+
+def test_saving_a_session_deleted_meanwhile_says_so_and_leaves_the_transaction_usable():
+    store = SessionStore()
+    store["n"] = 1
+    store.create()
+    SessionStore(session_key=store.session_key).delete()
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not SessionStore().exists(store.session_key)  # the transaction still answers
