@@ -47,6 +47,7 @@ def test_an_officers_account_comes_with_its_officer_agency_and_requester():
     with CaptureQueriesContext(connection) as captured:
         found = SignedInUserBackend().get_user(officer.user_id)
         read = officer_for_user(found)
+        assert read is not None
         names = (read.agency.name, read.requester.name)
     assert len(captured) == 1, [q["sql"] for q in captured]
     assert read.pk == officer.pk
@@ -77,4 +78,4 @@ def test_saving_a_session_deleted_meanwhile_says_so_and_leaves_the_transaction_u
     SessionStore(session_key=store.session_key).delete()
     with pytest.raises(UpdateError):
         store.save()
-    assert not SessionStore().exists(store.session_key)  # the transaction still answers
+    assert not SessionStore().exists(str(store.session_key))  # the transaction still answers

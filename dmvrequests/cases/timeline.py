@@ -1,12 +1,13 @@
 """One chronological story of a case: changes, moves, documents, decisions,
 questions, callbacks, releases, notices, shares and reads.
 
-The number of queries does not depend on the number of events: the case's
-historical rows, the historical rows of each kind of object that belongs to
-it (documents, decisions, releases...) and its audit records are fetched in
-one query each, and the people, agencies and offices that changed fields
-point to in one query per kind of object. The differences between
-consecutive historical rows are computed in Python.
+The number of queries does not depend on the number of events: the tables of every
+source (the case's historical rows, the historical rows of each kind of object that
+belongs to it, its audit records, and the rows of the apps that register theirs:
+letters, staff email, the portal) are read in one `UNION ALL` (`timeline_union`);
+the people, agencies and offices that changed fields point to in one query per kind
+of object; the reads on list pages, counted by person, in one more. The differences
+between consecutive historical rows are computed in Python (`timeline_events`).
 """
 
 from collections.abc import Callable
@@ -16,9 +17,8 @@ from typing import Any
 
 from django.db import models
 from django.utils import dateformat, timezone
-from django.utils.text import capfirst
 
-from dmvrequests.audit.models import LIST_READS, Action, AuditRecord, Kind, Outcome
+from dmvrequests.audit.models import AuditRecord, Kind, Outcome
 from dmvrequests.audit.wording import in_sentence
 from dmvrequests.cases.models import (
     Callback,
@@ -32,179 +32,28 @@ from dmvrequests.cases.models import (
     Release,
     SubjectNotice,
 )
-from dmvrequests.vocabulary import RecordCategory
-
-EMPTY = "—"
-# Choices whose code means "nothing was given" (a document's issuer "none", labelled "None"
-# in the form): the timeline says "not given" rather than "None → State judge".
-NOT_GIVEN = "not given"
-NOT_GIVEN_CODES = {"issuer": "none", "type": "none"}
-NOT_GIVEN_WORDS = {"type": "not described yet"}
-# Fields every save changes on its own; showing them would bury the real changes.
-NOISE_FIELDS = frozenset({"id", "number", "created_at", "updated_at", "uploaded_at"})
-CATEGORY_FIELDS = frozenset({"categories", "categories_approved"})
-# What a second counsel's confirmation changes on the decision (services.decision_confirm).
-SECOND_APPROVAL_FIELDS = frozenset({"second_approved_by", "second_approved_at"})
-
-
-class TimelineKind(models.TextChoices):
-    CHANGE = "change", "Field changes"
-    TRANSITION = "transition", "Status changes"
-    DOCUMENT = "document", "Documents"
-    DECISION = "decision", "Decisions"
-    INFO = "info", "Questions to the agency"
-    CALLBACK = "callback", "Callbacks"
-    RELEASE = "release", "Releases"
-    NOTICE = "notice", "Subject notices"
-    LETTER = "letter", "Letters"
-    EMAIL = "email", "Emails sent by staff"
-    MESSAGE = "message", "Portal messages and files"
-    SHARING = "sharing", "Sharing"
-    READ = "read", "Reads"
-    REDACTION = "redaction", "Redactions"
-    RETENTION = "retention", "Retention"
-
-
-AUDIT_KINDS = {
-    Kind.ACCESS: TimelineKind.READ,
-    Kind.REDACTION: TimelineKind.REDACTION,
-    Kind.RETENTION: TimelineKind.RETENTION,
-    Kind.SHARING: TimelineKind.SHARING,
-}
-
-READ_PHRASES = {
-    Action.VIEW_CASE: "viewed the case",
-    Action.VIEW_TIMELINE: "viewed the case's timeline",
-    Action.DOWNLOAD_DOCUMENT: "downloaded a document",
-    Action.VIEW_LETTER: "viewed a letter",
-    Action.EXPORT: "exported the case",
-    Action.SEARCH: "found the case in a search",
-    Action.LIST_QUEUE: "saw the case in a queue",
-    Action.LIST_HISTORY: "saw the case in the change history",
-    Action.LIST_QUARANTINE: "saw the case's email in the intake quarantine",
-}
-# Reads on list pages: a case on the first page of a queue is seen many times a
-# day, so the timeline folds them into one line per person and list.
-LIST_ACTIONS = LIST_READS
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class TimelineEvent:
-    when: object
-    who: str
-    kind: str
-    sentence: str
-    changes: tuple = ()
-    details: tuple = ()
-    # A successful read: its audit action, and how many reads the event stands for
-    # (a list page's reads come counted). The case page folds them by person.
-    read_action: str = ""
-    times: int = 1
-
-    @property
-    def kind_label(self):
-        return TimelineKind(self.kind).label
-
-
-@dataclass(frozen=True)
-class _Diff:
-    """A historical row, the row before it of the same object, and the fields that differ."""
-
-    row: object
-    previous: object
-    changed: tuple
-
-
-def _who(user):
-    return str(user) if user is not None else "System"
-
-
-def _tracked(historical_model):
-    return [f for f in historical_model.tracked_fields if f.editable and f.name not in NOISE_FIELDS]
-
-
-def _diff(fields, row, previous):
-    if previous is None:
-        return _Diff(row, None, ())
-    changed = tuple(f for f in fields if getattr(row, f.attname) != getattr(previous, f.attname))
-    return _Diff(row, previous, changed)
-
-
-def _diffs(rows, fields):
-    """Consecutive rows of one object compared; saves that changed nothing are left out."""
-    diffs, previous = [], None
-    for row in rows:
-        diff = _diff(fields, row, previous)
-        if row.history_type != "~" or diff.changed:
-            diffs.append(diff)
-        previous = row
-    return diffs
-
-
-def _display(model_field, value, names):
-    if value is None or value == "" or value == []:
-        return EMPTY
-    if model_field.name in CATEGORY_FIELDS:
-        return ", ".join(_category_label(v) for v in value)
-    if model_field.is_relation:
-        return names.get((model_field.related_model, value), f"#{value}")
-    if model_field.choices:
-        if NOT_GIVEN_CODES.get(model_field.name) == value:
-            return NOT_GIVEN_WORDS.get(model_field.name, NOT_GIVEN)
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(model_field, models.BooleanField):
-        return "Yes" if value else "No"
-    if isinstance(model_field, models.DateTimeField):
-        return dateformat.format(timezone.localtime(value), "M j, Y H:i")
-    if isinstance(model_field, models.DateField):
-        return dateformat.format(value, "M j, Y")
-    return str(value)
-
-
-def _category_label(value):
-    return RecordCategory(value).label if value in RecordCategory.values else value
-
-
-def _related_names(diffs):
-    """Names of everything changed foreign keys point to: one query per related model."""
-    wanted: dict[Any, set[Any]] = {}
-    for diff in diffs:
-        for f in diff.changed:
-            if f.is_relation:
-                ids = wanted.setdefault(f.related_model, set())
-                ids.update({getattr(diff.row, f.attname), getattr(diff.previous, f.attname)})
-    names = {}
-    for model, ids in wanted.items():
-        ids.discard(None)
-        for pk, obj in model._default_manager.in_bulk(ids).items():
-            names[(model, pk)] = str(obj)
-    return names
-
-
-def _field_changes(diff, names, *, leave_out=()):
-    return tuple(
-        FieldChange(
-            capfirst(f.verbose_name),
-            _display(f, getattr(diff.previous, f.attname), names),
-            _display(f, getattr(diff.row, f.attname), names),
-        )
-        for f in diff.changed
-        if f.name not in leave_out
-    )
-
+from dmvrequests.cases.timeline_events import (
+    AUDIT_KINDS,
+    LIST_ACTIONS,
+    READ_PHRASES,
+    SECOND_APPROVAL_FIELDS,
+    TimelineEvent,
+    TimelineKind,
+    category_label,
+    diff_of,
+    diffs_of,
+    field_changes,
+    person_name,
+    related_names,
+    tracked,
+)
+from dmvrequests.cases.timeline_union import Arm, ordered, read_arms
 
 # The case itself.
 
 
 def _case_event(diff, names):
-    row, who = diff.row, _who(diff.row.history_user)
+    row, who = diff.row, person_name(diff.row.history_user)
     details = (f"Reason given: {row.history_change_reason}",) if row.history_change_reason else ()
     if row.history_type == "+":
         sentence = f"{who} logged the case as “{row.get_status_display()}”"
@@ -212,7 +61,7 @@ def _case_event(diff, names):
     if row.history_type == "-":
         sentence = f"{who} deleted the case"
         return TimelineEvent(row.history_date, who, TimelineKind.CHANGE, sentence, (), details)
-    changes = _field_changes(diff, names, leave_out={"status"})
+    changes = field_changes(diff, names, leave_out={"status"})
     if not any(f.name == "status" for f in diff.changed):
         labels = ", ".join(in_sentence(c.label) for c in changes)
         sentence = f"{who} changed {labels}"
@@ -225,13 +74,6 @@ def _case_event(diff, names):
     return TimelineEvent(row.history_date, who, TimelineKind.TRANSITION, sentence, changes, details)
 
 
-def _case_events(case):
-    rows = case.history.select_related("history_user").order_by("history_date", "history_id")
-    diffs = _diffs(rows, _tracked(case.history.model))
-    names = _related_names(d for d in diffs if d.previous is not None)
-    return [_case_event(diff, names) for diff in diffs]
-
-
 def history_changes(rows):
     """(row, field changes) for a page of rows from selectors.case_history_search.
 
@@ -241,10 +83,10 @@ def history_changes(rows):
     model = DisclosureRequest.history.model
     wanted = [r.previous_history_id for r in rows if r.previous_history_id]
     previous = model._default_manager.in_bulk(wanted)
-    fields = _tracked(model)
-    diffs = [_diff(fields, r, previous.get(r.previous_history_id)) for r in rows]
-    names = _related_names(d for d in diffs if d.previous is not None)
-    return [(d.row, _field_changes(d, names)) for d in diffs]
+    fields = tracked(model)
+    diffs = [diff_of(fields, r, previous.get(r.previous_history_id)) for r in rows]
+    names = related_names(d for d in diffs if d.previous is not None)
+    return [(d.row, field_changes(d, names)) for d in diffs]
 
 
 # Objects that belong to the case (documents, decisions, releases...): each
@@ -254,24 +96,24 @@ def history_changes(rows):
 def _object_diffs(historical_rows, fields):
     diffs = []
     for _, rows in groupby(historical_rows, key=lambda r: r.id):
-        diffs.extend(_diffs(rows, fields))
+        diffs.extend(diffs_of(rows, fields))
     return diffs
 
 
 def _event(diff, kind, sentence, changes=(), details=()):
-    who = _who(diff.row.history_user)
+    who = person_name(diff.row.history_user)
     return TimelineEvent(diff.row.history_date, who, kind, sentence, tuple(changes), tuple(details))
 
 
 def _changed(diff, names, kind, title):
     """The generic sentence for a change nobody wrote a better one for."""
-    who = _who(diff.row.history_user)
+    who = person_name(diff.row.history_user)
     verb = "removed" if diff.row.history_type == "-" else "changed"
-    return _event(diff, kind, f"{who} {verb} the {title}", _field_changes(diff, names))
+    return _event(diff, kind, f"{who} {verb} the {title}", field_changes(diff, names))
 
 
 def _document_event(diff, names):
-    row, who = diff.row, _who(diff.row.history_user)
+    row, who = diff.row, person_name(diff.row.history_user)
     # Type names keep their capitals: "ICE I-200" must not read "ice i-200".
     title = f"document “{row.get_type_display()}”"
     if row.type == "none":  # an emailed file nobody has described yet
@@ -286,13 +128,13 @@ def _document_event(diff, names):
         return _event(diff, TimelineKind.DOCUMENT, f"{who} marked the {title} {state}")
     if row.history_type == "~" and (row.history_change_reason or "").startswith("Described as"):
         # "Describe this document": the type before and after are among the changes.
-        changes = _field_changes(diff, names)
+        changes = field_changes(diff, names)
         return _event(diff, TimelineKind.DOCUMENT, f"{who} described the {title}", changes)
     return _changed(diff, names, TimelineKind.DOCUMENT, title)
 
 
 def _verification_event(diff, names):
-    row, who = diff.row, _who(diff.row.history_user)
+    row, who = diff.row, person_name(diff.row.history_user)
     title = f"document “{row.document.get_type_display()}”" if row.document else "document"
     if row.history_type != "+":
         return _changed(diff, names, TimelineKind.DOCUMENT, f"check of the {title}")
@@ -305,7 +147,7 @@ def _verification_event(diff, names):
 
 
 def _decision_event(diff, names):
-    row, who = diff.row, _who(diff.row.history_user)
+    row, who = diff.row, person_name(diff.row.history_user)
     partial = row.reason == "approved_partial"
     if row.history_type == "~" and {f.name for f in diff.changed} == SECOND_APPROVAL_FIELDS:
         outcome = "approved in part" if partial else "approved"
@@ -318,7 +160,7 @@ def _decision_event(diff, names):
         verb = "approved in part" if partial else "approved"
     details = [f"Reason: {row.get_reason_display()}"]
     if row.categories_approved:
-        approved = ", ".join(_category_label(c) for c in row.categories_approved)
+        approved = ", ".join(category_label(c) for c in row.categories_approved)
         details.append(f"Approved: {approved}")
     if row.rationale:
         details.append(f"Rationale: {row.rationale}")
@@ -326,7 +168,7 @@ def _decision_event(diff, names):
 
 
 def _info_event(diff, names):
-    row, who = diff.row, _who(diff.row.history_user)
+    row, who = diff.row, person_name(diff.row.history_user)
     if row.history_type == "+":
         sentence = f"{who} asked the agency for information"
         return _event(diff, TimelineKind.INFO, sentence, (), [f"Question: {row.question}"])
@@ -337,7 +179,7 @@ def _info_event(diff, names):
 
 
 def _callback_event(diff, names):
-    row, who = diff.row, _who(diff.row.history_user)
+    row, who = diff.row, person_name(diff.row.history_user)
     if row.history_type != "+":
         return _changed(diff, names, TimelineKind.CALLBACK, "callback")
     outcome = "confirmed" if row.confirmed else "did not confirm"
@@ -349,13 +191,13 @@ def _callback_event(diff, names):
 
 
 def _release_event(diff, names):
-    row, who = diff.row, _who(diff.row.history_user)
+    row, who = diff.row, person_name(diff.row.history_user)
     if row.history_type != "+":
         return _changed(diff, names, TimelineKind.RELEASE, "release")
     method = row.get_method_display().lower()
     sentence = f"{who} recorded a release to {row.recipient} by {method}"
     details = [
-        "Released: " + ", ".join(_category_label(c) for c in row.categories or []),
+        "Released: " + ", ".join(category_label(c) for c in row.categories or []),
         f"Records: {row.records_count}",
         f"On {dateformat.format(timezone.localtime(row.released_at), 'M j, Y H:i')}",
     ]
@@ -364,7 +206,7 @@ def _release_event(diff, names):
 
 
 def _notice_event(diff, names):
-    row, who = diff.row, _who(diff.row.history_user)
+    row, who = diff.row, person_name(diff.row.history_user)
     if row.history_type == "+":
         details = [f"Rule: {row.rule}"] if row.rule else []
         details += [f"Due {dateformat.format(row.due_date, 'M j, Y')}"] if row.due_date else []
@@ -372,13 +214,13 @@ def _notice_event(diff, names):
         return _event(diff, TimelineKind.NOTICE, sentence, (), details)
     if any(f.name == "status" for f in diff.changed):
         sentence = f"{who} marked the subject notice “{row.get_status_display()}”"
-        changes = _field_changes(diff, names, leave_out={"status"})
+        changes = field_changes(diff, names, leave_out={"status"})
         return _event(diff, TimelineKind.NOTICE, sentence, changes)
     return _changed(diff, names, TimelineKind.NOTICE, "subject notice")
 
 
 def _share_event(diff, names):
-    row, who = diff.row, _who(diff.row.history_user)
+    row, who = diff.row, person_name(diff.row.history_user)
     target = row.user or row.office
     if row.history_type == "+":
         sentence = f"{who} shared the case with {target}"
@@ -388,32 +230,6 @@ def _share_event(diff, names):
         sentence = f"{who} revoked the share with {target}"
         return _event(diff, TimelineKind.SHARING, sentence, (), details)
     return _changed(diff, names, TimelineKind.SHARING, f"share with {target}")
-
-
-def _belonging_events(model, describe, case_filter, related=()):
-    history = model.history
-    rows = (
-        history.filter(case_filter)
-        .select_related("history_user", *related)
-        .order_by("id", "history_date", "history_id")
-    )
-    diffs = _object_diffs(rows, _tracked(history.model))
-    names = _related_names(d for d in diffs if d.previous is not None)
-    # A describe() may return None: the change is told by another entry (see _document_event).
-    return [event for event in (describe(diff, names) for diff in diffs) if event is not None]
-
-
-def _of_case(model, describe, related=()):
-    """A timeline source for a model with a `case` foreign key."""
-    return lambda case, kinds: _belonging_events(
-        model, describe, models.Q(case_id=case.pk), related
-    )
-
-
-def _verification_events(case, kinds):
-    documents = LegalDocument.objects.filter(case_id=case.pk).values("id")
-    case_filter = models.Q(document_id__in=documents)
-    return _belonging_events(DocumentVerification, _verification_event, case_filter, ("document",))
 
 
 # Audit records that name the case: reads, redactions, retention, sharing.
@@ -475,15 +291,15 @@ def _record_event(record):
     return TimelineEvent(record.occurred_at, who, kind, sentence, (), details, read_action)
 
 
-def _audit_events(case, kinds):
-    wanted = [k for k, timeline_kind in AUDIT_KINDS.items() if timeline_kind in kinds]
-    records = (
+def _audit_rows(case):
+    return (
         AuditRecord.objects.for_case(case.number)
-        .filter(kind__in=wanted)
+        .filter(kind__in=list(AUDIT_KINDS))
         .exclude(action__in=LIST_ACTIONS)  # the condition of audit_case_unlisted_idx
-        .select_related("user")
-        .order_by("seq")
     )
+
+
+def _audit_events(records):
     return [_record_event(record) for record in records]
 
 
@@ -516,38 +332,153 @@ def _listed_event(group):
     )
 
 
-# (kinds a source produces, the source): a source is only queried when one of
-# its kinds is asked for.
-SOURCES = (
-    ({TimelineKind.CHANGE, TimelineKind.TRANSITION}, lambda case, kinds: _case_events(case)),
-    ({TimelineKind.DOCUMENT}, _of_case(LegalDocument, _document_event)),
-    ({TimelineKind.DOCUMENT}, _verification_events),
-    ({TimelineKind.DECISION}, _of_case(Decision, _decision_event)),
-    ({TimelineKind.INFO}, _of_case(InfoRequest, _info_event)),
-    ({TimelineKind.CALLBACK}, _of_case(Callback, _callback_event)),
-    ({TimelineKind.RELEASE}, _of_case(Release, _release_event)),
-    ({TimelineKind.NOTICE}, _of_case(SubjectNotice, _notice_event)),
-    ({TimelineKind.SHARING}, _of_case(CaseShare, _share_event, ("user", "office"))),
-    (set(AUDIT_KINDS.values()), _audit_events),
-    ({TimelineKind.READ}, _listed_events),
+# The sources. Tables read in the timeline's one `UNION ALL` (timeline_union): the history
+# of the case and of what belongs to it (HistorySource), and rows told as they are
+# (RowSource); a source that needs a query of its own (QuerySource). A source is only read
+# when one of its kinds is asked for.
+
+# What a person's name is made of (User.__str__), for the people rows point to.
+PERSON = ("username", "first_name", "last_name")
+
+
+@dataclass(frozen=True)
+class HistorySource:
+    """The history of `arm.model` (a historical model): each object's consecutive rows
+    compared, each change told by `describe(diff, names)` (None: told by another entry)."""
+
+    kinds: frozenset
+    arm: Arm
+    describe: Callable[..., TimelineEvent | None]
+
+    def diffs(self, rows):
+        rows = ordered(rows, ("id", "history_date", "history_id"))
+        return _object_diffs(rows, tracked(self.arm.model))
+
+
+@dataclass(frozen=True)
+class RowSource:
+    """Rows of `arm.model` told by `events(rows)`, the rows sorted by `order` first."""
+
+    kinds: frozenset
+    arm: Arm
+    events: Callable[[list], list[TimelineEvent]]
+    order: tuple[str, ...] = ("pk",)
+
+
+@dataclass(frozen=True)
+class QuerySource:
+    """`read(case, kinds) -> [TimelineEvent]`, with queries of its own."""
+
+    kinds: frozenset
+    read: Callable[..., list[TimelineEvent]]
+
+
+def history_of(model, case_filter=None, joins=None):
+    """The arm of `model`'s history rows for a case: `case_filter(case) -> Q` on the
+    historical model (default: `case_id` is the case's), `joins` as for `Arm`."""
+
+    def rows(case):
+        where = case_filter(case) if case_filter else models.Q(case_id=case.pk)
+        return model.history.filter(where)
+
+    return Arm(model.history.model, rows, {"history_user": PERSON, **(joins or {})})
+
+
+def _documents_of(case):
+    documents = LegalDocument.objects.filter(case_id=case.pk).values("id")
+    return models.Q(document_id__in=documents)
+
+
+def _history(kinds, model, describe, case_filter=None, joins=None):
+    return HistorySource(frozenset(kinds), history_of(model, case_filter, joins), describe)
+
+
+SOURCES: tuple[Any, ...] = (
+    _history(
+        {TimelineKind.CHANGE, TimelineKind.TRANSITION},
+        DisclosureRequest,
+        _case_event,
+        lambda case: models.Q(id=case.pk),
+    ),
+    _history({TimelineKind.DOCUMENT}, LegalDocument, _document_event),
+    _history(
+        {TimelineKind.DOCUMENT},
+        DocumentVerification,
+        _verification_event,
+        _documents_of,
+        {"document": ("type",)},
+    ),
+    _history({TimelineKind.DECISION}, Decision, _decision_event),
+    _history({TimelineKind.INFO}, InfoRequest, _info_event),
+    _history({TimelineKind.CALLBACK}, Callback, _callback_event),
+    _history({TimelineKind.RELEASE}, Release, _release_event),
+    _history({TimelineKind.NOTICE}, SubjectNotice, _notice_event),
+    _history(
+        {TimelineKind.SHARING},
+        CaseShare,
+        _share_event,
+        joins={"user": PERSON, "office": ("name",)},
+    ),
+    RowSource(
+        frozenset(AUDIT_KINDS.values()),
+        Arm(AuditRecord, _audit_rows, {"user": PERSON}),
+        _audit_events,
+        ("seq",),
+    ),
+    QuerySource(frozenset({TimelineKind.READ}), _listed_events),
 )
 
 
-# Sources of apps that build on cases (letters), registered from their AppConfig.ready().
-_REGISTERED_SOURCES: list[tuple[set[str], Callable[..., list[TimelineEvent]]]] = []
+# Sources of apps that build on cases (letters, staff email, the portal), registered from
+# their AppConfig.ready().
+_REGISTERED_SOURCES: list[Any] = []
 
 
 def register_source(kinds, source):
     """Add `source(case, kinds) -> [TimelineEvent]`, queried when one of `kinds` is asked."""
-    _REGISTERED_SOURCES.append((set(kinds), source))
+    _REGISTERED_SOURCES.append(QuerySource(frozenset(kinds), source))
+
+
+def register_rows(kinds, model, rows, events, *, joins=None, leave_out=(), order=("pk",)):
+    """Add the rows of `model` to the timeline's one query, when one of `kinds` is asked:
+    `rows(case)` is a queryset of them, `events(rows) -> [TimelineEvent]` tells them
+    (rows sorted by `order`); `joins` and `leave_out` as for `timeline_union.Arm`."""
+    arm = Arm(model, rows, joins or {}, frozenset(leave_out))
+    _REGISTERED_SOURCES.append(RowSource(frozenset(kinds), arm, events, tuple(order)))
+
+
+def _arm_events(source, rows, names):
+    if isinstance(source, HistorySource):
+        described = (source.describe(diff, names) for diff in rows)
+        return [event for event in described if event is not None]
+    return source.events(ordered(rows, source.order))
 
 
 def case_timeline(case, *, kinds=None):
-    """Every event of the case, oldest first; `kinds` (TimelineKind values) narrows it."""
+    """Every event of the case, oldest first; `kinds` (TimelineKind values) narrows it.
+
+    The tables of every source asked for are read in one query (timeline_union.read_arms),
+    then the names changed foreign keys point to (one query per kind of object), then the
+    sources with queries of their own."""
     kinds = set(kinds or TimelineKind.values) & set(TimelineKind.values)
+    sources = [s for s in (*SOURCES, *_REGISTERED_SOURCES) if s.kinds & kinds]
+    with_arm = [s for s in sources if not isinstance(s, QuerySource)]
+    read = dict(zip(map(id, with_arm), read_arms(case, [s.arm for s in with_arm]), strict=True))
+    for source in with_arm:
+        if isinstance(source, HistorySource):
+            read[id(source)] = source.diffs(read[id(source)])
+    names = related_names(
+        diff
+        for source in with_arm
+        if isinstance(source, HistorySource)
+        for diff in read[id(source)]
+        if diff.previous is not None
+    )
     events = []
-    for produces, source in (*SOURCES, *_REGISTERED_SOURCES):
-        if produces & kinds:
-            events.extend(source(case, kinds))
+    for source in sources:
+        if isinstance(source, QuerySource):
+            events.extend(source.read(case, kinds))
+        else:
+            events.extend(_arm_events(source, read[id(source)], names))
     # Sorted by time; events at the same instant keep their source's order.
     return sorted((e for e in events if e.kind in kinds), key=lambda e: e.when)

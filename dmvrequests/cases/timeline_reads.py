@@ -8,7 +8,8 @@ from typing import Any
 
 from django.utils import dateformat, timezone
 
-from dmvrequests.cases.timeline import READ_PHRASES, TimelineKind, case_timeline
+from dmvrequests.cases.timeline import TimelineKind, case_timeline
+from dmvrequests.cases.timeline_events import READ_PHRASES
 
 # The case page: the work first, reads folded into one line per person.
 

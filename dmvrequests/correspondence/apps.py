@@ -12,16 +12,15 @@ class CorrespondenceConfig(AppConfig):
         from dmvrequests.audit.protection import protect_table
         from dmvrequests.cases.agency_letters import register_agency_letter_reader
         from dmvrequests.cases.retention import register_retention_participant
-        from dmvrequests.cases.timeline import register_source
         from dmvrequests.correspondence.erasure import LetterParticipant
         from dmvrequests.correspondence.pages import LetterPage
         from dmvrequests.correspondence.selectors import AgencyLetters
-        from dmvrequests.correspondence.timeline import LETTER_KINDS, letter_events
+        from dmvrequests.correspondence.timeline import register_letter_sources
 
         vocabulary.register(letter_page=LetterPage)
         protect_table("correspondence_letter")
         protect_table("correspondence_letterdispatch")
         protect_table("correspondence_lettererasure")
-        register_source(LETTER_KINDS, letter_events)
+        register_letter_sources()
         register_agency_letter_reader(AgencyLetters())
         register_retention_participant(LetterParticipant())

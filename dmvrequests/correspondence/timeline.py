@@ -2,7 +2,7 @@
 
 from django.utils import dateformat
 
-from dmvrequests.cases.timeline import TimelineEvent, TimelineKind
+from dmvrequests.cases.timeline import PERSON, TimelineEvent, TimelineKind, register_rows
 from dmvrequests.correspondence.models import DispatchMethod, Letter, LetterDispatch
 
 LETTER_KINDS = {TimelineKind.LETTER}
@@ -35,15 +35,42 @@ def _dispatched(dispatch):
     return TimelineEvent(dispatch.recorded_at, who, TimelineKind.LETTER, sentence)
 
 
-def letter_events(case, kinds):
-    letters = (
-        Letter.objects.filter(case_id=case.pk)
-        .select_related("issued_by")
-        .defer("pdf", "html", "text")
+# The letters' large parts are not read (the PDF is binary, never read by the union).
+LETTER_BODIES = ("pdf", "html", "text")
+
+
+def _letters(case):
+    return Letter.objects.filter(case_id=case.pk)
+
+
+def _dispatches(case):
+    return LetterDispatch.objects.filter(letter__case_id=case.pk)
+
+
+def letters_issued(letters):
+    return [_issued(letter) for letter in letters]
+
+
+def letters_dispatched(dispatches):
+    return [_dispatched(dispatch) for dispatch in dispatches]
+
+
+def register_letter_sources():
+    """The letters and their sending, in the timeline's one query (from the app's ready())."""
+    register_rows(
+        LETTER_KINDS,
+        Letter,
+        _letters,
+        letters_issued,
+        joins={"issued_by": PERSON},
+        leave_out=LETTER_BODIES,
+        order=("issued_at", "id"),
     )
-    dispatches = (
-        LetterDispatch.objects.filter(letter__case_id=case.pk)
-        .select_related("recorded_by", "letter")
-        .defer("letter__pdf", "letter__html", "letter__text")
+    register_rows(
+        LETTER_KINDS,
+        LetterDispatch,
+        _dispatches,
+        letters_dispatched,
+        joins={"recorded_by": PERSON, "letter": ("kind", "language_name")},
+        order=("recorded_at", "id"),
     )
-    return [_issued(letter) for letter in letters] + [_dispatched(d) for d in dispatches]

@@ -9,13 +9,12 @@ class OutboundConfig(AppConfig):
 
     def ready(self):
         from dmvrequests.cases.threads import register_thread_source
-        from dmvrequests.cases.timeline import register_source
         from dmvrequests.outbound import checks, tasks  # noqa: F401  (register the check, the beat task)
         from dmvrequests.outbound.statistics import dashboard_figures
-        from dmvrequests.outbound.timeline import EMAIL_KINDS, email_events, thread_cases
+        from dmvrequests.outbound.timeline import register_email_source, thread_cases
         from dmvrequests.panels import DashboardPanel, register_dashboard_panel
 
-        register_source(EMAIL_KINDS, email_events)
+        register_email_source()
         register_thread_source(thread_cases)
         register_dashboard_panel(
             DashboardPanel("outbound", "outbound/_dashboard_panel.html", dashboard_figures)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dmvrequests.cases.timeline import TimelineEvent, TimelineKind
+from dmvrequests.cases.timeline import PERSON, TimelineEvent, TimelineKind, register_rows
 from dmvrequests.outbound.models import OutboundMessage, ReviewStatus
 
 EMAIL_KINDS = {TimelineKind.EMAIL}
@@ -21,11 +21,31 @@ def _recipients(message: OutboundMessage) -> str:
     return shown + (f" and {len(addresses) - 3} more" if len(addresses) > 3 else "")
 
 
-def email_events(case: Any, kinds: Any) -> list[TimelineEvent]:
+# What the timeline does not read of a staff email: its text, headers and the like.
+UNREAD = ("text", "headers", "identifiers", "unread_reason", "review_reason")
+
+
+def _kept_on(case: Any) -> Any:
+    return OutboundMessage.objects.filter(case_id=case.pk)
+
+
+def register_email_source() -> None:
+    """Staff email kept on a case, in the timeline's one query (from the app's ready())."""
+    register_rows(
+        EMAIL_KINDS,
+        OutboundMessage,
+        _kept_on,
+        email_events,
+        joins={"reviewed_by": PERSON},
+        leave_out=UNREAD,
+        order=("-sent_at", "-id"),
+    )
+
+
+def email_events(messages: Any) -> list[TimelineEvent]:
     """One event per staff email kept on the case, at the time it was sent, and one when
     counsel linked a journal item to the case or opened the case for it."""
     events = []
-    messages = OutboundMessage.objects.filter(case_id=case.pk).select_related("reviewed_by")
     for message in messages:
         sender = message.sender_name or message.sender_address
         sentence = (

@@ -8,10 +8,9 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from dmvrequests.cases.timeline import register_source
-        from dmvrequests.portal.timeline import MESSAGE_KINDS, portal_events
+        from dmvrequests.portal.timeline import register_portal_sources
 
-        register_source(MESSAGE_KINDS, portal_events)
+        register_portal_sources()
 
         from dmvrequests.cases.signals import case_status_changed
         from dmvrequests.portal import receivers

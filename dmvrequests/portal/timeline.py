@@ -1,7 +1,7 @@
 """The portal in the case's timeline: messages with the officer, files of released records
 delivered (registered with `cases.timeline.register_source` from the app's ready())."""
 
-from dmvrequests.cases.timeline import TimelineEvent, TimelineKind
+from dmvrequests.cases.timeline import PERSON, TimelineEvent, TimelineKind, register_rows
 from dmvrequests.portal.models import PortalMessage, ReleaseFile
 
 MESSAGE_KINDS = {TimelineKind.MESSAGE}
@@ -26,7 +26,29 @@ def _delivered(release_file):
     return TimelineEvent(release_file.uploaded_at, who, TimelineKind.MESSAGE, sentence, (), details)
 
 
-def portal_events(case, kinds):
-    messages = PortalMessage.objects.filter(case_id=case.pk)
-    files = ReleaseFile.objects.filter(case_id=case.pk).select_related("uploaded_by")
-    return [_message(m) for m in messages] + [_delivered(f) for f in files]
+def _messages(case):
+    return PortalMessage.objects.filter(case_id=case.pk)
+
+
+def _files(case):
+    return ReleaseFile.objects.filter(case_id=case.pk)
+
+
+def register_portal_sources():
+    """Messages with the officer and files delivered, in the timeline's one query (from the
+    app's ready())."""
+    register_rows(
+        MESSAGE_KINDS,
+        PortalMessage,
+        _messages,
+        lambda messages: [_message(m) for m in messages],
+        order=("sent_at", "id"),
+    )
+    register_rows(
+        MESSAGE_KINDS,
+        ReleaseFile,
+        _files,
+        lambda files: [_delivered(f) for f in files],
+        joins={"uploaded_by": PERSON},
+        order=("uploaded_at", "id"),
+    )
