@@ -48,9 +48,13 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     def with_role_and_office(self) -> str:
-        """'Sam Park: Counsel, Buffalo legal unit' (from prefetched groups): whom a share
-        of a case would open it to."""
-        roles = sorted(group.name for group in self.groups.all())
+        """'Sam Park: Counsel, Buffalo legal unit': whom a share of a case would open it to.
+        The roles are those read with the user (`role_names` set, as the sign-in backend
+        and the case page's share form do), else the prefetched groups."""
+        if "role_names" in self.__dict__:
+            roles = sorted(self.role_names)
+        else:
+            roles = sorted(group.name for group in self.groups.all())
         office = self.office.name if self.office else "no office"
         return f"{self}: {', '.join(roles) or 'no role'}, {office}"
 

@@ -43,6 +43,27 @@ def _required(field: forms.Field) -> str:
     return "Enter it: it is required."
 
 
+class ListedChoices(forms.models.ModelChoiceIterator):
+    """The choices of a model choice field from objects already read: the empty choice,
+    then each object as the field names it (`label_from_instance`)."""
+
+    def __init__(self, field: forms.ModelChoiceField, objects: list[Any]) -> None:
+        super().__init__(field)
+        self.objects = objects
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.objects:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.objects) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.objects)
+
+
 class USWDSFormMixin(FormMixinBase):
     """Adds USWDS classes to each widget, and the error state once validated."""
 
@@ -70,6 +91,13 @@ class USWDSFormMixin(FormMixinBase):
         field.queryset = queryset
         if label is not None:
             field.label_from_instance = label  # type: ignore[method-assign]
+
+    def offer_listed(self, name: str, objects: list[Any]) -> None:
+        """Show `objects`, read already, as the choices of the model choice field `name`
+        (no query when the form is shown). What is sent is still checked against the
+        field's queryset."""
+        field = cast(forms.ModelChoiceField, self.fields[name])
+        field.widget.choices = ListedChoices(field, objects)
 
     def clean(self) -> dict[str, Any]:
         """The cleaned data (Django's clean() returns it, typed as possibly None)."""

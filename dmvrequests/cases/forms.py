@@ -16,6 +16,7 @@ from dmvrequests.cases.document_forms import (  # noqa: F401  (the forms' one im
     DocumentFormSet,
 )
 from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode, ReleaseMethod
+from dmvrequests.cases.selectors import share_candidates
 from dmvrequests.cases.services.documents import CHECKS
 from dmvrequests.cases.services.requests import INTAKE_FIELDS
 from dmvrequests.formfields import PlausibleDateField, PlausibleDateTimeField
@@ -345,21 +346,20 @@ class ShareForm(USWDSFormMixin, forms.Form):
         error_messages={"required": "Write why they need this case; it is kept in its history."},
     )
 
-    def __init__(self, *args, case=None, **kwargs):
-        from accounts.models import Office
-
+    def __init__(self, *args, case=None, offered=None, **kwargs):
+        """`offered`: (offices, people) the page read already (`share_candidates`), shown
+        without a query; a form sent is checked against the same choices in the database."""
         super().__init__(*args, **kwargs)
-        self.set_queryset("office", Office.objects.exclude(pk=case.office_id))
+        offices, people = share_candidates(case)
+        self.set_queryset("office", offices)
         self.set_queryset(
             "user",
-            User.objects.filter(is_active=True, groups__name__in=["Clerk", "Counsel"])
-            .exclude(office=case.office_id)
-            .distinct()
-            .select_related("office")
-            .prefetch_related("groups")
-            .order_by("last_name", "username"),
+            people.select_related("office").prefetch_related("groups"),
             label=User.with_role_and_office,
         )
+        if offered is not None:
+            self.offer_listed("office", offered[0])
+            self.offer_listed("user", offered[1])
 
     def clean(self):
         data = super().clean()

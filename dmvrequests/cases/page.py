@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from dmvrequests.agencies.certifications import certification_status
+from dmvrequests.agencies.certifications import status_of
 from dmvrequests.cases.capabilities import CaseCapabilities, Relation, capabilities_for
 from dmvrequests.cases.models import (
     CaseShare,
@@ -25,6 +24,7 @@ from dmvrequests.cases.models import (
     NoticeStatus,
     SubjectNotice,
 )
+from dmvrequests.cases.page_rows import PageRows, page_rows
 from dmvrequests.cases.services import needs_callback
 from dmvrequests.cases.workflow import CaseAction, actions_for
 
@@ -45,6 +45,8 @@ class CasePage:
     notice: SubjectNotice | None
     needs_callback: bool
     documents: list[LegalDocument] = field(default_factory=list)
+    # The page's other lists, read with the decisions in one query (page_rows).
+    rows: PageRows | None = None
 
     @property
     def clerk_here(self) -> bool:
@@ -60,14 +62,26 @@ class CasePage:
     def takes_documents(self) -> bool:
         """The user may add or describe documents, and the case still accepts them (asked
         by several forms of the page: `accepts_documents` may query, so once)."""
-        return (self.clerk_here or self.counsel_here) and self.case.accepts_documents
+        return (self.clerk_here or self.counsel_here) and self.accepts_documents
+
+    @property
+    def accepts_documents(self) -> bool:
+        """`case.accepts_documents`, answered from the page's decisions (no query)."""
+        waiting = any(d.emergency and d.followup_received_at is None for d in self.decisions)
+        return self.case.is_open or waiting
 
     @property
     def notice_due(self) -> bool:
         return bool(self.notice and self.notice.status == NoticeStatus.DUE)
 
+    @property
+    def lists(self) -> PageRows:
+        if self.rows is None:
+            self.rows = page_rows(self.case)
+        return self.rows
+
     def reads(self) -> dict[str, Any]:
-        """The page's read-only context: lists stay lazy querysets, evaluated by the template."""
+        """The page's read-only context (the lists were read with the decisions)."""
         case = self.case
         return {
             "case": case,
@@ -75,9 +89,9 @@ class CasePage:
             "decisions": self.decisions,
             "pending_approval": self.pending,
             "needs_callback": self.needs_callback,
-            "callbacks": case.callbacks.select_related("recorded_by"),
-            "info_requests": case.info_requests.select_related("asked_by", "answered_by"),
-            "releases": case.releases.select_related("recorded_by"),
+            "callbacks": self.lists.callbacks,
+            "info_requests": self.lists.info_requests,
+            "releases": self.lists.releases,
             "emails": self.emails(),
             "notice": self.notice,
             "submit_missing": submit_missing(case) if self.clerk_here else [],
@@ -85,16 +99,14 @@ class CasePage:
             "shares": self.shares(),
             "viewer_share": self.viewer_share(),
             # The requesting agency's certification on file (a record; no rule reads it).
-            "certification": certification_status(case.agency),
+            "certification": status_of(self.lists.certifications, timezone.localdate()),
         }
 
     def emails(self) -> list[tuple[str, Any]]:
         """The case's email thread, oldest first: ("in", message) received by email intake,
         ("out", message) sent by staff and found in the mail journal."""
-        thread: list[tuple[str, Any, Any]] = [
-            ("in", m.received_at, m) for m in self.case.inbound_messages.all()
-        ]
-        thread += [("out", m.sent_at or m.created_at, m) for m in self.case.outbound_messages.all()]
+        thread: list[tuple[str, Any, Any]] = [("in", m.received_at, m) for m in self.lists.inbound]
+        thread += [("out", m.sent_at or m.created_at, m) for m in self.lists.outbound]
         thread.sort(key=lambda item: item[1])
         return [(direction, message) for direction, _, message in thread]
 
@@ -109,46 +121,39 @@ class CasePage:
         """The open share through which this user reads the case (theirs, else their
         office's), for the banner saying who shared it, why and until when; else None."""
         if self.caps.relation == Relation.PERSONAL_SHARE:
-            found = self.shares().filter(user=self.user)
+            found = [s for s in self.shares() if s.user_id == self.user.pk]
         elif self.caps.relation == Relation.OFFICE_SHARE:
-            found = self.shares().filter(office_id=self.user.office_id)
+            found = [s for s in self.shares() if s.office_id == self.user.office_id]
         else:
             return None
-        return found.order_by("granted_at", "id").first()
+        return found[0] if found else None  # the shares come by (granted_at, id)
 
-    def shares(self) -> QuerySet:
-        return self.case.shares.filter(revoked_at=None).select_related(
-            "user", "office", "granted_by"
-        )
+    def shares(self) -> list[CaseShare]:
+        """The case's open shares, the oldest first."""
+        return self.lists.shares
 
 
 def case_page(*, user: Any, case: DisclosureRequest) -> CasePage:
-    """The reads of the case page for `user`; the caller has already audited the read."""
-    # One query for the three uses (the list, the approval, the pending one).
-    decisions = list(case.decisions.select_related("decided_by", "second_approved_by"))
+    """The reads of the case page for `user`; the caller has already audited the read.
+    The decisions, the notice, the documents with their checks and the page's other lists
+    come in one query (`page_rows`)."""
+    # What the page offers is what the capability model allows (a share reads only).
+    caps = capabilities_for(user, case)
+    rows = page_rows(case, share=caps.share)
+    decisions = rows.decisions
     return CasePage(
         case=case,
         user=user,
-        # What the page offers is what the capability model allows (a share reads only).
-        caps=capabilities_for(user, case),
+        caps=caps,
         now=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         decisions=decisions,
         approved=next((d for d in decisions if d.outcome == DecisionOutcome.APPROVED), None),
         pending=next((d for d in decisions if d.awaiting_second_approval), None),
-        notice=SubjectNotice.objects.filter(case=case).first(),
+        notice=rows.notice,
         needs_callback=needs_callback(case),
-        documents=documents_with_checks(case),
+        documents=rows.documents,
+        rows=rows,
     )
-
-
-def documents_with_checks(case: DisclosureRequest) -> list[LegalDocument]:
-    """Each document with the result of counsel's latest checklist (`check_result`): a
-    document counsel rejected must not look like one nobody has checked yet."""
-    documents = list(case.documents.select_related("uploaded_by").prefetch_related("verifications"))
-    for document in documents:
-        latest = max(document.verifications.all(), key=lambda v: v.verified_at, default=None)
-        document.check_result = latest.result if latest else ""  # type: ignore[attr-defined]
-    return documents
 
 
 def submit_missing(case: DisclosureRequest) -> list[str]:

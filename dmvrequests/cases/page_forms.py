@@ -34,7 +34,7 @@ def case_page_forms(page: CasePage, *, decision_form: Form) -> dict[str, Any]:
         "notice_sent_form": notice_sent_form(page),
         "notice_exempt_form": notice_exempt_form(page),
         "submit_form": submit_form(page),
-        "share_form": f.ShareForm(case=page.case) if page.caps.share else None,
+        "share_form": share_form(page),
         "assign_form": assign_form(page),
     }
 
@@ -50,6 +50,14 @@ def with_describe_forms(page: CasePage) -> list[Any]:
             f.DescribeForm(document=document) if offered and unchecked else None
         )
     return page.documents
+
+
+def share_form(page: CasePage) -> Form:
+    """Counsel of the office shares the case; whom it may go to was read with the page."""
+    if not page.caps.share:
+        return None
+    offered = (page.lists.share_offices, page.lists.share_people)
+    return f.ShareForm(case=page.case, offered=offered)
 
 
 def second_approval_form(page: CasePage) -> Form:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from accounts.models import Office, User
+from accounts.roles import Role
 from dmvrequests.audit.models import Action
 from dmvrequests.audit.services import access_log, access_log_denied
 from dmvrequests.cases.capabilities import capabilities_for, visible_cases
@@ -27,7 +29,6 @@ from dmvrequests.cases.searchkeys import identifier_key, name_key
 if TYPE_CHECKING:
     from datetime import date
 
-    from accounts.models import User
     from dmvrequests.agencies.models import Officer
     from dmvrequests.cases.capabilities import CaseCapabilities
 
@@ -248,3 +249,17 @@ def case_by_number(number: str) -> DisclosureRequest | None:
         .select_related("agency", "office")
         .first()
     )
+
+
+def share_candidates(case: DisclosureRequest) -> tuple[QuerySet, QuerySet]:
+    """(offices, people) `case` may be shared with, as querysets in the order shown: the
+    other offices by name, and the active clerks and counsel of other offices by name."""
+    roles = User.groups.through.objects.filter(
+        user_id=OuterRef("pk"), group__name__in=[Role.CLERK, Role.COUNSEL]
+    )
+    people = (
+        User.objects.filter(Exists(roles), is_active=True)
+        .exclude(office=case.office_id)
+        .order_by("last_name", "username")
+    )
+    return Office.objects.exclude(pk=case.office_id).order_by("name"), people

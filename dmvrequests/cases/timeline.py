@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import dateformat, timezone
 
@@ -47,7 +48,7 @@ from dmvrequests.cases.timeline_events import (
     related_names,
     tracked,
 )
-from dmvrequests.cases.timeline_union import Arm, ordered, read_arms
+from dmvrequests.cases.timeline_union import PERSON, Arm, ordered, read_arms
 
 # The case itself.
 
@@ -337,9 +338,6 @@ def _listed_event(group):
 # (RowSource); a source that needs a query of its own (QuerySource). A source is only read
 # when one of its kinds is asked for.
 
-# What a person's name is made of (User.__str__), for the people rows point to.
-PERSON = ("username", "first_name", "last_name")
-
 
 @dataclass(frozen=True)
 class HistorySource:
@@ -381,7 +379,12 @@ def history_of(model, case_filter=None, joins=None):
         where = case_filter(case) if case_filter else models.Q(case_id=case.pk)
         return model.history.filter(where)
 
-    return Arm(model.history.model, rows, {"history_user": PERSON, **(joins or {})})
+    # The people the tracked fields point to come joined: a change of assigned counsel is
+    # told with the names without a query of its own.
+    history = model.history.model
+    user = get_user_model()
+    people = {f.name: PERSON for f in tracked(history) if f.is_relation and f.related_model is user}
+    return Arm(history, rows, {"history_user": PERSON, **people, **(joins or {})})
 
 
 def _documents_of(case):

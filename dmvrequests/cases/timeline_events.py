@@ -152,16 +152,23 @@ def category_label(value):
 
 
 def related_names(diffs):
-    """Names of everything changed foreign keys point to: one query per related model."""
+    """Names of everything changed foreign keys point to: those read with the rows (a
+    row's cached related object, as the timeline's union joins people) without a query,
+    the others in one query per related model."""
     wanted: dict[Any, set[Any]] = {}
+    names = {}
     for diff in diffs:
         for f in diff.changed:
-            if f.is_relation:
-                ids = wanted.setdefault(f.related_model, set())
-                ids.update({getattr(diff.row, f.attname), getattr(diff.previous, f.attname)})
-    names = {}
+            if not f.is_relation:
+                continue
+            for row in (diff.row, diff.previous):
+                pk = getattr(row, f.attname)
+                if pk is not None and f.is_cached(row) and f.get_cached_value(row) is not None:
+                    names[(f.related_model, pk)] = str(f.get_cached_value(row))
+                elif pk is not None:
+                    wanted.setdefault(f.related_model, set()).add(pk)
     for model, ids in wanted.items():
-        ids.discard(None)
+        ids = ids - {pk for (m, pk) in names if m is model}
         for pk, obj in model._default_manager.in_bulk(ids).items():
             names[(model, pk)] = str(obj)
     return names

@@ -28,11 +28,15 @@ from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 # PostgreSQL accepts 100 arguments per function: a JSON object of more pairs is cut in parts.
 PAIRS_PER_OBJECT = 40
+# What a person's name is made of (User.__str__): the fields joined for the people rows
+# point to.
+PERSON = ("username", "first_name", "last_name")
 PART = "timeline_part_"
 
 
 class _EmbeddedJSON(Func):
-    """A JSON column inside a JSON object as JSON, not as its text (SQLite stores text)."""
+    """A JSON column (or a subquery giving JSON) inside a JSON object as JSON, not as its
+    text (SQLite stores and gives JSON as text)."""
 
     function = "JSON"
     output_field = models.JSONField()
@@ -53,6 +57,9 @@ class Arm:
     rows: Callable[[Any], models.QuerySet]
     joins: Mapping[str, Sequence[str]] = field(default_factory=dict)
     leave_out: frozenset[str] = frozenset()
+    # {attribute: expression}: values computed with the row (a subquery's JSON, say), set
+    # on the instance as read.
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def fields(self) -> list[models.Field]:
         return [
@@ -69,13 +76,16 @@ class Arm:
             for name in names:
                 target = related._meta.get_field(name)
                 values[f"{relation}__{name}"] = _as_json(target, f"{relation}__{target.attname}")
+        for name, expression in self.extra.items():
+            values[f"extra__{name}"] = _EmbeddedJSON(expression)
         return values
 
-    def instance(self, payload: Mapping[str, Any]) -> Any:
-        """The row as an unsaved instance of `model`, its joined objects attached."""
+    def instance(self, payload: Mapping[str, Any], db: str = "default") -> Any:
+        """The row as an instance of `model` read from `db`, its joined objects attached."""
         row = self.model(
             **{f.attname: _from_json(f, payload.get(f.attname)) for f in self.fields()}
         )
+        row._state.adding, row._state.db = False, db
         for relation, names in self.joins.items():
             pk = getattr(row, f"{relation}_id")
             if pk is None:
@@ -86,6 +96,8 @@ class Arm:
                 for name in names
             }
             setattr(row, relation, related(pk=pk, **values))
+        for name in self.extra:
+            setattr(row, name, payload.get(f"extra__{name}"))
         return row
 
 
@@ -158,7 +170,7 @@ def read_arms(case: Any, arms: Sequence[Arm]) -> list[list[Any]]:
     query = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
     found: list[list[Any]] = [[] for _ in arms]
     for n, payload in query:
-        found[n].append(arms[n].instance(_merged(payload)))
+        found[n].append(arms[n].instance(_merged(payload), query.db))
     return found
 
 

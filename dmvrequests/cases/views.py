@@ -220,12 +220,13 @@ def _submit_after_create(request, case):
 def detail(request, number):
     # Fetched through the selector and recorded in the access log before anything is shown.
     case = selectors.case_get_for_read(request=request, number=number)
-    evaluation, profile = services.case_evaluate(case)
+    page = case_page(user=request.user, case=case)
+    evaluation, profile = services.case_evaluate(case, documents=page.documents)
     decision_form = _decision_form(case, evaluation) if request.user.is_counsel else None
     return render(
         request,
         "cases/detail.html",
-        _detail_context(request, case, evaluation, profile, decision_form),
+        _detail_context(request, page, evaluation, profile, decision_form),
     )
 
 
@@ -233,12 +234,13 @@ def case_page_with_errors(request, case, **bound):
     """The case page again with the form that failed bound (`release_form=form`): what was
     typed stays, the fields are marked and the summary at the top links to them. A redirect
     would lose the input."""
-    evaluation, profile = services.case_evaluate(case)
     access_log(request=request, action=AuditAction.VIEW_CASE, case=case)
+    page = case_page(user=request.user, case=case)
+    evaluation, profile = services.case_evaluate(case, documents=page.documents)
     decision_form = bound.pop("decision_form", None)
     if decision_form is None and request.user.is_counsel:
         decision_form = _decision_form(case, evaluation)
-    context = _detail_context(request, case, evaluation, profile, decision_form)
+    context = _detail_context(request, page, evaluation, profile, decision_form)
     describe_form = bound.pop("describe_form", None)
     if describe_form is not None:
         # One form per document: the bound one replaces that document's form, if offered.
@@ -273,15 +275,14 @@ def _decision_form(case, evaluation):
     )
 
 
-def _detail_context(request, case, evaluation, profile, decision_form):
+def _detail_context(request, page, evaluation, profile, decision_form):
     """The case page's context: the selector's reads, the forms they allow, the timeline."""
-    page = case_page(user=request.user, case=case)
     return {
         **page.reads(),
         "evaluation": evaluation,
         "profile": profile,
         **case_page_forms(page, decision_form=decision_form),
-        **timeline_context(request, case, fold=True),
+        **timeline_context(request, page.case, fold=True),
     }
 
 

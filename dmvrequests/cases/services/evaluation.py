@@ -49,14 +49,17 @@ def _better(trial: Evaluation, current: Evaluation) -> bool:
 
 
 def case_policy_input(
-    case: DisclosureRequest, profile: PolicyProfile | None = None
+    case: DisclosureRequest,
+    profile: PolicyProfile | None = None,
+    documents: list[LegalDocument] | None = None,
 ) -> dict[str, Any]:
     """The case as the policy engine's request object: verified documents, plus each
     unverified one that cannot improve the outcome (an I-200 still earns its findings:
     "not a judicial warrant"), judged under `profile` (the active one if None). No
     unverified document ever unlocks anything; see
-    docs/decisions/0004-only-verified-documents-count.md."""
-    documents = list(case.documents.all())
+    docs/decisions/0004-only-verified-documents-count.md. `documents` are the case's
+    documents when the caller has read them already (the case page), else they are read."""
+    documents = list(case.documents.all()) if documents is None else list(documents)
     counted = [d for d in documents if d.verified]
     if not case.categories:
         return _request_object(case, counted)
@@ -76,12 +79,15 @@ def case_policy_input(
     return _request_object(case, counted)
 
 
-def case_evaluate(case: DisclosureRequest) -> tuple[Evaluation | None, PolicyProfile]:
-    """(evaluation, profile) under the active profile; evaluation is None without categories."""
+def case_evaluate(
+    case: DisclosureRequest, documents: list[LegalDocument] | None = None
+) -> tuple[Evaluation | None, PolicyProfile]:
+    """(evaluation, profile) under the active profile; evaluation is None without categories.
+    `documents`: the case's documents, when the caller has read them (else they are read)."""
     profile = profile_active()
     if not case.categories:
         return None, profile
-    request_object = case_policy_input(case, profile)  # the profile read once
+    request_object = case_policy_input(case, profile, documents)  # the profile read once
     evaluation = evaluate_with_profile(disclosure_request=request_object, profile=profile)
     return evaluation, profile
 

@@ -13,7 +13,7 @@ from dmvrequests.cases import services, timeline_union
 from dmvrequests.cases.models import DisclosureRequest, LegalDocument
 from dmvrequests.cases.timeline import SOURCES, case_timeline
 from dmvrequests.cases.timeline_union import Arm, ordered, read_arms
-from dmvrequests.testing import UserFactory, make_case
+from dmvrequests.testing import AgencyFactory, UserFactory, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_a_json_object_cut_in_parts_reads_the_same(busy_case, monkeypatch):
     assert len(whole) >= 4
 
 
-def test_the_timeline_reads_every_table_in_one_query_and_names_changed_people_in_one(
+def test_the_timeline_reads_every_table_in_one_query_and_names_changed_people_with_it(
     busy_case, counsel, clerk
 ):
     other = UserFactory(office=busy_case.office, role="Counsel")
@@ -92,7 +92,7 @@ def test_the_timeline_reads_every_table_in_one_query_and_names_changed_people_in
     with CaptureQueriesContext(connection) as captured:
         events = case_timeline(busy_case)
     statements = [q["sql"] for q in captured]
-    assert len(statements) == 3, statements  # the union, the names, the list reads
+    assert len(statements) == 2, statements  # the union (people joined), the list reads
     # Fifteen arms: the case's history, eight kinds of objects' history, the audit records;
     # letters and their sending, staff email, portal messages and files.
     assert len(SOURCES) - 1 + 5 == 15 == statements[0].count("UNION ALL") + 1
@@ -136,3 +136,15 @@ def test_rows_sort_as_order_by_would():
     ]
     assert [r.id for r in ordered(rows, ("uploaded_at", "id"))] == [3, 1, 2]
     assert [r.id for r in ordered(rows, ("-uploaded_at", "-id"))] == [2, 1, 3]
+
+
+def test_a_changed_agency_is_named_by_one_query_more(busy_case):
+    before = busy_case.agency
+    busy_case.agency = AgencyFactory(name="Troy Police Department")
+    busy_case.save()
+    assert connection.features.supports_json_field
+    with CaptureQueriesContext(connection) as captured:
+        events = case_timeline(busy_case)
+    assert len(captured) == 3, [q["sql"] for q in captured]  # the union, agencies, list reads
+    changes = [c for e in events for c in e.changes if c.label == "Agency"]
+    assert [(c.old, c.new) for c in changes] == [(str(before), "Troy Police Department")]
