@@ -61,7 +61,7 @@ class CasePage:
     @cached_property
     def takes_documents(self) -> bool:
         """The user may add or describe documents, and the case still accepts them (asked
-        by several forms of the page: `accepts_documents` may query, so once)."""
+        by several forms of the page)."""
         return (self.clerk_here or self.counsel_here) and self.accepts_documents
 
     @property
@@ -76,6 +76,7 @@ class CasePage:
 
     @property
     def lists(self) -> PageRows:
+        """The page's lists (`page_rows`), read now if the page was made without them."""
         if self.rows is None:
             self.rows = page_rows(self.case)
         return self.rows
