@@ -1,14 +1,18 @@
-"""The timeline's tables read in one query: a `UNION ALL` of one arm per source.
+"""Tables of different shapes read in one query: a `UNION ALL` of one arm per table (the
+timeline's sources, `cases.timeline`; the case page's lists, `cases.page_rows`).
 
-An arm is the case's rows of one model (a history table, letters, portal messages...). Each
-arm selects two columns, its number and the row as a JSON object (every concrete field by
-its attribute name, and the fields of the rows it joins, `"document__type"`), so arms of
-different tables stack in one statement on SQLite and PostgreSQL alike. The rows come back
-as unsaved model instances with their joined objects attached, for the arm's own wording.
+An arm is the case's rows of one model (a history table, letters, decisions...). Each arm
+selects two columns, its number and the row as a JSON object (every concrete field by its
+attribute name, the fields of the rows it joins, `"document__type"`, and any `extra`
+expression), so arms of different tables stack in one statement on SQLite and PostgreSQL
+alike. The rows come back as model instances marked as read from the database, with their
+joined objects attached; they are for reading (the page, the timeline's wording), never
+saved from here.
 
 Values are made back from JSON field by field (`_from_json`): times and dates from their
 ISO text (SQLite's naive text is UTC), booleans from 0/1, decimals from their digits, JSON
-columns embedded as JSON (SQLite's `JSON()`, PostgreSQL's jsonb as it is).
+columns embedded as JSON (SQLite's `JSON()`, PostgreSQL's jsonb as it is). A joined object
+carries only its primary key and the fields asked for (`PERSON`: enough for a name).
 """
 
 from __future__ import annotations
