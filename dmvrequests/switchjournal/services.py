@@ -10,7 +10,6 @@ and is not stored twice). Memory holds one batch, whatever the file's size.
 from __future__ import annotations
 
 import zlib
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,37 +25,25 @@ from dmvrequests.agencies.directory import OriDirectory, ori_directory
 from dmvrequests.switchjournal import rollups
 from dmvrequests.switchjournal.alerts import import_alerts
 from dmvrequests.switchjournal.bursts import journal_find_bursts
+from dmvrequests.switchjournal.copyload import COLUMNS, copy_insert
+from dmvrequests.switchjournal.fastimport import Loader
 from dmvrequests.switchjournal.fastjournal import read_stream
+from dmvrequests.switchjournal.matching import pick_by_control, pick_by_time
 from dmvrequests.switchjournal.models import Burst, DailyCount, Direction, JournalEntry
 from dmvrequests.switchjournal.parsing import (
     ANSWERS,
-    CSV_HEADER,
     NAME_ONLY_KEYS,
     ORI,
     Message,
     Rejection,
     read_journal,
 )
-from dmvrequests.switchjournal.partitions import drop_months_before, ensure_months, partitioned
+from dmvrequests.switchjournal.partitions import drop_months_before, partitioned
 
 BATCH = 1000  # SQLite: one multi-row INSERT; PostgreSQL: PG_BATCH rows a COPY
 PG_BATCH = 20000
 MATCH_CHUNK = 20000
 REJECTED_SHOWN = 100
-# The journal's own fields (the contract's CSV columns), then what the import derives.
-COLUMNS = [
-    *CSV_HEADER,
-    "agency_id",
-    "agency_kind",
-    "image",
-    "name_only",
-    "partial_plate",
-    "blocked",
-    "answered",
-    "carries_data",
-    "block_leak",
-    "match_pending",
-]
 
 
 @dataclass
@@ -149,58 +136,12 @@ def _row(
     ]
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-_BOOLEANS = {True: "t", False: "f"}
-
-
-def _escaped(text: str) -> str:
-    if "\\" in text or "\n" in text or "\t" in text or "\r" in text:
-        return text.translate(_ESCAPES)
-    return text
-
-
-def _copy_line(row: list[Any]) -> str:
-    """One row in COPY's text format (COLUMNS' order). The parser has checked every field but
-    the text (no tab, no line end); the text is escaped."""
-    b = _BOOLEANS
-    agency = "\\N" if row[8] is None else str(row[8])
-    return (
-        f"{row[0].isoformat()}\t{row[1]}\t{row[2]}\t{row[3]}\t{row[4]}\t{row[5]}\t{row[6]}\t"
-        f"{_escaped(row[7])}\t{agency}\t{row[9]}\t{b[row[10]]}\t{b[row[11]]}\t"
-        f"{b[row[12]]}\t{b[row[13]]}\t{b[row[14]]}\t{b[row[15]]}\t{b[row[16]]}\t{b[row[17]]}\n"
-    )
-
-
-def _copy_insert(rows: list[list[Any]]) -> int:
-    """PostgreSQL: COPY `rows` into a temporary table, then move the new ones into the
-    journal (its month partitions created first); the number stored."""
-    table = JournalEntry._meta.db_table
-    columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
-    ensure_months({(row[0].astimezone(UTC).year, row[0].astimezone(UTC).month) for row in rows})
-    with transaction.atomic(), connection.cursor() as cursor:
-        empty = f"SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608  # nosec B608
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS journal_load ON COMMIT DELETE ROWS AS {empty}"
-        )
-        with cursor.copy(f"COPY journal_load ({columns}) FROM STDIN") as copy:  # nosec B608
-            copy.write("".join(map(_copy_line, rows)))
-        cursor.execute(
-            f"WITH stored AS (INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608  # nosec B608
-            f"FROM journal_load ON CONFLICT DO NOTHING RETURNING {rollups.PG_RETURNED}), "
-            f"counted AS ({rollups.PG_ADD_INSERTED}) SELECT count(*) FROM stored",
-            [rollups.time_zone()],
-        )
-        stored = cursor.fetchone()[0]
-        cursor.execute("TRUNCATE journal_load")
-        return int(stored)
-
-
 def _insert(rows: list[list[Any]]) -> int:
     """Store `rows`, skipping those already stored; the number stored."""
     if not rows:
         return 0
     if partitioned():
-        return _copy_insert(rows)
+        return copy_insert(rows)
     table = connection.ops.quote_name(JournalEntry._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
     one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
@@ -243,23 +184,24 @@ def journal_import(
     *,
     name: str,
     on_batch: Callable[[ImportSummary], None] | None = None,
+    match_while_reading: bool = True,
 ) -> ImportSummary:
     """Import the journal `lines` (bytes; an open binary file is read in blocks, the fast
     way) named `name` in the summary. Rejected lines are counted with their line numbers and
-    never stop the file; a message already stored is counted as a duplicate. Then responses
-    are matched, the bursts of the file's senders worked out again, and counsel and
-    administrators alerted (alerts.py). `on_batch(summary)`, when given, is called after each
-    stored batch (for a progress bar: the summary's counts so far; the stream's position
-    tells how far the file is read). Raises parsing.BadJournal when a CSV journal's header is
-    wrong (nothing is stored then)."""
+    never stop the file; a message already stored is counted as a duplicate. Responses are
+    matched (on PostgreSQL while the file is read when that gives the same matches:
+    fastimport.py; `match_while_reading=False` always matches afterwards), the bursts of the
+    file's senders worked out again, and counsel and administrators alerted (alerts.py).
+    `on_batch(summary)`, when given, is called after each stored batch (for a progress bar: the
+    summary's counts so far; the stream's position tells how far the file is read). Raises
+    parsing.BadJournal when a CSV journal's header is wrong (nothing is stored then)."""
     directory = ori_directory()
     after_id = JournalEntry.objects.aggregate(last=Max("id"))["last"] or 0
     phrases = no_data_phrases()
     summary = ImportSummary(file=name)
-    batch: list[list[Any]] = []
     senders: set[str] = set()
     broken: list[Rejection] = []
-    size = PG_BATCH if partitioned() else BATCH
+    loader = Loader(PG_BATCH if partitioned() else BATCH, _insert, fast=match_while_reading)
     items = (
         read_stream(cast(BinaryIO, lines))
         if hasattr(lines, "read")
@@ -272,60 +214,27 @@ def journal_import(
             continue
         if item.is_query:
             senders.add(item.sender_ori)
-        batch.append(_row(item, directory, phrases))
-        if len(batch) >= size:
-            stored = _insert(batch)
-            summary.imported += stored
-            summary.duplicates += len(batch) - stored
-            batch = []
+        stored = loader.add(_row(item, directory, phrases))
+        if stored is not None:
+            _count(summary, stored)
             if on_batch is not None:
                 on_batch(summary)
-    stored = _insert(batch)
-    summary.imported += stored
-    summary.duplicates += len(batch) - stored
+    _count(summary, loader.finish())
     for rejection in broken:
         summary.reject(rejection)
     if summary.imported:
-        journal_match_responses()
+        journal_match_responses()  # what the fast path left (nothing when it held to the end)
         new_bursts = journal_find_bursts(senders)
         import_alerts(after_id=after_id, new_bursts=new_bursts, name=name)
     return summary
 
 
+def _count(summary: ImportSummary, stored: tuple[int, int]) -> None:
+    summary.imported += stored[0]
+    summary.duplicates += stored[1]
+
+
 # -- Responses ----------------------------------------------------------------------------------
-
-
-def _pick_by_control(response: dict[str, Any], candidates: list[dict[str, Any]]) -> int | None:
-    same = [
-        c
-        for c in candidates
-        if c["control"] == response["control"] and c["sender_ori"] == response["destination"]
-    ]
-    earlier = [c for c in same if c["timestamp"] <= response["timestamp"]]
-    chosen = max(earlier or same, key=lambda c: (c["timestamp"], c["id"]), default=None)
-    return chosen["id"] if chosen else None
-
-
-def _pick_by_time(
-    response: dict[str, Any], candidates: list[dict[str, Any]], used: set[int], window: timedelta
-) -> int | None:
-    """The latest unused query of `candidates` (one ORI's queries of the key the response
-    answers, in (timestamp, id) order) at most `window` before the response."""
-    moment = response["timestamp"]
-    index = bisect_right(candidates, moment, key=_moment)
-    while index > 0:
-        index -= 1
-        query = candidates[index]
-        if query["timestamp"] < moment - window:
-            return None
-        if query["id"] not in used:
-            return int(query["id"])
-    return None
-
-
-def _moment(query: dict[str, Any]) -> datetime:
-    moment: datetime = query["timestamp"]
-    return moment
 
 
 def _match_chunk(
@@ -361,13 +270,13 @@ def _match_chunk(
     matched: dict[int, int] = {}
     for response in chunk:
         if response["control"]:
-            query_id = _pick_by_control(response, controlled[response["control"]])
+            query = pick_by_control(response, controlled[response["control"]])
         else:
             candidates = answering.get((response["destination"], response["message_key"]), [])
-            query_id = _pick_by_time(response, candidates, used, window)
-        if query_id is not None:
-            used.add(query_id)
-            matched[response["id"]] = query_id
+            query = pick_by_time(response, candidates, used, window)
+        if query is not None:
+            used.add(query["id"])
+            matched[response["id"]] = query["id"]
     return matched, times
 
 

@@ -1,0 +1,355 @@
+"""How an import stores its rows, and on PostgreSQL the fast path: each response matched to its
+query while the journal is read, every row written once with its match (docs/network-queries.md,
+"Scale").
+
+The plain path stores the rows as they come (responses marked pending) and matches afterwards
+(services.journal_match_responses): it reads the pending responses and their candidate queries
+back and writes every match twice (the response's query, the query answered). Its rule is a
+walk over the responses in (timestamp, id) order. The fast path walks them in the same order
+while reading, with the same functions (matching.py), so the matches are the same:
+
+- ids are taken from the journal's sequence as messages are read, in file order (the order in
+  which the plain path's INSERT numbers them), so a response carries its query's id when written;
+- a response is matched once the file has gone LAG past its time: a file in time order within
+  LAG has then given every message at or before that time. Queries stay in memory while a later
+  response may still take them (the response window); for a control field, an older query is
+  looked up in the journal;
+- a query written before its response is marked answered in the response's transaction.
+
+The fast path is taken only when its result is certainly the plain path's: on PostgreSQL, with no
+response left pending by an earlier import, and when the journal holds nothing from within LAG
+and the response window before the file's first message (a file newer than what is stored: it
+duplicates no stored message, and no stored query is within a response's window). When the file
+breaks that (a message LAG or more earlier than one read before, a duplicate of a stored message,
+a response with a control field and no earlier query with it), the matches written so far are
+undone, and the import carries on the plain way: rows stored as they come, matched at the end.
+Each batch is still its own transaction, as on the plain path.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right, insort
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max
+
+from dmvrequests.switchjournal.copyload import (
+    ANSWERED,
+    CONTROL,
+    DESTINATION,
+    DIRECTION,
+    ID,
+    KEY,
+    MATCH_PENDING,
+    QUERY_ID,
+    SENDER,
+    TIMESTAMP,
+    copy_insert,
+)
+from dmvrequests.switchjournal.matching import moment_of, pick_by_control, pick_by_time
+from dmvrequests.switchjournal.models import Direction, JournalEntry
+from dmvrequests.switchjournal.parsing import ANSWERS
+from dmvrequests.switchjournal.partitions import TABLE, partitioned
+
+LAG = timedelta(minutes=2)  # how far back in time a file may step and stay on the fast path
+SEQUENCE = f"{TABLE}_pid_seq"
+
+Row = list[Any]
+Stored = tuple[int, int]  # (rows stored, duplicates) of one written batch
+
+
+class LeaveFastPath(Exception):
+    """The file cannot be matched while read with certainty; the plain path takes over."""
+
+
+def fast_path_possible() -> bool:
+    """PostgreSQL, and no response left pending by an earlier import."""
+    if not partitioned():
+        return False
+    pending = JournalEntry.objects.filter(direction=Direction.OUT, match_pending=True)
+    return not pending.exists()
+
+
+class Loader:
+    """Takes an import's rows (services._row, in file order) and stores them in batches of
+    `size`: `add(row)` and `finish()` return what a written batch stored. `insert(rows)` is the
+    plain way of storing a batch (the number stored); `fast` asks for the fast path, taken when
+    fast_path_possible() and the file's first message allow it."""
+
+    def __init__(self, size: int, insert: Callable[[list[Row]], int], *, fast: bool) -> None:
+        self.size = size
+        self.insert = insert
+        self.fast: bool | None = None if fast and fast_path_possible() else False
+        self.rows: list[Row] = []
+        self.duplicates = 0  # found in the file by the fast path, not yet reported
+        self.matcher: StreamMatcher | None = None
+        self.flush_at = size  # the fast path keeps the rows of the last LAG: flush `size` later
+
+    def add(self, row: Row) -> Stored | None:
+        if self.fast is None:
+            self.fast = _newer_than_stored(row[TIMESTAMP])
+            if self.fast:
+                self.matcher = StreamMatcher(row[TIMESTAMP])
+        if self.fast:
+            assert self.matcher is not None  # noqa: S101  # nosec B101 - set with fast
+            try:
+                if not self.matcher.take(row):
+                    self.duplicates += 1
+                    return None
+            except LeaveFastPath:
+                self._leave()
+        self.rows.append(row)
+        if len(self.rows) < self.flush_at:
+            return None
+        stored = self._flush(final=False)
+        self.flush_at = len(self.rows) + self.size
+        return stored
+
+    def finish(self) -> Stored:
+        return self._flush(final=True)
+
+    def _flush(self, *, final: bool) -> Stored:
+        if self.fast:
+            try:
+                return self._flush_fast(final)
+            except LeaveFastPath:
+                self._leave()
+        rows, self.rows = self.rows, []
+        stored = self.insert(rows)
+        duplicates, self.duplicates = self.duplicates + len(rows) - stored, 0
+        return stored, duplicates
+
+    def _flush_fast(self, final: bool) -> Stored:
+        matcher = self.matcher
+        assert matcher is not None  # noqa: S101  # nosec B101 - set with fast
+        matcher.settle(final=final)
+        cut = next(
+            (
+                index
+                for index, row in enumerate(self.rows)
+                if row[DIRECTION] == Direction.OUT and row[MATCH_PENDING]
+            ),
+            len(self.rows),
+        )
+        rows = self.rows[:cut]
+        if rows:
+            with transaction.atomic():
+                if copy_insert(rows) != len(rows):
+                    raise LeaveFastPath  # another import stored some of them meanwhile
+                _set_answered(matcher.late_answers(rows))
+            matcher.written(rows[-1][ID])
+        self.rows = self.rows[cut:]
+        matcher.prune()
+        duplicates, self.duplicates = self.duplicates, 0
+        return len(rows), duplicates
+
+    def _leave(self) -> None:
+        """Undo the matches of the fast path (those written and those in memory) and go on the
+        plain way."""
+        self.fast = False
+        matcher, self.matcher = self.matcher, None
+        for row in self.rows:
+            del row[ID:]
+            row[ANSWERED] = False
+            row[MATCH_PENDING] = row[DIRECTION] == Direction.OUT
+        if matcher is not None:
+            matcher.undo_written()
+
+
+def _newer_than_stored(first: datetime) -> bool:
+    """True when the journal holds nothing from LAG and the response window before `first`."""
+    window = timedelta(minutes=settings.SWITCH_RESPONSE_WINDOW_MINUTES)
+    last = JournalEntry.objects.aggregate(last=Max("timestamp"))["last"]
+    return last is None or last < first - LAG - window
+
+
+def _set_answered(queries: list[tuple[int, datetime]]) -> None:
+    """Mark these stored queries (id, timestamp) answered, in one statement."""
+    if not queries:
+        return
+    pairs = ", ".join(["(%s, %s)"] * len(queries))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TABLE} AS j SET answered = true FROM (VALUES {pairs}) AS v (id, moment) "  # noqa: S608  # nosec B608
+            'WHERE j.id = v.id AND j."timestamp" = v.moment',
+            [value for pair in queries for value in pair],
+        )
+
+
+class StreamMatcher:
+    """The fast path's state: the queries a later response may still take, the responses not
+    matched yet, the ids taken. `take(row)` gives a row its id (False: a duplicate of a row of
+    the file); `settle()` matches the responses the file has gone LAG past (all at the end).
+    Raises LeaveFastPath when the file steps back LAG or more in time, or a response's control
+    field names no earlier query."""
+
+    def __init__(self, first: datetime) -> None:
+        self.window = timedelta(minutes=settings.SWITCH_RESPONSE_WINDOW_MINUTES)
+        self.settled = first - LAG  # responses up to this time are matched
+        self.latest = first
+        self.forgotten = first - LAG - self.window  # queries up to this time: in the journal
+        self.by_answer: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        self.by_control: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        self.waiting: list[dict[str, Any]] = []
+        self.used: set[int] = set()
+        self.keys: dict[tuple[Any, ...], datetime] = {}
+        self.ids: Iterator[int] = iter(())
+        self.first_id: int | None = None
+        self.last_written = 0
+        self.last_id = 0
+        self.late: dict[int, tuple[int, datetime]] = {}  # response id: its written query
+        self.answered_before: dict[int, bool] = {}  # stored before the import: query id: flag
+
+    def _next_id(self) -> int:
+        number = next(self.ids, None)
+        if number is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [SEQUENCE, 20_000])
+                self.ids = iter([row[0] for row in cursor.fetchall()])
+            number = next(self.ids)
+        if self.first_id is None:
+            self.first_id = number
+        self.last_id = number
+        return number
+
+    def take(self, row: Row) -> bool:
+        moment = row[TIMESTAMP]
+        if moment <= self.settled:
+            raise LeaveFastPath
+        key = (moment, row[DIRECTION], row[2], row[SENDER])
+        if key in self.keys:
+            return False
+        self.keys[key] = moment
+        self.latest = max(self.latest, moment)
+        row += [self._next_id(), None]
+        message = {
+            "id": row[ID],
+            "timestamp": moment,
+            "message_key": row[KEY],
+            "sender_ori": row[SENDER],
+            "destination": row[DESTINATION],
+            "control": row[CONTROL],
+            "row": row,
+        }
+        if row[DIRECTION] == Direction.OUT:
+            row[MATCH_PENDING] = True
+            self.waiting.append(message)
+            return True
+        answer = ANSWERS.get(row[KEY])
+        if answer:
+            insort(self.by_answer[(row[SENDER], answer)], message, key=_order)
+        if row[CONTROL]:
+            self.by_control[(row[SENDER], row[CONTROL])].append(message)
+        return True
+
+    def settle(self, *, final: bool) -> None:
+        bound = self.latest if final else self.latest - LAG
+        ready = sorted((r for r in self.waiting if r["timestamp"] <= bound), key=_order)
+        self.waiting = [r for r in self.waiting if r["timestamp"] > bound]
+        for response in ready:
+            self._match(response)
+        self.settled = max(self.settled, bound)
+
+    def _match(self, response: dict[str, Any]) -> None:
+        query: dict[str, Any] | None
+        if response["control"]:
+            query = self._by_control(response)
+        else:
+            candidates = self.by_answer.get((response["destination"], response["message_key"]))
+            query = pick_by_time(response, candidates or [], self.used, self.window)
+        row = response["row"]
+        row[MATCH_PENDING] = False
+        if query is None:
+            return
+        self.used.add(query["id"])
+        row[QUERY_ID] = query["id"]
+        if query.get("row") is not None and query["id"] > self.last_written:
+            query["row"][ANSWERED] = True
+            return
+        self.late[response["id"]] = (query["id"], query["timestamp"])
+        if self.first_id is None or query["id"] < self.first_id:
+            self.answered_before.setdefault(query["id"], query["answered"])
+
+    def _by_control(self, response: dict[str, Any]) -> dict[str, Any]:
+        """The plain rule's pick among the queries held and the stored ones."""
+        held = self.by_control.get((response["destination"], response["control"]), [])
+        chosen = pick_by_control(response, held)
+        if chosen is not None and chosen["timestamp"] <= response["timestamp"]:
+            if chosen["timestamp"] > self.forgotten:
+                return chosen  # every query not held is older
+        else:
+            chosen = None
+        stored = cast(
+            dict[str, Any] | None,
+            JournalEntry.objects.filter(
+                direction=Direction.IN,
+                sender_ori=response["destination"],
+                control=response["control"],
+                timestamp__lte=response["timestamp"],
+            )
+            .order_by("-timestamp", "-id")
+            .values("id", "timestamp", "answered")
+            .first(),
+        )
+        found: list[dict[str, Any]] = [q for q in (chosen, stored) if q is not None]
+        if not found:
+            # The plain rule would take the latest query with this control field, which may be
+            # further on in the file.
+            raise LeaveFastPath
+        return max(found, key=_order)
+
+    def late_answers(self, rows: list[Row]) -> list[tuple[int, datetime]]:
+        """The queries already written that responses among `rows` answered."""
+        return [self.late.pop(row[ID]) for row in rows if row[ID] in self.late]
+
+    def written(self, last_id: int) -> None:
+        self.last_written = last_id
+
+    def prune(self) -> None:
+        """Forget what no later response can need: queries older than the window before the
+        matched time (for control fields: those written), rows' keys up to the matched time."""
+        cut = self.settled - self.window
+        for ori_key, queries in list(self.by_answer.items()):
+            del queries[: bisect_right(queries, cut, key=moment_of)]
+            if not queries:
+                del self.by_answer[ori_key]
+        for ori_control, queries in list(self.by_control.items()):
+            kept = [q for q in queries if q["timestamp"] > cut or q["id"] > self.last_written]
+            if kept:
+                self.by_control[ori_control] = kept
+            else:
+                del self.by_control[ori_control]
+        self.forgotten = max(self.forgotten, cut)
+        self.keys = {key: moment for key, moment in self.keys.items() if moment > self.settled}
+
+    def undo_written(self) -> None:
+        """Set the rows written so far back as the plain path leaves them before matching."""
+        if self.first_id is None or self.last_written < self.first_id:
+            return
+        span = [self.first_id, self.last_written]
+        unanswered = [qid for qid, flag in self.answered_before.items() if not flag]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {TABLE} SET match_pending = true, query_id = NULL "  # noqa: S608  # nosec B608
+                "WHERE direction = 'OUT' AND id BETWEEN %s AND %s",
+                span,
+            )
+            cursor.execute(
+                f"UPDATE {TABLE} SET answered = false "  # noqa: S608  # nosec B608
+                "WHERE direction = 'IN' AND answered AND id BETWEEN %s AND %s",
+                span,
+            )
+            if unanswered:
+                cursor.execute(
+                    f"UPDATE {TABLE} SET answered = false WHERE id = ANY(%s)",  # noqa: S608  # nosec B608
+                    [unanswered],
+                )
+
+
+def _order(message: dict[str, Any]) -> tuple[datetime, int]:
+    return message["timestamp"], message["id"]
