@@ -64,10 +64,12 @@ def _copy_line(row: list[Any]) -> str:
     )
 
 
-def copy_insert(rows: list[list[Any]]) -> int:
+def copy_insert(rows: list[list[Any]], *, new: bool = False) -> int:
     """PostgreSQL: COPY `rows` (all of COLUMNS' or all of WITH_IDS' length) into a temporary
     table, then move the new ones into the journal (its month partitions created first) and
-    add them to the daily rollup; the number stored."""
+    add them to the daily rollup; the number stored. With `new` the rows are certainly not
+    stored yet (fastimport.py): no duplicate is looked for, and IntegrityError is raised (the
+    statement undone) if one is stored after all."""
     if not rows:
         return 0
     table = JournalEntry._meta.db_table
@@ -82,7 +84,8 @@ def copy_insert(rows: list[list[Any]]) -> int:
             copy.write("".join(map(_copy_line, rows)))
         cursor.execute(
             f"WITH stored AS (INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608  # nosec B608
-            f"FROM {load} ON CONFLICT DO NOTHING RETURNING {rollups.PG_RETURNED}), "
+            f"FROM {load} {'' if new else 'ON CONFLICT DO NOTHING '}"
+            f"RETURNING {rollups.PG_RETURNED}), "
             f"counted AS ({rollups.PG_ADD_INSERTED}) SELECT count(*) FROM stored",
             [rollups.time_zone()],
         )

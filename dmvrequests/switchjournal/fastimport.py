@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
 from dmvrequests.switchjournal.copyload import (
@@ -138,10 +138,12 @@ class Loader:
         )
         rows = self.rows[:cut]
         if rows:
-            with transaction.atomic():
-                if copy_insert(rows) != len(rows):
-                    raise LeaveFastPath  # another import stored some of them meanwhile
-                _set_answered(matcher.late_answers(rows))
+            try:
+                with transaction.atomic():
+                    copy_insert(rows, new=True)
+                    _set_answered(matcher.late_answers(rows))
+            except IntegrityError as error:  # another import stored some of them meanwhile
+                raise LeaveFastPath from error
             matcher.written(rows[-1][ID])
         self.rows = self.rows[cut:]
         matcher.prune()

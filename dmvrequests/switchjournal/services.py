@@ -2,9 +2,11 @@
 finding bursts, and attributing past messages again when the directory changes
 (docs/network-queries.md; the rules are those of the journal's contract, restated there).
 
-An import reads the file once, in batches of BATCH messages, each batch written in its own
-transaction with `INSERT ... ON CONFLICT DO NOTHING` (a message already stored is a duplicate
-and is not stored twice). Memory holds one batch, whatever the file's size.
+An import reads the file once, in batches of BATCH messages (PG_BATCH on PostgreSQL), each
+batch written in its own transaction (fastimport.Loader): on PostgreSQL, when the file is newer
+than what is stored, with `COPY` and its responses matched while reading; otherwise with
+`INSERT ... ON CONFLICT DO NOTHING` (a message already stored is a duplicate and is not stored
+twice) and the responses matched afterwards. Memory holds one batch, whatever the file's size.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dmvrequests.agencies.models import OriBlock
-from dmvrequests.switchjournal import services
+from dmvrequests.switchjournal import fastimport, services
 from dmvrequests.switchjournal.generate import LEAKING_ORI, traffic
 from dmvrequests.switchjournal.models import Burst, DailyCount, JournalEntry
 from dmvrequests.switchjournal.tests.journals import entry, journal
@@ -188,3 +188,11 @@ def test_on_postgresql_in_order_traffic_is_matched_while_read_and_a_step_back_le
     both_ways.matched_after.clear()
     both_ways(demo(START, 1, 600, seed=7))  # responses up to seconds after later queries
     assert both_ways.matched_after[0] == 0 and both_ways.matched_after[1] > 250
+
+
+def test_a_message_stored_meanwhile_sends_the_batch_the_plain_way(both_ways, monkeypatch):
+    # As if another import had stored part of the file after the check that it is new.
+    monkeypatch.setattr(fastimport, "_newer_than_stored", lambda first: True)
+    fast, plain, summaries = both_ways(LATER, LATER)
+    assert fast == plain
+    assert summaries[1]["duplicates"] == summaries[1]["entries"]
