@@ -22,6 +22,7 @@ from dmvrequests.switchjournal.parsing import (
     Message,
     Rejection,
     _journal,
+    latest_allowed,
     read_journal,
 )
 
@@ -46,8 +47,9 @@ def _slow(chunk: str, first: int) -> Iterator[Message | Rejection]:
     return _journal(iter(numbered))
 
 
-def _fast(chunk: str, first: int) -> Message | None:
-    """The message of a well-formed entry, or None to read it the slow way."""
+def _fast(chunk: str, first: int, latest: datetime) -> Message | None:
+    """The message of a well-formed entry dated at the latest `latest`, or None to read it the
+    slow way."""
     match = ENTRY.fullmatch(chunk)
     if match is None:
         return None
@@ -63,7 +65,7 @@ def _fast(chunk: str, first: int) -> Message | None:
         moment = datetime.fromisoformat(stamp)
     except ValueError:
         return None
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    if moment.tzinfo is None or moment.utcoffset() is None or moment > latest:
         return None
     rest = rest.strip()
     text = (f"{rest}\n{body}" if body else rest) if rest else body
@@ -78,13 +80,14 @@ def _fast(chunk: str, first: int) -> Message | None:
 def _entries(block: str, first: int) -> Iterator[Message | Rejection]:
     """The entries of a decoded block whose first line is number `first`."""
     clean = "\r" not in block and "\0" not in block
+    latest = latest_allowed()
     start = 0
     line = first
     for separator in chain(SEPARATOR.finditer(block), [None]):
         end = separator.start() if separator else len(block)
         chunk = block[start:end]
         if chunk.strip():
-            message = _fast(chunk, line) if clean else None
+            message = _fast(chunk, line, latest) if clean else None
             if message is not None:
                 yield message
             else:

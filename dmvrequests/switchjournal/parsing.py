@@ -15,7 +15,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 CSV_HEADER = [
     "timestamp",
@@ -41,6 +41,9 @@ CONTROL = re.compile(r"^[A-Z0-9\-]{1,40}$")
 FIELD = re.compile(r"([A-Z0-9]{2,4})/([^./]*)")
 MAX_SEQUENCE = 10**18
 MAX_TEXT = 100_000
+# How far after the time of the import a message may be dated: the switch's clock and this
+# server's may differ a little; a later message is refused (a clock set wrong, a typing error).
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(slots=True)
@@ -93,7 +96,18 @@ def _timestamp(value: str) -> datetime:
         ) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise BadMessage(f"the timestamp {value[:40]!r} has no UTC offset (e.g. -04:00)")
+    if moment > latest_allowed():
+        raise BadMessage(
+            f"the timestamp {value[:40]!r} is in the future (more than "
+            f"{CLOCK_SKEW.seconds // 60} minutes after now): "
+            "check the switch's clock, correct or remove the entry and import the file again"
+        )
     return moment
+
+
+def latest_allowed() -> datetime:
+    """The latest time a message may carry: now and CLOCK_SKEW."""
+    return datetime.now(UTC) + CLOCK_SKEW
 
 
 def _sequence(value: str) -> int:

@@ -5,6 +5,7 @@ duplicates, exit 2 for a file that cannot be read, the flags of each query."""
 import gzip
 import io
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +17,7 @@ from dmvrequests.testing import AgencyFactory
 pytestmark = pytest.mark.django_db
 
 T = "2026-03-14T09:12:{:02d}-04:00"
+CSV_HEADER_LINE = "timestamp,direction,sequence,message_key,sender_ori,destination,control,text"
 
 SAMPLE = journal(
     entry(T.format(44), "IN", 1042, "DQ.DCICE0100.NY.TXT", "NAM/DOE,JANE.DOB/19800102.SEX/F.IMQ/Y"),
@@ -210,3 +212,30 @@ def test_each_flag_of_a_query(import_log):
     assert flags(8) == set()
     other = JournalEntry.objects.get(sequence=9)
     assert other.message_key == "XQ" and flags(9) == {"immigration"}
+
+
+def test_an_entry_dated_in_the_future_is_rejected_with_its_line_and_the_rest_imported(import_log):
+    now = datetime.now(UTC).replace(microsecond=0)
+    text = journal(
+        entry(now - timedelta(hours=1), "IN", 1, "DQ.NY0010100.NY.TXT", "OLN/D1."),  # line 1
+        entry(now + timedelta(days=1), "IN", 2, "DQ.NY0010100.NY.TXT", "OLN/D2."),  # line 5
+        entry(now + timedelta(minutes=1), "IN", 3, "DQ.NY0010100.NY.TXT", "OLN/D3."),  # skew
+    )
+    for name in ("journal.txt", "journal.txt.gz"):
+        data = gzip.compress(text.encode()) if name.endswith(".gz") else text
+        code, (result,), _ = import_log(data, name)
+        assert code == 0 and result["rejected_count"] == 1
+        (rejected,) = result["rejected"]
+        assert rejected["line"] == 5
+        assert "is in the future" in rejected["reason"]
+        assert "check the switch's clock" in rejected["reason"]
+    assert sorted(JournalEntry.objects.values_list("sequence", flat=True)) == [1, 3]
+
+
+def test_a_csv_row_dated_in_the_future_is_rejected(import_log):
+    later = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    text = f"{CSV_HEADER_LINE}\n{later},IN,1,DQ,NY0010100,NY,,OLN/D1.\n"
+    code, (result,), _ = import_log(text, "journal.csv")
+    assert code == 0 and result["imported"] == 0
+    assert result["rejected"][0]["line"] == 2
+    assert "is in the future" in result["rejected"][0]["reason"]
