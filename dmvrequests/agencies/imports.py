@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from dmvrequests.agencies.directory import ori_directory
 from dmvrequests.agencies.models import Agency, parse_ori_list, validate_ori
 from dmvrequests.agencies.signals import directory_changed
 from dmvrequests.vocabulary import AgencyKind
@@ -118,6 +119,23 @@ def _find(name: str, oris: list[str]) -> Agency | None:
     return Agency.objects.get(pk=holders.pop()) if holders else None
 
 
+def _check_patterns(oris: list[str], agency: Agency | None) -> None:
+    """Refuse a value of the row that an ORI pattern of another agency covers (the agency
+    that would get its queries today), as adding an ORI on the site does. Raises RowError."""
+    directory = ori_directory()
+    for value in oris:
+        found = directory.attribute(value[:-1] if value.endswith("*") else value)
+        if found.agency_id is None or (agency is not None and found.agency_id == agency.pk):
+            continue
+        other = Agency.objects.get(pk=found.agency_id)
+        covering = [p for p in other.ori_list if p.endswith("*") and value.startswith(p[:-1])]
+        pattern = max(covering, key=len) if covering else value
+        raise RowError(
+            f"{value} falls under {pattern} of {other.name!r}, another agency; an ORI belongs to "
+            f"one agency. Remove {value} from this row, or change {other.name!r} first."
+        )
+
+
 def _unique_slug(name: str) -> str:
     base = (slugify(name) or "agency")[:70]
     slug, n = base, 1
@@ -166,6 +184,7 @@ def _load_row(row: dict[str, str], *, actor: User | None, now: datetime) -> bool
     _check_row(row)
     oris = parse_ori_list(row["oris"])
     agency = _find(row["name"].strip(), oris)
+    _check_patterns(oris, agency)
     created = agency is None
     if agency is None:
         agency = Agency(slug=_unique_slug(row["name"].strip()))

@@ -105,6 +105,27 @@ def test_an_ori_of_another_agency_is_refused(tmp_path, capsys):
     assert "Holder" in result["rejected"][0]["reason"]
 
 
+def test_an_ori_under_a_pattern_of_another_agency_is_refused(tmp_path, capsys):
+    AgencyFactory(name="ICE", ori="", oris="DCICE* DCICE01*")
+    own = AgencyFactory(name="Own", ori="", oris="DCHSI*")
+    text = (
+        HEADER
+        + "New office,federal_law_enforcement,DCICE0100,,,false,,\n"
+        + "Own,federal_law_enforcement,DCHSI* DCICE0200,,,false,,\n"
+        + "Narrower,federal_law_enforcement,DCICE9*,,,false,,\n"
+        + "Own,federal_law_enforcement,DCHSI* DCHSI0300,,,false,,\n"
+    )
+    _, result, _ = run(tmp_path, text, capsys)
+    reasons = {r["line"]: r["reason"] for r in result["rejected"]}
+    assert sorted(reasons) == [2, 3, 4]
+    assert reasons[2].startswith("DCICE0100 falls under DCICE01* of 'ICE', another agency")
+    assert "DCICE0200 falls under DCICE* of 'ICE'" in reasons[3]
+    assert "DCICE9* falls under DCICE* of 'ICE'" in reasons[4]
+    assert not Agency.objects.filter(name__in=["New office", "Narrower"]).exists()
+    own.refresh_from_db()
+    assert set(own.ori_list) == {"DCHSI*", "DCHSI0300"}
+
+
 @pytest.mark.parametrize(
     "content",
     [b"name,kind\nA,court\n", b"\x89PNG\r\n\x1a\n\x00\x00binary", b""],
