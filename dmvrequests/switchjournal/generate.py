@@ -86,13 +86,15 @@ def traffic(
     *, entries: int, seed: int, start: datetime, end: datetime
 ) -> Iterator[tuple[datetime, str]]:
     """About `entries` messages (queries and their responses) between `start` and `end`
-    (aware datetimes) in time order, as (timestamp, text-journal entry)."""
+    (aware datetimes) in time order, as (timestamp, text-journal entry). The queries come a
+    little faster than the span needs, and a message that would still fall after `end` is dated
+    `end`: the import refuses messages dated in the future."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     oris = [ori for ori, _ in SENDERS]
     weights = [weight for _, weight in SENDERS]
     queries = max(1, entries // 2)
     span = (end - start).total_seconds()
-    step = span / queries
+    step = span / queries * 0.9  # bursts take time of their own
     sequence = 100000
     moment = start
     burst_left, burst_ori = 0, ""
@@ -106,6 +108,7 @@ def traffic(
             if rng.random() < 0.0005:
                 burst_ori, burst_left = rng.choice(["DCHSI0030", "DCICE0050", "NY0011500"]), 60
             ori = LEAKING_ORI if rng.random() < 0.002 else rng.choices(oris, weights)[0]
+        moment = min(moment, end)
         key, text = _query(rng, ori)
         control = f".C{sequence % 100000:05d}" if rng.random() < 0.5 else ""
         sequence += 1
@@ -117,7 +120,7 @@ def traffic(
         if ori == LEAKING_ORI and rng.random() < 0.6:
             reply = "ACCESS DENIED. ORI NOT AUTHORIZED."
         sequence += 1
-        answered = moment + timedelta(seconds=rng.uniform(0.5, 3))
+        answered = min(moment + timedelta(seconds=rng.uniform(0.5, 3)), end)
         header = f"{answer}.{STATE_ORI}.{ori}{control}.TXT"
         yield answered, _entry(answered, "OUT", sequence, header, reply)
         produced += 1
