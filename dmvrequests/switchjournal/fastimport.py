@@ -28,14 +28,16 @@ Each batch is still its own transaction, as on the plain path.
 
 from __future__ import annotations
 
+import logging
 from bisect import bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 
 from dmvrequests.switchjournal.copyload import (
@@ -57,6 +59,8 @@ from dmvrequests.switchjournal.parsing import ANSWERS
 from dmvrequests.switchjournal.partitions import TABLE, partitioned
 
 LAG = timedelta(minutes=2)  # how far back in time a file may step and stay on the fast path
+logger = logging.getLogger(__name__)
+IMPORT_LOCK = 0x534A_494D  # PostgreSQL advisory lock: the import holding it may take the fast path
 SEQUENCE = f"{TABLE}_pid_seq"
 
 Row = list[Any]
@@ -65,6 +69,35 @@ Stored = tuple[int, int]  # (rows stored, duplicates) of one written batch
 
 class LeaveFastPath(Exception):
     """The file cannot be matched while read with certainty; the plain path takes over."""
+
+
+@contextmanager
+def import_lock() -> Iterator[bool]:
+    """PostgreSQL: True while this import holds the journal's import lock (a session advisory
+    lock, released at the end), so that no other import writes meanwhile through the fast path
+    (two imports at once, the upload job and the drop folder, take turns on it; the second goes
+    the plain way). False when another import holds it, and on SQLite."""
+    if not partitioned():
+        yield False
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [IMPORT_LOCK])
+        held = bool(cursor.fetchone()[0])
+    try:
+        yield held
+    finally:
+        if held:
+            _unlock()
+
+
+def _unlock() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
+    except DatabaseError:
+        # The import's transaction failed: the lock goes when the connection closes; until
+        # then other imports go the plain way (the same results, slower).
+        logger.warning("The switch journal's import lock could not be released.", exc_info=True)
 
 
 def fast_path_possible() -> bool:

@@ -28,7 +28,7 @@ from dmvrequests.switchjournal import rollups
 from dmvrequests.switchjournal.alerts import import_alerts
 from dmvrequests.switchjournal.bursts import journal_find_bursts
 from dmvrequests.switchjournal.copyload import COLUMNS, copy_insert
-from dmvrequests.switchjournal.fastimport import Loader
+from dmvrequests.switchjournal.fastimport import Loader, import_lock
 from dmvrequests.switchjournal.fastjournal import read_stream
 from dmvrequests.switchjournal.matching import pick_by_control, pick_by_time
 from dmvrequests.switchjournal.models import Burst, DailyCount, Direction, JournalEntry
@@ -203,25 +203,28 @@ def journal_import(
     summary = ImportSummary(file=name)
     senders: set[str] = set()
     broken: list[Rejection] = []
-    loader = Loader(PG_BATCH if partitioned() else BATCH, _insert, fast=match_while_reading)
     items = (
         read_stream(cast(BinaryIO, lines))
         if hasattr(lines, "read")
         else read_journal(_guarded(lines, broken))
     )
-    for item in items:
-        summary.entries += 1
-        if isinstance(item, Rejection):
-            summary.reject(item)
-            continue
-        if item.is_query:
-            senders.add(item.sender_ori)
-        stored = loader.add(_row(item, directory, phrases))
-        if stored is not None:
-            _count(summary, stored)
-            if on_batch is not None:
-                on_batch(summary)
-    _count(summary, loader.finish())
+    with import_lock() as alone:  # the fast path for one import at a time
+        loader = Loader(
+            PG_BATCH if partitioned() else BATCH, _insert, fast=match_while_reading and alone
+        )
+        for item in items:
+            summary.entries += 1
+            if isinstance(item, Rejection):
+                summary.reject(item)
+                continue
+            if item.is_query:
+                senders.add(item.sender_ori)
+            stored = loader.add(_row(item, directory, phrases))
+            if stored is not None:
+                _count(summary, stored)
+                if on_batch is not None:
+                    on_batch(summary)
+        _count(summary, loader.finish())
     for rejection in broken:
         summary.reject(rejection)
     if summary.imported:
