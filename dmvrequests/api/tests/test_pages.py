@@ -178,7 +178,8 @@ class TestSendAgain:
     endpoint is the outside world: webhooks._post is replaced."""
 
     @pytest.fixture
-    def failed(self, agency):
+    def failed(self, agency, settings):
+        settings.CELERY_TASK_ALWAYS_EAGER = True  # as `make run`: no worker retries it
         return failed_call(agency, status_words="Decided", attempts=1)
 
     def send_again(self, app, chief):
