@@ -11,17 +11,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from dmvrequests.agencies.services import requester_find_or_create
 from dmvrequests.cases.selectors import CaseNotVisible, case_get_for
 from dmvrequests.cases.services import WorkflowError, case_create
 from dmvrequests.codes import AgencyKind, Purpose, RecordCategory
+from dmvrequests.mail.text import domain_of
 from dmvrequests.outbound.identifiers import KIND_LABELS, subject_identifiers, without_ssns
 from dmvrequests.outbound.models import OutboundMessage, ReviewStatus
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from dmvrequests.agencies.models import Requester
     from dmvrequests.cases.models import DisclosureRequest
 
 # What each identifier found says was sent, as the policy engine's record categories.
@@ -94,6 +98,7 @@ def item_open_case(
     case = case_create(
         office=office,
         agency=item.agency,
+        requester=recipient_at_agency(item, actor),
         channel="outbound",
         received_at=item.sent_at or item.created_at,
         purpose=purpose,
@@ -105,6 +110,23 @@ def item_open_case(
     item.case = case
     _close(item, actor, ReviewStatus.CASE_OPENED)
     return case
+
+
+def recipient_at_agency(item: OutboundMessage, actor: User) -> Requester | None:
+    """The case's requester: the email's first recipient at the item's agency (To, then Cc,
+    then Bcc), found in the directory by address or added with the address as name (an
+    email says no more of who received it). None when no recipient is at the agency."""
+    assert item.agency is not None  # item_open_case refuses an item without its agency
+    for address in item.recipient_list:
+        if not item.agency.matches_domain(domain_of(address)):
+            continue
+        try:
+            return requester_find_or_create(
+                agency=item.agency, actor=actor, name=address, email=address
+            )
+        except ValidationError:
+            continue  # an address the directory cannot hold (too long): the next one
+    return None
 
 
 @transaction.atomic

@@ -134,6 +134,9 @@ class TestCounselReview:
         assert "Social Security number: 1" in case.narrative  # counted, never copied
         assert "123-45-6789" not in case.narrative
         assert "SSN [Social Security number not copied]" in case.narrative
+        # The one who received it at the agency is the case's requester.
+        assert case.requester.email == "agent.smith@ice.dhs.gov"
+        assert case.requester.agency == case.agency
         assert case.categories == ["license_record", "ssn"]
         # The one license number and date of birth in the email are the case's subject.
         assert (case.subject_license_number, case.subject_dob) == ("123456789", date(1980, 1, 2))
