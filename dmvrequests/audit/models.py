@@ -14,7 +14,7 @@ from dmvrequests.audit.chain import GENESIS_HASH
 
 
 class Kind(models.TextChoices):
-    ACCESS = "access", "Access to case data"
+    ACCESS = "access", "Access to records and pages"
     AUTH = "auth", "Sign-in and account security"
     REDACTION = "redaction", "Redaction"
     RETENTION = "retention", "Retention"

@@ -30,6 +30,7 @@ def test_the_access_log_says_the_refusal_in_words(django_app, clerk, auditor):
     log = django_app.get(reverse("audit:access_log"), {"outcome": "denied"}, user=auditor)
     text = " ".join(log.html.get_text(" ").split())
     assert "Asked for a page" in text
+    assert "Access to records and pages" in text  # not "to case data": no case was asked for
     assert "Page: Staff email: queue" in text
     assert "outbound:queue" not in text
 
