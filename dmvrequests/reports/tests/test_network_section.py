@@ -12,7 +12,7 @@ from django.urls import reverse
 from dmvrequests.reports.network import network_section
 from dmvrequests.reports.transparency import Period
 from dmvrequests.switchjournal.services import journal_import
-from dmvrequests.switchjournal.tests.journals import entry, journal, query_run
+from dmvrequests.switchjournal.tests.journals import entry, journal, query_run, stored_queries
 from dmvrequests.testing import AgencyFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,26 +98,7 @@ def test_the_page_and_csv_publish_the_section(client, administrator, journal_q1)
 
 
 def test_the_page_publishes_large_counts_with_separators(client, administrator):
-    from django.core.management import call_command
-
-    from dmvrequests.switchjournal.models import JournalEntry
-    from dmvrequests.switchjournal.partitions import ensure_months
-
-    start = datetime(2025, 7, 10, 14, tzinfo=UTC)
-    ensure_months({(start.year, start.month)})
-    JournalEntry.objects.bulk_create(
-        JournalEntry(
-            timestamp=start + timedelta(seconds=i),
-            direction="IN",
-            sequence=i,
-            message_key="DQ",
-            sender_ori="NY0010100",
-            destination="NY",
-            text="OLN/D1.",
-        )
-        for i in range(1200)
-    )
-    call_command("rebuild_switch_log_rollups", stdout=io.StringIO())
+    stored_queries(datetime(2025, 7, 10, 14, tzinfo=UTC), 1200)
     client.force_login(administrator)
     page = client.get(reverse("reports:transparency"), {"year": 2025, "period": "q3"})
     assert "1,200" in page.content.decode()

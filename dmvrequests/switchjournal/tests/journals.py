@@ -19,3 +19,31 @@ def query_run(ori, start, count, step=timedelta(seconds=10), first_sequence=1):
         entry(start + i * step, "IN", first_sequence + i, f"DQ.{ori}.NY.TXT", f"OLN/D{i:07d}.")
         for i in range(count)
     ]
+
+
+def stored_queries(start, count, ori="NY0010100"):
+    """`count` DQ queries from `ori`, one a second from `start`, written straight to the journal
+    (their months' partitions made first, as the import would on PostgreSQL), then the daily
+    rollups rebuilt: a large journal without parsing one."""
+    import io
+
+    from django.core.management import call_command
+
+    from dmvrequests.switchjournal.models import JournalEntry
+    from dmvrequests.switchjournal.partitions import ensure_months
+
+    last = start + timedelta(seconds=count - 1)
+    ensure_months({(start.year, start.month), (last.year, last.month)})
+    JournalEntry.objects.bulk_create(
+        JournalEntry(
+            timestamp=start + timedelta(seconds=i),
+            direction="IN",
+            sequence=i,
+            message_key="DQ",
+            sender_ori=ori,
+            destination="NY",
+            text="OLN/D1.",
+        )
+        for i in range(count)
+    )
+    call_command("rebuild_switch_log_rollups", stdout=io.StringIO())

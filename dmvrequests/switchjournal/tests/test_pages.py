@@ -13,9 +13,8 @@ from django.utils import timezone
 from dmvrequests.agencies.models import BlocklistVersion
 from dmvrequests.audit.models import Action, AuditRecord
 from dmvrequests.switchjournal.models import JournalEntry
-from dmvrequests.switchjournal.partitions import ensure_months
 from dmvrequests.switchjournal.services import journal_import
-from dmvrequests.switchjournal.tests.journals import entry, journal
+from dmvrequests.switchjournal.tests.journals import entry, journal, stored_queries
 from dmvrequests.testing import AgencyFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,26 +151,7 @@ class TestFigures:
         assert page.html.select_one("tbody td[data-label=Agency] a")["href"] == ice_page
 
     def test_counts_have_thousands_separators(self, django_app, counsel):
-        when = timezone.now() - timedelta(days=1)
-        # On PostgreSQL the journal is partitioned by month (UTC): the import makes the
-        # partitions; rows written directly need theirs first.
-        last = when + timedelta(seconds=1001)
-        ensure_months({(when.year, when.month), (last.year, last.month)})
-        JournalEntry.objects.bulk_create(
-            JournalEntry(
-                timestamp=when + timedelta(seconds=i),
-                direction="IN",
-                sequence=i,
-                message_key="DQ",
-                sender_ori="NY0010100",
-                destination="NY",
-                text="OLN/D1.",
-            )
-            for i in range(1001)
-        )
-        from django.core.management import call_command
-
-        call_command("rebuild_switch_log_rollups", stdout=io.StringIO())
+        stored_queries(timezone.now() - timedelta(days=1), 1001)
         page = django_app.get(reverse("network:index"), user=counsel)
         text = page.html.select_one("#section-immigration").get_text()
         assert "0 of 1,001 queries came from immigration agencies" in text
