@@ -17,6 +17,7 @@ from dmvrequests.audit.models import Action
 from dmvrequests.audit.services import access_log, access_log_denied
 from dmvrequests.cases.capabilities import capabilities_for, visible_cases
 from dmvrequests.cases.models import (
+    Channel,
     DisclosureRequest,
     DisclosureRequestQuerySet,
     LegalDocument,
@@ -199,7 +200,9 @@ def case_letter_facts(case: DisclosureRequest) -> dict[str, Any]:
     its second counsel is not), "open_question": the latest unanswered question to the
     agency or None, "released": the categories released, sorted, "released_at": the
     latest release's time or None, "notice": the subject notice or None, "submitted": False
-    while the case waits to be submitted for legal review (no notice is set up before)}."""
+    while the case waits to be submitted for legal review (no notice is set up before),
+    "after_the_fact": True for a case opened after the fact for a staff email found in the
+    mail journal (the agency asked nothing of the legal unit)}."""
     decision = next(
         (
             d
@@ -217,6 +220,7 @@ def case_letter_facts(case: DisclosureRequest) -> dict[str, Any]:
         "released_at": releases[-1].released_at if releases else None,
         "notice": SubjectNotice.objects.filter(case=case).first(),
         "submitted": case.status != Status.RECEIVED,
+        "after_the_fact": case.channel == Channel.OUTBOUND_UNRECORDED,
     }
 
 

@@ -171,6 +171,11 @@ def language_add(*, code, name, actor):
 def kind_refusal(kind, facts):
     """'' when the case can have a letter of `kind` now; otherwise why not."""
     decision = facts["decision"]
+    if kind == LetterKind.ACKNOWLEDGMENT and facts.get("after_the_fact"):
+        return (
+            "This case was opened after the fact for a staff email found in the mail "
+            "journal: the agency made no request of the legal unit to acknowledge."
+        )
     if kind == LetterKind.ACKNOWLEDGMENT and decision is not None:
         # The acknowledgment promises a decision by a date: after the decision it would mislead.
         letter = "denial letter" if decision.outcome == "denied" else "release letter"

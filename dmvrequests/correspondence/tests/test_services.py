@@ -371,3 +371,17 @@ def test_a_case_not_yet_submitted_says_why_it_has_no_subject_notice(office, cler
     case = make_case(office=office, actor=clerk)
     why = services.kind_refusal(LetterKind.SUBJECT_NOTICE, case_letter_facts(case))
     assert why.startswith("The case is not yet submitted for legal review")
+
+
+def test_a_case_opened_after_the_fact_has_no_acknowledgment(office, clerk):
+    """Trial finding: a case opened for a staff email found in the mail journal offered an
+    acknowledgment of receipt to an agency that had asked the legal unit nothing."""
+    from dmvrequests.cases.models import Channel
+    from dmvrequests.cases.selectors import case_letter_facts
+    from dmvrequests.correspondence.models import LetterKind
+
+    case = make_case(office=office, actor=clerk, channel=Channel.OUTBOUND_UNRECORDED)
+    why = services.kind_refusal(LetterKind.ACKNOWLEDGMENT, case_letter_facts(case))
+    assert why.startswith("This case was opened after the fact")
+    email_case = make_case(office=office, actor=clerk)
+    assert services.kind_refusal(LetterKind.ACKNOWLEDGMENT, case_letter_facts(email_case)) == ""
