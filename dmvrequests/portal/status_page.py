@@ -41,20 +41,44 @@ class Step:
     done: bool
 
 
-def steps(case: DisclosureRequest, asked_at: datetime | None) -> list[Step]:
-    """Received, in review, needs information, decided, with their dates."""
+def steps(case: DisclosureRequest, question: Any | None) -> list[Step]:
+    """Received, in review, needs information, decided, with their dates; `question` is
+    the latest question to the agency (an InfoRequest) or None.
+
+    A question answered while the case is back in legal review is a step done (asked,
+    then answered) followed by "Back in legal review" since the answer, the step the
+    request is at: the first version left "In legal review" current with its first date
+    while the later "Needs information" step showed a time, as if still to come."""
     at = STEP_OF.get(Status(case.status), 0)
     decided_words = case.get_status_display() if at == 3 else "Decided"
+    asked_at = question.asked_at if question is not None else None
     rows = [
         ("Received", case.received_at),
         ("In legal review", case.submitted_at),
         ("Needs information from you", asked_at),
         (decided_words, case.decided_at or (case.closed_at if at == 3 else None)),
     ]
-    return [
+    found = [
         Step(words=words, when=when, current=index == at, done=index < at)
         for index, (words, when) in enumerate(rows)
     ]
+    answered_at = question.answered_at if question is not None else None
+    if at == 1 and answered_at is not None:
+        found[1] = Step(words="In legal review", when=case.submitted_at, current=False, done=True)
+        found[2] = Step(
+            words=f"Needs information from you: answered {_local(answered_at)}",
+            when=asked_at,
+            current=False,
+            done=True,
+        )
+        found.insert(
+            3, Step(words="Back in legal review", when=answered_at, current=True, done=False)
+        )
+    return found
+
+
+def _local(when: datetime) -> str:
+    return f"{timezone.localtime(when):%b %-d, %Y %H:%M}"
 
 
 def _decision(case: DisclosureRequest) -> dict[str, Any] | None:
@@ -80,7 +104,7 @@ def officer_status(*, officer: Officer, case: DisclosureRequest) -> dict[str, An
     lifetime = casework.link_lifetime()
     return {
         "case": case,
-        "steps": steps(case, questions[-1].asked_at if questions else None),
+        "steps": steps(case, questions[-1] if questions else None),
         "purpose_words": label(case.purpose),
         "categories_words": label(list(case.categories)),
         "documents": [

@@ -140,6 +140,12 @@ def test_the_officer_answers_in_place_with_a_new_document(app, world, monkeypatc
     assert last is not None
     assert last.payload["request"]["status"] == "in_review"
     assert last.payload["request"]["previous_status"] == "needs_info"
+    # The progress says the question was answered and the request is back in review since.
+    steps = page.html.select("ol.usa-process-list li")
+    words = [" ".join(step.get_text(" ").split()) for step in steps]
+    assert words[2].startswith("Needs information from you: answered ")
+    assert words[3].startswith("Back in legal review Now")
+    assert "Not yet" in words[4] and not any("Now" in w for w in words[:3])
 
 
 def test_an_answer_with_a_wrong_file_saves_nothing_and_says_what_to_do(app, world):
