@@ -6,6 +6,7 @@ reader for each run of reads between two other events (`fold_reads_in_place`).
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.utils import dateformat, timezone
 
 from dmvrequests.cases.timeline import TimelineKind, case_timeline
@@ -104,23 +105,40 @@ def fold_reads_in_place(events):
     return story
 
 
+# The case page shows the latest events of the story (its reads folded apart); the full
+# timeline (audit:case_timeline) shows every event, a page at a time.
+CASE_PAGE_EVENTS = 25
+TIMELINE_PAGE_EVENTS = 50
+
+
 def timeline_context(request, case, *, fold=False):
     """What templates/audit/_timeline.html needs, filtered by the request's ?kind=.
 
     With `fold` (the case page), reads leave the list and come as `timeline_reads`,
-    one line per person. Without it (the auditor's timeline, audit:case_timeline),
-    reads stay in time order, folded run by run (fold_reads_in_place): every read is
-    still there, one click away.
+    one line per person, and only the latest CASE_PAGE_EVENTS events are shown
+    (`timeline_earlier` says how many earlier ones the full timeline holds). Without it
+    (the auditor's timeline, audit:case_timeline), reads stay in time order, folded run
+    by run (fold_reads_in_place), TIMELINE_PAGE_EVENTS a page (?page=, oldest first; a
+    page past the last shows the last): every read is still there, one click away.
     """
     selected = [k for k in request.GET.getlist("kind") if k in TimelineKind.values]
     timeline = case_timeline(case, kinds=selected or None)
     reads = []
+    page = None
     if fold:
         timeline, reads = fold_reads(timeline)
+        total = len(timeline)
+        timeline = timeline[-CASE_PAGE_EVENTS:]
     else:
-        timeline = fold_reads_in_place(timeline)
+        everything = fold_reads_in_place(timeline)
+        total = len(everything)
+        page = Paginator(everything, TIMELINE_PAGE_EVENTS).get_page(request.GET.get("page"))
+        timeline = list(page.object_list)
     return {
         "timeline": timeline,
+        "timeline_total": total,
+        "timeline_earlier": total - len(timeline) if fold else 0,
+        "timeline_page": page if page is not None and page.paginator.num_pages > 1 else None,
         "timeline_reads": reads,
         "timeline_folded_in_place": not fold,
         "timeline_kinds": TimelineKind.choices,

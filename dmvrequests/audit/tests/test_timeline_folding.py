@@ -158,3 +158,48 @@ def test_in_place_folding_keeps_the_order_and_refused_reads(busy_case, other_cle
     assert sum(s.times for s in folded) == 13
     assert [e.when for e in timeline] == sorted(e.when for e in timeline)
     assert timeline[-1].sentence == f"{other_clerk} was refused access to the case"
+
+
+@pytest.fixture
+def long_case(case, clerk):
+    """A case with thirty intake edits: more events than the case page shows."""
+    for n in range(30):
+        case = services.case_update_intake(case=case, actor=clerk, narrative=f"Call {n}.")
+    return case
+
+
+def test_the_case_page_shows_the_latest_events_and_links_the_earlier(django_app, long_case, clerk):
+    from dmvrequests.cases.timeline_reads import CASE_PAGE_EVENTS
+
+    page = django_app.get(long_case.get_absolute_url(), user=clerk.username)
+    status = " ".join(page.html.select_one("#timeline p[role=status]").get_text().split())
+    total = int(re.search(r"of (\d+) events", status).group(1))
+    assert status.startswith(f"The latest {CASE_PAGE_EVENTS} of {total} events, oldest first")
+    assert f"The {total - CASE_PAGE_EVENTS} earlier events are on the full timeline." in status
+    events = page.html.select("#timeline ol > li")
+    assert len(events) == CASE_PAGE_EVENTS
+    assert "Call 29." in events[-1].get_text()
+    assert "Call 0." not in page.html.select_one("#timeline ol").get_text()
+    full = page.click("the full timeline")
+    assert full.request.path == reverse("audit:case_timeline", args=[long_case.number])
+
+
+def test_the_full_timeline_comes_a_page_at_a_time(django_app, long_case, clerk, monkeypatch):
+    from dmvrequests.cases import timeline_reads
+
+    monkeypatch.setattr(timeline_reads, "TIMELINE_PAGE_EVENTS", 10)
+    url = reverse("audit:case_timeline", args=[long_case.number])
+    first = django_app.get(url, user=clerk.username)
+    status = " ".join(first.html.select_one("#timeline p[role=status]").get_text().split())
+    total = int(re.search(r"of (\d+),", status).group(1))
+    assert status.startswith(f"Events 1 to 10 of {total}, oldest first")
+    assert len(first.html.select("#timeline ol > li")) == 10
+    second = first.click(description="Next", href="page=2")
+    assert "Events 11 to 20 of" in " ".join(second.html.get_text().split())
+    # A page past the last, or not a number, shows a page rather than an error.
+    assert django_app.get(f"{url}?page=999", user=clerk.username).status_code == 200
+    not_a_number = django_app.get(f"{url}?page=x", user=clerk.username)
+    assert "Events 1 to 10 of" in " ".join(not_a_number.html.get_text().split())
+    # The kind filter is kept from page to page.
+    filtered = django_app.get(f"{url}?kind=change&page=2", user=clerk.username)
+    assert "of the chosen kinds" in filtered
