@@ -173,7 +173,9 @@ def test_the_case_page_shows_the_latest_events_and_links_the_earlier(django_app,
 
     page = django_app.get(long_case.get_absolute_url(), user=clerk.username)
     status = " ".join(page.html.select_one("#timeline p[role=status]").get_text().split())
-    total = int(re.search(r"of (\d+) events", status).group(1))
+    found = re.search(r"of (\d+) events", status)
+    assert found is not None, status
+    total = int(found.group(1))
     assert status.startswith(f"The latest {CASE_PAGE_EVENTS} of {total} events, oldest first")
     assert f"The {total - CASE_PAGE_EVENTS} earlier events are on the full timeline." in status
     events = page.html.select("#timeline ol > li")
@@ -191,7 +193,9 @@ def test_the_full_timeline_comes_a_page_at_a_time(django_app, long_case, clerk, 
     url = reverse("audit:case_timeline", args=[long_case.number])
     first = django_app.get(url, user=clerk.username)
     status = " ".join(first.html.select_one("#timeline p[role=status]").get_text().split())
-    total = int(re.search(r"of (\d+),", status).group(1))
+    found = re.search(r"of (\d+),", status)
+    assert found is not None, status
+    total = int(found.group(1))
     assert status.startswith(f"Events 1 to 10 of {total}, oldest first")
     assert len(first.html.select("#timeline ol > li")) == 10
     second = first.click(description="Next", href="page=2")
