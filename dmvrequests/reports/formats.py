@@ -119,7 +119,8 @@ def xlsx_write(target, title, header, rows):
     flat whatever the number of rows. Text is always text: no string becomes a formula,
     a number or a link (strings_to_formulas, strings_to_numbers, strings_to_urls off),
     so an agency named "=HYPERLINK(...)" is shown, never run (OWASP CSV injection).
-    Dates and times are Excel dates in the state's time (Excel has no time zones).
+    Dates and times are Excel dates in the state's time (Excel has no time zones),
+    times to the second.
     """
     workbook = xlsxwriter.Workbook(
         target,
@@ -154,9 +155,9 @@ def xlsx_write(target, title, header, rows):
             elif kind is int or kind is float:
                 write_number(number, column, value)
             elif kind is datetime:
-                write_datetime(
-                    number, column, _local(value, zone).replace(tzinfo=None), time_format
-                )
+                # To the second, as CSV and JSON write it (and rust_xlsxwriter keeps it).
+                local = _local(value, zone).replace(tzinfo=None, microsecond=0)
+                write_datetime(number, column, local, time_format)
             elif kind is date:
                 write_datetime(number, column, value, day_format)
             elif kind is list or kind is tuple:

@@ -295,27 +295,28 @@ class TestCasesCsvLink:
         assert export_records()[0].detail["delivery"] == "direct download"
 
 
+def hostile_case(office, clerk):
+    agency = AgencyFactory(name='=HYPERLINK("http://evil.example","x"), "Inc"')
+    return make_case(
+        office=office,
+        actor=clerk,
+        agency=agency,
+        subject_name='-María "Tess" Gutiérrez, Jr.',
+        subject_plate="@HXT 4821",
+        narrative='+Line one, with a comma\nline two "quoted"\r\nthree',
+    )
+
+
 @pytest.mark.postgres
 class TestCopyExport:
     """On PostgreSQL the case CSV is written by COPY: the same bytes as Python's writer."""
-
-    def hostile_case(self, office, clerk):
-        agency = AgencyFactory(name='=HYPERLINK("http://evil.example","x"), "Inc"')
-        return make_case(
-            office=office,
-            actor=clerk,
-            agency=agency,
-            subject_name='-María "Tess" Gutiérrez, Jr.',
-            subject_plate="@HXT 4821",
-            narrative='+Line one, with a comma\nline two "quoted"\r\nthree',
-        )
 
     @pytest.mark.parametrize("identifiers", [False, True])
     def test_copy_and_python_write_the_same_csv(self, dataset, office, clerk, identifiers):
         from dmvrequests.reports import copyexport, exports, formats
         from dmvrequests.reports.filters import ReportFilters
 
-        self.hostile_case(office, clerk)
+        hostile_case(office, clerk)
         filters = ReportFilters(date_from=date(2000, 1, 1), date_to=timezone.localdate())
         header = exports.case_header(identifiers)
         python = "".join(
@@ -336,3 +337,86 @@ class TestCopyExport:
         rows = list(csv.reader(io.StringIO("".join(copyexport.csv_chunks(header, filters, False)))))
         expected = exports.case_queryset(filters).count()
         assert len(rows) == expected + 1 and expected > 0
+
+    @pytest.mark.parametrize("kind", ["immigration", "local_law_enforcement"])
+    def test_a_filtered_copy_writes_what_python_writes(self, dataset, office, kind):
+        """The related rows are read for the filtered cases only (copyexport.related_joins):
+        an office and an agency kind, through the same subqueries."""
+        from dmvrequests.reports import copyexport, exports, formats
+
+        filters = period_filters(office=office, agency_kind=kind)
+        header = exports.case_header(True)
+        python = "".join(
+            formats.csv_chunks(header, exports.case_rows(filters, include_identifiers=True))
+        )
+        copied = "".join(copyexport.csv_chunks(header, filters, True))
+        expected = exports.case_queryset(filters).count()
+        assert expected > 0 and copied.count("\r\n") == expected + 1
+        assert copied == python
+
+    def test_write_export_uses_copy(self, dataset, monkeypatch):
+        """A job's file and the benchmark go through write_export: without rows given,
+        the CSV is PostgreSQL's, not the Python writer's."""
+        from dmvrequests.reports import exports
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("the Python rows were read")
+
+        monkeypatch.setattr(exports, "case_rows", refuse)
+        target = io.BytesIO()
+        exports.write_export(target, "csv", "cases", period_filters())
+        assert len(csv_rows(target.getvalue().decode())) == len(dataset[0])
+
+
+def sheet_cells(content):
+    """Each cell of the workbook's one sheet as (value, type, number format, bold), and
+    the sheet's title and frozen panes."""
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    cells = [
+        [(cell.value, cell.data_type, cell.number_format, bool(cell.font.b)) for cell in row]
+        for row in sheet.iter_rows()
+    ]
+    return sheet.title, sheet.freeze_panes, cells
+
+
+@pytest.mark.postgres
+class TestDatabaseXlsx:
+    """On PostgreSQL the case workbook's values come from one query and rust_xlsxwriter
+    writes them (reports/xlsxexport.py): the same workbook as the Python writer's."""
+
+    @pytest.mark.parametrize("identifiers", [False, True])
+    def test_it_is_the_python_writers_workbook(self, dataset, office, clerk, identifiers):
+        from dmvrequests.reports import exports, formats
+
+        hostile_case(office, clerk)
+        filters = period_filters()
+        header = exports.case_header(identifiers)
+        python, database = io.BytesIO(), io.BytesIO()
+        rows = exports.case_rows(filters, include_identifiers=identifiers)
+        formats.xlsx_write(python, "cases", header, exports.in_words(header, rows))
+        exports.write_export(database, "xlsx", "cases", filters, identifiers)
+        title, frozen, cells = sheet_cells(database.getvalue())
+        assert (title, frozen) == ("cases", "A2")
+        assert [value for value, *_ in cells[0]] == header
+        assert all(bold for *_, bold in cells[0])
+        assert len(cells) == len(dataset[0]) + 2
+        assert cells == sheet_cells(python.getvalue())[2]
+
+    def test_text_that_looks_like_a_formula_stays_text(self, office, clerk):
+        from dmvrequests.reports import exports
+
+        agency = AgencyFactory(name='=HYPERLINK("http://evil.example","x")')
+        make_case(office=office, actor=clerk, agency=agency)
+        target = io.BytesIO()
+        exports.write_export(target, "xlsx", "cases", period_filters())
+        _, _, cells = sheet_cells(target.getvalue())
+        value, kind, *_ = cells[1][case_header(False).index("agency")]
+        assert kind == "s" and value.startswith("=HYPERLINK")
+
+    def test_no_case_gives_the_header_alone(self):
+        from dmvrequests.reports import exports
+
+        target = io.BytesIO()
+        exports.write_export(target, "xlsx", "cases", period_filters())
+        _, _, cells = sheet_cells(target.getvalue())
+        assert [[value for value, *_ in row] for row in cells] == [case_header(False)]
