@@ -1,9 +1,10 @@
 """The case export as CSV written by PostgreSQL itself (`COPY ... TO STDOUT`).
 
 One query formats every cell the way formats.csv_text does, and psycopg 3 streams the
-result in the blocks PostgreSQL sends: no Python per row, hundreds of thousands of rows
-a second where the Python writer manages about 45,000 per CPU second. Same columns, in
-the same order, with the same spelling:
+result in the blocks PostgreSQL sends: almost no Python per row (0.4 s of Python for
+200,000 rows, where the Python writer spends about 4 s), so the database's own work is
+the export's time (docs/performance.md). Same columns, in the same order, with the
+same spelling:
 
 - text that a spreadsheet would run as a formula (starting with = + - @, a tab or a
   carriage return) gets a leading apostrophe (formats.FORMULA_STARTS, OWASP CSV
@@ -15,9 +16,12 @@ the same order, with the same spelling:
   (exports._hours does the same); lines end with CRLF like Python's csv module.
 
 The standing decision, the first release and the document types of each case are
-LATERAL lookups, each an index probe per case, so a filtered export reads only its
-cases. Used on PostgreSQL for the cases dataset in CSV (exports.text_chunks); SQLite,
-JSON and XLSX keep the Python writer. A test holds the two CSV writers to the same bytes.
+read for the export's cases only: for a large export, three subqueries of one row per
+case joined by id (related_joins); for a few cases, a lookup per case (lookup_joins).
+case_select() is also the query of the database's XLSX (xlsxexport.py). Used on
+PostgreSQL for the cases dataset in CSV (exports.text_chunks, exports.write_export);
+SQLite and JSON keep the Python writer. A test holds the two CSV writers to the same
+bytes, both ways of reading the related rows included.
 """
 
 import csv
@@ -155,6 +159,10 @@ def _columns(include_identifiers):
     return columns
 
 
+STANDING = "NOT (d.second_approval_required AND d.second_approved_at IS NULL)"
+DOCUMENT_TYPES = 'array_agg(DISTINCT l.type COLLATE "C" ORDER BY l.type COLLATE "C")'
+
+
 def case_filter(filters):
     """(conditions on cases `c` and their agency `a`, parameters) for `filters`."""
     # The same bounds as filters.received_between(): instants, the date index serves.
@@ -169,22 +177,24 @@ def case_filter(filters):
     return " AND ".join(where), params
 
 
+# From this many cases on, the related rows are joined whole (related_joins); below, they
+# are looked up case by case (lookup_joins). Measured at 200,000 cases under load 5:
+# 200,000 rows 6.3 s joined against 8.4 s looked up; 40,000 rows 1.4 s either way;
+# 1,081 rows (an office, a month) 0.13 s joined against 0.06 s looked up.
+JOIN_FROM_CASES = 40_000
+
+
 def related_joins(cases):
     """Each case's standing decision, first release and document types: three subqueries
     of one row per case (DISTINCT ON, GROUP BY), each limited to the export's cases
-    (`cases`, a query of their ids), to be joined by case id.
-
-    One pass over each table, sorted or hashed, where a lookup per case (LATERAL) cost
-    three index probes a row: 6.4 s against 2.9 s for the joins of 200,000 cases
-    (docs/performance.md). A narrow filter still reads few rows: the planner probes
-    each table's case index for the few ids."""
-    standing = "NOT (d.second_approval_required AND d.second_approved_at IS NULL)"
+    (`cases`, a query of their ids), merge-joined by case id. One pass over each table
+    instead of three index probes per case: the faster for a large export."""
     # Table names come from the models; `cases` is SQL of ours with placeholders.
     return f"""
         LEFT JOIN (
             SELECT DISTINCT ON (d.case_id) d.case_id, d.outcome, d.reason, d.categories_approved
             FROM {Decision._meta.db_table} d
-            WHERE {standing} AND d.case_id IN ({cases})
+            WHERE {STANDING} AND d.case_id IN ({cases})
             ORDER BY d.case_id, d.decided_at DESC, d.id DESC
         ) dec ON dec.case_id = c.id
         LEFT JOIN (
@@ -194,8 +204,7 @@ def related_joins(cases):
             ORDER BY r.case_id, r.released_at, r.id
         ) rel ON rel.case_id = c.id
         LEFT JOIN (
-            SELECT l.case_id,
-                   array_agg(DISTINCT l.type COLLATE "C" ORDER BY l.type COLLATE "C") AS types
+            SELECT l.case_id, {DOCUMENT_TYPES} AS types
             FROM {LegalDocument._meta.db_table} l
             WHERE l.case_id IN ({cases})
             GROUP BY l.case_id
@@ -203,33 +212,64 @@ def related_joins(cases):
     """  # noqa: S608  # nosec B608
 
 
-def case_select(columns, filters):
+def lookup_joins():
+    """The same three as related_joins, looked up for each case by its id (LATERAL, an
+    index probe each): the faster when the filters select few cases."""
+    return f"""
+        LEFT JOIN LATERAL (
+            SELECT d.outcome, d.reason, d.categories_approved
+            FROM {Decision._meta.db_table} d
+            WHERE d.case_id = c.id AND {STANDING}
+            ORDER BY d.decided_at DESC, d.id DESC LIMIT 1
+        ) dec ON true
+        LEFT JOIN LATERAL (
+            SELECT r.released_at, r.categories
+            FROM {Release._meta.db_table} r
+            WHERE r.case_id = c.id
+            ORDER BY r.released_at, r.id LIMIT 1
+        ) rel ON true
+        LEFT JOIN LATERAL (
+            SELECT {DOCUMENT_TYPES} AS types
+            FROM {LegalDocument._meta.db_table} l
+            WHERE l.case_id = c.id
+        ) docs ON true
+    """  # noqa: S608  # nosec B608 - table names from the models
+
+
+def case_select(columns, filters, *, cases_expected):
     """(SELECT of `columns` for the cases of `filters` by id, its parameters).
 
     In `columns`: the case `c`, its office `o`, agency `a`, subject notice `n`, standing
-    decision `dec`, first release `rel` and document types `docs.types` (related_joins)."""
+    decision `dec`, first release `rel` and document types `docs.types`. With
+    `cases_expected` at JOIN_FROM_CASES or more, the related rows are joined whole
+    (related_joins), else looked up case by case (lookup_joins): the same rows."""
     where, params = case_filter(filters)
     base = f"""
         FROM {DisclosureRequest._meta.db_table} c
         JOIN {Agency._meta.db_table} a ON a.id = c.agency_id
     """  # noqa: S608  # nosec B608 - table names from the models, values as parameters
-    cases = f"SELECT c.id {base} WHERE {where}"
+    if cases_expected >= JOIN_FROM_CASES:
+        related = related_joins(f"SELECT c.id {base} WHERE {where}")
+        # The parameters of the three subqueries (in the order they appear), then the main one.
+        params = params * 4
+    else:
+        related = lookup_joins()
     select = f"""
         SELECT {", ".join(columns)}
         {base}
         JOIN accounts_office o ON o.id = c.office_id
         LEFT JOIN {SubjectNotice._meta.db_table} n ON n.case_id = c.id
-        {related_joins(cases)}
+        {related}
         WHERE {where}
         ORDER BY c.id
     """  # noqa: S608  # nosec B608 - table names from the models, values as parameters
-    # The parameters of the three subqueries (in the order they appear), then the main one.
-    return select, params * 4
+    return select, params
 
 
-def copy_sql(filters, include_identifiers):
+def copy_sql(filters, include_identifiers, *, cases_expected):
     """(SQL of the COPY, its parameters) for the cases of `filters`, by id."""
-    select, params = case_select(_columns(include_identifiers), filters)
+    columns = _columns(include_identifiers)
+    select, params = case_select(columns, filters, cases_expected=cases_expected)
     return f"COPY ({select}) TO STDOUT WITH (FORMAT csv)", params
 
 
@@ -248,7 +288,8 @@ def csv_chunks(header, filters, include_identifiers):
     CRLF, the line end of Python's csv writer, while a newline inside a quoted narrative
     stays as it was, as in Python."""
     yield _header_line(header)
-    sql, params = copy_sql(filters, include_identifiers)
+    # How many: an index-only count, which chooses how the related rows are read.
+    sql, params = copy_sql(filters, include_identifiers, cases_expected=filters.cases().count())
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor, for copy()
         raw.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])

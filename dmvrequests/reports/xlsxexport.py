@@ -129,7 +129,9 @@ def write(target, header, filters, include_identifiers, labelled):
     The workbook is made in a temporary directory and then copied to `target`:
     rust_xlsxwriter keeps a workbook written to a buffer in memory, not one written
     to a file. An export of no case is the header alone (formats.xlsx_write)."""
-    select, params = copyexport.case_select(_columns(include_identifiers), filters)
+    columns = _columns(include_identifiers)
+    expected = filters.cases().count()  # chooses how the related rows are read
+    select, params = copyexport.case_select(columns, filters, cases_expected=expected)
     labeller = Labeller(header, labelled)
     with (
         tempfile.TemporaryDirectory() as folder,

@@ -295,6 +295,15 @@ class TestCasesCsvLink:
         assert export_records()[0].detail["delivery"] == "direct download"
 
 
+@pytest.fixture(params=["joined", "looked up"])
+def related(request, monkeypatch):
+    """Both ways the database reads a case's related rows (copyexport.case_select)."""
+    from dmvrequests.reports import copyexport
+
+    monkeypatch.setattr(copyexport, "JOIN_FROM_CASES", 0 if request.param == "joined" else 10**9)
+    return request.param
+
+
 def hostile_case(office, clerk):
     agency = AgencyFactory(name='=HYPERLINK("http://evil.example","x"), "Inc"')
     return make_case(
@@ -312,7 +321,7 @@ class TestCopyExport:
     """On PostgreSQL the case CSV is written by COPY: the same bytes as Python's writer."""
 
     @pytest.mark.parametrize("identifiers", [False, True])
-    def test_copy_and_python_write_the_same_csv(self, dataset, office, clerk, identifiers):
+    def test_copy_and_python_write_the_same_csv(self, dataset, office, clerk, identifiers, related):
         from dmvrequests.reports import copyexport, exports, formats
         from dmvrequests.reports.filters import ReportFilters
 
@@ -339,7 +348,7 @@ class TestCopyExport:
         assert len(rows) == expected + 1 and expected > 0
 
     @pytest.mark.parametrize("kind", ["immigration", "local_law_enforcement"])
-    def test_a_filtered_copy_writes_what_python_writes(self, dataset, office, kind):
+    def test_a_filtered_copy_writes_what_python_writes(self, dataset, office, kind, related):
         """The related rows are read for the filtered cases only (copyexport.related_joins):
         an office and an agency kind, through the same subqueries."""
         from dmvrequests.reports import copyexport, exports, formats
@@ -385,7 +394,7 @@ class TestDatabaseXlsx:
     writes them (reports/xlsxexport.py): the same workbook as the Python writer's."""
 
     @pytest.mark.parametrize("identifiers", [False, True])
-    def test_it_is_the_python_writers_workbook(self, dataset, office, clerk, identifiers):
+    def test_it_is_the_python_writers_workbook(self, dataset, office, clerk, identifiers, related):
         from dmvrequests.reports import exports, formats
 
         hostile_case(office, clerk)
