@@ -141,8 +141,8 @@ def write(target, header, filters, include_identifiers, labelled):
         raw = cursor.cursor  # psycopg's own cursor, for stream()
         raw.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])
         raw.execute("SELECT set_config('jit', 'off', true)")
+        rows = raw.stream(select, params, size=STREAM_ROWS)
         try:
-            rows = raw.stream(select, params, size=STREAM_ROWS)
             first = next(rows, None)
             if first is None:
                 formats.xlsx_write(target, CASES, header, [])
@@ -153,6 +153,7 @@ def write(target, header, filters, include_identifiers, labelled):
             with path.open("rb") as written:
                 shutil.copyfileobj(written, target)
         finally:
+            rows.close()  # stopped halfway (an error): psycopg cancels the query
             raw.execute("SELECT set_config('TimeZone', 'UTC', true)")
 
 

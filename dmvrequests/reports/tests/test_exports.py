@@ -422,6 +422,26 @@ class TestDatabaseXlsx:
         value, kind, *_ = cells[1][case_header(False).index("agency")]
         assert kind == "s" and value.startswith("=HYPERLINK")
 
+    def test_an_export_that_stops_halfway_writes_nothing(self, dataset, monkeypatch):
+        """An error while the rows stream: nothing reaches the target, the query is
+        cancelled and the connection serves the next query."""
+        from dmvrequests.reports import exports, xlsxexport
+
+        calls = []
+
+        def failing(self, row):
+            calls.append(row)
+            if len(calls) == 3:
+                raise OSError("disk full")
+            return list(row)
+
+        monkeypatch.setattr(xlsxexport.Labeller, "__call__", failing)
+        target = io.BytesIO()
+        with pytest.raises(OSError, match="disk full"):
+            exports.write_export(target, "xlsx", "cases", period_filters())
+        assert target.getvalue() == b""
+        assert DisclosureRequest.objects.count() == len(dataset[0]) + 1
+
     def test_no_case_gives_the_header_alone(self):
         from dmvrequests.reports import exports
 
