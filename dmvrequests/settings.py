@@ -275,6 +275,12 @@ SWITCH_BURST_MIN_QUERIES = env_int("SWITCH_BURST_MIN_QUERIES", 50, minimum=2, ma
 SWITCH_RESPONSE_WINDOW_MINUTES = env_int(
     "SWITCH_RESPONSE_WINDOW_MINUTES", 10, minimum=1, maximum=1440
 )
+# A journal message dated more than this many seconds after the time of the import is refused
+# (the switch's clock set wrong); a negative value is refused by a system check
+# (switchjournal/checks.py, docs/operations.md).
+SWITCH_LOG_FUTURE_ALLOWANCE_SECONDS = env_int(
+    "SWITCH_LOG_FUTURE_ALLOWANCE_SECONDS", 300, maximum=86400
+)
 # Journal messages older than this many days are removed (whole monthly partitions on
 # PostgreSQL): `manage.py apply_switch_log_retention`.
 RETENTION_SWITCH_LOG_DAYS = env_int("RETENTION_SWITCH_LOG_DAYS", 1095, minimum=1, maximum=36500)

@@ -9,6 +9,6 @@ class SwitchJournalConfig(AppConfig):
 
     def ready(self):
         from dmvrequests.agencies.signals import directory_changed
-        from dmvrequests.switchjournal import receivers, upload_tasks  # noqa: F401
+        from dmvrequests.switchjournal import checks, receivers, upload_tasks  # noqa: F401
 
         directory_changed.connect(receivers.on_directory_changed, dispatch_uid="switchjournal")

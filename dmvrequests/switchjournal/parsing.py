@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
+
 CSV_HEADER = [
     "timestamp",
     "direction",
@@ -41,9 +43,6 @@ CONTROL = re.compile(r"^[A-Z0-9\-]{1,40}$")
 FIELD = re.compile(r"([A-Z0-9]{2,4})/([^./]*)")
 MAX_SEQUENCE = 10**18
 MAX_TEXT = 100_000
-# How far after the time of the import a message may be dated: the switch's clock and this
-# server's may differ a little; a later message is refused (a clock set wrong, a typing error).
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(slots=True)
@@ -99,15 +98,32 @@ def _timestamp(value: str) -> datetime:
     if moment > latest_allowed():
         raise BadMessage(
             f"the timestamp {value[:40]!r} is in the future (more than "
-            f"{CLOCK_SKEW.seconds // 60} minutes after now): "
+            f"{allowance_words()} after now): "
             "check the switch's clock, correct or remove the entry and import the file again"
         )
     return moment
 
 
+def future_allowance() -> timedelta:
+    """How far after the time of the import a message may be dated: the switch's clock and
+    this server's may differ a little; a later message is refused (a clock set wrong, a typing
+    error). Setting SWITCH_LOG_FUTURE_ALLOWANCE_SECONDS (default 300; checks.py refuses a
+    negative value)."""
+    return timedelta(seconds=settings.SWITCH_LOG_FUTURE_ALLOWANCE_SECONDS)
+
+
+def allowance_words() -> str:
+    """The allowance in words: "5 minutes", "90 seconds", "1 minute"."""
+    seconds = int(future_allowance().total_seconds())
+    if seconds % 60 == 0 and seconds:
+        minutes = seconds // 60
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
+
+
 def latest_allowed() -> datetime:
-    """The latest time a message may carry: now and CLOCK_SKEW."""
-    return datetime.now(UTC) + CLOCK_SKEW
+    """The latest time a message may carry: now and the future allowance."""
+    return datetime.now(UTC) + future_allowance()
 
 
 def _sequence(value: str) -> int:

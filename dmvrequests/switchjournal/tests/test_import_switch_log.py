@@ -232,6 +232,36 @@ def test_an_entry_dated_in_the_future_is_rejected_with_its_line_and_the_rest_imp
     assert sorted(JournalEntry.objects.values_list("sequence", flat=True)) == [1, 3]
 
 
+def test_the_future_allowance_is_a_setting(import_log, settings):
+    now = datetime.now(UTC).replace(microsecond=0)
+    text = journal(
+        entry(now + timedelta(minutes=20), "IN", 1, "DQ.NY0010100.NY.TXT", "OLN/D1."),  # line 1
+        entry(now + timedelta(hours=3), "IN", 2, "DQ.NY0010100.NY.TXT", "OLN/D2."),  # line 5
+    )
+    settings.SWITCH_LOG_FUTURE_ALLOWANCE_SECONDS = 3600
+    code, (result,), _ = import_log(text, "journal.txt")
+    assert code == 0 and result["imported"] == 1
+    assert [r["line"] for r in result["rejected"]] == [5]
+    assert "more than 60 minutes after now" in result["rejected"][0]["reason"]
+    settings.SWITCH_LOG_FUTURE_ALLOWANCE_SECONDS = 0
+    later = journal(entry(now + timedelta(seconds=90), "IN", 3, "DQ.NY0010100.NY.TXT", "X."))
+    code, (result,), _ = import_log(later, "later.txt")
+    assert result["imported"] == 0
+    assert "more than 0 seconds after now" in result["rejected"][0]["reason"]
+
+
+@pytest.mark.parametrize("value", [-1, "300", 2.5])
+def test_a_negative_or_malformed_future_allowance_is_refused_by_a_system_check(settings, value):
+    from django.core import checks
+
+    settings.SWITCH_LOG_FUTURE_ALLOWANCE_SECONDS = value
+    errors = [m for m in checks.run_checks() if m.id == "switchjournal.E001"]
+    assert len(errors) == 1
+    assert "SWITCH_LOG_FUTURE_ALLOWANCE_SECONDS" in errors[0].msg
+    settings.SWITCH_LOG_FUTURE_ALLOWANCE_SECONDS = 0
+    assert not [m for m in checks.run_checks() if m.id == "switchjournal.E001"]
+
+
 def test_a_csv_row_dated_in_the_future_is_rejected(import_log):
     later = (datetime.now(UTC) + timedelta(days=2)).isoformat()
     text = f"{CSV_HEADER_LINE}\n{later},IN,1,DQ,NY0010100,NY,,OLN/D1.\n"
