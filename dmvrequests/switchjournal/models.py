@@ -33,12 +33,15 @@ class JournalEntry(models.Model):
     destination = models.CharField(max_length=9)
     control = models.CharField("control field", max_length=40, blank=True)
     text = models.TextField()
+    # No index of its own: the entries of one agency are read over a period, through the
+    # time (docs/network-queries.md, "Scale": each index weighed against its readers).
     agency = models.ForeignKey(
         "agencies.Agency",
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
     )
     agency_kind = models.CharField(max_length=32, default=UNKNOWN_KIND)
@@ -61,15 +64,24 @@ class JournalEntry(models.Model):
                 name="journal_entry_once",
             )
         ]
+        # Every index slows the import (each row is written into each): these are the ones
+        # the readers need. A period's messages are read through the unique key (it starts
+        # with the timestamp); one ORI's through sender or destination (matching, bursts,
+        # attribution, the entries of an ORI).
         indexes = [
             models.Index(fields=["sender_ori", "timestamp"], name="journal_sender_time_idx"),
             models.Index(fields=["destination", "timestamp"], name="journal_dest_time_idx"),
-            models.Index(fields=["direction", "timestamp"], name="journal_dir_time_idx"),
             # The responses the import has still to match (few: those of the last file).
             models.Index(
                 fields=["timestamp"],
                 condition=models.Q(match_pending=True),
                 name="journal_pending_idx",
+            ),
+            # The block leaks (few; the section's first figure reads them over the period).
+            models.Index(
+                fields=["timestamp"],
+                condition=models.Q(block_leak=True),
+                name="journal_leak_idx",
             ),
         ]
 
