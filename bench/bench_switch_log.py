@@ -80,9 +80,9 @@ def prepare(options):
         env,
         "shell",
         "-c",
-        "from dmvrequests.switchjournal.models import JournalEntry, Burst, DailyCount;"
+        "from dmvrequests.switchjournal.models import JournalEntry, Burst, DailyCount, MonthlyCount;"
         "JournalEntry.objects.all().delete(); Burst.objects.all().delete();"
-        "DailyCount.objects.all().delete()",
+        "DailyCount.objects.all().delete(); MonthlyCount.objects.all().delete()",
     )
     return env
 

@@ -3,7 +3,8 @@
 A row is a list of COLUMNS' values (services._row builds it), or of WITH_IDS' values: the
 fast import (fastimport.py) gives each row its id and its query's id before writing it.
 `copy_insert` COPYs rows into a temporary table, then one statement moves those not stored yet
-into the journal (the unique key skips duplicates) and adds them to the daily rollup.
+into the journal (the unique key skips duplicates) and adds them to the daily and monthly
+rollups.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def _copy_line(row: list[Any]) -> str:
 def copy_insert(rows: list[list[Any]], *, new: bool = False) -> int:
     """PostgreSQL: COPY `rows` (all of COLUMNS' or all of WITH_IDS' length) into a temporary
     table, then move the new ones into the journal (its month partitions created first) and
-    add them to the daily rollup; the number stored. With `new` the rows are certainly not
+    add them to the daily and monthly rollups; the number stored. With `new` the rows are certainly not
     stored yet (fastimport.py): no duplicate is looked for, and IntegrityError is raised (the
     statement undone) if one is stored after all."""
     if not rows:
@@ -86,8 +87,9 @@ def copy_insert(rows: list[list[Any]], *, new: bool = False) -> int:
             f"WITH stored AS (INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608  # nosec B608
             f"FROM {load} {'' if new else 'ON CONFLICT DO NOTHING '}"
             f"RETURNING {rollups.PG_RETURNED}), "
-            f"counted AS ({rollups.PG_ADD_INSERTED}) SELECT count(*) FROM stored",
-            [rollups.time_zone()],
+            f"counted AS ({rollups.PG_ADD_INSERTED}), "
+            f"months AS ({rollups.pg_add_months()}) SELECT count(*) FROM stored",
+            [rollups.time_zone(), rollups.time_zone()],
         )
         stored = cursor.fetchone()[0]
         cursor.execute(f"TRUNCATE {load}")

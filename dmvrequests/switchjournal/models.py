@@ -148,6 +148,49 @@ class DailyCount(models.Model):
         return f"{self.day} {self.direction} {self.ori} {self.message_key}: {self.messages}"
 
 
+class MonthlyCount(models.Model):
+    """The journal's monthly rollup: the daily rollup's rows summed by local month (`month`,
+    its first day), direction, party ORI and message key, with the first and last days of
+    the month that have any. Kept with the daily rollup in the same transaction (rollups.py);
+    a period's whole months are read from it, the days at its edges from the daily rollup,
+    so a year reads a bounded number of rows whatever the journal's size."""
+
+    month = models.DateField()
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    ori = models.CharField("ORI", max_length=9)
+    message_key = models.CharField(max_length=8)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    agency_kind = models.CharField(max_length=32, default=UNKNOWN_KIND)
+    messages = models.PositiveIntegerField(default=0)
+    image = models.PositiveIntegerField(default=0)
+    name_only = models.PositiveIntegerField(default=0)
+    partial_plate = models.PositiveIntegerField(default=0)
+    blocked = models.PositiveIntegerField(default=0)
+    block_leaks = models.PositiveIntegerField(default=0)
+    carries_data = models.PositiveIntegerField(default=0)
+    first_day = models.DateField()
+    last_day = models.DateField()
+
+    class Meta:
+        verbose_name = "monthly journal count"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "direction", "ori", "message_key"], name="monthly_count_once"
+            )
+        ]
+        indexes = [models.Index(fields=["ori", "direction"], name="monthly_count_ori_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.direction} {self.ori} {self.message_key}: {self.messages}"
+
+
 class UploadStatus(models.TextChoices):
     QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "Importing"

@@ -31,7 +31,13 @@ from dmvrequests.switchjournal.copyload import COLUMNS, copy_insert
 from dmvrequests.switchjournal.fastimport import Loader, import_lock
 from dmvrequests.switchjournal.fastjournal import read_stream
 from dmvrequests.switchjournal.matching import pick_by_control, pick_by_time
-from dmvrequests.switchjournal.models import Burst, DailyCount, Direction, JournalEntry
+from dmvrequests.switchjournal.models import (
+    Burst,
+    DailyCount,
+    Direction,
+    JournalEntry,
+    MonthlyCount,
+)
 from dmvrequests.switchjournal.parsing import (
     ANSWERS,
     NAME_ONLY_KEYS,
@@ -432,7 +438,9 @@ def journal_apply_retention(now: datetime | None = None) -> datetime:
         JournalEntry.objects.filter(timestamp__lt=cutoff).delete()
         Burst.objects.filter(start__lt=cutoff).delete()
         DailyCount.objects.filter(day__lt=day).delete()
-        # The day of the cut keeps the messages after it.
+        # The day of the cut keeps the messages after it; its month, the days after the cut.
         day_end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=cutoff_zone)
         rollups.refill(Q(timestamp__gte=cutoff, timestamp__lt=day_end), Q(day=day))
+        MonthlyCount.objects.filter(month__lt=day.replace(day=1)).delete()
+        rollups.months_from_days(day.replace(day=1))
     return cutoff

@@ -12,7 +12,7 @@ def count_the_journal(apps, schema_editor):
         schema_editor.connection.alias
     )
     if entries.exists():
-        add_entries(entries.all())
+        add_entries(entries.all(), months=False)  # the monthly rollup comes in 0007
 
 
 class Migration(migrations.Migration):

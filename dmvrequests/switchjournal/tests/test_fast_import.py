@@ -11,7 +11,7 @@ import pytest
 from dmvrequests.agencies.models import OriBlock
 from dmvrequests.switchjournal import fastimport, services
 from dmvrequests.switchjournal.generate import LEAKING_ORI, traffic
-from dmvrequests.switchjournal.models import Burst, DailyCount, JournalEntry
+from dmvrequests.switchjournal.models import Burst, DailyCount, JournalEntry, MonthlyCount
 from dmvrequests.switchjournal.tests.journals import entry, journal
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +37,9 @@ def outcome():
         fields = {name: value for name, value in row.items() if name not in ("id", "query_id")}
         messages[key(row)] = {**fields, "query": key(query) if query else None}
     daily = sorted(tuple(r.values())[1:] for r in DailyCount.objects.values().order_by())
+    monthly = sorted(tuple(r.values())[1:] for r in MonthlyCount.objects.values().order_by())
     bursts = sorted(tuple(b.values())[1:] for b in Burst.objects.values().order_by())
-    return messages, daily, bursts
+    return messages, daily, monthly, bursts
 
 
 @pytest.fixture
@@ -61,6 +62,7 @@ def both_ways(monkeypatch):
         for fast in (True, False):
             JournalEntry.objects.all().delete()
             DailyCount.objects.all().delete()
+            MonthlyCount.objects.all().delete()
             Burst.objects.all().delete()
             summaries = [
                 services.journal_import(
@@ -94,11 +96,11 @@ def test_demo_traffic_in_two_files_gives_the_same_rows_matches_leaks_and_counts(
     second = demo(START + timedelta(days=4), 2, 1500, seed=6)
     fast, plain, summaries = both_ways(first, second)
     assert fast == plain
-    messages, daily, bursts = fast
+    messages, daily, monthly, bursts = fast
     assert [s["imported"] for s in summaries] == [1502, 1500]
     assert sum(1 for m in messages.values() if m["query"]) > 1000
     assert any(m["block_leak"] for m in messages.values())
-    assert daily and bursts
+    assert daily and monthly and bursts
 
 
 T = "2026-03-14T09:{:02d}:{:02d}-04:00"

@@ -1,13 +1,16 @@
-"""The daily rollup the figures read: kept by the import (duplicates not counted twice), equal
-to a rebuild from scratch, counted again when an ORI is attributed or blocked later and when
-retention cuts a day in two."""
+"""The daily and monthly rollups the figures read: kept by the import (duplicates not counted
+twice), equal to a rebuild from scratch, counted again when an ORI is attributed or blocked later
+and when retention cuts a day in two; a period read from whole months and edge days gives the
+sums of its days."""
 
 from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import call_command
 
-from dmvrequests.switchjournal.models import DailyCount, JournalEntry
+from dmvrequests.switchjournal import rollups
+from dmvrequests.switchjournal.models import DailyCount, JournalEntry, MonthlyCount
+from dmvrequests.switchjournal.selectors import JournalFilter
 from dmvrequests.switchjournal.services import journal_apply_retention
 from dmvrequests.switchjournal.tests.journals import entry, journal, query_run
 from dmvrequests.testing import AgencyFactory
@@ -28,10 +31,13 @@ SECOND = journal(
 
 
 def counts():
-    fields = [f.name for f in DailyCount._meta.fields if f.name != "id"]
-    return sorted(
-        tuple(row[name] for name in fields) for row in DailyCount.objects.values(*fields).order_by()
-    )
+    """The rows of both rollups, without their ids."""
+    found = []
+    for model in (DailyCount, MonthlyCount):
+        fields = [f.name for f in model._meta.fields if f.name != "id"]
+        rows = model.objects.values(*fields).order_by()
+        found.append(sorted(tuple(row[name] for name in fields) for row in rows))
+    return found
 
 
 @pytest.fixture
@@ -75,6 +81,92 @@ def test_the_import_keeps_the_daily_rollup(imported):
     assert rows[(date(2026, 3, 5), "IN", "DCICE0200", "DQ")].messages == 3
 
 
+def test_the_import_keeps_the_monthly_rollup(imported):
+    rows = {(r.month, r.direction, r.ori, r.message_key): r for r in MonthlyCount.objects.all()}
+    assert set(rows) == {
+        (date(2026, 3, 1), "IN", "DCICE0100", "DQ"),
+        (date(2026, 3, 1), "OUT", "DCICE0100", "DR"),
+        (date(2026, 2, 1), "IN", "ZZ1234567", "DNQ"),
+        (date(2026, 3, 1), "IN", "NY0010100", "RPQ"),
+        (date(2026, 3, 1), "OUT", "NY0010100", "RPR"),
+        (date(2026, 3, 1), "IN", "DCICE0200", "DQ"),
+    }
+    plates = rows[(date(2026, 3, 1), "IN", "NY0010100", "RPQ")]
+    assert (plates.messages, plates.partial_plate) == (2, 2)
+    assert (plates.first_day, plates.last_day) == (date(2026, 3, 2), date(2026, 3, 2))
+    ice = rows[(date(2026, 3, 1), "IN", "DCICE0200", "DQ")]
+    assert (ice.messages, ice.agency_kind, ice.blocked) == (3, "immigration", 3)
+    leak = rows[(date(2026, 3, 1), "OUT", "DCICE0100", "DR")]
+    assert (leak.block_leaks, leak.carries_data) == (1, 1)
+
+
+def test_a_month_widens_its_first_and_last_days_as_files_come(imported, import_log):
+    later = journal(
+        entry("2026-03-20T12:00:00-04:00", "IN", 40, "RPQ.NY0010100.NY.TXT", "LIC/Q*."),
+        entry("2026-03-01T12:00:00-05:00", "IN", 41, "RPQ.NY0010100.NY.TXT", "LIC/R*."),
+    )
+    import_log(later, "later.txt")
+    plates = MonthlyCount.objects.get(month=date(2026, 3, 1), direction="IN", ori="NY0010100")
+    assert (plates.messages, plates.first_day, plates.last_day) == (
+        4,
+        date(2026, 3, 1),
+        date(2026, 3, 20),
+    )
+    kept = counts()
+    call_command("rebuild_switch_log_rollups")
+    assert counts() == kept
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [
+        (date(2026, 2, 1), date(2026, 3, 31)),  # two whole months
+        (date(2026, 2, 28), date(2026, 3, 31)),  # an edge day, then a whole month
+        (date(2026, 2, 1), date(2026, 3, 2)),  # a whole month, then edge days
+        (date(2026, 2, 28), date(2026, 3, 4)),  # no whole month
+        (date(2026, 1, 15), date(2026, 4, 15)),
+    ],
+)
+def test_a_period_read_from_months_and_days_gives_the_sums_of_its_days(
+    imported, date_from, date_to
+):
+    def daily_only(journal_filter, by, direction=None):
+        rows = DailyCount.objects.filter(day__gte=date_from, day__lte=date_to)
+        return rollups._sums(rows, journal_filter, by, direction, True)
+
+    def ordered(rows):
+        return sorted(rows, key=lambda row: [str(row[name]) for name in sorted(row)])
+
+    for journal_filter in (
+        JournalFilter(date_from, date_to),
+        JournalFilter(date_from, date_to, agency_kind="immigration"),
+    ):
+        for by in (["direction", "agency_kind"], ["month", "direction"], ["ori"]):
+            assert ordered(rollups.grouped(journal_filter, by, days=True)) == ordered(
+                daily_only(journal_filter, by)
+            )
+        got = rollups.grouped(journal_filter, ["ori"], direction="IN")
+        assert sum(row["messages"] for row in got) == sum(
+            row["messages"] for row in daily_only(journal_filter, ["ori"], "IN")
+        )
+
+
+def test_whole_months_of_a_period():
+    assert rollups.whole_months(date(2026, 1, 1), date(2026, 12, 31)) == (
+        date(2026, 1, 1),
+        date(2026, 12, 1),
+    )
+    assert rollups.whole_months(date(2026, 1, 2), date(2026, 3, 30)) == (
+        date(2026, 2, 1),
+        date(2026, 2, 1),
+    )
+    assert rollups.whole_months(date(2026, 1, 2), date(2026, 2, 27)) == (None, None)
+    assert rollups.whole_months(date(2024, 2, 1), date(2024, 2, 29)) == (
+        date(2024, 2, 1),
+        date(2024, 2, 1),
+    )
+
+
 def test_a_rebuild_gives_the_rows_the_import_kept(imported, capsys):
     kept = counts()
     call_command("rebuild_switch_log_rollups")
@@ -108,6 +200,13 @@ def test_retention_counts_the_day_of_the_cut_again(imported, settings):
         (date(2026, 3, 2), "NY0010100", 1),
         (date(2026, 3, 5), "DCICE0200", 3),
     }
+    assert {(r.month, r.ori, r.messages, r.first_day) for r in MonthlyCount.objects.all()} == {
+        (date(2026, 3, 1), "NY0010100", 1, date(2026, 3, 2)),
+        (date(2026, 3, 1), "DCICE0200", 3, date(2026, 3, 5)),
+    }
+    kept = counts()
+    call_command("rebuild_switch_log_rollups")
+    assert counts() == kept
 
 
 def test_the_import_reports_each_stored_batch(tmp_path, monkeypatch):
@@ -122,6 +221,7 @@ def test_the_import_reports_each_stored_batch(tmp_path, monkeypatch):
     for while_reading in (False, True):
         JournalEntry.objects.all().delete()
         DailyCount.objects.all().delete()
+        MonthlyCount.objects.all().delete()
         seen: list[int] = []
         reported[while_reading] = seen
         with open_journal(str(path)) as lines:
