@@ -1,5 +1,5 @@
 """Switch journal benchmark: import speed (entries per second, peak memory) of
-`import_switch_log`, and `switch_log_stats` over a year.
+`import_switch_log`, `switch_log_stats` over a year, and the Network queries pages.
 
     .venv/bin/python bench/bench_switch_log.py --entries 200000 [--database dmv_bench_switch]
         [--days 365] [--rounds 5] [--json]
@@ -10,7 +10,11 @@ realistic traffic with `seed_switch_log --output` (seed 1, over `--days`), then 
 `import_switch_log --json` on it in a child process of its own (wall clock; the child's peak
 resident memory from the kernel, os.wait4), then `switch_log_stats` over the last 365 days
 (`--rounds` times, each in its own process: the figures read the daily rollup, so their time
-hardly grows with the journal). Prints one line of figures, or one JSON object with --json,
+hardly grows with the journal), then the section's pages (p50 and p95 of the server's time
+with Django's test Client, as bench/bench_pages.py measures them, in a process of their own;
+the demo directory and users from `seed_demo`, loaded once, so that the traffic's ORIs belong
+to agencies; `--page-iterations 0` skips them). Prints one line of figures, or one JSON object
+with --json,
 with the machine's load average (`uptime`) at the start and the end: on a shared machine
 the figures depend on it. At most 10,000,000 entries.
 """
@@ -70,6 +74,7 @@ def prepare(options):
         **os.environ,
         "DATABASE_URL": f"postgres://{user}@{host}:5432/{options.database}",
         "DMV_REQUIRE_MFA": "false",
+        "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "bench-" + os.urandom(12).hex()),
     }
     createdb = shutil.which("createdb") or "/usr/bin/createdb"
     subprocess.run(  # noqa: S603 - PostgreSQL's own client, fixed arguments
@@ -85,6 +90,63 @@ def prepare(options):
         "DailyCount.objects.all().delete(); MonthlyCount.objects.all().delete()",
     )
     return env
+
+
+# The pages measured: (label, address, user). {year} is the filter of the last 365 days.
+PAGES = (
+    ("Network queries, last 90 days (default)", "/network/", "admin"),
+    ("Network queries, a year", "/network/?{year}", "admin"),
+    (
+        "Entries: every query of a year, first page",
+        "/network/entries/?figure=months&{year}",
+        "counsel",
+    ),
+    (
+        "Entries: photo requests of a year, first page",
+        "/network/entries/?figure=image&{year}",
+        "counsel",
+    ),
+    (
+        "Entries: one ORI over a year, first page",
+        "/network/entries/?ori=DCICE0100&{year}",
+        "counsel",
+    ),
+    ("An agency's page (ICE), a year", "/network/agencies/{ice}/?{year}", "counsel"),
+    ("Unknown ORIs", "/network/unknown-oris/", "admin"),
+    ("Block list", "/network/blocklist/", "admin"),
+)
+
+PAGES_CODE = """
+import json, sys
+sys.path.insert(0, 'bench')
+from bench_pages import Page, measure
+from dmvrequests.agencies.models import Agency
+ice = Agency.objects.get(slug='ice-ero').pk
+pages = [Page(label, url.format(year=YEAR, ice=ice), user, 300.0) for label, url, user in PAGES]
+results = measure(pages, rounds=3, iterations=ITERATIONS, report=lambda line: None)
+print(json.dumps([{'page': r.page.label, 'p50_ms': round(r.p50_ms, 1), 'p95_ms':
+    round(r.p95_ms, 1), 'queries': r.queries, 'status': r.status} for r in results]))
+"""
+
+
+def demo_directory(env, days):
+    """The demo's users and agencies (seed_demo, once) and the traffic's ORI patterns and block
+    (seed_switch_log's directory), so that the pages have users and the ORIs agencies."""
+    manage(env, "seed_demo")
+    code = (
+        "from datetime import timedelta; from django.utils import timezone;"
+        "from dmvrequests.switchjournal.management.commands.seed_switch_log import Command;"
+        f"Command()._directory(timezone.now() - timedelta(days={days}))"
+    )
+    manage(env, "shell", "-c", code)
+
+
+def page_timings(env, iterations):
+    """p50 and p95 (ms) of each of PAGES over the last 365 days, one process."""
+    end = date.today()
+    year = f"date_from={end - timedelta(days=364)}&date_to={end}"
+    code = f"PAGES = {PAGES!r}\nYEAR = {year!r}\nITERATIONS = {iterations}\n" + PAGES_CODE
+    return json.loads(manage(env, "shell", "-c", code).stdout.strip().splitlines()[-1])
 
 
 def stats_timings(env, rounds):
@@ -109,10 +171,15 @@ def main():
     parser.add_argument("--days", type=int, default=365, help="Days of traffic, to today.")
     parser.add_argument("--rounds", type=int, default=5, help="Runs of switch_log_stats.")
     parser.add_argument("--json", action="store_true", help="Print one JSON object.")
+    parser.add_argument(
+        "--page-iterations", type=int, default=10, help="Requests of each page a round (0: none)."
+    )
     options = parser.parse_args()
     if not 0 < options.entries <= MAX_ENTRIES:
         parser.error(f"--entries must be between 1 and {MAX_ENTRIES:,}.")
     env = prepare(options)
+    if options.page_iterations:
+        demo_directory(env, options.days)
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         journal = Path(folder) / "journal.txt"
@@ -124,7 +191,9 @@ def main():
         )
         out, seconds, peak_mb, cpu = measured(env, "import_switch_log", "--json", str(journal))
     result = json.loads(out)
+    load_after_import = os.getloadavg()[0]
     stats_ms = stats_timings(env, options.rounds)
+    pages = page_timings(env, options.page_iterations) if options.page_iterations else []
     figures = {
         "entries": result["entries"],
         "imported": result["imported"],
@@ -137,7 +206,9 @@ def main():
         "entries_per_cpu_second": round(result["entries"] / cpu) if cpu else None,
         "stats_year_ms_median": stats_ms[len(stats_ms) // 2],
         "stats_year_ms_max": stats_ms[-1],
+        "pages": pages,
         "load_average_before": round(load_before, 2),
+        "load_average_after_import": round(load_after_import, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
         "cpus": os.cpu_count(),
     }
@@ -152,6 +223,11 @@ def main():
         f"max {figures['stats_year_ms_max']} ms (load average {figures['load_average_before']} "
         f"before, {figures['load_average_after']} after, {figures['cpus']} CPUs)."
     )
+    for page in pages:
+        print(
+            f"  {page['page']}: p50 {page['p50_ms']} ms, p95 {page['p95_ms']} ms, "
+            f"{page['queries']} queries, HTTP {page['status']}"
+        )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from dmvrequests.agencies.blocklist import (
     blocklist_text,
     not_yet_at_switch,
 )
-from dmvrequests.agencies.directory import ori_directory
+from dmvrequests.agencies.directory import OriDirectory, ori_directory
 from dmvrequests.agencies.models import Agency, BlocklistVersion
 from dmvrequests.agencies.services import agency_add_ori
 from dmvrequests.audit.models import Action as AuditAction
@@ -127,11 +127,12 @@ def entries(request):
             detail={**filters.as_detail(), "figure": slug or "all", "ori": ori},
         )
     spec = figures_of.BY_SLUG.get(slug)
+    directory = ori_directory()  # read once for the page, not once per entry
     context = {
         "form": form,
         "filters": filters,
         "page": page,
-        "rows": [_entry_row(entry) for entry in page.object_list],
+        "rows": [_entry_row(entry, directory) for entry in page.object_list],
         "title": spec.entries_label if spec else "Every message",
         "ori": ori,
         "refused": refused,
@@ -141,7 +142,7 @@ def entries(request):
     return render(request, "switchjournal/entries.html", context, status=_status(form))
 
 
-def _entry_row(entry: JournalEntry) -> dict[str, object]:
+def _entry_row(entry: JournalEntry, directory: OriDirectory) -> dict[str, object]:
     flags = []
     if entry.direction == Direction.IN:
         flags = [
@@ -163,7 +164,7 @@ def _entry_row(entry: JournalEntry) -> dict[str, object]:
     return {
         "entry": entry,
         "direction": "Query" if entry.direction == Direction.IN else "Response",
-        "agency": ori_directory().attribute(
+        "agency": directory.attribute(
             entry.sender_ori if entry.direction == Direction.IN else entry.destination
         ),
         "kind": figures_of.kind_label(entry.agency_kind),
