@@ -60,7 +60,7 @@ from dmvrequests.switchjournal.partitions import TABLE, partitioned
 
 LAG = timedelta(minutes=2)  # how far back in time a file may step and stay on the fast path
 logger = logging.getLogger(__name__)
-IMPORT_LOCK = 0x534A_494D  # PostgreSQL advisory lock: the import holding it may take the fast path
+IMPORT_LOCK = 0x534A_494D  # PostgreSQL advisory lock: one import at a time
 SEQUENCE = f"{TABLE}_pid_seq"
 
 Row = list[Any]
@@ -73,21 +73,21 @@ class LeaveFastPath(Exception):
 
 @contextmanager
 def import_lock() -> Iterator[bool]:
-    """PostgreSQL: True while this import holds the journal's import lock (a session advisory
-    lock, released at the end), so that no other import writes meanwhile through the fast path
-    (two imports at once, the upload job and the drop folder, take turns on it; the second goes
-    the plain way). False when another import holds it, and on SQLite."""
+    """PostgreSQL: waits for the journal's import lock (a session advisory lock) and holds it
+    until the import is over (stored, matched, bursts and alerts), then yields True: imports
+    take turns (the upload job and the drop folder, two workers), each as if alone, so two
+    imports at once give the rows of one after the other, and each may match while reading.
+    An import waiting for the lock has read nothing yet. False on SQLite (one writer at a
+    time anyway)."""
     if not partitioned():
         yield False
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [IMPORT_LOCK])
-        held = bool(cursor.fetchone()[0])
+        cursor.execute("SELECT pg_advisory_lock(%s)", [IMPORT_LOCK])
     try:
-        yield held
+        yield True
     finally:
-        if held:
-            _unlock()
+        _unlock()
 
 
 def _unlock() -> None:
@@ -96,7 +96,7 @@ def _unlock() -> None:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK])
     except DatabaseError:
         # The import's transaction failed: the lock goes when the connection closes; until
-        # then other imports go the plain way (the same results, slower).
+        # then other imports wait.
         logger.warning("The switch journal's import lock could not be released.", exc_info=True)
 
 

@@ -203,8 +203,6 @@ def journal_import(
     `on_batch(summary)`, when given, is called after each stored batch (for a progress bar: the
     summary's counts so far; the stream's position tells how far the file is read). Raises
     parsing.BadJournal when a CSV journal's header is wrong (nothing is stored then)."""
-    directory = ori_directory()
-    after_id = JournalEntry.objects.aggregate(last=Max("id"))["last"] or 0
     phrases = no_data_phrases()
     summary = ImportSummary(file=name)
     senders: set[str] = set()
@@ -214,10 +212,10 @@ def journal_import(
         if hasattr(lines, "read")
         else read_journal(_guarded(lines, broken))
     )
-    with import_lock() as alone:  # the fast path for one import at a time
-        loader = Loader(
-            PG_BATCH if partitioned() else BATCH, _insert, fast=match_while_reading and alone
-        )
+    with import_lock():  # one import at a time, from its first read to its alerts
+        directory = ori_directory()
+        after_id = JournalEntry.objects.aggregate(last=Max("id"))["last"] or 0
+        loader = Loader(PG_BATCH if partitioned() else BATCH, _insert, fast=match_while_reading)
         for item in items:
             summary.entries += 1
             if isinstance(item, Rejection):
@@ -231,12 +229,12 @@ def journal_import(
                 if on_batch is not None:
                     on_batch(summary)
         _count(summary, loader.finish())
-    for rejection in broken:
-        summary.reject(rejection)
-    if summary.imported:
-        journal_match_responses()  # what the fast path left (nothing when it held to the end)
-        new_bursts = journal_find_bursts(senders)
-        import_alerts(after_id=after_id, new_bursts=new_bursts, name=name)
+        for rejection in broken:
+            summary.reject(rejection)
+        if summary.imported:
+            journal_match_responses()  # what the fast path left (nothing when it held)
+            new_bursts = journal_find_bursts(senders)
+            import_alerts(after_id=after_id, new_bursts=new_bursts, name=name)
     return summary
 
 

@@ -198,22 +198,3 @@ def test_a_message_stored_meanwhile_sends_the_batch_the_plain_way(both_ways, mon
     fast, plain, summaries = both_ways(LATER, LATER)
     assert fast == plain
     assert summaries[1]["duplicates"] == summaries[1]["entries"]
-
-
-@pytest.mark.postgres
-def test_on_postgresql_an_import_while_another_holds_the_lock_goes_the_plain_way(both_ways):
-    import psycopg
-    from django.db import connection
-
-    in_order = journal(dq(at(30), 1), dr(at(30, 1), 2), dq(at(31), 3), dr(at(31, 2), 4))
-    db = connection.settings_dict
-    with psycopg.connect(
-        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432
-    ) as other:
-        other.execute("SELECT pg_advisory_lock(%s)", [fastimport.IMPORT_LOCK])
-        fast, plain, _ = both_ways(in_order)
-    assert fast == plain
-    assert both_ways.matched_after == [2, 2]
-    both_ways.matched_after.clear()
-    both_ways(in_order)  # the lock released: matched while reading again
-    assert both_ways.matched_after == [0, 2]
