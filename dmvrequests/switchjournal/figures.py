@@ -420,6 +420,32 @@ def entries(slug: str, filters: Filters, ori: str = "") -> QuerySet[JournalEntry
     return rows.order_by("-timestamp", "-id")
 
 
+# The totals (selectors.totals) that count the entries of a figure: the entries page's count is
+# read from the rollup rather than by counting the journal ("" is every message).
+ENTRY_TOTALS = {
+    "": ("queries", "responses"),
+    "leaks": ("block_leaks",),
+    "blocked": ("blocked",),
+    "months": ("queries",),
+    "kinds": ("queries",),
+    "immigration": ("immigration",),
+    "image": ("image",),
+    "name_only": ("name_only",),
+    "partial_plate": ("partial_plate",),
+}
+
+
+def entries_count(slug: str, filters: Filters, ori: str = "") -> int | None:
+    """How many messages `entries(slug, filters, ori)` gives, read from the rollups (a few
+    hundred rows, whatever the journal's size); None when the rollups cannot tell (the
+    entries of one ORI, of bursts, of unknown ORIs): count the entries then."""
+    keys = ENTRY_TOTALS.get(slug if slug in BY_SLUG else "")
+    if ori or keys is None:
+        return None
+    figures = selectors.totals(filters.journal_filter())
+    return sum(figures[key] for key in keys)
+
+
 def unknown_oris(limit: int = 500) -> list[dict[str, Any]]:
     """The ORIs that sent queries and match no agency, over every day the journal holds,
     most queries first, at most `limit` (selectors.unknown_oris' rows)."""

@@ -18,6 +18,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dmvrequests.agencies.blocklist import (
@@ -48,6 +49,21 @@ ENTRY = "switchjournal.journalentry"
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NAV = "network"
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are (read from the rollups: counting a year of
+    the journal would take seconds), or counting them when `known` is None."""
+
+    def __init__(self, object_list, per_page: int, known: int | None) -> None:
+        super().__init__(object_list, per_page)
+        self.known = known
+
+    @cached_property
+    def count(self) -> int:
+        if self.known is not None:
+            return self.known
+        return self.object_list.count()
 
 
 def safe_cell(value: object) -> str:
@@ -118,7 +134,8 @@ def entries(request):
     # A filter that cannot be applied shows nothing (and so records no read), rather than
     # every message.
     rows = JournalEntry.objects.none() if refused else figures_of.entries(slug, filters, ori)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    known = None if refused else figures_of.entries_count(slug, filters, ori)
+    page = CountedPaginator(rows, PAGE_SIZE, known).get_page(request.GET.get("page"))
     if page.object_list:
         access_log_many(
             request=request,

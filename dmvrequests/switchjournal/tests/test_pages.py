@@ -195,6 +195,42 @@ class TestEntries:
         assert "No entries are shown until the filter is corrected" in page.text
         assert not AuditRecord.objects.filter(action=Action.VIEW_JOURNAL).exists()
 
+    def test_the_count_of_entries_read_from_the_rollups_is_the_number_of_entries(
+        self, traffic
+    ):
+        from dmvrequests.switchjournal import figures
+
+        today = timezone.localdate()
+        period = (today - timedelta(days=10), today)
+        filters = [
+            figures.Filters(*period),
+            figures.Filters(*period, agency_kind="immigration"),
+            figures.Filters(*period, agency_kind="unknown"),
+            figures.Filters(*period, agency=traffic["ice"]),
+            figures.Filters(*period, agency=traffic["police"]),
+            figures.Filters(today - timedelta(days=1), today),
+        ]
+        for slug in figures.ENTRY_TOTALS:
+            for chosen in filters:
+                counted = figures.entries_count(slug, chosen)
+                assert counted == figures.entries(slug, chosen).count(), (slug, chosen)
+        assert figures.entries_count("months", filters[0]) == 6 - 1  # six messages, 1 response
+        assert figures.entries_count("", filters[0], "DCXYZ0100") is None
+        assert figures.entries_count("bursts", filters[0]) is None
+
+    def test_a_long_list_is_paged_with_its_count_and_few_queries(
+        self, django_app, counsel, django_assert_max_num_queries
+    ):
+        start = timezone.now().replace(microsecond=0) - timedelta(days=1)
+        stored_queries(start, 120)
+        url = reverse("network:entries")
+        page = django_app.get(url, {"figure": "months"}, user=counsel)
+        assert "120</strong> messages." in page.text
+        assert len(page.html.select("tbody tr")) == 50
+        with django_assert_max_num_queries(20):
+            page = django_app.get(url, {"figure": "months", "page": "3"}, user=counsel)
+        assert len(page.html.select("tbody tr")) == 20
+
     def test_administrators_do_not_read_entries(self, django_app, administrator):
         django_app.get(reverse("network:entries"), user=administrator, status=403)
 
