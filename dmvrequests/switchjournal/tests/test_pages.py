@@ -195,9 +195,7 @@ class TestEntries:
         assert "No entries are shown until the filter is corrected" in page.text
         assert not AuditRecord.objects.filter(action=Action.VIEW_JOURNAL).exists()
 
-    def test_the_count_of_entries_read_from_the_rollups_is_the_number_of_entries(
-        self, traffic
-    ):
+    def test_the_count_of_entries_read_from_the_rollups_is_the_number_of_entries(self, traffic):
         from dmvrequests.switchjournal import figures
 
         today = timezone.localdate()
