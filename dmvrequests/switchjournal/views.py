@@ -63,7 +63,7 @@ class CountedPaginator(Paginator):
     def count(self) -> int:
         if self.known is not None:
             return self.known
-        return self.object_list.count()
+        return int(super().count)
 
 
 def safe_cell(value: object) -> str:
