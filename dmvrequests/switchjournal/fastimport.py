@@ -231,7 +231,9 @@ class StreamMatcher:
         self.by_answer: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         self.by_control: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         self.waiting: list[dict[str, Any]] = []
-        self.used: set[int] = set()
+        # The queries already taken (id: time), forgotten with the queries (prune): memory
+        # holds the last response window's, whatever the file's size.
+        self.used: dict[int, datetime] = {}
         self.keys: dict[tuple[Any, ...], datetime] = {}
         self.ids: Iterator[int] = iter(())
         self.first_id: int | None = None
@@ -301,7 +303,7 @@ class StreamMatcher:
         row[MATCH_PENDING] = False
         if query is None:
             return
-        self.used.add(query["id"])
+        self.used[query["id"]] = query["timestamp"]
         row[QUERY_ID] = query["id"]
         if query.get("row") is not None and query["id"] > self.last_written:
             query["row"][ANSWERED] = True
@@ -361,6 +363,8 @@ class StreamMatcher:
                 del self.by_control[ori_control]
         self.forgotten = max(self.forgotten, cut)
         self.keys = {key: moment for key, moment in self.keys.items() if moment > self.settled}
+        # A query at or before the cut is no longer a candidate (by_answer forgot it).
+        self.used = {qid: moment for qid, moment in self.used.items() if moment > cut}
 
     def undo_written(self) -> None:
         """Set the rows written so far back as the plain path leaves them before matching."""

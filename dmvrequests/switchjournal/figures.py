@@ -159,15 +159,11 @@ def _leaks(filters: Filters) -> QuerySet[JournalEntry]:
 
 
 def build_leaks(filters: Filters) -> Figure:
-    by_ori: dict[str, dict[str, Any]] = {}
-    for leak in selectors.block_leaks(filters.journal_filter()):  # newest first
-        found = by_ori.setdefault(leak["ori"], {"n": 0, "last": leak["timestamp"], **leak})
-        found["n"] += 1
-    ranked = sorted(by_ori.values(), key=lambda r: (-r["n"], r["ori"]))[:LISTED]
+    ranked = selectors.block_leaks_by_ori(filters.journal_filter())[:LISTED]
     rows = [
         Row(
             _ori_label(r["ori"], r["agency"]),
-            r["n"],
+            r["leaks"],
             f"Last: {_local(r['last'])}",
             {"ori": r["ori"]},
             r["agency_id"],
@@ -384,10 +380,11 @@ BY_SLUG = {spec.slug: spec for spec in FIGURES}
 def figures(filters: Filters) -> list[Figure]:
     """Every figure of the section, block leaks first, under `filters`."""
     built = []
-    for spec in FIGURES:
-        figure = spec.build(filters)
-        figure.entries_label = spec.entries_label
-        built.append(figure)
+    with rollups.reading_once():  # several figures read the same sums
+        for spec in FIGURES:
+            figure = spec.build(filters)
+            figure.entries_label = spec.entries_label
+            built.append(figure)
     return built
 
 

@@ -10,6 +10,7 @@ A query or response is a dict with at least `id`, `timestamp` (aware), `sender_o
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Container
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,7 +30,10 @@ def pick_by_control(
 
 
 def pick_by_time(
-    response: dict[str, Any], candidates: list[dict[str, Any]], used: set[int], window: timedelta
+    response: dict[str, Any],
+    candidates: list[dict[str, Any]],
+    used: Container[int],
+    window: timedelta,
 ) -> dict[str, Any] | None:
     """The latest query of `candidates` (one ORI's queries of the key the response answers, in
     (timestamp, id) order) not in `used` at most `window` before the response."""

@@ -23,6 +23,9 @@ dimensions `by`: `month` (first day of the local month), `direction`, `agency_ki
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -228,6 +231,22 @@ def time_zone() -> str:
 # -- Reading ------------------------------------------------------------------------------------
 
 
+_READ: ContextVar[dict[tuple[Any, ...], list[dict[str, Any]]] | None] = ContextVar(
+    "switch_journal_rollup_reads", default=None
+)
+
+
+@contextmanager
+def reading_once() -> Iterator[None]:
+    """Within the block, `grouped` reads each (filter, grouping) once and gives copies of the
+    rows afterwards (a page built from several figures over the same filter)."""
+    token = _READ.set({})
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
 def grouped(
     journal_filter: JournalFilter,
     by: list[str],
@@ -238,6 +257,18 @@ def grouped(
     """The sums of the filter's rollup rows (of one `direction` when given) grouped by `by`:
     the whole months of the period from the monthly rollup, the days before and after them
     from the daily one, added up by `by` (first_day the least, last_day the greatest)."""
+    read = _READ.get()
+    if read is None:
+        return _grouped(journal_filter, by, direction, days)
+    key = (journal_filter, tuple(by), direction, days)
+    if key not in read:
+        read[key] = _grouped(journal_filter, by, direction, days)
+    return [dict(row) for row in read[key]]
+
+
+def _grouped(
+    journal_filter: JournalFilter, by: list[str], direction: str | None, days: bool
+) -> list[dict[str, Any]]:
     unknown = set(by) - set(DIMENSIONS)
     if unknown:
         raise ValueError(f"cannot group by {sorted(unknown)}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from dmvrequests.agencies.directory import ori_directory
@@ -372,6 +372,30 @@ def block_leaks(journal_filter: JournalFilter) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+def block_leaks_by_ori(journal_filter: JournalFilter) -> list[dict[str, Any]]:
+    """The period's block leaks by blocked ORI, most first (ties by ORI): `[{"ori": str,
+    "leaks": n, "last": datetime (the latest), "agency_id": int | None, "agency": name |
+    None}]`, counted in the journal through its partial index of leaks (no text)."""
+    rows = (
+        entries(journal_filter, "block_leaks")
+        .order_by()
+        .values("destination")
+        .annotate(leaks=Count("id"), last=Max("timestamp"), agency=Max("agency_id"))
+    )
+    directory = ori_directory()
+    found = [
+        {
+            "ori": row["destination"],
+            "leaks": row["leaks"],
+            "last": row["last"],
+            "agency_id": row["agency"],
+            "agency": directory.attribute(row["destination"]).name,
+        }
+        for row in rows
+    ]
+    return sorted(found, key=lambda row: (-row["leaks"], row["ori"]))
 
 
 def entry_with_query(entry_id: int) -> tuple[JournalEntry, JournalEntry | None] | None:
