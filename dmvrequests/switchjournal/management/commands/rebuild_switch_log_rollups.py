@@ -1,10 +1,10 @@
-"""Build the switch journal's daily rollup again from the journal.
+"""Build the switch journal's daily and monthly rollups again from the journal.
 
     python manage.py rebuild_switch_log_rollups
 
 The import, attribution and retention keep the rollup as they go; this command is for after a
 restore, a manual repair of the journal, or a change of TIME_ZONE (the rollup's days are local
-days). It replaces the whole rollup in one transaction (docs/network-queries.md, "Scale").
+days). It replaces both rollups in one transaction (docs/network-queries.md, "Scale").
 """
 
 import time
@@ -15,7 +15,7 @@ from dmvrequests.switchjournal.rollups import rebuild
 
 
 class Command(BaseCommand):
-    help = "Build the switch journal's daily rollup again from the journal."
+    help = "Build the switch journal's daily and monthly rollups again from the journal."
 
     def handle(self, *args, **options):
         started = time.monotonic()
