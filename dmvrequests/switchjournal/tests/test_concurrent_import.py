@@ -75,7 +75,10 @@ def test_an_import_waits_for_the_lock_and_has_stored_nothing_meanwhile(monkeypat
 
 
 @pytest.mark.parametrize("files", [(FIRST, SECOND), (SECOND, SECOND)])
-def test_two_imports_at_once_store_what_one_after_the_other_stores(files):
+def test_two_imports_at_once_store_what_one_after_the_other_stores(files, monkeypatch):
+    # Many small batches, each its own transaction: two imports side by side interleave.
+    monkeypatch.setattr(services, "PG_BATCH", 40)
+    monkeypatch.setattr(services, "MATCH_CHUNK", 40)
     results: dict[str, dict] = {}
     workers = [
         threading.Thread(target=imported, args=(text, f"{n}.txt", results))
