@@ -172,6 +172,14 @@ class DisclosureRequest(models.Model):
                 fields=["office", "status", "-emergency", "due_date", "received_at", "id"],
                 name="case_queue_due_idx",
             ),
+            # The clerk's default queue (the office's open cases, "due" order) hands over its
+            # first page in order: the open statuses are several, so case_queue_due_idx
+            # cannot (measured at 1,000,000 cases: a sort of 1,174 rows, 7.5 ms).
+            models.Index(
+                fields=["office", "-emergency", "due_date", "received_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="case_open_queue_due_idx",
+            ),
             # Also on PostgreSQL: UPPER(subject_name) text_pattern_ops, for the search's
             # case-insensitive prefix match (migration 0005; not expressible here).
             models.Index(fields=["subject_plate_key"], name="case_plate_key_idx"),
