@@ -290,7 +290,10 @@ SWITCH_LOG_DROP_DIR = env_str("SWITCH_LOG_DROP_DIR", "")
 SWITCH_NO_DATA_PHRASES = env_list(
     "SWITCH_NO_DATA_PHRASES", ("NO RECORD", "NOT ON FILE", "ACCESS DENIED", "NOT AUTHORIZED")
 )
-USE_I18N = True
+# Screens are in English and letters in other languages come from their own templates
+# (docs/letters.md): Django's translation machinery is not needed, and leaving it out makes
+# every date and label a template shows cheaper (Django's own advice for such sites).
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
