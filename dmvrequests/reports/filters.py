@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from dmvrequests.cases.models import DisclosureRequest
@@ -51,6 +52,81 @@ def months_back(day, months):
     """The first day of the month `months` before `day`'s month."""
     index = day.year * 12 + day.month - 1 - months
     return date(index // 12, index % 12 + 1, 1)
+
+
+def _days_up_to(first, last, today):
+    """How many days of first..last (inclusive) are on or before today: the days that may
+    have rows (no case is received in the future)."""
+    return max(0, (min(last, today) - first).days + 1)
+
+
+@dataclass(frozen=True)
+class PeriodParts:
+    """How a period of days is read from the rollups (reports/rollups.py): the whole
+    months `months` ((first month, last month), first days, or None) from the monthly
+    rows, plus the daily rows of the `added` days, minus the daily rows of the `taken`
+    days. A month the period covers in part is read either as its days in the period, or
+    as the whole month less its days outside it, whichever reads fewer days that can hold
+    cases: the month running today is its monthly row less the days after today (none
+    has a case), not a month of daily rows. Both ways give the same counts."""
+
+    months: tuple[date, date] | None
+    added: tuple  # ((first day, last day), ...), inclusive
+    taken: tuple
+
+    @classmethod
+    def of(cls, start, end, today):
+        """The parts of start..end (inclusive dates), `today` the state's date."""
+        months, added, taken = [], [], []
+        month = date(start.year, start.month, 1)
+        while month <= end:
+            following = months_back(month, -1)
+            last = following - timedelta(days=1)
+            first_in, last_in = max(start, month), min(end, last)
+            outside = [
+                (a, b)
+                for a, b in (
+                    (month, first_in - timedelta(days=1)),
+                    (last_in + timedelta(days=1), last),
+                )
+                if a <= b
+            ]
+            by_days = _days_up_to(first_in, last_in, today)
+            by_month = 1 + sum(_days_up_to(a, b, today) for a, b in outside)
+            if not outside or by_month < by_days:
+                months.append(month)
+                taken += outside
+            else:
+                added.append((first_in, last_in))
+            month = following
+        span = (months[0], months[-1]) if months else None
+        return cls(span, tuple(added), tuple(taken))
+
+    @property
+    def edges(self):
+        return self.added + self.taken
+
+    def month_bounds(self):
+        return {"month__gte": self.months[0], "month__lte": self.months[1]}
+
+    @staticmethod
+    def _days(ranges):
+        found = Q(pk__in=[])
+        for first, last in ranges:
+            found |= Q(day__gte=first, day__lte=last)
+        return found
+
+    def edge_days(self):
+        """A filter on `day`: the added and the taken days."""
+        return self._days(self.edges)
+
+    def sign(self):
+        """An expression: 1 on an added day, -1 on a taken one."""
+        if not self.taken:
+            return Value(1)
+        if not self.added:
+            return Value(-1)
+        return Case(When(self._days(self.added), then=Value(1)), default=Value(-1))
 
 
 @dataclass(frozen=True)
@@ -105,35 +181,83 @@ class ReportFilters:
     def cases(self):
         return self.scoped(self.received_between(DisclosureRequest.objects.order_by()))
 
-    def rollups(self):
-        """The DailyRollup rows of the period, office and agency kind (rollups.py)."""
+    def parts(self, today=None):
+        """How the period is read from the rollups (PeriodParts)."""
+        return PeriodParts.of(self.date_from, self.date_to, today or timezone.localdate())
+
+    def _where(self, rows, *, kind=True):
+        if self.office is not None:
+            rows = rows.filter(office=self.office)
+        if kind and self.agency_kind:
+            rows = rows.filter(agency_kind=self.agency_kind)
+        return rows
+
+    def monthly_rollups(self, parts):
+        """The whole months' counter rows: StateMonthlyRollup for every office,
+        MonthlyRollup for one; None when the period has no whole month."""
+        from dmvrequests.reports.models import MonthlyRollup, StateMonthlyRollup
+
+        if parts.months is None:
+            return None
+        model = StateMonthlyRollup if self.office is None else MonthlyRollup
+        return self._where(model.objects.order_by().filter(**parts.month_bounds()))
+
+    def edge_rollups(self, parts):
+        """The DailyRollup rows of the edge days (PeriodParts.sign() says which are
+        added, which taken away); None when there are none."""
         from dmvrequests.reports.models import DailyRollup
 
-        rows = DailyRollup.objects.order_by().filter(day__gte=self.date_from, day__lte=self.date_to)
+        if not parts.edges:
+            return None
+        return self._where(DailyRollup.objects.order_by().filter(parts.edge_days()))
+
+    def monthly_agency_rollups(self, parts):
+        """The whole months' requests by agency (StateMonthlyAgencyRollup, or
+        MonthlyAgencyRollup for one office); None when the period has no whole month."""
+        from dmvrequests.reports.models import MonthlyAgencyRollup, StateMonthlyAgencyRollup
+
+        if parts.months is None:
+            return None
+        model = StateMonthlyAgencyRollup if self.office is None else MonthlyAgencyRollup
+        rows = model.objects.order_by().filter(**parts.month_bounds())
         if self.office is not None:
             rows = rows.filter(office=self.office)
         if self.agency_kind:
-            rows = rows.filter(agency_kind=self.agency_kind)
+            rows = rows.filter(agency__kind=self.agency_kind)
         return rows
 
-    def agency_rollups(self):
-        """The DailyAgencyRollup rows of the period, office and agency kind."""
+    def edge_agency_rollups(self, parts):
+        """The DailyAgencyRollup rows of the edge days; None when there are none."""
         from dmvrequests.reports.models import DailyAgencyRollup
 
-        rows = DailyAgencyRollup.objects.order_by()
-        return self.scoped(rows.filter(day__gte=self.date_from, day__lte=self.date_to))
+        if not parts.edges:
+            return None
+        return self.scoped(DailyAgencyRollup.objects.order_by().filter(parts.edge_days()))
 
-    def rollup_states(self):
-        """Each case's rollup state (CaseRollupState) for the same cases as cases()."""
+    def decision_buckets(self, parts):
+        """The whole months' histogram rows of time to decision (StateDecisionTimeBucket,
+        or DecisionTimeBucket for one office) for the agency kind, or every kind
+        (models.EVERY_KIND); None when the period has no whole month."""
+        from dmvrequests.reports.models import (
+            EVERY_KIND,
+            DecisionTimeBucket,
+            StateDecisionTimeBucket,
+        )
+
+        if parts.months is None:
+            return None
+        model = StateDecisionTimeBucket if self.office is None else DecisionTimeBucket
+        rows = self._where(model.objects.order_by().filter(**parts.month_bounds()), kind=False)
+        return rows.filter(agency_kind=self.agency_kind or EVERY_KIND)
+
+    def edge_rollup_states(self, parts):
+        """The rollup states (CaseRollupState) of the edge days' cases; None when there
+        are none."""
         from dmvrequests.reports.models import CaseRollupState
 
-        rows = CaseRollupState.objects.order_by()
-        rows = rows.filter(day__gte=self.date_from, day__lte=self.date_to)
-        if self.office is not None:
-            rows = rows.filter(office=self.office)
-        if self.agency_kind:
-            rows = rows.filter(agency_kind=self.agency_kind)
-        return rows
+        if not parts.edges:
+            return None
+        return self._where(CaseRollupState.objects.order_by().filter(parts.edge_days()))
 
     def as_params(self):
         """The filters as query parameters, so that links and forms carry them along."""

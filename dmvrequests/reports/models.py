@@ -91,8 +91,9 @@ class ExportJob(models.Model):
 # Rollups (reports/rollups.py) ---------------------------------------------------------
 #
 # The dashboard and the transparency report read counts kept per day of receipt, office
-# and agency, updated in the same transaction as every change to a case, its decisions,
-# documents or releases. `rebuild_rollups` computes them again from scratch.
+# and agency, and per month (by office and for the whole state), updated in the same
+# transaction as every change to a case, its decisions, documents or releases.
+# `rebuild_rollups` computes them again from scratch.
 
 
 class DailyRollup(models.Model):
@@ -141,11 +142,142 @@ class DailyAgencyRollup(models.Model):
         return f"{self.day} office {self.office_id} agency {self.agency_id}: {self.requests}"
 
 
+class _Counters(models.Model):
+    """One integer column per counter (counters.COUNTERS), as DailyRollup has."""
+
+    for _name in COUNTERS:
+        locals()[_name] = models.IntegerField(default=0)
+    del _name
+    if TYPE_CHECKING:
+        requests: int  # one of the counters made in the loop above
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyRollup(_Counters):
+    """DailyRollup's counters for a whole month (`month`: its first day) at `office` from
+    agencies of `agency_kind`: the dashboard of one office reads a month in one row a kind."""
+
+    month = models.DateField()
+    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
+    agency_kind = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "office", "agency_kind"], name="rollup_month_office_kind_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} office {self.office_id} {self.agency_kind}: {self.requests}"
+
+
+class StateMonthlyRollup(_Counters):
+    """The same for every office together: the unfiltered dashboard and the transparency
+    report read a month in one row a kind, however many offices there are."""
+
+    month = models.DateField()
+    agency_kind = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "agency_kind"], name="rollup_month_kind_uniq")
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.agency_kind}: {self.requests}"
+
+
+class MonthlyAgencyRollup(models.Model):
+    """The requests received in `month` (its first day) at `office` from `agency`."""
+
+    month = models.DateField()
+    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    requests = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "office", "agency"], name="rollup_month_office_agency_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} office {self.office_id} agency {self.agency_id}"
+
+
+class StateMonthlyAgencyRollup(models.Model):
+    """The requests received in `month` from `agency`, every office together."""
+
+    month = models.DateField()
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    requests = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "agency"], name="rollup_month_agency_uniq")
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} agency {self.agency_id}: {self.requests}"
+
+
+# Time to decision as a histogram (reports/decisiontimes.py): each decided case adds 1 to
+# its bucket, under its agency's kind and under EVERY_KIND ("": every kind together, what
+# the dashboard reads when no kind is chosen).
+EVERY_KIND = ""
+
+
+class DecisionTimeBucket(models.Model):
+    """The cases received in `month` at `office` from agencies of `agency_kind` (or
+    EVERY_KIND) decided in a time that falls in `bucket` (decisiontimes.bucket_of)."""
+
+    month = models.DateField()
+    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
+    agency_kind = models.CharField(max_length=40, blank=True)
+    bucket = models.IntegerField()
+    cases = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "office", "agency_kind", "bucket"],
+                name="decision_bucket_office_uniq",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} office {self.office_id} bucket {self.bucket}: {self.cases}"
+
+
+class StateDecisionTimeBucket(models.Model):
+    """The same for every office together."""
+
+    month = models.DateField()
+    agency_kind = models.CharField(max_length=40, blank=True)
+    bucket = models.IntegerField()
+    cases = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "agency_kind", "bucket"], name="decision_bucket_state_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} bucket {self.bucket}: {self.cases}"
+
+
 class CaseRollupState(models.Model):
     """What one case contributes to the rollups now: its DailyRollup key and the
     counters it adds 1 to, so that a change can take the old contribution away
     before adding the new one. Also each decided case's time to decision (seconds,
-    received → decided), from which the dashboard's percentiles are computed."""
+    received → decided): its histogram bucket, and the days at a period's edges that the
+    monthly histograms do not cover."""
 
     case = models.OneToOneField(
         "cases.DisclosureRequest", on_delete=models.CASCADE, primary_key=True, related_name="+"
@@ -160,8 +292,8 @@ class CaseRollupState(models.Model):
 
     class Meta:
         indexes = [
-            # The percentiles read (day, seconds) for a period, filtered by office and
-            # agency: on PostgreSQL an index-only scan.
+            # The percentiles read (day, seconds) for a period's edge days, filtered by
+            # office and agency: on PostgreSQL an index-only scan.
             models.Index(
                 fields=["day"],
                 include=["decision_seconds", "office", "agency_kind"],

@@ -1,13 +1,23 @@
-"""Daily rollups: the reports' counts kept as the cases change.
+"""Rollups: the reports' counts kept as the cases change, by day and by month.
 
 The dashboard and the transparency report count the requests received in a period,
 every way (by month, agency, channel, legal process, outcome, category released...).
 Counting the cases on every view costs in proportion to the table; instead each case
-adds 1 to the counters that hold for it (counters.COUNTERS) in one DailyRollup row, keyed
-by the state's date it was received, its office and its agency's kind, and 1 to the
-requests of its DailyAgencyRollup row (day, office, agency), for the table by agency. A
-report sums the rows of its period: at most one per day, office and agency kind (a few
-dozen a day), however many cases there are.
+adds 1 to the counters that hold for it (counters.COUNTERS) in rows keyed by when it was
+received (the state's date) and where:
+
+- DailyRollup (day, office, agency kind) and DailyAgencyRollup (day, office, agency);
+- MonthlyRollup (month, office, agency kind), MonthlyAgencyRollup (month, office, agency):
+  the same for a whole month (`month` is its first day);
+- StateMonthlyRollup (month, agency kind), StateMonthlyAgencyRollup (month, agency): every
+  office together, so that the state's figures read a number of rows bounded by the months
+  and the kinds (or agencies), not by the offices;
+- DecisionTimeBucket (month, office, kind, bucket) and StateDecisionTimeBucket (month, kind,
+  bucket): a decided case's time to decision in its 1 % bucket (decisiontimes.py), under its
+  agency's kind and under models.EVERY_KIND.
+
+A report reads whole months from the monthly rows and the days at its period's edges from
+the daily ones (filters.PeriodParts).
 
 Kept current in the same transaction as each change: `refresh_case` runs on every save
 or delete of a case, a decision, a legal document or a release (signals wired in
@@ -21,49 +31,101 @@ of TIME_ZONE, which moves the day of a case).
 """
 
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
 from dmvrequests.cases.models import DisclosureRequest, LegalDocument, Release
 from dmvrequests.reports import casefacts
 from dmvrequests.reports.counters import COUNTERS
+from dmvrequests.reports.decisiontimes import bucket_of
 from dmvrequests.vocabulary import RecordCategory
 
 REBUILD_BATCH = 20_000
 _CATEGORIES = frozenset(RecordCategory.values)
+# models.EVERY_KIND, spelt here: reports.models imports the exports, which import the
+# statistics, which import this module.
+EVERY_KIND = ""
 
 
-def _models():
-    # Imported late: reports.models imports the exports, which import the statistics,
-    # which import this module.
-    from dmvrequests.reports.models import CaseRollupState, DailyAgencyRollup, DailyRollup
+class Table(NamedTuple):
+    """One rollup table: its model's name, its key columns, the columns it adds up, and
+    the column whose zero means the row counts nothing (the row is then dropped)."""
 
-    return CaseRollupState, DailyRollup, DailyAgencyRollup
+    model_name: str
+    keys: tuple
+    columns: tuple
+    count: str
+
+    @property
+    def model(self):
+        return apps.get_model("reports", self.model_name)
+
+
+_REQUESTS = ("requests",)
+# Written in this order, each table's rows in key order: two transactions touching the
+# same rows lock them in the same order.
+TABLES = (
+    Table("DailyRollup", ("day", "office_id", "agency_kind"), COUNTERS, "requests"),
+    Table("DailyAgencyRollup", ("day", "office_id", "agency_id"), _REQUESTS, "requests"),
+    Table("MonthlyRollup", ("month", "office_id", "agency_kind"), COUNTERS, "requests"),
+    Table("StateMonthlyRollup", ("month", "agency_kind"), COUNTERS, "requests"),
+    Table("MonthlyAgencyRollup", ("month", "office_id", "agency_id"), _REQUESTS, "requests"),
+    Table("StateMonthlyAgencyRollup", ("month", "agency_id"), _REQUESTS, "requests"),
+    Table(
+        "DecisionTimeBucket", ("month", "office_id", "agency_kind", "bucket"), ("cases",), "cases"
+    ),
+    Table("StateDecisionTimeBucket", ("month", "agency_kind", "bucket"), ("cases",), "cases"),
+)
+
+
+def _state_model():
+    return apps.get_model("reports", "CaseRollupState")
 
 
 class Contribution:
-    """What one case adds to the rollups: its DailyRollup key (day, office, agency kind),
-    its counters, and its DailyAgencyRollup key (day, office, agency)."""
+    """What one case adds to the rollups: its day, office, agency and agency kind, the
+    counters it adds 1 to, and its time to decision in seconds (None: undecided)."""
 
-    __slots__ = ("agency_id", "counters", "day", "decision_seconds", "key", "office_id")
+    __slots__ = ("agency_id", "counters", "day", "decision_seconds", "kind", "office_id")
 
     def __init__(self, day, office_id, agency_id, kind, counters, decision_seconds):
         self.day, self.office_id, self.agency_id = day, office_id, agency_id
-        self.key = (day, office_id, kind)
+        self.kind = kind
         self.counters = tuple(sorted(counters))
         self.decision_seconds = decision_seconds
 
-    @property
-    def agency_key(self):
-        return (self.day, self.office_id, self.agency_id)
+    def rows(self):
+        """{table model name: {key: Counter}}: the rows this case adds to (1 each)."""
+        month = self.day.replace(day=1)
+        office, agency, kind = self.office_id, self.agency_id, self.kind
+        counts = Counter(dict.fromkeys(self.counters, 1))
+        one = Counter(requests=1)
+        found = {
+            "DailyRollup": {(self.day, office, kind): counts},
+            "DailyAgencyRollup": {(self.day, office, agency): one},
+            "MonthlyRollup": {(month, office, kind): counts},
+            "StateMonthlyRollup": {(month, kind): counts},
+            "MonthlyAgencyRollup": {(month, office, agency): one},
+            "StateMonthlyAgencyRollup": {(month, agency): one},
+        }
+        if self.decision_seconds is not None:
+            bucket, case = bucket_of(self.decision_seconds), Counter(cases=1)
+            found["DecisionTimeBucket"] = {
+                (month, office, k, bucket): case for k in (kind, EVERY_KIND)
+            }
+            found["StateDecisionTimeBucket"] = {
+                (month, k, bucket): case for k in (kind, EVERY_KIND)
+            }
+        return found
 
     def __eq__(self, other):
         return (
             isinstance(other, Contribution)
-            and self.key == other.key
-            and self.agency_id == other.agency_id
+            and (self.day, self.office_id, self.agency_id, self.kind)
+            == (other.day, other.office_id, other.agency_id, other.kind)
             and self.counters == other.counters
             and self.decision_seconds == other.decision_seconds
         )
@@ -144,7 +206,7 @@ def contributions(cases):
 def refresh_case(case_id):
     """Bring the rollups in step with case `case_id` as it is now in this transaction
     (gone: its contribution is taken away). Call it inside the transaction of the change."""
-    CaseRollupState = _models()[0]
+    CaseRollupState = _state_model()
     with transaction.atomic():
         new = contributions(DisclosureRequest.objects.filter(pk=case_id)).get(case_id)
         state = CaseRollupState.objects.select_for_update().filter(case_id=case_id).first()
@@ -161,7 +223,7 @@ def refresh_case(case_id):
 
 def forget_case(case_id):
     """Take case `case_id`'s contribution away before the case itself is deleted."""
-    CaseRollupState = _models()[0]
+    CaseRollupState = _state_model()
     with transaction.atomic():
         state = CaseRollupState.objects.select_for_update().filter(case_id=case_id).first()
         if state is None:
@@ -171,11 +233,18 @@ def forget_case(case_id):
 
 
 def _deltas(contribution, sign):
-    """[(DailyRollup deltas, DailyAgencyRollup deltas)] of one contribution times `sign`."""
+    """[{table model name: {key: Counter}}]: one contribution's rows times `sign`."""
     if contribution is None:
         return []
-    counts = Counter(dict.fromkeys(contribution.counters, sign))
-    return [({contribution.key: counts}, {contribution.agency_key: sign})]
+    return [
+        {
+            name: {
+                key: Counter({c: sign * n for c, n in counts.items()})
+                for key, counts in rows.items()
+            }
+            for name, rows in contribution.rows().items()
+        }
+    ]
 
 
 def _state_fields(contribution):
@@ -183,7 +252,7 @@ def _state_fields(contribution):
         "day": contribution.day,
         "office_id": contribution.office_id,
         "agency_id": contribution.agency_id,
-        "agency_kind": contribution.key[2],
+        "agency_kind": contribution.kind,
         "counters": list(contribution.counters),
         "decision_seconds": contribution.decision_seconds,
     }
@@ -214,53 +283,50 @@ def _upsert_sql(table, key, names):
     )
 
 
+def _merged(parts):
+    """{table model name: {key: Counter}}: the parts' deltas added up."""
+    found: defaultdict[str, defaultdict[Any, Counter[str]]] = defaultdict(
+        lambda: defaultdict(Counter)
+    )
+    for part in parts:
+        for name, rows in part.items():
+            for key, counts in rows.items():
+                found[name][key].update(counts)
+    return found
+
+
 def _apply(*parts):
-    """Add each part's deltas to the rollup rows: `parts` are (DailyRollup deltas
-    {(day, office id, agency kind): Counter}, DailyAgencyRollup deltas {(day, office id,
-    agency id): n}). Rows are written in key order (two transactions touching the same
-    rows lock them in the same order); rows left without requests are dropped."""
-    _, DailyRollup, DailyAgencyRollup = _models()
-    wide: defaultdict[Any, Counter[str]] = defaultdict(Counter)
-    narrow: Counter[Any] = Counter()
-    for by_kind, by_agency in parts:
-        for key, counts in by_kind.items():
-            wide[key].update(counts)
-        narrow.update(by_agency)
-    wide_sql = _upsert_sql(
-        DailyRollup._meta.db_table, ("day", "office_id", "agency_kind"), COUNTERS
-    )
-    narrow_sql = _upsert_sql(
-        DailyAgencyRollup._meta.db_table, ("day", "office_id", "agency_id"), ("requests",)
-    )
+    """Add each part's deltas ({table model name: {key: Counter}}, as `_deltas` gives)
+    to the rollup rows, table by table in TABLES order and each table's rows in key
+    order (two transactions touching the same rows lock them in the same order); rows
+    left counting nothing are dropped."""
+    merged = _merged(parts)
     with connection.cursor() as cursor:
-        for key in sorted(wide):
-            delta = wide[key]
-            if any(delta.values()):
-                cursor.execute(wide_sql, [*key, *(delta.get(name, 0) for name in COUNTERS)])
-        for key in sorted(narrow):
-            if narrow[key]:
-                cursor.execute(narrow_sql, [*key, narrow[key]])
-    for (day, office_id, kind), delta in wide.items():
-        if delta.get("requests", 0) < 0:
-            DailyRollup.objects.filter(
-                day=day, office_id=office_id, agency_kind=kind, requests__lte=0
-            ).delete()
-    for (day, office_id, agency_id), n in narrow.items():
-        if n < 0:
-            DailyAgencyRollup.objects.filter(
-                day=day, office_id=office_id, agency_id=agency_id, requests__lte=0
-            ).delete()
+        for table in TABLES:
+            rows = merged.get(table.model_name, {})
+            sql = _upsert_sql(table.model._meta.db_table, table.keys, table.columns)
+            for key in sorted(rows):
+                delta = rows[key]
+                if any(delta.values()):
+                    cursor.execute(sql, [*key, *(delta.get(name, 0) for name in table.columns)])
+    for table in TABLES:
+        for key, delta in merged.get(table.model_name, {}).items():
+            if delta.get(table.count, 0) < 0:
+                table.model.objects.filter(
+                    **dict(zip(table.keys, key, strict=True)), **{f"{table.count}__lte": 0}
+                ).delete()
 
 
 def rebuild(*, batch=REBUILD_BATCH, progress=None):
     """Compute every rollup again from the cases, in one transaction: returns
     (cases, DailyRollup rows). Reads the cases in batches of `batch` ids."""
-    CaseRollupState, DailyRollup, DailyAgencyRollup = _models()
+    CaseRollupState = _state_model()
     with transaction.atomic():
-        for model in (CaseRollupState, DailyRollup, DailyAgencyRollup):
+        for model in (CaseRollupState, *(table.model for table in TABLES)):
             model.objects.all().delete()
-        totals: defaultdict[Any, Counter[str]] = defaultdict(Counter)
-        per_agency: Counter[Any] = Counter()
+        totals: defaultdict[str, defaultdict[Any, Counter[str]]] = defaultdict(
+            lambda: defaultdict(Counter)
+        )
         last, done = 0, 0
         ids = DisclosureRequest.objects.order_by("pk").values_list("pk", flat=True)
         while True:
@@ -271,49 +337,40 @@ def rebuild(*, batch=REBUILD_BATCH, progress=None):
             found = contributions(DisclosureRequest.objects.filter(pk__gte=chunk[0], pk__lte=last))
             states = []
             for pk, contribution in found.items():
-                totals[contribution.key].update(dict.fromkeys(contribution.counters, 1))
-                per_agency[contribution.agency_key] += 1
+                for name, rows in contribution.rows().items():
+                    for key, counts in rows.items():
+                        totals[name][key].update(counts)
                 states.append(CaseRollupState(case_id=pk, **_state_fields(contribution)))
             CaseRollupState.objects.bulk_create(states, batch_size=5000)
             done += len(found)
             if progress:
                 progress(done)
-        rows = [
-            DailyRollup(
-                day=day,
-                office_id=office_id,
-                agency_kind=kind,
-                **{name: counts.get(name, 0) for name in COUNTERS},
+        for table in TABLES:
+            table.model.objects.bulk_create(
+                [
+                    table.model(
+                        **dict(zip(table.keys, key, strict=True)),
+                        **{name: counts.get(name, 0) for name in table.columns},
+                    )
+                    for key, counts in sorted(totals[table.model_name].items())
+                ],
+                batch_size=2000,
             )
-            for (day, office_id, kind), counts in sorted(totals.items())
-        ]
-        DailyRollup.objects.bulk_create(rows, batch_size=2000)
-        DailyAgencyRollup.objects.bulk_create(
-            [
-                DailyAgencyRollup(day=day, office_id=office_id, agency_id=agency_id, requests=n)
-                for (day, office_id, agency_id), n in sorted(per_agency.items())
-            ],
-            batch_size=5000,
-        )
-    return done, len(rows)
+    return done, len(totals["DailyRollup"])
 
 
 def snapshot():
-    """Every rollup row without the zeros, and every case's state: what a rebuild and the
-    incremental path must agree on."""
-    CaseRollupState, DailyRollup, DailyAgencyRollup = _models()
-    rows = {}
-    for row in DailyRollup.objects.values("day", "office_id", "agency_kind", *COUNTERS):
-        key = (row.pop("day"), row.pop("office_id"), row.pop("agency_kind"))
-        rows[key] = {name: n for name, n in row.items() if n}
-    agencies = {
-        (day, office_id, agency_id): n
-        for day, office_id, agency_id, n in DailyAgencyRollup.objects.values_list(
-            "day", "office_id", "agency_id", "requests"
-        )
-        if n
-    }
-    states = {
+    """Every rollup table's rows without the zeros ({table model name: {key: {column:
+    n}}}), and every case's state under "states": what a rebuild and the incremental
+    path must agree on."""
+    found: dict[str, dict] = {}
+    for table in TABLES:
+        rows = {}
+        for row in table.model.objects.values(*table.keys, *table.columns):
+            key = tuple(row.pop(name) for name in table.keys)
+            rows[key] = {name: n for name, n in row.items() if n}
+        found[table.model_name] = rows
+    found["states"] = {
         s.case_id: (
             s.day,
             s.office_id,
@@ -322,6 +379,6 @@ def snapshot():
             sorted(s.counters),
             s.decision_seconds,
         )
-        for s in CaseRollupState.objects.all()
+        for s in _state_model().objects.all()
     }
-    return rows, agencies, states
+    return found

@@ -1,20 +1,20 @@
-"""The dashboard's figures, read from the daily rollups (rollups.py).
+"""The dashboard's figures, read from the rollups (rollups.py).
 
-Six queries on PostgreSQL (eight on SQLite) whatever the number of cases: the
-period's DailyRollup rows summed by month and agency kind in one query (every
-breakdown is added up from its few hundred rows), the requests by agency from
-DailyAgencyRollup in another, the percentiles of time to
-decision from the cases' rollup states, and the three counts of work overdue
-today (current state, not a cohort: read from the cases with their indexes).
+Six to nine queries whatever the number of cases: the counters of the period's whole
+months (one row a month and agency kind, for the state or for one office) and of the
+days at its edges, added up every way the dashboard shows them; the requests by agency
+the same way; the histogram of time to decision of the whole months and the times of the
+edge days' decided cases, from which the percentiles are interpolated
+(decisiontimes.py); and the three counts of work overdue today (current state, not a
+cohort: read from the cases with their indexes). filters.PeriodParts says which months
+are whole and which days are edges: for the default twelve months, every month but the
+one running today, which is read whole less the days after today.
 """
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
-from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -27,9 +27,9 @@ from dmvrequests.cases.models import (
     Status,
     SubjectNotice,
 )
+from dmvrequests.reports import decisiontimes
 from dmvrequests.reports.casefacts import Outcome
 from dmvrequests.reports.counters import COUNTERS
-from dmvrequests.reports.expressions import PercentileCont
 from dmvrequests.vocabulary import AgencyKind, LegalProcessType, RecordCategory
 
 # Statuses in which the DMV owes a decision. A case waiting for the agency's
@@ -87,7 +87,9 @@ class Dashboard:
 
 
 def dashboard_figures(filters, *, today=None):
-    totals, timing = _with_work_mem(lambda: (RollupTotals.of(filters), decision_times(filters)))
+    """The Dashboard of `filters` (ReportFilters); `today` (the state's date) for tests."""
+    parts = filters.parts(today)
+    totals, timing = RollupTotals.of(filters, parts), decision_times(filters, parts)
     immigration = totals.by_kind.get(AgencyKind.IMMIGRATION, Counter())
     return Dashboard(
         filters=filters,
@@ -115,8 +117,9 @@ def dashboard_figures(filters, *, today=None):
 
 @dataclass
 class RollupTotals:
-    """The period's DailyRollup rows summed in one query, by month and agency, then
-    added up here every way the dashboard shows them (a few hundred rows at most)."""
+    """The period's counters by month and agency kind, and its requests by agency, read
+    from the rollups (at most a few hundred rows) and added up here every way the
+    dashboard shows them."""
 
     all: Counter
     by_month: Counter
@@ -124,54 +127,43 @@ class RollupTotals:
     by_agency: dict  # (slug, name) -> requests
 
     @classmethod
-    def of(cls, filters):
-        """Two queries: the counters by month and agency kind, the requests by agency."""
-        rows = (
-            filters.rollups()
-            .annotate(month=TruncMonth("day"))
-            .values("month", "agency_kind")
-            .annotate(**{name: Sum(name) for name in COUNTERS})
-        )
+    def of(cls, filters, parts):
+        """Up to four queries: the whole months' counters and the edge days' (signed:
+        taken days count negatively), then the requests by agency the same way."""
         found = cls(Counter(), Counter(), {}, Counter())
-        for row in rows:
-            counts = Counter({name: row[name] or 0 for name in COUNTERS})
-            found.all.update(counts)
-            found.by_month[f"{row['month']:%Y-%m}"] += counts["requests"]
-            found.by_kind.setdefault(row["agency_kind"], Counter()).update(counts)
+        monthly = filters.monthly_rollups(parts)
+        if monthly is not None:
+            found.add(monthly.values("month", "agency_kind", *COUNTERS))
+        edges = filters.edge_rollups(parts)
+        if edges is not None:
+            sign = parts.sign()
+            found.add(
+                edges.annotate(month=TruncMonth("day"))
+                .values("month", "agency_kind")
+                .annotate(**{name: Sum(F(name) * sign) for name in COUNTERS})
+            )
         for name in COUNTERS:
             found.all.setdefault(name, 0)
-        agencies = (
-            filters.agency_rollups()
-            .values("agency__slug", "agency__name")
-            .annotate(n=Sum("requests"))
-        )
-        for row in agencies:
-            found.by_agency[row["agency__slug"], row["agency__name"]] += row["n"] or 0
+        names = ("agency__slug", "agency__name")
+        by_agency = filters.monthly_agency_rollups(parts)
+        if by_agency is not None:
+            found.add_agencies(by_agency.values(*names).annotate(n=Sum("requests")))
+        edges = filters.edge_agency_rollups(parts)
+        if edges is not None:
+            found.add_agencies(edges.values(*names).annotate(n=Sum(F("requests") * parts.sign())))
         return found
 
+    def add(self, rows):
+        """Add rows of counters (dicts with month, agency_kind and every counter)."""
+        for row in rows:
+            counts = Counter({name: row[name] or 0 for name in COUNTERS})
+            self.all.update(counts)
+            self.by_month[f"{row['month']:%Y-%m}"] += counts["requests"]
+            self.by_kind.setdefault(row["agency_kind"], Counter()).update(counts)
 
-# PostgreSQL guesses thousands of groups for DATE_TRUNC('month', day) × kind where a
-# year has about a hundred, and so sorts the year's wide rows (9.8 MB at 1,000,000 cases)
-# on disk at the default work_mem of 4 MB; the percentiles sort the year's 190,000
-# values on disk too. Enough memory for these two queries keeps both sorts in memory;
-# nothing else is affected.
-ROLLUP_WORK_MEM = "64MB"
-
-
-def _with_work_mem(read):
-    """What `read()` returns, its queries run with ROLLUP_WORK_MEM on PostgreSQL."""
-    if connection.vendor != "postgresql":
-        return read()
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Set for this transaction only, and put back at once in case it is a savepoint.
-        cursor.execute(
-            "SELECT current_setting('work_mem'), set_config('work_mem', %s, true)",
-            [ROLLUP_WORK_MEM],
-        )
-        before = cursor.fetchone()[0]
-        found = read()
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [before])
-    return found
+    def add_agencies(self, rows):
+        for row in rows:
+            self.by_agency[row["agency__slug"], row["agency__name"]] += row["n"] or 0
 
 
 def _month_keys(start, end):
@@ -261,14 +253,22 @@ def _by_category_released(counts):
     )
 
 
-def decision_times(filters):
-    """Median and 90th percentile of received → decided, in days, over decided requests
-    (each case's seconds are kept in its rollup state, CaseRollupState)."""
-    decided = filters.rollup_states().filter(decision_seconds__isnull=False)
-    if connection.vendor == "postgresql":
-        seconds = _percentiles_postgresql(decided)
-    else:
-        seconds = _percentiles_by_offset(decided)
+def decision_times(filters, parts):
+    """Median and 90th percentile of received → decided, in days, over decided requests,
+    interpolated from the histogram of their times (decisiontimes.py: within 1 % of
+    PostgreSQL's percentile_cont over the exact times, 60 s under a minute). Two queries
+    at most: the whole months' buckets, the edge days' decided cases' times."""
+    counts: dict[int, int] = {}
+    buckets = filters.decision_buckets(parts)
+    if buckets is not None:
+        for bucket, n in buckets.values_list("bucket").annotate(n=Sum("cases")):
+            counts[bucket] = counts.get(bucket, 0) + n
+    edges = filters.edge_rollup_states(parts)
+    if edges is not None:
+        decided = edges.filter(decision_seconds__isnull=False).annotate(sign=parts.sign())
+        for seconds, sign in decided.values_list("decision_seconds", "sign"):
+            decisiontimes.add_times(counts, [seconds], sign)
+    seconds = decisiontimes.percentiles(counts, PERCENTILES)
     return [
         Row("median_days", "Median time to decision (days)", _days(seconds["median"])),
         Row("p90_days", "90th percentile time to decision (days)", _days(seconds["p90"])),
@@ -277,33 +277,6 @@ def decision_times(filters):
 
 def _days(seconds):
     return None if seconds is None else round(seconds / 86400, 1)
-
-
-def _percentiles_postgresql(decided):
-    duration = F("decision_seconds")
-    aggregates = {
-        name: PercentileCont(duration, fraction) for name, fraction in PERCENTILES.items()
-    }
-    return decided.aggregate(**aggregates)
-
-
-def _percentiles_by_offset(decided):
-    """percentile_cont's definition (linear interpolation between the two nearest
-    ranks) where the database lacks it: a count, then for each percentile the two
-    values around its rank, fetched with ORDER BY … LIMIT 2 OFFSET k."""
-    n = decided.count()
-    ordered = decided.order_by("decision_seconds").values_list("decision_seconds", flat=True)
-    found: dict[str, Any] = {}
-    for name, fraction in PERCENTILES.items():
-        if n == 0:
-            found[name] = None
-            continue
-        rank = fraction * (n - 1)
-        low = math.floor(rank)
-        pair = list(ordered[low : low + 2])
-        upper = pair[1] if len(pair) > 1 else pair[0]
-        found[name] = pair[0] + (upper - pair[0]) * (rank - low)
-    return found
 
 
 def overdue_counts(filters, *, today=None):

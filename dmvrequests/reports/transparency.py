@@ -136,9 +136,10 @@ def _subjects(cases, name=None):
 
 
 def _rollup_counts(period):
-    """{agency kind: Counter} of the period's DailyRollup rows (requests, produced,
-    primary_*, produced_primary_*), every office together: one query."""
-    from dmvrequests.reports.models import DailyRollup
+    """{agency kind: Counter} of the period's StateMonthlyRollup rows (requests, produced,
+    primary_*, produced_primary_*), every office together: one query over at most twelve
+    months' rows a kind (a period is whole months)."""
+    from dmvrequests.reports.models import StateMonthlyRollup
 
     names = ["requests", "produced"] + [
         f"{prefix}_{kind.value}"
@@ -146,8 +147,8 @@ def _rollup_counts(period):
         for prefix in ("primary", "produced_primary")
     ]
     rows = (
-        DailyRollup.objects.order_by()
-        .filter(day__gte=period.start, day__lte=period.end)
+        StateMonthlyRollup.objects.order_by()
+        .filter(month__gte=period.start, month__lte=period.end)
         .values("agency_kind")
         .annotate(**{name: Sum(name) for name in names})
     )
@@ -158,7 +159,7 @@ def _rollup_counts(period):
 
 
 def transparency_report(period, threshold=None):
-    """Requests and requests with data produced come from the daily rollups; subjects
+    """Requests and requests with data produced come from the monthly rollups; subjects
     (distinct people or vehicles, which do not add up across days) from the cases."""
     threshold = threshold or suppression_threshold()
     by_kind = _rollup_counts(period)

@@ -1,9 +1,11 @@
 """The daily rollups: kept in step by every change, equal to a rebuild from scratch."""
 
+import importlib
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -89,10 +91,14 @@ class TestIncrementalAndRebuildAgree:
     def test_after_the_known_set(self, dataset):
         kept, fresh = rebuilt()
         assert kept == fresh
-        rows, agencies, states = kept
+        states = kept["states"]
         assert len(states) == len(DATASET) + 1  # the one outside the period counted too
-        assert sum(row["requests"] for row in rows.values()) == len(states)
-        assert sum(agencies.values()) == len(states)
+        for table in rollups.TABLES:
+            total = sum(row.get(table.count, 0) for row in kept[table.model_name].values())
+            if table.count == "requests":  # every case counted once at each level
+                assert total == len(states), table.model_name
+            else:  # each decided case twice: under its agency's kind and under every kind
+                assert total == 2 * sum(s[5] is not None for s in states.values())
 
     def test_after_a_varied_sequence_of_changes(
         self, dataset, casebook, clerk, counsel, second_counsel
@@ -101,10 +107,11 @@ class TestIncrementalAndRebuildAgree:
         more_changes(casebook, cases, clerk, counsel, second_counsel)
         kept, fresh = rebuilt()
         assert kept == fresh
-        rows, agencies, _ = kept
-        # A case moved to another day and agency left no empty row behind.
-        assert all(row.get("requests", 0) > 0 for row in rows.values())
-        assert all(n > 0 for n in agencies.values())
+        # A case moved to another day and agency left no empty row behind, at any level;
+        # the histograms changed too (a denial and a refusal decided cases).
+        for table in rollups.TABLES:
+            assert all(row.get(table.count, 0) > 0 for row in kept[table.model_name].values())
+        assert kept["StateDecisionTimeBucket"]
 
     def test_a_deleted_document_and_a_deleted_case_are_taken_away(self, dataset):
         _, cases = dataset
@@ -126,6 +133,19 @@ class TestIncrementalAndRebuildAgree:
         assert before.summary == after.summary
         assert before.breakdowns == after.breakdowns
         assert before.timing == after.timing
+
+
+class TestTheMigration:
+    def test_it_fills_the_monthly_tables_as_a_rebuild_does(self, dataset):
+        fill = importlib.import_module("dmvrequests.reports.migrations.0005_monthly_rollups")
+        rollups.rebuild()
+        fresh = rollups.snapshot()
+        monthly = [t for t in rollups.TABLES if not t.model_name.startswith("Daily")]
+        for table in monthly:
+            table.model.objects.all().delete()
+        fill.fill_monthly(django_apps, None)
+        assert rollups.snapshot() == fresh
+        assert all(fresh[table.model_name] for table in monthly)
 
 
 class TestCommand:
