@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from dmvrequests.cases.models import DisclosureRequest
@@ -107,7 +107,11 @@ class PeriodParts:
         return self.added + self.taken
 
     def month_bounds(self):
-        return {"month__gte": self.months[0], "month__lte": self.months[1]}
+        """A filter on `month`: the whole months (ValueError when there are none)."""
+        if self.months is None:
+            raise ValueError("The period holds no whole month.")
+        first, last = self.months
+        return {"month__gte": first, "month__lte": last}
 
     @staticmethod
     def _days(ranges):
@@ -218,10 +222,13 @@ class ReportFilters:
 
         if parts.months is None:
             return None
-        model = StateMonthlyAgencyRollup if self.office is None else MonthlyAgencyRollup
-        rows = model.objects.order_by().filter(**parts.month_bounds())
-        if self.office is not None:
-            rows = rows.filter(office=self.office)
+        rows: QuerySet
+        if self.office is None:
+            rows = StateMonthlyAgencyRollup.objects.order_by().filter(**parts.month_bounds())
+        else:
+            rows = MonthlyAgencyRollup.objects.order_by().filter(
+                office=self.office, **parts.month_bounds()
+            )
         if self.agency_kind:
             rows = rows.filter(agency__kind=self.agency_kind)
         return rows

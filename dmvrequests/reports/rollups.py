@@ -57,7 +57,7 @@ class Table(NamedTuple):
     model_name: str
     keys: tuple
     columns: tuple
-    count: str
+    counted: str
 
     @property
     def model(self):
@@ -311,9 +311,9 @@ def _apply(*parts):
                     cursor.execute(sql, [*key, *(delta.get(name, 0) for name in table.columns)])
     for table in TABLES:
         for key, delta in merged.get(table.model_name, {}).items():
-            if delta.get(table.count, 0) < 0:
+            if delta.get(table.counted, 0) < 0:
                 table.model.objects.filter(
-                    **dict(zip(table.keys, key, strict=True)), **{f"{table.count}__lte": 0}
+                    **dict(zip(table.keys, key, strict=True)), **{f"{table.counted}__lte": 0}
                 ).delete()
 
 

@@ -270,8 +270,10 @@ def decision_times(filters, parts):
             decisiontimes.add_times(counts, [seconds], sign)
     seconds = decisiontimes.percentiles(counts, PERCENTILES)
     return [
-        Row("median_days", "Median time to decision (days)", _days(seconds["median"])),
-        Row("p90_days", "90th percentile time to decision (days)", _days(seconds["p90"])),
+        Row("median_days", "Median time to decision (days, within 1 %)", _days(seconds["median"])),
+        Row(
+            "p90_days", "90th percentile time to decision (days, within 1 %)", _days(seconds["p90"])
+        ),
     ]
 
 

@@ -94,8 +94,8 @@ class TestIncrementalAndRebuildAgree:
         states = kept["states"]
         assert len(states) == len(DATASET) + 1  # the one outside the period counted too
         for table in rollups.TABLES:
-            total = sum(row.get(table.count, 0) for row in kept[table.model_name].values())
-            if table.count == "requests":  # every case counted once at each level
+            total = sum(row.get(table.counted, 0) for row in kept[table.model_name].values())
+            if table.counted == "requests":  # every case counted once at each level
                 assert total == len(states), table.model_name
             else:  # each decided case twice: under its agency's kind and under every kind
                 assert total == 2 * sum(s[5] is not None for s in states.values())
@@ -110,7 +110,7 @@ class TestIncrementalAndRebuildAgree:
         # A case moved to another day and agency left no empty row behind, at any level;
         # the histograms changed too (a denial and a refusal decided cases).
         for table in rollups.TABLES:
-            assert all(row.get(table.count, 0) > 0 for row in kept[table.model_name].values())
+            assert all(row.get(table.counted, 0) > 0 for row in kept[table.model_name].values())
         assert kept["StateDecisionTimeBucket"]
 
     def test_a_deleted_document_and_a_deleted_case_are_taken_away(self, dataset):

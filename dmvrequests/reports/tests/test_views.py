@@ -103,6 +103,10 @@ class TestDashboardPage:
     def test_the_summary_says_which_requests_it_counts(self, page):
         assert "Requests received from" in page and "all offices" in page
 
+    def test_it_says_how_exact_the_times_to_decision_are(self, page):
+        assert "each figure is within 1 % of the exact one" in page
+        assert "Median time to decision (days, within 1 %)" in page
+
     def test_it_says_when_the_figures_were_read(self, page):
         found = re.search(r'id="figures-as-of">[^<]*as of <time datetime="([^"]+)">', page)
         assert found, "the dashboard says as of when it counted"
