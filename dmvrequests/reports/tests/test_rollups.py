@@ -169,9 +169,8 @@ class TestQueries:
         with CaptureQueriesContext(connection) as many:
             dashboard_figures(period_filters())
         assert len(few) == len(many)
-        # The sums by kind (on PostgreSQL inside a transaction that sets work_mem: four
-        # statements more), by agency, the percentiles (one query on PostgreSQL, three on
-        # SQLite) and the three counts of overdue work.
-        assert len(many) <= 12
+        # The whole months' counters, requests by agency and histogram, the same three for
+        # the edge days, and the three counts of overdue work.
+        assert len(many) <= 9
         assert not any('"cases_disclosurerequest"' in q["sql"].split("WHERE")[0]
                        and "GROUP BY" in q["sql"] for q in many)  # fmt: skip
