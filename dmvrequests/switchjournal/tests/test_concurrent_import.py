@@ -16,7 +16,12 @@ from dmvrequests.switchjournal import fastimport, services
 from dmvrequests.switchjournal.models import Burst, DailyCount, JournalEntry, MonthlyCount
 from dmvrequests.switchjournal.tests.test_fast_import import START, demo, outcome
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    # serialized_rollback as every transactional test here: a plain flush lets post_migrate
+    # add the content types again, which the next serialized test then adds twice.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 FIRST = demo(START, 2, 2000, seed=21)
 # Overlapping: the whole of FIRST again, then two days more.
