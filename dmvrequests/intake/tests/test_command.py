@@ -212,7 +212,7 @@ def process_env(tmp_path_factory):
     office = "from accounts.models import Office; Office.objects.create(name='Intake', code='i')"
     for args in (["migrate", "-v0"], ["shell", "-c", office]):
         command = [*manage, *args]
-        done = subprocess.run(command, env=env, capture_output=True, timeout=120)  # noqa: S603
+        done = subprocess.run(command, env=env, capture_output=True, timeout=600)  # noqa: S603
         assert done.returncode == 0, done.stderr.decode()[-3000:]
     return manage, env
 
