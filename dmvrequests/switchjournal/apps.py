@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class SwitchJournalConfig(AppConfig):
@@ -8,7 +9,19 @@ class SwitchJournalConfig(AppConfig):
     verbose_name = "State switch journal"
 
     def ready(self):
+        from dmvrequests.agencies.models import Agency, OriBlock
         from dmvrequests.agencies.signals import directory_changed
         from dmvrequests.switchjournal import checks, receivers, upload_tasks  # noqa: F401
 
         directory_changed.connect(receivers.on_directory_changed, dispatch_uid="switchjournal")
+        for model in (Agency, OriBlock):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    receivers.on_directory_saved,
+                    sender=model,
+                    dispatch_uid=f"switchjournal-generation-{signal_name(signal)}-{model.__name__}",
+                )
+
+
+def signal_name(signal) -> str:
+    return "save" if signal is post_save else "delete"

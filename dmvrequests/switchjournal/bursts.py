@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from dmvrequests.switchjournal import generation
 from dmvrequests.switchjournal.models import Burst, Direction, JournalEntry
 from dmvrequests.switchjournal.partitions import partitioned
 
@@ -84,6 +85,7 @@ def journal_find_bursts(oris: Iterable[str]) -> list[Burst]:
     chosen = sorted(set(oris))
     before = set(Burst.objects.filter(ori__in=chosen).values_list("ori", "start"))
     _find_bursts(chosen)
+    generation.bump()  # after the bursts are written: the cached figures are stale
     return [
         burst
         for burst in Burst.objects.filter(ori__in=chosen).order_by("start", "ori")

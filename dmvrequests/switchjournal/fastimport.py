@@ -40,6 +40,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 
+from dmvrequests.switchjournal import generation
 from dmvrequests.switchjournal.copyload import (
     ANSWERED,
     CONTROL,
@@ -388,6 +389,7 @@ class StreamMatcher:
                     f"UPDATE {TABLE} SET answered = false WHERE id = ANY(%s)",  # noqa: S608  # nosec B608
                     [unanswered],
                 )
+            generation.bump()
 
 
 def _order(message: dict[str, Any]) -> tuple[datetime, int]:

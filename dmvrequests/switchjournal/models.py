@@ -244,3 +244,18 @@ class JournalUpload(models.Model):
         if not self.size:
             return 0
         return min(99, self.bytes_read * 100 // self.size)
+
+
+class JournalGeneration(models.Model):
+    """One row (pk 1): a token that changes, in the writer's transaction, whenever a figure of
+    the Network queries section may change (an import's batch, matching, bursts, attribution,
+    a block or an agency changed, retention, a rollup rebuilt). The section's computed figures
+    are cached under it (figurecache.py), so that a change makes every cached figure stale at
+    once, in every process. A random token rather than a counter: a rolled-back transaction
+    cannot bring back a token a cache still holds figures under."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Journal generation {self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

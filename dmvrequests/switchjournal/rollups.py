@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncDate, TruncMonth
 
+from dmvrequests.switchjournal import generation
 from dmvrequests.switchjournal.models import DailyCount, Direction, JournalEntry, MonthlyCount
 
 if TYPE_CHECKING:
@@ -221,6 +222,7 @@ def rebuild() -> int:
         DailyCount.objects.all().delete()
         MonthlyCount.objects.all().delete()
         add_entries(JournalEntry.objects.all())
+        generation.bump()
         return DailyCount.objects.count()
 
 

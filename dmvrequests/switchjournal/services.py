@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 
 from dmvrequests.agencies.directory import OriDirectory, ori_directory
-from dmvrequests.switchjournal import rollups
+from dmvrequests.switchjournal import generation, rollups
 from dmvrequests.switchjournal.alerts import import_alerts
 from dmvrequests.switchjournal.bursts import journal_find_bursts
 from dmvrequests.switchjournal.copyload import COLUMNS, copy_insert
@@ -162,6 +162,7 @@ def _insert(rows: list[list[Any]]) -> int:
         ids = [row[0] for row in cursor.fetchall()]
         if ids:
             rollups.add_entries(JournalEntry.objects.filter(pk__in=ids))
+            generation.bump()  # in the batch's transaction: the cached figures are stale
         return len(ids)
 
 
@@ -329,6 +330,7 @@ def journal_match_responses() -> int:
                 JournalEntry.objects.filter(pk__in=[r["id"] for r in chunk]).update(
                     match_pending=False
                 )
+            generation.bump()
         total += len(matched)
 
 
@@ -418,6 +420,7 @@ def journal_reattribute(values: list[str] | None = None) -> None:
                 if _concerned(ori, values) and _reattribute_party(directory, ori, direction)
             ]
             rollups.refill_parties(direction, changed)
+            generation.bump()  # names, kinds and blocks of the figures may have changed
 
 
 # -- Retention ----------------------------------------------------------------------------------
@@ -441,4 +444,5 @@ def journal_apply_retention(now: datetime | None = None) -> datetime:
         rollups.refill(Q(timestamp__gte=cutoff, timestamp__lt=day_end), Q(day=day))
         MonthlyCount.objects.filter(month__lt=day.replace(day=1)).delete()
         rollups.months_from_days(day.replace(day=1))
+        generation.bump()
     return cutoff

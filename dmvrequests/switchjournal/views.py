@@ -33,6 +33,7 @@ from dmvrequests.agencies.models import Agency, BlocklistVersion
 from dmvrequests.agencies.services import agency_add_ori
 from dmvrequests.audit.models import Action as AuditAction
 from dmvrequests.audit.services import access_log_many
+from dmvrequests.switchjournal import figurecache
 from dmvrequests.switchjournal import figures as figures_of
 from dmvrequests.switchjournal.forms import (
     AttributeForm,
@@ -82,11 +83,13 @@ def _filter_form(request, form_class=FilterForm):
 def index(request):
     form = _filter_form(request)
     filters = form.filters()
+    computed = figurecache.section_figures(filters)
     context = {
         "form": form,
         "filters": filters,
         "query": filters.as_query(),
-        "figures": figures_of.figures(filters),
+        "figures": computed.figures,
+        "computed": computed,
         "may_read_entries": request.user.is_counsel or request.user.is_auditor,
         "nav": NAV,
     }
@@ -102,7 +105,7 @@ def figure_csv(request):
     """One figure's table as CSV (`figure` names it; the filters as on the section's page)."""
     form = _filter_form(request)
     filters = form.filters()
-    found = figures_of.figure(request.GET.get("figure", ""), filters)
+    found = figurecache.section_figure(request.GET.get("figure", ""), filters)
     if found is None or (form.is_bound and form.errors):
         problem = "names no figure" if found is None else "has filters that are not valid"
         return HttpResponse(

@@ -1,7 +1,17 @@
 import json
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_figures():
+    """Each test starts with no cached figures of the section (figurecache.py): a test that
+    writes the journal straight through the ORM gives it no new generation."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
