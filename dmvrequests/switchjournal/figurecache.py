@@ -28,11 +28,13 @@ PREFIX = "switchjournal:figures:v1"
 @dataclass(frozen=True)
 class Computed:
     """The section's figures (figures.figures' list) and when they were computed; `cached`:
-    read from the cache rather than computed for this request."""
+    read from the cache rather than computed for this request; `key`: their cache key (the
+    generation and the filters), which the page's rendered figures are cached under too."""
 
     figures: list[figures_of.Figure]
     computed_at: datetime
     cached: bool
+    key: str
 
 
 def _key(token: str, filters: figures_of.Filters) -> str:
@@ -50,10 +52,10 @@ def section_figures(filters: figures_of.Filters) -> Computed:
     found = cache.get(key)
     if found is not None:
         built, computed_at = found
-        return Computed(built, computed_at, cached=True)
+        return Computed(built, computed_at, cached=True, key=key)
     built, computed_at = figures_of.figures(filters), timezone.now()
     cache.set(key, (built, computed_at), CACHE_SECONDS)
-    return Computed(built, computed_at, cached=False)
+    return Computed(built, computed_at, cached=False, key=key)
 
 
 def section_figure(slug: str, filters: figures_of.Filters) -> figures_of.Figure | None:

@@ -90,6 +90,7 @@ def index(request):
         "query": filters.as_query(),
         "figures": computed.figures,
         "computed": computed,
+        "figures_seconds": figurecache.CACHE_SECONDS,
         "may_read_entries": request.user.is_counsel or request.user.is_auditor,
         "nav": NAV,
     }

@@ -184,3 +184,26 @@ def test_each_change_gives_a_new_generation(db):
     first = generation.bump()
     assert generation.current() == first
     assert generation.bump() != first
+
+
+def test_the_page_shows_a_change_at_once(django_app, traffic, counsel, now):
+    def months(page):
+        return page.html.select_one("#section-months").get_text(" ", strip=True)
+
+    first = django_app.get(reverse("network:index"), user=counsel)
+    assert "3 queries in the period" in months(first)
+    imported(entry(now - timedelta(hours=1), "IN", 9, "DQ.NY0010100.NY.TXT", "OLN/D9."))
+    after = django_app.get(reverse("network:index"), user=counsel)
+    assert after.html.select_one("#figures-as-of") is None
+    assert "4 queries in the period" in months(after)
+
+
+def test_who_may_read_the_entries_gets_their_links_from_the_cache_too(
+    django_app, traffic, counsel, administrator
+):
+    def entry_links(page):
+        return page.html.select("#table-kinds a[href*='/entries/']")
+
+    assert not entry_links(django_app.get(reverse("network:index"), user=administrator))
+    assert entry_links(django_app.get(reverse("network:index"), user=counsel))
+    assert not entry_links(django_app.get(reverse("network:index"), user=administrator))
