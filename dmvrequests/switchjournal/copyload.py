@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from dmvrequests.switchjournal import generation, rollups
+from dmvrequests.switchjournal import rollups
 from dmvrequests.switchjournal.models import JournalEntry
 from dmvrequests.switchjournal.parsing import CSV_HEADER
 from dmvrequests.switchjournal.partitions import ensure_months
@@ -93,6 +93,4 @@ def copy_insert(rows: list[list[Any]], *, new: bool = False) -> int:
         )
         stored = cursor.fetchone()[0]
         cursor.execute(f"TRUNCATE {load}")
-        if stored:
-            generation.bump()  # in the batch's transaction: the cached figures are stale
         return int(stored)

@@ -176,6 +176,8 @@ class Loader:
                 with transaction.atomic():
                     copy_insert(rows, new=True)
                     _set_answered(matcher.late_answers(rows))
+                    # Last in the batch's transaction, as every writer (generation.py).
+                    generation.bump()
             except IntegrityError as error:  # another import stored some of them meanwhile
                 raise LeaveFastPath from error
             matcher.written(rows[-1][ID])

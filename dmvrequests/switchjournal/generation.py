@@ -2,9 +2,11 @@
 queries section are keyed by (figurecache.py; docs/network-queries.md, "Scale").
 
 Every writer of the journal, its rollups and bursts, and of the directory the figures name,
-calls `bump()` after its change and in the same transaction: services (import batches,
-matching, attribution, retention), fastimport (the fast path's batches), rollups.rebuild, and
-receivers (the directory's signal, agencies and blocks saved or deleted).
+calls `bump()` after its change (last in its transaction, or once it is committed; never
+before the change, which would let a page cache the old figures under the new token):
+services (import batches, matching, attribution, retention), fastimport (the fast path's
+batches, the undoing of its matches), bursts, rollups.rebuild, and receivers (the directory's
+signal; agencies and ORI blocks saved or deleted, once committed).
 """
 
 from __future__ import annotations

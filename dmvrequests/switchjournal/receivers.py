@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.db import transaction
+
 from dmvrequests.switchjournal import generation
 from dmvrequests.switchjournal.services import journal_reattribute
 
@@ -15,5 +17,8 @@ def on_directory_changed(oris: list[str] | None = None, **kwargs: Any) -> None:
 
 def on_directory_saved(**kwargs: Any) -> None:
     """An agency or an ORI block was saved or deleted (its name, kind or dates are in the
-    section's figures): the cached figures are stale (generation.py)."""
-    generation.bump()
+    section's figures): the cached figures are stale (generation.py). Once the change is
+    committed: the generation's row is then never locked before the journal's rows an
+    attribution in the same transaction updates, the order every writer takes (an import's
+    batch locks its rows, then the generation), so the two cannot deadlock."""
+    transaction.on_commit(generation.bump)

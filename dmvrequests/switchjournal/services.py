@@ -157,7 +157,10 @@ def _insert(rows: list[list[Any]]) -> int:
     if not rows:
         return 0
     if partitioned():
-        return copy_insert(rows)
+        stored = copy_insert(rows)
+        if stored:
+            generation.bump()  # after the batch is stored: the cached figures are stale
+        return stored
     table = connection.ops.quote_name(JournalEntry._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
     one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"

@@ -157,11 +157,15 @@ def test_an_agency_kind_changed_on_the_admin_site_makes_the_figures_stale(
     assert all(label != "Local law enforcement" for label, _ in kinds)
 
 
-def test_an_agency_renamed_makes_the_figures_stale(traffic, filters):
+def test_an_agency_renamed_makes_the_figures_stale(
+    traffic, filters, django_capture_on_commit_callbacks
+):
     assert rows(primed(filters), "immigration") == [("DCICE0100 (ICE ERO)", 1)]
     ice = Agency.objects.get(pk=traffic["ice"].pk)
     ice.name = "Immigration and Customs Enforcement"
-    ice.save()
+    with django_capture_on_commit_callbacks(execute=True) as committed:
+        ice.save()
+    assert committed  # the new generation is given once the rename is committed
     expected = [("DCICE0100 (Immigration and Customs Enforcement)", 1)]
     assert rows(fresh_after_change(filters), "immigration") == expected
 
