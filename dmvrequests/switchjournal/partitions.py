@@ -61,3 +61,24 @@ def drop_months_before(cutoff: datetime) -> int:
                 cursor.execute(f"DROP TABLE {name}")  # nosec B608 - a name from the catalogue
                 dropped += 1
     return dropped
+
+
+def analyse_new_months() -> list[str]:
+    """ANALYZE the journal's partitions that were never analysed (the months an import has
+    just created); their names. Until a partition has statistics the planner estimates one
+    block leak in it and reads the section's leaks through the unique key rather than the
+    partial index of leaks: over a second for a page right after a large import, before
+    autovacuum comes by (docs/performance.md, "Cached figures"). A month that already had
+    statistics is left to autovacuum."""
+    if not partitioned():
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s AND c.reltuples < 0",
+            [TABLE],
+        )
+        names = sorted(row[0] for row in cursor.fetchall())
+        for name in names:
+            cursor.execute(f"ANALYZE {name}")  # nosec B608 - a name from the catalogue
+    return names

@@ -46,7 +46,11 @@ from dmvrequests.switchjournal.parsing import (
     Rejection,
     read_journal,
 )
-from dmvrequests.switchjournal.partitions import drop_months_before, partitioned
+from dmvrequests.switchjournal.partitions import (
+    analyse_new_months,
+    drop_months_before,
+    partitioned,
+)
 
 BATCH = 1000  # SQLite: one multi-row INSERT; PostgreSQL: PG_BATCH rows a COPY
 PG_BATCH = 20000
@@ -247,6 +251,7 @@ def journal_import(
             journal_match_responses()  # what the fast path left (nothing when it held)
             new_bursts = journal_find_bursts(senders)
             import_alerts(after_id=after_id, new_bursts=new_bursts, name=name)
+            analyse_new_months()  # the section's first page after a large import
     return summary
 
 

@@ -3,7 +3,7 @@ generation.py): a cached page shows what a fresh one shows, says as of when, and
 change (an import, an ORI attributed, a block, an agency's kind or name, retention, a rollup
 rebuilt) makes the next page work its figures out again."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.urls import reverse
@@ -211,3 +211,22 @@ def test_who_may_read_the_entries_gets_their_links_from_the_cache_too(
     assert not entry_links(django_app.get(reverse("network:index"), user=administrator))
     assert entry_links(django_app.get(reverse("network:index"), user=counsel))
     assert not entry_links(django_app.get(reverse("network:index"), user=administrator))
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_months_an_import_creates_are_analysed(traffic, now):
+    from django.db import connection
+
+    from dmvrequests.switchjournal.partitions import partition_name
+
+    month = (now - timedelta(days=400)).astimezone(UTC)
+    name = partition_name(month.year, month.month)
+    imported(entry(month, "IN", 1, "DQ.NY0010100.NY.TXT", "OLN/D1."))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [name])
+        assert cursor.fetchone()[0] >= 0  # -1 until analysed
+        cursor.execute(
+            "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relname LIKE %s AND reltuples < 0",
+            ["switchjournal_journalentry_p%"],
+        )
+        assert cursor.fetchone()[0] == 0
