@@ -12,10 +12,12 @@ the journal, which the entries page reads, and records, every time.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from dmvrequests.switchjournal import figures as figures_of
@@ -39,8 +41,11 @@ class Computed:
 
 def _key(token: str, filters: figures_of.Filters) -> str:
     agency = filters.agency.pk if filters.agency is not None else ""
+    # The database's name too (hashed: a path can be long): two installations, or two test
+    # workers, that share one Redis may both hold the generation of a journal never written ("").
+    database = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:12]
     return (
-        f"{PREFIX}:{token}:{filters.date_from.isoformat()}:{filters.date_to.isoformat()}:"
+        f"{PREFIX}:{database}:{token}:{filters.date_from.isoformat()}:{filters.date_to.isoformat()}:"
         f"{filters.agency_kind}:{agency}"
     )
 
