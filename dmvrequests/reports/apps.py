@@ -10,7 +10,13 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Registers the tasks the services queue by name (dmvrequests/tasking.py).
-        from dmvrequests.cases.models import Decision, DisclosureRequest, LegalDocument, Release
+        from dmvrequests.cases.models import (
+            Decision,
+            DisclosureRequest,
+            LegalDocument,
+            Release,
+            SubjectNotice,
+        )
         from dmvrequests.cases.signals import cases_loaded
         from dmvrequests.reports import tasks  # noqa: F401
 
@@ -18,7 +24,7 @@ class ReportsConfig(AppConfig):
         cases_loaded.connect(_cases_loaded, dispatch_uid="rollup_rebuild_after_load")
         post_save.connect(_case_saved, sender=DisclosureRequest, dispatch_uid="rollup_case")
         pre_delete.connect(_case_deleted, sender=DisclosureRequest, dispatch_uid="rollup_case_del")
-        for model in (Decision, LegalDocument, Release):
+        for model in (Decision, LegalDocument, Release, SubjectNotice):
             uid = f"rollup_{model._meta.model_name}"
             post_save.connect(_part_changed, sender=model, dispatch_uid=uid)
             post_delete.connect(_part_changed, sender=model, dispatch_uid=f"{uid}_del")

@@ -20,11 +20,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Concat, Trim, Upper
+from django.utils import timezone
 
 from dmvrequests.cases.models import (
     Decision,
     DecisionOutcome,
     LegalDocument,
+    NoticeStatus,
     ReasonCode,
     Release,
     Status,
@@ -107,6 +109,23 @@ def decision_outcome(decided, reason):
     if reason == ReasonCode.APPROVED_PARTIAL:
         return Outcome.APPROVED_PARTIAL
     return Outcome.APPROVED
+
+
+def notice_state(status, sent_at, due_date):
+    """on_time | late | exempted | open | None, for a subject notice's status, sending
+    instant (aware datetime or None) and due date (date or None). On time: sent on or
+    before the due date in the state's time zone, or sent at all without a deadline;
+    late: sent after it (docs/reports.md). None: recorded as sent with no sending time
+    but a deadline, which neither row can claim."""
+    if status == NoticeStatus.EXEMPTED:
+        return "exempted"
+    if status != NoticeStatus.SENT:
+        return "open"
+    if due_date is None:
+        return "on_time"
+    if sent_at is None:
+        return None
+    return "on_time" if timezone.localtime(sent_at).date() <= due_date else "late"
 
 
 # Strongest first: what a request rests on when it offers several documents.

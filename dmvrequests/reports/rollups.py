@@ -20,7 +20,7 @@ A report reads whole months from the monthly rows and the days at its period's e
 the daily ones (filters.PeriodParts).
 
 Kept current in the same transaction as each change: `refresh_case` runs on every save
-or delete of a case, a decision, a legal document or a release (signals wired in
+or delete of a case, a decision, a legal document, a release or a subject notice (signals wired in
 reports/apps.py; services write through the ORM, so every change goes by them). It
 recomputes the case's contribution, takes the previous one (CaseRollupState) away and
 adds the new one, with `INSERT ... ON CONFLICT DO UPDATE SET n = n + delta` (PostgreSQL
@@ -37,7 +37,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dmvrequests.cases.models import DisclosureRequest, LegalDocument, Release
+from dmvrequests.cases.models import DisclosureRequest, LegalDocument, Release, SubjectNotice
 from dmvrequests.reports import casefacts
 from dmvrequests.reports.counters import COUNTERS
 from dmvrequests.reports.decisiontimes import bucket_of
@@ -133,12 +133,13 @@ class Contribution:
     __hash__ = None  # type: ignore[assignment]  # unhashable: it is compared by value
 
 
-def case_counters(*, status, channel, decided_at, standing, types, categories):
+def case_counters(*, status, channel, decided_at, standing, types, categories, notice=None):
     """The counters one case adds 1 to.
 
     `standing` is its standing decision as (outcome, reason), or None; `types` the set of
     its legal documents' types; `categories` the set of categories its releases included
-    (None: no release). Definitions: docs/reports.md, the dashboard's table."""
+    (None: no release); `notice` its subject notice's casefacts.notice_state (None: no
+    notice, or one no row claims). Definitions: docs/reports.md, the dashboard's table."""
     outcome = casefacts.outcome_of(status, *(standing or (None, None)))
     primary = casefacts.primary_of(types)
     found = ["requests", f"outcome_{outcome}", f"channel_{channel}", f"primary_{primary}"]
@@ -148,6 +149,8 @@ def case_counters(*, status, channel, decided_at, standing, types, categories):
         found += ["produced", f"produced_primary_{primary}"]
         found += [f"released_{c}" for c in categories if c in _CATEGORIES]
     found += [f"offered_{t}" for t in types] if types else ["offered_nothing"]
+    if notice is not None:
+        found.append(f"notice_{notice}")
     return [name for name in found if name in _COUNTER_SET]
 
 
@@ -155,8 +158,8 @@ _COUNTER_SET = frozenset(COUNTERS)
 
 
 def contributions(cases):
-    """{case id: Contribution} for the cases of the queryset `cases`, in four queries
-    (the cases, their standing decisions, document types and releases)."""
+    """{case id: Contribution} for the cases of the queryset `cases`, in five queries
+    (the cases, their standing decisions, document types, releases and notices)."""
     cases = cases.order_by()
     ids = cases.values("pk")
     standing = {
@@ -177,6 +180,12 @@ def contributions(cases):
         released.setdefault(case_id, set()).update(
             c for c in (categories or []) if isinstance(c, str)
         )
+    notices = {
+        case_id: casefacts.notice_state(status, sent_at, due_date)
+        for case_id, status, sent_at, due_date in SubjectNotice.objects.filter(
+            case__in=ids
+        ).values_list("case_id", "status", "sent_at", "due_date")
+    }
     found = {}
     rows = cases.values_list(
         "pk",
@@ -196,6 +205,7 @@ def contributions(cases):
             standing=standing.get(pk),
             types=types.get(pk, set()),
             categories=released.get(pk),
+            notice=notices.get(pk),
         )
         seconds = (decided_at - received_at).total_seconds() if decided_at else None
         day = timezone.localtime(received_at).date()

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,6 +47,29 @@ def test_the_dashboard_shows_the_last_four_quarters(notices, office):
     assert [q.label for q in quarters][-1] == Period.of(notices).label
     assert len(quarters) == 4 and quarters[-1].counts["late"] == 1
     assert sum(q.total for q in quarters[:-1]) == 0
+
+
+def test_the_office_filter_applies(notices, other_office, other_clerk):
+    case = make_case(office=other_office, actor=other_clerk)
+    SubjectNotice.objects.create(case=case, due_date=notices - timedelta(days=1))
+    ours = last_quarters(ReportFilters(notices, notices, other_office), today=notices)
+    every = notice_timeliness(Period.of(notices), today=notices)
+    assert ours[-1].counts == {"on_time": 0, "late": 0, "overdue": 1, "pending": 0, "exempted": 0}
+    assert every.counts["overdue"] == 2 and every.total == 7
+
+
+def test_the_notices_read_two_queries_whatever_their_number(notices, office, clerk):
+    filters = ReportFilters.default(notices)
+    with CaptureQueriesContext(connection) as few:
+        before = last_quarters(filters, today=notices)
+    for days in (-9, -1, 4):
+        case = make_case(office=office, actor=clerk)
+        SubjectNotice.objects.create(case=case, due_date=notices + timedelta(days=days))
+    with CaptureQueriesContext(connection) as many:
+        after = last_quarters(filters, today=notices)
+    assert len(few) == len(many) == 2
+    assert after[-1].counts["overdue"] == before[-1].counts["overdue"] + 2
+    assert after[-1].counts["pending"] == before[-1].counts["pending"] + 1
 
 
 def test_the_public_report_hides_small_counts(notices):

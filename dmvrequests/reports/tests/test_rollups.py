@@ -12,10 +12,23 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dmvrequests.cases import services
-from dmvrequests.cases.models import Decision, DecisionOutcome, LegalDocument, ReasonCode
+from dmvrequests.cases.models import (
+    Decision,
+    DecisionOutcome,
+    LegalDocument,
+    NoticeStatus,
+    ReasonCode,
+    SubjectNotice,
+)
 from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.reports import rollups
-from dmvrequests.reports.models import CaseRollupState, DailyRollup
+from dmvrequests.reports.counters import NOTICE_STATES
+from dmvrequests.reports.models import (
+    CaseRollupState,
+    DailyRollup,
+    MonthlyRollup,
+    StateMonthlyRollup,
+)
 from dmvrequests.reports.statistics import dashboard_figures
 from dmvrequests.reports.tests.conftest import DATASET, period_filters
 from dmvrequests.testing import make_case
@@ -87,6 +100,44 @@ def more_changes(casebook, cases, clerk, counsel, second_counsel):
     )
 
 
+NOTICE_COUNTERS = [f"notice_{state}" for state in NOTICE_STATES]
+
+
+def notices_of_every_kind(cases, clerk, counsel):
+    """Subject notices on the known set's cases of our office, of every kind, some
+    settled through the services as users settle them: returns the expected count of
+    each notice counter (the specs' own arithmetic, not the code under test)."""
+    today = timezone.localdate()
+    ours = [c for c in cases if c.office_id == clerk.office_id]
+    ours = [c for c in ours if not SubjectNotice.objects.filter(case=c).exists()][:6]
+    assert len(ours) == 6
+    made = [
+        SubjectNotice.objects.create(case=case, due_date=today + timedelta(days=days))
+        for case, days in zip(ours, (5, -5, 1, -3, 2, 0), strict=True)
+    ]
+    services.notice_record_sent(
+        notice=made[0], actor=clerk, sent_at=timezone.now(), method="First-class mail"
+    )  # on time
+    services.notice_record_sent(
+        notice=made[1], actor=clerk, sent_at=timezone.now(), method="First-class mail"
+    )  # late
+    services.notice_exempt(notice=made[2], actor=counsel, reason="Ongoing investigation.")
+    # made[3] overdue, made[4] pending; made[5] sent on time with no deadline:
+    SubjectNotice.objects.filter(pk=made[5].pk).update(due_date=None)
+    services.notice_record_sent(
+        notice=SubjectNotice.objects.get(pk=made[5].pk),
+        actor=clerk,
+        sent_at=timezone.now(),
+        method="First-class mail",
+    )
+    return {"notice_on_time": 2, "notice_late": 1, "notice_exempted": 1, "notice_open": 2}
+
+
+def notice_totals(model):
+    rows = model.objects.values_list(*NOTICE_COUNTERS)
+    return dict(zip(NOTICE_COUNTERS, map(sum, zip(*rows, strict=True)), strict=True))
+
+
 class TestIncrementalAndRebuildAgree:
     def test_after_the_known_set(self, dataset):
         kept, fresh = rebuilt()
@@ -112,6 +163,19 @@ class TestIncrementalAndRebuildAgree:
         for table in rollups.TABLES:
             assert all(row.get(table.counted, 0) > 0 for row in kept[table.model_name].values())
         assert kept["StateDecisionTimeBucket"]
+
+    def test_after_subject_notices_of_every_kind(self, dataset, clerk, counsel):
+        _, cases = dataset
+        expected = notices_of_every_kind(cases, clerk, counsel)
+        kept, fresh = rebuilt()
+        assert kept == fresh
+        for model in (DailyRollup, MonthlyRollup, StateMonthlyRollup):
+            assert notice_totals(model) == expected, model.__name__
+        # A deleted notice is taken away (as an administrator would delete it).
+        SubjectNotice.objects.filter(status=NoticeStatus.EXEMPTED).delete()
+        kept, fresh = rebuilt()
+        assert kept == fresh
+        assert notice_totals(DailyRollup) == {**expected, "notice_exempted": 0}
 
     def test_a_deleted_document_and_a_deleted_case_are_taken_away(self, dataset):
         _, cases = dataset
@@ -146,6 +210,22 @@ class TestTheMigration:
         fill.fill_monthly(django_apps, None)
         assert rollups.snapshot() == fresh
         assert all(fresh[table.model_name] for table in monthly)
+
+    def test_it_adds_the_notice_counters_as_a_rebuild_does(self, dataset, clerk, counsel):
+        fill = importlib.import_module("dmvrequests.reports.migrations.0006_notice_rollups")
+        _, cases = dataset
+        notices_of_every_kind(cases, clerk, counsel)
+        rollups.rebuild()
+        fresh = rollups.snapshot()
+        # As before the migration: no notice counter anywhere.
+        for model in (DailyRollup, MonthlyRollup, StateMonthlyRollup):
+            model.objects.update(**dict.fromkeys(NOTICE_COUNTERS, 0))
+        for state in CaseRollupState.objects.all():
+            state.counters = [c for c in state.counters if c not in NOTICE_COUNTERS]
+            state.save()
+        assert rollups.snapshot() != fresh
+        fill.fill_notices(django_apps, None)
+        assert rollups.snapshot() == fresh
 
 
 class TestCommand:
