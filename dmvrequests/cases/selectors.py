@@ -25,7 +25,7 @@ from dmvrequests.cases.models import (
     Status,
     SubjectNotice,
 )
-from dmvrequests.cases.searchkeys import identifier_key, name_key
+from dmvrequests.cases.search import search_match
 
 if TYPE_CHECKING:
     from datetime import date
@@ -140,55 +140,16 @@ def officer_case_get(officer: Officer, number: str) -> DisclosureRequest:
         raise CaseNotVisible("No such request") from None
 
 
-# The longest field searched (subject_name); a longer query cannot match anything.
-MAX_SEARCH_LENGTH = 200
-
-
-# Words of a name searched for; more are ignored (each is one more index lookup).
-MAX_NAME_WORDS = 6
-# pg_trgm finds a word inside a name from three letters; a shorter word is looked for
-# at the start of a word of the name instead ("Li" finds "Li Wei", not "Julie").
-MIN_INSIDE_WORD = 3
-
-
-def _name_match(query: str) -> Q | None:
-    """Every word of the query somewhere in the subject's name, in any order and case,
-    accents and punctuation ignored: "gutierrez" and "Maria Lopez" both find
-    "María Gutiérrez López" (cases/searchkeys.py, migration 0006)."""
-    words = name_key(query).split()[:MAX_NAME_WORDS]
-    if not words:
-        return None
-    match = Q()
-    for word in words:
-        if len(word) >= MIN_INSIDE_WORD:
-            match &= Q(subject_name_key__contains=word)
-        else:
-            match &= Q(subject_name_key__startswith=word) | Q(subject_name_key__contains=f" {word}")
-    return match
-
-
 def requests_search(user: User, query: str) -> DisclosureRequestQuerySet:
-    """Search by case number, license number, plate, VIN or any part of the subject's name.
-
-    Plates and license numbers match in any punctuation and case ("hxt-4821" finds
-    HXT 4821); names by any of their words.
-    """
-    query = (query or "").strip()
-    # Not sent to the database, which would refuse them: SQLite a LIKE pattern over
-    # 50,000 bytes, PostgreSQL a NUL character (no stored text can hold one).
-    if not query or len(query) > MAX_SEARCH_LENGTH or "\x00" in query:
+    """Every case matching `query` that `user` may see, newest first: by case number,
+    license number, plate, VIN or any part of the subject's name (cases/search.py,
+    search_match). Unbounded; the search page reads one page through search_page."""
+    match = search_match(query)
+    if match is None:
         return DisclosureRequest.objects.none()
-    compact = query.upper().replace(" ", "")
-    match = Q(number=compact) | Q(subject_vin=compact)
-    identifier = identifier_key(query)
-    if identifier:
-        match |= Q(subject_plate_key=identifier) | Q(subject_license_key=identifier)
-    name = _name_match(query)
-    if name is not None:
-        match |= name
     matching = DisclosureRequest.objects.filter(match)
     # The narrowed queryset goes in, so that the visibility rule's arms each use an index.
-    return visible_cases(user, matching).for_queue().order_by("-received_at")
+    return visible_cases(user, matching).for_queue().order_by("-received_at", "-id")
 
 
 # -- What other apps (letters) read about a case --------------------------------------------------

@@ -24,6 +24,7 @@ from dmvrequests.cases.models import DecisionOutcome, Status
 from dmvrequests.cases.page import case_page, submit_missing
 from dmvrequests.cases.page_forms import case_page_forms
 from dmvrequests.cases.queue_forms import QueueFilterForm
+from dmvrequests.cases.search import search_page
 from dmvrequests.cases.services.base import CaseChanged
 from dmvrequests.cases.timeline_reads import timeline_context
 from dmvrequests.cases.workflow import CaseAction, actions_for
@@ -104,12 +105,16 @@ def queue(request):
 
 def search(request):
     query = request.GET.get("q", "").strip()
-    cases = selectors.requests_search(request.user, query)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # At most SEARCH_LIMIT matches counted and paged, in two queries (cases/search.py).
+    results = search_page(request.user, query, request.GET.get("page"), PAGE_SIZE)
     if query:
         # One record per case shown; the search text itself is never logged.
-        access_log_cases(request=request, action=AuditAction.SEARCH, cases=page.object_list)
-    return render(request, "cases/search.html", {"nav": "search", "q": query, "page": page})
+        access_log_cases(request=request, action=AuditAction.SEARCH, cases=results.page.object_list)
+    return render(
+        request,
+        "cases/search.html",
+        {"nav": "search", "q": query, "page": results.page, "results": results},
+    )
 
 
 def _requester_for(form, agency, actor):

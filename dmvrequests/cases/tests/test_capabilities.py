@@ -23,6 +23,7 @@ from dmvrequests.cases.models import (
     Status,
     SubjectNotice,
 )
+from dmvrequests.cases.search import newest_matching_ids
 from dmvrequests.cases.workflow import CaseAction
 from dmvrequests.correspondence.services import letter_issue
 from dmvrequests.oversight.erasure import RedactionError, redaction_apply
@@ -128,6 +129,9 @@ class TestTheMatrix:
             [case.pk] if listed else []
         )
         assert selectors.requests_search(user, case.number).exists() == listed
+        # The search page's read (cases/search.py): by number, and by the subject's name.
+        for text in (case.number, case.subject_name):
+            assert newest_matching_ids(user, text, 5) == ([case.pk] if listed else [])
 
     def test_it_names_the_relation(self, case, user_in_relation):
         assert capabilities_for(user_in_relation("counsel", "assigned"), refreshed(case)).relation

@@ -1,0 +1,148 @@
+"""The search page at any number of matches (cases/search.py): the newest first, an exact
+count up to SEARCH_LIMIT and "more than" beyond it, one read of the matches' ids, the
+visibility rule's arms counted once."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from dmvrequests.cases import search, services, views
+from dmvrequests.cases.search import newest_matching_ids, search_page
+from dmvrequests.testing import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def roberts(count, *, office, clerk, first=0):
+    """`count` cases of subjects named Robert, received a minute apart (the last newest)."""
+    start = timezone.now() - timedelta(days=2)
+    return [
+        make_case(
+            office=office,
+            actor=clerk,
+            subject_name=f"Robert Number{n}",
+            subject_license_number=f"L{n:08d}",
+            received_at=start + timedelta(minutes=n),
+        )
+        for n in range(first, first + count)
+    ]
+
+
+def listed(response):
+    """The case numbers of the results table, in the order shown."""
+    table = response.html.find("table")
+    return [] if table is None else [row.find("a").text for row in table.tbody.find_all("tr")]
+
+
+def count_line(response):
+    return " ".join(response.html.find(id="search-count").text.split())
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Four matches counted, two a page: the "more than" page without 501 cases."""
+    monkeypatch.setattr(search, "SEARCH_LIMIT", 4)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+
+
+def test_the_page_lists_the_newest_first_and_counts_them(django_app, office, clerk):
+    cases = roberts(3, office=office, clerk=clerk)
+    make_case(office=office, actor=clerk, subject_name="Julie Chen")
+    page = django_app.get(reverse("cases:search"), {"q": "robert"}, user=clerk.username)
+    assert count_line(page) == "3 cases found for “robert”."
+    assert listed(page) == [case.number for case in reversed(cases)]
+
+
+def test_more_than_the_limit_is_said_and_the_newest_are_paged(
+    django_app, office, clerk, small_pages
+):
+    cases = roberts(6, office=office, clerk=clerk)
+    newest = [case.number for case in reversed(cases)]
+    first = django_app.get(reverse("cases:search"), {"q": "Robert"}, user=clerk.username)
+    assert count_line(first).startswith("More than 4 cases found for “Robert”;")
+    assert "the 4 most recently received are listed" in count_line(first)
+    assert listed(first) == newest[:2]
+    assert "Page 1 of 2" in first.html.find(class_="usa-pagination").text
+    second = first.click(description="Next", index=0)
+    assert listed(second) == newest[2:4]
+    assert second.html.find(class_="usa-pagination__next-page") is None
+
+
+def test_at_the_limit_the_count_is_exact(django_app, office, clerk, small_pages):
+    roberts(4, office=office, clerk=clerk)
+    page = django_app.get(reverse("cases:search"), {"q": "Robert"}, user=clerk.username)
+    assert count_line(page) == "4 cases found for “Robert”."
+
+
+def test_nothing_found_says_so(django_app, office, clerk):
+    roberts(1, office=office, clerk=clerk)
+    page = django_app.get(reverse("cases:search"), {"q": "Zebulon"}, user=clerk.username)
+    assert count_line(page) == "0 cases found for “Zebulon”."
+    assert "No case you can see matches" in page.text
+    assert listed(page) == []
+
+
+def test_cases_received_at_the_same_time_come_newest_id_first(office, clerk):
+    when = timezone.now() - timedelta(hours=1)
+    older, newer = (
+        make_case(office=office, actor=clerk, subject_name="Robert Twin", received_at=when)
+        for _ in range(2)
+    )
+    assert newest_matching_ids(clerk, "robert twin", 10) == [newer.pk, older.pk]
+
+
+def test_a_case_in_two_arms_is_counted_once(office, clerk, counsel):
+    (case,) = roberts(1, office=office, clerk=clerk)
+    services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    # The office's arm and the assigned arm both find it; so do the name and the license.
+    assert newest_matching_ids(counsel, "Robert", 10) == [case.pk]
+    assert newest_matching_ids(counsel, "L00000000", 10) == [case.pk]
+    results = search_page(counsel, "Robert", 1, 50)
+    assert (results.count, results.more, list(results.page.object_list)) == (1, False, [case])
+
+
+def test_another_offices_cases_are_found_only_once_shared(office, clerk, counsel, other_clerk):
+    (case,) = roberts(1, office=office, clerk=clerk)
+    assert newest_matching_ids(other_clerk, "Robert", 10) == []
+    services.case_share(case=case, actor=counsel, user=other_clerk, reason="Joint inquiry")
+    assert newest_matching_ids(other_clerk, "Robert", 10) == [case.pk]
+
+
+def test_an_auditor_finds_every_office_and_an_administrator_none(
+    office, other_office, clerk, other_clerk, auditor, administrator
+):
+    mine = roberts(1, office=office, clerk=clerk)
+    theirs = roberts(1, office=other_office, clerk=other_clerk, first=1)
+    assert newest_matching_ids(auditor, "Robert", 10) == [theirs[0].pk, mine[0].pk]
+    assert newest_matching_ids(administrator, "Robert", 10) == []
+
+
+def test_a_text_that_matches_nothing_is_not_sent(clerk):
+    with CaptureQueriesContext(connection) as captured:
+        for text in ("", "   ", "x" * 201, "nul\x00"):
+            assert newest_matching_ids(clerk, text, 10) == []
+    assert len(captured) == 0
+
+
+def test_the_page_reads_the_matches_once_whatever_their_number(client, office, clerk, small_pages):
+    client.force_login(clerk)
+    url = reverse("cases:search") + "?q=Robert"
+    roberts(2, office=office, clerk=clerk)
+
+    def reads():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in captured if "cases_disclosurerequest" in q["sql"]]
+
+    few = reads()
+    roberts(8, office=office, clerk=clerk, first=2)
+    many = reads()
+    assert len(few) == len(many) == 2
+    # The first read is of ids only, each arm at most SEARCH_LIMIT + 1 rows (LIMIT 5).
+    assert many[0].startswith("SELECT * FROM (SELECT")
+    assert "LIMIT 5" in many[0]
+    assert "COUNT(" not in " ".join(many).upper()
