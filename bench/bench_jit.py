@@ -68,6 +68,14 @@ def _explained(cursor, sql, *, jit):
     return round(top["Execution Time"], 1), top["Plan"]["Total Cost"], compiled
 
 
+def _kind(sql):
+    """What a query of the cases table is for: the pager's count, the search's ids of its
+    newest matches (cases/search.py), or a page's rows."""
+    if sql.startswith("SELECT COUNT"):
+        return "count"
+    return "matches" if sql.startswith("SELECT * FROM (") else "page"
+
+
 def forced_compile(page, *, threshold=1000, requests=3):
     """The page's queries of the cases table, explained with JIT off, then with JIT on and
     `jit_above_cost` lowered to `threshold` so that they compile as they do at a size where
@@ -93,7 +101,7 @@ def forced_compile(page, *, threshold=1000, requests=3):
                 on, _, compiled = _explained(cursor, sql, jit=True)
                 cursor.execute("RESET jit_above_cost")
                 cursor.execute("RESET jit")
-                kind = "count" if sql.startswith("SELECT COUNT") else "page"
+                kind = _kind(sql)
                 found.append(
                     {
                         "query": kind,
