@@ -142,7 +142,7 @@ def test_the_page_reads_the_matches_once_whatever_their_number(client, office, c
     roberts(8, office=office, clerk=clerk, first=2)
     many = reads()
     assert len(few) == len(many) == 2
-    # The first read is of ids only, each arm at most SEARCH_LIMIT + 1 rows (LIMIT 5).
+    # The first read is of ids only, at most SEARCH_LIMIT + 1 of them (LIMIT 5).
     assert many[0].startswith("SELECT * FROM (SELECT")
     assert "LIMIT 5" in many[0]
     assert "COUNT(" not in " ".join(many).upper()
