@@ -40,17 +40,24 @@ def ensure_months(months: Iterable[tuple[int, int]]) -> None:
             )
 
 
+def _partitions(cursor, *, never_analysed: bool = False) -> list[str]:
+    """The names of the journal's partitions, sorted (`never_analysed`: only those that have no
+    statistics yet, `reltuples` -1 until the first ANALYZE or VACUUM)."""
+    cursor.execute(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s "
+        "AND (NOT %s OR c.reltuples < 0)",
+        [TABLE, never_analysed],
+    )
+    return sorted(row[0] for row in cursor.fetchall())
+
+
 def drop_months_before(cutoff: datetime) -> int:
     """Drop every partition whose whole month ends at or before `cutoff`; the number dropped."""
     if not partitioned():
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s",
-            [TABLE],
-        )
-        names = sorted(row[0] for row in cursor.fetchall())
+        names = _partitions(cursor)
         dropped = 0
         for name in names:
             suffix = name.rsplit("_p", 1)[-1]
@@ -73,12 +80,7 @@ def analyse_new_months() -> list[str]:
     if not partitioned():
         return []
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s AND c.reltuples < 0",
-            [TABLE],
-        )
-        names = sorted(row[0] for row in cursor.fetchall())
+        names = _partitions(cursor, never_analysed=True)
         for name in names:
             cursor.execute(f"ANALYZE {name}")  # nosec B608 - a name from the catalogue
     return names
