@@ -96,20 +96,29 @@ class ExportJob(models.Model):
 # `rebuild_rollups` computes them again from scratch.
 
 
-class DailyRollup(models.Model):
-    """The requests received on `day` (the state's date) at `office` from agencies of
-    `agency_kind`, counted every way the reports count them: one integer column per
-    counter (counters.COUNTERS: requests, decided, produced, outcome_*, channel_*,
-    offered_*, offered_nothing, released_*, primary_*, produced_primary_*)."""
+class _Counters(models.Model):
+    """One integer column per counter (counters.COUNTERS): the daily and monthly rollups'
+    counters."""
 
-    day = models.DateField()
-    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
-    agency_kind = models.CharField(max_length=40)
     for _name in COUNTERS:
         locals()[_name] = models.IntegerField(default=0)
     del _name
     if TYPE_CHECKING:
         requests: int  # one of the counters made in the loop above
+
+    class Meta:
+        abstract = True
+
+
+class DailyRollup(_Counters):
+    """The requests received on `day` (the state's date) at `office` from agencies of
+    `agency_kind`, counted every way the reports count them: one integer column per
+    counter (counters.COUNTERS: requests, decided, produced, outcome_*, channel_*,
+    offered_*, offered_nothing, released_*, primary_*, produced_primary_*, notice_*)."""
+
+    day = models.DateField()
+    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
+    agency_kind = models.CharField(max_length=40)
 
     class Meta:
         constraints = [
@@ -140,19 +149,6 @@ class DailyAgencyRollup(models.Model):
 
     def __str__(self):
         return f"{self.day} office {self.office_id} agency {self.agency_id}: {self.requests}"
-
-
-class _Counters(models.Model):
-    """One integer column per counter (counters.COUNTERS), as DailyRollup has."""
-
-    for _name in COUNTERS:
-        locals()[_name] = models.IntegerField(default=0)
-    del _name
-    if TYPE_CHECKING:
-        requests: int  # one of the counters made in the loop above
-
-    class Meta:
-        abstract = True
 
 
 class MonthlyRollup(_Counters):
