@@ -11,7 +11,9 @@ from the monthly rollups (counters ``notice_*``, reports/rollups.py), a quarter 
 whole months; whether an open notice is overdue depends on today, so the open notices
 past their due date are counted from the notices themselves, grouped by quarter (few:
 a notice is open for days, and the count reads the ``notice_due_idx`` index on status
-and due date).
+and due date). A notice falls due N days after its request was received (the profile's
+rule, docs/profiles.md: never before the day of receipt), so the count reads only the
+notices due from the period's first day on, not all of history's open ones.
 """
 
 from collections import Counter
@@ -58,6 +60,8 @@ def _counts(filters: ReportFilters, today: date) -> dict[date, Counter]:
             counts.update({state: row[state] or 0 for state in NOTICE_STATES})
     overdue = SubjectNotice.objects.order_by().filter(
         status=NoticeStatus.DUE,
+        # Due on or after the day of receipt: bounds the index range to the period.
+        due_date__gte=filters.date_from,
         due_date__lt=today,
         case__received_at__gte=day_start(filters.date_from),
         case__received_at__lt=day_start(filters.date_to + timedelta(days=1)),

@@ -1,6 +1,6 @@
 """Subject notices in the statistics: on time, late, overdue, pending, exempted, by quarter."""
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -17,21 +17,41 @@ from dmvrequests.testing import make_case
 pytestmark = pytest.mark.django_db
 
 
+def _mid_quarter() -> date:
+    """A day 40 days before the current quarter began: in the middle of the previous
+    quarter (so that every request below, received 10 days earlier, falls in that same
+    quarter whatever today is) and always in the past."""
+    today = timezone.localdate()
+    return Period.of(today).start - timedelta(days=40)
+
+
+def _noon(day: date) -> datetime:
+    """Noon of `day` in the installation's time zone."""
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def _notice_case(office, actor, day: date):
+    """A case received ten days before `day`."""
+    return make_case(office=office, actor=actor, received_at=_noon(day - timedelta(days=10)))
+
+
 @pytest.fixture
 def notices(office, clerk):
-    """Six notices of requests received today, one of each kind and one more on time."""
-    today = timezone.localdate()
-    now = timezone.now()
+    """Six notices, one of each kind and one more on time, of requests received ten days
+    before the day returned (a past day mid-quarter, used as "today"). A notice falls due
+    on or after its request's receipt (the profile's rule), as every one here does."""
+    today = _mid_quarter()
+    sent = _noon(today - timedelta(days=1))
     made = [
-        (NoticeStatus.SENT, today, now),  # on time
-        (NoticeStatus.SENT, None, now),  # on time: no deadline
-        (NoticeStatus.SENT, today - timedelta(days=3), now),  # late
+        (NoticeStatus.SENT, today, sent),  # on time
+        (NoticeStatus.SENT, None, sent),  # on time: no deadline
+        (NoticeStatus.SENT, today - timedelta(days=3), sent),  # late
         (NoticeStatus.DUE, today - timedelta(days=1), None),  # overdue
         (NoticeStatus.DUE, today + timedelta(days=2), None),  # pending
         (NoticeStatus.EXEMPTED, today, None),
     ]
     for status, due, sent_at in made:
-        case = make_case(office=office, actor=clerk)
+        case = _notice_case(office, clerk, today)
         SubjectNotice.objects.create(case=case, status=status, due_date=due, sent_at=sent_at)
     return today
 
@@ -50,7 +70,7 @@ def test_the_dashboard_shows_the_last_four_quarters(notices, office):
 
 
 def test_the_office_filter_applies(notices, other_office, other_clerk):
-    case = make_case(office=other_office, actor=other_clerk)
+    case = _notice_case(other_office, other_clerk, notices)
     SubjectNotice.objects.create(case=case, due_date=notices - timedelta(days=1))
     ours = last_quarters(ReportFilters(notices, notices, other_office), today=notices)
     every = notice_timeliness(Period.of(notices), today=notices)
@@ -63,7 +83,7 @@ def test_the_notices_read_two_queries_whatever_their_number(notices, office, cle
     with CaptureQueriesContext(connection) as few:
         before = last_quarters(filters, today=notices)
     for days in (-9, -1, 4):
-        case = make_case(office=office, actor=clerk)
+        case = _notice_case(office, clerk, notices)
         SubjectNotice.objects.create(case=case, due_date=notices + timedelta(days=days))
     with CaptureQueriesContext(connection) as many:
         after = last_quarters(filters, today=notices)
