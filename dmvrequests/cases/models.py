@@ -185,6 +185,13 @@ class DisclosureRequest(models.Model):
             models.Index(fields=["subject_license_key"], name="case_license_key_idx"),
             # Also on PostgreSQL: a pg_trgm GIN index on subject_name_key, for any part of
             # a name (migration 0006; SQLite scans, which is fine at its sizes).
+            # The search's office arm newest first, index only for a common name: the
+            # name key rides along (INCLUDE, PostgreSQL; cases/search.py).
+            models.Index(
+                fields=["office", "-received_at", "-id"],
+                include=["subject_name_key"],
+                name="case_office_newest_idx",
+            ),
         ]
 
     def __str__(self):

@@ -105,6 +105,21 @@ def test_a_case_in_two_arms_is_counted_once(office, clerk, counsel):
     assert (results.count, results.more, list(results.page.object_list)) == (1, False, [case])
 
 
+def test_each_arm_gives_its_newest_and_the_union_the_newest_of_all(
+    office, clerk, other_clerk, other_counsel
+):
+    # Three of the other office's cases shared with our clerk, newer than our office's
+    # three: with a limit of 4, the shared arm's newest 4 and the office arm's newest 4
+    # hold the newest 4 of all, which is what is kept.
+    ours = roberts(3, office=office, clerk=clerk)
+    theirs = roberts(3, office=other_clerk.office, clerk=other_clerk, first=3)
+    for case in theirs:
+        services.case_share(case=case, actor=other_counsel, user=clerk, reason="Joint inquiry")
+    newest_first = [case.pk for case in reversed(ours + theirs)]
+    assert newest_matching_ids(clerk, "Robert", 4) == newest_first[:4]
+    assert newest_matching_ids(clerk, "Robert", 10) == newest_first
+
+
 def test_another_offices_cases_are_found_only_once_shared(office, clerk, counsel, other_clerk):
     (case,) = roberts(1, office=office, clerk=clerk)
     assert newest_matching_ids(other_clerk, "Robert", 10) == []
