@@ -32,8 +32,9 @@ import logging
 from bisect import bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, cast
 
 from django.conf import settings
@@ -41,6 +42,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 
 from dmvrequests.switchjournal import generation
+from dmvrequests.switchjournal.batchcounts import NewBatch, copy_new, prepare_new
+from dmvrequests.switchjournal.batchwriter import BatchWriter
 from dmvrequests.switchjournal.copyload import (
     ANSWERED,
     CONTROL,
@@ -52,7 +55,6 @@ from dmvrequests.switchjournal.copyload import (
     QUERY_ID,
     SENDER,
     TIMESTAMP,
-    copy_insert,
 )
 from dmvrequests.switchjournal.matching import moment_of, pick_by_control, pick_by_time
 from dmvrequests.switchjournal.models import Direction, JournalEntry
@@ -111,11 +113,23 @@ def fast_path_possible() -> bool:
 
 class Loader:
     """Takes an import's rows (services._row, in file order) and stores them in batches of
-    `size`: `add(row)` and `finish()` return what a written batch stored. `insert(rows)` is the
+    `size`: `add(row)` returns, after each batch handed to be written, what the writes finished
+    since the last report stored (rows stored, duplicates), else None; `finish()` writes the
+    rest, waits for every write and returns what was not reported yet. `insert(rows)` is the
     plain way of storing a batch (the number stored); `fast` asks for the fast path, taken when
-    fast_path_possible() and the file's first message allow it."""
+    fast_path_possible() and the file's first message allow it. On the fast path each batch is
+    written by `writer` (batchwriter.BatchWriter: with `overlap`, in a second thread while the
+    next batch is read). `close()` waits for a write in progress and ends the writer's thread,
+    whatever happened (call it in a `finally`)."""
 
-    def __init__(self, size: int, insert: Callable[[list[Row]], int], *, fast: bool) -> None:
+    def __init__(
+        self,
+        size: int,
+        insert: Callable[[list[Row]], int],
+        *,
+        fast: bool,
+        overlap: bool = False,
+    ) -> None:
         self.size = size
         self.insert = insert
         self.fast: bool | None = None if fast and fast_path_possible() else False
@@ -123,12 +137,15 @@ class Loader:
         self.duplicates = 0  # found in the file by the fast path, not yet reported
         self.matcher: StreamMatcher | None = None
         self.flush_at = size  # the fast path keeps the rows of the last LAG: flush `size` later
+        self.writer = BatchWriter(overlap=overlap and self.fast is None)
+        self.writing: list[Row] = []  # the rows of the write in progress
+        self.done = [0, 0]  # stored and duplicates not reported yet
 
     def add(self, row: Row) -> Stored | None:
         if self.fast is None:
             self.fast = _newer_than_stored(row[TIMESTAMP])
             if self.fast:
-                self.matcher = StreamMatcher(row[TIMESTAMP])
+                self.matcher = StreamMatcher(row[TIMESTAMP], before_reading=self._collect)
         if self.fast:
             assert self.matcher is not None  # noqa: S101  # nosec B101 - set with fast
             try:
@@ -140,25 +157,46 @@ class Loader:
         self.rows.append(row)
         if len(self.rows) < self.flush_at:
             return None
-        stored = self._flush(final=False)
+        self._flush(final=False)
         self.flush_at = len(self.rows) + self.size
-        return stored
+        return self._report()
 
     def finish(self) -> Stored:
-        return self._flush(final=True)
+        self._flush(final=True)
+        return self._report()
 
-    def _flush(self, *, final: bool) -> Stored:
+    def close(self) -> None:
+        self.writer.close()
+
+    def _report(self) -> Stored:
+        (stored, duplicates), self.done = self.done, [0, 0]
+        return stored, duplicates
+
+    def _collect(self) -> None:
+        """Wait for the write in progress and count what it stored. Raises LeaveFastPath, its
+        rows put back before those not written yet, when it found one of them stored."""
+        try:
+            self.done[0] += self.writer.collect()
+        except IntegrityError as error:  # another import stored some of them meanwhile
+            self.rows = self.writing + self.rows
+            raise LeaveFastPath from error
+        finally:
+            self.writing = []
+
+    def _flush(self, *, final: bool) -> None:
         if self.fast:
             try:
-                return self._flush_fast(final)
+                self._flush_fast(final)
+                return
             except LeaveFastPath:
                 self._leave()
         rows, self.rows = self.rows, []
         stored = self.insert(rows)
-        duplicates, self.duplicates = self.duplicates + len(rows) - stored, 0
-        return stored, duplicates
+        self.done[0] += stored
+        self.done[1] += self.duplicates + len(rows) - stored
+        self.duplicates = 0
 
-    def _flush_fast(self, final: bool) -> Stored:
+    def _flush_fast(self, final: bool) -> None:
         matcher = self.matcher
         assert matcher is not None  # noqa: S101  # nosec B101 - set with fast
         matcher.settle(final=final)
@@ -170,25 +208,28 @@ class Loader:
             ),
             len(self.rows),
         )
+        self._collect()  # one write at a time, in order
         rows = self.rows[:cut]
         if rows:
-            try:
-                with transaction.atomic():
-                    copy_insert(rows, new=True)
-                    _set_answered(matcher.late_answers(rows))
-                    # Last in the batch's transaction, as every writer (generation.py).
-                    generation.bump()
-            except IntegrityError as error:  # another import stored some of them meanwhile
-                raise LeaveFastPath from error
+            # From here on the rows are the writer's: a later match of one of their queries
+            # goes to `late` (their ids are at most matcher.last_written).
+            late = matcher.late_answers(rows)
+            self.writing = rows
+            self.writer.submit(partial(_write_new, prepare_new(rows), late))
             matcher.written(rows[-1][ID])
         self.rows = self.rows[cut:]
         matcher.prune()
-        duplicates, self.duplicates = self.duplicates, 0
-        return len(rows), duplicates
+        self.done[1] += self.duplicates
+        self.duplicates = 0
+        if final or not self.writer.overlapping:
+            self._collect()
 
     def _leave(self) -> None:
         """Undo the matches of the fast path (those written and those in memory) and go on the
         plain way."""
+        # A write that found a row stored puts its rows back: the plain way stores them.
+        with suppress(LeaveFastPath):
+            self._collect()
         self.fast = False
         matcher, self.matcher = self.matcher, None
         for row in self.rows:
@@ -197,6 +238,17 @@ class Loader:
             row[MATCH_PENDING] = row[DIRECTION] == Direction.OUT
         if matcher is not None:
             matcher.undo_written()
+
+
+def _write_new(batch: NewBatch, late: list[tuple[int, datetime]]) -> int:
+    """One batch of the fast path, in its own transaction: the rows (batchcounts.copy_new), the
+    queries of earlier batches its responses answered, a new generation; the number stored."""
+    with transaction.atomic():
+        stored = copy_new(batch)
+        _set_answered(late)
+        # Last in the batch's transaction, as every writer (generation.py).
+        generation.bump()
+    return stored
 
 
 def _newer_than_stored(first: datetime) -> bool:
@@ -226,7 +278,8 @@ class StreamMatcher:
     Raises LeaveFastPath when the file steps back LAG or more in time, or a response's control
     field names no earlier query."""
 
-    def __init__(self, first: datetime) -> None:
+    def __init__(self, first: datetime, before_reading: Callable[[], None] = lambda: None) -> None:
+        self.before_reading = before_reading  # waits for the batches handed to be written
         self.window = timedelta(minutes=settings.SWITCH_RESPONSE_WINDOW_MINUTES)
         self.settled = first - LAG  # responses up to this time are matched
         self.latest = first
@@ -324,6 +377,7 @@ class StreamMatcher:
                 return chosen  # every query not held is older
         else:
             chosen = None
+        self.before_reading()
         stored = cast(
             dict[str, Any] | None,
             JournalEntry.objects.filter(

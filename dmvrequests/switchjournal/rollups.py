@@ -57,7 +57,7 @@ MONTH_KEY = ("month", "direction", "ori", "message_key")
 MONTH_COLUMNS = [*MONTH_KEY, "agency_id", "agency_kind", "messages", *SUMS, "first_day", "last_day"]
 
 
-def _upsert_tail(*, months: bool = False) -> str:
+def upsert_tail(*, months: bool = False) -> str:
     """`ON CONFLICT ... DO UPDATE`: counts add up; the agency is the newest attribution; a
     month's first and last days widen (`months`: the monthly rollup)."""
     table = (MonthlyCount if months else DailyCount)._meta.db_table
@@ -77,7 +77,7 @@ def _upsert_tail(*, months: bool = False) -> str:
     )
 
 
-def _insert_head(*, months: bool = False) -> str:
+def insert_head(*, months: bool = False) -> str:
     if months:
         return f"INSERT INTO {MonthlyCount._meta.db_table} ({', '.join(MONTH_COLUMNS)}) "
     return f"INSERT INTO {DailyCount._meta.db_table} ({', '.join(COLUMNS)}) "
@@ -93,7 +93,7 @@ _PG_SELECT = (
     + ", ".join(f"count(*) FILTER (WHERE {flag})" for flag in SUMS.values())
     + " FROM stored GROUP BY 1, 2, 3, 4 "
 )
-PG_ADD_INSERTED = _insert_head() + _PG_SELECT + _upsert_tail()
+PG_ADD_INSERTED = insert_head() + _PG_SELECT + upsert_tail()
 # The same rows added to the monthly rollup (one parameter: the time zone).
 _PG_MONTH_SELECT = (
     "SELECT date_trunc('month', day)::date, direction, party, message_key, "  # noqa: S608  # nosec B608
@@ -108,7 +108,7 @@ _PG_MONTH_SELECT = (
 def pg_add_months() -> str:
     """The monthly rollup's INSERT over the CTE `stored` (PostgreSQL, one parameter: the time
     zone), to run beside PG_ADD_INSERTED in the same statement."""
-    return _insert_head(months=True) + _PG_MONTH_SELECT + _upsert_tail(months=True)
+    return insert_head(months=True) + _PG_MONTH_SELECT + upsert_tail(months=True)
 
 
 PG_RETURNED = (
@@ -167,12 +167,10 @@ def add_entries(entries: QuerySet[JournalEntry], *, months: bool = True) -> None
     INSERT ... SELECT ... ON CONFLICT each."""
     sql, params = _grouped_entries(entries).query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(_insert_head() + sql + " " + _upsert_tail(), params)
+        cursor.execute(insert_head() + sql + " " + upsert_tail(), params)
         if months:
             sql, params = _grouped_months(entries).query.sql_with_params()
-            cursor.execute(
-                _insert_head(months=True) + sql + " " + _upsert_tail(months=True), params
-            )
+            cursor.execute(insert_head(months=True) + sql + " " + upsert_tail(months=True), params)
 
 
 def refill(entries: Q, counts: Q, months: Q | None = None) -> None:
@@ -202,7 +200,7 @@ def months_from_days(month: date) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         MonthlyCount.objects.filter(month=month).delete()
         cursor.execute(
-            f"{_insert_head(months=True)} SELECT %s, grouped.* FROM ({sql}) AS grouped",  # noqa: S608  # nosec B608
+            f"{insert_head(months=True)} SELECT %s, grouped.* FROM ({sql}) AS grouped",  # noqa: S608  # nosec B608
             [month, *params],
         )
 

@@ -231,20 +231,24 @@ def journal_import(
     with import_lock():  # one import at a time, from its first read to its alerts
         directory = ori_directory()
         after_id = JournalEntry.objects.aggregate(last=Max("id"))["last"] or 0
-        loader = Loader(PG_BATCH if partitioned() else BATCH, _insert, fast=match_while_reading)
-        for item in items:
-            summary.entries += 1
-            if isinstance(item, Rejection):
-                summary.reject(item)
-                continue
-            if item.is_query:
-                senders.add(item.sender_ori)
-            stored = loader.add(_row(item, directory, phrases))
-            if stored is not None:
-                _count(summary, stored)
-                if on_batch is not None:
-                    on_batch(summary)
-        _count(summary, loader.finish())
+        loader = Loader(
+            PG_BATCH if partitioned() else BATCH,
+            _insert,
+            fast=match_while_reading,
+            # A second connection neither sees nor rolls back with the caller's transaction.
+            overlap=partitioned() and not connection.in_atomic_block,
+        )
+        try:
+            _load(
+                items,
+                loader,
+                summary,
+                senders,
+                lambda item: _row(item, directory, phrases),
+                on_batch,
+            )
+        finally:
+            loader.close()
         for rejection in broken:
             summary.reject(rejection)
         if summary.imported:
@@ -253,6 +257,31 @@ def journal_import(
             import_alerts(after_id=after_id, new_bursts=new_bursts, name=name)
             analyse_new_months()  # the section's first page after a large import
     return summary
+
+
+def _load(
+    items: Iterable[Message | Rejection],
+    loader: Loader,
+    summary: ImportSummary,
+    senders: set[str],
+    row: Callable[[Message], list[Any]],
+    on_batch: Callable[[ImportSummary], None] | None = None,
+) -> None:
+    """Hand every message of `items` to `loader` as a row, count rejections and what each
+    written batch stored in `summary`, note the queries' senders."""
+    for item in items:
+        summary.entries += 1
+        if isinstance(item, Rejection):
+            summary.reject(item)
+            continue
+        if item.is_query:
+            senders.add(item.sender_ori)
+        stored = loader.add(row(item))
+        if stored is not None:
+            _count(summary, stored)
+            if on_batch is not None:
+                on_batch(summary)
+    _count(summary, loader.finish())
 
 
 def _count(summary: ImportSummary, stored: tuple[int, int]) -> None:

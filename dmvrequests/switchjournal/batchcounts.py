@@ -1,0 +1,174 @@
+"""Writing a batch of rows certainly new (PostgreSQL's fast import, fastimport.py): `copy_new`
+COPYs them straight into the journal, and their daily and monthly counts, added up in Python
+from the rows themselves, go to the rollups with one small COPY and two upserts.
+
+The plain way (copyload.copy_insert) groups the rows an `INSERT ... RETURNING` gave back in SQL:
+per message, a time zone conversion and six `count(*) FILTER` twice (daily and monthly), about
+a third of PostgreSQL's time for a batch (docs/performance.md, "PostgreSQL's share"). Here the
+rows are counted as they are (about a microsecond a row in Python) and PostgreSQL receives one
+row per day, direction, party ORI and message key: about one row for every seven messages of
+demo traffic. The sums are the same as the SQL's (rollups.PG_ADD_INSERTED and
+pg_add_months, tested equal): the party is a query's sender and a response's destination;
+agency and kind are those of the party, the same for every row of one party in one import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import psycopg
+from django.db import IntegrityError, connection, transaction
+
+from dmvrequests.switchjournal import rollups
+from dmvrequests.switchjournal.copyload import (
+    DESTINATION,
+    DIRECTION,
+    KEY,
+    SENDER,
+    TIMESTAMP,
+    WITH_IDS,
+    copy_line,
+)
+from dmvrequests.switchjournal.models import DailyCount, Direction, JournalEntry
+from dmvrequests.switchjournal.partitions import ensure_months
+
+# Row indexes (copyload.COLUMNS) of the agency, its kind and the counted flags in rollups.SUMS'
+# order: image, name_only, partial_plate, blocked, block_leak, carries_data.
+AGENCY, KIND = 8, 9
+FLAGS = (10, 11, 12, 13, 16, 15)
+LOAD = "journal_counts_load"
+
+
+class LocalDays:
+    """The local date (`zone`) of aware datetimes, remembering the last day's bounds in UTC:
+    rows come in time order, so most need two comparisons instead of a conversion. A day's
+    bounds are its local midnights (a midnight that does not exist, a DST gap at 00:00,
+    maps to the instant the day starts; a repeated one to its first occurrence)."""
+
+    def __init__(self, zone: str) -> None:
+        self.zone = ZoneInfo(zone)
+        self.start = self.end = datetime.min.replace(tzinfo=UTC)
+        self.day = date.min
+
+    def of(self, moment: datetime) -> date:
+        if self.start <= moment < self.end:
+            return self.day
+        day = moment.astimezone(self.zone).date()
+        self.start = datetime.combine(day, time(0), self.zone).astimezone(UTC)
+        self.end = datetime.combine(day + timedelta(days=1), time(0), self.zone).astimezone(UTC)
+        self.day = day
+        return day
+
+
+def day_counts(rows: list[list[Any]], zone: str) -> list[list[Any]]:
+    """The rollup rows of `rows` (copyload.COLUMNS order, or WITH_IDS'): one list per (local
+    day, direction, party ORI, message key) in rollups.COLUMNS' order, agency and kind
+    included, the counts summed."""
+    days = LocalDays(zone)
+    counts: dict[tuple[Any, ...], list[Any]] = {}
+    for row in rows:
+        query = row[DIRECTION] == Direction.IN
+        key = (
+            days.of(row[TIMESTAMP]),
+            row[DIRECTION],
+            row[SENDER] if query else row[DESTINATION],
+            row[KEY],
+        )
+        found = counts.get(key)
+        if found is None:
+            found = counts[key] = [*key, row[AGENCY], row[KIND], 0, 0, 0, 0, 0, 0, 0]
+        found[6] += 1
+        for place, index in enumerate(FLAGS, start=7):
+            if row[index]:
+                found[place] += 1
+    return list(counts.values())
+
+
+def _count_line(count: list[Any]) -> str:
+    agency = "\\N" if count[4] is None else str(count[4])
+    numbers = "\t".join(str(n) for n in count[6:])
+    # ORIs and message keys are checked by the parser (letters and digits): no escaping.
+    return f"{count[0].isoformat()}\t{count[1]}\t{count[2]}\t{count[3]}\t{agency}\t{count[5]}\t{numbers}\n"
+
+
+def add_counts(cursor: Any, counts: list[list[Any]]) -> None:
+    """Add `counts` (day_counts' rows) to the daily rollup and, grouped by month, to the
+    monthly one, on `cursor` in its transaction: COPY into a temporary table, then two
+    `INSERT ... ON CONFLICT DO UPDATE` (rollups' own upserts)."""
+    if not counts:
+        return
+    columns = ", ".join(rollups.COLUMNS)
+    daily = DailyCount._meta.db_table
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {LOAD} ON COMMIT DELETE ROWS AS "  # noqa: S608  # nosec B608
+        f"SELECT {columns} FROM {daily} WITH NO DATA"
+    )
+    with cursor.copy(f"COPY {LOAD} ({columns}) FROM STDIN") as copy:  # nosec B608
+        copy.write("".join(map(_count_line, counts)))
+    sums = ", ".join(f"sum({name})" for name in ["messages", *rollups.SUMS])
+    # Table and column names from the models and rollups' constants: no input.
+    cursor.execute(
+        f"{rollups.insert_head()} SELECT {columns} FROM {LOAD} "  # noqa: S608  # nosec B608
+        f"{rollups.upsert_tail()}"
+    )
+    cursor.execute(
+        f"{rollups.insert_head(months=True)} SELECT date_trunc('month', day)::date, "  # noqa: S608  # nosec B608
+        f"direction, ori, message_key, max(agency_id), max(agency_kind), {sums}, "
+        f"min(day), max(day) FROM {LOAD} GROUP BY 1, 2, 3, 4 "
+        f"{rollups.upsert_tail(months=True)}"
+    )
+    cursor.execute(f"TRUNCATE {LOAD}")
+
+
+@dataclass(frozen=True)
+class NewBatch:
+    """A batch of new rows made ready to write (`prepare_new`): its COPY text, the journal's
+    months it falls in ((year, month), UTC), its rollup rows, how many rows."""
+
+    text: str
+    months: frozenset[tuple[int, int]]
+    counts: list[list[Any]]
+    rows: int
+
+
+def prepare_new(rows: list[list[Any]]) -> NewBatch:
+    """The Python side of writing `rows` (copyload.WITH_IDS' values: ids given, matches made),
+    done in the importing thread so that the writer's thread only waits for PostgreSQL."""
+    first = min(rows, key=itemgetter(TIMESTAMP))[TIMESTAMP].astimezone(UTC)
+    last = max(rows, key=itemgetter(TIMESTAMP))[TIMESTAMP].astimezone(UTC)
+    # Every month from the first row's to the last's (a batch spans days: one or two).
+    months = frozenset(
+        divmod(number, 12)
+        for number in range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
+    )
+    return NewBatch(
+        "".join(map(copy_line, rows)),
+        frozenset((year, month + 1) for year, month in months),
+        day_counts(rows, rollups.time_zone()),
+        len(rows),
+    )
+
+
+def copy_new(batch: NewBatch) -> int:
+    """PostgreSQL: store a prepared batch of rows none of which is stored yet with one COPY
+    straight into the journal (its month partitions created first), and add them to the daily
+    and monthly rollups, in one transaction; the number stored. Raises IntegrityError (nothing
+    stored) when one of them is stored after all."""
+    if not batch.rows:
+        return 0
+    table = JournalEntry._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(c) for c in WITH_IDS)
+    ensure_months(batch.months)
+    with transaction.atomic(), connection.cursor() as cursor:
+        try:
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # nosec B608
+                copy.write(batch.text)
+        except psycopg.errors.UniqueViolation as error:
+            # COPY is not among the calls Django translates into its own errors.
+            raise IntegrityError(str(error)) from error
+        add_counts(cursor, batch.counts)
+    return batch.rows

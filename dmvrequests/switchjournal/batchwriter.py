@@ -1,0 +1,75 @@
+"""The fast import's batches written beside the reading of the next (fastimport.Loader;
+docs/network-queries.md, "Scale").
+
+On PostgreSQL a batch's write is mostly the server's work: the client waits on the socket, and
+psycopg releases Python's lock meanwhile. `BatchWriter(overlap=True)` runs each write in one
+second thread with its own database connection (Django gives each thread its own), so the
+server stores batch N while Python reads, attributes and matches batch N+1. Writes still go
+one at a time and in order, each in its own transaction, so what is stored is what the writes
+one after the other in the importing thread store; a write that fails is rolled back whole,
+and its error is raised in the importing thread by the next `collect()`.
+
+`overlap=False` (SQLite, or an import inside a transaction: a second connection could not see
+its rows nor be rolled back with it) runs each write at once in the caller's thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from django.db import connection
+
+
+class BatchWriter:
+    """Writes one batch at a time: `submit(write)` starts `write()` (a callable storing one
+    batch in its own transaction and returning the number stored) once the previous one is
+    collected; `collect()` waits for the write in progress and returns its number (0 when
+    none), raising its exception if it failed; `close()` waits for it whatever happens, closes
+    the thread's connection and ends the thread. Not reentrant: one importing thread."""
+
+    def __init__(self, *, overlap: bool) -> None:
+        self.executor = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal-writer")
+            if overlap
+            else None
+        )
+        self.pending: Future[int] | None = None
+
+    @property
+    def overlapping(self) -> bool:
+        """Writes run in the second thread (else at once, in submit)."""
+        return self.executor is not None
+
+    def submit(self, write: Callable[[], int]) -> None:
+        if self.pending is not None:
+            raise RuntimeError("collect() the previous write first")
+        if self.executor is not None:
+            self.pending = self.executor.submit(write)
+            return
+        done: Future[int] = Future()
+        try:
+            done.set_result(write())
+        except Exception as error:  # raised by collect(), as from the thread
+            done.set_exception(error)
+        self.pending = done
+
+    def collect(self) -> int:
+        pending, self.pending = self.pending, None
+        return 0 if pending is None else pending.result()  # raises the write's own exception
+
+    def close(self) -> None:
+        if self.executor is None:
+            return
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.exception()  # waits; an error not collected is the caller's to report
+        self.executor.submit(_close_connection).result()
+        self.executor.shutdown(wait=True)
+        self.executor = None
+
+
+def _close_connection() -> None:
+    """Close the calling thread's own connection (Django opens one per thread; `connection`
+    is looked up here, in the writer's thread, not where the writer was made)."""
+    connection.close()
