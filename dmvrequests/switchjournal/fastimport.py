@@ -318,7 +318,8 @@ class StreamMatcher:
         if key in self.keys:
             return False
         self.keys[key] = moment
-        self.latest = max(self.latest, moment)
+        if moment > self.latest:
+            self.latest = moment
         row += [self._next_id(), None]
         message = {
             "id": row[ID],
@@ -335,7 +336,12 @@ class StreamMatcher:
             return True
         answer = ANSWERS.get(row[KEY])
         if answer:
-            insort(self.by_answer[(row[SENDER], answer)], message, key=_order)
+            queries = self.by_answer[(row[SENDER], answer)]
+            # Files come in time order, and ids grow: appending keeps most lists sorted.
+            if not queries or queries[-1]["timestamp"] <= moment:
+                queries.append(message)
+            else:
+                insort(queries, message, key=_order)
         if row[CONTROL]:
             self.by_control[(row[SENDER], row[CONTROL])].append(message)
         return True

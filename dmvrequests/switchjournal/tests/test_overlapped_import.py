@@ -1,0 +1,164 @@
+"""The fast import's batches written in a second thread while the next is read
+(batchwriter.py), their rollup rows added up in Python (batchcounts.py): the same outcome as
+the plain path, and a write that fails leaves nothing of its batch and ends the import."""
+
+import io
+import threading
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import OperationalError
+
+from dmvrequests.switchjournal import batchcounts, fastimport, services
+from dmvrequests.switchjournal.batchwriter import BatchWriter
+from dmvrequests.switchjournal.models import DailyCount, JournalEntry, MonthlyCount
+from dmvrequests.switchjournal.tests import test_fast_import
+from dmvrequests.switchjournal.tests.test_fast_import import EARLIER, LATER, START, demo
+
+both_ways = test_fast_import.both_ways  # the fixture: imports while reading and the plain way
+
+
+@pytest.fixture
+def overlaps(monkeypatch):
+    """How each import's writer ran: a list of `overlapping` flags, one per import."""
+    seen: list[bool] = []
+    made = fastimport.BatchWriter
+
+    def recording(*, overlap):
+        writer = made(overlap=overlap)
+        seen.append(writer.overlapping)
+        return writer
+
+    monkeypatch.setattr(fastimport, "BatchWriter", recording)
+    return seen
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_the_batches_are_written_in_the_importing_thread(both_ways, overlaps):
+    fast, plain, _ = both_ways(EARLIER, LATER)
+    assert fast == plain
+    assert overlaps and not any(overlaps)
+
+
+# Transactional tests use serialized_rollback, as every one of the app (test_concurrent_import.py).
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_batches_written_beside_the_reading_give_the_plain_results(both_ways, overlaps):
+    first = demo(START, 2, 1500, seed=5)
+    second = demo(START + timedelta(days=4), 2, 1500, seed=6)
+    fast, plain, summaries = both_ways(first, second, EARLIER)
+    assert fast == plain
+    assert [s["imported"] for s in summaries[:2]] == [1500, 1500]
+    assert overlaps[:2] == [True, True]  # the two imports that matched while reading
+    assert not [t for t in threading.enumerate() if t.name.startswith("journal-writer")]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_message_stored_meanwhile_found_by_the_writers_thread_goes_the_plain_way(
+    both_ways, overlaps, monkeypatch
+):
+    # As if another import had stored the file after the check that it is new: the writer's
+    # COPY meets the unique key, and its batch is stored the plain way instead.
+    monkeypatch.setattr(fastimport, "_newer_than_stored", lambda first: True)
+    fast, plain, summaries = both_ways(LATER, LATER)
+    assert fast == plain
+    assert summaries[1]["duplicates"] == summaries[1]["entries"]
+    assert overlaps[0] is True
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_write_that_fails_leaves_nothing_of_its_batch_and_ends_the_import(monkeypatch):
+    monkeypatch.setattr(services, "PG_BATCH", 200)
+    calls = []
+    add_counts = batchcounts.add_counts
+
+    def failing(cursor, counts):
+        calls.append(len(counts))
+        add_counts(cursor, counts)  # the batch's rows and counts are written...
+        if len(calls) == 3:
+            raise OperationalError("the server went away")  # ...and its transaction fails
+
+    monkeypatch.setattr(batchcounts, "add_counts", failing)
+    text = demo(START, 2, 1500, seed=5)
+    with pytest.raises(OperationalError):
+        services.journal_import(io.BytesIO(text.encode()), name="broken.txt")
+    stored = JournalEntry.objects.count()
+    assert len(calls) == 3
+    assert 0 < stored < 1500
+    # Whole batches only: the rollups count exactly the rows stored.
+    assert sum(DailyCount.objects.values_list("messages", flat=True)) == stored
+    assert sum(MonthlyCount.objects.values_list("messages", flat=True)) == stored
+    assert not [t for t in threading.enumerate() if t.name.startswith("journal-writer")]
+
+
+def test_the_writer_raises_a_failed_write_at_collect_in_both_modes():
+    for overlap in (False, True):
+        writer = BatchWriter(overlap=overlap)
+        writer.submit(lambda: 5)
+        assert writer.collect() == 5
+
+        def broken() -> int:
+            raise OperationalError("no")
+
+        writer.submit(broken)
+        with pytest.raises(OperationalError):
+            writer.collect()
+        writer.submit(lambda: 1)
+        with pytest.raises(RuntimeError):
+            writer.submit(lambda: 2)  # one write at a time
+        writer.close()  # waits for the write not collected; the thread ends
+        assert writer.overlapping is False
+
+
+@pytest.mark.parametrize(
+    "zone, around",
+    [
+        ("America/New_York", datetime(2026, 3, 8, tzinfo=UTC)),  # spring forward, 02:00
+        ("America/New_York", datetime(2026, 11, 1, tzinfo=UTC)),  # fall back, 02:00
+        ("America/Sao_Paulo", datetime(2018, 11, 4, tzinfo=UTC)),  # midnight did not exist
+        ("America/Sao_Paulo", datetime(2019, 2, 17, tzinfo=UTC)),  # midnight came twice
+        ("Pacific/Apia", datetime(2011, 12, 30, tzinfo=UTC)),  # a day skipped
+    ],
+)
+def test_local_days_are_the_zone_s_dates_across_clock_changes(zone, around):
+    days = batchcounts.LocalDays(zone)
+    moment = around - timedelta(days=2)
+    while moment < around + timedelta(days=2):
+        assert days.of(moment) == moment.astimezone(ZoneInfo(zone)).date(), moment
+        moment += timedelta(minutes=15)
+
+
+def test_day_counts_sum_each_party_s_day_and_key_with_its_flags():
+    def row(when, direction, sender, destination, key, flags):
+        image, name_only, partial, blocked, carries, leak = flags
+        return [when, direction, 1, key, sender, destination, "", "TXT", 7, "federal"] + [
+            image,
+            name_only,
+            partial,
+            blocked,
+            False,
+            carries,
+            leak,
+            direction == "OUT",
+        ]
+
+    late = datetime(2026, 3, 3, 4, 30, tzinfo=UTC)  # 23:30 on 2 March in New York
+    rows = [
+        row(late, "IN", "DCICE0100", "NY", "DQ", (True, False, False, True, False, False)),
+        row(late, "IN", "DCICE0100", "NY", "DQ", (True, True, False, False, False, False)),
+        row(late + timedelta(hours=1), "IN", "DCICE0100", "NY", "DQ", (False,) * 6),
+        row(late, "OUT", "NY0000000", "DCICE0100", "DR", (False, False, False, False, True, True)),
+    ]
+    counts = sorted(batchcounts.day_counts(rows, "America/New_York"), key=str)
+    march_2, march_3 = datetime(2026, 3, 2).date(), datetime(2026, 3, 3).date()
+    assert counts == sorted(
+        [
+            [march_2, "IN", "DCICE0100", "DQ", 7, "federal", 2, 2, 1, 0, 1, 0, 0],
+            [march_3, "IN", "DCICE0100", "DQ", 7, "federal", 1, 0, 0, 0, 0, 0, 0],
+            [march_2, "OUT", "DCICE0100", "DR", 7, "federal", 1, 0, 0, 0, 0, 1, 1],
+        ],
+        key=str,
+    )
