@@ -281,6 +281,10 @@ SWITCH_RESPONSE_WINDOW_MINUTES = env_int(
 SWITCH_LOG_FUTURE_ALLOWANCE_SECONDS = env_int(
     "SWITCH_LOG_FUTURE_ALLOWANCE_SECONDS", 300, maximum=86400
 )
+# PostgreSQL: the import writes each batch of a new journal in a second thread (its own
+# connection) while it reads the next (switchjournal/batchwriter.py); false: in the importing
+# thread, one after the other (the same rows; docs/performance.md has both measured).
+SWITCH_IMPORT_OVERLAP = env_bool("SWITCH_IMPORT_OVERLAP", True)
 # Journal messages older than this many days are removed (whole monthly partitions on
 # PostgreSQL): `manage.py apply_switch_log_retention`.
 RETENTION_SWITCH_LOG_DAYS = env_int("RETENTION_SWITCH_LOG_DAYS", 1095, minimum=1, maximum=36500)

@@ -236,7 +236,9 @@ def journal_import(
             _insert,
             fast=match_while_reading,
             # A second connection neither sees nor rolls back with the caller's transaction.
-            overlap=partitioned() and not connection.in_atomic_block,
+            overlap=(
+                settings.SWITCH_IMPORT_OVERLAP and partitioned() and not connection.in_atomic_block
+            ),
         )
         try:
             _load(

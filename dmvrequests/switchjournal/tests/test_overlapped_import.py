@@ -162,3 +162,12 @@ def test_day_counts_sum_each_party_s_day_and_key_with_its_flags():
         ],
         key=str,
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_setting_off_writes_in_the_importing_thread(settings, overlaps):
+    settings.SWITCH_IMPORT_OVERLAP = False
+    summary = services.journal_import(io.BytesIO(LATER.encode()), name="later.txt")
+    assert summary.imported == summary.entries - 1  # one duplicate in the file
+    assert overlaps == [False]
