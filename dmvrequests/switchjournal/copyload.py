@@ -1,10 +1,10 @@
 """Loading journal rows on PostgreSQL with `COPY` (docs/network-queries.md, "Scale").
 
 A row is a list of COLUMNS' values (services._row builds it), or of WITH_IDS' values: the
-fast import (fastimport.py) gives each row its id and its query's id before writing it.
-`copy_insert` COPYs rows into a temporary table, then one statement moves those not stored yet
-into the journal (the unique key skips duplicates) and adds them to the daily and monthly
-rollups.
+fast import (fastimport.py) gives each row its id and its query's id, and writes its batches
+with batchcounts.copy_new (binary COPY straight into the journal). `copy_insert` is the plain
+way: it COPYs rows into a temporary table, then one statement moves those not stored yet into
+the journal (the unique key skips duplicates) and adds them to the daily and monthly rollups.
 """
 
 from __future__ import annotations
@@ -65,12 +65,11 @@ def copy_line(row: list[Any]) -> str:
     )
 
 
-def copy_insert(rows: list[list[Any]], *, new: bool = False) -> int:
+def copy_insert(rows: list[list[Any]]) -> int:
     """PostgreSQL: COPY `rows` (all of COLUMNS' or all of WITH_IDS' length) into a temporary
     table, then move the new ones into the journal (its month partitions created first) and
-    add them to the daily and monthly rollups; the number stored. With `new` the rows are certainly not
-    stored yet (fastimport.py): no duplicate is looked for, and IntegrityError is raised (the
-    statement undone) if one is stored after all."""
+    add them to the daily and monthly rollups, skipping those already stored; the number
+    stored."""
     if not rows:
         return 0
     table = JournalEntry._meta.db_table
@@ -85,7 +84,7 @@ def copy_insert(rows: list[list[Any]], *, new: bool = False) -> int:
             copy.write("".join(map(copy_line, rows)))
         cursor.execute(
             f"WITH stored AS (INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608  # nosec B608
-            f"FROM {load} {'' if new else 'ON CONFLICT DO NOTHING '}"
+            f"FROM {load} ON CONFLICT DO NOTHING "
             f"RETURNING {rollups.PG_RETURNED}), "
             f"counted AS ({rollups.PG_ADD_INSERTED}), "
             f"months AS ({rollups.pg_add_months()}) SELECT count(*) FROM stored",

@@ -4,9 +4,11 @@ finding bursts, and attributing past messages again when the directory changes
 
 An import reads the file once, in batches of BATCH messages (PG_BATCH on PostgreSQL), each
 batch written in its own transaction (fastimport.Loader): on PostgreSQL, when the file is newer
-than what is stored, with `COPY` and its responses matched while reading; otherwise with
-`INSERT ... ON CONFLICT DO NOTHING` (a message already stored is a duplicate and is not stored
-twice) and the responses matched afterwards. Memory holds one batch, whatever the file's size.
+than what is stored, with `COPY` and its responses matched while reading, each batch written
+by a second thread while the next is read (batchwriter.py; SWITCH_IMPORT_OVERLAP); otherwise
+with `INSERT ... ON CONFLICT DO NOTHING` (a message already stored is a duplicate and is not
+stored twice) and the responses matched afterwards. Memory holds two batches at most (the one
+being written, the one being read), whatever the file's size.
 """
 
 from __future__ import annotations
