@@ -154,7 +154,10 @@ class TestOnPostgres:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             plan = queryset.explain()
-        assert "case_subject_name_trgm_idx" in plan
+        # Either trigram index answers a name alone: the state-wide one (migration 0006) or
+        # the office's (0008, a GIN index serves any subset of its columns); on a table this
+        # small the planner's choice between them is a tie.
+        assert "case_subject_name_trgm_idx" in plan or "case_office_name_trgm_idx" in plan
 
     def test_a_surname_and_a_plate_are_found(self, clerk, gutierrez, other):
         with CaptureQueriesContext(connection) as queries:
