@@ -21,3 +21,11 @@ class AuditConfig(AppConfig):
 
         # A history table added by a later migration gets its append-only trigger too.
         post_migrate.connect(ensure_history_triggers, dispatch_uid="history-append-only")
+
+        # Every app's models are loaded before any ready(): the labels of choices kept
+        # instead of rebuilt on each get_FOO_display() (dmvrequests/choices.py).
+        from django.apps import apps
+
+        from dmvrequests import choices
+
+        choices.install(apps.get_models())

@@ -270,7 +270,8 @@ def _record_sentence(record, who):
         return f"{who} was refused access to the case"
     if record.outcome == Outcome.FAILURE:
         return f"{who}: {record.get_action_display().lower()} failed"
-    return f"{who} {READ_PHRASES.get(record.action, record.get_action_display().lower())}"
+    phrase = READ_PHRASES.get(record.action)
+    return f"{who} {phrase if phrase is not None else record.get_action_display().lower()}"
 
 
 def _record_details(record):
