@@ -91,41 +91,47 @@ class Arm:
         return _plan(self).build(payload, db)
 
 
+# A slot per concrete field, in the model's order: (the key of its JSON value, the
+# converter of that value, the field's default maker): a key of None takes the default.
+_Slots = tuple[tuple[str | None, Callable[[Any], Any] | None, Callable[[], Any]], ...]
+
+
 @dataclass(frozen=True)
 class _Plan:
-    """How an arm's JSON rows become instances, worked out once per arm's shape: one
-    slot per concrete field of the model in order (its attribute name and the converter
-    of its JSON value, or no name for a field not read, which takes its default as
-    `Model(**kwargs)` would give it), so the instance is made positionally, the fast way
-    `Model.from_db` uses; the joined objects' fields likewise."""
+    """How an arm's JSON rows become instances, worked out once per arm's shape: the
+    instance is made positionally (the fast way `Model.from_db` uses), a field not read
+    taking its default as `Model(**kwargs)` would give it; each joined object likewise,
+    with its primary key and the fields asked for."""
 
     model: type[models.Model]
-    slots: tuple[tuple[str | None, Callable[[Any], Any] | None, models.Field], ...]
-    joins: tuple[tuple[str, str, type[models.Model], tuple[tuple[str, Any], ...]], ...]
+    slots: _Slots
+    # (relation, its foreign key's attribute, the related model, its slots)
+    joins: tuple[tuple[str, str, type[models.Model], _Slots], ...]
     extra: tuple[str, ...]
 
     def build(self, payload: Mapping[str, Any], db: str) -> Any:
-        values = []
-        for attname, convert, model_field in self.slots:
-            if attname is None:
-                values.append(model_field.get_default())
-                continue
-            value = payload.get(attname)
-            values.append(value if value is None or convert is None else convert(value))
-        row = self.model(*values)
+        row = self.model(*_values(self.slots, payload))
         row._state.adding, row._state.db = False, db
-        for relation, fk_attname, related, names in self.joins:
+        for relation, fk_attname, related, slots in self.joins:
             pk = getattr(row, fk_attname)
-            if pk is None:
-                continue
-            joined = {
-                name: _from_json(target, payload.get(f"{relation}__{name}"))
-                for name, target in names
-            }
-            setattr(row, relation, related(pk=pk, **joined))
+            if pk is not None:
+                setattr(row, relation, related(*_values(slots, payload, pk)))
         for name in self.extra:
             setattr(row, name, payload.get(f"extra__{name}"))
         return row
+
+
+def _values(slots: _Slots, payload: Mapping[str, Any], pk: Any = None) -> list[Any]:
+    values = []
+    for key, convert, default in slots:
+        if key is None:
+            values.append(default())
+        elif key == "pk":
+            values.append(pk)
+        else:
+            value = payload.get(key)
+            values.append(value if value is None or convert is None else convert(value))
+    return values
 
 
 # {(model, fields left out, joins, extra): _Plan}: the arms of the case page are made
@@ -143,18 +149,22 @@ def _plan(arm: Arm) -> _Plan:
 
 
 def _make_plan(arm: Arm, joins_key: tuple[tuple[str, tuple[str, ...]], ...]) -> _Plan:
-    read = {f.attname for f in arm.fields()}
-    slots = tuple(
-        (f.attname, _converter(f), f) if f.attname in read else (None, None, f)
-        for f in arm.model._meta.concrete_fields
-    )
+    read = {f.attname: f.attname for f in arm.fields()}
     joins = []
     for relation, names in joins_key:
         related = _related_model(arm.model, relation)
         fk_attname = arm.model._meta.get_field(relation).attname
-        targets = tuple((name, related._meta.get_field(name)) for name in names)
-        joins.append((relation, fk_attname, related, targets))
-    return _Plan(arm.model, slots, tuple(joins), tuple(arm.extra))
+        keys = {related._meta.get_field(name).attname: f"{relation}__{name}" for name in names}
+        keys[related._meta.pk.attname] = "pk"
+        joins.append((relation, fk_attname, related, _slots(related, keys)))
+    return _Plan(arm.model, _slots(arm.model, read), tuple(joins), tuple(arm.extra))
+
+
+def _slots(model: type[models.Model], keys: Mapping[str, str]) -> _Slots:
+    """`model`'s slots: {attribute name: key of its value} for the fields read."""
+    return tuple(
+        (keys.get(f.attname), _converter(f), f.get_default) for f in model._meta.concrete_fields
+    )
 
 
 def _related_model(model: type[models.Model], relation: str) -> Any:

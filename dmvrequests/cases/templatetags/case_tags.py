@@ -1,8 +1,8 @@
 from django import template
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
+from dmvrequests.audit.templatetags.moments import moment
 from dmvrequests.cases.models import Status
 
 register = template.Library()
@@ -24,7 +24,7 @@ def due_in(day, what=""):
     if what:
         words = f"{what} {words}"
     iso = day.isoformat()
-    written = date_format(day, "M j, Y")  # as every date on the case page and in findings
+    written = moment(day, "M j, Y")  # as every date on the case page and in findings
     return format_html(
         '<time datetime="{}" title="{}" class="{}">{}</time><span class="usa-sr-only"> ({})</span>',
         iso,
