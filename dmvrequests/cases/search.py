@@ -34,6 +34,7 @@ from django.db import connections
 from django.db.models import Q
 
 from dmvrequests.cases.capabilities import visible_arms
+from dmvrequests.cases.case_table import for_case_table
 from dmvrequests.cases.models import DisclosureRequest
 from dmvrequests.cases.searchkeys import identifier_key, name_key
 
@@ -158,7 +159,7 @@ def search_page(user: User, query: str, number: Any, per_page: int) -> SearchRes
     page = Paginator(ids, per_page).get_page(number)
     wanted = list(page.object_list)
     found = (
-        DisclosureRequest.objects.filter(pk__in=wanted).for_queue().order_by().in_bulk()
+        for_case_table(DisclosureRequest.objects.filter(pk__in=wanted)).order_by().in_bulk()
         if wanted
         else {}
     )
