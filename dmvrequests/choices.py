@@ -22,6 +22,9 @@ from django.db import models
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 
+# The method Django makes each get_FOO_display from (a private one of Model).
+DJANGOS = getattr(models.Model, "_get_FIELD_display")  # noqa: B009 - private to Django
+
 # {id(field): (the field's choices object when the dict was built, {value: label})}
 _LABELS: dict[int, tuple[Any, dict[Any, Any]]] = {}
 
@@ -50,7 +53,7 @@ def install(model_classes: Iterable[type[models.Model]]) -> int:
             method = model.__dict__.get(name)
             if not isinstance(method, partialmethod):
                 continue
-            if method.func is not models.Model._get_FIELD_display:
+            if method.func is not DJANGOS:
                 continue
             setattr(model, name, partialmethod(_display, field=field))
             replaced += 1

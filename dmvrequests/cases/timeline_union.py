@@ -153,7 +153,7 @@ def _make_plan(arm: Arm, joins_key: tuple[tuple[str, tuple[str, ...]], ...]) -> 
     joins = []
     for relation, names in joins_key:
         related = _related_model(arm.model, relation)
-        fk_attname = arm.model._meta.get_field(relation).attname
+        fk_attname = f"{relation}_id"  # a foreign key's attribute (Model.__init__'s)
         keys = {related._meta.get_field(name).attname: f"{relation}__{name}" for name in names}
         keys[related._meta.pk.attname] = "pk"
         joins.append((relation, fk_attname, related, _slots(related, keys)))
