@@ -59,6 +59,9 @@ def test_install_leaves_a_models_own_method_and_counts_what_it_replaced():
         class Meta:
             app_label = "cases"
 
+        def __str__(self):
+            return self.kind
+
         def get_kind_display(self):
             return "mine"
 
