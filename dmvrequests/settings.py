@@ -87,6 +87,9 @@ RETENTION_SUBJECT_YEARS = env_int("RETENTION_SUBJECT_YEARS", 0, minimum=0, maxim
 REPORTS_SUPPRESSION_THRESHOLD = env_int("REPORTS_SUPPRESSION_THRESHOLD", 5, minimum=2, maximum=100)
 # Case exports larger than this run as a background job; their files expire after N days.
 EXPORT_ASYNC_THRESHOLD = env_int("EXPORT_ASYNC_THRESHOLD", 20000, minimum=1)
+# Connections that COPY a large case CSV at once on PostgreSQL, each a range of the cases,
+# in one snapshot (reports/parallelcopy.py); 1: one COPY. About the database's free cores.
+EXPORT_COPY_CONNECTIONS = env_int("EXPORT_COPY_CONNECTIONS", 2, minimum=1, maximum=16)
 EXPORT_EXPIRY_DAYS = env_int("EXPORT_EXPIRY_DAYS", 7, minimum=1, maximum=365)
 # Proxies in front of the app whose X-Forwarded-For entries are trusted for the audit log.
 AUDIT_TRUSTED_PROXY_COUNT = env_int("AUDIT_TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)

@@ -24,12 +24,14 @@ SQLite and JSON keep the Python writer. A test holds the two CSV writers to the 
 bytes, both ways of reading the related rows included.
 """
 
+import codecs
 import csv
 import io
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, Max, Min
 
 from dmvrequests.agencies.models import Agency
 from dmvrequests.cases.models import (
@@ -39,9 +41,9 @@ from dmvrequests.cases.models import (
     Release,
     SubjectNotice,
 )
-from dmvrequests.reports import casefacts
+from dmvrequests.reports import casefacts, parallelcopy
 from dmvrequests.reports.filters import day_start
-from dmvrequests.reports.formats import CASES, CHUNK_CHARS, CSV, FORMULA_STARTS
+from dmvrequests.reports.formats import CASES, CSV, FORMULA_STARTS
 
 ISO_TIME = 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'
 
@@ -163,10 +165,24 @@ STANDING = "NOT (d.second_approval_required AND d.second_approved_at IS NULL)"
 DOCUMENT_TYPES = 'array_agg(DISTINCT l.type COLLATE "C" ORDER BY l.type COLLATE "C")'
 
 
-def case_filter(filters):
-    """(conditions on cases `c` and their agency `a`, parameters) for `filters`."""
+def id_bounds(column, id_range):
+    """SQL conditions keeping `column` (a case id) in `id_range` (low included, high
+    excluded, None: unbounded; parallelcopy.id_ranges), [] for the whole table. The bounds
+    are ints of ours, written into the SQL so that the planner sees them."""
+    low, high = id_range
+    bounds = []
+    if low is not None:
+        bounds.append(f"{column} >= {int(low)}")
+    if high is not None:
+        bounds.append(f"{column} < {int(high)}")
+    return bounds
+
+
+def case_filter(filters, id_range=(None, None)):
+    """(conditions on cases `c` and their agency `a`, parameters) for `filters`, the cases'
+    ids in `id_range` (id_bounds)."""
     # The same bounds as filters.received_between(): instants, the date index serves.
-    where = ["c.received_at >= %s", "c.received_at < %s"]
+    where = ["c.received_at >= %s", "c.received_at < %s", *id_bounds("c.id", id_range)]
     params = [day_start(filters.date_from), day_start(filters.date_to + timedelta(days=1))]
     if filters.office is not None:
         where.append("c.office_id = %s")
@@ -182,31 +198,38 @@ def case_filter(filters):
 # 200,000 rows 6.3 s joined against 8.4 s looked up; 40,000 rows 1.4 s either way;
 # 1,081 rows (an office, a month) 0.13 s joined against 0.06 s looked up.
 JOIN_FROM_CASES = 40_000
+# From this many cases on, the CSV is COPYed in parallel ranges (csv_chunks, parallelcopy).
+PARALLEL_FROM_CASES = 40_000
 
 
-def related_joins(cases):
+def related_joins(cases, id_range=(None, None)):
     """Each case's standing decision, first release and document types: three subqueries
     of one row per case (DISTINCT ON, GROUP BY), each limited to the export's cases
-    (`cases`, a query of their ids), merge-joined by case id. One pass over each table
-    instead of three index probes per case: the faster for a large export."""
+    (`cases`, a query of their ids) and to `id_range` (id_bounds: one range of a parallel
+    COPY reads its part of each table only), merge-joined by case id. One pass over each
+    table instead of three index probes per case: the faster for a large export."""
+    decisions, releases, documents = (
+        "".join(f" AND {bound}" for bound in id_bounds(f"{alias}.case_id", id_range))
+        for alias in ("d", "r", "l")
+    )
     # Table names come from the models; `cases` is SQL of ours with placeholders.
     return f"""
         LEFT JOIN (
             SELECT DISTINCT ON (d.case_id) d.case_id, d.outcome, d.reason, d.categories_approved
             FROM {Decision._meta.db_table} d
-            WHERE {STANDING} AND d.case_id IN ({cases})
+            WHERE {STANDING} AND d.case_id IN ({cases}){decisions}
             ORDER BY d.case_id, d.decided_at DESC, d.id DESC
         ) dec ON dec.case_id = c.id
         LEFT JOIN (
             SELECT DISTINCT ON (r.case_id) r.case_id, r.released_at, r.categories
             FROM {Release._meta.db_table} r
-            WHERE r.case_id IN ({cases})
+            WHERE r.case_id IN ({cases}){releases}
             ORDER BY r.case_id, r.released_at, r.id
         ) rel ON rel.case_id = c.id
         LEFT JOIN (
             SELECT l.case_id, {DOCUMENT_TYPES} AS types
             FROM {LegalDocument._meta.db_table} l
-            WHERE l.case_id IN ({cases})
+            WHERE l.case_id IN ({cases}){documents}
             GROUP BY l.case_id
         ) docs ON docs.case_id = c.id
     """  # noqa: S608  # nosec B608
@@ -236,20 +259,21 @@ def lookup_joins():
     """  # noqa: S608  # nosec B608 - table names from the models
 
 
-def case_select(columns, filters, *, cases_expected):
+def case_select(columns, filters, *, cases_expected, id_range=(None, None)):
     """(SELECT of `columns` for the cases of `filters` by id, its parameters).
 
     In `columns`: the case `c`, its office `o`, agency `a`, subject notice `n`, standing
     decision `dec`, first release `rel` and document types `docs.types`. With
     `cases_expected` at JOIN_FROM_CASES or more, the related rows are joined whole
-    (related_joins), else looked up case by case (lookup_joins): the same rows."""
-    where, params = case_filter(filters)
+    (related_joins), else looked up case by case (lookup_joins): the same rows. With
+    `id_range`, only the cases whose ids are in it (id_bounds)."""
+    where, params = case_filter(filters, id_range)
     base = f"""
         FROM {DisclosureRequest._meta.db_table} c
         JOIN {Agency._meta.db_table} a ON a.id = c.agency_id
     """  # noqa: S608  # nosec B608 - table names from the models, values as parameters
     if cases_expected >= JOIN_FROM_CASES:
-        related = related_joins(f"SELECT c.id {base} WHERE {where}")
+        related = related_joins(f"SELECT c.id {base} WHERE {where}", id_range)
         # The parameters of the three subqueries (in the order they appear), then the main one.
         params = params * 4
     else:
@@ -266,10 +290,10 @@ def case_select(columns, filters, *, cases_expected):
     return select, params
 
 
-def copy_sql(filters, include_identifiers, *, cases_expected):
-    """(SQL of the COPY, its parameters) for the cases of `filters`, by id."""
+def copy_sql(filters, include_identifiers, *, cases_expected, id_range=(None, None)):
+    """(SQL of the COPY, its parameters) for the cases of `filters` (and `id_range`), by id."""
     columns = _columns(include_identifiers)
-    select, params = case_select(columns, filters, cases_expected=cases_expected)
+    select, params = case_select(columns, filters, cases_expected=cases_expected, id_range=id_range)
     return f"COPY ({select}) TO STDOUT WITH (FORMAT csv)", params
 
 
@@ -279,36 +303,56 @@ def _header_line(header):
     return line.getvalue()
 
 
+def _session(cursor):
+    """The COPY's transaction-local settings (psycopg's own cursor): the state's time zone,
+    so that times are written in local time, and no JIT: the plan's estimated cost is above
+    jit_above_cost whatever the size, and compiling it took 0.5 to 2 s here, more than a
+    whole 20,000-row export."""
+    cursor.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])
+    cursor.execute("SELECT set_config('jit', 'off', true)")
+
+
+def _connections(cases):
+    """How many connections COPY an export of `cases` cases: EXPORT_COPY_CONNECTIONS from
+    PARALLEL_FROM_CASES on, when Django's connection is outside any transaction
+    (parallelcopy.copy_chunks); else one."""
+    if cases < PARALLEL_FROM_CASES or connection.in_atomic_block:
+        return 1
+    return settings.EXPORT_COPY_CONNECTIONS
+
+
 def csv_chunks(header, filters, include_identifiers):
     """The export as str chunks: the header line, then PostgreSQL's rows.
 
-    The COPY runs in a transaction of its own (a savepoint inside another) whose
-    TimeZone is the state's, so that times are written in local time. PostgreSQL sends
-    each row as one message ending in LF (the protocol says so for COPY TO); it becomes
-    CRLF, the line end of Python's csv writer, while a newline inside a quoted narrative
-    stays as it was, as in Python."""
+    The COPY runs in a transaction of its own (a savepoint inside another) with the
+    settings of _session(). PostgreSQL sends each row as one message ending in LF (the
+    protocol says so for COPY TO); it becomes CRLF, the line end of Python's csv writer,
+    while a newline inside a quoted narrative stays as it was, as in Python. A large export
+    outside a transaction is split by case ids into COPYs run at once on several
+    connections in one snapshot (parallelcopy): the same bytes."""
     yield _header_line(header)
-    # How many: an index-only count, which chooses how the related rows are read.
-    sql, params = copy_sql(filters, include_identifiers, cases_expected=filters.cases().count())
+    # How many, and their ids' span: one index-only scan, which chooses how the related
+    # rows are read and into how many ranges the export is split.
+    span = filters.cases().aggregate(cases=Count("pk"), low=Min("pk"), high=Max("pk"))
+    expected = span["cases"]
+    ranges = parallelcopy.id_ranges(span["low"], span["high"], _connections(expected))
+    if len(ranges) > 1:
+        statements = [
+            copy_sql(filters, include_identifiers, cases_expected=expected, id_range=id_range)
+            for id_range in ranges
+        ]
+        chunks = parallelcopy.copy_chunks(statements, _session)
+        yield from codecs.iterdecode(chunks, "utf-8")
+        return
+    sql, params = copy_sql(filters, include_identifiers, cases_expected=expected)
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor, for copy()
-        raw.execute("SELECT set_config('TimeZone', %s, true)", [settings.TIME_ZONE])
-        # The plan's estimated cost is above jit_above_cost whatever the size, and
-        # compiling it took 0.5 to 2 s here: more than a whole 20,000-row export.
-        raw.execute("SELECT set_config('jit', 'off', true)")
+        _session(raw)
         try:
             with raw.copy(sql, params) as copy:
-                pending, size = [], 0
-                for block in copy:
-                    row = bytes(block)
-                    if row[-1:] == b"\n":
-                        row = row[:-1] + b"\r\n"
-                    pending.append(row)
-                    size += len(row)
-                    if size >= CHUNK_CHARS:
-                        yield b"".join(pending).decode()
-                        pending, size = [], 0
-                if pending:
-                    yield b"".join(pending).decode()
+                for chunk in parallelcopy.crlf_chunks(copy):
+                    yield chunk.decode()
         finally:
+            # A transaction-local setting outlives a savepoint: inside an outer transaction
+            # Django would read times in the wrong zone until it ends.
             raw.execute("SELECT set_config('TimeZone', 'UTC', true)")

@@ -215,3 +215,12 @@ def dataset(casebook):
     cases = casebook.add_all(DATASET)
     casebook.add(OUTSIDE)
     return DATASET, cases
+
+
+@pytest.fixture(params=["joined", "looked up"])
+def related(request, monkeypatch):
+    """Both ways the database reads a case's related rows (copyexport.case_select)."""
+    from dmvrequests.reports import copyexport
+
+    monkeypatch.setattr(copyexport, "JOIN_FROM_CASES", 0 if request.param == "joined" else 10**9)
+    return request.param

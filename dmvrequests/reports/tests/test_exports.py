@@ -298,15 +298,6 @@ class TestCasesCsvLink:
         assert export_records()[0].detail["delivery"] == "direct download"
 
 
-@pytest.fixture(params=["joined", "looked up"])
-def related(request, monkeypatch):
-    """Both ways the database reads a case's related rows (copyexport.case_select)."""
-    from dmvrequests.reports import copyexport
-
-    monkeypatch.setattr(copyexport, "JOIN_FROM_CASES", 0 if request.param == "joined" else 10**9)
-    return request.param
-
-
 def hostile_case(office, clerk):
     agency = AgencyFactory(name='=HYPERLINK("http://evil.example","x"), "Inc"')
     return make_case(
