@@ -31,7 +31,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Max, Min
 
 from dmvrequests.agencies.models import Agency
 from dmvrequests.cases.models import (
@@ -211,11 +211,16 @@ PARALLEL_FROM_CASES = 40_000
 def related_joins(cases, id_range=(None, None)):
     """Each case's standing decision, first release and document types: three subqueries
     of one row per case (DISTINCT ON, GROUP BY), each limited to the export's cases
-    (`cases`, a query of their ids) and to `id_range` (id_bounds: one range of a parallel
-    COPY reads its part of each table only), merge-joined by case id. One pass over each
-    table instead of three index probes per case: the faster for a large export."""
+    (`cases`, a query of their ids; None: not limited) and to `id_range` (id_bounds: one
+    range of a parallel COPY reads its part of each table only), merge-joined by case id.
+    One pass over each table instead of three index probes per case: the faster for a
+    large export. The limits only spare work: the joins keep the export's cases' rows."""
     decisions, releases, documents = (
-        "".join(f" AND {bound}" for bound in id_bounds(f"{alias}.case_id", id_range))
+        " AND ".join(
+            ([f"{alias}.case_id IN ({cases})"] if cases is not None else [])
+            + id_bounds(f"{alias}.case_id", id_range)
+        )
+        or "true"
         for alias in ("d", "r", "l")
     )
     # Table names come from the models; `cases` is SQL of ours with placeholders.
@@ -223,19 +228,19 @@ def related_joins(cases, id_range=(None, None)):
         LEFT JOIN (
             SELECT DISTINCT ON (d.case_id) d.case_id, d.outcome, d.reason, d.categories_approved
             FROM {Decision._meta.db_table} d
-            WHERE {STANDING} AND d.case_id IN ({cases}){decisions}
+            WHERE {STANDING} AND {decisions}
             ORDER BY d.case_id, d.decided_at DESC, d.id DESC
         ) dec ON dec.case_id = c.id
         LEFT JOIN (
             SELECT DISTINCT ON (r.case_id) r.case_id, r.released_at, r.categories
             FROM {Release._meta.db_table} r
-            WHERE r.case_id IN ({cases}){releases}
+            WHERE {releases}
             ORDER BY r.case_id, r.released_at, r.id
         ) rel ON rel.case_id = c.id
         LEFT JOIN (
             SELECT l.case_id, {DOCUMENT_TYPES} AS types
             FROM {LegalDocument._meta.db_table} l
-            WHERE l.case_id IN ({cases}){documents}
+            WHERE {documents}
             GROUP BY l.case_id
         ) docs ON docs.case_id = c.id
     """  # noqa: S608  # nosec B608
@@ -272,13 +277,19 @@ def case_select(columns, filters, *, cases_expected, id_range=(None, None)):
     decision `dec`, first release `rel` and document types `docs.types`. With
     `cases_expected` at JOIN_FROM_CASES or more, the related rows are joined whole
     (related_joins), else looked up case by case (lookup_joins): the same rows. With
-    `id_range`, only the cases whose ids are in it (id_bounds)."""
+    `id_range`, only the cases whose ids are in it (id_bounds). When that range is closed
+    and the filters are a period alone, the related rows are limited by the range only,
+    not by a semi-join with the period's cases (a scan of the cases fewer for each): ids
+    follow the order cases are received, so the period's cases fill the range."""
     where, params = case_filter(filters, id_range)
     base = f"""
         FROM {DisclosureRequest._meta.db_table} c
         JOIN {Agency._meta.db_table} a ON a.id = c.agency_id
     """  # noqa: S608  # nosec B608 - table names from the models, values as parameters
-    if cases_expected >= JOIN_FROM_CASES:
+    period_only = filters.office is None and not filters.agency_kind
+    if cases_expected >= JOIN_FROM_CASES and period_only and None not in id_range:
+        related = related_joins(None, id_range)
+    elif cases_expected >= JOIN_FROM_CASES:
         related = related_joins(f"SELECT c.id {base} WHERE {where}", id_range)
         # The parameters of the three subqueries (in the order they appear), then the main one.
         params = params * 4
@@ -322,7 +333,7 @@ def _connections(cases):
     """How many connections COPY an export of `cases` cases: EXPORT_COPY_CONNECTIONS from
     PARALLEL_FROM_CASES on, when Django's connection is outside any transaction
     (parallelcopy.copy_chunks); else one."""
-    if cases < PARALLEL_FROM_CASES or connection.in_atomic_block:
+    if not cases or cases < PARALLEL_FROM_CASES or connection.in_atomic_block:
         return 1
     return settings.EXPORT_COPY_CONNECTIONS
 
@@ -337,16 +348,20 @@ def csv_chunks(header, filters, include_identifiers):
     outside a transaction is split by case ids into COPYs run at once on several
     connections in one snapshot (parallelcopy): the same bytes."""
     yield _header_line(header)
-    # How many, and their ids' span: one index-only scan, which chooses how the related
-    # rows are read and into how many ranges the export is split.
-    span = filters.cases().aggregate(cases=Count("pk"), low=Min("pk"), high=Max("pk"))
-    expected = span["cases"]
-    ranges = parallelcopy.id_ranges(span["low"], span["high"], _connections(expected))
-    if len(ranges) > 1:
-        statements = [
-            copy_sql(filters, include_identifiers, cases_expected=expected, id_range=id_range)
-            for id_range in ranges
-        ]
+    # How many: an index-only count, which chooses how the related rows are read and on
+    # how many connections.
+    expected = filters.cases().count()
+    connections = _connections(expected)
+    if connections > 1:
+
+        def statements():
+            # In the snapshot: the span of the ids is exactly the COPYs' own.
+            span = filters.cases().aggregate(low=Min("pk"), high=Max("pk"))
+            return [
+                copy_sql(filters, include_identifiers, cases_expected=expected, id_range=ids)
+                for ids in parallelcopy.id_ranges(span["low"], span["high"], connections)
+            ]
+
         chunks = parallelcopy.copy_chunks(statements, _session)
         yield from codecs.iterdecode(chunks, "utf-8")
         return

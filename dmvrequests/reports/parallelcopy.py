@@ -43,19 +43,14 @@ READ_BYTES = 1024 * 1024  # read back from a spool file this much at a time
 
 
 def id_ranges(low: int | None, high: int | None, parts: int) -> list[IdRange]:
-    """`parts` consecutive ranges of ids covering every id, split evenly between `low` and
-    `high` (the smallest and largest id of the export's cases, None when it has none).
-
-    The first range has no lower bound and the last no upper bound, so a case logged after
-    `low` and `high` were read still falls in one range (the snapshot decides whether it
-    is exported, as for one COPY). Fewer ranges when there are fewer ids than `parts`."""
-    if low is None or high is None or parts <= 1 or high <= low:
+    """`parts` consecutive ranges of ids from `low` to `high` included (the smallest and
+    largest id of the export's cases, read in the snapshot), split evenly; fewer when
+    there are fewer ids than `parts`. [(None, None)], every id, when there is no case."""
+    if low is None or high is None:
         return [(None, None)]
-    parts = min(parts, high - low + 1)
+    parts = max(1, min(parts, high - low + 1))
     step = (high - low + 1) / parts
-    bounds: list[int | None] = [None]
-    bounds += [low + round(step * i) for i in range(1, parts)]
-    bounds.append(None)
+    bounds = [low + round(step * i) for i in range(parts)] + [high + 1]
     return list(zip(bounds[:-1], bounds[1:], strict=True))
 
 
@@ -139,9 +134,11 @@ def _worker_params() -> dict[str, Any]:
     return params
 
 
-def copy_chunks(statements: Sequence[Statement], setup: Setup) -> Iterator[bytes]:
-    """The output of `statements` (the COPYs of consecutive ranges), in order, as byte chunks
-    with CRLF line ends; run at once, one connection each, in one snapshot.
+def copy_chunks(statements: Callable[[], Sequence[Statement]], setup: Setup) -> Iterator[bytes]:
+    """The output of the COPYs `statements()` gives (those of consecutive ranges), in
+    order, as byte chunks with CRLF line ends; run at once, one connection each, in one
+    snapshot. `statements` is called in that snapshot, on Django's connection (the
+    ranges' bounds are read there).
 
     Needs Django's connection outside any transaction (`connection.in_atomic_block` false):
     its transaction must be the snapshot's first, and rows not committed yet would be
@@ -154,12 +151,13 @@ def copy_chunks(statements: Sequence[Statement], setup: Setup) -> Iterator[bytes
         setup(raw)
         raw.execute("SELECT pg_export_snapshot()")
         (snapshot,) = raw.fetchone()
+        ranges = statements()
         params = _worker_params()
-        spoolers = [Spooler(params, snapshot, statement, setup) for statement in statements[1:]]
+        spoolers = [Spooler(params, snapshot, statement, setup) for statement in ranges[1:]]
         try:
             for spooler in spoolers:
                 spooler.start()
-            sql, sql_params = statements[0]
+            sql, sql_params = ranges[0]
             with raw.copy(sql, sql_params) as copy:
                 yield from crlf_chunks(copy)
             for spooler in spoolers:
