@@ -12,9 +12,11 @@ queries whatever the number of matches:
    (capabilities.visible_arms: shared, the office's, assigned) is one small query of
    two narrow columns (id, received_at), its own newest first and limited, that its own
    indexes answer, and a `UNION` of the arms (which also drops a case found by two arms)
-   keeps the newest (`ORDER BY received_at DESC, id DESC LIMIT`). The count and every page come from
-   this one list, so no match is read twice, and none is joined or counted;
-2. the cases of the page, by id, with what a row shows (agency, office, counsel).
+   keeps the newest (`ORDER BY received_at DESC, id DESC LIMIT`). The count and every
+   page come from this one list, so no match is read twice, and none is joined or
+   counted;
+2. the cases of the page, by id, with what a row shows (cases/case_table.py: its
+   columns and the agency's name).
 
 More than `SEARCH_LIMIT` matches are not counted: the page says "more than 500" and
 pages through the newest 500, which is what a clerk reads before adding a word of
@@ -102,7 +104,7 @@ def search_match(query: str) -> Q | None:
 @dataclass(frozen=True)
 class SearchResults:
     """One page of a search: `page` a Django Page whose object_list holds the cases
-    (with agency, office and assigned counsel); `count` the matches the user may see,
+    (the table's columns and agency: case_table.py); `count` the matches the user may see,
     at most SEARCH_LIMIT; `more` True when there are more than SEARCH_LIMIT (then
     `count` is SEARCH_LIMIT and the pages cover the newest SEARCH_LIMIT)."""
 
