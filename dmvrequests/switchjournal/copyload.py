@@ -48,7 +48,7 @@ def _escaped(text: str) -> str:
     return text
 
 
-def copy_line(row: list[Any]) -> str:
+def _copy_line(row: list[Any]) -> str:
     """One row in COPY's text format (COLUMNS' or WITH_IDS' order). The parser has checked every
     field but the text (no tab, no line end); the text is escaped."""
     b = _BOOLEANS
@@ -81,7 +81,7 @@ def copy_insert(rows: list[list[Any]]) -> int:
         empty = f"SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608  # nosec B608
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {load} ON COMMIT DELETE ROWS AS {empty}")
         with cursor.copy(f"COPY {load} ({columns}) FROM STDIN") as copy:  # nosec B608
-            copy.write("".join(map(copy_line, rows)))
+            copy.write("".join(map(_copy_line, rows)))
         cursor.execute(
             f"WITH stored AS (INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608  # nosec B608
             f"FROM {load} ON CONFLICT DO NOTHING "
