@@ -1,17 +1,25 @@
 import json
+import uuid
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from dmvrequests.switchjournal import figurecache
+from dmvrequests.switchjournal.tasks import DROP_LOCK
+
 
 @pytest.fixture(autouse=True)
-def _no_cached_figures():
+def _no_cached_figures(monkeypatch):
     """Each test starts with no cached figures of the section (figurecache.py): a test that
-    writes the journal straight through the ORM gives it no new generation."""
-    cache.clear()
+    writes the journal straight through the ORM gives it no new generation. The figures are
+    kept under a prefix of the test's own, not emptied with `cache.clear()`: on Redis that
+    empties the database every test worker shares, figures another test has just cached
+    included (which made a test that reads them twice fail now and then)."""
+    monkeypatch.setattr(figurecache, "PREFIX", f"{figurecache.PREFIX}:test-{uuid.uuid4().hex}")
+    cache.delete(DROP_LOCK)
     yield
-    cache.clear()
+    cache.delete(DROP_LOCK)
 
 
 @pytest.fixture
