@@ -283,7 +283,8 @@ def _record_details(record):
     return tuple(details)
 
 
-def _record_event(record):
+def record_event(record):
+    """The TimelineEvent of an audit record naming the case (its `user` joined)."""
     who = _record_who(record)
     details = _record_details(record)
     kind = AUDIT_KINDS[record.kind]
@@ -301,8 +302,14 @@ def _audit_rows(case):
     )
 
 
+def _audit_rows_but_reads(case):
+    """The case's audit records but its successful reads (the case page counts those apart:
+    timeline_reads.case_readers); refused reads stay."""
+    return _audit_rows(case).exclude(kind=Kind.ACCESS, outcome=Outcome.SUCCESS)
+
+
 def _audit_events(records):
-    return [_record_event(record) for record in records]
+    return [record_event(record) for record in records]
 
 
 def _listed_events(case, kinds):
@@ -431,6 +438,13 @@ SOURCES: tuple[Any, ...] = (
     ),
     QuerySource(frozenset({TimelineKind.READ}), _listed_events),
 )
+# With reads=False, the audit records' source without the successful reads, and no list reads.
+_AUDIT_BUT_READS = RowSource(
+    frozenset(AUDIT_KINDS.values()),
+    Arm(AuditRecord, _audit_rows_but_reads, {"user": PERSON}),
+    _audit_events,
+    ("seq",),
+)
 
 
 # Sources of apps that build on cases (letters, staff email, the portal), registered from
@@ -458,14 +472,17 @@ def _arm_events(source, rows, names):
     return source.events(ordered(rows, source.order))
 
 
-def case_timeline(case, *, kinds=None):
+def case_timeline(case, *, kinds=None, reads=True):
     """Every event of the case, oldest first; `kinds` (TimelineKind values) narrows it.
+    With `reads=False`, the successful reads are left out (in the database: a case read a
+    thousand times costs no more); refused reads stay.
 
     The tables of every source asked for are read in one query (timeline_union.read_arms),
     then the names changed foreign keys point to (one query per kind of object), then the
     sources with queries of their own."""
     kinds = set(kinds or TimelineKind.values) & set(TimelineKind.values)
-    sources = [s for s in (*SOURCES, *_REGISTERED_SOURCES) if s.kinds & kinds]
+    own = SOURCES if reads else (*SOURCES[:-2], _AUDIT_BUT_READS)
+    sources = [s for s in (*own, *_REGISTERED_SOURCES) if s.kinds & kinds]
     with_arm = [s for s in sources if not isinstance(s, QuerySource)]
     read = dict(zip(map(id, with_arm), read_arms(case, [s.arm for s in with_arm]), strict=True))
     for source in with_arm:

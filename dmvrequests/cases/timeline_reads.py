@@ -1,16 +1,21 @@
 """Reads folded so that they do not bury the work: on the case page, after the story,
-one line per person (`fold_reads`); on the auditor's timeline, in place, one line per
-reader for each run of reads between two other events (`fold_reads_in_place`).
+one line per person, counted in the database (`case_readers`: the page costs the same for
+a case read a thousand times); on the auditor's timeline, in place, one line per reader for
+each run of reads between two other events (`fold_reads_in_place`).
 `timeline_context` gives templates/audit/_timeline.html what it needs."""
 
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import Count, F, Min, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import dateformat, timezone
 
-from dmvrequests.cases.timeline import TimelineKind, case_timeline
+from dmvrequests.audit.models import AuditRecord, Kind, Outcome
+from dmvrequests.cases.timeline import TimelineKind, case_timeline, record_event
 from dmvrequests.cases.timeline_events import READ_PHRASES
+from dmvrequests.cases.timeline_union import PERSON
 
 # The case page: the work first, reads folded into one line per person.
 
@@ -47,12 +52,7 @@ class ReadSummary:
         counts: dict[Any, int] = {}
         for event in self.events:
             counts[event.read_action] = counts.get(event.read_action, 0) + event.times
-        parts = [
-            f"{READ_PHRASES.get(action, 'read the case')} {_times(n)}"
-            for action, n in sorted(counts.items(), key=lambda item: (-item[1], _order(item[0])))
-        ]
-        done = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-        return f"{self.who} {done}, last {_short_date(self.last)}"
+        return _read_sentence(self.who, counts, self.last)
 
 
 def _order(action):
@@ -69,18 +69,120 @@ def _short_date(moment):
     return dateformat.format(local, "M j" if same_year else "M j, Y")
 
 
-def fold_reads(events):
-    """(every event but the successful reads, one ReadSummary per reader, the latest
-    reader first). Refused reads stay in the story: they are not routine."""
-    story: list[Any] = []
-    reads: dict[Any, list[Any]] = {}
-    for event in events:
-        if event.read_action:
-            reads.setdefault(event.who, []).append(event)
-        else:
-            story.append(event)
-    summaries = [ReadSummary(who, tuple(evs)) for who, evs in reads.items()]
-    return story, sorted(summaries, key=lambda s: s.last, reverse=True)
+# The case page lists each person's latest reads; every read is on the full timeline.
+READS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class ReaderSummary:
+    """One person's reads of the case, counted in the database (`case_readers`): "Ana Diaz
+    viewed the case 120 times and found the case in a search once, last Nov 29".
+
+    `counts` {audit action: reads}; `first` and `last` the first and latest read (aware
+    datetimes); `events` the latest READS_SHOWN reads (TimelineEvents, oldest first);
+    `earlier` how many older reads only the full timeline lists."""
+
+    who: str
+    counts: tuple  # ((action, reads), ...)
+    first: Any
+    last: Any
+    events: tuple
+    folded = True
+    kind = "read"
+
+    @property
+    def kind_label(self):
+        return TimelineKind.READ.label
+
+    @property
+    def when(self):
+        return self.first
+
+    @property
+    def times(self):
+        return sum(n for _, n in self.counts)
+
+    @property
+    def earlier(self):
+        return self.times - len(self.events)
+
+    @property
+    def sentence(self):
+        return _read_sentence(self.who, dict(self.counts), self.last)
+
+
+def _read_sentence(who, counts, last):
+    parts = [
+        f"{READ_PHRASES.get(action, 'read the case')} {_times(n)}"
+        for action, n in sorted(counts.items(), key=lambda item: (-item[1], _order(item[0])))
+    ]
+    done = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return f"{who} {done}, last {_short_date(last)}"
+
+
+def case_readers(case):
+    """Everyone who read `case` successfully (the audit log's ACCESS records, list pages
+    included), one ReaderSummary each, the latest reader first.
+
+    One query whatever the number of reads: window functions count each person's reads by
+    action and number them newest first, and only each person's latest READS_SHOWN reads
+    and the latest read of each action come back (the one that carries its count)."""
+    person = [F("user_id"), F("username")]
+    each_action = [*person, F("action")]
+    rows = (
+        AuditRecord.objects.for_case(case.number)
+        .filter(kind=Kind.ACCESS, outcome=Outcome.SUCCESS)
+        .select_related("user")
+        .only(
+            "occurred_at",
+            "kind",
+            "action",
+            "outcome",
+            "username",
+            "ip_address",
+            "detail",
+            "seq",
+            *(f"user__{name}" for name in PERSON),
+        )
+        .annotate(
+            reads=Window(Count("pk"), partition_by=each_action),
+            first_read=Window(Min("occurred_at"), partition_by=each_action),
+            action_rank=Window(RowNumber(), partition_by=each_action, order_by=F("seq").desc()),
+            person_rank=Window(RowNumber(), partition_by=person, order_by=F("seq").desc()),
+        )
+        .filter(Q(person_rank__lte=READS_SHOWN) | Q(action_rank=1))
+        .order_by("seq")
+    )
+    people: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        event = record_event(row)
+        reader = people.setdefault(
+            (row.user_id, row.username),
+            {
+                "who": event.who,
+                "counts": {},
+                "first": row.first_read,
+                "last": row.occurred_at,
+                "events": [],
+            },
+        )
+        if row.action_rank == 1:
+            reader["counts"][row.action] = row.reads
+            reader["first"] = min(reader["first"], row.first_read)
+            reader["last"] = max(reader["last"], row.occurred_at)
+        if row.person_rank <= READS_SHOWN:
+            reader["events"].append(event)
+    summaries = [
+        ReaderSummary(
+            who=reader["who"],
+            counts=tuple(reader["counts"].items()),
+            first=reader["first"],
+            last=reader["last"],
+            events=tuple(reader["events"]),
+        )
+        for reader in people.values()
+    ]
+    return sorted(summaries, key=lambda summary: summary.last, reverse=True)
 
 
 def fold_reads_in_place(events):
@@ -114,22 +216,25 @@ TIMELINE_PAGE_EVENTS = 50
 def timeline_context(request, case, *, fold=False):
     """What templates/audit/_timeline.html needs, filtered by the request's ?kind=.
 
-    With `fold` (the case page), reads leave the list and come as `timeline_reads`,
-    one line per person, and only the latest CASE_PAGE_EVENTS events are shown
+    With `fold` (the case page), successful reads leave the list and come as
+    `timeline_reads` (case_readers: one ReaderSummary per person, with their latest
+    READS_SHOWN reads), and only the latest CASE_PAGE_EVENTS events are shown
     (`timeline_earlier` says how many earlier ones the full timeline holds). Without it
     (the auditor's timeline, audit:case_timeline), reads stay in time order, folded run
     by run (fold_reads_in_place), TIMELINE_PAGE_EVENTS a page (?page=, oldest first; a
     page past the last shows the last): every read is still there, one click away.
     """
     selected = [k for k in request.GET.getlist("kind") if k in TimelineKind.values]
-    timeline = case_timeline(case, kinds=selected or None)
     reads = []
     page = None
     if fold:
-        timeline, reads = fold_reads(timeline)
+        timeline = case_timeline(case, kinds=selected or None, reads=False)
+        if not selected or TimelineKind.READ in selected:
+            reads = case_readers(case)
         total = len(timeline)
         timeline = timeline[-CASE_PAGE_EVENTS:]
     else:
+        timeline = case_timeline(case, kinds=selected or None)
         everything = fold_reads_in_place(timeline)
         total = len(everything)
         page = Paginator(everything, TIMELINE_PAGE_EVENTS).get_page(request.GET.get("page"))

@@ -11,7 +11,7 @@ from dmvrequests.audit.models import Action, Kind
 from dmvrequests.audit.services import access_log, audit_record
 from dmvrequests.cases import services
 from dmvrequests.cases.models import DecisionOutcome
-from dmvrequests.cases.timeline_reads import fold_reads, timeline_context
+from dmvrequests.cases.timeline_reads import READS_SHOWN, case_readers, timeline_context
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,9 @@ def test_reads_leave_the_story_and_come_one_line_per_person(busy_case, clerk, co
     readers = {summary.who: summary for summary in context["timeline_reads"]}
     assert set(readers) == {str(clerk), str(counsel)}
     assert readers[str(counsel)].times == 12
-    assert len(readers[str(counsel)].events) == 12
+    # The latest READS_SHOWN are listed; the full timeline lists the two before them.
+    assert len(readers[str(counsel)].events) == READS_SHOWN == 10
+    assert readers[str(counsel)].earlier == 2
     assert re.fullmatch(
         rf"{re.escape(str(counsel))} viewed the case 12 times, last [A-Z][a-z]{{2}} \d{{1,2}}",
         readers[str(counsel)].sentence,
@@ -100,8 +102,32 @@ def test_without_fold_every_read_is_kept_in_its_run(busy_case):
     assert sum(len(summary.events) for summary in reads) == 13
 
 
-def test_fold_reads_of_nothing_is_nothing():
-    assert fold_reads([]) == ([], [])
+def test_a_case_nobody_read_has_no_readers(case):
+    assert case_readers(case) == []
+
+
+def test_readers_are_counted_in_one_query_however_many_reads(
+    busy_case, clerk, counsel, django_assert_num_queries
+):
+    read(busy_case, counsel, times=30)
+    read(busy_case, clerk, Action.LIST_QUEUE, times=5)
+    with django_assert_num_queries(1):
+        readers = {summary.who: summary for summary in case_readers(busy_case)}
+    assert readers[str(counsel)].times == 42
+    assert readers[str(counsel)].counts == ((Action.VIEW_CASE, 42),)
+    assert [e.read_action for e in readers[str(counsel)].events] == [Action.VIEW_CASE] * 10
+    # Each action keeps its count, even when none of its reads is among the latest listed.
+    assert dict(readers[str(clerk)].counts) == {Action.SEARCH: 1, Action.LIST_QUEUE: 5}
+    assert readers[str(clerk)].times == 6
+    assert readers[str(clerk)].first <= readers[str(clerk)].last
+    events = readers[str(counsel)].events
+    assert [e.when for e in events] == sorted(e.when for e in events)
+
+
+def test_a_filter_without_reads_leaves_the_readers_out(busy_case):
+    context = context_for(busy_case, fold=True, kind="decision")
+    assert context["timeline_reads"] == []
+    assert {e.kind for e in context["timeline"]} == {"decision"}
 
 
 def _main_list(body):
