@@ -7,18 +7,43 @@ which inside a request's transaction costs a savepoint and its release around th
 here without the savepoint; a new session is created as Django does (its key must be
 unique, and a clash is retried with another key). Same table, same signed data: changing
 to this store signs nobody out.
+
+A session that nothing changed is written at most once a minute (TOUCH_EVERY): the idle
+clock in the database then runs from the last request to within a minute, and a page read
+several times a minute costs no write (and no commit) for it.
 """
+
+from datetime import timedelta
 
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import router
 
+# How stale the stored expiry of an unchanged session may be before a request renews it.
+TOUCH_EVERY = timedelta(minutes=1)
+
 
 class SessionStore(DatabaseSessionStore):
+    _stored_expiry = None  # the expire_date read with the session, when it was read
+
+    def _get_session_from_db(self):
+        stored = super()._get_session_from_db()  # type: ignore[misc]  # not in the stubs
+        self._stored_expiry = stored.expire_date if stored is not None else None
+        return stored
+
     def save(self, must_create=False):
-        """Save the session; `UpdateError` when an existing session is gone (as Django)."""
+        """Save the session; `UpdateError` when an existing session is gone (as Django).
+        Skipped when nothing in it changed and its stored expiry is less than TOUCH_EVERY
+        older than the one this save would write."""
         if self.session_key is None or must_create:
             return super().save(must_create=must_create)
+        stored = self._stored_expiry
+        if (
+            not self.modified
+            and stored is not None
+            and self.get_expiry_date() - stored < TOUCH_EVERY
+        ):
+            return None
         obj = self.create_model_instance(self._get_session())  # type: ignore[attr-defined]  # not in the stubs
         using = router.db_for_write(self.model, instance=obj)
         # A queryset's update: no row (the session was deleted meanwhile) is a count of 0,
@@ -30,3 +55,5 @@ class SessionStore(DatabaseSessionStore):
         )
         if not saved:
             raise UpdateError
+        self._stored_expiry = obj.expire_date
+        return None

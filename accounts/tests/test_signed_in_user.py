@@ -1,14 +1,18 @@
 """The signed-in user of every page read in one query (accounts.backends), and the session
 saved in one statement (accounts.sessions)."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.models import Session
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from accounts.backends import SignedInUserBackend
-from accounts.sessions import SessionStore
+from accounts.sessions import TOUCH_EVERY, SessionStore
 from dmvrequests.agencies.selectors import officer_for_user
 from dmvrequests.testing import UserFactory, make_officer
 
@@ -79,3 +83,41 @@ def test_saving_a_session_deleted_meanwhile_says_so_and_leaves_the_transaction_u
     with pytest.raises(UpdateError):
         store.save()
     assert not SessionStore().exists(str(store.session_key))  # the transaction still answers
+
+
+def _read_back(key):
+    """The session as a request reads it (loaded once, then kept)."""
+    store = SessionStore(session_key=key)
+    assert "n" in store
+    return store
+
+
+def test_an_unchanged_session_is_written_at_most_once_a_minute():
+    store = SessionStore()
+    store["n"] = 1
+    store.create()
+    again = _read_back(store.session_key)
+    with CaptureQueriesContext(connection) as captured:
+        again.save()
+    assert captured.captured_queries == []  # its expiry moved by less than TOUCH_EVERY
+    # A minute and a second later, as far as the stored expiry is concerned:
+    stale = TOUCH_EVERY + timedelta(seconds=1)
+    Session.objects.filter(session_key=store.session_key).update(
+        expire_date=F("expire_date") - stale
+    )
+    later = _read_back(store.session_key)
+    with CaptureQueriesContext(connection) as captured:
+        later.save()
+    assert [q["sql"].split()[0] for q in captured] == ["UPDATE"]
+    stored = Session.objects.get(session_key=store.session_key).expire_date
+    assert later.get_expiry_date() - stored < timedelta(seconds=5)
+
+
+def test_a_changed_session_is_always_written():
+    store = SessionStore()
+    store["n"] = 1
+    store.create()
+    again = _read_back(store.session_key)
+    again["n"] = 2
+    again.save()
+    assert _read_back(store.session_key)["n"] == 2
