@@ -88,7 +88,7 @@ class Arm:
 
     def instance(self, payload: Mapping[str, Any], db: str = "default") -> Any:
         """The row as an instance of `model` read from `db`, its joined objects attached."""
-        return _plan(self).build(payload, db)
+        return _plan(self).build(payload, db, {})
 
 
 # A slot per concrete field, in the model's order: (the key of its JSON value, the
@@ -109,13 +109,19 @@ class _Plan:
     joins: tuple[tuple[str, str, type[models.Model], _Slots], ...]
     extra: tuple[str, ...]
 
-    def build(self, payload: Mapping[str, Any], db: str) -> Any:
+    def build(self, payload: Mapping[str, Any], db: str, joined: dict[Any, Any]) -> Any:
+        """The instance of `payload`; `joined` {(id of the slots, pk): object} keeps the joined
+        objects made so far in this read: a person who wrote a hundred of the rows is made
+        once, and the rows share it."""
         row = self.model(*_values(self.slots, payload))
         row._state.adding, row._state.db = False, db
         for relation, fk_attname, related, slots in self.joins:
             pk = getattr(row, fk_attname)
             if pk is not None:
-                setattr(row, relation, related(*_values(slots, payload, pk)))
+                known = joined.get((id(slots), pk))
+                if known is None:
+                    known = joined[(id(slots), pk)] = related(*_values(slots, payload, pk))
+                setattr(row, relation, known)
         for name in self.extra:
             setattr(row, name, payload.get(f"extra__{name}"))
         return row
@@ -255,8 +261,9 @@ def read_arms(case: Any, arms: Sequence[Arm]) -> list[list[Any]]:
         return []
     found: list[list[Any]] = [[] for _ in arms]
     plans = [_plan(arm) for arm in arms]
+    joined: dict[Any, Any] = {}
     for n, payload in union_sql.rows(case, arms, _union, (PAIRS_PER_OBJECT,)):
-        found[n].append(plans[n].build(_merged(payload), union_sql.DB))
+        found[n].append(plans[n].build(_merged(payload), union_sql.DB, joined))
     return found
 
 

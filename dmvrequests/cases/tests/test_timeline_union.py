@@ -72,6 +72,10 @@ def test_joined_objects_come_with_the_row_without_a_query(busy_case, clerk):
         names = {str(row.history_user) for row in rows}
     assert captured.captured_queries == []
     assert names == {str(clerk)}
+    # The clerk wrote every row: one object for them all, made once.
+    assert len(rows) > 1
+    assert len({id(row.history_user) for row in rows}) == 1
+    assert rows[0].history_user.pk == clerk.pk
 
 
 def test_a_json_object_cut_in_parts_reads_the_same(busy_case, monkeypatch):
