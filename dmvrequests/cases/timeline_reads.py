@@ -17,23 +17,28 @@ from dmvrequests.cases.timeline import TimelineKind, case_timeline, record_event
 from dmvrequests.cases.timeline_events import READ_PHRASES
 from dmvrequests.cases.timeline_union import PERSON
 
-# The case page: the work first, reads folded into one line per person.
 
+class _ReadLine:
+    """A line of the timeline that stands for several reads (the template's `folded`)."""
 
-@dataclass(frozen=True)
-class ReadSummary:
-    """Everyone's reads of the case folded into one line: "Ana Diaz viewed the case
-    12 times and found the case in a search once, last Nov 29"; `events` unfold it."""
-
-    who: str
-    events: tuple
-    # In the auditor's timeline a summary stands in the story where its reads happened.
     folded = True
     kind = "read"
 
     @property
     def kind_label(self):
         return TimelineKind.READ.label
+
+
+# The auditor's timeline: each run of reads, one line per reader, where it happened.
+
+
+@dataclass(frozen=True)
+class ReadSummary(_ReadLine):
+    """A reader's reads in one run folded into one line: "Ana Diaz viewed the case
+    12 times and found the case in a search once, last Nov 29"; `events` unfold it."""
+
+    who: str
+    events: tuple
 
     @property
     def when(self):
@@ -69,12 +74,13 @@ def _short_date(moment):
     return dateformat.format(local, "M j" if same_year else "M j, Y")
 
 
-# The case page lists each person's latest reads; every read is on the full timeline.
+# The case page: the work first, then one line per person, who opens to their latest reads;
+# every read is on the full timeline.
 READS_SHOWN = 10
 
 
 @dataclass(frozen=True)
-class ReaderSummary:
+class ReaderSummary(_ReadLine):
     """One person's reads of the case, counted in the database (`case_readers`): "Ana Diaz
     viewed the case 120 times and found the case in a search once, last Nov 29".
 
@@ -87,12 +93,6 @@ class ReaderSummary:
     first: Any
     last: Any
     events: tuple
-    folded = True
-    kind = "read"
-
-    @property
-    def kind_label(self):
-        return TimelineKind.READ.label
 
     @property
     def when(self):
