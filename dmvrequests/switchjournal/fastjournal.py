@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, tzinfo
 from itertools import chain
 from typing import BinaryIO
 
@@ -47,47 +47,72 @@ def _slow(chunk: str, first: int) -> Iterator[Message | Rejection]:
     return _journal(iter(numbered))
 
 
-def _fast(chunk: str, first: int, latest: datetime) -> Message | None:
+# A UTC offset met (fromisoformat's tzinfo): the stream's one tzinfo object for it, and the
+# block's latest allowed time in it.
+Zones = dict[tzinfo, tuple[tzinfo, datetime]]
+
+
+def _fast(
+    chunk: str, first: int, latest: datetime, zones: Zones, shared: dict[tzinfo, tzinfo]
+) -> Message | None:
     """The message of a well-formed entry dated at the latest `latest`, or None to read it the
-    slow way."""
+    slow way. `zones` (the block's) and `shared` (the stream's) are filled here: every message
+    of one UTC offset carries the same tzinfo object, because Python compares two datetimes of
+    one tzinfo object field by field, and two of distinct (even equal) tzinfos with two
+    utcoffset() calls: the import compares each message's time several times (the latest
+    allowed, matching, ordering, the day it falls on)."""
     match = ENTRY.fullmatch(chunk)
     if match is None:
         return None
     stamp, direction, sequence, key, sender, destination, control, rest, body = match.groups()
-    body = body or ""
-    if (
-        (control or "").startswith("TXT")
-        or INNER_JOURNAL_LINE.search(body)
-        or ("\n" in body and any(not line.strip() for line in body.split("\n")))
+    if body is None:
+        body = ""
+    elif INNER_JOURNAL_LINE.search(body) or (
+        "\n" in body and any(not line.strip() for line in body.split("\n"))
     ):
+        return None
+    if control is None:
+        control = ""
+    elif control.startswith("TXT"):
         return None
     try:
         moment = datetime.fromisoformat(stamp)
     except ValueError:
         return None
-    if moment.tzinfo is None or moment.utcoffset() is None or moment > latest:
+    zone = moment.tzinfo
+    if zone is None:  # fromisoformat's tzinfo with an offset is a fixed timezone: never None
+        return None
+    known = zones.get(zone)
+    if known is None:
+        one = shared.setdefault(zone, zone)
+        known = zones[zone] = (one, latest.astimezone(one))
+    if known[0] is not zone:
+        moment = moment.replace(tzinfo=known[0])
+    if moment > known[1]:
         return None
     rest = rest.strip()
     text = (f"{rest}\n{body}" if body else rest) if rest else body
     text = text.strip()
     if not text or len(text) > MAX_TEXT:
         return None
-    return Message(
-        first, moment, direction, int(sequence), key, sender, destination, control or "", text
-    )
+    return Message(first, moment, direction, int(sequence), key, sender, destination, control, text)
 
 
-def _entries(block: str, first: int) -> Iterator[Message | Rejection]:
-    """The entries of a decoded block whose first line is number `first`."""
+def _entries(
+    block: str, first: int, shared: dict[tzinfo, tzinfo]
+) -> Iterator[Message | Rejection]:
+    """The entries of a decoded block whose first line is number `first` (`shared`: the
+    stream's tzinfo of each UTC offset, see _fast)."""
     clean = "\r" not in block and "\0" not in block
     latest = latest_allowed()
+    zones: Zones = {}
     start = 0
     line = first
     for separator in chain(SEPARATOR.finditer(block), [None]):
         end = separator.start() if separator else len(block)
         chunk = block[start:end]
         if chunk.strip():
-            message = _fast(chunk, line, latest) if clean else None
+            message = _fast(chunk, line, latest, zones, shared) if clean else None
             if message is not None:
                 yield message
             else:
@@ -207,6 +232,7 @@ def _text_journal(
     pieces: Iterator[bytes | Rejection], head: bytes
 ) -> Iterator[Message | Rejection]:
     line = 1
+    shared: dict[tzinfo, tzinfo] = {}
     for data in _blocks(pieces, head):
         if isinstance(data, Rejection):
             yield Rejection(line, data.reason)
@@ -216,5 +242,5 @@ def _text_journal(
         except UnicodeDecodeError:
             yield from _undecodable(data, line)
         else:
-            yield from _entries(block, line)
+            yield from _entries(block, line, shared)
         line += data.count(b"\n")
