@@ -294,35 +294,36 @@ class StreamMatcher:
         self.ids: Iterator[int] = iter(())
         self.first_id: int | None = None
         self.last_written = 0
-        self.last_id = 0
         self.late: dict[int, tuple[int, datetime]] = {}  # response id: its written query
         self.answered_before: dict[int, bool] = {}  # stored before the import: query id: flag
 
     def _next_id(self) -> int:
-        number = next(self.ids, None)
-        if number is None:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [SEQUENCE, 20_000])
-                self.ids = iter([row[0] for row in cursor.fetchall()])
-            number = next(self.ids)
+        """The next id from the journal's sequence, taken 20,000 at a time (0 never is one)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [SEQUENCE, 20_000])
+            self.ids = iter([row[0] for row in cursor.fetchall()])
+        number = next(self.ids)
         if self.first_id is None:
             self.first_id = number
-        self.last_id = number
         return number
 
     def take(self, row: Row) -> bool:
+        # Called once per message: kept to plain operations (no helper calls but a refill).
         moment = row[TIMESTAMP]
         if moment <= self.settled:
             raise LeaveFastPath
         key = (moment, row[DIRECTION], row[2], row[SENDER])
-        if key in self.keys:
+        keys = self.keys
+        if key in keys:
             return False
-        self.keys[key] = moment
+        keys[key] = moment
         if moment > self.latest:
             self.latest = moment
-        row += [self._next_id(), None]
+        number = next(self.ids, 0) or self._next_id()
+        row.append(number)
+        row.append(None)
         message = {
-            "id": row[ID],
+            "id": number,
             "timestamp": moment,
             "message_key": row[KEY],
             "sender_ori": row[SENDER],
