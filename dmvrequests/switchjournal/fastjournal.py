@@ -98,9 +98,7 @@ def _fast(
     return Message(first, moment, direction, int(sequence), key, sender, destination, control, text)
 
 
-def _entries(
-    block: str, first: int, shared: dict[tzinfo, tzinfo]
-) -> Iterator[Message | Rejection]:
+def _entries(block: str, first: int, shared: dict[tzinfo, tzinfo]) -> Iterator[Message | Rejection]:
     """The entries of a decoded block whose first line is number `first` (`shared`: the
     stream's tzinfo of each UTC offset, see _fast)."""
     clean = "\r" not in block and "\0" not in block
