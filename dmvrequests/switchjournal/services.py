@@ -230,15 +230,19 @@ def _few_collections() -> Iterator[None]:
     a third of the import's CPU (measured on 500,000 entries). Here the objects alive before
     the import are frozen (gc.freeze: never walked) and the young generation is collected
     every GC_YOUNG allocations, so a reference cycle made meanwhile is still freed; the
-    thresholds and the frozen objects are given back at the end, whatever happened."""
+    thresholds and the frozen objects are given back at the end, whatever happened (in a
+    process that had frozen objects itself, a server preloading its code, those frozen here
+    stay frozen: unfreezing would unfreeze the server's too)."""
     thresholds = gc.get_threshold()
+    frozen_before = gc.get_freeze_count()
     gc.freeze()
     gc.set_threshold(GC_YOUNG, thresholds[1], thresholds[2])
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 def journal_import(

@@ -1,12 +1,13 @@
 """Reading in blocks (the import's path) gives exactly what the line-by-line reader gives:
 the same messages and the same rejections, with the same line numbers, whatever the blocks."""
 
+import gc
 import gzip
 import io
 
 import pytest
 
-from dmvrequests.switchjournal import fastjournal
+from dmvrequests.switchjournal import fastjournal, services
 from dmvrequests.switchjournal.parsing import Rejection, read_journal
 
 TRICKY = (
@@ -62,3 +63,44 @@ def test_a_csv_journal_and_a_gzip_cut_short():
     last = items[-1]
     assert isinstance(last, Rejection) and last.reason.startswith("the file breaks off here")
     assert len(items) > 500  # what was read before the break is kept
+
+
+@pytest.mark.parametrize("block", [1 << 20, 64])
+def test_the_messages_of_one_offset_share_one_tzinfo_and_keep_their_times(monkeypatch, block):
+    monkeypatch.setattr(fastjournal, "BLOCK", block)
+    monkeypatch.setattr(fastjournal, "PIECE", max(1, block // 3))
+    data = b"".join(
+        f"2026-03-14T09:12:{i:02d}{offset} IN {i}\nDQ.NY0010100.NY.TXT\nOLN/D{i}.\n\n".encode()
+        for i, offset in enumerate(["-04:00", "-05:00", "+00:00", "-04:00", "-05:00", "-04:00"])
+    )
+    messages = fast(data)
+    assert messages == slow(data)  # the same times (aware datetimes compare by instant)
+    assert [m.timestamp.isoformat() for m in messages] == [
+        m.timestamp.isoformat() for m in slow(data)
+    ]
+    by_offset = {}
+    for message in messages:
+        by_offset.setdefault(message.timestamp.utcoffset(), set()).add(id(message.timestamp.tzinfo))
+    assert len(by_offset) == 3
+    assert all(len(zones) == 1 for zones in by_offset.values())
+
+
+def test_a_message_past_the_allowance_in_its_own_offset_is_refused_as_by_lines(settings):
+    settings.SWITCH_LOG_FUTURE_ALLOWANCE_SECONDS = 0
+    data = (
+        b"2026-03-14T09:12:44-04:00 IN 1\nDQ.NY0010100.NY.TXT\nOLN/D1.\n\n"
+        b"2999-01-01T00:00:00-04:00 IN 2\nDQ.NY0010100.NY.TXT\nOLN/D2.\n\n"
+    )
+    messages = fast(data)
+    assert messages == slow(data)
+    assert isinstance(messages[1], Rejection)
+
+
+def test_the_import_gives_the_garbage_collector_back_as_it_found_it():
+    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
+    with pytest.raises(RuntimeError), services._few_collections():
+        assert gc.get_threshold()[0] == services.GC_YOUNG
+        raise RuntimeError
+    assert gc.get_threshold() == thresholds
+    if not frozen:  # a process that froze objects itself keeps those the import froze
+        assert gc.get_freeze_count() == 0
