@@ -78,7 +78,7 @@ def test_the_messages_of_one_offset_share_one_tzinfo_and_keep_their_times(monkey
     assert [m.timestamp.isoformat() for m in messages] == [
         m.timestamp.isoformat() for m in slow(data)
     ]
-    by_offset = {}
+    by_offset: dict[object, set[int]] = {}
     for message in messages:
         by_offset.setdefault(message.timestamp.utcoffset(), set()).add(id(message.timestamp.tzinfo))
     assert len(by_offset) == 3
