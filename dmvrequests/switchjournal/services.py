@@ -14,6 +14,7 @@ being written, the one being read), whatever the file's size.
 from __future__ import annotations
 
 import gc
+import threading
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -124,23 +125,21 @@ def _flags(message: Message) -> tuple[bool, bool, bool]:
 def _row(
     message: Message,
     directory: OriDirectory,
-    phrases: tuple[str, ...] | None = None,
-    parties: dict[str, tuple[int | None, str, bool]] | None = None,
+    phrases: tuple[str, ...] | None,
+    parties: dict[str, tuple[int | None, str, bool]],
 ) -> list[Any]:
     """The COLUMNS values of `message`, its agency and flags worked out (`phrases`: the
     no-data phrases, upper case, read once per import; `parties`: the import's own cache of
     each party's (agency id, kind, ever blocked), filled here: a file names a few thousand
     ORIs for millions of messages)."""
-    query = message.direction == "IN"
+    query = message.is_query
     party = message.sender_ori if query else message.destination
-    known = None if parties is None else parties.get(party)
+    known = parties.get(party)
     if known is None:
         agency = directory.attribute(party)
         # An ORI never blocked (most of them) needs no look at the time.
         ever = bool(ORI.match(party)) and bool(directory.block_intervals(party))
-        known = (agency.agency_id, agency.kind, ever)
-        if parties is not None:
-            parties[party] = known
+        known = parties[party] = (agency.agency_id, agency.kind, ever)
     agency_id, kind, ever_blocked = known
     image = name_only = partial = blocked = carries = leak = False
     if query:
@@ -221,6 +220,12 @@ def _guarded(lines: Iterable[bytes], broken: list[Rejection]) -> Iterable[bytes]
 GC_YOUNG = 100_000  # allocations between two collections of the young generation, on import
 
 
+# Imports under way in this process (two can overlap in threads where there is no import lock:
+# SQLite) and the collector's settings the first of them found.
+_collections_lock = threading.Lock()
+_collections: dict[str, Any] = {"imports": 0, "thresholds": None, "frozen_before": 0}
+
+
 @contextmanager
 def _few_collections() -> Iterator[None]:
     """Python's cyclic garbage collector made to run seldom while a file is read. An import
@@ -232,17 +237,24 @@ def _few_collections() -> Iterator[None]:
     every GC_YOUNG allocations, so a reference cycle made meanwhile is still freed; the
     thresholds and the frozen objects are given back at the end, whatever happened (in a
     process that had frozen objects itself, a server preloading its code, those frozen here
-    stay frozen: unfreezing would unfreeze the server's too)."""
-    thresholds = gc.get_threshold()
-    frozen_before = gc.get_freeze_count()
-    gc.freeze()
-    gc.set_threshold(GC_YOUNG, thresholds[1], thresholds[2])
+    stay frozen: unfreezing would unfreeze the server's too). Imports that overlap in one
+    process share this: the first one in sets it, the last one out gives it back."""
+    with _collections_lock:
+        if not _collections["imports"]:
+            thresholds = gc.get_threshold()
+            _collections.update(thresholds=thresholds, frozen_before=gc.get_freeze_count())
+            gc.freeze()
+            gc.set_threshold(GC_YOUNG, thresholds[1], thresholds[2])
+        _collections["imports"] += 1
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
-        if not frozen_before:
-            gc.unfreeze()
+        with _collections_lock:
+            _collections["imports"] -= 1
+            if not _collections["imports"]:
+                gc.set_threshold(*_collections["thresholds"])
+                if not _collections["frozen_before"]:
+                    gc.unfreeze()
 
 
 def journal_import(

@@ -104,3 +104,14 @@ def test_the_import_gives_the_garbage_collector_back_as_it_found_it():
     assert gc.get_threshold() == thresholds
     if not frozen:  # a process that froze objects itself keeps those the import froze
         assert gc.get_freeze_count() == 0
+
+
+def test_overlapping_imports_give_the_collector_back_when_the_last_one_ends():
+    thresholds = gc.get_threshold()
+    first, second = services._few_collections(), services._few_collections()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[0] == services.GC_YOUNG  # the second import still reads
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == thresholds
