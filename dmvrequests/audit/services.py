@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from dmvrequests.audit import chainwrite
 from dmvrequests.audit.chain import GENESIS_HASH, normalise_detail, record_hash
 from dmvrequests.audit.models import (
     Action,
@@ -76,7 +77,7 @@ def _lock_head():
     # Lock the head row: without it, two processes could both chain a record
     # onto the same predecessor. The row is created on first use, from the
     # last record if there is one, so an emptied test database starts over.
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    head = chainwrite.lock_head()
     if head is not None:
         return head
     last = AuditRecord.objects.order_by("-seq").first()
@@ -84,21 +85,22 @@ def _lock_head():
     if last is not None:
         start.seq, start.hash = last.seq, last.hash
     AuditChainHead.objects.bulk_create([start], ignore_conflicts=True)
-    return AuditChainHead.objects.select_for_update().get(pk=1)
+    return chainwrite.lock_head()
 
 
 def _append(batch):
-    """Chain each dict of fields in `batch` onto the head, in order, in one transaction."""
+    """Chain each dict of fields in `batch` onto the head, in order, in one transaction:
+    three statements however many records (audit/chainwrite.py)."""
     with transaction.atomic():
-        head = _lock_head()
+        seq, prev_hash = _lock_head()
         records = []
         for fields in batch:
-            record = AuditRecord(seq=head.seq + 1, prev_hash=head.hash, **fields)
-            record.hash = record_hash({**fields, "seq": record.seq, "prev_hash": record.prev_hash})
-            records.append(record)
-            head.seq, head.hash = record.seq, record.hash
-        AuditRecord.objects.bulk_create(records)
-        head.save(update_fields=["seq", "hash"])
+            seq += 1
+            digest = record_hash({**fields, "seq": seq, "prev_hash": prev_hash})
+            records.append(AuditRecord(seq=seq, prev_hash=prev_hash, hash=digest, **fields))
+            prev_hash = digest
+        chainwrite.insert_records(records)
+        chainwrite.move_head(seq, prev_hash)
     return records
 
 

@@ -1,0 +1,59 @@
+"""The chain's own SQL (audit/chainwrite.py) stores what Django's ORM would have stored."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from dmvrequests.audit import chainwrite
+from dmvrequests.audit.models import Action, AuditRecord, Kind
+from dmvrequests.audit.services import access_log_many, audit_record
+from dmvrequests.oversight.verification import chain_verify
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = [f.attname for f in AuditRecord._meta.concrete_fields]
+
+
+def test_each_record_reads_back_as_it_was_returned(clerk):
+    detail = {"note": 'O\'Brien "quoted" — ünïcode', "nested": {"n": [1, 2.5, None, True]}}
+    records = access_log_many(
+        request=None,
+        user=clerk,
+        action=Action.EXPORT,
+        targets=[(f"DR-2026-{n:06d}", "cases.disclosurerequest", n) for n in range(1, 4)],
+        detail=detail,
+    )
+    assert [r._state.adding for r in records] == [False, False, False]
+    for record in records:
+        stored = AuditRecord.objects.get(pk=record.seq)
+        assert [getattr(stored, name) for name in FIELDS] == [
+            getattr(record, name) for name in FIELDS
+        ]
+        assert stored.detail == detail
+    assert chain_verify().intact
+
+
+def test_a_record_without_a_user_and_a_time_in_another_zone():
+    record = audit_record(kind=Kind.AUTH, action=Action.SIGN_IN_FAILED, username="nobody")
+    stored = AuditRecord.objects.get(pk=record.seq)
+    assert stored.user_id is None and stored.username == "nobody"
+    assert stored.occurred_at == record.occurred_at
+
+    head = chainwrite.lock_head()
+    assert head == (record.seq, record.hash)
+    later = AuditRecord(
+        seq=record.seq + 1,
+        occurred_at=datetime(2026, 7, 4, 12, 30, 15, 123456, tzinfo=ZoneInfo("America/Chicago")),
+        kind=Kind.AUTH,
+        action=Action.SIGN_IN_FAILED,
+        prev_hash=record.hash,
+        hash="f" * 64,
+    )
+    chainwrite.insert_records([later])
+    assert AuditRecord.objects.get(pk=later.seq).occurred_at == later.occurred_at
+
+
+def test_nothing_to_insert_writes_nothing():
+    chainwrite.insert_records([])
+    assert not AuditRecord.objects.exists()
