@@ -10,7 +10,10 @@ subquery, the office and the officer by joins, and they stay on the user for the
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
+
+from dmvrequests.prepared import PreparedQuery
 
 # The user's office (every audit record names it) and, for an agency officer's account, the
 # officer with its agency and directory entry (agencies.selectors.officer_for_user).
@@ -35,13 +38,27 @@ def group_names():
     return Subquery(names.values("names"))  # type: ignore[misc]  # an annotation, not a field
 
 
+def signed_in_user(user_id):
+    """The user `user_id` (at most one) with its JOINS and its roles' names."""
+    users = get_user_model()._default_manager.select_related(*JOINS)
+    return users.annotate(group_names_json=group_names()).filter(pk=user_id).order_by()[:1]
+
+
+# Every page runs it: compiled once (dmvrequests/prepared.py). No account has the id -1.
+SIGNED_IN_USER = PreparedQuery(signed_in_user, probes=[-7_301_000_001])
+
+
 class SignedInUserBackend(ModelBackend):
     """`ModelBackend` whose `get_user` reads the roles and the officer with the account."""
 
     def get_user(self, user_id):
         """The active user `user_id` with `role_names` set, or None (as `ModelBackend`)."""
-        users = get_user_model()._default_manager.select_related(*JOINS)
-        user = users.annotate(group_names_json=group_names()).filter(pk=user_id).first()
+        try:
+            user_id = get_user_model()._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        found = SIGNED_IN_USER.run(user_id)
+        user = found[0] if found else None
         if user is None or not self.user_can_authenticate(user):
             return None
         user.__dict__["role_names"] = frozenset(getattr(user, "group_names_json", None) or ())

@@ -1,0 +1,115 @@
+"""A query run on every page, compiled to SQL once instead of on every request.
+
+Django compiles a QuerySet to SQL each time it runs: for the signed-in user's query (the
+account with its office, its agency officer and a subquery of its roles; every page runs it)
+that is about 0.9 ms of CPU, where PostgreSQL answers it in 0.1 ms (docs/performance.md).
+`PreparedQuery(build, probes)` compiles `build(*probes)` once per database connection and
+keeps Django's compiler with its SQL; each later run puts its own values in place of the
+probes among the parameters and lets Django's own iterable make the rows (the related objects
+of `select_related`, annotations, converters), exactly as the QuerySet would.
+
+The rule `build` must keep: its arguments are used only as values of the query (in a filter),
+never to choose the query's shape. The guards, as for the timeline's union (cases/union_sql.py):
+- a probe must appear among the compiled parameters as itself, at least once; otherwise the
+  query is never prepared and every run compiles it the ORM's way;
+- the first run on each connection is also compiled the ORM's way, and the prepared SQL is
+  kept only if both give the same SQL and the same parameters; otherwise (a warning is logged)
+  every later run compiles it the ORM's way.
+`dmvrequests/tests/test_prepared.py` holds them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections
+from django.db.models import QuerySet
+
+logger = logging.getLogger(__name__)
+
+# Off in the tests that compare both ways; never off in production.
+ENABLED = True
+
+
+@dataclass
+class _Compiled:
+    queryset: QuerySet[Any]  # build(*probes)
+    compiler: Any  # Django's SQLCompiler of it, set up by its first as_sql()
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, int], ...]  # (parameter index, probe index)
+    checked: bool = False
+
+    def params_for(self, values: Sequence[Any]) -> tuple[Any, ...]:
+        params = list(self.params)
+        for at, probe in self.slots:
+            params[at] = values[probe]
+        return tuple(params)
+
+
+class PreparedQuery:
+    """`build(*values)` -> QuerySet, compiled once per connection; `run(*values)` -> list.
+
+    `probes` are values of the same types as the real ones that no real run uses (a negative
+    id, say): one per argument of `build`. `using` is the database alias."""
+
+    def __init__(
+        self, build: Callable[..., QuerySet[Any]], probes: Sequence[Any], using: str = "default"
+    ) -> None:
+        self.build = build
+        self.probes = tuple(probes)
+        self.using = using
+        # {id(database wrapper): _Compiled, or None when this query cannot be prepared}
+        self._compiled: dict[int, _Compiled | None] = {}
+
+    def run(self, *values: Any) -> list[Any]:
+        """The rows `build(*values)` gives (a list of model instances, as iterating it)."""
+        connection = connections[self.using]
+        key = id(connection)
+        if key not in self._compiled:
+            self._compiled[key] = self._prepare(connection)
+        compiled = self._compiled[key]
+        if not ENABLED or compiled is None:
+            return list(self.build(*values).using(self.using))
+        params = compiled.params_for(values)
+        if not compiled.checked and not self._check(compiled, values, params, key):
+            return list(self.build(*values).using(self.using))
+        return list(self._prepared(compiled, params))
+
+    def _prepare(self, connection: Any) -> _Compiled | None:
+        queryset = self.build(*self.probes).using(self.using)
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        slots = [
+            (at, probe_at)
+            for at, param in enumerate(params)
+            for probe_at, probe in enumerate(self.probes)
+            if type(param) is type(probe) and param == probe
+        ]
+        if {probe for _, probe in slots} != set(range(len(self.probes))):
+            logger.warning("Query %s: a probe is not among its parameters", self.build)
+            return None
+        return _Compiled(queryset, compiler, sql, tuple(params), tuple(slots))
+
+    def _check(self, compiled: _Compiled, values: Sequence[Any], params: Any, key: int) -> bool:
+        query = self.build(*values).using(self.using).query
+        sql, real = query.get_compiler(connection=compiled.compiler.connection).as_sql()
+        if sql == compiled.sql and tuple(real) == params:
+            compiled.checked = True
+            return True
+        logger.warning("Query %s: its SQL depends on more than its values", self.build)
+        self._compiled[key] = None
+        return False
+
+    @staticmethod
+    def _prepared(compiled: _Compiled, params: tuple[Any, ...]) -> QuerySet[Any]:
+        """A clone of the probes' QuerySet whose compiler is the kept one, giving the kept
+        SQL with `params`: iterating it runs Django's own row-making."""
+        compiler, sql = compiled.compiler, compiled.sql
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        clone = compiled.queryset.all()
+        clone.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
+        return clone
