@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 # Off in the tests that compare both ways; never off in production.
 ENABLED = True
+CONNECTION_ATTRIBUTE = "prepared_queries"
 
 
 @dataclass
@@ -62,20 +63,20 @@ class PreparedQuery:
         self.build = build
         self.probes = tuple(probes)
         self.using = using
-        # {id(database wrapper): _Compiled, or None when this query cannot be prepared}
-        self._compiled: dict[int, _Compiled | None] = {}
 
     def run(self, *values: Any) -> list[Any]:
         """The rows `build(*values)` gives (a list of model instances, as iterating it)."""
         connection = connections[self.using]
-        key = id(connection)
-        if key not in self._compiled:
-            self._compiled[key] = self._prepare(connection)
-        compiled = self._compiled[key]
+        # Kept on the connection (each thread has its own, and its compiler is bound to it):
+        # {id(PreparedQuery): _Compiled, or None when the query cannot be prepared}.
+        kept = connection.__dict__.setdefault(CONNECTION_ATTRIBUTE, {})
+        if id(self) not in kept:
+            kept[id(self)] = self._prepare(connection)
+        compiled = kept[id(self)]
         if not ENABLED or compiled is None:
             return list(self.build(*values).using(self.using))
         params = compiled.params_for(values)
-        if not compiled.checked and not self._check(compiled, values, params, key):
+        if not compiled.checked and not self._check(compiled, values, params, kept):
             return list(self.build(*values).using(self.using))
         return list(self._prepared(compiled, params))
 
@@ -94,14 +95,16 @@ class PreparedQuery:
             return None
         return _Compiled(queryset, compiler, sql, tuple(params), tuple(slots))
 
-    def _check(self, compiled: _Compiled, values: Sequence[Any], params: Any, key: int) -> bool:
+    def _check(
+        self, compiled: _Compiled, values: Sequence[Any], params: Any, kept: dict[int, Any]
+    ) -> bool:
         query = self.build(*values).using(self.using).query
         sql, real = query.get_compiler(connection=compiled.compiler.connection).as_sql()
         if sql == compiled.sql and tuple(real) == params:
             compiled.checked = True
             return True
         logger.warning("Query %s: its SQL depends on more than its values", self.build)
-        self._compiled[key] = None
+        kept[id(self)] = None
         return False
 
     @staticmethod

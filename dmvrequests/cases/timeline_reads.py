@@ -16,6 +16,7 @@ from dmvrequests.audit.models import AuditRecord, Kind, Outcome
 from dmvrequests.cases.timeline import TimelineKind, case_timeline, record_event
 from dmvrequests.cases.timeline_events import READ_PHRASES
 from dmvrequests.cases.timeline_union import PERSON
+from dmvrequests.prepared import PreparedQuery
 
 
 class _ReadLine:
@@ -120,17 +121,12 @@ def _read_sentence(who, counts, last):
     return f"{who} {done}, last {_short_date(last)}"
 
 
-def case_readers(case):
-    """Everyone who read `case` successfully (the audit log's ACCESS records, list pages
-    included), one ReaderSummary each, the latest reader first.
-
-    One query whatever the number of reads: window functions count each person's reads by
-    action and number them newest first, and only each person's latest READS_SHOWN reads
-    and the latest read of each action come back (the one that carries its count)."""
+def _reads_of(number):
+    """The query of case_readers: each person's latest reads, and each action's counted."""
     person = [F("user_id"), F("username")]
     each_action = [*person, F("action")]
-    rows = (
-        AuditRecord.objects.for_case(case.number)
+    return (
+        AuditRecord.objects.for_case(number)
         .filter(kind=Kind.ACCESS, outcome=Outcome.SUCCESS)
         .select_related("user")
         .only(
@@ -153,6 +149,20 @@ def case_readers(case):
         .filter(Q(person_rank__lte=READS_SHOWN) | Q(action_rank=1))
         .order_by("seq")
     )
+
+
+# Its SQL compiled once (dmvrequests/prepared.py): about 1.2 ms of CPU a case page.
+_READERS = PreparedQuery(_reads_of, probes=["\x1fprobe-case-number"])
+
+
+def case_readers(case):
+    """Everyone who read `case` successfully (the audit log's ACCESS records, list pages
+    included), one ReaderSummary each, the latest reader first.
+
+    One query whatever the number of reads: window functions count each person's reads by
+    action and number them newest first, and only each person's latest READS_SHOWN reads
+    and the latest read of each action come back (the one that carries its count)."""
+    rows = _READERS.run(case.number)
     people: dict[Any, dict[str, Any]] = {}
     for row in rows:
         event = record_event(row)

@@ -12,16 +12,30 @@ from dmvrequests.correspondence.models import (
     LetterTemplate,
 )
 from dmvrequests.correspondence.services import notice_address, pdf_filename, template_for
+from dmvrequests.prepared import PreparedQuery
 
 
 def letters_of(case):
     """The case's letters, oldest first, with how each was sent (no PDF bytes loaded)."""
+    return _letters_of_case(case.pk)
+
+
+def _letters_of_case(case_id):
     return (
-        Letter.objects.filter(case=case)
+        Letter.objects.filter(case_id=case_id)
         .defer("pdf", "html", "text")
         .select_related("issued_by")
         .prefetch_related("dispatches__outbound")
     )
+
+
+# The case page lists them: compiled once (dmvrequests/prepared.py). No case has the id -1.
+_CASE_LETTERS = PreparedQuery(_letters_of_case, probes=[-7_301_000_001])
+
+
+def letters_list(case):
+    """letters_of(case) as a list, read with SQL compiled once."""
+    return _CASE_LETTERS.run(case.pk)
 
 
 def letter_profile(letter):

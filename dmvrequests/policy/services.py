@@ -16,15 +16,23 @@ from dmvrequests.audit.models import Action, Kind
 from dmvrequests.audit.services import audit_record
 from dmvrequests.policy.engine import PolicyInputError, evaluate, validate_rules
 from dmvrequests.policy.models import PolicyProfile
+from dmvrequests.prepared import PreparedQuery
 from dmvrequests.vocabulary import Confidence
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
+# Every case page asks for it: compiled once (dmvrequests/prepared.py).
+ACTIVE_PROFILE = PreparedQuery(
+    lambda: PolicyProfile.objects.filter(is_active=True).order_by("pk")[:1], probes=[]
+)
+
+
 def profile_active() -> PolicyProfile:
     """The installation's active profile (the data migration installs one)."""
-    profile = PolicyProfile.objects.filter(is_active=True).first()
+    found = ACTIVE_PROFILE.run()
+    profile = found[0] if found else None
     if profile is None:
         raise ImproperlyConfigured(
             "No policy profile is active: an administrator must make one active "

@@ -4,7 +4,7 @@ back to the ORM whenever its SQL would not be the ORM's."""
 import logging
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.models.sql import compiler as sql_compiler
 from django.test.utils import CaptureQueriesContext
 
@@ -98,3 +98,11 @@ def test_the_backend_refuses_a_session_id_that_is_no_number(clerk):
     clerk.is_active = False
     clerk.save()
     assert backend.get_user(clerk.pk) is None
+
+
+def test_the_compiled_query_is_kept_on_the_connection_it_is_bound_to(clerk):
+    query = PreparedQuery(signed_in_user, probes=[-1])
+    query.run(clerk.pk)
+    wrapper = connections["default"]  # this thread's (django.db.connection is a proxy)
+    kept = getattr(wrapper, prepared.CONNECTION_ATTRIBUTE)[id(query)]
+    assert kept.checked and kept.compiler.connection is wrapper

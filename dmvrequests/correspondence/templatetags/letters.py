@@ -1,6 +1,6 @@
 from django import template
 
-from dmvrequests.correspondence.selectors import letters_of
+from dmvrequests.correspondence.selectors import letters_list
 
 register = template.Library()
 
@@ -9,4 +9,4 @@ register = template.Library()
 def case_letters(case, caps):
     """The case page's Letters section: each letter and how it was sent (a failed email
     shows here), and the way to the letters page."""
-    return {"case": case, "caps": caps, "letters": list(letters_of(case))}
+    return {"case": case, "caps": caps, "letters": letters_list(case)}
