@@ -173,6 +173,15 @@ TEMPLATES = [
             ],
         },
     },
+    # Only the partials drawn many times a page, through a tag of the Django templates
+    # (the table of cases: `case_table`); dmvrequests/jinja2env.py.
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "dmvrequests.jinja2env.environment"},
+    },
 ]
 # Django's own form and widget templates drawn by Jinja2: the same HTML, several times faster
 # (dmvrequests/form_renderer.py); the admin's widgets keep Django's engine.

@@ -1,4 +1,4 @@
-"""What the table of cases (templates/cases/_case_table.html: the queues and the search)
+"""What the table of cases (jinja2/cases/_case_table.html: the queues and the search)
 reads of each case: the columns it shows, the agency's name, and the number the list's
 audit records name. The rest of the case's row (its texts, the search keys) and its office
 and counsel are not read for a list: fewer columns to send and fewer objects to make, fifty

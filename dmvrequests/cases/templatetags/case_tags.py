@@ -1,6 +1,8 @@
 from django import template
+from django.template import engines
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from dmvrequests.audit.templatetags.moments import moment
 from dmvrequests.cases.models import Status
@@ -38,7 +40,11 @@ def due_in(day, what=""):
 @register.simple_tag(takes_context=True)
 def sort_link(context, key, label):
     """A column heading that sorts by `key`, keeping the other query parameters."""
-    request = context["request"]
+    return sort_link_for(context["request"], key, label)
+
+
+def sort_link_for(request, key, label):
+    """sort_link for a request (the Jinja2 templates' global of that name)."""
     params = request.GET.copy()
     current = params.get("sort", "due")
     params["sort"] = f"-{key}" if current == key and not key.startswith("-") else key
@@ -52,6 +58,16 @@ def page_url(context, number):
     params = context["request"].GET.copy()
     params["page"] = number
     return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def case_table(context, cases, caption):
+    """The table of cases (the queues, the search): jinja2/cases/_case_table.html, drawn by
+    the Jinja2 engine (dmvrequests/jinja2env.py) with `cases`, `caption` and the request."""
+    template = engines["jinja2"].get_template("cases/_case_table.html")
+    return mark_safe(  # noqa: S308  # nosec B308 B703 - Jinja2 autoescaped what it drew
+        template.render({"cases": cases, "caption": caption}, request=context["request"])
+    )
 
 
 @register.simple_tag

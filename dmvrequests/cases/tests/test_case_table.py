@@ -1,0 +1,66 @@
+"""The table of cases of the queues and the search, as the pages draw it (a Jinja2 template,
+jinja2/cases/_case_table.html, through the `case_table` tag)."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from dmvrequests.testing import AgencyFactory, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(page):
+    return page.html.select("table.usa-table tbody tr")
+
+
+def test_each_row_shows_the_case_as_the_queue_always_did(django_app, office, clerk):
+    agency = AgencyFactory(name="Troop <K> & Co")
+    received = datetime(2026, 7, 4, 3, 5, tzinfo=ZoneInfo("UTC"))  # 11:05 pm the day before
+    case = make_case(
+        office=office,
+        actor=clerk,
+        agency=agency,
+        channel="phone",
+        received_at=received,
+        subject_name="<b>O'Brien</b>",
+        emergency=True,
+    )
+    page = django_app.get(reverse("cases:queue"), user=clerk)
+    (row,) = _rows(page)
+    link = row.select_one("th a")
+    assert link["href"] == case.get_absolute_url() and link.text == case.number
+    assert row.select_one(".badge--emergency").text == "Emergency"
+    cells = {td["data-label"]: td for td in row.select("td")}
+    time = cells["Received"].select_one("time")
+    assert time["datetime"] == "2026-07-03T23:05:00-04:00"
+    assert time.text == "Jul 3, 2026 23:05"
+    assert cells["Agency"].text == "Troop <K> & Co"
+    assert cells["Channel"].text == "Phone"
+    assert cells["Subject"].text == "<b>O'Brien</b>"  # shown as text, never as markup
+    assert "<b>O" not in page.text and "&lt;b&gt;O" in page.text
+    assert cells["Status"].text.strip() == case.get_status_display()
+    assert "Decision" in cells["What is due"].text
+
+
+def test_the_sort_links_keep_the_other_parameters(django_app, office, clerk):
+    make_case(office=office, actor=clerk, subject_name="")
+    page = django_app.get(
+        reverse("cases:queue") + "?status=received&sort=number&page=1", user=clerk
+    )
+    heads = {a.text.strip(" ▲"): a["href"] for a in page.html.select("thead a")}
+    assert heads["Case"] == "?status=received&sort=-number"  # the current one: reversed
+    assert heads["Received"] == "?status=received&sort=received"
+    assert "▲" in page.html.select_one("thead a").text
+    (row,) = _rows(page)
+    assert row.select_one('td[data-label="Subject"]').text == "—"
+
+
+def test_the_search_draws_the_same_table(django_app, office, clerk):
+    case = make_case(office=office, actor=clerk, subject_name="Ada Quist")
+    page = django_app.get(reverse("cases:search") + "?q=Quist", user=clerk)
+    (row,) = _rows(page)
+    assert row.select_one("th a").text == case.number
+    assert page.html.select_one("table caption").text == "Search results"
