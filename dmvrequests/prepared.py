@@ -55,7 +55,9 @@ class PreparedQuery:
     """`build(*values)` -> QuerySet, compiled once per connection; `run(*values)` -> list.
 
     `probes` are values of the same types as the real ones that no real run uses (a negative
-    id, say): one per argument of `build`. `using` is the database alias."""
+    id, say): one per argument of `build`; None for an argument that is not a parameter of
+    this query (a shape that does not read it: the first run's check holds that it changes
+    nothing). `using` is the database alias."""
 
     def __init__(
         self, build: Callable[..., QuerySet[Any]], probes: Sequence[Any], using: str = "default"
@@ -88,9 +90,10 @@ class PreparedQuery:
             (at, probe_at)
             for at, param in enumerate(params)
             for probe_at, probe in enumerate(self.probes)
-            if type(param) is type(probe) and param == probe
+            if probe is not None and type(param) is type(probe) and param == probe
         ]
-        if {probe for _, probe in slots} != set(range(len(self.probes))):
+        wanted = {at for at, probe in enumerate(self.probes) if probe is not None}
+        if {probe for _, probe in slots} != wanted:
             logger.warning("Query %s: a probe is not among its parameters", self.build)
             return None
         return _Compiled(queryset, compiler, sql, tuple(params), tuple(slots))

@@ -17,6 +17,8 @@ The table is written down in docs/security.md.
 """
 
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import Combinable
@@ -81,6 +83,41 @@ NOTHING = CaseCapabilities()
 def _is_staff(user):
     """Clerks and counsel: the roles that work on cases."""
     return user.is_clerk or user.is_counsel
+
+
+class ViewerShape(NamedTuple):
+    """What the shape of the `view` rule's query depends on (_visible_by_rule), apart from
+    the ids it compares: a signed-in user's roles and whether they have an office."""
+
+    auditor: bool
+    clerk: bool
+    counsel: bool
+    with_office: bool
+
+    @property
+    def reads(self) -> tuple[bool, bool, bool]:
+        """Whether the rule's query holds (the case number, the user's id, the office's id)."""
+        staff = not self.auditor and (self.clerk or self.counsel)
+        return (True, staff, staff and self.with_office)
+
+    def viewer(self, user_id: int, office_id: int | None) -> SimpleNamespace:
+        """A stand-in for a user of this shape: what visible_cases reads of a user, no more
+        (reading anything else raises AttributeError)."""
+        return SimpleNamespace(
+            is_authenticated=True,
+            is_auditor=self.auditor,
+            is_clerk=self.clerk,
+            is_counsel=self.counsel,
+            pk=user_id,
+            office_id=office_id if self.with_office else None,
+        )
+
+
+def viewer_shape(user) -> ViewerShape:
+    """The ViewerShape of a signed-in `user`."""
+    return ViewerShape(
+        bool(user.is_auditor), bool(user.is_clerk), bool(user.is_counsel), bool(user.office_id)
+    )
 
 
 def _open_shares(user):

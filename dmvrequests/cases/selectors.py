@@ -15,7 +15,12 @@ from accounts.models import Office, User
 from accounts.roles import Role
 from dmvrequests.audit.models import Action
 from dmvrequests.audit.services import access_log, access_log_denied
-from dmvrequests.cases.capabilities import capabilities_for, visible_cases
+from dmvrequests.cases.capabilities import (
+    ViewerShape,
+    capabilities_for,
+    viewer_shape,
+    visible_cases,
+)
 from dmvrequests.cases.models import (
     Channel,
     DisclosureRequest,
@@ -26,6 +31,7 @@ from dmvrequests.cases.models import (
     SubjectNotice,
 )
 from dmvrequests.cases.search import search_match
+from dmvrequests.prepared import PreparedQuery
 
 if TYPE_CHECKING:
     from datetime import date
@@ -48,15 +54,41 @@ class CaseNotVisible(Http404):
     /cases/<number>/ is recorded in the audit log (audit.middleware)."""
 
 
+CASE_JOINS = ("agency", "requester", "office", "created_by", "assigned_counsel")
+
+
 def case_get_for(user: User, number: str) -> DisclosureRequest:
-    try:
-        return (
-            requests_visible_to(user)
-            .select_related("agency", "requester", "office", "created_by", "assigned_counsel")
-            .get(number=number)
-        )
-    except DisclosureRequest.DoesNotExist:
-        raise CaseNotVisible("No such case") from None
+    """The case `number` with CASE_JOINS, if `user` may see it; CaseNotVisible otherwise."""
+    if user is None or not user.is_authenticated:
+        raise CaseNotVisible("No such case")
+    shape = viewer_shape(user)
+    query = _CASE_BY_NUMBER.get(shape)
+    if query is None:
+        query = _CASE_BY_NUMBER[shape] = _prepared_case_query(shape)
+    found = query.run(number, user.pk, user.office_id)
+    if len(found) != 1:
+        raise CaseNotVisible("No such case")
+    return found[0]
+
+
+def _prepared_case_query(shape: ViewerShape) -> PreparedQuery:
+    """case_get_for's query for one shape of viewer, compiled once (dmvrequests/prepared.py):
+    about 1 ms of CPU on every page of a case. The ids are parameters only where the rule
+    reads them."""
+
+    def build(number: str, user_id: int, office_id: int | None) -> DisclosureRequestQuerySet:
+        viewer = shape.viewer(user_id, office_id)
+        visible = visible_cases(viewer)  # a stand-in with the attributes the rule reads
+        return visible.select_related(*CASE_JOINS).filter(number=number).order_by()[:2]
+
+    probes = ["\x1fprobe-case-number", -7_301_000_001, -7_301_000_002]
+    return PreparedQuery(
+        build, [p if used else None for p, used in zip(probes, shape.reads, strict=True)]
+    )
+
+
+# {ViewerShape: PreparedQuery}
+_CASE_BY_NUMBER: dict[ViewerShape, PreparedQuery] = {}
 
 
 def case_get_for_read(*, request, number, action=Action.VIEW_CASE, detail=None):
