@@ -67,9 +67,11 @@ def _fast(
     stamp, direction, sequence, key, sender, destination, control, rest, body = match.groups()
     if body is None:
         body = ""
-    elif INNER_JOURNAL_LINE.search(body) or (
-        "\n" in body and any(not line.strip() for line in body.split("\n"))
-    ):
+    elif (
+        # INNER_JOURNAL_LINE needs a space or tab: most texts have none (`LIC/ABC123.`),
+        # and the search of the expression, case-insensitive, cost 0.4 us an entry.
+        (" " in body or "\t" in body) and INNER_JOURNAL_LINE.search(body)
+    ) or ("\n" in body and any(not line.strip() for line in body.split("\n"))):
         return None
     if control is None:
         control = ""

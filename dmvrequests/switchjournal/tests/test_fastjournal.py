@@ -115,3 +115,20 @@ def test_overlapping_imports_give_the_collector_back_when_the_last_one_ends():
     assert gc.get_threshold()[0] == services.GC_YOUNG  # the second import still reads
     second.__exit__(None, None, None)
     assert gc.get_threshold() == thresholds
+
+
+INNER_LINES = (
+    b"2026-03-14T09:12:53-04:00 IN 1\nDQ.NY0010100.NY.TXT\nOLN/D8.\nNOT\tout\t12\n\n"
+    b"2026-03-14T09:12:54-04:00 IN 2\nDQ.NY0010100.NY.TXT\nOLN/D9.\nLOGIN12.OUT12\n\n"
+    b"2026-03-14T09:12:55-04:00 IN 3\nDQ.NY0010100.NY.TXT\nNO RECORD IN 3  \n\n"
+    b"2026-03-14T09:12:56-04:00 IN 4\nDQ.NY0010100.NY.TXT\nLIC/ABC1234.\nSEEN IN 4 CASES\n\n"
+    b"2026-03-14T09:12:57-04:00 IN 5\nDQ.NY0010100.NY.TXT\nLIC/ABC1235.\n"
+)
+
+
+def test_texts_with_and_without_spaces_or_tabs_read_as_lines_do():
+    # The fast reader searches a text for an inner journal line only when it has a space or a
+    # tab (the line needs one): texts with a journal line after a tab or a space go the slow
+    # way, those without (`OUT12`) and those where the digits are not last stay fast.
+    assert fast(INNER_LINES) == slow(INNER_LINES)
+    assert [type(item).__name__ for item in fast(INNER_LINES)].count("Message") >= 3
