@@ -3,15 +3,16 @@ two ways of matching: after the rows are stored (services.journal_match_response
 the journal is read (fastimport.py). Both walk the responses in (timestamp, id) order and call
 these functions, so both give the same matches.
 
-A query or response is a dict with at least `id`, `timestamp` (aware), `sender_ori`,
-`destination`, `message_key` and `control`.
+A query or response is a dict with at least `id`, `timestamp` (aware) and `control`; a query
+also has its `sender_ori`, a response its `destination` and `message_key` (what the rule reads).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Container
+from collections.abc import Callable, Container
 from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 
@@ -49,6 +50,6 @@ def pick_by_time(
     return None
 
 
-def moment_of(message: dict[str, Any]) -> datetime:
-    moment: datetime = message["timestamp"]
-    return moment
+# A message's time, the key of bisect over a list of messages: itemgetter runs in C, where a
+# Python function cost a call at each step of each bisection (0.1 us a message imported).
+moment_of: Callable[[dict[str, Any]], datetime] = itemgetter("timestamp")

@@ -198,3 +198,26 @@ def test_a_message_stored_meanwhile_sends_the_batch_the_plain_way(both_ways, mon
     fast, plain, summaries = both_ways(LATER, LATER)
     assert fast == plain
     assert summaries[1]["duplicates"] == summaries[1]["entries"]
+
+
+@pytest.mark.postgres
+def test_control_fields_held_once_or_several_times_give_the_plain_matches(both_ways):
+    # A lone query held with its control field (the shortcut of _by_control), two queries of
+    # one ORI with the same control field (the rule picks the later one before the response),
+    # and the same control field sent by two ORIs; all matched while reading.
+    controls = journal(
+        dq(at(30), 1, control="C1"),
+        dr(at(30, 2), 2, control="C1"),
+        dq(at(31), 3, control="C2"),
+        dq(at(31, 20), 4, control="C2"),
+        dr(at(31, 30), 5, control="C2"),
+        dq(at(32), 6, ori="NY0020200", control="C3"),
+        dq(at(32, 1), 7, control="C3"),
+        dr(at(32, 5), 8, control="C3"),
+        dr(at(32, 6), 9, ori="NY0020200", control="C3"),
+    )
+    fast, plain, _ = both_ways(EARLIER, controls)
+    assert fast == plain
+    assert both_ways.matched_after[:2] == [0, 0]  # the fast path held to the end
+    answer = {m["sequence"]: m["query"] and m["query"][2] for m in fast[0].values()}
+    assert (answer[2], answer[5], answer[8], answer[9]) == (1, 4, 7, 6)
