@@ -3,6 +3,7 @@
 the plain path, and a write that fails leaves nothing of its batch and ends the import."""
 
 import io
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import OperationalError
 
-from dmvrequests.switchjournal import batchcounts, fastimport, services
+from dmvrequests.switchjournal import batchcounts, batchwriter, fastimport, services
 from dmvrequests.switchjournal.batchwriter import BatchWriter
 from dmvrequests.switchjournal.models import DailyCount, JournalEntry, MonthlyCount
 from dmvrequests.switchjournal.tests import test_fast_import
@@ -111,6 +112,25 @@ def test_the_writer_raises_a_failed_write_at_collect_in_both_modes():
             writer.submit(lambda: 2)  # one write at a time
         writer.close()  # waits for the write not collected; the thread ends
         assert writer.overlapping is False
+
+
+def test_writers_threads_shorten_the_switch_interval_and_the_last_one_out_gives_it_back():
+    usual = sys.getswitchinterval()
+    plain = BatchWriter(overlap=False)
+    assert sys.getswitchinterval() == usual  # no second thread: nothing to hand over
+    plain.close()
+    first, second = BatchWriter(overlap=True), BatchWriter(overlap=True)
+    assert sys.getswitchinterval() == min(batchwriter.HANDOFF, usual)
+    first.submit(lambda: 1)
+
+    def broken() -> int:
+        raise OperationalError("no")
+
+    second.submit(broken)
+    first.close()
+    assert sys.getswitchinterval() == min(batchwriter.HANDOFF, usual)  # the second still runs
+    second.close()  # its write failed and was never collected: the interval comes back all the same
+    assert sys.getswitchinterval() == usual
 
 
 @pytest.mark.parametrize(
