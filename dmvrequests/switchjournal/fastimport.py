@@ -432,12 +432,17 @@ class StreamMatcher:
             del queries[: bisect_right(queries, cut, key=moment_of)]
             if not queries:
                 del self.by_answer[ori_key]
-        for ori_control, queries in list(self.by_control.items()):
-            kept = [q for q in queries if q["timestamp"] > cut or q["id"] > self.last_written]
+        by_control, last = self.by_control, self.last_written
+        for ori_control, queries in list(by_control.items()):
+            if len(queries) == 1:  # nearly always: no list made again
+                if queries[0]["timestamp"] <= cut and queries[0]["id"] <= last:
+                    del by_control[ori_control]
+                continue
+            kept = [q for q in queries if q["timestamp"] > cut or q["id"] > last]
             if kept:
-                self.by_control[ori_control] = kept
+                by_control[ori_control] = kept
             else:
-                del self.by_control[ori_control]
+                del by_control[ori_control]
         self.forgotten = max(self.forgotten, cut)
         self.keys = {key: moment for key, moment in self.keys.items() if moment > self.settled}
         # A query at or before the cut is no longer a candidate (by_answer forgot it).
