@@ -112,7 +112,12 @@ def _flags(message: Message) -> tuple[bool, bool, bool]:
     upper = message.text.upper()
     # A text holding none of these has no field that sets a flag (parsing.FIELD: a prefix,
     # then "/"): its fields need not be read (most queries give a licence or plate number).
-    if "IMQ/" not in upper and "NAM/" not in upper and "LIC/" not in upper:
+    # A plate (LIC) sets one only with a wildcard, "*" or "?", somewhere in the text.
+    if (
+        "IMQ/" not in upper
+        and "NAM/" not in upper
+        and ("LIC/" not in upper or ("*" not in upper and "?" not in upper))
+    ):
         return False, key in NAME_ONLY_KEYS, key == "RPQ"
     fields = message.fields()
     image = fields.get("IMQ", "") == "Y"

@@ -204,12 +204,18 @@ def test_each_flag_of_a_query(import_log):
         entry(T.format(7), "IN", 7, "RQ.NY0010100.NY.TXT", "LIC/AB?123.VIN/1HGCM82633A004352."),
         entry(T.format(8), "IN", 8, "RQ.NY0010100.NY.TXT", "VIN/1HGCM82633A004352."),
         entry(T.format(9), "IN", 9, "XQ.DCICE0100.NY.TXT", "IMQ/N."),
+        # A plate without a wildcard, with one in another field, in a later LIC field only,
+        # in lower case: only the first LIC field counts (the fields' rule).
+        entry(T.format(10), "IN", 10, "RQ.NY0010100.NY.TXT", "LIC/ABC123.LIY/2026."),
+        entry(T.format(11), "IN", 11, "RQ.NY0010100.NY.TXT", "LIC/ABC123.MIS/WHO?*."),
+        entry(T.format(12), "IN", 12, "RQ.NY0010100.NY.TXT", "LIC/ABC123.LIC/AB*."),
+        entry(T.format(13), "IN", 13, "RQ.NY0010100.NY.TXT", "lic/ab?12."),
     )
     import_log(text)
     assert flags(1) == {"immigration", "image"}
     assert flags(2) == flags(3) == flags(4) == {"name_only"}
-    assert flags(5) == flags(6) == flags(7) == {"partial_plate"}
-    assert flags(8) == set()
+    assert flags(5) == flags(6) == flags(7) == flags(13) == {"partial_plate"}
+    assert flags(8) == flags(10) == flags(11) == flags(12) == set()
     other = JournalEntry.objects.get(sequence=9)
     assert other.message_key == "XQ" and flags(9) == {"immigration"}
 
