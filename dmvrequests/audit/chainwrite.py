@@ -21,28 +21,13 @@ from typing import Any
 
 from django.db import connection
 
+from dmvrequests.audit.chain import HASHED_FIELDS
 from dmvrequests.audit.models import AuditChainHead, AuditRecord
 
 RECORDS = AuditRecord._meta.db_table
 HEAD = AuditChainHead._meta.db_table
-# The record's columns, in the order of `record_row`.
-COLUMNS = (
-    "seq",
-    "occurred_at",
-    "kind",
-    "action",
-    "outcome",
-    "user_id",
-    "username",
-    "office",
-    "ip_address",
-    "object_type",
-    "object_id",
-    "case_number",
-    "detail",
-    "prev_hash",
-    "hash",
-)
+# The record's columns, in the order of `record_row`: the hashed ones and the hash.
+COLUMNS = (*HASHED_FIELDS, "hash")
 _NAMES = ", ".join(COLUMNS)
 # PostgreSQL makes the rows of one JSON array of objects, each column from its key: one text
 # parameter, where an array per column cost psycopg a quoting per value in Python.
