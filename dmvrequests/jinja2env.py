@@ -1,14 +1,17 @@
 """The Jinja2 template engine's environment (settings.TEMPLATES, the engine named "jinja2").
 
-The pages are Django templates. The one partial drawn fifty times a page, the table of cases
-of the queues and the search (jinja2/cases/_case_table.html), is a Jinja2 template: Django's
-engine took about 4.4 ms of CPU to draw its fifty rows, Jinja2 1.5 ms, the same HTML
-(docs/performance.md). The `case_table` tag (cases/templatetags/case_tags.py) draws it from
-within the Django templates.
+The pages are Django templates. The partials drawn many times a page are Jinja2 templates:
+the table of cases of the queues and the search (jinja2/cases/_case_table.html; Django's
+engine took about 4.4 ms of CPU to draw its fifty rows, Jinja2 1.5 ms, the same HTML) and a
+case's timeline (jinja2/audit/_timeline.html), docs/performance.md. The tags `case_table` and
+`timeline_section` (cases/templatetags/case_tags.py) draw them from within the Django
+templates.
 
-What it needs of the Django templates' tags and filters, under the same names:
+What they need of the Django templates' tags and filters, under the same names:
 - `localtime` (Django's engine makes a time local before a filter that expects it; here
-  the template says so) and `moment` (audit/templatetags/moments.py);
+  the template says so), `moment`
+  (audit/templatetags/moments.py), Django's `pluralize` and `linebreaksbr`;
+- `url(name, *args)` for `{% url %}`;
 - `sort_link(request, key, label)` and `case_due(case)` (cases/templatetags/case_tags.py).
 Autoescaping is on (Django's backend sets it), and what those return as safe (`format_html`)
 stays as it is.
@@ -16,18 +19,36 @@ stays as it is.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from django.utils.timezone import localtime
+from django.template.defaultfilters import linebreaksbr, pluralize
+from django.urls import reverse
+from django.utils import timezone
 
 from dmvrequests.audit.templatetags.moments import moment
 from dmvrequests.cases.templatetags.case_tags import case_due, sort_link_for
 from jinja2 import Environment
 
 
+def _localtime(value: Any) -> Any:
+    """What Django's engine does to a value before a filter that expects a local time: an
+    aware datetime in the current time zone; anything else (a date, None) as it is."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def _url(name: str, *args: Any) -> str:
+    """`{% url name arg %}`: the path of the URL pattern `name` with `args`."""
+    return reverse(name, args=args)
+
+
 def environment(**options: Any) -> Environment:
     """The Environment Django's Jinja2 backend builds, with the filters and globals above."""
     env = Environment(**options)  # noqa: S701  # nosec B701 - Django's backend sets autoescape
-    env.filters.update(localtime=localtime, moment=moment)
-    env.globals.update(sort_link=sort_link_for, case_due=case_due)
+    env.filters.update(
+        localtime=_localtime, moment=moment, pluralize=pluralize, linebreaksbr=linebreaksbr
+    )
+    env.globals.update(sort_link=sort_link_for, case_due=case_due, url=_url)
     return env

@@ -2,7 +2,7 @@
 one line per person, counted in the database (`case_readers`: the page costs the same for
 a case read a thousand times); on the auditor's timeline, in place, one line per reader for
 each run of reads between two other events (`fold_reads_in_place`).
-`timeline_context` gives templates/audit/_timeline.html what it needs."""
+`timeline_context` gives jinja2/audit/_timeline.html what it needs."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -224,7 +224,7 @@ TIMELINE_PAGE_EVENTS = 50
 
 
 def timeline_context(request, case, *, fold=False):
-    """What templates/audit/_timeline.html needs, filtered by the request's ?kind=.
+    """What jinja2/audit/_timeline.html needs, filtered by the request's ?kind=.
 
     With `fold` (the case page), successful reads leave the list and come as
     `timeline_reads` (case_readers: one ReaderSummary per person, with their latest

@@ -1,5 +1,6 @@
 from django import template
 from django.template import engines
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -68,6 +69,37 @@ def case_table(context, cases, caption):
     return mark_safe(  # noqa: S308  # nosec B308 B703 - Jinja2 autoescaped what it drew
         template.render({"cases": cases, "caption": caption}, request=context["request"])
     )
+
+
+# What jinja2/audit/_timeline.html reads of the page's context (timeline_reads.timeline_context).
+TIMELINE_CONTEXT = (
+    "case",
+    "timeline",
+    "timeline_total",
+    "timeline_earlier",
+    "timeline_page",
+    "timeline_reads",
+    "timeline_folded_in_place",
+    "timeline_kinds",
+    "timeline_filter",
+)
+
+
+@register.simple_tag(takes_context=True)
+def timeline_section(context):
+    """A case's timeline (the case page, the full timeline): jinja2/audit/_timeline.html drawn
+    by the Jinja2 engine with what timeline_context put in the page's context, and the full
+    timeline's pages drawn by templates/includes/pagination.html."""
+    values = {name: context.get(name) for name in TIMELINE_CONTEXT}
+    page = values["timeline_page"]
+    request = context["request"]
+    values["pagination"] = (
+        render_to_string("includes/pagination.html", {"page": page, "request": request})
+        if page
+        else ""
+    )
+    template = engines["jinja2"].get_template("audit/_timeline.html")
+    return mark_safe(template.render(values, request=request))  # noqa: S308  # nosec B308 B703
 
 
 @register.simple_tag
