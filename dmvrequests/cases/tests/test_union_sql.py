@@ -118,3 +118,29 @@ def test_a_case_value_inside_a_longer_text_is_never_swapped(cases, monkeypatch):
         (rows,) = read_arms(case, [arm])
         assert [row.pk for row in rows] == [case.pk]
     assert list(union_sql._CACHE.values()) == [None]
+
+
+def test_the_names_are_written_into_the_cached_statement(cases, monkeypatch):
+    monkeypatch.setattr(union_sql, "_CACHE", {})
+    _page_and_timeline(cases[0])
+    for compiled in union_sql._CACHE.values():
+        assert compiled.sql.count("%s") == len(compiled.params) == len(compiled.fields)
+        assert not any(
+            field is None and isinstance(value, str) and union_sql.NAME.fullmatch(value)
+            for value, field in zip(compiled.params, compiled.fields, strict=True)
+        )
+        assert "'id'" in compiled.sql
+
+
+def test_only_constant_names_are_inlined():
+    compiled = union_sql.Compiled(
+        "SELECT %s, %s, %s, %s WHERE a = %s",
+        ("id", "it's", 7, "case_no", "x y"),
+        (None, None, None, "number", None),
+    )
+    inlined = union_sql.inline_names(compiled)
+    assert inlined.sql == "SELECT 'id', %s, %s, %s WHERE a = %s"
+    assert inlined.params == ("it's", 7, "case_no", "x y")
+    assert inlined.fields == (None, None, "number", None)
+    percent = union_sql.Compiled("SELECT %s WHERE b LIKE '%%x'", ("id",), (None,))
+    assert union_sql.inline_names(percent) is percent
