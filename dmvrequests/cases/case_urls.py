@@ -24,7 +24,7 @@ PLAIN = re.compile(r"[A-Za-z0-9-]+")
 _PATTERNS: dict[tuple[str, object, str, int], str] = {}
 
 
-def case_url(number: str, name: str = "cases:detail", *ids: int) -> str:
+def case_url(number: str, name: str = "cases:detail", *ids: object) -> str:
     """`reverse(name, args=[number, *ids])`: by default the case's page. `name` is a URL
     pattern whose first part is the case number and whose others (at most two) are ids."""
     plain = isinstance(number, str) and PLAIN.fullmatch(number) and len(ids) <= len(ID_STAND_INS)

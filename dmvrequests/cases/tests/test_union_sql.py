@@ -124,6 +124,7 @@ def test_the_names_are_written_into_the_cached_statement(cases, monkeypatch):
     monkeypatch.setattr(union_sql, "_CACHE", {})
     _page_and_timeline(cases[0])
     for compiled in union_sql._CACHE.values():
+        assert compiled is not None
         assert compiled.sql.count("%s") == len(compiled.params) == len(compiled.fields)
         assert not any(
             field is None and isinstance(value, str) and union_sql.NAME.fullmatch(value)
