@@ -44,7 +44,7 @@ def signed_in_user(user_id):
     return users.annotate(group_names_json=group_names()).filter(pk=user_id).order_by()[:1]
 
 
-# Every page runs it: compiled once (dmvrequests/prepared.py). No account has the id -1.
+# Every page runs it: compiled once (dmvrequests/prepared.py). No account has a negative id.
 SIGNED_IN_USER = PreparedQuery(signed_in_user, probes=[-7_301_000_001])
 
 
@@ -57,8 +57,7 @@ class SignedInUserBackend(ModelBackend):
             user_id = get_user_model()._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        found = SIGNED_IN_USER.run(user_id)
-        user = found[0] if found else None
+        user = SIGNED_IN_USER.first(user_id)
         if user is None or not self.user_can_authenticate(user):
             return None
         user.__dict__["role_names"] = frozenset(getattr(user, "group_names_json", None) or ())

@@ -43,8 +43,7 @@ class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self):
         """The stored session, unexpired, or None (and no key): Django's own lookup, its
         SQL compiled once (dmvrequests/prepared.py)."""
-        found = STORED_SESSION.run(self.session_key, timezone.now())
-        stored = found[0] if found else None
+        stored = STORED_SESSION.first(self.session_key, timezone.now())
         if stored is None:
             self._session_key = None
         self._stored_expiry = stored.expire_date if stored is not None else None

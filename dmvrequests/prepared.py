@@ -82,6 +82,11 @@ class PreparedQuery:
             return list(self.build(*values).using(self.using))
         return list(self._prepared(compiled, params))
 
+    def first(self, *values: Any) -> Any:
+        """The first row `build(*values)` gives, or None."""
+        found = self.run(*values)
+        return found[0] if found else None
+
     def _prepare(self, connection: Any) -> _Compiled | None:
         queryset = self.build(*self.probes).using(self.using)
         compiler = queryset.query.get_compiler(connection=connection)

@@ -29,7 +29,7 @@ def _letters_of_case(case_id):
     )
 
 
-# The case page lists them: compiled once (dmvrequests/prepared.py). No case has the id -1.
+# The case page lists them: compiled once (dmvrequests/prepared.py). No case has a negative id.
 _CASE_LETTERS = PreparedQuery(_letters_of_case, probes=[-7_301_000_001])
 
 

@@ -31,8 +31,7 @@ ACTIVE_PROFILE = PreparedQuery(
 
 def profile_active() -> PolicyProfile:
     """The installation's active profile (the data migration installs one)."""
-    found = ACTIVE_PROFILE.run()
-    profile = found[0] if found else None
+    profile = ACTIVE_PROFILE.first()
     if profile is None:
         raise ImproperlyConfigured(
             "No policy profile is active: an administrator must make one active "

@@ -73,10 +73,16 @@ def case_url_tag(name, number, *ids):
 def case_table(context, cases, caption):
     """The table of cases (the queues, the search): jinja2/cases/_case_table.html, drawn by
     the Jinja2 engine (dmvrequests/jinja2env.py) with `cases`, `caption` and the request."""
-    template = engines["jinja2"].get_template("cases/_case_table.html")
-    return mark_safe(  # noqa: S308  # nosec B308 B703 - Jinja2 autoescaped what it drew
-        template.render({"cases": cases, "caption": caption}, request=context["request"])
+    return _drawn_by_jinja2(
+        "cases/_case_table.html", {"cases": cases, "caption": caption}, context["request"]
     )
+
+
+def _drawn_by_jinja2(name, values, request):
+    """The Jinja2 template `name` (under jinja2/) drawn with `values` and the request, as safe
+    text for the Django template that asked (Jinja2 autoescaped what it drew)."""
+    template = engines["jinja2"].get_template(name)
+    return mark_safe(template.render(values, request=request))  # noqa: S308  # nosec B308 B703
 
 
 # What jinja2/audit/_timeline.html reads of the page's context (timeline_reads.timeline_context).
@@ -106,8 +112,7 @@ def timeline_section(context):
         if page
         else ""
     )
-    template = engines["jinja2"].get_template("audit/_timeline.html")
-    return mark_safe(template.render(values, request=request))  # noqa: S308  # nosec B308 B703
+    return _drawn_by_jinja2("audit/_timeline.html", values, request)
 
 
 @register.simple_tag
