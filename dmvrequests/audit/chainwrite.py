@@ -16,7 +16,7 @@ as the JSON text Django's JSONField would store.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connection
@@ -56,36 +56,42 @@ def lock_head() -> tuple[int, str] | None:
     return (found[0], found[1]) if found else None
 
 
-def record_object(record: AuditRecord) -> dict[str, Any]:
-    """The record as one object of the JSON array PostgreSQL reads: each column by name, the
-    time in ISO 8601 with its UTC offset and microseconds, the detail as JSON."""
-    values = {name: getattr(record, name) for name in COLUMNS}
-    values["occurred_at"] = record.occurred_at.isoformat()
+def record_object(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The record `row` (its columns by name) as one object of the JSON array PostgreSQL
+    reads: the time in ISO 8601 with its UTC offset and microseconds, the detail as JSON."""
+    values = {name: row[name] for name in COLUMNS}
+    values["occurred_at"] = row["occurred_at"].isoformat()
     return values
 
 
-def record_row(record: AuditRecord) -> list[Any]:
-    """The record's values in COLUMNS' order as executemany sends them: the time adapted by
-    the connection, the detail as JSON text."""
-    values = record_object(record)
-    values["occurred_at"] = connection.ops.adapt_datetimefield_value(record.occurred_at)
-    values["detail"] = json.dumps(record.detail)
+def record_row(row: Mapping[str, Any]) -> list[Any]:
+    """The record `row`'s values in COLUMNS' order as executemany sends them: the time adapted
+    by the connection, the detail as JSON text."""
+    values = record_object(row)
+    values["occurred_at"] = connection.ops.adapt_datetimefield_value(row["occurred_at"])
+    values["detail"] = json.dumps(row["detail"])
     return [values[name] for name in COLUMNS]
 
 
-def insert_records(records: Sequence[AuditRecord]) -> None:
-    """INSERT `records` (new, their seq and hashes set) in one statement, and mark them saved.
-    Raises DatabaseError as the database does (a seq already taken: IntegrityError)."""
-    if not records:
+def insert_rows(rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT the records `rows` (each a mapping of every name in COLUMNS to its value, seq and
+    hashes set) in one statement. Raises DatabaseError as the database does (a seq already
+    taken: IntegrityError)."""
+    if not rows:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_JSON_SQL, [json.dumps([record_object(r) for r in records])])
+            cursor.execute(_JSON_SQL, [json.dumps([record_object(row) for row in rows])])
         else:
-            cursor.executemany(_VALUES_SQL, [record_row(record) for record in records])
-    for record in records:
-        record._state.adding = False
-        record._state.db = connection.alias
+            cursor.executemany(_VALUES_SQL, [record_row(row) for row in rows])
+
+
+def stored_record(row: Mapping[str, Any]) -> AuditRecord:
+    """The AuditRecord of a row insert_rows wrote (not to be saved again)."""
+    record = AuditRecord(**row)
+    record._state.adding = False
+    record._state.db = connection.alias
+    return record
 
 
 def move_head(seq: int, hash_: str) -> None:

@@ -64,8 +64,11 @@ class TestAccessLog:
         records = access_log_cases(
             request=get_request(clerk), action=Action.SEARCH, cases=[case, other]
         )
-        assert [(r.seq, r.case_number) for r in records] == [(1, case.number), (2, other.number)]
-        assert {r.username for r in records} == {"clerk"}
+        assert [(r["seq"], r["case_number"]) for r in records] == [
+            (1, case.number),
+            (2, other.number),
+        ]
+        assert {r["username"] for r in records} == {"clerk"}
         assert chain_verify().intact
 
     def test_it_records_nothing_for_an_empty_page(self, clerk):
@@ -153,7 +156,7 @@ def test_a_failed_write_leaves_the_chain_intact(monkeypatch):
         raise OperationalError("lost connection")
 
     # The insert fails after the head row was locked and read.
-    monkeypatch.setattr(chainwrite, "insert_records", fail_once)
+    monkeypatch.setattr(chainwrite, "insert_rows", fail_once)
     with pytest.raises(AuditUnavailable):
         audit_record(kind=Kind.ACCESS, action=Action.SEARCH)
     audit_record(kind=Kind.ACCESS, action=Action.SEARCH)

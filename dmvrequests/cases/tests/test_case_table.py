@@ -1,12 +1,16 @@
 """The table of cases of the queues and the search, as the pages draw it (a Jinja2 template,
 jinja2/cases/_case_table.html, through the `case_table` tag)."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from dmvrequests.audit.templatetags.moments import moment
+from dmvrequests.cases.templatetags.case_tags import case_due, due_in
 from dmvrequests.testing import AgencyFactory, make_case
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +68,43 @@ def test_the_search_draws_the_same_table(django_app, office, clerk):
     (row,) = _rows(page)
     assert row.select_one("th a").text == case.number
     assert page.html.select_one("table caption").text == "Search results"
+
+
+class TestDueIn:
+    """What is due, as the queues and the case page write it (due_in, case_due)."""
+
+    TODAY = date(2026, 7, 4)
+
+    @pytest.mark.parametrize(
+        ("days", "words", "css"),
+        [
+            (0, "Decision due today", "badge badge--overdue"),
+            (1, "Decision due in 1 day", ""),
+            (3, "Decision due in 3 days", ""),
+            (-1, "Decision overdue by 1 day", "badge badge--overdue"),
+            (-2, "Decision overdue by 2 days", "badge badge--overdue"),
+        ],
+    )
+    def test_the_words_date_and_class(self, days, words, css):
+        html = due_in(self.TODAY + timedelta(days=days), "Decision", self.TODAY)
+        written = moment(self.TODAY + timedelta(days=days), "M j, Y")
+        day = (self.TODAY + timedelta(days=days)).isoformat()
+        assert str(html) == (
+            f'<time datetime="{day}" title="{written}" class="{css}">{words}</time>'
+            f'<span class="usa-sr-only"> ({written})</span>'
+        )
+
+    def test_what_is_escaped_and_today_defaults_to_the_local_date(self):
+        html = due_in(timezone.localdate(), "<Notice> & co")
+        assert "&lt;Notice&gt; &amp; co due today" in str(html)
+        assert due_in(None) == ""
+
+    def test_case_due_by_status(self):
+        case = SimpleNamespace(status="in_review", due_date=None)
+        assert case_due(case, self.TODAY) == "Decision: no due date"
+        case.status = "needs_info"
+        assert case_due(case) == "Decision clock paused: waiting for the agency"
+        case.status = "approved"
+        assert case_due(case) == "Release to record"
+        case.status = "closed"
+        assert case_due(case) == "Nothing due"

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from dmvrequests.cases.case_urls import case_url
+from dmvrequests.cases.case_urls import case_address, case_url
 
 
 @pytest.mark.parametrize("number", ["DR-2026-003657", "DR-1999-000001", "X", "a b", "ü-1", "50%"])
@@ -14,6 +14,19 @@ def test_case_url_is_reverse(number, prefix):
         expected = reverse("cases:detail", args=[number])
         assert case_url(number) == expected
         assert expected.startswith(prefix) and expected.endswith("/")
+    finally:
+        set_script_prefix("/")
+
+
+@pytest.mark.parametrize("prefix", ["/", "/dmv/"])
+def test_case_address_is_reverse_for_every_number(prefix):
+    set_script_prefix(prefix)
+    try:
+        address = case_address()
+        for number in ["DR-2026-003657", "DR-1999-000001", "X", "a b", "ü-1", "50%"]:
+            assert address(number) == reverse("cases:detail", args=[number])
+        with pytest.raises(NoReverseMatch):
+            address("DR/2026")
     finally:
         set_script_prefix("/")
 
