@@ -161,3 +161,17 @@ def test_the_page_reads_the_matches_once_whatever_their_number(client, office, c
     assert many[0].startswith("SELECT * FROM (SELECT")
     assert "LIMIT 5" in many[0]
     assert "COUNT(" not in " ".join(many).upper()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_the_ids_are_read_with_rows_priced_as_cached_in_a_transaction_of_their_own(office, clerk):
+    (case,) = roberts(1, office=office, clerk=clerk)
+    with CaptureQueriesContext(connection) as captured:
+        assert newest_matching_ids(clerk, "Robert", 10) == [case.pk]
+    statements = [q["sql"] for q in captured]
+    at = statements.index(search.RANDOM_PAGE_COST_SQL)
+    assert statements[at + 1].startswith("SELECT * FROM (SELECT")
+    # SET LOCAL ended with the search's transaction: the next query is priced as configured.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('random_page_cost')")
+        assert cursor.fetchone()[0] != "1.1"
