@@ -140,6 +140,8 @@ MIDDLEWARE = [
     # A NUL byte in a query string: 400, before any view or database sees it.
     "dmvrequests.middleware.RefuseNulInQueryMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The user itself in request.user, not two lazy wrappers (every read of it crossed both).
+    "accounts.middleware.ResolvedUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages middleware: it tells a signed-out user why.
     "accounts.middleware.OneSessionPerUserMiddleware",

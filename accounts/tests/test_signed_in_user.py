@@ -4,14 +4,22 @@ saved in one statement (accounts.sessions)."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.models import F
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
+from django.utils.functional import LazyObject
+from django_otp.middleware import OTPMiddleware
 
 from accounts.backends import SignedInUserBackend
+from accounts.middleware import ResolvedUserMiddleware
 from accounts.sessions import TOUCH_EVERY, SessionStore
 from dmvrequests.agencies.selectors import officer_for_user
 from dmvrequests.testing import UserFactory, make_officer
@@ -121,3 +129,35 @@ def test_a_changed_session_is_always_written():
     again["n"] = 2
     again.save()
     assert _read_back(store.session_key)["n"] == 2
+
+
+class TestResolvedUser:
+    """accounts.middleware.ResolvedUserMiddleware: the views see the user, not lazy wrappers."""
+
+    @staticmethod
+    def _seen_by_a_view(request):
+        seen = {}
+
+        def view(request):
+            seen["user"] = request.user
+            return HttpResponse()
+
+        chain = AuthenticationMiddleware(OTPMiddleware(ResolvedUserMiddleware(view)))
+        SessionMiddleware(chain)(request)
+        return seen["user"]
+
+    def test_a_signed_in_page_sees_the_user_itself_checked_by_django_otp(self, rf, office):
+        user = UserFactory(office=office, role="Clerk")
+        signing_in = rf.get("/")
+        SessionMiddleware(lambda request: HttpResponse())(signing_in)
+        login(signing_in, user, backend="accounts.backends.SignedInUserBackend")
+        signing_in.session.save()
+        request = rf.get("/")
+        request.COOKIES[settings.SESSION_COOKIE_NAME] = signing_in.session.session_key
+        seen = self._seen_by_a_view(request)
+        assert not isinstance(seen, LazyObject)
+        assert seen.pk == user.pk and seen.office.code == office.code
+        assert seen.is_verified() is False  # django-otp's check ran: no device was used
+
+    def test_an_anonymous_request_sees_the_anonymous_user(self, rf):
+        assert isinstance(self._seen_by_a_view(rf.get("/")), AnonymousUser)
