@@ -16,7 +16,7 @@ queries whatever the number of matches:
    page come from this one list, so no match is read twice, and none is joined or
    counted;
 2. the cases of the page, by id, with what a row shows (cases/case_table.py: its
-   columns and the agency's name).
+   columns and the agency's name, as CaseRows).
 
 More than `SEARCH_LIMIT` matches are not counted: the page says "more than 500" and
 pages through the newest 500, which is what a clerk reads before adding a word of
@@ -36,7 +36,7 @@ from django.db import connections, transaction
 from django.db.models import Q
 
 from dmvrequests.cases.capabilities import visible_arms
-from dmvrequests.cases.case_table import for_case_table
+from dmvrequests.cases.case_table import case_rows, for_case_table
 from dmvrequests.cases.models import DisclosureRequest
 from dmvrequests.cases.searchkeys import identifier_key, name_key
 
@@ -112,7 +112,7 @@ def search_match(query: str) -> Q | None:
 @dataclass(frozen=True)
 class SearchResults:
     """One page of a search: `page` a Django Page whose object_list holds the cases
-    (the table's columns and agency: case_table.py); `count` the matches the user may see,
+    (CaseRows: the table's columns and agency, case_table.py); `count` the matches the user may see,
     at most SEARCH_LIMIT; `more` True when there are more than SEARCH_LIMIT (then
     `count` is SEARCH_LIMIT and the pages cover the newest SEARCH_LIMIT)."""
 
@@ -181,10 +181,12 @@ def search_page(user: User, query: str, number: Any, per_page: int) -> SearchRes
     ids = ids[:limit]
     page = Paginator(ids, per_page).get_page(number)
     wanted = list(page.object_list)
-    found = (
-        for_case_table(DisclosureRequest.objects.filter(pk__in=wanted)).order_by().in_bulk()
+    rows = (
+        case_rows(for_case_table(DisclosureRequest.objects.filter(pk__in=wanted)).order_by())
         if wanted
-        else {}
+        else []
     )
-    page.object_list = [found[pk] for pk in wanted if pk in found]
+    found = {row.pk: row for row in rows}
+    # The page's ids made rows (the stubs type a page's list as what its paginator holds).
+    page.object_list = [found[pk] for pk in wanted if pk in found]  # type: ignore[misc]
     return SearchResults(page=page, count=len(ids), more=more, limit=limit)

@@ -11,7 +11,7 @@ from dmvrequests.agencies.services import requester_find_or_create
 from dmvrequests.audit.models import Action as AuditAction
 from dmvrequests.audit.services import access_log, access_log_cases
 from dmvrequests.cases import selectors, services
-from dmvrequests.cases.case_table import for_case_table
+from dmvrequests.cases.case_table import case_rows, for_case_table
 from dmvrequests.cases.decorators import case_action, refusal
 from dmvrequests.cases.forms import (
     AssignForm,
@@ -61,8 +61,10 @@ def home(request):
 
 def _page(request, cases, sort=None):
     sort = sort or request.GET.get("sort", "due")
-    cases = for_case_table(cases).order_by(*_ordering(sort))
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = for_case_table(cases).order_by(*_ordering(sort))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's tuples made rows (the stubs type a page's list as what its paginator holds).
+    page.object_list = case_rows(page.object_list)  # type: ignore[assignment]
     return page, sort
 
 

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dmvrequests.audit.templatetags.moments import moment
+from dmvrequests.cases.case_table import case_rows, for_case_table
+from dmvrequests.cases.models import DisclosureRequest
 from dmvrequests.cases.templatetags.case_tags import case_due, due_in
 from dmvrequests.testing import AgencyFactory, make_case
 
@@ -108,3 +110,15 @@ class TestDueIn:
         assert case_due(case) == "Release to record"
         case.status = "closed"
         assert case_due(case) == "Nothing due"
+
+
+def test_a_case_row_answers_as_the_case_does(office, clerk):
+    case = make_case(office=office, actor=clerk, channel="portal", subject_name="Ada Quist")
+    (row,) = case_rows(for_case_table(DisclosureRequest.objects.filter(pk=case.pk)))
+    assert (row.pk, row.number, row.subject_name) == (case.pk, case.number, "Ada Quist")
+    assert (row.received_at, row.due_date) == (case.received_at, case.due_date)
+    assert row.agency_name == case.agency.name
+    assert row.get_absolute_url() == case.get_absolute_url()
+    assert row.get_status_display() == case.get_status_display()
+    assert row.get_channel_display() == case.get_channel_display() == "Agency portal"
+    assert repr(row) == f"<CaseRow {case.number}>"
