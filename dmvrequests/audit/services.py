@@ -106,13 +106,20 @@ def _append(batch):
     return rows
 
 
+# The words of the chain's vocabulary, as sets: Django's `Choices.values` makes a new list of
+# every value on each use, and every record (every page) is checked against three of them.
+_KINDS = frozenset(Kind.values)
+_ACTIONS = frozenset(Action.values)
+_OUTCOMES = frozenset(Outcome.values)
+
+
 def _check_vocabulary(kind, action, outcome):
     # A typo here would put a word in the chain that no screen knows; refuse it.
-    if kind not in Kind.values:
+    if kind not in _KINDS:
         raise ValueError(f"Unknown audit kind {kind!r}; add it to audit.models.Kind.")
-    if action not in Action.values:
+    if action not in _ACTIONS:
         raise ValueError(f"Unknown audit action {action!r}; add it to audit.models.Action.")
-    if outcome not in Outcome.values:
+    if outcome not in _OUTCOMES:
         raise ValueError(f"Unknown audit outcome {outcome!r}.")
 
 
