@@ -25,13 +25,20 @@ PLAIN = re.compile(r"[A-Za-z0-9-]+")
 _PATTERNS: dict[tuple[str, object, str, int], str] = {}
 
 
+def _pattern(name: str, ids: int) -> str:
+    """The address of pattern `name` with the stand-ins for the number and `ids` ids,
+    reversed once per script prefix and URL configuration."""
+    key = (get_script_prefix(), get_urlconf(), name, ids)
+    pattern = _PATTERNS.get(key)
+    if pattern is None:
+        pattern = _PATTERNS[key] = reverse(name, args=[STAND_IN, *ID_STAND_INS[:ids]])
+    return pattern
+
+
 def case_address(name: str = "cases:detail") -> Callable[[str], str]:
     """case_url(number, name) as a function of the number alone, the pattern looked up once:
     for a table of cases, which links each row to its case (`name` takes the number only)."""
-    key = (get_script_prefix(), get_urlconf(), name, 0)
-    pattern = _PATTERNS.get(key)
-    if pattern is None:
-        pattern = _PATTERNS[key] = reverse(name, args=[STAND_IN])
+    pattern = _pattern(name, 0)
 
     def address(number: str) -> str:
         if isinstance(number, str) and PLAIN.fullmatch(number):
@@ -47,10 +54,7 @@ def case_url(number: str, name: str = "cases:detail", *ids: object) -> str:
     plain = isinstance(number, str) and PLAIN.fullmatch(number) and len(ids) <= len(ID_STAND_INS)
     if not plain or not all(type(i) is int and i >= 0 for i in ids):
         return reverse(name, args=[number, *ids])
-    key = (get_script_prefix(), get_urlconf(), name, len(ids))
-    pattern = _PATTERNS.get(key)
-    if pattern is None:
-        pattern = _PATTERNS[key] = reverse(name, args=[STAND_IN, *ID_STAND_INS[: len(ids)]])
+    pattern = _pattern(name, len(ids))
     for stand_in, value in zip(ID_STAND_INS, ids, strict=False):
         pattern = pattern.replace(stand_in, str(value), 1)
     return pattern.replace(STAND_IN, number, 1)
