@@ -33,7 +33,7 @@ from bisect import bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from operator import itemgetter
 from typing import Any, cast
@@ -60,7 +60,7 @@ from dmvrequests.switchjournal.copyload import (
 from dmvrequests.switchjournal.matching import moment_of, pick_by_control, pick_by_time
 from dmvrequests.switchjournal.models import Direction, JournalEntry
 from dmvrequests.switchjournal.parsing import ANSWERS
-from dmvrequests.switchjournal.partitions import TABLE, partitioned
+from dmvrequests.switchjournal.partitions import TABLE, analyse_new_months, partitioned
 
 LAG = timedelta(minutes=2)  # how far back in time a file may step and stay on the fast path
 logger = logging.getLogger(__name__)
@@ -144,6 +144,7 @@ class Loader:
         self.writer = BatchWriter(overlap=overlap and self.fast is None)
         self.writing: list[Row] = []  # the rows of the write in progress
         self.done = [0, 0]  # stored and duplicates not reported yet
+        self.month: tuple[int, int] | None = None  # (year, month) in UTC of the last batch's start
 
     def add(self, row: Row) -> Stored | None:
         if self.fast is None:
@@ -219,7 +220,9 @@ class Loader:
             # goes to `late` (their ids are at most matcher.last_written).
             late = matcher.late_answers(rows)
             self.writing = rows
-            self.writer.submit(partial(_write_new, prepare_new(rows), late))
+            self.writer.submit(
+                partial(_write_new, prepare_new(rows), late, self._finished_month(rows[0]))
+            )
             matcher.written(rows[-1][ID])
         self.rows = self.rows[cut:]
         matcher.prune()
@@ -227,6 +230,20 @@ class Loader:
         self.duplicates = 0
         if final or not self.writer.overlapping:
             self._collect()
+
+    def _finished_month(self, first: Row) -> tuple[int, int] | None:
+        """The (year, month) in UTC of `first`, the first row of a batch about to be written,
+        when the batches written beside the reading have moved on to a later month than the
+        last one's: the months before it are finished (a journal in time order gives nothing
+        more of them), and the writer's thread analyses their new partitions while the file is
+        read on (partitions.analyse_new_months; else the import did it at the end, a quarter of
+        a second a month: docs/performance.md). None otherwise."""
+        moment = first[TIMESTAMP].astimezone(UTC)
+        month = (moment.year, moment.month)
+        previous, self.month = self.month, month
+        if not self.writer.overlapping or previous is None or month <= previous:
+            return None
+        return month
 
     def _leave(self) -> None:
         """Undo the matches of the fast path (those written and those in memory) and go on the
@@ -244,14 +261,24 @@ class Loader:
             matcher.undo_written()
 
 
-def _write_new(batch: NewBatch, late: list[tuple[int, datetime]]) -> int:
+def _write_new(
+    batch: NewBatch, late: list[tuple[int, datetime]], analyse_before: tuple[int, int] | None = None
+) -> int:
     """One batch of the fast path, in its own transaction: the rows (batchcounts.copy_new), the
-    queries of earlier batches its responses answered, a new generation; the number stored."""
+    queries of earlier batches its responses answered, a new generation; the number stored.
+    Then, with `analyse_before` (a (year, month) in UTC), the new partitions of the months
+    before it are analysed, after the commit (statistics only: a failure is logged, and the
+    import's own analyse_new_months at the end tries again)."""
     with transaction.atomic():
         stored = copy_new(batch)
         _set_answered(late)
         # Last in the batch's transaction, as every writer (generation.py).
         generation.bump()
+    if analyse_before is not None:
+        try:
+            analyse_new_months(before=analyse_before)
+        except DatabaseError:
+            logger.warning("Finished months of the journal not analysed.", exc_info=True)
     return stored
 
 

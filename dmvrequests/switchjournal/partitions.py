@@ -70,9 +70,10 @@ def drop_months_before(cutoff: datetime) -> int:
     return dropped
 
 
-def analyse_new_months() -> list[str]:
+def analyse_new_months(before: tuple[int, int] | None = None) -> list[str]:
     """ANALYZE the journal's partitions that were never analysed (the months an import has
-    just created); their names. Until a partition has statistics the planner estimates one
+    just created; with `before`, a (year, month) in UTC, only those of earlier months: the
+    months an import has finished while it reads on, fastimport.Loader); their names. Until a partition has statistics the planner estimates one
     block leak in it and reads the section's leaks through the unique key rather than the
     partial index of leaks: over a second for a page right after a large import, before
     autovacuum comes by (docs/performance.md, "Cached figures"). A month that already had
@@ -81,6 +82,8 @@ def analyse_new_months() -> list[str]:
         return []
     with connection.cursor() as cursor:
         names = _partitions(cursor, never_analysed=True)
+        if before is not None:
+            names = [name for name in names if name < partition_name(*before)]
         for name in names:
             cursor.execute(f"ANALYZE {name}")  # nosec B608 - a name from the catalogue
     return names

@@ -191,3 +191,37 @@ def test_the_setting_off_writes_in_the_importing_thread(settings, overlaps):
     summary = services.journal_import(io.BytesIO(LATER.encode()), name="later.txt")
     assert summary.imported == summary.entries - 1  # one duplicate in the file
     assert overlaps == [False]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_writer_analyses_each_finished_month_while_the_file_is_read_on(monkeypatch):
+    from django.db import connection
+
+    from dmvrequests.switchjournal import partitions
+
+    monkeypatch.setattr(services, "PG_BATCH", 200)
+    analysed: list[tuple[str, tuple[int, int] | None, list[str]]] = []
+    analyse = partitions.analyse_new_months
+
+    def recording(before=None):
+        names = analyse(before=before)
+        analysed.append((threading.current_thread().name, before, names))
+        return names
+
+    monkeypatch.setattr(fastimport, "analyse_new_months", recording)
+    # March from the 2nd to July: the batches written from April, May and June on find the
+    # month before them finished; July, still open when the file ends, is analysed at the end.
+    text = demo(START, 140, 3000, seed=7)
+    services.journal_import(io.BytesIO(text.encode()), name="months.txt")
+    in_writer = [(before, names) for thread, before, names in analysed if thread != "MainThread"]
+    assert [before for before, _ in in_writer] == [(2026, 4), (2026, 5), (2026, 6), (2026, 7)]
+    assert [names for _, names in in_writer] == [
+        [partitions.partition_name(2026, month)] for month in (3, 4, 5, 6)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relname LIKE %s AND reltuples < 0",
+            ["switchjournal_journalentry_p%"],
+        )
+        assert cursor.fetchone()[0] == 0
