@@ -413,8 +413,15 @@ def entries(slug: str, filters: Filters, ori: str = "") -> QuerySet[JournalEntry
     else:
         rows = spec.entries(filters)
     if ori:
-        rows = rows.filter(Q(sender_ori=ori) | Q(destination=ori))
+        rows = rows.filter(ori_party(ori))
     return rows.order_by("-timestamp", "-id")
+
+
+def ori_party(ori: str) -> Q:
+    """The messages whose party is `ori`: the queries it sent, the responses sent to it (the
+    ORI the entries page shows), each direction found through its own partial index
+    (models.JournalEntry: the condition names the direction so that PostgreSQL may use it)."""
+    return Q(direction=Direction.IN, sender_ori=ori) | Q(direction=Direction.OUT, destination=ori)
 
 
 # The totals (selectors.totals) that count the entries of a figure: the entries page's count is

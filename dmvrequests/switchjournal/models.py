@@ -66,11 +66,23 @@ class JournalEntry(models.Model):
         ]
         # Every index slows the import (each row is written into each): these are the ones
         # the readers need. A period's messages are read through the unique key (it starts
-        # with the timestamp); one ORI's through sender or destination (matching, bursts,
-        # attribution, the entries of an ORI).
+        # with the timestamp); one ORI's through its party column: the sender of queries, the
+        # destination of responses (matching, bursts, attribution, the entries of an ORI).
+        # Each ORI index holds only its direction's rows (the other direction's sender or
+        # destination is the state's own ORI, which no reader looks up): half the entries
+        # each, and a quarter less of PostgreSQL's time per imported row (migration 0009).
+        # A reader must name the direction for PostgreSQL to use them.
         indexes = [
-            models.Index(fields=["sender_ori", "timestamp"], name="journal_sender_time_idx"),
-            models.Index(fields=["destination", "timestamp"], name="journal_dest_time_idx"),
+            models.Index(
+                fields=["sender_ori", "timestamp"],
+                condition=models.Q(direction="IN"),
+                name="journal_query_sender_idx",
+            ),
+            models.Index(
+                fields=["destination", "timestamp"],
+                condition=models.Q(direction="OUT"),
+                name="journal_response_dest_idx",
+            ),
             # The responses the import has still to match (few: those of the last file).
             models.Index(
                 fields=["timestamp"],

@@ -77,3 +77,47 @@ def test_retention_removes_messages_older_than_the_setting(import_log, settings,
     assert list(JournalEntry.objects.values_list("sequence", flat=True)) == [3]
     call_command("apply_switch_log_retention")
     assert "kept from" in capsys.readouterr().out
+
+
+@pytest.mark.postgres
+def test_one_oris_messages_are_found_through_the_partial_index_of_their_direction(import_log):
+    from dmvrequests.switchjournal.figures import ori_party
+    from dmvrequests.switchjournal.models import Direction
+
+    import_log(
+        journal(
+            entry("2026-03-14T09:00:00-04:00", "IN", 1, "DQ.DCICE0100.NY.TXT", "OLN/D1."),
+            entry("2026-03-14T09:00:05-04:00", "OUT", 2, "DR.DCICE0100.NY.TXT", "NO RECORD."),
+        )
+    )
+    readers = {
+        "entries of an ORI": JournalEntry.objects.filter(ori_party("DCICE0100")),
+        "bursts, matching, attribution": JournalEntry.objects.filter(
+            direction=Direction.IN, sender_ori="DCICE0100"
+        ),
+        "attribution of responses": JournalEntry.objects.filter(
+            direction=Direction.OUT, destination="DCICE0100"
+        ),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask for an index
+        plans = {reader: rows.explain() for reader, rows in readers.items()}
+
+    def uses(plan, index):  # the plan names the partitions' own copies of the index
+        return any(name in plan for name in index_and_copies(index))
+
+    assert uses(plans["entries of an ORI"], "journal_query_sender_idx")
+    assert uses(plans["entries of an ORI"], "journal_response_dest_idx")
+    assert uses(plans["bursts, matching, attribution"], "journal_query_sender_idx")
+    assert uses(plans["attribution of responses"], "journal_response_dest_idx")
+
+
+def index_and_copies(index):
+    """The index's name and the names of its partitions' copies (PostgreSQL names these)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s",
+            [index],
+        )
+        return [index, *(row[0] for row in cursor.fetchall())]
