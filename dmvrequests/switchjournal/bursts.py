@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 
 from dmvrequests.switchjournal import generation
 from dmvrequests.switchjournal.models import Burst, Direction, JournalEntry
@@ -57,34 +58,55 @@ SELECT sender_ori, "timestamp", last, rn, upto - rn + 1 AS n FROM (
         max("timestamp") OVER (PARTITION BY sender_ori ORDER BY "timestamp"
             RANGE BETWEEN CURRENT ROW AND %(span)s FOLLOWING) AS last
     FROM switchjournal_journalentry
-    WHERE direction = 'IN' AND sender_ori = ANY(%(oris)s)
+    WHERE direction = 'IN' AND sender_ori = ANY(%(oris)s) {since}
 ) AS windows WHERE upto - rn + 1 >= %(minimum)s ORDER BY sender_ori, rn
 """
 
 
-def _pg_bursts(oris: list[str], window: timedelta, minimum: int) -> list[Burst]:
-    """The bursts of `oris`, the windows counted in SQL: a query opening a full window is a
-    burst unless an earlier burst holds it (its row number within that burst's rows)."""
+def _pg_bursts(
+    oris: list[str],
+    window: timedelta,
+    minimum: int,
+    boundary: datetime | None,
+    kept_until: dict[str, datetime],
+) -> list[Burst]:
+    """The bursts of `oris` from `boundary` on (None: from the first query), the windows
+    counted in SQL: a query opening a full window is a burst unless an earlier burst holds it
+    (its row number within that burst's rows, or its time within a kept burst: `kept_until`,
+    the last query's time of each ORI's last burst kept from before `boundary`)."""
     found: list[Burst] = []
     span = window - timedelta(microseconds=1)  # "less than the window after it"
     with connection.cursor() as cursor:
         params: dict[str, Any] = {"span": span, "oris": oris, "minimum": minimum}
-        cursor.execute(PG_WINDOWS, params)
+        since = ""
+        if boundary is not None:
+            since, params["boundary"] = 'AND "timestamp" >= %(boundary)s', boundary
+        cursor.execute(PG_WINDOWS.format(since=since), params)
         held_until: dict[str, int] = {}
         for ori, start, last, number, count in cursor.fetchall():
             if number <= held_until.get(ori, 0):
+                continue
+            if ori in kept_until and start <= kept_until[ori]:
                 continue
             found.append(Burst(ori=ori, start=start, end=last, queries=count))
             held_until[ori] = number + count - 1
     return found
 
 
-def journal_find_bursts(oris: Iterable[str]) -> list[Burst]:
-    """Work out again the bursts of each ORI in `oris` over all its queries; the bursts that
-    were not there before (by ORI and start)."""
+def journal_find_bursts(oris: Iterable[str], since: datetime | None = None) -> list[Burst]:
+    """Work out again the bursts of each ORI in `oris`; the bursts that were not there before
+    (by ORI and start). `since`: the earliest of the queries just stored (an import's), or None
+    to walk each ORI's queries from its first.
+
+    With `since`, only the queries from one window before it are walked again, whatever the
+    journal holds before: a burst that starts at least a window before `since` holds only
+    queries older than every new one, so it stands, and so does every window opened before it
+    (each holds only older queries); the walk goes on from there, after the last burst kept
+    (the queries it holds open no window). The result is the whole walk's (tested equal): a
+    day's file costs a day's queries, not the journal's."""
     chosen = sorted(set(oris))
     before = set(Burst.objects.filter(ori__in=chosen).values_list("ori", "start"))
-    _find_bursts(chosen)
+    _find_bursts(chosen, since)
     generation.bump()  # after the bursts are written: the cached figures are stale
     return [
         burst
@@ -93,19 +115,29 @@ def journal_find_bursts(oris: Iterable[str]) -> list[Burst]:
     ]
 
 
-def _find_bursts(oris: list[str]) -> None:
+def _find_bursts(oris: list[str], since: datetime | None) -> None:
     window = timedelta(minutes=settings.SWITCH_BURST_WINDOW_MINUTES)
     minimum = settings.SWITCH_BURST_MIN_QUERIES
+    boundary = None if since is None else since - window
+    stale = Burst.objects.all() if boundary is None else Burst.objects.filter(start__gte=boundary)
+    kept_until: dict[str, datetime] = {}
+    if boundary is not None:
+        kept = Burst.objects.filter(ori__in=oris, start__lt=boundary).values("ori")
+        kept_until = dict(kept.annotate(last=Max("end")).values_list("ori", "last"))
     if partitioned():
-        found = _pg_bursts(oris, window, minimum)
+        found = _pg_bursts(oris, window, minimum, boundary, kept_until)
         with transaction.atomic():
-            Burst.objects.filter(ori__in=oris).delete()
+            stale.filter(ori__in=oris).delete()
             Burst.objects.bulk_create(found, batch_size=5000)
         return
     for ori in oris:
+        queries = JournalEntry.objects.filter(direction=Direction.IN, sender_ori=ori)
+        if boundary is not None:
+            queries = queries.filter(timestamp__gte=boundary)
+        if ori in kept_until:
+            queries = queries.filter(timestamp__gt=kept_until[ori])
         times = (
-            JournalEntry.objects.filter(direction=Direction.IN, sender_ori=ori)
-            .order_by("timestamp", "id")
+            queries.order_by("timestamp", "id")
             .values_list("timestamp", flat=True)
             .iterator(chunk_size=10_000)
         )
@@ -114,5 +146,5 @@ def _find_bursts(oris: list[str]) -> None:
             for start, last, count in find_bursts(times, window=window, minimum=minimum)
         ]
         with transaction.atomic():
-            Burst.objects.filter(ori=ori).delete()
+            stale.filter(ori=ori).delete()
             Burst.objects.bulk_create(found)

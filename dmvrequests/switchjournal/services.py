@@ -302,7 +302,7 @@ def journal_import(
         )
         with _few_collections():
             try:
-                _load(
+                earliest = _load(
                     items,
                     loader,
                     summary,
@@ -316,7 +316,7 @@ def journal_import(
             summary.reject(rejection)
         if summary.imported:
             journal_match_responses()  # what the fast path left (nothing when it held)
-            new_bursts = journal_find_bursts(senders)
+            new_bursts = journal_find_bursts(senders, since=earliest)
             import_alerts(after_id=after_id, new_bursts=new_bursts, name=name)
             analyse_new_months()  # the section's first page after a large import
     return summary
@@ -329,9 +329,11 @@ def _load(
     senders: set[str],
     row: Callable[[Message], list[Any]],
     on_batch: Callable[[ImportSummary], None] | None = None,
-) -> None:
+) -> datetime | None:
     """Hand every message of `items` to `loader` as a row, count rejections and what each
-    written batch stored in `summary`, note the queries' senders."""
+    written batch stored in `summary`, note the queries' senders; the time of the earliest
+    query (None without queries)."""
+    earliest: datetime | None = None
     for item in items:
         summary.entries += 1
         if isinstance(item, Rejection):
@@ -339,12 +341,15 @@ def _load(
             continue
         if item.is_query:
             senders.add(item.sender_ori)
+            if earliest is None or item.timestamp < earliest:
+                earliest = item.timestamp
         stored = loader.add(row(item))
         if stored is not None:
             _count(summary, stored)
             if on_batch is not None:
                 on_batch(summary)
     _count(summary, loader.finish())
+    return earliest
 
 
 def _count(summary: ImportSummary, stored: tuple[int, int]) -> None:
