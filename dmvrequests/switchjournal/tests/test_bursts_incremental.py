@@ -22,7 +22,7 @@ def bursty_queries(seed, count):
     in ten minutes, as set below), faster and slower by turns: bursts that start and end
     anywhere, across every file's first query."""
     rng = random.Random(seed)
-    found = []
+    found: list[tuple[datetime, str]] = []
     moment = START
     while len(found) < count:
         pace = rng.choice([15, 25, 40, 80])  # mean seconds between two queries
