@@ -38,14 +38,20 @@ def test_seed_switch_log_writes_a_journal_the_import_reads_whole(tmp_path, capsy
     assert (result["entries"], result["imported"], result["rejected_count"]) == (500, 500, 0)
 
 
-def partitions():
+def children(parent):
+    """The names of a partitioned table's partitions, or of a partitioned index's copies in
+    them, sorted."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
             "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s ORDER BY 1",
-            [TABLE],
+            [parent],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def partitions():
+    return children(TABLE)
 
 
 @pytest.mark.postgres
@@ -104,20 +110,9 @@ def test_one_oris_messages_are_found_through_the_partial_index_of_their_directio
         plans = {reader: rows.explain() for reader, rows in readers.items()}
 
     def uses(plan, index):  # the plan names the partitions' own copies of the index
-        return any(name in plan for name in index_and_copies(index))
+        return any(name in plan for name in [index, *children(index)])
 
     assert uses(plans["entries of an ORI"], "journal_query_sender_idx")
     assert uses(plans["entries of an ORI"], "journal_response_dest_idx")
     assert uses(plans["bursts, matching, attribution"], "journal_query_sender_idx")
     assert uses(plans["attribution of responses"], "journal_response_dest_idx")
-
-
-def index_and_copies(index):
-    """The index's name and the names of its partitions' copies (PostgreSQL names these)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s",
-            [index],
-        )
-        return [index, *(row[0] for row in cursor.fetchall())]
