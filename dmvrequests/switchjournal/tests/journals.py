@@ -47,3 +47,16 @@ def stored_queries(start, count, ori="NY0010100"):
         for i in range(count)
     )
     call_command("rebuild_switch_log_rollups", stdout=io.StringIO())
+
+
+def unanalysed_partitions():
+    """PostgreSQL: how many of the journal's month partitions have no statistics yet
+    (`reltuples` is -1 until the first ANALYZE)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relname LIKE %s AND reltuples < 0",
+            ["switchjournal_journalentry_p%"],
+        )
+        return cursor.fetchone()[0]
