@@ -4,7 +4,8 @@ and the audit chain where the next real case and record expect them.
 Runs on SQLite in `make test` (batched INSERTs) and on PostgreSQL in CI (COPY)."""
 
 import io
-from collections import defaultdict
+import random
+from collections import Counter, defaultdict
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -22,6 +23,11 @@ from dmvrequests.cases.models import (
     LegalDocument,
     Release,
     Status,
+)
+from dmvrequests.cases.synthetic.catalogue import (
+    SUBJECT_FIRST_NAMES,
+    SUBJECT_LAST_NAMES,
+    UnitedStatesNames,
 )
 from dmvrequests.oversight.verification import chain_verify
 from dmvrequests.testing import make_case
@@ -71,6 +77,37 @@ def test_it_creates_people_in_every_role_and_agencies_of_every_kind():
     kinds = set(Agency.objects.filter(requests__isnull=False).values_list("kind", flat=True))
     assert kinds == set(AgencyKind.values)
     assert Agency.objects.filter(jurisdiction="Federal", requests__isnull=False).exists()
+
+
+def test_subjects_names_repeat_as_people_s_do():
+    """Subjects' names come from the census tables with their frequencies: a full name is
+    rarely shared in a few hundred cases, and common first and last names come back."""
+    seed()
+    names = list(DisclosureRequest.objects.values_list("subject_name", flat=True))
+    firsts = Counter(name.split()[0] for name in names)
+    lasts = Counter(name.split()[-1] for name in names)
+    assert len(set(names)) > 0.9 * CASES
+    assert set(firsts) <= set(SUBJECT_FIRST_NAMES[0])
+    assert set(lasts) <= set(SUBJECT_LAST_NAMES[0])
+    # The census's most frequent names are drawn more often than the table's share says
+    # an even draw would (703 first names, 1,000 surnames).
+    assert firsts.most_common(1)[0][1] >= 4 and lasts.most_common(1)[0][1] >= 4
+
+
+def test_the_census_tables_draw_each_name_by_its_frequency():
+    names, cumulative = SUBJECT_LAST_NAMES
+    assert len(names) == len(cumulative) == 1000
+    assert cumulative[-1] == pytest.approx(1.0)
+    assert list(cumulative) == sorted(cumulative)
+    firsts, first_weights = SUBJECT_FIRST_NAMES
+    # Women's and men's names, half the draws each.
+    women = len(UnitedStatesNames.first_names_female)
+    assert first_weights[women - 1] == pytest.approx(0.5)
+    assert first_weights[-1] == pytest.approx(1.0)
+    draws = Counter(
+        random.Random(1).choices(names, cum_weights=cumulative, k=20_000)  # noqa: S311
+    )
+    assert draws["Smith"] > 10 * max(draws[name] for name in names[-100:])
 
 
 def test_numbers_have_no_gap_and_the_next_real_case_continues_them(office, clerk):

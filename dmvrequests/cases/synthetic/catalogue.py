@@ -1,6 +1,9 @@
 """What synthetic cases are made of: names, kinds of request, agencies, words."""
 
 from dataclasses import dataclass
+from itertools import accumulate
+
+from faker.providers.person.en_US import Provider as UnitedStatesNames
 
 from dmvrequests.cases.models import DecisionOutcome, ReasonCode
 from dmvrequests.vocabulary import AgencyKind
@@ -38,6 +41,31 @@ LAST_NAMES = _words(
     "Baker Adams Nelson Hill Campbell Mitchell Roberts Carter Phillips Evans Turner Torres "
     "Parker Collins Edwards"
 )
+
+
+def _frequency_table(*tables):
+    """(names, cumulative weights) of one or more {name: frequency} tables, each table
+    counting as much as the others (`random.choices(names, cum_weights=...)`)."""
+    names, weights = [], []
+    for table in tables:
+        total = sum(table.values()) * len(tables)
+        names.extend(table)
+        weights.extend(weight / total for weight in table.values())
+    return tuple(names), tuple(accumulate(weights))
+
+
+# Subjects' names, drawn as often as people carry them: Faker's en_US tables are the US
+# Census Bureau's most frequent first names (381 women's and 322 men's, half the draws
+# each) and 1,000 surnames, with their frequencies. A first and last name then repeat
+# as they do in a state's records (a subject's full name is shared by about 17 cases at
+# 1,000,000, a first name by about 5,000), where the 46 first and 69 last names above,
+# drawn evenly, made every full name one of 3,174 and each name ~315 cases at 1,000,000
+# (~6 at 20,000): a search's matches then grew with the table a hundred times over.
+SUBJECT_FIRST_NAMES = _frequency_table(
+    UnitedStatesNames.first_names_female, UnitedStatesNames.first_names_male
+)
+SUBJECT_LAST_NAMES = _frequency_table(UnitedStatesNames.last_names)
+
 COUNTIES = _words(
     "Albany Erie Monroe Onondaga Westchester Suffolk Nassau Oneida Broome Dutchess Orange "
     "Rensselaer Saratoga Schenectady Ulster Niagara Chautauqua Oswego Jefferson Ontario"

@@ -27,9 +27,9 @@ from dmvrequests.cases.services.requests import decision_due_date
 from dmvrequests.cases.synthetic.catalogue import (
     ARCHETYPES,
     CHANNEL_WEIGHTS,
-    FIRST_NAMES,
-    LAST_NAMES,
     PLATE_LETTERS,
+    SUBJECT_FIRST_NAMES,
+    SUBJECT_LAST_NAMES,
     VIN_LETTERS,
 )
 from dmvrequests.cases.synthetic.directory import directory_ensure
@@ -213,7 +213,9 @@ class SyntheticCases:
         vehicle = "vehicle_registration" in archetype.categories
         purpose = archetype.purpose.replace("_", " ").capitalize()
         subject = {
-            "subject_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            "subject_name": (
+                f"{_drawn(rng, SUBJECT_FIRST_NAMES)} {_drawn(rng, SUBJECT_LAST_NAMES)}"
+            ),
             "subject_dob": date(1940, 1, 1) + timedelta(days=rng.randrange(365 * 65)),
             "subject_license_number": str(rng.randrange(100_000_000, 1_000_000_000)),
             "subject_plate": "".join(rng.choices(PLATE_LETTERS, k=3))
@@ -270,6 +272,13 @@ class SyntheticCases:
             case_number=case["number"],
             detail={},
         )
+
+
+def _drawn(rng, table):
+    """One name of a (names, cumulative weights) table of catalogue.py, as often as its
+    weight says."""
+    names, cumulative = table
+    return rng.choices(names, cum_weights=cumulative)[0]
 
 
 def _policy_request(archetype, kind, received):
