@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BigIntegerField, Exists, OuterRef, Q, Value
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Cast
 
 from dmvrequests.cases.models import CaseShare, DisclosureRequest
 
@@ -202,10 +203,21 @@ def visible_arms(user, cases):
     cases = cases.order_by()
     arms = [cases.filter(pk__in=_open_shares(user).values("case_id"))]
     if user.office_id:
-        arms.append(cases.filter(office_id=user.office_id))
+        arms.append(cases.filter(office_id=_as_bigint(user.office_id)))
     if user.is_counsel:
         arms.append(cases.filter(assigned_counsel_id=user.pk))
     return arms
+
+
+def _as_bigint(value):
+    """`value` typed as the bigint column it is compared with. The database driver writes a
+    Python int into the SQL as a bare literal, which PostgreSQL types as `integer`; a btree
+    index compares it with a `bigint` column all the same, but btree_gin's operator classes
+    have no cross-type comparison, so `office_id = 13` could not use the office column of
+    the (office_id, subject_name_key) GIN index of migration 0008, and a name searched in
+    an office read the state's matches, or the office's every row, instead of the office's
+    matches (docs/performance.md, "The office's column of the name index")."""
+    return Cast(Value(value), output_field=BigIntegerField())
 
 
 def _visible_by_rule(user, cases):

@@ -1,12 +1,16 @@
 """Search by any part of a name and by plate or license number in any punctuation."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dmvrequests.cases import services
+from dmvrequests.cases.capabilities import visible_arms
 from dmvrequests.cases.models import DisclosureRequest
+from dmvrequests.cases.search import search_parts
 from dmvrequests.cases.searchkeys import identifier_key, name_key, search_keys
 from dmvrequests.cases.selectors import requests_search
 from dmvrequests.oversight.erasure import redaction_apply
@@ -158,6 +162,29 @@ class TestOnPostgres:
         # the office's (0008, a GIN index serves any subset of its columns); on a table this
         # small the planner's choice between them is a tie.
         assert "case_subject_name_trgm_idx" in plan or "case_office_name_trgm_idx" in plan
+
+    def test_an_office_s_name_search_reads_the_office_and_name_index(self, clerk, gutierrez):
+        """The office's arm of a search gives both of its conditions to the GIN index of
+        migration 0008: the office compared as the bigint its column is (btree_gin has no
+        integer-to-bigint operator), the name by its trigrams."""
+        matching = DisclosureRequest.objects.filter(search_parts("Gutierrez")[-1])
+        shared, office, *_ = visible_arms(clerk, matching)
+        with connection.cursor() as cursor:
+            # The other indexes that could answer either condition alone, dropped within
+            # the test's transaction (rolled back after it), so that the plan shows what
+            # this index can answer.
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'cases_disclosurerequest'"
+                " AND indexname <> 'case_office_name_trgm_idx'"
+                " AND (indexdef LIKE '%office_id%' OR indexdef LIKE '%subject_name_key%')"
+            )
+            for (index,) in cursor.fetchall():
+                cursor.execute(f'DROP INDEX "{index}"')
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            plan = office.explain()
+        assert "case_office_name_trgm_idx" in plan
+        assert re.search(r"Index Cond: \(\(office_id = '?\d+'?::bigint\) AND", plan), plan
+        assert set(office.values_list("number", flat=True)) == {gutierrez.number}
 
     def test_a_surname_and_a_plate_are_found(self, clerk, gutierrez, other):
         with CaptureQueriesContext(connection) as queries:
