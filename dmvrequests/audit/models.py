@@ -9,6 +9,8 @@ too, so application code cannot rewrite a record by accident.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 
 from dmvrequests.audit.chain import GENESIS_HASH
 
@@ -125,6 +127,8 @@ class AuditRecord(models.Model):
         null=True,
         blank=True,
         related_name="audit_records",
+        # audit_user_idx (user, occurred_at) serves every look-up by user.
+        db_index=False,
     )
     username = models.CharField(max_length=150, blank=True)
     office = models.CharField(max_length=20, blank=True, help_text="The user's office code.")
@@ -143,9 +147,11 @@ class AuditRecord(models.Model):
         indexes = [
             models.Index(fields=["occurred_at"], name="audit_occurred_idx"),
             models.Index(fields=["user", "occurred_at"], name="audit_user_idx"),
-            models.Index(fields=["username", "occurred_at"], name="audit_username_idx"),
-            models.Index(fields=["case_number", "occurred_at"], name="audit_case_idx"),
-            # "Who saw this case", newest first: the access log by case number.
+            # The access log by user name, newest first, and a user's activity: both match
+            # the name in any case (`username__iexact`, UPPER(username) = UPPER(...)).
+            models.Index(Upper("username"), F("seq"), name="audit_username_upper_idx"),
+            # "Who saw this case", newest first: the access log by case number (with a
+            # period too: a case's records are few enough to filter by time).
             models.Index(fields=["case_number", "seq"], name="audit_case_seq_idx"),
             # The case timeline: its records other than list reads, and the list reads
             # counted per person from the index alone.
