@@ -13,8 +13,9 @@ DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a
 
 
 def validate_ori(value):
-    """An NCIC Originating Agency Identifier: 9 characters starting with a state code."""
-    if len(value) != 9 or not value.isalnum():
+    """An NCIC Originating Agency Identifier: 9 ASCII letters or digits starting with a
+    state code."""
+    if len(value) != 9 or not (value.isascii() and value.isalnum()):
         raise ValidationError("An ORI has exactly 9 letters or digits, for example NY0010000.")
     if value[:2].upper() not in STATE_CODES:
         raise ValidationError(

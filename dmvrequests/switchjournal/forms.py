@@ -72,6 +72,9 @@ class FilterForm(USWDSFormMixin, forms.Form):
         )
 
 
+ORI_FORMAT = "An ORI has exactly 9 letters or digits, for example NY0010000."
+
+
 class EntriesForm(FilterForm):
     """The entries behind a figure: the filters, which figure, and an ORI."""
 
@@ -85,12 +88,15 @@ class EntriesForm(FilterForm):
         max_length=9,
         label="ORI",
         help_text="9 letters or digits; the messages it sent or received.",
+        error_messages={"max_length": ORI_FORMAT},
     )
 
     def clean_ori(self) -> str:
+        """The ORI in capitals; ValidationError unless it is 9 ASCII letters or digits (an
+        NCIC ORI: "ÄBCDEFGHI" or full-width digits are letters and digits to Python)."""
         value = self.cleaned_data["ori"].strip().upper()
-        if value and (len(value) != 9 or not value.isalnum()):
-            raise ValidationError("An ORI has exactly 9 letters or digits, for example NY0010000.")
+        if value and (len(value) != 9 or not (value.isascii() and value.isalnum())):
+            raise ValidationError(ORI_FORMAT)
         return value
 
 

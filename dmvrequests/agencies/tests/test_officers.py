@@ -129,3 +129,14 @@ def test_officers_see_their_own_requests_and_the_portal_administrator_the_agency
     ]:
         with pytest.raises(Http404):
             officer_case_get(officer, case.number)
+
+
+@pytest.mark.parametrize("ori", ["ÄBCDEFGHI", "NY００１００００", "NY001000", "NY0010000X"])
+def test_an_ori_is_nine_ascii_letters_or_digits(ori):
+    from django.core.exceptions import ValidationError
+
+    from dmvrequests.agencies.models import validate_ori
+
+    with pytest.raises(ValidationError, match="exactly 9 letters or digits"):
+        validate_ori(ori)
+    validate_ori("NY0010000")

@@ -195,6 +195,12 @@ class TestEntries:
         assert "No entries are shown until the filter is corrected" in page.text
         assert not AuditRecord.objects.filter(action=Action.VIEW_JOURNAL).exists()
 
+    @pytest.mark.parametrize("ori", ["ÄBCDEFGHI", "１２３４５６７８９", "DCICE0990DCICE0990XX"])
+    def test_an_ori_of_other_characters_or_too_long_is_explained(self, django_app, counsel, ori):
+        page = django_app.get(reverse("network:entries"), {"ori": ori}, user=counsel, status=400)
+        assert "An ORI has exactly 9 letters or digits" in page.text
+        assert not page.html.select("tbody tr")
+
     def test_the_count_of_entries_read_from_the_rollups_is_the_number_of_entries(self, traffic):
         from dmvrequests.switchjournal import figures
 
