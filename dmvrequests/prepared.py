@@ -101,7 +101,7 @@ class PreparedQuery:
         if {probe for _, probe in slots} != wanted:
             # SQLite's backend turns a time into text while compiling: such a query is
             # compiled the ORM's way there, as it is wherever a probe is not found.
-            logger.info("Query %s: a probe is not among its parameters", self.build)
+            logger.debug("Query %s: a probe is not among its parameters", self.build)
             return None
         return _Compiled(queryset, compiler, sql, tuple(params), tuple(slots))
 
