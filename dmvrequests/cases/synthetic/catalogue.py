@@ -60,7 +60,7 @@ def _frequency_table(*tables):
 # as they do in a state's records (a subject's full name is shared by about 17 cases at
 # 1,000,000, a first name by about 5,000), where the 46 first and 69 last names above,
 # drawn evenly, made every full name one of 3,174 and each name ~315 cases at 1,000,000
-# (~6 at 20,000): a search's matches then grew with the table a hundred times over.
+# (~6 at 20,000): a search's matches then grew with the table fifty times over.
 SUBJECT_FIRST_NAMES = _frequency_table(
     UnitedStatesNames.first_names_female, UnitedStatesNames.first_names_male
 )
