@@ -46,7 +46,8 @@ LAST_NAMES = _words(
 def _frequency_table(*tables):
     """(names, cumulative weights) of one or more {name: frequency} tables, each table
     counting as much as the others (`random.choices(names, cum_weights=...)`)."""
-    names, weights = [], []
+    names: list[str] = []
+    weights: list[float] = []
     for table in tables:
         total = sum(table.values()) * len(tables)
         names.extend(table)
