@@ -5,6 +5,7 @@ downloaded and its hand-over recorded; an agency's page. Forms filled in as rend
 import csv
 import io
 from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -76,6 +77,19 @@ class TestFigures:
         assert rows_of(page, "table-name_only")[0][:2] == ["Local law enforcement", "1"]
         assert rows_of(page, "table-partial_plate")[0][:2] == ["Local law enforcement", "1"]
         assert rows_of(page, "table-unknown")[0][:2] == ["DCXYZ0100", "2"]
+
+    def test_each_entries_link_names_each_filter_once(self, django_app, traffic, counsel):
+        """A row's own filters (a month's dates, a kind) replace the page's, not follow them."""
+        page = django_app.get(
+            reverse("network:index"),
+            {"date_from": "2026-01-01", "date_to": "2026-12-31"},
+            user=counsel,
+        )
+        links = [a["href"] for a in page.html.select("a") if a.get_text().startswith("Entries")]
+        assert links
+        for link in links:
+            names = [name for name, _ in parse_qsl(urlsplit(link).query)]
+            assert len(names) == len(set(names)), link
 
     def test_filters_by_kind_and_agency_as_the_form_sends_them(
         self, django_app, traffic, administrator
