@@ -147,8 +147,9 @@ class AuditRecord(models.Model):
         indexes = [
             models.Index(fields=["occurred_at"], name="audit_occurred_idx"),
             models.Index(fields=["user", "occurred_at"], name="audit_user_idx"),
-            # The access log by user name, newest first, and a user's activity: both match
-            # the name in any case (`username__iexact`, UPPER(username) = UPPER(...)).
+            # The access log by user name, newest first: it matches the name in any case
+            # (`username__iexact`, UPPER(username) = UPPER(...)). A user's activity reads
+            # audit_user_idx (the user's records, and the few without a user).
             models.Index(Upper("username"), F("seq"), name="audit_username_upper_idx"),
             # "Who saw this case", newest first: the access log by case number (with a
             # period too: a case's records are few enough to filter by time).
