@@ -12,11 +12,14 @@ from dmvrequests.vocabulary import STATE_CODES, AgencyKind
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
+ORI_FORMAT = "An ORI has exactly 9 letters or digits, for example NY0010000."
+
+
 def validate_ori(value):
-    """An NCIC Originating Agency Identifier: 9 ASCII letters or digits starting with a
-    state code."""
-    if len(value) != 9 or not (value.isascii() and value.isalnum()):
-        raise ValidationError("An ORI has exactly 9 letters or digits, for example NY0010000.")
+    """An NCIC Originating Agency Identifier: 9 ASCII letters or digits (ORI_RE, in any
+    case) starting with a state code."""
+    if not ORI_RE.fullmatch(value.upper()):
+        raise ValidationError(ORI_FORMAT)
     if value[:2].upper() not in STATE_CODES:
         raise ValidationError(
             f"An ORI starts with a two-letter state code; {value[:2]!r} is not one."

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from dmvrequests.agencies.models import Agency
+from dmvrequests.agencies.models import ORI_FORMAT, ORI_RE, Agency
 from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import DateInput, USWDSFormMixin
 from dmvrequests.switchjournal.figures import FIGURES, Filters
@@ -72,9 +72,6 @@ class FilterForm(USWDSFormMixin, forms.Form):
         )
 
 
-ORI_FORMAT = "An ORI has exactly 9 letters or digits, for example NY0010000."
-
-
 class EntriesForm(FilterForm):
     """The entries behind a figure: the filters, which figure, and an ORI."""
 
@@ -92,10 +89,11 @@ class EntriesForm(FilterForm):
     )
 
     def clean_ori(self) -> str:
-        """The ORI in capitals; ValidationError unless it is 9 ASCII letters or digits (an
-        NCIC ORI: "ÄBCDEFGHI" or full-width digits are letters and digits to Python)."""
+        """The ORI in capitals; ValidationError unless it is 9 ASCII letters or digits
+        (agencies.models.ORI_RE: "ÄBCDEFGHI" or full-width digits are letters and digits to
+        Python's str methods, not to an NCIC ORI)."""
         value = self.cleaned_data["ori"].strip().upper()
-        if value and (len(value) != 9 or not (value.isascii() and value.isalnum())):
+        if value and not ORI_RE.fullmatch(value):
             raise ValidationError(ORI_FORMAT)
         return value
 

@@ -74,10 +74,11 @@ def analyse_new_months(before: tuple[int, int] | None = None) -> list[str]:
     """ANALYZE the journal's partitions that were never analysed (the months an import has
     just created; with `before`, a (year, month) in UTC, only those of earlier months: the
     months an import has finished while it reads on, fastimport.Loader); their names. Until a
-    partition has statistics the planner estimates one block leak in it and reads the section's leaks through the unique key rather than the
-    partial index of leaks: over a second for a page right after a large import, before
-    autovacuum comes by (docs/performance.md, "Cached figures"). A month that already had
-    statistics is left to autovacuum."""
+    partition has statistics the planner estimates one block leak in it and reads the
+    section's leaks through the unique key rather than the partial index of leaks: over a
+    second for a page right after a large import, before autovacuum comes by
+    (docs/performance.md, "Cached figures"). A month that already had statistics is left to
+    autovacuum."""
     if not partitioned():
         return []
     with connection.cursor() as cursor:
