@@ -209,6 +209,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASE_JIT = env_choice("DATABASE_JIT", "off", {"off", "server"})
 if DATABASE_JIT == "off" and "postgresql" in DATABASES["default"]["ENGINE"]:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Server-side prepared statements for the few large queries of fixed shape that every page
+# or case page runs (dmvrequests/prepared.py; docs/operations.md, "PostgreSQL settings"):
+# true (the default) lets psycopg prepare them, when they are asked to be, once per
+# connection; false for a pooler that cannot keep a connection's prepared statements
+# (PgBouncer before 1.21 in transaction mode). Nothing else is ever prepared: psycopg
+# would prepare a query on its own only after this many runs of it on a server-binding
+# cursor, and Django's own cursors bind on the client and never prepare.
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        PREPARE_ONLY_WHEN_ASKED if DATABASE_PREPARED_STATEMENTS else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

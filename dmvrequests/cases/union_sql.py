@@ -28,6 +28,8 @@ from typing import Any
 
 from django.db import connections, models
 
+from dmvrequests.prepared import server_prepared
+
 logger = logging.getLogger(__name__)
 
 # Off in the tests that compare both ways; never off in production.
@@ -145,7 +147,7 @@ def rows(
     compiled = _CACHE.get(shape) if shape is not None else None
     if compiled is None:
         return list(union(case, arms))
-    with connections[DB].cursor() as cursor:
+    with server_prepared(DB), connections[DB].cursor() as cursor:
         cursor.execute(compiled.sql, compiled.params_for(case))
         found = cursor.fetchall()
     # The ORM's JSONField reads the object from its text the same way (json.loads).

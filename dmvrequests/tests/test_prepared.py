@@ -1,5 +1,6 @@
 """A query compiled once (dmvrequests/prepared.py) gives what the QuerySet gives, and falls
-back to the ORM whenever its SQL would not be the ORM's."""
+back to the ORM whenever its SQL would not be the ORM's; on PostgreSQL it is prepared on the
+server once per connection (`server_prepared`), and nothing else is."""
 
 import logging
 
@@ -11,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.backends import JOINS, SIGNED_IN_USER, SignedInUserBackend, signed_in_user
 from accounts.models import User
 from dmvrequests import prepared
-from dmvrequests.prepared import PreparedQuery
-from dmvrequests.testing import make_officer
+from dmvrequests.prepared import PreparedQuery, server_prepared
+from dmvrequests.testing import make_case, make_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,80 @@ def test_the_compiled_query_is_kept_on_the_connection_it_is_bound_to(clerk):
     wrapper = connections["default"]  # this thread's (django.db.connection is a proxy)
     kept = getattr(wrapper, prepared.CONNECTION_ATTRIBUTE)[id(query)]
     assert kept.checked and kept.compiler.connection is wrapper
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+BY_ID = "SELECT username FROM accounts_user WHERE id = %s"
+
+
+def _prepared_statements():
+    """{statement text: times run} of this connection's prepared statements."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+def _usernames(users):
+    with connection.cursor() as cursor:
+        names = []
+        for user in users:
+            cursor.execute(BY_ID, [user.pk])
+            names.append(cursor.fetchone()[0])
+        return names
+
+
+@postgresql_only
+def test_inside_server_prepared_a_query_is_prepared_once_and_run_by_name(clerk, counsel):
+    with server_prepared():
+        names = _usernames([clerk, counsel, clerk])
+    assert names == [clerk.username, counsel.username, clerk.username]
+    runs = [
+        n for text, n in _prepared_statements().items() if "accounts_user WHERE id = $1" in text
+    ]
+    assert runs == [3]  # one statement, prepared at its first run, run three times
+    _usernames([counsel])  # outside the block: not prepared, not run by name
+    runs = [
+        n for text, n in _prepared_statements().items() if "accounts_user WHERE id = $1" in text
+    ]
+    assert runs == [3]
+
+
+@postgresql_only
+def test_the_query_log_keeps_a_prepared_querys_values(clerk):
+    with CaptureQueriesContext(connection) as log, server_prepared():
+        _usernames([clerk])
+    (logged,) = [q["sql"] for q in log.captured_queries if "accounts_user" in q["sql"]]
+    assert logged.startswith("SELECT username FROM accounts_user WHERE id = ")
+    assert logged.split("=")[-1].strip().split("::")[0] == str(clerk.pk)
+
+
+@postgresql_only
+def test_switched_off_nothing_is_prepared(clerk, monkeypatch):
+    """DATABASE_PREPARED_STATEMENTS=false: the connection's prepare_threshold is None."""
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+    with server_prepared():
+        assert _usernames([clerk]) == [clerk.username]
+    assert not [t for t in _prepared_statements() if "accounts_user WHERE id = $1" in t]
+
+
+@postgresql_only
+def test_the_case_page_runs_the_user_the_case_and_its_union_prepared(client, office, clerk):
+    case = make_case(office=office, actor=clerk)
+    client.force_login(clerk)
+    for _ in range(3):
+        assert client.get(case.get_absolute_url()).status_code == 200
+    ran = _prepared_statements()
+    unions = [n for text, n in ran.items() if text.startswith("(SELECT") and "UNION ALL" in text]
+    assert unions and min(unions) >= 3  # the timeline's and the decisions', every request
+    assert any('FROM "accounts_user"' in text and n >= 3 for text, n in ran.items())
+    assert any('FROM "cases_disclosurerequest"' in text and n >= 3 for text, n in ran.items())
+
+
+def test_elsewhere_server_prepared_changes_nothing(clerk):
+    with server_prepared():
+        assert list(User.objects.filter(pk=clerk.pk).values_list("username", flat=True)) == [
+            clerk.username
+        ]
