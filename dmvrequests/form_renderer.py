@@ -11,7 +11,7 @@ giving the same HTML; Jinja2 draws them several times faster (docs/performance.m
 widget templates) and from Django's engine otherwise: the admin's widgets and any app's own
 form templates exist only for Django's engine. A project template that overrides one of
 Django's built-in widget templates would be bypassed: there is none (the pages draw their
-fields with templates/includes/field.html, around the widget).
+fields with the `form_field` tag, jinja2/includes/_field.html, around the widget).
 """
 
 from __future__ import annotations

@@ -137,7 +137,8 @@ class USWDSFormMixin(FormMixinBase):
                 if "usa-input--error" not in attrs.get("class", ""):
                     attrs["class"] = attrs.get("class", "") + " usa-input--error"
                 attrs["aria-invalid"] = "true"
-                # The message beside the field (includes/field.html) is read with it.
+                # The message beside the field (`form_field`: jinja2/includes/_field.html)
+                # is read with it.
                 described = attrs.get("aria-describedby", "").split()
                 error_id = f"{self.add_prefix(name)}-error"
                 if error_id not in described:

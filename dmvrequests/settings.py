@@ -173,6 +173,8 @@ TEMPLATES = [
                 "dmvrequests.context_processors.site",
                 "dmvrequests.notifications.context_processors.failed_notifications",
             ],
+            # `form_field` and `error_summary` in every template, as every form uses them.
+            "builtins": ["dmvrequests.cases.templatetags.form_tags"],
         },
     },
     # Only the partials drawn many times a page, through a tag of the Django templates

@@ -1,9 +1,12 @@
 """The USWDS error pattern, shared by every form: a summary at the top of the page
-that links to each field in error (the field itself is marked by includes/field.html)."""
+that links to each field in error (`error_summary`), and each field drawn with its label,
+hint and error (`form_field`, jinja2/includes/_field.html)."""
 
 from typing import Any
 
 from django import forms, template
+from django.template import engines
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -58,3 +61,19 @@ def error_summary(*items, heading=""):
             "",
         )
     return {"errors": _errors_of(items), "heading": heading}
+
+
+@register.simple_tag
+def form_field(field: Any, empty_choices: str = "", if_added: str = "") -> SafeString:
+    """`{% form_field form.x %}`: the field `form.x` with its label, hint and error message
+    (jinja2/includes/_field.html, drawn by the Jinja2 engine: the pages draw every field
+    through it). `empty_choices` is what a group of choices with none says ("Nothing to
+    choose from." unless given); `if_added="a document"` marks a required field of a block
+    that may be left empty as "needed if you add a document". Draws nothing for a value that
+    is not a form's field (a name the form does not have)."""
+    if not isinstance(field, forms.BoundField):
+        return mark_safe("")  # nosec B308 B703 - empty
+    template_ = engines["jinja2"].get_template("includes/_field.html")
+    values = {"field": field, "empty_choices": empty_choices, "if_added": if_added}
+    # Jinja2 autoescaped what it drew (Django's backend turns autoescaping on).
+    return mark_safe(template_.render(values))  # noqa: S308  # nosec B308 B703
