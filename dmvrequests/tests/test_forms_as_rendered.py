@@ -87,6 +87,20 @@ class TestIntakeForm:
         assert page.html.find(attrs={"name": "subject_plate"})["value"] == "HXT 4821"
         assert not DisclosureRequest.objects.exists()
 
+    def test_no_record_ticked_is_announced_where_each_box_points(self, django_app, clerk, police):
+        """The boxes name `categories-error` in aria-describedby: the message carries that id."""
+        form = django_app.get(reverse("cases:create"), user="clerk").forms[1]
+        self.fill(form, police)
+        form["categories"] = []
+        page = form.submit("draft")
+        message = page.html.find(id="categories-error")
+        assert message is not None and "Tick at least one" in message.text
+        assert message.get("role") == "alert"
+        for box in page.html.find_all(attrs={"name": "categories"}):
+            for named in box["aria-describedby"].split():
+                assert page.html.find(id=named) is not None, named
+        assert not DisclosureRequest.objects.exists()
+
     def test_the_clerk_edits_the_intake(self, django_app, clerk, case):
         form = django_app.get(reverse("cases:edit", args=[case.number]), user="clerk").forms[1]
         form["requester_name"] = "Det. Jane Roe"
