@@ -1,7 +1,6 @@
 from datetime import date, timedelta
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from dmvrequests.agencies.models import Agency
@@ -21,7 +20,8 @@ class DateRangeMixin(FormMixinBase):
         data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
-            raise ValidationError("The end date is before the start date; swap them.")
+            # On the "To" field: the summary links to it and the field is marked.
+            self.add_error("date_to", "The end date is before the start date; swap them.")
         return data
 
 

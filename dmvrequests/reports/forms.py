@@ -38,9 +38,12 @@ class ReportFilterForm(USWDSFormMixin, forms.Form):
             check_period(end, end)  # a plausible year, before counting months back from it
             start = data.get("date_from") or months_back(end, 11)
             if end < start:
-                raise PeriodError(
-                    "The “Received to” date is before the “Received from” date; swap them."
+                # On the "Received to" field: the summary links to it and the field is marked.
+                self.add_error(
+                    "date_to",
+                    "The “Received to” date is before the “Received from” date; swap them.",
                 )
+                return data
             check_period(start, end)
         except PeriodError as error:
             raise ValidationError(str(error)) from None

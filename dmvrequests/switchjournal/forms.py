@@ -50,7 +50,9 @@ class FilterForm(USWDSFormMixin, forms.Form):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
-            raise ValidationError("The end date is before the start date; swap them.")
+            # On the "To" field: the summary links to it and the field is marked.
+            self.add_error("date_to", "The end date is before the start date; swap them.")
+            return data
         if start and end and (end - start).days > MAX_DAYS:
             raise ValidationError("Choose a period of at most ten years.")
         return data

@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -129,6 +130,9 @@ class TestAccessLog:
         )
         assert response.status_code == 400
         assert "The end date is before the start date; swap them." in response.content.decode()
+        page = BeautifulSoup(response.content, "html.parser")
+        assert "swap them" in page.find(id="date_to-error").text  # at the "To" field
+        assert page.select_one('#error-summary a[href="#id_date_to"]') is not None
 
     def test_it_records_the_auditors_search(self, signed_in_auditor, auditor):
         signed_in_auditor.get(reverse("audit:access_log"), {"case_number": "DR-2026-000007"})

@@ -5,6 +5,7 @@ import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -139,6 +140,9 @@ class TestFiltersSurviveNavigation:
         )
         assert response.status_code == 400
         assert "swap them" in response.content.decode()
+        page = BeautifulSoup(response.content, "html.parser")
+        assert "swap them" in page.find(id="date_to-error").text  # at the "Received to" field
+        assert page.select_one('#error-summary a[href="#id_date_to"]') is not None
 
     def test_a_bad_date_is_explained(self, client, administrator):
         client.force_login(administrator)

@@ -117,6 +117,10 @@ class TestFigures:
             status=400,
         )
         assert "The end date is before the start date; swap them." in page.text
+        marked = page.html.find(id="date_to-error")  # at the "To" field, which is marked
+        assert marked is not None and "swap them" in marked.text
+        assert page.html.find(id="id_date_to").get("aria-invalid") == "true"
+        assert page.html.select_one('#error-summary a[href="#id_date_to"]') is not None
         assert "Fix the filter: correct the problem below" in page.text
         assert "Nothing was saved" not in page.text
 
