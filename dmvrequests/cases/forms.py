@@ -214,12 +214,15 @@ class RequestForm(USWDSFormMixin, forms.Form):
             self.add_error(
                 "requester_name", "Pick a known requester or enter the new requester's name."
             )
-        if not any(
-            data.get(f)
-            for f in ("subject_name", "subject_license_number", "subject_plate", "subject_vin")
-        ) and not data.get("bulk"):
-            raise ValidationError(
-                "Identify the subject (name, license number, plate or VIN), or mark the request as bulk."
+        subject = ("subject_name", "subject_license_number", "subject_plate", "subject_vin")
+        # A subject field refused already (too long, say) has its own message.
+        refused = any(name in self.errors for name in subject)
+        if not refused and not any(data.get(f) for f in subject) and not data.get("bulk"):
+            # At the subject's name, the first of its fields: marked, and linked from the summary.
+            self.add_error(
+                "subject_name",
+                "Identify the subject (name, license number, plate or VIN), or mark the request "
+                "as bulk.",
             )
         return data
 
@@ -363,7 +366,9 @@ class ShareForm(USWDSFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("office")) == bool(data.get("user")):
+        if not data.get("office") and not data.get("user"):
+            self.add_error("office", "Choose an office or one person to share the case with.")
+        elif data.get("office") and data.get("user"):
             self.add_error("office", "Choose either an office or one person, not both.")
         return data
 

@@ -101,6 +101,16 @@ class TestIntakeForm:
                 assert page.html.find(id=named) is not None, named
         assert not DisclosureRequest.objects.exists()
 
+    def test_no_subject_is_reported_at_the_subjects_name(self, django_app, clerk, police):
+        form = django_app.get(reverse("cases:create"), user="clerk").forms[1]
+        self.fill(form, police)
+        form["subject_name"] = ""
+        page = form.submit("draft")
+        message = page.html.find(id="subject_name-error")
+        assert message is not None and "Identify the subject" in message.text
+        assert page.html.select_one('#error-summary a[href="#id_subject_name"]') is not None
+        assert not DisclosureRequest.objects.exists()
+
     def test_the_clerk_edits_the_intake(self, django_app, clerk, case):
         form = django_app.get(reverse("cases:edit", args=[case.number]), user="clerk").forms[1]
         form["requester_name"] = "Det. Jane Roe"

@@ -598,11 +598,24 @@ class TestAssignAndShare:
         assert share.revoked_at is not None
         assert "no longer sees" in page.text
 
+    def test_a_share_with_an_office_and_a_person_asks_for_one(
+        self, django_app, in_review, counsel, other_office, other_counsel
+    ):
+        form = form_for(case_page(django_app, in_review, counsel), "cases:share", in_review)
+        form["share-office"] = str(other_office.pk)
+        form["share-user"] = str(other_counsel.pk)
+        form["share-reason"] = "Joint investigation with Buffalo."
+        page = form.submit(status=400)
+        said = page.html.find(id="error-summary").text
+        assert "Choose either an office or one person, not both." in said
+        assert not in_review.shares.exists()
+
     def test_a_share_with_no_one_keeps_the_reason(self, django_app, in_review, counsel):
         form = form_for(case_page(django_app, in_review, counsel), "cases:share", in_review)
         form["share-reason"] = "Joint investigation with Buffalo."
         page = form.submit(status=400)
-        assert "Choose either an office or one person" in page.html.find(id="error-summary").text
+        said = page.html.find(id="error-summary").text
+        assert "Choose an office or one person to share the case with." in said
         assert typed(page, "share-reason") == "Joint investigation with Buffalo."
         assert page.html.find(id="share-form").find_parent("details").has_attr("open")
         assert not in_review.shares.exists()
