@@ -20,7 +20,7 @@ never to choose the query's shape. The guards, as for the timeline's union (case
 On PostgreSQL the SQL is also prepared on the server (`server_prepared`), once per connection:
 PostgreSQL then parses and plans it once, not on every run. For the case page's union of a
 dozen tables (cases/union_sql.py, about 27,000 characters of SQL) that was 8 to 9 ms of its
-11 at 1,000,000 cases; for the signed-in user's query, about 0.7 ms of every page
+11 at 1,000,000 cases; for the signed-in user's query, about 0.6 ms of every page
 (docs/performance.md, "Prepared on the server").
 """
 
