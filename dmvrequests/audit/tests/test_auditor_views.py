@@ -131,7 +131,8 @@ class TestAccessLog:
         assert response.status_code == 400
         assert "The end date is before the start date; swap them." in response.content.decode()
         page = BeautifulSoup(response.content, "html.parser")
-        assert "swap them" in page.find(id="date_to-error").text  # at the "To" field
+        marked = page.find(id="date_to-error")  # at the "To" field
+        assert marked is not None and "swap them" in marked.text
         assert page.select_one('#error-summary a[href="#id_date_to"]') is not None
 
     def test_it_records_the_auditors_search(self, signed_in_auditor, auditor):

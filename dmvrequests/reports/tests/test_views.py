@@ -141,7 +141,8 @@ class TestFiltersSurviveNavigation:
         assert response.status_code == 400
         assert "swap them" in response.content.decode()
         page = BeautifulSoup(response.content, "html.parser")
-        assert "swap them" in page.find(id="date_to-error").text  # at the "Received to" field
+        marked = page.find(id="date_to-error")  # at the "Received to" field
+        assert marked is not None and "swap them" in marked.text
         assert page.select_one('#error-summary a[href="#id_date_to"]') is not None
 
     def test_a_bad_date_is_explained(self, client, administrator):
