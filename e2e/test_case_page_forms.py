@@ -273,7 +273,9 @@ def test_a_mistake_on_each_form_keeps_what_was_typed(people):
     share = review.locator("#share-form")
     share.get_by_label(label("Reason")).fill("Joint investigation with Buffalo.")
     share.get_by_role("button", name="Share the case").click()
-    expect(review.locator("#error-summary")).to_contain_text("Choose an office or one person to share the case with.")
+    expect(review.locator("#error-summary")).to_contain_text(
+        "Choose an office or one person to share the case with."
+    )
     share = review.locator("#share-form")
     expect(share.get_by_label(label("Reason"))).to_have_value("Joint investigation with Buffalo.")
     counsel.check()
