@@ -16,7 +16,7 @@ from dmvrequests.cases.document_forms import (  # noqa: F401  (the forms' one im
     DocumentFormSet,
 )
 from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode, ReleaseMethod
-from dmvrequests.cases.selectors import share_candidates
+from dmvrequests.cases.selectors import office_counsel, share_candidates
 from dmvrequests.cases.services.documents import CHECKS
 from dmvrequests.cases.services.requests import INTAKE_FIELDS
 from dmvrequests.formfields import PlausibleDateField, PlausibleDateTimeField
@@ -252,10 +252,13 @@ class SubmitForm(USWDSFormMixin, forms.Form):
         empty_label="Office review queue (any counsel)",
     )
 
-    def __init__(self, *args, office=None, switched_off=False, **kwargs):
+    def __init__(self, *args, office=None, switched_off=False, offered=None, **kwargs):
+        """`offered`: the office's counsel read already (the case page reads them with its
+        lists), shown without a query of their own."""
         super().__init__(*args, **kwargs)
-        counsel = User.objects.filter(is_active=True, groups__name="Counsel", office=office)
-        self.set_queryset("assigned_counsel", counsel.order_by("last_name", "username"))
+        self.set_queryset("assigned_counsel", office_counsel(office))
+        if offered is not None:
+            self.offer_listed("assigned_counsel", offered)
         if switched_off:
             # Shown but not usable until the case has what submitting needs (the page lists it).
             self.fields["assigned_counsel"].disabled = True
@@ -379,10 +382,12 @@ class AssignForm(USWDSFormMixin, forms.Form):
         queryset=None, label="Assign to", empty_label=None
     )
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case=None, offered=None, **kwargs):
+        """`offered` as for SubmitForm."""
         super().__init__(*args, **kwargs)
-        counsel = User.objects.filter(is_active=True, groups__name="Counsel", office=case.office_id)
-        self.set_queryset("counsel", counsel.order_by("last_name", "username"))
+        self.set_queryset("counsel", office_counsel(case.office_id))
+        if offered is not None:
+            self.offer_listed("counsel", offered)
 
 
 class CallbackForm(USWDSFormMixin, forms.Form):

@@ -22,6 +22,7 @@ from dmvrequests.cases.models import (
     DisclosureRequest,
     LegalDocument,
     NoticeStatus,
+    Status,
     SubjectNotice,
 )
 from dmvrequests.cases.page_rows import PageRows, page_rows
@@ -140,7 +141,7 @@ def case_page(*, user: Any, case: DisclosureRequest) -> CasePage:
     come in one query (`page_rows`)."""
     # What the page offers is what the capability model allows (a share reads only).
     caps = capabilities_for(user, case)
-    rows = page_rows(case, share=caps.share)
+    rows = page_rows(case, share=caps.share, counsel=_offers_counsel(user, caps, case))
     decisions = rows.decisions
     return CasePage(
         case=case,
@@ -155,6 +156,14 @@ def case_page(*, user: Any, case: DisclosureRequest) -> CasePage:
         documents=rows.documents,
         rows=rows,
     )
+
+
+def _offers_counsel(user: Any, caps: CaseCapabilities, case: DisclosureRequest) -> bool:
+    """Whether the page shows a form that offers the office's counsel: the clerk's submit
+    form (a case in intake) or counsel's assign form (an open case); page_forms."""
+    if user.is_clerk and caps.act and case.status == Status.RECEIVED:
+        return True
+    return bool(user.is_counsel and caps.decide and case.is_open)
 
 
 def submit_missing(case: DisclosureRequest) -> list[str]:

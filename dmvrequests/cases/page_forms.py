@@ -117,10 +117,14 @@ def notice_exempt_form(page: CasePage) -> Form:
 def submit_form(page: CasePage) -> Form:
     if not (page.clerk_here and page.case.status == Status.RECEIVED):
         return None
-    return f.SubmitForm(office=page.case.office, switched_off=bool(submit_missing(page.case)))
+    switched_off = bool(submit_missing(page.case))
+    return f.SubmitForm(
+        office=page.case.office_id, switched_off=switched_off, offered=page.lists.counsel
+    )
 
 
 def assign_form(page: CasePage) -> Form:
     if not (page.counsel_here and page.case.is_open):
         return None
-    return f.AssignForm(case=page.case, initial={"counsel": page.case.assigned_counsel_id})
+    initial = {"counsel": page.case.assigned_counsel_id}
+    return f.AssignForm(case=page.case, offered=page.lists.counsel, initial=initial)

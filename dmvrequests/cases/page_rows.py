@@ -29,7 +29,7 @@ from dmvrequests.cases.models import (
     Release,
     SubjectNotice,
 )
-from dmvrequests.cases.selectors import share_candidates
+from dmvrequests.cases.selectors import office_counsel, share_candidates
 from dmvrequests.cases.timeline_union import PERSON, Arm, ordered, read_arms
 
 # What the page does not show of an email received or sent (their bodies and headers stay
@@ -74,10 +74,19 @@ def _share_arms() -> dict[str, Arm]:
     return {"share_offices": offices, "share_people": people}
 
 
-def _arms(share: bool) -> dict[str, Arm]:
+def _counsel_arms() -> dict[str, Arm]:
+    """Whom the submit and assign forms offer: the active counsel of the case's office."""
+    counsel = Arm(
+        User, lambda case: office_counsel(case.office_id), leave_out=frozenset({"password"})
+    )
+    return {"counsel": counsel}
+
+
+def _arms(share: bool, counsel: bool) -> dict[str, Arm]:
     inbound, outbound = _thread_model("inbound_messages"), _thread_model("outbound_messages")
     return {
         **(_share_arms() if share else {}),
+        **(_counsel_arms() if counsel else {}),
         "decisions": Arm(
             Decision,
             _of_case(Decision),
@@ -120,6 +129,9 @@ class PageRows:
     # Whom the share form offers (empty when the user may not share the case).
     share_offices: list[Office]
     share_people: list[User]
+    # The office's counsel, whom a case is submitted or assigned to (None unless asked: the
+    # forms then read them themselves).
+    counsel: list[User] | None
 
 
 def _in_order(model: type[models.Model], rows: list[Any], case: DisclosureRequest) -> list[Any]:
@@ -148,9 +160,10 @@ def _with_roles(people: list[Any]) -> list[Any]:
     return people
 
 
-def page_rows(case: DisclosureRequest, *, share: bool = False) -> PageRows:
-    """Every list of the case page, in one query; `share`: with whom the share form offers."""
-    arms = _arms(share)
+def page_rows(case: DisclosureRequest, *, share: bool = False, counsel: bool = False) -> PageRows:
+    """Every list of the case page, in one query; `share`: with whom the share form offers;
+    `counsel`: the office's counsel, whom the submit and assign forms offer."""
+    arms = _arms(share, counsel)
     found = dict(zip(arms, read_arms(case, list(arms.values())), strict=True))
     rows = {name: _in_order(arms[name].model, found[name], case) for name in arms}
     notices = ordered(rows["notices"], ("pk",))
@@ -167,4 +180,5 @@ def page_rows(case: DisclosureRequest, *, share: bool = False) -> PageRows:
         certifications=rows["certifications"],
         share_offices=ordered(rows.get("share_offices", []), ("name",)),
         share_people=_with_roles(ordered(rows.get("share_people", []), ("last_name", "username"))),
+        counsel=ordered(rows["counsel"], ("last_name", "username")) if counsel else None,
     )

@@ -248,6 +248,13 @@ def case_by_number(number: str) -> DisclosureRequest | None:
     )
 
 
+def office_counsel(office: Any) -> QuerySet:
+    """The active counsel of `office` (an Office or its id), by name: whom a case of that office may
+    be submitted or assigned to (the submit and assign forms)."""
+    counsel = User.objects.filter(is_active=True, groups__name=Role.COUNSEL, office=office)
+    return counsel.order_by("last_name", "username")
+
+
 def share_candidates(case: DisclosureRequest) -> tuple[QuerySet, QuerySet]:
     """(offices, people) `case` may be shared with, as querysets in the order shown: the
     other offices by name, and the active clerks and counsel of other offices by name."""

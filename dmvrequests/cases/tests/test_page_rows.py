@@ -1,5 +1,6 @@
 """The case page's lists read in one UNION ALL (cases/page_rows.py) are the lists the ORM
-gives, in the same order, and the share form shows the same choices without a query."""
+gives, in the same order, and the share, submit and assign forms show the same choices
+without a query."""
 
 from datetime import timedelta
 
@@ -9,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dmvrequests.cases import services
-from dmvrequests.cases.forms import ShareForm
+from dmvrequests.cases.forms import AssignForm, ShareForm, SubmitForm
 from dmvrequests.cases.models import DecisionOutcome
 from dmvrequests.cases.page_rows import page_rows
+from dmvrequests.cases.selectors import office_counsel
 from dmvrequests.cases.services.documents import REQUIRED_CHECKS
 from dmvrequests.testing import OfficeFactory, UserFactory, make_case
 
@@ -107,3 +109,39 @@ def test_the_share_form_shows_the_same_choices_without_a_query(decided, counsel)
 def test_a_case_page_without_the_share_form_does_not_read_whom_to_share_with(decided):
     rows = page_rows(decided)
     assert rows.share_offices == [] and rows.share_people == []
+
+
+def test_the_submit_and_assign_forms_offer_the_offices_counsel_without_a_query(
+    decided, office, counsel, other_counsel
+):
+    UserFactory(office=office, role="Counsel", first_name="Ana", last_name="Abel")
+    UserFactory(office=office, role="Counsel", is_active=False, first_name="Gone")
+    UserFactory(office=office, role="Clerk", first_name="Not", last_name="Counsel")
+    rows = page_rows(decided, counsel=True)
+    assert rows.counsel is not None
+    assert [u.pk for u in rows.counsel] == [u.pk for u in office_counsel(office)]
+    for make, name in (
+        (lambda **kw: SubmitForm(office=office.pk, **kw), "assigned_counsel"),
+        (lambda **kw: AssignForm(case=decided, **kw), "counsel"),
+    ):
+        expected = str(make()[name])
+        listed = make(offered=rows.counsel)
+        with CaptureQueriesContext(connection) as captured:
+            shown = str(listed[name])
+        assert captured.captured_queries == []
+        assert shown == expected
+        assert "Ana Abel" in shown and str(counsel) in shown
+        assert "Gone" not in shown and "Not Counsel" not in shown
+        assert str(other_counsel) not in shown
+
+
+def test_a_counsel_read_with_the_page_is_still_checked_when_sent(decided, office, other_counsel):
+    rows = page_rows(decided, counsel=True)
+    sent = {"submit-assigned_counsel": str(other_counsel.pk)}
+    form = SubmitForm(sent, office=office, offered=rows.counsel)
+    assert not form.is_valid()
+    assert "assigned_counsel" in form.errors
+
+
+def test_a_page_without_those_forms_does_not_read_the_offices_counsel(decided):
+    assert page_rows(decided).counsel is None

@@ -156,3 +156,35 @@ def test_a_case_page_reads_a_long_history_in_the_same_few_queries(
     at_long, statements = counted(client, reverse(page, args=[long.number]))
     assert at_long == at_short, "\n".join(statements)
     assert at_long <= BUDGET[page], "\n".join(statements)
+
+
+def test_the_forms_offering_the_offices_counsel_read_them_with_the_page(
+    client, office, clerk, counsel
+):
+    """The clerk's submit form (a case in intake) and counsel's assign form (an open case)
+    list the office's counsel read in the page's lists' one query, not in one of their own:
+    13 statements each, as a page without those forms."""
+    UserFactory(office=office, role="Counsel", first_name="Ana", last_name="Abel")
+    case = make_case(office=office, actor=clerk, channel="phone")
+    url = reverse("cases:detail", args=[case.number])
+    client.force_login(clerk)
+    client.get(url)
+    count, statements = counted(client, url)
+    page = client.get(url).content.decode()
+    assert 'name="submit-assigned_counsel"' in page and "Ana Abel" in page
+    assert count <= 13, "\n".join(statements)
+    services.callback_record(
+        case=case,
+        actor=clerk,
+        answered_by="Sgt. Roe",
+        called_at=timezone.now(),
+        confirmed=True,
+        number_called="518-555-0100",
+    )
+    services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
+    client.force_login(counsel)
+    client.get(url)
+    count, statements = counted(client, url)
+    page = client.get(url).content.decode()
+    assert 'name="assign-counsel"' in page and "Ana Abel" in page
+    assert count <= 13, "\n".join(statements)
