@@ -49,6 +49,15 @@ def parse_ori_list(text):
     return values
 
 
+def parse_one_ori(text):
+    """The one ORI or ORI pattern of `text`, upper case (as parse_ori_list reads it). Raises
+    ValidationError when `text` holds none, more than one, or a value that is neither."""
+    values = parse_ori_list(text)
+    if len(values) != 1:
+        raise ValidationError("Give one ORI (e.g. NY0010000) or one ORI pattern (e.g. DCICE*).")
+    return values[0]
+
+
 def normalise_domains(text):
     """Split a comma or whitespace separated list of domains and validate each."""
     domains = []

@@ -16,7 +16,7 @@ from dmvrequests.agencies.models import (
     Officer,
     OfficerApproval,
     Requester,
-    parse_ori_list,
+    parse_one_ori,
 )
 from dmvrequests.agencies.signals import directory_changed
 
@@ -182,10 +182,7 @@ def agency_add_ori(*, agency: Agency, value: str, actor: User | None) -> str:
     value is neither, or when another agency already holds it, exactly or through a pattern (an
     ORI belongs to one agency).
     Adding a value the agency already lists changes nothing and sends nothing."""
-    values = parse_ori_list(value)
-    if len(values) != 1:
-        raise ValidationError("Give one ORI (e.g. NY0010000) or one ORI pattern (e.g. DCICE*).")
-    (ori,) = values
+    ori = parse_one_ori(value)
     if ori in agency.ori_list:
         return ori
     holder = _holder_of(ori, agency)

@@ -17,10 +17,12 @@ from dmvrequests.cases.document_forms import (  # noqa: F401  (the forms' one im
 )
 from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode, ReleaseMethod
 from dmvrequests.cases.selectors import office_counsel, share_candidates
+from dmvrequests.cases.services.decisions import ENGINE_DENIES, rationale_missing
 from dmvrequests.cases.services.documents import CHECKS
 from dmvrequests.cases.services.requests import INTAKE_FIELDS
 from dmvrequests.formfields import PlausibleDateField, PlausibleDateTimeField
 from dmvrequests.forms import DateInput, DateTimeInput, USWDSFormMixin
+from dmvrequests.policy.engine import EngineDecision
 from dmvrequests.vocabulary import (
     CATEGORY_HELP,
     Purpose,
@@ -306,19 +308,41 @@ class DecisionForm(USWDSFormMixin, forms.Form):
     )
     status = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, releasable=(), asked=(), **kwargs):
+    def __init__(self, *args, releasable=(), asked=(), engine_decision="", **kwargs):
+        """`releasable` and `asked`: the categories the engine releases and the case asks
+        for; `engine_decision`: the engine's recommendation ("release", "review", "deny"),
+        so that what the service would refuse is said with the form's other errors."""
         super().__init__(*args, **kwargs)
         self.releasable = list(releasable)
+        self.asked = list(asked)
+        self.engine_decision = engine_decision
         offered = [(c, RecordCategory(c).label) for c in asked if c in self.releasable]
         self.set_choices("categories", offered)
 
     def clean(self):
         data = super().clean()
         choice = data.get("decision")
+        if not choice:
+            return data
+        deny = choice == DecisionChoice.DENY
+        if not deny and self.engine_decision == EngineDecision.DENY:
+            self.add_error("decision", ENGINE_DENIES)
         if choice == DecisionChoice.APPROVE_SOME and not data.get("categories"):
             self.add_error("categories", "Tick the categories you approve.")
         if choice == DecisionChoice.DENY and not data.get("reason"):
             self.add_error("reason", "Choose the reason for the denial.")
+        approved = (
+            self.releasable if choice == DecisionChoice.APPROVE_ALL else data.get("categories")
+        )
+        missing = rationale_missing(
+            outcome=DecisionOutcome.DENIED if deny else DecisionOutcome.APPROVED,
+            categories=approved or (),
+            asked=self.asked,
+            engine_decision=self.engine_decision,
+            rationale=data.get("rationale") or "",
+        )
+        if missing and "rationale" not in self.errors:
+            self.add_error("rationale", missing)
         return data
 
     def service_arguments(self):

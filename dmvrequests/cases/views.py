@@ -287,6 +287,7 @@ def _decision_form(case, evaluation):
         initial={"status": case.status},
         releasable=evaluation["releasable"],
         asked=case.categories,
+        engine_decision=evaluation["decision"],
     )
 
 
@@ -372,6 +373,7 @@ def decide(request, case):
         request.POST,
         releasable=evaluation["releasable"] if evaluation else [],
         asked=case.categories,
+        engine_decision=evaluation["decision"] if evaluation else "",
     )
     if form.is_valid():
         try:

@@ -46,7 +46,10 @@ class ReportFilterForm(USWDSFormMixin, forms.Form):
                 return data
             check_period(start, end)
         except PeriodError as error:
-            raise ValidationError(str(error)) from None
+            # At the "Received from" field (a period too long is shortened from its start),
+            # and the rest of the form still checked: every error is shown at once.
+            self.add_error("date_from", str(error))
+            return data
         data["date_from"], data["date_to"] = start, end
         return data
 
@@ -61,7 +64,7 @@ class ReportFilterForm(USWDSFormMixin, forms.Form):
 
 
 class ExportForm(ReportFilterForm):
-    summary_heading = ""  # an export is saved: "Nothing was saved" when it is not
+    summary_heading = "Nothing was exported"
     dataset = forms.ChoiceField(
         choices=DATASET_CHOICES, initial=CASES, widget=forms.RadioSelect, label="What to export"
     )

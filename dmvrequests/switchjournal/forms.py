@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from dmvrequests.agencies.models import ORI_FORMAT, ORI_RE, Agency
+from dmvrequests.agencies.models import ORI_FORMAT, ORI_RE, Agency, parse_one_ori
 from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import DateInput, USWDSFormMixin
 from dmvrequests.switchjournal.figures import FIGURES, Filters
@@ -113,7 +113,13 @@ class AttributeForm(USWDSFormMixin, forms.Form):
         queryset=Agency.objects.order_by("name"),
         label="Agency",
         empty_label="Choose the agency",
+        error_messages={"required": "Choose the agency the ORI belongs to."},
     )
+
+    def clean_ori(self) -> str:
+        """The ORI or pattern, upper case, checked here as agency_add_ori checks it, so that
+        a wrong ORI is reported with a missing agency, not after it."""
+        return parse_one_ori(self.cleaned_data["ori"])
 
 
 class HandOverForm(USWDSFormMixin, forms.Form):

@@ -100,14 +100,41 @@ def _separation_of_duties(case: DisclosureRequest, actor: User) -> None:
         raise WorkflowError("You logged this case, so you cannot decide it: another counsel must.")
 
 
+ENGINE_DENIES = (
+    "The policy engine denies this request, so it cannot be approved. "
+    "Deny it, or ask the agency for the legal process it lacks."
+)
+
+
+def rationale_missing(
+    *,
+    outcome: str,
+    categories: Iterable[str],
+    asked: Iterable[str],
+    engine_decision: str,
+    rationale: str,
+) -> str:
+    """What counsel is told when a decision needs a written rationale and `rationale` is
+    empty: a denial, an approval of only some of the categories `asked`, and any approval of
+    a request the engine sends to counsel's review (`engine_decision` "review"). Empty when
+    none is needed or one is given. The decision form checks it before the service does, so
+    that every error of the form is shown at once."""
+    if (rationale or "").strip():
+        return ""
+    if outcome == DecisionOutcome.DENIED:
+        return "Write the rationale for the denial."
+    if engine_decision == EngineDecision.REVIEW:
+        return "The engine asks for counsel's judgement: write your rationale."
+    if set(categories) != set(asked):
+        return "Write the rationale for approving only some categories."
+    return ""
+
+
 def _approval_guards(
     case: DisclosureRequest, evaluation: Evaluation, categories: list[str], rationale: str
 ) -> str:
     if evaluation["decision"] == EngineDecision.DENY:
-        raise WorkflowError(
-            "The policy engine denies this request, so it cannot be approved. "
-            "Deny it, or ask the agency for the legal process it lacks."
-        )
+        raise WorkflowError(ENGINE_DENIES)
     if not categories:
         raise WorkflowError({"categories": "Choose at least one category to approve."})
     outside = set(categories) - set(evaluation["releasable"])
@@ -120,22 +147,30 @@ def _approval_guards(
             }
         )
     partial = set(categories) != set(case.categories)
-    if evaluation["decision"] == EngineDecision.REVIEW and not rationale:
-        raise WorkflowError(
-            {"rationale": "The engine asks for counsel's judgement: write your rationale."}
-        )
-    if partial and not rationale:
-        raise WorkflowError(
-            {"rationale": "Write the rationale for approving only some categories."}
-        )
+    missing = rationale_missing(
+        outcome=DecisionOutcome.APPROVED,
+        categories=categories,
+        asked=case.categories,
+        engine_decision=evaluation["decision"],
+        rationale=rationale,
+    )
+    if missing:
+        raise WorkflowError({"rationale": missing})
     return ReasonCode.APPROVED_PARTIAL if partial else ReasonCode.APPROVED_FULL
 
 
 def _denial_guards(reason: str, rationale: str) -> None:
     if not reason or reason in APPROVAL_REASONS or reason not in ReasonCode.values:
         raise WorkflowError({"reason": "Choose the reason for the denial from the list."})
-    if not rationale:
-        raise WorkflowError({"rationale": "Write the rationale for the denial."})
+    missing = rationale_missing(
+        outcome=DecisionOutcome.DENIED,
+        categories=(),
+        asked=(),
+        engine_decision="",
+        rationale=rationale,
+    )
+    if missing:
+        raise WorkflowError({"rationale": missing})
 
 
 def _emergency_terms(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from webtest import Upload
 
 from dmvrequests.cases import services
+from dmvrequests.cases.forms import DecisionForm
 from dmvrequests.cases.models import DecisionOutcome, Status, SubjectNotice
 from dmvrequests.cases.services.documents import REQUIRED_CHECKS
 from dmvrequests.cases.timeline import case_timeline
@@ -391,6 +392,54 @@ class TestDecide:
         assert_marked(page, "decide-reason")
         assert typed(page, "decide-rationale") == "No legal process was offered."
         assert not in_review.decisions.exists()
+
+    def test_a_denial_with_nothing_filled_in_shows_every_error_at_once(
+        self, django_app, in_review, counsel
+    ):
+        """Newcomer's finding: the reason was asked for first, the rationale only after."""
+        form = form_for(case_page(django_app, in_review, counsel), "cases:decide", in_review)
+        form["decide-decision"] = "deny"
+        page = form.submit(status=400)
+        assert_marked(page, "decide-reason")
+        assert_marked(page, "decide-rationale")
+        said = page.html.find(id="decide-rationale-error").text
+        assert "Write the rationale for the denial." in said
+        assert not in_review.decisions.exists()
+
+    def test_approving_some_with_nothing_ticked_asks_for_both(self, django_app, in_review, counsel):
+        form = form_for(case_page(django_app, in_review, counsel), "cases:decide", in_review)
+        form["decide-decision"] = "approve_some"
+        page = form.submit(status=400)
+        assert (
+            "Tick the categories you approve." in page.html.find(id="decide-categories-error").text
+        )
+        said = page.html.find(id="decide-rationale-error").text
+        assert "Write the rationale for approving only some categories." in said
+        assert not in_review.decisions.exists()
+
+    def test_the_form_asks_for_a_rationale_the_engine_wants_before_the_service(
+        self, django_app, in_review, counsel
+    ):
+        """The form says what the service would refuse (services.decisions.rationale_missing):
+        a request the engine sends to review needs counsel's rationale, even approved in full."""
+        form = DecisionForm(
+            {"decide-decision": "approve_all", "decide-status": in_review.status},
+            releasable=in_review.categories,
+            asked=in_review.categories,
+            engine_decision="review",
+        )
+        assert not form.is_valid()
+        assert form.errors["rationale"] == [
+            "The engine asks for counsel's judgement: write your rationale."
+        ]
+        denied = DecisionForm(
+            {"decide-decision": "approve_all", "decide-status": in_review.status},
+            releasable=[],
+            asked=in_review.categories,
+            engine_decision="deny",
+        )
+        assert not denied.is_valid()
+        assert "The policy engine denies this request" in denied.errors["decision"][0]
 
     def test_an_immigration_approval_says_a_second_counsel_must_confirm(
         self, django_app, office, clerk, counsel

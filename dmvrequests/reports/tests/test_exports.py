@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
@@ -194,6 +195,26 @@ class TestCaseExport:
         response = post_export(admin_client, include_identifiers="on", reason=" ")
         assert response.status_code == 400
         assert "Say why you need" in response.content.decode()
+        assert export_records() == []
+
+    def test_every_error_of_the_form_is_said_at_once(self, admin_client, dataset):
+        """Newcomer's finding: a period too long was said first, the missing reason only after
+        it was fixed; and the summary said "Nothing was saved" of an export."""
+        response = post_export(
+            admin_client, date_from="1990-01-01", include_identifiers="on", reason=""
+        )
+        assert response.status_code == 400
+        page = BeautifulSoup(response.content, "html.parser")
+
+        def text(element_id):
+            element = page.find(id=element_id)
+            assert element is not None, element_id
+            return element.get_text(" ", strip=True)
+
+        summary = text("error-summary")
+        assert "Nothing was exported" in summary and "Nothing was saved" not in summary
+        assert "years or less" in text("date_from-error")
+        assert "Say why you need" in text("reason-error")
         assert export_records() == []
 
     def test_an_export_that_cannot_be_logged_is_refused(self, admin_client, dataset, monkeypatch):

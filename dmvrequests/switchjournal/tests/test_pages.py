@@ -283,6 +283,19 @@ class TestUnknownOris:
         assert latest.history_user == administrator
         assert latest.history_change_reason == "ORI DCXYZ0100 attributed"
 
+    def test_a_wrong_ori_and_no_agency_are_said_at_once(self, django_app, traffic, administrator):
+        """Newcomer's finding: the agency was asked for first, the ORI's form only after."""
+        page = django_app.get(reverse("network:unknown_oris"), user=administrator)
+        form = page.forms[1]
+        form["ori"] = "NY-1"
+        page = form.submit(status=400)
+        said = page.html.find(id="error-summary").get_text(" ", strip=True)
+        assert "is neither an ORI" in said
+        assert (
+            page.html.find(id="agency-error").get_text() == "Choose the agency the ORI belongs to."
+        )
+        assert "neither an ORI" in page.html.find(id="ori-error").get_text()
+
     def test_an_ori_of_another_agency_is_refused(self, django_app, traffic, administrator):
         page = django_app.get(reverse("network:unknown_oris"), user=administrator)
         form = page.forms[1]
@@ -321,7 +334,7 @@ class TestUnknownOris:
         page = django_app.get(reverse("network:unknown_oris"), user=administrator)
         page = page.forms[1].submit(status=400)
         assert "Enter it: it is required." in page.text
-        assert "Choose one: it is required." in page.text
+        assert "Choose the agency the ORI belongs to." in page.text
 
     def test_a_malformed_value_is_refused(self, django_app, traffic, administrator):
         page = django_app.get(reverse("network:unknown_oris"), user=administrator)
