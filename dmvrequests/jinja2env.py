@@ -22,12 +22,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.template.defaultfilters import linebreaksbr, pluralize
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import linebreaksbr, pluralize, truncatechars
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
+from dmvrequests.audit.templatetags.labels import label
 from dmvrequests.audit.templatetags.moments import moment
-from dmvrequests.cases.templatetags.case_tags import case_due, sort_link_for
+from dmvrequests.cases.templatetags.case_tags import case_due, case_url_tag, due_in, sort_link_for
+from dmvrequests.cases.templatetags.form_tags import error_summary_html, form_field
+from dmvrequests.policy.templatetags.policy_panel import decision_words
 from jinja2 import Environment
 
 
@@ -44,11 +50,37 @@ def _url(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
 
+def _date(value: Any, format_string: str | None = None) -> str:
+    """Django's `date` filter, the time made local first as Django's engine does."""
+    return date_filter(_localtime(value), format_string)
+
+
+def _django_include(name: str, values: dict[str, Any]) -> SafeString:
+    """`{% include name %}` of a Django template (templates/) with `values`, from Jinja2."""
+    return mark_safe(render_to_string(name, values))  # noqa: S308  # nosec B308 B703 - escaped by Django
+
+
 def environment(**options: Any) -> Environment:
     """The Environment Django's Jinja2 backend builds, with the filters and globals above."""
     env = Environment(**options)  # noqa: S701  # nosec B701 - Django's backend sets autoescape
     env.filters.update(
-        localtime=_localtime, moment=moment, pluralize=pluralize, linebreaksbr=linebreaksbr
+        localtime=_localtime,
+        moment=moment,
+        pluralize=pluralize,
+        linebreaksbr=linebreaksbr,
+        date=_date,
+        truncatechars=truncatechars,
+        label=label,
+        decision_words=decision_words,
     )
-    env.globals.update(sort_link=sort_link_for, case_due=case_due, url=_url)
+    env.globals.update(
+        sort_link=sort_link_for,
+        case_due=case_due,
+        url=_url,
+        case_url=case_url_tag,
+        due_in=due_in,
+        form_field=form_field,
+        error_summary=error_summary_html,
+        django_include=_django_include,
+    )
     return env

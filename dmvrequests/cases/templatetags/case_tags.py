@@ -121,6 +121,13 @@ def timeline_section(context):
     return _drawn_by_jinja2("audit/_timeline.html", values, request)
 
 
+@register.simple_tag(takes_context=True)
+def case_page_body(context):
+    """The case page's body (templates/cases/detail.html): jinja2/cases/_detail.html drawn by
+    the Jinja2 engine with the page's whole context (the view's and the context processors')."""
+    return _drawn_by_jinja2("cases/_detail.html", context.flatten(), context["request"])
+
+
 @register.simple_tag
 def case_due(case, today=None):
     """What is due on a case in a queue: the decision (paused while the agency is asked),
