@@ -7,6 +7,7 @@ printed as "<bound method …>"."""
 
 import re
 from copy import deepcopy
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -32,8 +33,8 @@ class PrintedUndefined(Undefined):
         return ""
 
 
-def _strict_templates():
-    templates = deepcopy(settings.TEMPLATES)
+def _strict_templates() -> list[dict[str, Any]]:
+    templates: list[dict[str, Any]] = deepcopy(settings.TEMPLATES)
     for engine in templates:
         if engine.get("NAME") == "jinja2":
             engine["OPTIONS"] = {**engine["OPTIONS"], "undefined": PrintedUndefined}
