@@ -276,7 +276,13 @@ class DecisionChoice(models.TextChoices):
 
 class DecisionForm(USWDSFormMixin, forms.Form):
     prefix = "decide"
-    decision = forms.ChoiceField(choices=DecisionChoice.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        choices=DecisionChoice.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a decision: approve everything, approve some, or deny."
+        },
+    )
     categories = forms.MultipleChoiceField(
         choices=RecordCategory.choices,
         widget=forms.CheckboxSelectMultiple,

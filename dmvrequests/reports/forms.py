@@ -37,6 +37,14 @@ class ReportFilterForm(USWDSFormMixin, forms.Form):
         try:
             check_period(end, end)  # a plausible year, before counting months back from it
             start = data.get("date_from") or months_back(end, 11)
+            if end < start and not data.get("date_to"):
+                # No end given: the end is today, and there is nothing to swap.
+                self.add_error(
+                    "date_from",
+                    "The “Received from” date is after today: no case was received then. "
+                    "Choose today or an earlier date.",
+                )
+                return data
             if end < start:
                 # On the "Received to" field: the summary links to it and the field is marked.
                 self.add_error(

@@ -108,6 +108,7 @@ class AttributeForm(USWDSFormMixin, forms.Form):
         label="ORI or ORI pattern",
         help_text="An ORI (9 letters or digits, e.g. NY0010000) or a prefix ending in * "
         "(e.g. DCICE*, every ORI starting DCICE).",
+        error_messages={"required": "Enter the ORI or ORI pattern to attribute."},
     )
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.order_by("name"),

@@ -229,7 +229,8 @@ def attribute(request):
         request,
         f"{ori} now belongs to {agency.name}. {intcomma(moved)} past quer{'y' if moved == 1 else 'ies'} "
         f"from it {'was' if moved == 1 else 'were'} attributed to the agency, and their flags "
-        "worked out again. The change is in the agency's history.",
+        "(blocked agency, immigration agency, block leak) checked again. The change is in the "
+        "agency's history.",
     )
     return redirect("network:unknown_oris")
 

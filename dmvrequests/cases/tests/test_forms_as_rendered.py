@@ -406,6 +406,12 @@ class TestDecide:
         assert "Write the rationale for the denial." in said
         assert not in_review.decisions.exists()
 
+    def test_no_decision_chosen_says_what_to_choose(self, django_app, in_review, counsel):
+        form = form_for(case_page(django_app, in_review, counsel), "cases:decide", in_review)
+        page = form.submit(status=400)
+        said = page.html.find(id="decide-decision-error").text
+        assert "Choose a decision: approve everything, approve some, or deny." in said
+
     def test_approving_some_with_nothing_ticked_asks_for_both(self, django_app, in_review, counsel):
         form = form_for(case_page(django_app, in_review, counsel), "cases:decide", in_review)
         form["decide-decision"] = "approve_some"

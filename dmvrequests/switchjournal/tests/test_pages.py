@@ -333,7 +333,7 @@ class TestUnknownOris:
     def test_an_empty_form_says_what_is_missing(self, django_app, traffic, administrator):
         page = django_app.get(reverse("network:unknown_oris"), user=administrator)
         page = page.forms[1].submit(status=400)
-        assert "Enter it: it is required." in page.text
+        assert "Enter the ORI or ORI pattern to attribute." in page.text
         assert "Choose the agency the ORI belongs to." in page.text
 
     def test_a_malformed_value_is_refused(self, django_app, traffic, administrator):
