@@ -143,7 +143,7 @@ class FigureSpec:
 
 
 def _local(moment: datetime | None) -> str:
-    return date_format(timezone.localtime(moment), "N j, Y H:i") if moment else ""
+    return date_format(timezone.localtime(moment), "M j, Y H:i") if moment else ""
 
 
 def _ori_label(ori: str, name: str | None) -> str:

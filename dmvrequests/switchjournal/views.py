@@ -281,7 +281,7 @@ def hand_over(request):
         return _blocklist_page(request, form)
     version = blocklist_hand_over(actor=request.user)
     count = len(version.oris.split())
-    when = date_format(timezone.localtime(version.handed_over_at), "N j, Y H:i")
+    when = date_format(timezone.localtime(version.handed_over_at), "M j, Y H:i")
     messages.success(
         request,
         f"Recorded: the block list of {intcomma(count)} ORI{'s' if count != 1 else ''} was handed to the "
