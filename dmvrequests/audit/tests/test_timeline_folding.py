@@ -233,3 +233,21 @@ def test_the_full_timeline_comes_a_page_at_a_time(django_app, long_case, clerk, 
     # The kind filter is kept from page to page.
     filtered = django_app.get(f"{url}?kind=change&page=2", user=clerk.username)
     assert "of the chosen kinds" in filtered
+
+
+def test_each_read_is_told_as_its_audit_record_would_be(busy_case, clerk, counsel):
+    """case_readers reads the records' columns, not AuditRecord instances: each read it lists
+    is the TimelineEvent `record_event` makes of the stored record."""
+    from dmvrequests.audit.models import AuditRecord
+    from dmvrequests.cases.timeline import record_event
+
+    stored = AuditRecord.objects.filter(
+        case_number=busy_case.number, kind=Kind.ACCESS, outcome="success"
+    ).order_by("-seq")
+    expected = [record_event(r) for r in stored.filter(user=counsel)[:READS_SHOWN]]
+    expected += [record_event(r) for r in stored.filter(user=clerk)]
+    listed = [event for summary in case_readers(busy_case) for event in summary.events]
+    assert len(listed) == READS_SHOWN + 1
+    assert sorted(listed, key=lambda e: (e.when, e.sentence)) == sorted(
+        expected, key=lambda e: (e.when, e.sentence)
+    )
