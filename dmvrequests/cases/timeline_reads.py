@@ -189,50 +189,18 @@ _READERS = PreparedQuery(_reads_of, probes=["\x1fprobe-case-number"])
 
 
 def _reads(number):
-    """case_readers' rows as _Read, each person made once."""
+    """case_readers' rows as _Read, each person made once: a row is _READ_COLUMNS, whose
+    user's three names (after `user_id`) become the one `user`."""
     people: dict[Any, Any] = {}
     reads = []
-    for (
-        occurred_at,
-        kind,
-        action,
-        outcome,
-        username,
-        ip_address,
-        detail,
-        user_id,
-        login,
-        first_name,
-        last_name,
-        count,
-        first_read,
-        action_rank,
-        person_rank,
-    ) in _READERS.run(number):
-        user = None
-        if user_id is not None:
-            user = people.get(user_id)
-            if user is None:
-                user = people[user_id] = User(
-                    pk=user_id, username=login, first_name=first_name, last_name=last_name
-                )
-        reads.append(
-            _Read(
-                occurred_at,
-                kind,
-                action,
-                outcome,
-                username,
-                ip_address,
-                detail,
-                user_id,
-                user,
-                count,
-                first_read,
-                action_rank,
-                person_rank,
+    for row in _READERS.run(number):
+        user_id, login, first_name, last_name = row[7:11]
+        user = people.get(user_id)
+        if user is None and user_id is not None:
+            user = people[user_id] = User(
+                pk=user_id, username=login, first_name=first_name, last_name=last_name
             )
-        )
+        reads.append(_Read(*row[:8], user, *row[11:]))  # type: ignore[call-arg]  # _READ_COLUMNS
     return reads
 
 
