@@ -333,6 +333,7 @@ class DecisionForm(USWDSFormMixin, forms.Form):
         deny = choice == DecisionChoice.DENY
         if not deny and self.engine_decision == EngineDecision.DENY:
             self.add_error("decision", ENGINE_DENIES)
+            return data  # nothing else of an approval matters: it cannot be made
         if choice == DecisionChoice.APPROVE_SOME and not data.get("categories"):
             self.add_error("categories", "Tick the categories you approve.")
         if choice == DecisionChoice.DENY and not data.get("reason"):

@@ -36,6 +36,10 @@ class ReportFilterForm(USWDSFormMixin, forms.Form):
         end = data.get("date_to") or timezone.localdate()
         try:
             check_period(end, end)  # a plausible year, before counting months back from it
+        except PeriodError as error:
+            self.add_error("date_to", str(error))
+            return data
+        try:
             start = data.get("date_from") or months_back(end, 11)
             if end < start and not data.get("date_to"):
                 # No end given: the end is today, and there is nothing to swap.
@@ -54,8 +58,8 @@ class ReportFilterForm(USWDSFormMixin, forms.Form):
                 return data
             check_period(start, end)
         except PeriodError as error:
-            # At the "Received from" field (a period too long is shortened from its start),
-            # and the rest of the form still checked: every error is shown at once.
+            # At the "Received from" field (a period too long is shortened from its start; the
+            # end is plausible), and the rest of the form still checked: every error at once.
             self.add_error("date_from", str(error))
             return data
         data["date_from"], data["date_to"] = start, end

@@ -446,6 +446,7 @@ class TestDecide:
         )
         assert not denied.is_valid()
         assert "The policy engine denies this request" in denied.errors["decision"][0]
+        assert "rationale" not in denied.errors  # an approval it cannot make needs none
 
     def test_an_immigration_approval_says_a_second_counsel_must_confirm(
         self, django_app, office, clerk, counsel
