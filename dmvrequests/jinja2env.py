@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 from dmvrequests.audit.templatetags.labels import label
 from dmvrequests.audit.templatetags.moments import moment
 from dmvrequests.cases.templatetags.case_tags import case_due, case_url_tag, due_in, sort_link_for
-from dmvrequests.cases.templatetags.form_tags import error_summary_html, form_field
+from dmvrequests.cases.templatetags.form_tags import error_summary, form_field
 from dmvrequests.policy.templatetags.policy_panel import decision_words
 from jinja2 import Environment
 
@@ -60,6 +60,11 @@ def _django_include(name: str, values: dict[str, Any]) -> SafeString:
     return mark_safe(render_to_string(name, values))  # noqa: S308  # nosec B308 B703 - escaped by Django
 
 
+def _error_summary(*items: Any, heading: str = "") -> SafeString:
+    """`{% error_summary form … %}` (cases/templatetags/form_tags.py), from Jinja2."""
+    return _django_include("includes/error_summary.html", error_summary(*items, heading=heading))
+
+
 def environment(**options: Any) -> Environment:
     """The Environment Django's Jinja2 backend builds, with the filters and globals above."""
     env = Environment(**options)  # noqa: S701  # nosec B701 - Django's backend sets autoescape
@@ -80,7 +85,7 @@ def environment(**options: Any) -> Environment:
         case_url=case_url_tag,
         due_in=due_in,
         form_field=form_field,
-        error_summary=error_summary_html,
+        error_summary=_error_summary,
         django_include=_django_include,
     )
     return env

@@ -336,7 +336,7 @@ class DecisionForm(USWDSFormMixin, forms.Form):
             return data  # nothing else of an approval matters: it cannot be made
         if choice == DecisionChoice.APPROVE_SOME and not data.get("categories"):
             self.add_error("categories", "Tick the categories you approve.")
-        if choice == DecisionChoice.DENY and not data.get("reason"):
+        if deny and not data.get("reason"):
             self.add_error("reason", "Choose the reason for the denial.")
         approved = (
             self.releasable if choice == DecisionChoice.APPROVE_ALL else data.get("categories")

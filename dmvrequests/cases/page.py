@@ -52,12 +52,22 @@ class CasePage:
     @property
     def clerk_here(self) -> bool:
         """A clerk who may act on this case (a read-only share may not)."""
-        return bool(self.user.is_clerk and self.caps.act)
+        return _clerk_acts(self.user, self.caps)
 
     @property
     def counsel_here(self) -> bool:
         """Counsel who may decide this case."""
-        return bool(self.user.is_counsel and self.caps.decide)
+        return _counsel_decides(self.user, self.caps)
+
+    @property
+    def offers_submit(self) -> bool:
+        """The clerk's "Submit for legal review" form is shown (a case in intake)."""
+        return _offers_submit(self.user, self.caps, self.case)
+
+    @property
+    def offers_assign(self) -> bool:
+        """Counsel's "Assign" form is shown (an open case)."""
+        return _offers_assign(self.user, self.caps, self.case)
 
     @cached_property
     def takes_documents(self) -> bool:
@@ -158,12 +168,26 @@ def case_page(*, user: Any, case: DisclosureRequest) -> CasePage:
     )
 
 
+def _clerk_acts(user: Any, caps: CaseCapabilities) -> bool:
+    return bool(user.is_clerk and caps.act)
+
+
+def _counsel_decides(user: Any, caps: CaseCapabilities) -> bool:
+    return bool(user.is_counsel and caps.decide)
+
+
+def _offers_submit(user: Any, caps: CaseCapabilities, case: DisclosureRequest) -> bool:
+    return _clerk_acts(user, caps) and case.status == Status.RECEIVED
+
+
+def _offers_assign(user: Any, caps: CaseCapabilities, case: DisclosureRequest) -> bool:
+    return _counsel_decides(user, caps) and case.is_open
+
+
 def _offers_counsel(user: Any, caps: CaseCapabilities, case: DisclosureRequest) -> bool:
-    """Whether the page shows a form that offers the office's counsel: the clerk's submit
-    form (a case in intake) or counsel's assign form (an open case); page_forms."""
-    if user.is_clerk and caps.act and case.status == Status.RECEIVED:
-        return True
-    return bool(user.is_counsel and caps.decide and case.is_open)
+    """Whether the page shows a form that offers the office's counsel (the submit or the
+    assign form, page_forms): the page's lists then read them."""
+    return _offers_submit(user, caps, case) or _offers_assign(user, caps, case)
 
 
 def submit_missing(case: DisclosureRequest) -> list[str]:

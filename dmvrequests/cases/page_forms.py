@@ -115,7 +115,7 @@ def notice_exempt_form(page: CasePage) -> Form:
 
 
 def submit_form(page: CasePage) -> Form:
-    if not (page.clerk_here and page.case.status == Status.RECEIVED):
+    if not page.offers_submit:
         return None
     switched_off = bool(submit_missing(page.case))
     return f.SubmitForm(
@@ -124,7 +124,7 @@ def submit_form(page: CasePage) -> Form:
 
 
 def assign_form(page: CasePage) -> Form:
-    if not (page.counsel_here and page.case.is_open):
+    if not page.offers_assign:
         return None
     initial = {"counsel": page.case.assigned_counsel_id}
     return f.AssignForm(case=page.case, offered=page.lists.counsel, initial=initial)

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms, template
 from django.template import engines
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -78,9 +77,3 @@ def form_field(field: Any, empty_choices: str = "", if_added: str = "") -> SafeS
     values = {"field": field, "empty_choices": empty_choices, "if_added": if_added}
     # Jinja2 autoescaped what it drew (Django's backend turns autoescaping on).
     return mark_safe(template_.render(values))  # noqa: S308  # nosec B308 B703
-
-
-def error_summary_html(*items: Any, heading: str = "") -> SafeString:
-    """`error_summary` for the Jinja2 templates: the summary drawn (includes/error_summary.html)."""
-    values = error_summary(*items, heading=heading)
-    return mark_safe(render_to_string("includes/error_summary.html", values))  # noqa: S308  # nosec B308 B703
