@@ -43,7 +43,11 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 
 from dmvrequests.switchjournal import generation
-from dmvrequests.switchjournal.batchcounts import NewBatch, copy_new, prepare_new
+from dmvrequests.switchjournal.batchcounts import (
+    NewBatch,
+    copy_new,
+    prepare_new,
+)
 from dmvrequests.switchjournal.batchwriter import BatchWriter
 from dmvrequests.switchjournal.copyload import (
     ANSWERED,
@@ -57,7 +61,7 @@ from dmvrequests.switchjournal.copyload import (
     SENDER,
     TIMESTAMP,
 )
-from dmvrequests.switchjournal.matching import moment_of, pick_by_control, pick_by_time
+from dmvrequests.switchjournal.matching import latest_unused, pick_by_control
 from dmvrequests.switchjournal.models import Direction, JournalEntry
 from dmvrequests.switchjournal.parsing import ANSWERS
 from dmvrequests.switchjournal.partitions import TABLE, analyse_new_months, partitioned
@@ -66,6 +70,7 @@ LAG = timedelta(minutes=2)  # how far back in time a file may step and stay on t
 logger = logging.getLogger(__name__)
 IMPORT_LOCK = 0x534A_494D  # PostgreSQL advisory lock: one import at a time
 SEQUENCE = f"{TABLE}_pid_seq"
+IDS_AT_ONCE = 20_000  # ids taken from the sequence at a time (StreamMatcher._next_id)
 # A row's direction as the parser gives it (a plain str: comparing one with the Direction
 # member costs three times as much, and the fast path compares once or twice per message).
 OUT = Direction.OUT.value
@@ -221,7 +226,13 @@ class Loader:
             late = matcher.late_answers(rows)
             self.writing = rows
             self.writer.submit(
-                partial(_write_new, prepare_new(rows), late, self._finished_month(rows[0]))
+                partial(
+                    _write_new,
+                    prepare_new(rows),
+                    late,
+                    self._finished_month(rows[0]),
+                    durable=final,
+                )
             )
             matcher.written(rows[-1][ID])
         self.rows = self.rows[cut:]
@@ -262,14 +273,30 @@ class Loader:
 
 
 def _write_new(
-    batch: NewBatch, late: list[tuple[int, datetime]], analyse_before: tuple[int, int] | None = None
+    batch: NewBatch,
+    late: list[tuple[int, datetime]],
+    analyse_before: tuple[int, int] | None = None,
+    *,
+    durable: bool = True,
 ) -> int:
     """One batch of the fast path, in its own transaction: the rows (batchcounts.copy_new), the
     queries of earlier batches its responses answered, a new generation; the number stored.
     Then, with `analyse_before` (a (year, month) in UTC), the new partitions of the months
     before it are analysed, after the commit (statistics only: a failure is logged, and the
-    import's own analyse_new_months at the end tries again)."""
+    import's own analyse_new_months at the end tries again).
+
+    Not `durable` (every batch but the last): the commit does not wait for the write-ahead
+    log to reach the disk (`synchronous_commit = off` for this transaction; PostgreSQL writes
+    it within a fraction of a second). The last batch's commit waits, and with it every
+    earlier one: when the import reports its rows stored, they are on disk. A server crash in
+    the middle of an import may lose its latest batches, as if it had stopped there: importing
+    the file again stores them (re-importing is harmless). The waits were 4 ms a batch."""
+    # Inside the caller's transaction (no second thread), the caller's commit decides.
+    durable = durable or connection.in_atomic_block
     with transaction.atomic():
+        if not durable:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
         stored = copy_new(batch)
         _set_answered(late)
         # Last in the batch's transaction, as every writer (generation.py).
@@ -315,9 +342,11 @@ class StreamMatcher:
         self.settled = first - LAG  # responses up to this time are matched
         self.latest = first
         self.forgotten = first - LAG - self.window  # queries up to this time: in the journal
-        self.by_answer: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-        self.by_control: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-        self.waiting: list[dict[str, Any]] = []
+        # Queries (their rows) by (sender, the key of their answer) in (timestamp, id) order,
+        # and by (sender, control field); the responses not matched yet (their rows).
+        self.by_answer: dict[tuple[str, str], list[Row]] = defaultdict(list)
+        self.by_control: dict[tuple[str, str], list[Row]] = defaultdict(list)
+        self.waiting: list[Row] = []
         # The queries already taken (id: time), forgotten with the queries (prune): memory
         # holds the last response window's, whatever the file's size.
         self.used: dict[int, datetime] = {}
@@ -329,10 +358,24 @@ class StreamMatcher:
         self.answered_before: dict[int, bool] = {}  # stored before the import: query id: flag
 
     def _next_id(self) -> int:
-        """The next id from the journal's sequence, taken 20,000 at a time (0 never is one)."""
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [SEQUENCE, 20_000])
-            self.ids = iter([row[0] for row in cursor.fetchall()])
+        """The next id from the journal's sequence, taken IDS_AT_ONCE at a time (0 never is
+        one): the sequence is moved on by IDS_AT_ONCE in one statement, and the ids are the
+        range it stepped over. Nothing else takes an id meanwhile: every writer of the journal
+        is an import, and imports take turns (import_lock). One nextval() per id cost 10 ms
+        of the server's time for 20,000 of them, half a second of a 1,000,000-entry import
+        in which the reading waited (docs/performance.md)."""
+        inside_callers = connection.in_atomic_block  # then the caller's commit decides
+        with transaction.atomic(), connection.cursor() as cursor:
+            if not inside_callers:
+                # Its own transaction needs no wait for the disk (4 ms of the 5 this took):
+                # any row given one of these ids is committed later, and a commit that
+                # reaches the disk takes every earlier change of the log with it (_write_new).
+                cursor.execute("SET LOCAL synchronous_commit = off")
+            cursor.execute(
+                "SELECT setval(%s, nextval(%s) + %s - 1)", [SEQUENCE, SEQUENCE, IDS_AT_ONCE]
+            )
+            last = cursor.fetchone()[0]
+        self.ids = iter(range(last - IDS_AT_ONCE + 1, last + 1))
         number = next(self.ids)
         if self.first_id is None:
             self.first_id = number
@@ -340,10 +383,14 @@ class StreamMatcher:
 
     def take(self, row: Row) -> bool:
         # Called once per message: kept to plain operations (no helper calls but a refill).
+        # A message is its row (copyload.WITH_IDS once given its id): what the rule reads of it
+        # is read by index, and no other object is made for it.
         moment = row[TIMESTAMP]
         if moment <= self.settled:
             raise LeaveFastPath
-        key = (moment, row[DIRECTION], row[2], row[SENDER])
+        direction = row[DIRECTION]
+        sender = row[SENDER]
+        key = (moment, direction, row[2], sender)
         keys = self.keys
         if key in keys:
             return False
@@ -352,73 +399,104 @@ class StreamMatcher:
             self.latest = moment
         number = next(self.ids, 0) or self._next_id()
         row += (number, None)
-        if row[DIRECTION] == OUT:
-            # What _match reads of a response (and of a query, below: matching.py's rule).
+        if direction == OUT:
             row[MATCH_PENDING] = True
-            self.waiting.append(
-                {
-                    "id": number,
-                    "timestamp": moment,
-                    "message_key": row[KEY],
-                    "destination": row[DESTINATION],
-                    "control": row[CONTROL],
-                    "row": row,
-                }
-            )
+            self.waiting.append(row)
             return True
-        message = {
-            "id": number,
-            "timestamp": moment,
-            "sender_ori": row[SENDER],
-            "control": row[CONTROL],
-            "row": row,
-        }
         answer = ANSWERS.get(row[KEY])
         if answer:
-            queries = self.by_answer[(row[SENDER], answer)]
+            queries = self.by_answer[(sender, answer)]
             # Files come in time order, and ids grow: appending keeps most lists sorted.
-            if not queries or queries[-1]["timestamp"] <= moment:
-                queries.append(message)
+            if not queries or queries[-1][TIMESTAMP] <= moment:
+                queries.append(row)
             else:
-                insort(queries, message, key=_order)
-        if row[CONTROL]:
-            self.by_control[(row[SENDER], row[CONTROL])].append(message)
+                insort(queries, row, key=_row_order)
+        control = row[CONTROL]
+        if control:
+            self.by_control[(sender, control)].append(row)
         return True
 
     def settle(self, *, final: bool) -> None:
         bound = self.latest if final else self.latest - LAG
-        ready = sorted((r for r in self.waiting if r["timestamp"] <= bound), key=_order)
-        self.waiting = [r for r in self.waiting if r["timestamp"] > bound]
+        waiting = self.waiting
+        ready = sorted((r for r in waiting if r[TIMESTAMP] <= bound), key=_row_order)
+        if ready:
+            self.waiting = [r for r in waiting if r[TIMESTAMP] > bound]
+        match = self._match
         for response in ready:
-            self._match(response)
+            match(response)
         self.settled = max(self.settled, bound)
 
-    def _match(self, response: dict[str, Any]) -> None:
-        query: dict[str, Any] | None
-        if response["control"]:
-            query = self._by_control(response)
+    def _match(self, response: Row) -> None:
+        response[MATCH_PENDING] = False
+        moment = response[TIMESTAMP]
+        control = response[CONTROL]
+        query: Row | None
+        if control:
+            held = self.by_control.get((response[DESTINATION], control))
+            if held and len(held) == 1 and self.forgotten < held[0][TIMESTAMP] <= moment:
+                query = held[0]  # nearly always: _by_control's pick, without its dicts
+            else:
+                self._match_stored(response, self._by_control(response))
+                return
         else:
-            candidates = self.by_answer.get((response["destination"], response["message_key"]))
-            query = pick_by_time(response, candidates or [], self.used, self.window)
-        row = response["row"]
-        row[MATCH_PENDING] = False
-        if query is None:
-            return
+            candidates = self.by_answer.get((response[DESTINATION], response[KEY]))
+            if not candidates:
+                return
+            # latest_unused's rule, its first look inlined (nearly always the pick).
+            index = bisect_right(candidates, moment, key=_row_moment)
+            if not index:
+                return
+            query = candidates[index - 1]
+            if query[ID] in self.used:
+                query = latest_unused(
+                    candidates[: index - 1], moment, self.used, self.window, _row_moment, _row_id
+                )
+                if query is None:
+                    return
+            elif query[TIMESTAMP] < moment - self.window:
+                return
+        number = query[ID]
+        self.used[number] = query[TIMESTAMP]
+        response[QUERY_ID] = number
+        if number > self.last_written:
+            query[ANSWERED] = True
+        else:
+            self.late[response[ID]] = (number, query[TIMESTAMP])
+
+    def _match_stored(self, response: Row, query: dict[str, Any]) -> None:
+        """Record the match of a response with a control field (`query`: _by_control's)."""
         self.used[query["id"]] = query["timestamp"]
-        row[QUERY_ID] = query["id"]
+        response[QUERY_ID] = query["id"]
         if query.get("row") is not None and query["id"] > self.last_written:
             query["row"][ANSWERED] = True
             return
-        self.late[response["id"]] = (query["id"], query["timestamp"])
+        self.late[response[ID]] = (query["id"], query["timestamp"])
         if self.first_id is None or query["id"] < self.first_id:
             self.answered_before.setdefault(query["id"], query["answered"])
 
-    def _by_control(self, response: dict[str, Any]) -> dict[str, Any]:
-        """The plain rule's pick among the queries held and the stored ones."""
-        held = self.by_control.get((response["destination"], response["control"]))
+    def _by_control(self, row: Row) -> dict[str, Any]:
+        """The plain rule's pick among the queries held and the stored ones (as matching.py's
+        dicts: a response with a control field is rare, its query looked up in the journal)."""
+        response = {
+            "id": row[ID],
+            "timestamp": row[TIMESTAMP],
+            "destination": row[DESTINATION],
+            "control": row[CONTROL],
+        }
+        held = [
+            {
+                "id": query[ID],
+                "timestamp": query[TIMESTAMP],
+                "sender_ori": query[SENDER],
+                "control": query[CONTROL],
+                "row": query,
+            }
+            for query in self.by_control.get((row[DESTINATION], row[CONTROL]), [])
+        ]
         # Held by (sender, control field): each has the response's control field and its
         # destination as sender, so a lone one is pick_by_control's pick (nearly always).
-        chosen = held[0] if held and len(held) == 1 else pick_by_control(response, held or [])
+        chosen = held[0] if len(held) == 1 else pick_by_control(response, held)
         if chosen is not None and chosen["timestamp"] <= response["timestamp"]:
             if chosen["timestamp"] > self.forgotten:
                 return chosen  # every query not held is older
@@ -455,23 +533,27 @@ class StreamMatcher:
         """Forget what no later response can need: queries older than the window before the
         matched time (for control fields: those written), rows' keys up to the matched time."""
         cut = self.settled - self.window
-        for ori_key, queries in list(self.by_answer.items()):
-            del queries[: bisect_right(queries, cut, key=moment_of)]
+        by_answer = self.by_answer
+        for ori_key, queries in list(by_answer.items()):
+            if queries[0][TIMESTAMP] > cut:
+                continue
+            del queries[: bisect_right(queries, cut, key=_row_moment)]
             if not queries:
-                del self.by_answer[ori_key]
+                del by_answer[ori_key]
         by_control, last = self.by_control, self.last_written
         for ori_control, queries in list(by_control.items()):
             if len(queries) == 1:  # nearly always: no list made again
-                if queries[0]["timestamp"] <= cut and queries[0]["id"] <= last:
+                if queries[0][TIMESTAMP] <= cut and queries[0][ID] <= last:
                     del by_control[ori_control]
                 continue
-            kept = [q for q in queries if q["timestamp"] > cut or q["id"] > last]
+            kept = [q for q in queries if q[TIMESTAMP] > cut or q[ID] > last]
             if kept:
                 by_control[ori_control] = kept
             else:
                 del by_control[ori_control]
         self.forgotten = max(self.forgotten, cut)
-        self.keys = {key: moment for key, moment in self.keys.items() if moment > self.settled}
+        settled = self.settled
+        self.keys = {key: moment for key, moment in self.keys.items() if moment > settled}
         # A query at or before the cut is no longer a candidate (by_answer forgot it).
         self.used = {qid: moment for qid, moment in self.used.items() if moment > cut}
 
@@ -500,6 +582,10 @@ class StreamMatcher:
             generation.bump()
 
 
-# A message's (timestamp, id): the order of the matching's walk. itemgetter runs in C (the
-# sort of each batch's responses called a Python function per response).
+# A message's (timestamp, id): the order of the matching's walk, as a dict (matching.py's
+# shape) and as a row. itemgetter runs in C (the sort of each batch's responses called a
+# Python function per response).
 _order: Callable[[dict[str, Any]], tuple[datetime, int]] = itemgetter("timestamp", "id")
+_row_order: Callable[[Row], tuple[datetime, int]] = itemgetter(TIMESTAMP, ID)
+_row_moment: Callable[[Row], datetime] = itemgetter(TIMESTAMP)
+_row_id: Callable[[Row], int] = itemgetter(ID)

@@ -1,7 +1,8 @@
 """The rule that picks a response's query (docs/network-queries.md, "Responses"), shared by the
 two ways of matching: after the rows are stored (services.journal_match_responses) and while
 the journal is read (fastimport.py). Both walk the responses in (timestamp, id) order and call
-these functions, so both give the same matches.
+these functions, so both give the same matches (the fast import holds its messages as rows
+and calls `latest_unused`, the time rule for any shape, with its own accessors).
 
 A query or response is a dict with at least `id`, `timestamp` (aware) and `control`; a query
 also has its `sender_ori`, a response its `destination` and `message_key` (what the rule reads).
@@ -13,7 +14,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Container
 from datetime import datetime, timedelta
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
+
+Q = TypeVar("Q")
 
 
 def pick_by_control(
@@ -38,18 +41,33 @@ def pick_by_time(
 ) -> dict[str, Any] | None:
     """The latest query of `candidates` (one ORI's queries of the key the response answers, in
     (timestamp, id) order) not in `used` at most `window` before the response."""
-    moment = response["timestamp"]
-    index = bisect_right(candidates, moment, key=moment_of)
+    return latest_unused(candidates, response["timestamp"], used, window, moment_of, id_of)
+
+
+def latest_unused(
+    candidates: list[Q],
+    moment: datetime,
+    used: Container[int],
+    window: timedelta,
+    time_of: Callable[[Q], datetime],
+    number_of: Callable[[Q], int],
+) -> Q | None:
+    """pick_by_time's rule over queries of any shape: the latest of `candidates` (in (time,
+    id) order) at or before `moment` whose id is not in `used`, at most `window` before it.
+    `time_of` and `number_of` read a query's time and id (the fast import holds its queries
+    as rows, fastimport.StreamMatcher)."""
+    index = bisect_right(candidates, moment, key=time_of)
     while index > 0:
         index -= 1
         query = candidates[index]
-        if query["timestamp"] < moment - window:
+        if time_of(query) < moment - window:
             return None
-        if query["id"] not in used:
+        if number_of(query) not in used:
             return query
     return None
 
 
-# A message's time, the key of bisect over a list of messages: itemgetter runs in C, where a
-# Python function cost a call at each step of each bisection (0.1 us a message imported).
+# A message's time and id, the keys of bisect over a list of messages: itemgetter runs in C,
+# where a Python function cost a call at each step of each bisection (0.1 us a message).
 moment_of: Callable[[dict[str, Any]], datetime] = itemgetter("timestamp")
+id_of: Callable[[dict[str, Any]], int] = itemgetter("id")

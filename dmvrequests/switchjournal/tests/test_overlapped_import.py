@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection, transaction
 
 from dmvrequests.switchjournal import batchcounts, batchwriter, fastimport, services
 from dmvrequests.switchjournal.batchwriter import BatchWriter
@@ -219,3 +219,63 @@ def test_the_writer_analyses_each_finished_month_while_the_file_is_read_on(monke
         [partitions.partition_name(2026, month)] for month in (3, 4, 5, 6)
     ]
     assert unanalysed_partitions() == 0
+
+
+def _one(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_new_months_are_analysed_with_a_small_sample_of_the_columns_the_pages_read():
+    from dmvrequests.switchjournal import partitions
+
+    text = demo(START, 3, 2000, seed=8)
+    services.journal_import(io.BytesIO(text.encode()), name="march.txt")
+    name = partitions.partition_name(2026, 3)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attname FROM pg_stats WHERE tablename = %s", [name])
+        analysed = {row[0] for row in cursor.fetchall()}
+    assert {"timestamp", "direction", "sender_ori", "destination", "block_leak"} <= analysed
+    assert not analysed & {"text", "control", "sequence", "id", "query_id"}
+    assert _one("SELECT reltuples FROM pg_class WHERE relname = %s", [name]) > 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_fast_path_takes_its_ids_as_ranges_that_the_sequence_moves_past(monkeypatch):
+    monkeypatch.setattr(fastimport, "IDS_AT_ONCE", 700)
+    text = demo(START, 2, 1500, seed=9)
+    summary = services.journal_import(io.BytesIO(text.encode()), name="ids.txt")
+    ids = sorted(JournalEntry.objects.values_list("id", flat=True))
+    assert len(ids) == summary.imported == 1500
+    # Three ranges of 700 were taken (1,500 ids), in file order: the ids grow with the file.
+    assert ids[-1] - ids[0] == len(ids) - 1
+    last = _one("SELECT pg_sequence_last_value(%s::regclass)", [fastimport.SEQUENCE])
+    assert last == ids[0] + 3 * 700 - 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_batches_commit_without_waiting_for_the_disk_but_never_the_caller_s_transaction(
+    monkeypatch,
+):
+    settings_seen: list[str] = []
+    write = fastimport._write_new
+
+    def recording(*args, **kwargs):
+        stored = write(*args, **kwargs)
+        settings_seen.append(_one("SHOW synchronous_commit"))
+        return stored
+
+    monkeypatch.setattr(fastimport, "_write_new", recording)
+    monkeypatch.setattr(services, "PG_BATCH", 300)
+    # Inside the caller's transaction the batches are written in the importing thread: no
+    # batch may turn off the wait for the caller's commit.
+    with transaction.atomic():
+        services.journal_import(io.BytesIO(demo(START, 2, 1200, seed=10).encode()), name="a")
+        assert _one("SHOW synchronous_commit") == "on"
+    assert settings_seen and set(settings_seen) == {"on"}
+    assert connection.in_atomic_block is False
