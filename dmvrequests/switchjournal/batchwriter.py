@@ -58,13 +58,11 @@ class BatchWriter:
     collected; `collect()` waits for the write in progress and returns its number (0 when
     none), raising its exception if it failed; `close()` waits for it whatever happens, closes
     the thread's connection, ends the thread and gives the switch interval back (HANDOFF).
-    Not reentrant: one importing thread."""
+    Not reentrant: one importing thread. `name`: the thread's name (and a number)."""
 
-    def __init__(self, *, overlap: bool) -> None:
+    def __init__(self, *, overlap: bool, name: str = "journal-writer") -> None:
         self.executor = (
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal-writer")
-            if overlap
-            else None
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix=name) if overlap else None
         )
         self.pending: Future[int] | None = None
         if self.executor is not None:

@@ -6,18 +6,21 @@ contract). On PostgreSQL the windows are counted in SQL; on SQLite in Python."""
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Max, QuerySet
 
 from dmvrequests.switchjournal import generation
 from dmvrequests.switchjournal.models import Burst, Direction, JournalEntry
 from dmvrequests.switchjournal.partitions import partitioned
+
+logger = logging.getLogger(__name__)
 
 
 def find_bursts(
@@ -104,18 +107,68 @@ def journal_find_bursts(oris: Iterable[str], since: datetime | None = None) -> l
     (each holds only older queries); the walk goes on from there, after the last burst kept
     (the queries it holds open no window). The result is the whole walk's (tested equal): a
     day's file costs a day's queries, not the journal's."""
-    chosen = sorted(set(oris))
-    before = set(Burst.objects.filter(ori__in=chosen).values_list("ori", "start"))
-    _find_bursts(chosen, since)
-    generation.bump()  # after the bursts are written: the cached figures are stale
-    return [
-        burst
-        for burst in Burst.objects.filter(ori__in=chosen).order_by("start", "ori")
-        if (burst.ori, burst.start) not in before
-    ]
+    walks = BurstWalks()
+    walks.walk(oris, since)
+    return walks.new()
 
 
-def _find_bursts(oris: list[str], since: datetime | None) -> None:
+BurstKey = tuple[str, datetime]  # a burst's ORI and start: what tells two bursts apart
+
+
+class BurstWalks:
+    """The walks of one import, and the bursts they made that were not there before it.
+
+    `walk(oris, since)` is journal_find_bursts' walk: the bursts of `oris` worked out again
+    from one window before `since` (None: from each ORI's first query). An import may walk
+    several times as its batches are stored (fastimport.Loader: after each finished month, in
+    the writer's thread, so that the end of the import only walks its last month), each time
+    with the senders of the queries stored since the last walk and the earliest of them: the
+    stored bursts are then the whole walk's over what is stored, as after one walk at the end
+    (the reasoning of journal_find_bursts, applied at each step). `new()`: the bursts stored
+    now that were not before the first walk (a burst a walk removed and a later one made
+    again, same ORI and start, is not new if it was there before the import)."""
+
+    def __init__(self) -> None:
+        self.complete = True  # False when a walk failed: the import walks everything again
+        self._before: set[BurstKey] = set()  # there before the import, removed by a walk
+        self._made: set[BurstKey] = set()  # made by a walk, still stored
+
+    def walk(self, oris: Iterable[str], since: datetime | None) -> None:
+        chosen = sorted(set(oris))
+        if not chosen:
+            return
+        removed, made = _find_bursts(chosen, since)
+        for key in removed:
+            if key in self._made:
+                self._made.discard(key)
+            else:
+                self._before.add(key)
+        self._made |= made
+        generation.bump()  # after the bursts are written: the cached figures are stale
+
+    def walk_beside(self, oris: Iterable[str], since: datetime | None) -> None:
+        """walk() beside an import's reading: a failure is logged and leaves `complete` False
+        (the import then walks every query of its file again at the end)."""
+        try:
+            self.walk(oris, since)
+        except DatabaseError:
+            logger.warning("The bursts were not walked beside the reading.", exc_info=True)
+            self.complete = False
+
+    def new(self) -> list[Burst]:
+        """The bursts made by the walks and not there before, by start and ORI."""
+        keys = self._made - self._before
+        if not keys:
+            return []
+        stored = Burst.objects.filter(
+            ori__in={ori for ori, _ in keys}, start__in={start for _, start in keys}
+        ).order_by("start", "ori")
+        return [burst for burst in stored if (burst.ori, burst.start) in keys]
+
+
+def _find_bursts(oris: list[str], since: datetime | None) -> tuple[set[BurstKey], set[BurstKey]]:
+    """Walk `oris` again from one window before `since` (None: from the first query); the
+    bursts removed and the bursts stored, by ORI and start."""
     window = timedelta(minutes=settings.SWITCH_BURST_WINDOW_MINUTES)
     minimum = settings.SWITCH_BURST_MIN_QUERIES
     boundary = None if since is None else since - window
@@ -127,9 +180,11 @@ def _find_bursts(oris: list[str], since: datetime | None) -> None:
     if partitioned():
         found = _pg_bursts(oris, window, minimum, boundary, kept_until)
         with transaction.atomic():
+            removed = _keys(stale.filter(ori__in=oris))
             stale.filter(ori__in=oris).delete()
             Burst.objects.bulk_create(found, batch_size=5000)
-        return
+        return removed, {(burst.ori, burst.start) for burst in found}
+    removed, made = set(), set()
     for ori in oris:
         queries = JournalEntry.objects.filter(direction=Direction.IN, sender_ori=ori)
         if boundary is not None:
@@ -146,5 +201,12 @@ def _find_bursts(oris: list[str], since: datetime | None) -> None:
             for start, last, count in find_bursts(times, window=window, minimum=minimum)
         ]
         with transaction.atomic():
+            removed |= _keys(stale.filter(ori=ori))
             stale.filter(ori=ori).delete()
             Burst.objects.bulk_create(found)
+        made |= {(burst.ori, burst.start) for burst in found}
+    return removed, made
+
+
+def _keys(bursts: QuerySet[Burst]) -> set[BurstKey]:
+    return set(bursts.values_list("ori", "start"))

@@ -49,6 +49,7 @@ from dmvrequests.switchjournal.batchcounts import (
     prepare_new,
 )
 from dmvrequests.switchjournal.batchwriter import BatchWriter
+from dmvrequests.switchjournal.bursts import BurstWalks
 from dmvrequests.switchjournal.copyload import (
     ANSWERED,
     CONTROL,
@@ -74,6 +75,7 @@ IDS_AT_ONCE = 20_000  # ids taken from the sequence at a time (StreamMatcher._ne
 # A row's direction as the parser gives it (a plain str: comparing one with the Direction
 # member costs three times as much, and the fast path compares once or twice per message).
 OUT = Direction.OUT.value
+IN = Direction.IN.value
 
 Row = list[Any]
 Stored = tuple[int, int]  # (rows stored, duplicates) of one written batch
@@ -147,9 +149,15 @@ class Loader:
         self.matcher: StreamMatcher | None = None
         self.flush_at = size  # the fast path keeps the rows of the last LAG: flush `size` later
         self.writer = BatchWriter(overlap=overlap and self.fast is None)
+        # The walks of bursts beside the reading run in a third thread (_walk_beside).
+        self.walker = BatchWriter(overlap=overlap and self.fast is None, name="journal-bursts")
         self.writing: list[Row] = []  # the rows of the write in progress
         self.done = [0, 0]  # stored and duplicates not reported yet
         self.month: tuple[int, int] | None = None  # (year, month) in UTC of the last batch's start
+        # The import's walks of bursts, and the senders and earliest time of the queries
+        # written since the last walk (_unwalked; walked after a finished month and at the end).
+        self.walks = BurstWalks()
+        self.walk: tuple[set[str], datetime | None] = (set(), None)
 
     def add(self, row: Row) -> Stored | None:
         if self.fast is None:
@@ -176,7 +184,10 @@ class Loader:
         return self._report()
 
     def close(self) -> None:
-        self.writer.close()
+        try:
+            self.writer.close()
+        finally:
+            self.walker.close()
 
     def _report(self) -> Stored:
         (stored, duplicates), self.done = self.done, [0, 0]
@@ -224,14 +235,21 @@ class Loader:
             # From here on the rows are the writer's: a later match of one of their queries
             # goes to `late` (their ids are at most matcher.last_written).
             late = matcher.late_answers(rows)
+            batch = prepare_new(rows)
+            self._unwalked(batch)
+            finished = self._finished_month(rows[0])
+            walk = None
+            if finished is not None:
+                walk, self.walk = self.walk, (set(), None)
             self.writing = rows
             self.writer.submit(
                 partial(
                     _write_new,
-                    prepare_new(rows),
+                    batch,
                     late,
-                    self._finished_month(rows[0]),
+                    finished,
                     durable=final,
+                    walk=None if walk is None else partial(self._walk_beside, *walk),
                 )
             )
             matcher.written(rows[-1][ID])
@@ -242,13 +260,42 @@ class Loader:
         if final or not self.writer.overlapping:
             self._collect()
 
+    def _unwalked(self, batch: NewBatch) -> None:
+        """Add the senders of a batch's queries and the earliest of them to `walk`."""
+        senders, since = self.walk
+        senders.update(count[2] for count in batch.counts if count[1] == IN)
+        earliest = min((row[TIMESTAMP] for row in batch.rows if row[DIRECTION] == IN), default=None)
+        if earliest is not None and (since is None or earliest < since):
+            since = earliest
+        self.walk = (senders, since)
+
+    def _walk_beside(self, senders: set[str], since: datetime | None) -> None:
+        """In the writer's thread, after a batch that starts a month is stored: hand the walk of
+        the bursts of the queries stored since the last walk to the walker's thread (once the
+        last walk is over), so that it runs beside the next batches' writes. The walk sees
+        those batches too, as far as they are committed: it walks more than it must, never
+        less (BurstWalks: every query stored after it is in a later walk)."""
+        self.walker.collect()
+        self.walker.submit(partial(_walk, self.walks, senders, since))
+
+    def final_walk(self, senders: set[str], earliest: datetime | None) -> None:
+        """After the last batch (`senders` and `earliest`: every query's of the file): walk
+        the bursts the walks beside the reading have not (bursts.BurstWalks), or all of them
+        again when the fast path was left or a walk failed."""
+        if self.fast and self.walks.complete:
+            self.walks.walk(*self.walk)
+        else:
+            self.walks.walk(senders, earliest)
+
     def _finished_month(self, first: Row) -> tuple[int, int] | None:
         """The (year, month) in UTC of `first`, the first row of a batch about to be written,
         when the batches written beside the reading have moved on to a later month than the
         last one's: the months before it are finished (a journal in time order gives nothing
         more of them), and the writer's thread analyses their new partitions while the file is
         read on (partitions.analyse_new_months; else the import did it at the end, a quarter of
-        a second a month: docs/performance.md). None otherwise."""
+        a second a month: docs/performance.md) and walks the bursts of the queries written since
+        its last walk (bursts.BurstWalks; else the import walked them all at the end, a second
+        for 1,000,000 entries). None otherwise."""
         moment = first[TIMESTAMP].astimezone(UTC)
         month = (moment.year, moment.month)
         previous, self.month = self.month, month
@@ -278,12 +325,14 @@ def _write_new(
     analyse_before: tuple[int, int] | None = None,
     *,
     durable: bool = True,
+    walk: Callable[[], None] | None = None,
 ) -> int:
     """One batch of the fast path, in its own transaction: the rows (batchcounts.copy_new), the
     queries of earlier batches its responses answered, a new generation; the number stored.
     Then, with `analyse_before` (a (year, month) in UTC), the new partitions of the months
     before it are analysed, after the commit (statistics only: a failure is logged, and the
-    import's own analyse_new_months at the end tries again).
+    import's own analyse_new_months at the end tries again), and `walk` (the import's walk
+    of the bursts of the queries stored since its last walk, BurstWalks.walk_beside) is run.
 
     Not `durable` (every batch but the last): the commit does not wait for the write-ahead
     log to reach the disk (`synchronous_commit = off` for this transaction; PostgreSQL writes
@@ -306,7 +355,14 @@ def _write_new(
             analyse_new_months(before=analyse_before)
         except DatabaseError:
             logger.warning("Finished months of the journal not analysed.", exc_info=True)
+    if walk is not None:
+        walk()
     return stored
+
+
+def _walk(walks: BurstWalks, senders: set[str], since: datetime | None) -> int:
+    walks.walk_beside(senders, since)
+    return 0  # a BatchWriter's job returns a number
 
 
 def _newer_than_stored(first: datetime) -> bool:

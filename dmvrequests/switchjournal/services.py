@@ -31,7 +31,6 @@ from django.db.models import Max, Q
 from dmvrequests.agencies.directory import OriDirectory, ori_directory
 from dmvrequests.switchjournal import generation, rollups
 from dmvrequests.switchjournal.alerts import import_alerts
-from dmvrequests.switchjournal.bursts import journal_find_bursts
 from dmvrequests.switchjournal.copyload import COLUMNS, copy_insert
 from dmvrequests.switchjournal.fastimport import Loader, import_lock
 from dmvrequests.switchjournal.fastjournal import read_stream
@@ -316,7 +315,8 @@ def journal_import(
             summary.reject(rejection)
         if summary.imported:
             journal_match_responses()  # what the fast path left (nothing when it held)
-            new_bursts = journal_find_bursts(senders, since=earliest)
+            loader.final_walk(senders, earliest)
+            new_bursts = loader.walks.new()
             import_alerts(after_id=after_id, new_bursts=new_bursts, name=name)
             analyse_new_months()  # the section's first page after a large import
     return summary

@@ -13,6 +13,7 @@ from django.db import OperationalError, connection, transaction
 
 from dmvrequests.switchjournal import batchcounts, batchwriter, fastimport, services
 from dmvrequests.switchjournal.batchwriter import BatchWriter
+from dmvrequests.switchjournal.bursts import BurstWalks
 from dmvrequests.switchjournal.models import DailyCount, JournalEntry, MonthlyCount
 from dmvrequests.switchjournal.tests import test_fast_import
 from dmvrequests.switchjournal.tests.test_fast_import import EARLIER, LATER, START, demo
@@ -26,9 +27,10 @@ def overlaps(monkeypatch):
     seen: list[bool] = []
     made = fastimport.BatchWriter
 
-    def recording(*, overlap):
-        writer = made(overlap=overlap)
-        seen.append(writer.overlapping)
+    def recording(*, overlap, name="journal-writer"):
+        writer = made(overlap=overlap, name=name)
+        if name == "journal-writer":  # not the walker of bursts (Loader.walker)
+            seen.append(writer.overlapping)
         return writer
 
     monkeypatch.setattr(fastimport, "BatchWriter", recording)
@@ -279,3 +281,102 @@ def test_batches_commit_without_waiting_for_the_disk_but_never_the_caller_s_tran
         assert _one("SHOW synchronous_commit") == "on"
     assert settings_seen and set(settings_seen) == {"on"}
     assert connection.in_atomic_block is False
+
+
+@pytest.fixture
+def burst_alerts(monkeypatch):
+    """The new bursts each import alerted on, (ORI, start, end, queries) in order."""
+    alerted: list[list[tuple]] = []
+    alerts = services.import_alerts
+
+    def recording(*, after_id, new_bursts, name):
+        alerted.append([(b.ori, b.start, b.end, b.queries) for b in new_bursts])
+        return alerts(after_id=after_id, new_bursts=new_bursts, name=name)
+
+    monkeypatch.setattr(services, "import_alerts", recording)
+    return alerted
+
+
+@pytest.fixture
+def walks_beside(monkeypatch):
+    """The threads the walks of bursts beside the reading ran in."""
+    threads: list[str] = []
+    walk = BurstWalks.walk_beside
+
+    def recording(self, oris, since):
+        threads.append(threading.current_thread().name)
+        return walk(self, oris, since)
+
+    monkeypatch.setattr(BurstWalks, "walk_beside", recording)
+    return threads
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_bursts_walked_after_each_finished_month_give_the_plain_bursts_and_alerts(
+    both_ways, burst_alerts, walks_beside
+):
+    # Three months and a half, then a file that starts where the first ends (its first month
+    # is walked again with the first file's queries), in batches of 40 (the fixture's).
+    first = demo(START, 100, 3000, seed=11)
+    second = demo(START + timedelta(days=101), 40, 1200, seed=12)
+    fast, plain, _ = both_ways(first, second)
+    assert fast == plain
+    assert fast[3], "demo traffic has bursts"
+    fast_alerts, plain_alerts = burst_alerts[:2], burst_alerts[2:]
+    assert fast_alerts == plain_alerts
+    assert sum(len(alerted) for alerted in fast_alerts) == len(fast[3])
+    # Walked beside the reading after the months each file finished while on the fast path
+    # (demo traffic leaves it where a control field is answered before its query).
+    assert len(walks_beside) >= 3
+    assert set(walks_beside) == {"journal-bursts_0"}  # beside the writer's thread
+    assert not [t for t in threading.enumerate() if t.name.startswith("journal-")]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_walk_beside_the_reading_that_fails_is_made_good_at_the_end(
+    both_ways, burst_alerts, monkeypatch
+):
+    from dmvrequests.switchjournal import bursts
+
+    find = bursts._find_bursts
+    calls = []
+
+    def failing_once(oris, since):
+        calls.append(threading.current_thread().name)
+        if len(calls) == 2:
+            raise OperationalError("the server went away")
+        return find(oris, since)
+
+    monkeypatch.setattr(bursts, "_find_bursts", failing_once)
+    fast, plain, _ = both_ways(demo(START, 100, 3000, seed=11))
+    assert fast == plain
+    assert burst_alerts[0] == burst_alerts[1]
+    assert calls[1] == "journal-bursts_0"  # the walk that failed ran beside the reading
+
+
+@pytest.mark.django_db
+def test_the_walks_of_an_import_tell_only_the_bursts_that_were_not_there_before(settings):
+    from dmvrequests.switchjournal.models import Burst
+    from dmvrequests.switchjournal.tests.journals import stored_queries
+
+    settings.SWITCH_BURST_MIN_QUERIES = 3
+    ori = "DCICE0100"
+    old = START - timedelta(days=1)
+    stored_queries(old, 3, ori=ori)
+    BurstWalks().walk([ori], old)
+    assert list(Burst.objects.values_list("ori", "start")) == [(ori, old)]
+    # Queries stored in two batches, walked after each: the first walk makes a burst, the
+    # second removes it and makes a longer one from the same start; the old burst stays.
+    walks = BurstWalks()
+    stored_queries(START, 3, ori=ori)
+    walks.walk([ori], START)
+    stored_queries(START + timedelta(seconds=3), 2, ori=ori)
+    walks.walk([ori], START + timedelta(seconds=3))
+    assert [(b.ori, b.start, b.queries) for b in walks.new()] == [(ori, START, 5)]
+    # The old burst, removed and made again by a walk from before it, is not new.
+    again = BurstWalks()
+    again.walk([ori], old)
+    assert again.new() == []
+    assert Burst.objects.count() == 2
