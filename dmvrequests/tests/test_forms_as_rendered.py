@@ -33,6 +33,8 @@ def marked(page, name):
     assert control.find_parent(class_="usa-form-group--error") is not None
     summary = page.html.find(id="error-summary")
     assert summary is not None and f"#{control['id']}" in [a["href"] for a in summary("a")]
+    # The title says so first (WCAG 3.3.1): what a screen reader reads of the page.
+    assert page.html.title.string.startswith("Error: "), page.html.title.string
     return control
 
 
@@ -95,7 +97,10 @@ class TestIntakeForm:
         page = form.submit("draft")
         message = page.html.find(id="categories-error")
         assert message is not None and "Tick at least one" in message.text
-        assert message.get("role") == "alert"
+        # Announced once, by the summary (role="alert") and the title; each box names it.
+        assert message.get("role") is None
+        assert page.html.select_one('#error-summary a[href="#id_categories_0"]') is not None
+        assert page.html.title.string.startswith("Error: ")
         for box in page.html.find_all(attrs={"name": "categories"}):
             for named in box["aria-describedby"].split():
                 assert page.html.find(id=named) is not None, named

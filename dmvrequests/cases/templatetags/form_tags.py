@@ -63,6 +63,26 @@ def error_summary(*items, heading=""):
     return {"errors": _errors_of(items), "heading": heading}
 
 
+@register.simple_tag(takes_context=True)
+def error_title(context: template.Context) -> str:
+    """`<title>{% error_title %}…`: "Error: " when a form or formset the page was given holds
+    errors, else "". The title is the first thing a screen reader reads of a page that came
+    back with problems (WCAG 2.2, 3.3.1 Error Identification; the USWDS and GOV.UK error
+    pattern); the error summary then names them. Reads the context's values, not a name: the
+    pages call their forms `form`, `filter_form`, `message_form`..."""
+    for values in context.dicts:
+        for value in values.values():
+            if isinstance(value, forms.BaseForm) and value.is_bound and value.errors:
+                return "Error: "
+            if (
+                isinstance(value, forms.BaseFormSet)
+                and value.is_bound
+                and value.total_error_count()
+            ):
+                return "Error: "
+    return ""
+
+
 @register.simple_tag
 def form_field(field: Any, empty_choices: str = "", if_added: str = "") -> SafeString:
     """`{% form_field form.x %}`: the field `form.x` with its label, hint and error message

@@ -40,20 +40,20 @@ def test_a_text_field_has_its_label_required_mark_and_hint():
     assert 'title="required"' not in _drawn(ExampleForm()["note"])
 
 
-def test_an_error_marks_the_group_label_and_control_and_is_announced():
+def test_an_error_marks_the_group_label_and_control_and_is_named_by_the_control():
     form = ExampleForm({"method": "fax"})
     form.is_valid()
     html = _drawn(form["name"])
     assert "usa-form-group usa-form-group--error" in html
     assert 'class="usa-label usa-label--error"' in html
-    assert (
-        '<span class="usa-error-message" id="name-error" role="alert">This field is required.</span>'
-        in html
-    )
+    assert '<span class="usa-error-message" id="name-error">This field is required.</span>' in html
     assert 'aria-invalid="true"' in html
     radio = _drawn(form["method"])
     assert '<fieldset class="usa-fieldset usa-form-group usa-form-group--error">' in radio
-    assert 'id="method-error" role="alert">Select a valid choice. fax is not one' in radio
+    assert 'id="method-error">Select a valid choice. fax is not one' in radio
+    # Announced once, by the page's error summary (role="alert"); the control names its
+    # message in aria-describedby, read when it takes the focus.
+    assert 'role="alert"' not in html + radio
 
 
 def test_radio_buttons_and_checkboxes_are_a_fieldset_whose_legend_is_the_label():
@@ -90,3 +90,23 @@ def test_a_field_of_a_block_that_may_stay_empty_says_when_it_is_needed():
 def test_a_hidden_field_is_only_its_input_and_a_missing_one_nothing():
     assert _drawn(ExampleForm()["token"]) == '<input type="hidden" name="token" id="id_token">'
     assert Template("{% form_field form.missing %}").render(Context({"form": ExampleForm()})) == ""
+
+
+def test_the_title_starts_with_error_when_a_form_or_formset_of_the_page_holds_errors():
+    from django import forms as django_forms
+    from django.template import Context, Template
+
+    title = Template("{% load form_tags %}{% error_title %}Create a request")
+    Pairs = django_forms.formset_factory(ExampleForm, extra=1)
+    invalid = ExampleForm({"method": "fax"})
+    assert title.render(Context({"form": invalid})) == "Error: Create a request"
+    assert title.render(Context({"other_form": invalid})) == "Error: Create a request"
+    # Unbound (a form not sent yet) or valid: the title as it is.
+    assert title.render(Context({"form": ExampleForm()})) == "Create a request"
+    valid = ExampleForm({"name": "Lee", "method": "email", "categories": ["photo"]})
+    assert valid.is_valid(), valid.errors
+    assert title.render(Context({"form": valid, "count": 3})) == "Create a request"
+    management = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0"}
+    broken = Pairs({**management, "form-0-method": "fax", "form-0-name": "Lee"})
+    assert title.render(Context({"documents": broken})) == "Error: Create a request"
+    assert title.render(Context({"documents": Pairs()})) == "Create a request"
