@@ -82,10 +82,15 @@ def day_counts(rows: list[list[Any]], zone: str) -> list[list[Any]]:
     days = LocalDays(zone)
     incoming = Direction.IN.value  # a plain str compares faster than the member
     counts: dict[tuple[Any, ...], list[Any]] = {}
+    start, end, day = days.start, days.end, days.day
     for row in rows:
         query = row[DIRECTION] == incoming
+        moment = row[TIMESTAMP]
+        if not start <= moment < end:  # LocalDays.of's own test, without the call
+            day = days.of(moment)
+            start, end = days.start, days.end
         key = (
-            days.of(row[TIMESTAMP]),
+            day,
             row[DIRECTION],
             row[SENDER] if query else row[DESTINATION],
             row[KEY],

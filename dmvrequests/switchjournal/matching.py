@@ -55,7 +55,7 @@ def latest_unused(
     """pick_by_time's rule over queries of any shape: the latest of `candidates` (in (time,
     id) order) at or before `moment` whose id is not in `used`, at most `window` before it.
     `time_of` and `number_of` read a query's time and id (the fast import holds its queries
-    as rows, fastimport.StreamMatcher)."""
+    as rows, streammatcher.StreamMatcher)."""
     index = bisect_right(candidates, moment, key=time_of)
     while index > 0:
         index -= 1

@@ -136,7 +136,7 @@ def _row(
     no-data phrases, upper case, read once per import; `parties`: the import's own cache of
     each party's (agency id, kind, ever blocked), filled here: a file names a few thousand
     ORIs for millions of messages)."""
-    query = message.is_query
+    query = message.direction == "IN"  # Message.is_query, without the call
     party = message.sender_ori if query else message.destination
     known = parties.get(party)
     if known is None:
@@ -334,20 +334,26 @@ def _load(
     written batch stored in `summary`, note the queries' senders; the time of the earliest
     query (None without queries)."""
     earliest: datetime | None = None
+    # Once per message: the count kept in a local and written to the summary when a batch is
+    # reported and at the end, a query told by its direction (no property call).
+    entries = summary.entries
+    add = loader.add
     for item in items:
-        summary.entries += 1
+        entries += 1
         if isinstance(item, Rejection):
             summary.reject(item)
             continue
-        if item.is_query:
+        if item.direction == "IN":
             senders.add(item.sender_ori)
             if earliest is None or item.timestamp < earliest:
                 earliest = item.timestamp
-        stored = loader.add(row(item))
+        stored = add(row(item))
         if stored is not None:
+            summary.entries = entries
             _count(summary, stored)
             if on_batch is not None:
                 on_batch(summary)
+    summary.entries = entries
     _count(summary, loader.finish())
     return earliest
 

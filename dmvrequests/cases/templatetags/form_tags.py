@@ -72,13 +72,12 @@ def error_title(context: template.Context) -> str:
     pages call their forms `form`, `filter_form`, `message_form`..."""
     for values in context.dicts:
         for value in values.values():
-            if isinstance(value, forms.BaseForm) and value.is_bound and value.errors:
+            # type(), not isinstance(): isinstance() would open a lazy value (the user, the
+            # demo's accounts), one query each on a page that never reads them.
+            kind = type(value)
+            if issubclass(kind, forms.BaseForm) and value.is_bound and value.errors:
                 return "Error: "
-            if (
-                isinstance(value, forms.BaseFormSet)
-                and value.is_bound
-                and value.total_error_count()
-            ):
+            if issubclass(kind, forms.BaseFormSet) and value.is_bound and value.total_error_count():
                 return "Error: "
     return ""
 

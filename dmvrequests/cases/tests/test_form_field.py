@@ -110,3 +110,19 @@ def test_the_title_starts_with_error_when_a_form_or_formset_of_the_page_holds_er
     broken = Pairs({**management, "form-0-method": "fax", "form-0-name": "Lee"})
     assert title.render(Context({"documents": broken})) == "Error: Create a request"
     assert title.render(Context({"documents": Pairs()})) == "Create a request"
+
+
+def test_the_error_title_leaves_lazy_values_unopened():
+    from django.template import Context, Template
+    from django.utils.functional import SimpleLazyObject
+
+    opened = []
+
+    def load():
+        opened.append("user")
+        return "a user"
+
+    lazy = SimpleLazyObject(load)
+    title = Template("{% load form_tags %}{% error_title %}Queue")
+    assert title.render(Context({"user": lazy, "form": ExampleForm()})) == "Queue"
+    assert opened == []  # the user (a query on most pages) was never loaded

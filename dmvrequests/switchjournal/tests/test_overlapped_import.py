@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import OperationalError, connection, transaction
 
-from dmvrequests.switchjournal import batchcounts, batchwriter, fastimport, services
+from dmvrequests.switchjournal import batchcounts, batchwriter, fastimport, services, streammatcher
 from dmvrequests.switchjournal.batchwriter import BatchWriter
 from dmvrequests.switchjournal.bursts import BurstWalks
 from dmvrequests.switchjournal.models import DailyCount, JournalEntry, MonthlyCount
@@ -248,14 +248,14 @@ def test_new_months_are_analysed_with_a_small_sample_of_the_columns_the_pages_re
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_fast_path_takes_its_ids_as_ranges_that_the_sequence_moves_past(monkeypatch):
-    monkeypatch.setattr(fastimport, "IDS_AT_ONCE", 700)
+    monkeypatch.setattr(streammatcher, "IDS_AT_ONCE", 700)
     text = demo(START, 2, 1500, seed=9)
     summary = services.journal_import(io.BytesIO(text.encode()), name="ids.txt")
     ids = sorted(JournalEntry.objects.values_list("id", flat=True))
     assert len(ids) == summary.imported == 1500
     # Three ranges of 700 were taken (1,500 ids), in file order: the ids grow with the file.
     assert ids[-1] - ids[0] == len(ids) - 1
-    last = _one("SELECT pg_sequence_last_value(%s::regclass)", [fastimport.SEQUENCE])
+    last = _one("SELECT pg_sequence_last_value(%s::regclass)", [streammatcher.SEQUENCE])
     assert last == ids[0] + 3 * 700 - 1
 
 
