@@ -14,28 +14,12 @@ TABLE = "switchjournal_journalentry"
 # (not the text, the control field, the sequence, ids), with a sample of 300 x this many rows
 # instead of the server's default (100: 30,000 rows). What the planner needs of a month just
 # imported is its size and the share of its flags; a month's full sample of every column took
-# 0.13 s, this 0.02 s (docs/performance.md, "The switch journal's import at 100,000 a second").
-# A month changed later (a late file, a match) is analysed again by autovacuum, in full.
+# 0.13 s, this 0.02 s (docs/performance.md, "Fewer objects and waits per message"). A month
+# changed much later (a late file) is analysed again by autovacuum, with the server's settings.
 NEW_MONTH_STATISTICS = 20
-ANALYSED = ", ".join(
-    f'"{column}"'
-    for column in (
-        "timestamp",
-        "direction",
-        "message_key",
-        "sender_ori",
-        "destination",
-        "agency_id",
-        "agency_kind",
-        "image",
-        "name_only",
-        "partial_plate",
-        "blocked",
-        "answered",
-        "carries_data",
-        "block_leak",
-        "match_pending",
-    )
+ANALYSED = (
+    '"timestamp", direction, message_key, sender_ori, destination, agency_id, agency_kind, '
+    "image, name_only, partial_plate, blocked, answered, carries_data, block_leak, match_pending"
 )
 
 
