@@ -52,9 +52,12 @@ def parse_ori_list(text):
 def parse_one_ori(text):
     """The one ORI or ORI pattern of `text`, upper case (as parse_ori_list reads it). Raises
     ValidationError when `text` holds none, more than one, or a value that is neither."""
+    one = "Give one ORI (e.g. NY0010000) or one ORI pattern (e.g. DCICE*)"
+    if len(re.split(r"[\s,]+", (text or "").strip())) > 1:
+        raise ValidationError(f"{one}: {(text or '').strip()!r} holds more than one value.")
     values = parse_ori_list(text)
     if len(values) != 1:
-        raise ValidationError("Give one ORI (e.g. NY0010000) or one ORI pattern (e.g. DCICE*).")
+        raise ValidationError(f"{one}.")
     return values[0]
 
 

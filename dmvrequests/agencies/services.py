@@ -158,20 +158,33 @@ def officer_deactivate(*, officer: Officer, actor: Any, reason: str) -> Officer:
 # -- ORIs of agencies (docs/network-queries.md, "Unknown ORIs") ----------------------------------
 
 
-def _holder_of(value: str, agency: Agency) -> str | None:
-    """The name of another agency that already holds `value` (upper case), exactly or through
-    a pattern, so that adding it to `agency` would take queries from that agency; else None.
+def _held_by(value: str, agency: Agency) -> str | None:
+    """What to say when another agency already holds `value` (upper case), exactly or
+    through a pattern, so that adding it to `agency` would take queries from that agency;
+    else None.
 
     An ORI is held by the agency listing it, else by the agency whose longest pattern it starts
     with (directory.OriDirectory); a pattern `P*` is held by the agency listing it or holding
-    the longest pattern `P` starts with (every ORI the new pattern would match is theirs)."""
+    the longest pattern `P` starts with (every ORI the new pattern would match is theirs). A
+    value held through a pattern names that pattern: the fix is there, not in the value."""
     for other in Agency.objects.exclude(pk=agency.pk).order_by("pk"):
         if value in other.ori_list:
-            return other.name
-    found = ori_directory().attribute(value[:-1] if value.endswith("*") else value)
-    if found.agency_id is not None and found.agency_id != agency.pk:
-        return found.name
-    return None
+            return (
+                f"{value} already belongs to {other.name}; an ORI belongs to one agency. Remove "
+                "it there first (administration site) if it was wrong."
+            )
+    prefix = value[:-1] if value.endswith("*") else value
+    found = ori_directory().attribute(prefix)
+    if found.agency_id is None or found.agency_id == agency.pk:
+        return None
+    holder = Agency.objects.get(pk=found.agency_id)
+    patterns = [p for p in holder.ori_list if p.endswith("*") and prefix.startswith(p[:-1])]
+    pattern = max(patterns, key=len, default="")
+    return (
+        f"{value} already belongs to {holder.name} through its pattern {pattern}; an ORI "
+        f"belongs to one agency. To give it to another agency, narrow or remove {pattern} "
+        "there first (administration site)."
+    )
 
 
 def agency_add_ori(*, agency: Agency, value: str, actor: User | None) -> str:
@@ -185,12 +198,9 @@ def agency_add_ori(*, agency: Agency, value: str, actor: User | None) -> str:
     ori = parse_one_ori(value)
     if ori in agency.ori_list:
         return ori
-    holder = _holder_of(ori, agency)
-    if holder is not None:
-        raise ValidationError(
-            f"{ori} already belongs to {holder}; an ORI belongs to one agency. Remove it "
-            "there first (administration site) if it was wrong."
-        )
+    held = _held_by(ori, agency)
+    if held is not None:
+        raise ValidationError(held)
     with transaction.atomic():
         agency.oris = " ".join([*agency.oris.split(), ori])
         agency._history_user = actor  # type: ignore[attr-defined]  # django-simple-history

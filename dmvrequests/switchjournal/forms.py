@@ -54,7 +54,10 @@ class FilterForm(USWDSFormMixin, forms.Form):
             self.add_error("date_to", "The end date is before the start date; swap them.")
             return data
         if start and end and (end - start).days > MAX_DAYS:
-            raise ValidationError("Choose a period of at most ten years.")
+            # At the start, as the end before the start is at the end: the summary links to it.
+            self.add_error(
+                "date_from", "The period is longer than ten years; choose a later start."
+            )
         return data
 
     def filters(self) -> Filters:

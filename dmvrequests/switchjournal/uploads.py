@@ -43,12 +43,16 @@ def _path_of(upload: UploadedFile) -> str | None:
     return temporary() if temporary else None
 
 
-def _check_header(stream: io.BufferedReader) -> None:
-    """A CSV journal (first non-empty line starting `timestamp,`) must carry the contract's
-    header exactly; a text journal is checked entry by entry during the import."""
+def _check_header(stream: io.BufferedReader, name: str = "") -> None:
+    """A CSV journal (first non-empty line starting `timestamp,`, or a file named `.csv` or
+    `.csv.gz`) must carry the contract's header exactly; a text journal is checked entry by
+    entry during the import."""
     head = stream.peek(8192)[:8192].decode("utf-8", errors="replace").lstrip("\ufeff")
     first = next((line.strip() for line in head.splitlines() if line.strip()), "")
-    if first.startswith("timestamp,") and first.replace(" ", "") != ",".join(CSV_HEADER):
+    named_csv = name.lower().removesuffix(".gz").endswith(".csv")
+    if (first.startswith("timestamp,") or named_csv) and first.replace(" ", "") != ",".join(
+        CSV_HEADER
+    ):
         raise UploadRefused(
             f"This CSV journal's first line is not the header {','.join(CSV_HEADER)}; "
             "export the journal again with that header."
@@ -74,7 +78,7 @@ def upload_check(upload: UploadedFile) -> None:
             "exported it, as plain text or gzip."
         ) from None
     with stream:
-        _check_header(stream)
+        _check_header(stream, upload.name or "")
 
 
 def _open_bytes(data: bytes) -> io.BufferedReader:

@@ -19,8 +19,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
+from dmvrequests.access import FORM_ADDRESS
 from dmvrequests.agencies.blocklist import (
     blocklist_csv,
     blocklist_hand_over,
@@ -83,12 +84,14 @@ def _filter_form(request, form_class=FilterForm):
 def index(request):
     form = _filter_form(request)
     filters = form.filters()
-    computed = figurecache.section_figures(filters)
+    # A filter refused shows no figures (the defaults' would read as the filter's).
+    computed = None if form.errors else figurecache.section_figures(filters)
     context = {
         "form": form,
+        "refused": computed is None,
         "filters": filters,
         "query": filters.as_query(),
-        "figures": computed.figures,
+        "figures": computed.figures if computed else [],
         "computed": computed,
         "figures_seconds": figurecache.CACHE_SECONDS,
         "may_read_entries": request.user.is_counsel or request.user.is_auditor,
@@ -211,8 +214,11 @@ def _unknown_page(request, form=None):
     return render(request, "switchjournal/unknown.html", context, status=400 if form else 200)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attribute(request):
+    if request.method != "POST":  # a re-opened form address: the form is on Unknown ORIs
+        messages.info(request, FORM_ADDRESS)
+        return redirect("network:unknown_oris")
     form = AttributeForm(request.POST)
     if not form.is_valid():
         return _unknown_page(request, form)
@@ -274,8 +280,11 @@ def blocklist_download_text(request):
     return _download(blocklist_text(blocklist_rows()), "text/plain", "txt")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def hand_over(request):
+    if request.method != "POST":  # a re-opened form address: the form is on the block list
+        messages.info(request, FORM_ADDRESS)
+        return redirect("network:blocklist")
     form = HandOverForm(request.POST)
     if not form.is_valid():
         return _blocklist_page(request, form)

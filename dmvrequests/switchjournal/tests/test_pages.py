@@ -123,6 +123,30 @@ class TestFigures:
         assert page.html.select_one('#error-summary a[href="#id_date_to"]') is not None
         assert "Fix the filter: correct the problem below" in page.text
         assert "Nothing was saved" not in page.text
+        # No figures under a refused filter: the defaults' would read as the filter's.
+        assert page.html.find(id="filters-refused") is not None
+        assert page.html.find(id="leak-alert") is None and not page.html.select("section > h2")
+
+    def test_a_period_over_ten_years_is_said_at_its_start(self, django_app, traffic, counsel):
+        page = django_app.get(
+            reverse("network:index"),
+            {"date_from": "2000-01-01", "date_to": "2026-05-01"},
+            user=counsel,
+            status=400,
+        )
+        assert "longer than ten years" in page.html.find(id="date_from-error").text
+        assert page.html.find(id="id_date_from").get("aria-invalid") == "true"
+        assert page.html.select_one('#error-summary a[href="#id_date_from"]') is not None
+        assert page.html.title.string.startswith("Error: ")
+
+    def test_the_leak_s_next_steps_are_those_the_reader_may_take(
+        self, django_app, traffic, counsel, administrator
+    ):
+        read = django_app.get(reverse("network:index"), user=counsel)
+        assert "open their entries" in read.html.select_one("#leak-alert").get_text()
+        kept = django_app.get(reverse("network:index"), user=administrator)
+        steps = kept.html.select_one("#leak-alert").get_text()
+        assert "check on the block list page" in steps and "ask counsel" in steps
 
     def test_a_figure_downloads_as_csv_guarded_against_formulas(self, django_app, traffic, counsel):
         traffic["police"].name = "=HYPERLINK(1)"
@@ -196,6 +220,9 @@ class TestEntries:
 
     def test_auditors_read_entries_filtered_by_ori(self, django_app, traffic, auditor):
         page = django_app.get(reverse("network:entries"), user=auditor)
+        # The section's pages an auditor may open, and only those, in its menu.
+        menu = page.html.find("nav", attrs={"aria-label": "Network queries pages"})
+        assert [a.get_text(strip=True) for a in menu("a")] == ["Entries"]
         form = page.forms[1]
         form["ori"] = "dcxyz0100"
         page = form.submit()
@@ -283,6 +310,17 @@ class TestUnknownOris:
         assert latest.history_user == administrator
         assert latest.history_change_reason == "ORI DCXYZ0100 attributed"
 
+    def test_two_words_are_said_as_two_values_quoted_whole(
+        self, django_app, traffic, administrator
+    ):
+        page = django_app.get(reverse("network:unknown_oris"), user=administrator)
+        form = page.forms[1]
+        form["ori"] = "BAD ORI!!"
+        form["agency"] = str(traffic["police"].pk)
+        page = form.submit(status=400)
+        said = page.html.find(id="ori-error").get_text(" ", strip=True)
+        assert "'BAD ORI!!' holds more than one value" in said
+
     def test_a_wrong_ori_and_no_agency_are_said_at_once(self, django_app, traffic, administrator):
         """Newcomer's finding: the agency was asked for first, the ORI's form only after."""
         page = django_app.get(reverse("network:unknown_oris"), user=administrator)
@@ -314,7 +352,12 @@ class TestUnknownOris:
         form["ori"] = value
         form["agency"] = str(traffic["police"].pk)
         page = form.submit(status=400)
-        assert f"{value.upper()} already belongs to ICE ERO" in page.text
+        said = page.html.find(id="ori-error").get_text(" ", strip=True)
+        if value.upper() == "DCICE*":  # the pattern itself: listed on the agency
+            assert "DCICE* already belongs to ICE ERO; an ORI belongs to one agency" in said
+        else:  # covered by the pattern: the fix is there, and the message names it
+            assert f"{value.upper()} already belongs to ICE ERO through its pattern DCICE*" in said
+            assert "narrow or remove DCICE* there first" in said
         traffic["police"].refresh_from_db()
         assert traffic["police"].ori_list == ["NY0010100"]
         ice = JournalEntry.objects.filter(sender_ori="DCICE0100")
@@ -343,6 +386,17 @@ class TestUnknownOris:
         form["agency"] = str(traffic["police"].pk)
         page = form.submit(status=400)
         assert "is neither an ORI" in page.text
+
+    def test_the_form_addresses_reopened_lead_to_their_forms(self, django_app, administrator):
+        # After a form that failed, the address bar holds the form's address: reloading or
+        # bookmarking it leads to the page the form is on, with a word why.
+        for action, page in (
+            ("network:attribute", "Unknown ORIs"),
+            ("network:hand_over", "ORI block list"),
+        ):
+            shown = django_app.get(reverse(action), user=administrator).follow()
+            assert "only receives a form" in shown.text
+            assert page in shown.html.h1.get_text()
 
     def test_counsel_may_not_attribute(self, django_app, counsel):
         django_app.get(reverse("network:unknown_oris"), user=counsel, status=403)

@@ -100,6 +100,8 @@ def test_a_queued_upload_shows_its_progress_and_refreshes(
             b"timestamp,direction,sequence,key\n2026-03-14T09:12:44Z,IN,1,DQ\n",
             "is not the header timestamp,direction,sequence,message_key",
         ),
+        # Named CSV, yet not starting with the header: refused as a CSV, not read as text.
+        ("export.csv", b"foo,bar\n1,2\n", "is not the header timestamp,direction"),
         ("empty.txt", b"", "The file is empty"),
     ],
 )
