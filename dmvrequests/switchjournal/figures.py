@@ -24,6 +24,8 @@ from dmvrequests.switchjournal import rollups, selectors
 from dmvrequests.switchjournal.models import UNKNOWN_KIND, Burst, Direction, JournalEntry
 from dmvrequests.vocabulary import AgencyKind
 
+DAY = "M j, Y"  # a day as every page of the product writes it ("Sep 4, 2026", not "Sept. 4")
+
 if TYPE_CHECKING:
     from dmvrequests.agencies.models import Agency
 
@@ -74,8 +76,8 @@ class Filters:
         return detail
 
     def describe(self) -> str:
-        """The filters in words: "March 1, 2026 to May 29, 2026; Immigration enforcement"."""
-        words = [f"{date_format(self.date_from)} to {date_format(self.date_to)}"]
+        """The filters in words: "Mar 1, 2026 to May 29, 2026; Immigration enforcement"."""
+        words = [f"{date_format(self.date_from, DAY)} to {date_format(self.date_to, DAY)}"]
         if self.agency_kind:
             words.append(kind_label(self.agency_kind))
         if self.agency is not None:
@@ -320,7 +322,7 @@ def build_unknown(filters: Filters) -> Figure:
         Row(
             r["ori"],
             r["queries"],
-            f"{date_format(r['first_day'])} to {date_format(r['last_day'])}",
+            f"{date_format(r['first_day'], DAY)} to {date_format(r['last_day'], DAY)}",
             {"ori": r["ori"]},
         )
         for r in found

@@ -249,11 +249,20 @@ def blocklist(request, form=None):
 def _blocklist_page(request, form=None):
     rows = blocklist_rows()
     waiting = {row.ori for row in not_yet_at_switch(rows)}
-    holders = {ori: agency for agency in Agency.objects.all() for ori in agency.ori_list}
+    agencies = {agency.pk: agency for agency in Agency.objects.all()}
+    holders = {ori: agency for agency in agencies.values() for ori in agency.ori_list}
+    directory = ori_directory()
+
+    def holder(ori: str) -> Agency | None:
+        """The agency listing the value, else (an ORI) the one whose pattern takes it, as the
+        figures attribute it: DCICE0990 blocked on its own is still ICE's."""
+        if ori in holders or ori.endswith("*"):
+            return holders.get(ori)
+        return agencies.get(directory.attribute(ori).agency_id or 0)
+
     context = {
         "rows": [
-            {"row": row, "agency": holders.get(row.ori), "waiting": row.ori in waiting}
-            for row in rows
+            {"row": row, "agency": holder(row.ori), "waiting": row.ori in waiting} for row in rows
         ],
         "waiting": len(waiting),
         "versions": BlocklistVersion.objects.select_related("handed_over_by")[:20],

@@ -410,6 +410,22 @@ def rows_of_table(page):
 
 
 class TestBlocklist:
+    def test_an_ori_blocked_on_its_own_names_the_agency_whose_pattern_takes_it(
+        self, django_app, traffic, administrator
+    ):
+        from dmvrequests.agencies.models import OriBlock
+
+        OriBlock.objects.create(ori="DCICE0990", reason="Misuse", effective_at=timezone.now())
+        OriBlock.objects.create(ori="ZZ9990002", reason="Misuse", effective_at=timezone.now())
+        page = django_app.get(reverse("network:blocklist"), user=administrator)
+        rows = {
+            row.th.get_text(strip=True): row("td")[0].get_text(strip=True)
+            for row in page.html.select("tbody tr")
+            if row.th
+        }
+        assert rows["DCICE0990"] == "ICE ERO"  # as the figures attribute it: DCICE* is ICE's
+        assert rows["ZZ9990002"] == "No agency in the directory"
+
     def test_the_list_downloads_and_its_hand_over_is_recorded(
         self, django_app, traffic, administrator
     ):
