@@ -116,3 +116,15 @@ def test_one_oris_messages_are_found_through_the_partial_index_of_their_directio
     assert uses(plans["entries of an ORI"], "journal_response_dest_idx")
     assert uses(plans["bursts, matching, attribution"], "journal_query_sender_idx")
     assert uses(plans["attribution of responses"], "journal_response_dest_idx")
+
+
+def test_the_demo_traffic_runs_to_within_a_few_days_of_its_end():
+    from datetime import UTC, datetime, timedelta
+
+    from dmvrequests.switchjournal.generate import traffic
+
+    end = datetime(2026, 12, 3, 12, tzinfo=UTC)
+    start = end - timedelta(days=90)
+    moments = [moment for moment, _ in traffic(entries=20000, seed=1, start=start, end=end)]
+    assert start < moments[0] and max(moments) <= end
+    assert end - max(moments) < timedelta(days=4)  # the demo's figures reach this week
