@@ -9,6 +9,9 @@ one at a time and in order, each in its own transaction, so what is stored is wh
 one after the other in the importing thread store; a write that fails is rolled back whole,
 and its error is raised in the importing thread by the next `collect()`.
 
+`quick_commit()` is the transaction of the fast import's own writes: its commit does not wait
+for the disk (the last batch's commit does, and takes the earlier ones with it).
+
 `overlap=False` (SQLite, or an import inside a transaction: a second connection could not see
 its rows nor be rolled back with it) runs each write at once in the caller's thread.
 
@@ -25,10 +28,11 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 
 HANDOFF = 0.001  # seconds: Python's switch interval while a writer's thread runs
 
@@ -108,3 +112,19 @@ def _close_connection() -> None:
     """Close the calling thread's own connection (Django opens one per thread; `connection`
     is looked up here, in the writer's thread, not where the writer was made)."""
     connection.close()
+
+
+@contextmanager
+def quick_commit() -> Iterator[None]:
+    """transaction.atomic() whose commit does not wait for the write-ahead log to reach the
+    disk (`synchronous_commit = off` for that transaction only), for the fast import's own
+    transactions (its batches but the last, its reservations of ids): its last batch's commit
+    waits, and takes every earlier change of the log with it (docs/network-queries.md,
+    "Scale"). Inside the caller's transaction nothing is changed: the caller's commit
+    decides."""
+    inside_callers = connection.in_atomic_block
+    with transaction.atomic():
+        if not inside_callers:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        yield

@@ -180,8 +180,9 @@ def _find_bursts(oris: list[str], since: datetime | None) -> tuple[set[BurstKey]
     if partitioned():
         found = _pg_bursts(oris, window, minimum, boundary, kept_until)
         with transaction.atomic():
-            removed = _keys(stale.filter(ori__in=oris))
-            stale.filter(ori__in=oris).delete()
+            gone = stale.filter(ori__in=oris)
+            removed = _keys(gone)
+            gone.delete()
             Burst.objects.bulk_create(found, batch_size=5000)
         return removed, {(burst.ori, burst.start) for burst in found}
     removed, made = set(), set()
@@ -201,8 +202,9 @@ def _find_bursts(oris: list[str], since: datetime | None) -> tuple[set[BurstKey]
             for start, last, count in find_bursts(times, window=window, minimum=minimum)
         ]
         with transaction.atomic():
-            removed |= _keys(stale.filter(ori=ori))
-            stale.filter(ori=ori).delete()
+            gone = stale.filter(ori=ori)
+            removed |= _keys(gone)
+            gone.delete()
             Burst.objects.bulk_create(found)
         made |= {(burst.ori, burst.start) for burst in found}
     return removed, made

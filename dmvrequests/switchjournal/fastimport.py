@@ -39,12 +39,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 
 from dmvrequests.switchjournal import generation
-from dmvrequests.switchjournal.batchcounts import (
-    NewBatch,
-    copy_new,
-    prepare_new,
-)
-from dmvrequests.switchjournal.batchwriter import BatchWriter
+from dmvrequests.switchjournal.batchcounts import NewBatch, copy_new, prepare_new
+from dmvrequests.switchjournal.batchwriter import BatchWriter, quick_commit
 from dmvrequests.switchjournal.bursts import BurstWalks
 from dmvrequests.switchjournal.copyload import (
     ANSWERED,
@@ -324,12 +320,7 @@ def _write_new(
     earlier one: when the import reports its rows stored, they are on disk. A server crash in
     the middle of an import may lose its latest batches, as if it had stopped there: importing
     the file again stores them (re-importing is harmless). The waits were 4 ms a batch."""
-    # Inside the caller's transaction (no second thread), the caller's commit decides.
-    durable = durable or connection.in_atomic_block
-    with transaction.atomic():
-        if not durable:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
+    with transaction.atomic() if durable else quick_commit():
         stored = copy_new(batch)
         _set_answered(late)
         # Last in the batch's transaction, as every writer (generation.py).

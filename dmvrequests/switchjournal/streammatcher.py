@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from dmvrequests.switchjournal import generation
+from dmvrequests.switchjournal.batchwriter import quick_commit
 from dmvrequests.switchjournal.copyload import (
     ANSWERED,
     CONTROL,
@@ -85,13 +86,9 @@ class StreamMatcher:
         is an import, and imports take turns (import_lock). One nextval() per id cost 10 ms
         of the server's time for 20,000 of them, half a second of a 1,000,000-entry import
         in which the reading waited (docs/performance.md)."""
-        inside_callers = connection.in_atomic_block  # then the caller's commit decides
-        with transaction.atomic(), connection.cursor() as cursor:
-            if not inside_callers:
-                # Its own transaction needs no wait for the disk (4 ms of the 5 this took):
-                # any row given one of these ids is committed later, and a commit that
-                # reaches the disk takes every earlier change of the log with it (_write_new).
-                cursor.execute("SET LOCAL synchronous_commit = off")
+        # No wait for the disk (4 ms of the 5 this took): any row given one of these ids is
+        # committed later, and a commit that reaches the disk takes this change with it.
+        with quick_commit(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT setval(%s, nextval(%s) + %s - 1)", [SEQUENCE, SEQUENCE, IDS_AT_ONCE]
             )

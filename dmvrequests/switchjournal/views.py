@@ -249,16 +249,16 @@ def blocklist(request, form=None):
 def _blocklist_page(request, form=None):
     rows = blocklist_rows()
     waiting = {row.ori for row in not_yet_at_switch(rows)}
-    agencies = {agency.pk: agency for agency in Agency.objects.all()}
-    holders = {ori: agency for agency in agencies.values() for ori in agency.ori_list}
+    agencies: dict[int | None, Agency] = {agency.pk: agency for agency in Agency.objects.all()}
+    patterns = {ori: agency for agency in agencies.values() for ori in agency.ori_list}
     directory = ori_directory()
 
     def holder(ori: str) -> Agency | None:
-        """The agency listing the value, else (an ORI) the one whose pattern takes it, as the
-        figures attribute it: DCICE0990 blocked on its own is still ICE's."""
-        if ori in holders or ori.endswith("*"):
-            return holders.get(ori)
-        return agencies.get(directory.attribute(ori).agency_id or 0)
+        """The agency listing a pattern; for an ORI, its agency as the figures attribute it
+        (listed, or taken by a pattern: DCICE0990 blocked on its own is still ICE's)."""
+        if ori.endswith("*"):
+            return patterns.get(ori)
+        return agencies.get(directory.attribute(ori).agency_id)
 
     context = {
         "rows": [

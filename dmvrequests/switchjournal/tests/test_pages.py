@@ -401,6 +401,13 @@ class TestUnknownOris:
     def test_counsel_may_not_attribute(self, django_app, counsel):
         django_app.get(reverse("network:unknown_oris"), user=counsel, status=403)
 
+    def test_the_reopened_form_addresses_refuse_who_may_not_send_them(
+        self, django_app, counsel, auditor
+    ):
+        for user in (counsel, auditor):
+            django_app.get(reverse("network:attribute"), user=user, status=403)
+            django_app.get(reverse("network:hand_over"), user=user, status=403)
+
 
 def rows_of_table(page):
     return [
