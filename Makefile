@@ -26,8 +26,9 @@ install: $(STAMP)
 # Demo: MFA is switched off (a banner says so on every page); production refuses that.
 # Served with DEBUG off, as a user sees it: the application's own error pages, static
 # files collected for whitenoise. Emails the demo sends go to sent-mail/, one file each.
-# DEBUG=true make run shows Django's debug pages instead.
-RUN_ENV := DMV_REQUIRE_MFA=false DEBUG=$${DEBUG:-false}
+# DEBUG=true make run shows Django's debug pages instead. The demo's DMV is New York's
+# (DMV_STATE: its own agencies' ORIs start with NY).
+RUN_ENV := DMV_REQUIRE_MFA=false DEBUG=$${DEBUG:-false} DMV_STATE=$${DMV_STATE:-NY}
 run: $(STAMP)
 	@$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 	@$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0

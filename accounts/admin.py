@@ -14,6 +14,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
@@ -22,6 +26,7 @@ from accounts.models import Office, PendingRoleGrant, User
 from accounts.roles import ROLE_POWERS, Role, role_change_sentence, role_change_words
 from accounts.services import PRIVILEGED_ROLES, roles_of
 from accounts.signals import open_work_asked
+from dmvrequests.admin_widgets import ADMIN_DATETIME
 
 
 def open_work_of(user, roles_lost):
@@ -292,3 +297,22 @@ class PendingRoleGrantAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# django-otp's own pages of the devices, with one labelled input for their date and time (its
+# throttling time) as on every page of the administration site (dmvrequests/admin_widgets.py).
+class LabelledTOTPDeviceAdmin(TOTPDeviceAdmin):
+    formfield_overrides = ADMIN_DATETIME
+
+
+class LabelledStaticDeviceAdmin(StaticDeviceAdmin):
+    formfield_overrides = ADMIN_DATETIME
+
+
+for _model, _admin in (
+    (TOTPDevice, LabelledTOTPDeviceAdmin),
+    (StaticDevice, LabelledStaticDeviceAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin)

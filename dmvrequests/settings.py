@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from dmvrequests.codes import STATE_CODES
 from dmvrequests.environment import (
     env_bool,
     env_choice,
@@ -51,6 +52,14 @@ if PRODUCTION and not DMV_REQUIRE_MFA:
     raise ImproperlyConfigured("DMV_REQUIRE_MFA cannot be switched off when DJANGO_ENV=production.")
 
 DMV_NAME = env_str("DMV_NAME", "Department of Motor Vehicles")
+# The state whose DMV this is, as its two-letter postal code (NY): the code its own agencies'
+# ORIs start with. Empty: not said, and an ORI of another state given to a state or local
+# agency is not questioned (docs/network-queries.md, "Unknown ORIs").
+DMV_STATE = env_str("DMV_STATE").upper()
+if DMV_STATE and DMV_STATE not in STATE_CODES:
+    raise ImproperlyConfigured(
+        f"DMV_STATE must be the state's two-letter postal code, such as NY, not {DMV_STATE!r}."
+    )
 # Letters: a missing PDF engine (WeasyPrint's system libraries) is an error, not a notice
 # on the page (CI sets it; docs/letters.md).
 DMV_REQUIRE_PDF = env_bool("DMV_REQUIRE_PDF", False)

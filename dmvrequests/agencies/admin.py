@@ -1,7 +1,13 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from dmvrequests.admin_widgets import ADMIN_DATETIME
+from dmvrequests.agencies.blocklist import blocklist_states
 from dmvrequests.agencies.certifications import status_of
 from dmvrequests.agencies.models import (
     Agency,
@@ -10,6 +16,9 @@ from dmvrequests.agencies.models import (
     Officer,
     OriBlock,
     Requester,
+    other_state,
+    other_state_message,
+    parse_ori_list,
 )
 from dmvrequests.agencies.signals import directory_changed
 
@@ -21,6 +30,7 @@ class DirectoryChangeAdmin(SimpleHistoryAdmin):
     (docs/network-queries.md, "Which agency")."""
 
     directory_fields: frozenset[str] = frozenset()
+    formfield_overrides = ADMIN_DATETIME  # one labelled input a date and time
 
     def concerned(self, obj) -> list[str]:
         raise NotImplementedError
@@ -48,8 +58,71 @@ class DirectoryChangeAdmin(SimpleHistoryAdmin):
         directory_changed.send(sender=queryset.model, oris=values)
 
 
+OTHER_STATE_CONFIRM = "Yes, this agency's ORIs of another state are right"
+OTHER_STATE = "other_state_confirmed"
+
+
+class AgencyAdminForm(forms.ModelForm):
+    """The agency, with the tick box that an ORI of another state given to a state or local
+    agency of this state needs (models.other_state; the same rule and words as the Unknown ORIs
+    page). The page shows the box once the agency form was sent (AgencyAdmin.get_fields)."""
+
+    other_state_confirmed = forms.BooleanField(
+        required=False,
+        label=OTHER_STATE_CONFIRM,
+        help_text="Tick only when the page asks: for an ORI starting with another state's code "
+        "given to a state or local agency of this state.",
+    )
+
+    class Meta:
+        model = Agency
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "ori",
+            "jurisdiction",
+            "email_domains",
+            "published_phone",
+            "oris",
+            "blocked",
+            "blocked_reason",
+            "blocked_since",
+        ]
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        kind = data.get("kind")
+        if not kind or data.get(OTHER_STATE):
+            return data
+        main = (data.get("ori") or "").upper()
+        try:
+            values = parse_ori_list(f"{main} {data.get('oris') or ''}")
+        except ValidationError:
+            return data  # the model's own check says which value is wrong
+        stored = self.instance.ori_list if self.instance.pk else []
+        for value in values:
+            if value in stored:
+                continue  # only what is added is questioned
+            state = other_state(
+                value, kind=kind, jurisdiction=data.get("jurisdiction"), held=stored
+            )
+            if state:
+                message = other_state_message(
+                    value,
+                    state,
+                    agency_name=data.get("name") or "the agency",
+                    kind=kind,
+                    confirm_label=OTHER_STATE_CONFIRM,
+                )
+                self.add_error("ori" if value == main else "oris", message)
+        return data
+
+
 @admin.register(Agency)
 class AgencyAdmin(DirectoryChangeAdmin):
+    form = AgencyAdminForm
     list_display = [
         "name",
         "kind",
@@ -66,6 +139,34 @@ class AgencyAdmin(DirectoryChangeAdmin):
 
     def concerned(self, obj):
         return obj.ori_list
+
+    def get_fields(self, request, obj=None):
+        """The form's fields; the tick box for an ORI of another state once the form was sent
+        (it asks for it then), right after the ORIs."""
+        fields = [name for name in super().get_fields(request, obj) if name != OTHER_STATE]
+        if request.method == "POST":
+            fields.insert(fields.index("oris") + 1, OTHER_STATE)
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *(["block_list"] if obj else [])]
+
+    @admin.display(description="On the block list")
+    def block_list(self, agency):
+        """The agency's ORIs on the block list and their state at the switch, in the block
+        list's words (agencies.blocklist.blocklist_states), with a link to it."""
+        states = [state for state in blocklist_states() if state.agency == agency]
+        link = format_html(
+            '<a href="{}">The block list</a> (Network queries) records each hand-over to the '
+            "switch.",
+            reverse("network:blocklist"),
+        )
+        if not states:
+            return format_html("None of the agency's ORIs is on the block list. {}", link)
+        rows = format_html_join(
+            "", "<li>{}: {}</li>", ((state.row.ori, state.words) for state in states)
+        )
+        return format_html('<ul class="block-list-states">{}</ul><p>{}</p>', rows, link)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("certifications")
@@ -108,6 +209,7 @@ class OfficerAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "email", "badge"]
     autocomplete_fields = ["agency"]
     readonly_fields = ["user", "requester", "approved_by", "deactivated_by"]
+    formfield_overrides = ADMIN_DATETIME  # one labelled input a date and time
 
 
 @admin.register(OriBlock)

@@ -4,26 +4,31 @@ The list (docs/network-queries.md, "The block list"): every ORI and ORI pattern 
 agency, with the block's reason and the time it took effect, and every ORI blocked on its own
 (not lifted), one row each, sorted by ORI. Exported as CSV (`ori,reason,effective`) or plain text
 (one `ORI<TAB>effective<TAB>reason` line each). A block is "not yet at the switch" while no
-version handed over holds its ORI.
+version handed over holds its ORI. `blocklist_states` gives each block with its agency and that
+state: the block list page shows them all, an agency's pages the agency's own.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
 from django.utils import timezone
 
+from dmvrequests.agencies.directory import OriDirectory
 from dmvrequests.agencies.models import Agency, BlocklistVersion, OriBlock
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 CSV_HEADER = ["ori", "reason", "effective"]
+# A block's state at the switch, in the words every page says it (BlockState.words).
+AT_SWITCH = "Handed over to the switch"
+NOT_AT_SWITCH = "Not yet handed over to the switch"
 
 
 @dataclass(frozen=True)
@@ -38,15 +43,26 @@ class BlockRow:
         return timezone.localtime(self.effective).date().isoformat() if self.effective else ""
 
 
-def blocklist_rows(now: datetime | None = None) -> list[BlockRow]:
-    """The block list in force at `now` (default: now), sorted by ORI."""
+def blocklist_rows(
+    now: datetime | None = None,
+    *,
+    agencies: Iterable[Agency] | None = None,
+    blocks: Iterable[OriBlock] | None = None,
+) -> list[BlockRow]:
+    """The block list in force at `now` (default: now), sorted by ORI. `agencies` and `blocks`:
+    the directory's agencies and ORI blocks when already read (the blocked ones and those not
+    lifted by `now` are taken here); read otherwise."""
     now = now or timezone.now()
+    if agencies is None:
+        agencies = Agency.objects.filter(blocked=True)
+    if blocks is None:
+        blocks = OriBlock.objects.all()
     rows: dict[str, BlockRow] = {}
-    for agency in Agency.objects.filter(blocked=True).order_by("pk"):
+    for agency in sorted((a for a in agencies if a.blocked), key=lambda a: a.pk):
         for ori in agency.ori_list:
             rows.setdefault(ori, BlockRow(ori, agency.blocked_reason, agency.blocked_since))
-    lifted = Q(lifted_at__isnull=False) & Q(lifted_at__lte=now)
-    for block in OriBlock.objects.exclude(lifted).order_by("effective_at", "pk"):
+    in_force = (b for b in blocks if b.lifted_at is None or now < b.lifted_at)
+    for block in sorted(in_force, key=lambda b: (b.effective_at, b.pk)):
         rows.setdefault(block.ori, BlockRow(block.ori, block.reason, block.effective_at))
     return [rows[ori] for ori in sorted(rows)]
 
@@ -83,3 +99,39 @@ def not_yet_at_switch(rows: list[BlockRow] | None = None) -> list[BlockRow]:
     latest = BlocklistVersion.objects.first()
     handed = set(latest.oris.split()) if latest else set()
     return [row for row in rows if row.ori not in handed]
+
+
+@dataclass(frozen=True)
+class BlockState:
+    """A block of the list in force, the agency it belongs to (None: no agency of the
+    directory) and whether it is not yet at the switch (`not_yet_at_switch`)."""
+
+    row: BlockRow
+    agency: Agency | None
+    waiting: bool
+
+    @property
+    def words(self) -> str:
+        return NOT_AT_SWITCH if self.waiting else AT_SWITCH
+
+
+def blocklist_states() -> list[BlockState]:
+    """The block list in force, sorted by ORI, each block with its agency and its state at the
+    switch: what the block list page shows, and an agency's pages show of the agency's own
+    blocks, in the same words. The agency of a pattern is the agency listing it; of an ORI,
+    its agency as the figures attribute it (listed, or taken by a pattern: DCICE0990 blocked on
+    its own is still ICE's). Three queries: the agencies, the ORI blocks, the latest version."""
+    agencies = list(Agency.objects.all())
+    blocks = list(OriBlock.objects.all())
+    rows = blocklist_rows(agencies=agencies, blocks=blocks)
+    waiting = {row.ori for row in not_yet_at_switch(rows)}
+    by_pk: dict[int | None, Agency] = {agency.pk: agency for agency in agencies}
+    listed = {value: agency for agency in agencies for value in agency.ori_list}
+    directory = OriDirectory(agencies, blocks)
+
+    def holder(ori: str) -> Agency | None:
+        if ori.endswith("*"):
+            return listed.get(ori)
+        return by_pk.get(directory.attribute(ori).agency_id)
+
+    return [BlockState(row, holder(row.ori), row.ori in waiting) for row in rows]

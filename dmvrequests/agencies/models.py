@@ -61,6 +61,50 @@ def parse_one_ori(text):
     return values[0]
 
 
+# The kinds of agency a state has of its own: its state police and its local police, whose
+# ORIs start with the state's postal code (NCIC). Federal and immigration agencies hold ORIs of
+# every state (a field office's), and courts, prosecutors, motor vehicle agencies or other
+# government agencies may be another state's or federal: their ORIs are never questioned.
+OWN_STATE_KINDS = frozenset({AgencyKind.STATE_LAW_ENFORCEMENT, AgencyKind.LOCAL_LAW_ENFORCEMENT})
+
+
+def _state_of(value):
+    """The state code an ORI or ORI pattern starts with, or "" (none, or a pattern of one
+    character)."""
+    code = value[:2].upper() if len(value.rstrip("*")) >= 2 else ""
+    return code if code in STATE_CODES else ""
+
+
+def other_state(value, *, kind, jurisdiction, held):
+    """The code of another state than the DMV's own (settings.DMV_STATE) that the
+    ORI or ORI pattern `value` starts with, when it goes to an agency the directory takes for
+    one of the state's own: of a kind in OWN_STATE_KINDS, its `jurisdiction` not that state's
+    code and none of its ORIs (`held`) starting with it. "" otherwise: no state set, an ORI of
+    the state, a federal or immigration agency, an agency the directory says is of that state
+    (docs/network-queries.md, "Unknown ORIs")."""
+    home = settings.DMV_STATE
+    state = _state_of(value)
+    if not home or not state or state == home or kind not in OWN_STATE_KINDS:
+        return ""
+    if (jurisdiction or "").strip().upper() == state:
+        return ""
+    if any(_state_of(other) == state for other in held):
+        return ""
+    return state
+
+
+def other_state_message(value, state, *, agency_name, kind, confirm_label):
+    """What to say of `value`, an ORI of `state` (other_state) given to `agency_name`, an
+    agency of `kind`: what is odd, what to check, and the box to tick if it is right."""
+    home = settings.DMV_STATE
+    return (
+        f"{value} starts with {state}, another state's code, but {agency_name} is a "
+        f"{AgencyKind(kind).label.lower()} agency, taken for one of {home}'s own, whose ORIs "
+        f"start with {home}. Check the ORI and the agency chosen. If both are right, tick "
+        f"“{confirm_label}”."
+    )
+
+
 def normalise_domains(text):
     """Split a comma or whitespace separated list of domains and validate each."""
     domains = []

@@ -11,7 +11,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from dmvrequests.agencies.models import ORI_FORMAT, ORI_RE, Agency, parse_one_ori
+from dmvrequests.agencies.models import (
+    ORI_FORMAT,
+    ORI_RE,
+    Agency,
+    other_state,
+    other_state_message,
+    parse_one_ori,
+)
 from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import DateInput, USWDSFormMixin
 from dmvrequests.switchjournal.figures import FIGURES, Filters
@@ -103,8 +110,15 @@ class EntriesForm(FilterForm):
         return value
 
 
+OTHER_STATE_CONFIRM = "Yes, attribute this ORI of another state to the agency"
+
+
 class AttributeForm(USWDSFormMixin, forms.Form):
-    """Give an unknown ORI (or an ORI pattern) to an agency of the directory."""
+    """Give an unknown ORI (or an ORI pattern) to an agency of the directory. An ORI of another
+    state given to a state or local agency of this state (agencies.models.other_state) needs
+    the tick box `other_state_confirmed`, which the page shows only then (`other_state`)."""
+
+    other_state = False  # set by clean() when the ORI needs the tick box
 
     ori = forms.CharField(
         max_length=9,
@@ -119,11 +133,38 @@ class AttributeForm(USWDSFormMixin, forms.Form):
         empty_label="Choose the agency",
         error_messages={"required": "Choose the agency the ORI belongs to."},
     )
+    other_state_confirmed = forms.BooleanField(
+        required=False,
+        label=OTHER_STATE_CONFIRM,
+        help_text="Needed only for an ORI starting with another state's code given to a state "
+        "or local agency of this state.",
+    )
 
     def clean_ori(self) -> str:
         """The ORI or pattern, upper case, checked here as agency_add_ori checks it, so that
         a wrong ORI is reported with a missing agency, not after it."""
         return parse_one_ori(self.cleaned_data["ori"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        value, agency = data.get("ori"), data.get("agency")
+        if not value or agency is None or data.get("other_state_confirmed"):
+            return data
+        state = other_state(
+            value, kind=agency.kind, jurisdiction=agency.jurisdiction, held=agency.ori_list
+        )
+        if state:
+            self.other_state = True  # the page then offers the tick box
+            # At the ORI, as a received time too old is at its field: marked, and linked.
+            message = other_state_message(
+                value,
+                state,
+                agency_name=agency.name,
+                kind=agency.kind,
+                confirm_label=OTHER_STATE_CONFIRM,
+            )
+            self.add_error("ori", message)
+        return data
 
 
 class HandOverForm(USWDSFormMixin, forms.Form):

@@ -26,8 +26,8 @@ from dmvrequests.agencies.blocklist import (
     blocklist_csv,
     blocklist_hand_over,
     blocklist_rows,
+    blocklist_states,
     blocklist_text,
-    not_yet_at_switch,
 )
 from dmvrequests.agencies.directory import OriDirectory, ori_directory
 from dmvrequests.agencies.models import Agency, BlocklistVersion
@@ -247,24 +247,10 @@ def blocklist(request, form=None):
 
 
 def _blocklist_page(request, form=None):
-    rows = blocklist_rows()
-    waiting = {row.ori for row in not_yet_at_switch(rows)}
-    agencies: dict[int | None, Agency] = {agency.pk: agency for agency in Agency.objects.all()}
-    patterns = {ori: agency for agency in agencies.values() for ori in agency.ori_list}
-    directory = ori_directory()
-
-    def holder(ori: str) -> Agency | None:
-        """The agency listing a pattern; for an ORI, its agency as the figures attribute it
-        (listed, or taken by a pattern: DCICE0990 blocked on its own is still ICE's)."""
-        if ori.endswith("*"):
-            return patterns.get(ori)
-        return agencies.get(directory.attribute(ori).agency_id)
-
+    states = blocklist_states()
     context = {
-        "rows": [
-            {"row": row, "agency": holder(row.ori), "waiting": row.ori in waiting} for row in rows
-        ],
-        "waiting": len(waiting),
+        "rows": states,
+        "waiting": sum(state.waiting for state in states),
         "versions": BlocklistVersion.objects.select_related("handed_over_by")[:20],
         "form": form or HandOverForm(),
         "nav": NAV,
@@ -310,11 +296,13 @@ def hand_over(request):
 
 @require_GET
 def agency(request, pk):
-    """An agency's ORIs and patterns, its block, its queries by month and its flags."""
+    """An agency's ORIs and patterns, its block, its ORIs on the block list with their state
+    at the switch (as the block list says it), its queries by month and its flags."""
     found = get_object_or_404(Agency, pk=pk)
     form = _filter_form(request)
     filters = form.filters()
     scoped = figures_of.Filters(filters.date_from, filters.date_to, agency=found)
+    blocks = [state for state in blocklist_states() if state.agency == found]
     context = {
         "agency": found,
         "form": form,
@@ -323,8 +311,10 @@ def agency(request, pk):
         "months": figures_of.build_months(scoped),
         "flags": figures_of.flag_counts(scoped),
         "may_read_entries": request.user.is_counsel or request.user.is_auditor,
-        "block_waiting": found.blocked
-        and bool(set(found.ori_list) & {row.ori for row in not_yet_at_switch()}),
+        "blocks": blocks,
+        "blocks_waiting": sum(state.waiting for state in blocks),
+        # The agency's own block is at the switch once every one of its ORIs is.
+        "block_waiting": any(state.waiting for state in blocks if state.row.ori in found.ori_list),
         "nav": NAV,
     }
     return render(request, "switchjournal/agency.html", context, status=_status(form))

@@ -92,3 +92,13 @@ class TestProductionSettings:
         result = run_settings({**self.GOOD, "SESSION_IDLE_MINUTES": "lots"})
         assert result.returncode != 0
         assert "SESSION_IDLE_MINUTES" in result.stderr
+
+
+class TestDmvState:
+    def test_a_state_s_code_in_any_case_is_taken(self):
+        assert run_settings({"DMV_STATE": "ny"}).returncode == 0
+
+    def test_anything_else_stops_the_process_naming_the_variable(self):
+        result = run_settings({"DMV_STATE": "New York"})
+        assert result.returncode != 0
+        assert "DMV_STATE must be the state's two-letter postal code" in result.stderr

@@ -49,8 +49,7 @@ def test_blocking_an_agency_flags_its_past_messages_from_the_date(
     form = page.forms["agency_form"]
     form["blocked"] = True
     form["blocked_reason"] = "State law forbids sharing with civil immigration enforcement."
-    form["blocked_since_0"] = "2026-11-01"
-    form["blocked_since_1"] = "00:00:00"
+    form["blocked_since"] = "2026-11-01T00:00:00"
     form.submit().follow()
     assert flags(stats) == (1, 1)
     before = JournalEntry.objects.get(sender_ori="DCBRD0100", timestamp=OCTOBER)
@@ -63,8 +62,7 @@ def test_an_ori_block_added_then_lifted_flags_and_unflags(django_app, administra
     form = page.forms["oriblock_form"]
     form["ori"] = "ny0020000"
     form["reason"] = "Queries for a private investigator."
-    form["effective_at_0"] = "2026-11-01"
-    form["effective_at_1"] = "00:00:00"
+    form["effective_at"] = "2026-11-01T00:00"
     form.submit().follow()
     assert flags(stats) == (1, 0)
     block = OriBlock.objects.get()
@@ -72,8 +70,7 @@ def test_an_ori_block_added_then_lifted_flags_and_unflags(django_app, administra
         reverse("admin:agencies_oriblock_change", args=[block.pk]), user=administrator
     )
     form = page.forms["oriblock_form"]
-    form["lifted_at_0"] = "2026-11-02"
-    form["lifted_at_1"] = "00:00:00"
+    form["lifted_at"] = "2026-11-02T00:00:00"
     form.submit().follow()
     assert flags(stats) == (0, 0)
 

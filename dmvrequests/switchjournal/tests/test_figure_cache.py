@@ -141,8 +141,7 @@ def test_a_block_set_on_the_admin_site_makes_the_figures_stale(
     form["blocked"] = True
     form["blocked_reason"] = "Shares with a private investigator."
     since = timezone.localtime(now - timedelta(days=10))
-    form["blocked_since_0"] = since.date().isoformat()
-    form["blocked_since_1"] = "00:00:00"
+    form["blocked_since"] = f"{since.date().isoformat()}T00:00:00"
     form.submit().follow()
     assert rows(fresh_after_change(filters), "blocked") == [("Local law enforcement", 1)]
 
