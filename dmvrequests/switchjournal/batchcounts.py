@@ -145,11 +145,13 @@ def add_counts(cursor: Any, counts: list[list[Any]]) -> None:
 @dataclass(frozen=True)
 class NewBatch:
     """A batch of new rows made ready to write (`prepare_new`): the rows (no longer changed by
-    the import), the journal's months they fall in ((year, month), UTC), their rollup rows."""
+    the import), the journal's months they fall in ((year, month), UTC), their rollup rows, the
+    earliest row's time (UTC)."""
 
     rows: list[list[Any]]
     months: frozenset[tuple[int, int]]
     counts: list[list[Any]]
+    earliest: datetime
 
 
 def prepare_new(rows: list[list[Any]]) -> NewBatch:
@@ -166,6 +168,7 @@ def prepare_new(rows: list[list[Any]]) -> NewBatch:
         rows,
         frozenset((year, month + 1) for year, month in months),
         day_counts(rows, rollups.time_zone()),
+        first,
     )
 
 

@@ -35,7 +35,7 @@ COLUMNS = [
 ]
 WITH_IDS = [*COLUMNS, "id", "query_id"]
 # Indexes of a row's values.
-TIMESTAMP, DIRECTION, SEQUENCE, KEY, SENDER, DESTINATION, CONTROL = range(7)
+TIMESTAMP, DIRECTION, SEQUENCE, KEY, SENDER, DESTINATION, CONTROL, TEXT = range(8)
 ANSWERED, MATCH_PENDING, ID, QUERY_ID = 14, 17, 18, 19
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})

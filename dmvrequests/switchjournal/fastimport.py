@@ -29,10 +29,12 @@ Each batch is still its own transaction, as on the plain path.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from operator import itemgetter
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -53,7 +55,6 @@ from dmvrequests.switchjournal.models import Direction, JournalEntry
 from dmvrequests.switchjournal.partitions import TABLE, analyse_new_months, partitioned
 from dmvrequests.switchjournal.streammatcher import (
     LAG,
-    OUT,
     LeaveFastPath,
     Row,
     StreamMatcher,
@@ -201,14 +202,10 @@ class Loader:
         matcher = self.matcher
         assert matcher is not None  # noqa: S101  # nosec B101 - set with fast
         matcher.settle(final=final)
-        cut = next(
-            (
-                index
-                for index, row in enumerate(self.rows)
-                if row[MATCH_PENDING] and row[DIRECTION] == OUT
-            ),
-            len(self.rows),
-        )
+        # The rows up to the first response still waiting for its match (rows are in file
+        # order, their ids growing: a bisection instead of a look at every row).
+        waiting = matcher.first_waiting()
+        cut = len(self.rows) if waiting is None else bisect_left(self.rows, waiting, key=_id)
         self._collect()  # one write at a time, in order
         rows = self.rows[:cut]
         if rows:
@@ -244,9 +241,11 @@ class Loader:
         """Add the senders of a batch's queries and the earliest of them to `walk`."""
         senders, since = self.walk
         senders.update(count[2] for count in batch.counts if count[1] == IN)
-        earliest = min((row[TIMESTAMP] for row in batch.rows if row[DIRECTION] == IN), default=None)
-        if earliest is not None and (since is None or earliest < since):
-            since = earliest
+        # The batch's earliest row of either direction (found in C by prepare_new): never
+        # later than its earliest query, and a walk from an earlier time walks more, never
+        # less; a look at every row's direction cost 1.7 % of the import.
+        if since is None or batch.earliest < since:
+            since = batch.earliest
         self.walk = (senders, since)
 
     def _walk_beside(self, senders: set[str], since: datetime | None) -> None:
@@ -297,6 +296,9 @@ class Loader:
             row[MATCH_PENDING] = row[DIRECTION] == Direction.OUT
         if matcher is not None:
             matcher.undo_written()
+
+
+_id = itemgetter(ID)
 
 
 def _write_new(

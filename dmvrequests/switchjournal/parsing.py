@@ -12,10 +12,13 @@ control,text`.
 from __future__ import annotations
 
 import csv
+import gzip
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 
@@ -66,10 +69,61 @@ class Message:
 
     def fields(self) -> dict[str, str]:
         """The text's `PREFIX/value` fields (the first of each prefix)."""
-        found: dict[str, str] = {}
-        for prefix, value in FIELD.findall(self.text.upper()):
-            found.setdefault(prefix, value.strip())
-        return found
+        return fields_of(self.text)
+
+    def entry(self) -> Entry:
+        """The message as the import's row of it: the journal's own columns, CSV_HEADER's
+        order (fastjournal.read_stream gives a well-formed entry in this shape straight away)."""
+        return [
+            self.timestamp,
+            self.direction,
+            self.sequence,
+            self.message_key,
+            self.sender_ori,
+            self.destination,
+            self.control,
+            self.text,
+        ]
+
+
+# A message as the import holds it: a list of its CSV_HEADER values (timestamp aware, sequence
+# an int), to which the import appends what it derives (copyload.COLUMNS). A list, not an
+# object: the import makes millions, and a list is what the COPY writes.
+Entry = list[Any]
+
+
+def broken_off(error: BaseException) -> str:
+    """The reason given for the line where a file stops being readable (`error`: what reading
+    it raised: a gzip file cut short, a read error): what happened and what to do, in the
+    reader's words, not Python's."""
+    if isinstance(error, EOFError):
+        what = "the compressed file is cut short: it ends before its end marker"
+    elif isinstance(error, zlib.error) or (
+        isinstance(error, gzip.BadGzipFile) and "check failed" in str(error).lower()
+    ):
+        what = "the compressed file is damaged: its content does not match its checksum"
+    elif isinstance(error, gzip.BadGzipFile):
+        what = "what follows is not gzip data"
+    else:
+        what = f"the file could not be read further ({type(error).__name__})"
+    return (
+        f"the file breaks off here: {what}. The entries before this line are imported; "
+        "send the whole file again (entries already imported are skipped)"
+    )
+
+
+def as_entries(items: Iterable[Message | Rejection]) -> Iterator[Entry | Rejection]:
+    """Messages as their rows (Message.entry), rejections as they are."""
+    for item in items:
+        yield item if isinstance(item, Rejection) else item.entry()
+
+
+def fields_of(text: str) -> dict[str, str]:
+    """The `PREFIX/value` fields of a message's text (the first of each prefix), upper case."""
+    found: dict[str, str] = {}
+    for prefix, value in FIELD.findall(text.upper()):
+        found.setdefault(prefix, value.strip())
+    return found
 
 
 @dataclass(frozen=True)

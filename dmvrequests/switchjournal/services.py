@@ -31,7 +31,16 @@ from django.db.models import Max, Q
 from dmvrequests.agencies.directory import OriDirectory, ori_directory
 from dmvrequests.switchjournal import generation, rollups
 from dmvrequests.switchjournal.alerts import import_alerts
-from dmvrequests.switchjournal.copyload import COLUMNS, copy_insert
+from dmvrequests.switchjournal.copyload import (
+    COLUMNS,
+    DESTINATION,
+    DIRECTION,
+    KEY,
+    SENDER,
+    TEXT,
+    TIMESTAMP,
+    copy_insert,
+)
 from dmvrequests.switchjournal.fastimport import Loader, import_lock
 from dmvrequests.switchjournal.fastjournal import read_stream
 from dmvrequests.switchjournal.matching import pick_by_control, pick_by_time
@@ -46,8 +55,11 @@ from dmvrequests.switchjournal.parsing import (
     ANSWERS,
     NAME_ONLY_KEYS,
     ORI,
-    Message,
+    Entry,
     Rejection,
+    as_entries,
+    broken_off,
+    fields_of,
     read_journal,
 )
 from dmvrequests.switchjournal.partitions import (
@@ -105,10 +117,10 @@ def no_data_phrases() -> tuple[str, ...]:
     return tuple(phrase.upper() for phrase in settings.SWITCH_NO_DATA_PHRASES)
 
 
-def _flags(message: Message) -> tuple[bool, bool, bool]:
-    """(image, name_only, partial_plate) of a query (docs/network-queries.md, the flags)."""
-    key = message.message_key
-    upper = message.text.upper()
+def _flags(key: str, text: str) -> tuple[bool, bool, bool]:
+    """(image, name_only, partial_plate) of a query of message key `key` and text `text`
+    (docs/network-queries.md, the flags)."""
+    upper = text.upper()
     # A text holding none of these has no field that sets a flag (parsing.FIELD: a prefix,
     # then "/"): its fields need not be read (most queries give a licence or plate number).
     # A plate (LIC) sets one only with a wildcard, "*" or "?", somewhere in the text.
@@ -118,7 +130,7 @@ def _flags(message: Message) -> tuple[bool, bool, bool]:
         and ("LIC/" not in upper or ("*" not in upper and "?" not in upper))
     ):
         return False, key in NAME_ONLY_KEYS, key == "RPQ"
-    fields = message.fields()
+    fields = fields_of(text)
     image = fields.get("IMQ", "") == "Y"
     name_only = key in NAME_ONLY_KEYS or (key == "DQ" and "NAM" in fields and "DOB" not in fields)
     plate = fields.get("LIC", "")
@@ -127,17 +139,18 @@ def _flags(message: Message) -> tuple[bool, bool, bool]:
 
 
 def _row(
-    message: Message,
+    entry: Entry,
     directory: OriDirectory,
     phrases: tuple[str, ...] | None,
     parties: dict[str, tuple[int | None, str, bool]],
-) -> list[Any]:
-    """The COLUMNS values of `message`, its agency and flags worked out (`phrases`: the
+) -> Entry:
+    """`entry` (a message's row, parsing.Entry) made the import's row: the COLUMNS values after
+    the journal's own, its agency and flags worked out, appended in place (`phrases`: the
     no-data phrases, upper case, read once per import; `parties`: the import's own cache of
     each party's (agency id, kind, ever blocked), filled here: a file names a few thousand
     ORIs for millions of messages)."""
-    query = message.direction == "IN"  # Message.is_query, without the call
-    party = message.sender_ori if query else message.destination
+    query = entry[DIRECTION] == "IN"
+    party = entry[SENDER] if query else entry[DESTINATION]
     known = parties.get(party)
     if known is None:
         agency = directory.attribute(party)
@@ -145,33 +158,15 @@ def _row(
         ever = bool(ORI.match(party)) and bool(directory.block_intervals(party))
         known = parties[party] = (agency.agency_id, agency.kind, ever)
     agency_id, kind, ever_blocked = known
-    image = name_only = partial = blocked = carries = leak = False
     if query:
-        image, name_only, partial = _flags(message)
-        blocked = ever_blocked and directory.is_blocked(party, message.timestamp)
+        image, name_only, partial = _flags(entry[KEY], entry[TEXT])
+        blocked = ever_blocked and directory.is_blocked(party, entry[TIMESTAMP])
+        entry += (agency_id, kind, image, name_only, partial, blocked, False, False, False, False)
     else:
-        carries = carries_data(message.text, phrases)
-        leak = carries and ever_blocked and directory.is_blocked(party, message.timestamp)
-    return [
-        message.timestamp,
-        message.direction,
-        message.sequence,
-        message.message_key,
-        message.sender_ori,
-        message.destination,
-        message.control,
-        message.text,
-        agency_id,
-        kind,
-        image,
-        name_only,
-        partial,
-        blocked,
-        False,
-        carries,
-        leak,
-        not query,
-    ]
+        carries = carries_data(entry[TEXT], phrases)
+        leak = carries and ever_blocked and directory.is_blocked(party, entry[TIMESTAMP])
+        entry += (agency_id, kind, False, False, False, False, False, carries, leak, True)
+    return entry
 
 
 def _insert(rows: list[list[Any]]) -> int:
@@ -214,8 +209,7 @@ def _guarded(lines: Iterable[bytes], broken: list[Rejection]) -> Iterable[bytes]
         except StopIteration:
             return
         except (OSError, EOFError, zlib.error) as error:
-            reason = str(error) or type(error).__name__
-            broken.append(Rejection(number + 1, f"the file breaks off here ({reason})"))
+            broken.append(Rejection(number + 1, broken_off(error)))
             return
         number += 1
         yield line
@@ -284,11 +278,10 @@ def journal_import(
     items = (
         read_stream(cast(BinaryIO, lines))
         if hasattr(lines, "read")
-        else read_journal(_guarded(lines, broken))
+        else as_entries(read_journal(_guarded(lines, broken)))
     )
     with import_lock():  # one import at a time, from its first read to its alerts
         directory = ori_directory()
-        parties: dict[str, tuple[int | None, str, bool]] = {}
         after_id = JournalEntry.objects.aggregate(last=Max("id"))["last"] or 0
         loader = Loader(
             PG_BATCH if partitioned() else BATCH,
@@ -301,14 +294,7 @@ def journal_import(
         )
         with _few_collections():
             try:
-                earliest = _load(
-                    items,
-                    loader,
-                    summary,
-                    senders,
-                    lambda item: _row(item, directory, phrases, parties),
-                    on_batch,
-                )
+                earliest = _load(items, loader, summary, senders, directory, phrases, on_batch)
             finally:
                 loader.close()
         for rejection in broken:
@@ -323,19 +309,21 @@ def journal_import(
 
 
 def _load(
-    items: Iterable[Message | Rejection],
+    items: Iterable[Entry | Rejection],
     loader: Loader,
     summary: ImportSummary,
     senders: set[str],
-    row: Callable[[Message], list[Any]],
+    directory: OriDirectory,
+    phrases: tuple[str, ...],
     on_batch: Callable[[ImportSummary], None] | None = None,
 ) -> datetime | None:
-    """Hand every message of `items` to `loader` as a row, count rejections and what each
-    written batch stored in `summary`, note the queries' senders; the time of the earliest
-    query (None without queries)."""
+    """Hand every message of `items` to `loader` as its row (_row, with `directory` and the
+    no-data `phrases`), count rejections and what each written batch stored in `summary`,
+    note the queries' senders; the time of the earliest query (None without queries)."""
     earliest: datetime | None = None
+    parties: dict[str, tuple[int | None, str, bool]] = {}
     # Once per message: the count kept in a local and written to the summary when a batch is
-    # reported and at the end, a query told by its direction (no property call).
+    # reported and at the end.
     entries = summary.entries
     add = loader.add
     for item in items:
@@ -343,11 +331,11 @@ def _load(
         if isinstance(item, Rejection):
             summary.reject(item)
             continue
-        if item.direction == "IN":
-            senders.add(item.sender_ori)
-            if earliest is None or item.timestamp < earliest:
-                earliest = item.timestamp
-        stored = add(row(item))
+        if item[DIRECTION] == "IN":
+            senders.add(item[SENDER])
+            if earliest is None or item[TIMESTAMP] < earliest:
+                earliest = item[TIMESTAMP]
+        stored = add(_row(item, directory, phrases, parties))
         if stored is not None:
             summary.entries = entries
             _count(summary, stored)

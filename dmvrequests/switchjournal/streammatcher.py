@@ -117,8 +117,7 @@ class StreamMatcher:
             self.latest = moment
         number = next(self.ids, 0) or self._next_id()
         row += (number, None)
-        if direction == OUT:
-            row[MATCH_PENDING] = True
+        if direction == OUT:  # match_pending: true already (services._row)
             self.waiting.append(row)
             return True
         answer = ANSWERS.get(row[KEY])
@@ -239,6 +238,11 @@ class StreamMatcher:
             # further on in the file.
             raise LeaveFastPath
         return max(found, key=_order)
+
+    def first_waiting(self) -> int | None:
+        """The smallest id of the responses not matched yet (None when none): in file order,
+        the first row that must wait for the next batch."""
+        return min(map(_row_id, self.waiting), default=None)
 
     def late_answers(self, rows: list[Row]) -> list[tuple[int, datetime]]:
         """The queries already written that responses among `rows` answered."""

@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from dmvrequests.switchjournal import fastjournal, services
-from dmvrequests.switchjournal.parsing import Rejection, read_journal
+from dmvrequests.switchjournal import fastjournal, parsing, services
+from dmvrequests.switchjournal.parsing import Rejection, as_entries, read_journal
 
 TRICKY = (
     "\ufeff2026-03-14T09:12:44-04:00 IN 1\nDQ.DCICE0100.NY.TXT\nOLN/D1234567.\n"
@@ -28,7 +28,8 @@ TRICKY = (
 
 
 def slow(data):
-    return list(read_journal(iter(io.BytesIO(data).readlines())))
+    """The line-by-line reader's messages, each as its row (what the fast reader yields)."""
+    return list(as_entries(read_journal(iter(io.BytesIO(data).readlines()))))
 
 
 def fast(data):
@@ -40,7 +41,7 @@ def test_blocks_read_as_lines_do(monkeypatch, block):
     monkeypatch.setattr(fastjournal, "BLOCK", block)
     monkeypatch.setattr(fastjournal, "PIECE", max(1, block // 3))
     expected = slow(TRICKY)
-    assert sum(1 for item in expected if hasattr(item, "sequence")) >= 6
+    assert sum(1 for item in expected if isinstance(item, list)) >= 6
     assert sum(1 for item in expected if hasattr(item, "reason")) >= 3
     assert fast(TRICKY) == expected
 
@@ -75,12 +76,10 @@ def test_the_messages_of_one_offset_share_one_tzinfo_and_keep_their_times(monkey
     )
     messages = fast(data)
     assert messages == slow(data)  # the same times (aware datetimes compare by instant)
-    assert [m.timestamp.isoformat() for m in messages] == [
-        m.timestamp.isoformat() for m in slow(data)
-    ]
+    assert [m[0].isoformat() for m in messages] == [m[0].isoformat() for m in slow(data)]
     by_offset: dict[object, set[int]] = {}
     for message in messages:
-        by_offset.setdefault(message.timestamp.utcoffset(), set()).add(id(message.timestamp.tzinfo))
+        by_offset.setdefault(message[0].utcoffset(), set()).add(id(message[0].tzinfo))
     assert len(by_offset) == 3
     assert all(len(zones) == 1 for zones in by_offset.values())
 
@@ -131,4 +130,51 @@ def test_texts_with_and_without_spaces_or_tabs_read_as_lines_do():
     # tab (the line needs one): texts with a journal line after a tab or a space go the slow
     # way, those without (`OUT12`) and those where the digits are not last stay fast.
     assert fast(INNER_LINES) == slow(INNER_LINES)
-    assert [type(item).__name__ for item in fast(INNER_LINES)].count("Message") >= 3
+    assert [type(item).__name__ for item in fast(INNER_LINES)].count("list") >= 3
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "A\nB\n\nC\n\n\nD\n \nE\n\t\n\nF",  # blank lines after blank lines, of spaces, of tabs
+        "\nA\nB\n\nC\nD\n\nE\n\n",  # one blank line between entries (str.split)
+        "\n\nA\n\n",
+        "",
+    ],
+)
+def test_a_block_is_cut_into_the_same_entries_split_or_searched(block):
+    searched = [
+        (piece, 1 + block.count("\n", 0, start)) for piece, start in _pieces_and_starts(block)
+    ]
+    assert list(fastjournal._chunks(block, 1)) == searched
+
+
+def _pieces_and_starts(block):
+    """The text between SEPARATORs and where each begins, found by the expression alone."""
+    start = 0
+    for separator in fastjournal.SEPARATOR.finditer(block):
+        yield block[start : separator.start()], start
+        start = separator.end()
+    yield block[start:], start
+
+
+def test_a_broken_file_is_said_in_the_readers_words():
+    packed = bytearray(gzip.compress(bytes(range(256)) * 400))
+    packed[200:220] = b"x" * 20
+    with pytest.raises(OSError) as damaged:
+        gzip.decompress(bytes(packed))
+    with pytest.raises(OSError) as not_gzip:
+        gzip.decompress(b"plain text, not gzip")
+    reasons = [
+        parsing.broken_off(EOFError("Compressed file ended before the end-of-stream marker")),
+        parsing.broken_off(damaged.value),
+        parsing.broken_off(not_gzip.value),
+        parsing.broken_off(PermissionError("denied")),
+    ]
+    assert [reason.split(": ")[1].split(".")[0] for reason in reasons] == [
+        "the compressed file is cut short",
+        "the compressed file is damaged",
+        "what follows is not gzip data",
+        "the file could not be read further (PermissionError)",
+    ]
+    assert all("send the whole file again" in reason for reason in reasons)

@@ -181,7 +181,9 @@ def test_a_gzip_file_cut_short_keeps_what_was_read(import_log):
     packed = gzip.compress(body.encode())
     code, (result,), _ = import_log(packed[: len(packed) // 2], "cut.txt.gz")
     assert code == 0
-    assert result["rejected"][-1]["reason"].startswith("the file breaks off here")
+    reason = result["rejected"][-1]["reason"]
+    assert reason.startswith("the file breaks off here: the compressed file is cut short")
+    assert "send the whole file again" in reason and "marker was reached" not in reason
     assert 0 < result["imported"] < 2000
 
 
