@@ -303,13 +303,17 @@ def agency(request, pk):
     filters = form.filters()
     scoped = figures_of.Filters(filters.date_from, filters.date_to, agency=found)
     blocks = [state for state in blocklist_states() if state.agency == found]
+    # A filter refused shows no figures, as the section's page (the defaults' would read as
+    # the filter's).
+    refused = bool(form.errors)
     context = {
         "agency": found,
         "form": form,
+        "refused": refused,
         "filters": scoped,
         "query": scoped.as_query(),
-        "months": figures_of.build_months(scoped),
-        "flags": figures_of.flag_counts(scoped),
+        "months": None if refused else figures_of.build_months(scoped),
+        "flags": None if refused else figures_of.flag_counts(scoped),
         "may_read_entries": request.user.is_counsel or request.user.is_auditor,
         "blocks": blocks,
         "blocks_waiting": sum(state.waiting for state in blocks),

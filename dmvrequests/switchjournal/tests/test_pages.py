@@ -495,3 +495,15 @@ class TestAgencyPage:
 
     def test_an_agency_that_does_not_exist_is_not_found(self, django_app, administrator):
         django_app.get(reverse("network:agency", args=[999999]), user=administrator, status=404)
+
+    def test_a_refused_period_shows_no_figures_of_the_agency(self, django_app, traffic, counsel):
+        page = django_app.get(
+            reverse("network:agency", args=[traffic["ice"].pk]),
+            {"date_from": "2026-12-01", "date_to": "2026-10-01"},
+            user=counsel,
+            status=400,
+        )
+        assert page.html.select_one('#error-summary a[href="#id_date_to"]') is not None
+        assert page.html.find(id="filters-refused") is not None
+        assert page.html.find(id="table-flags") is None and page.html.find(id="table-months") is None
+        assert "DCICE* (every ORI starting DCICE)" in page.text  # the directory's part stays

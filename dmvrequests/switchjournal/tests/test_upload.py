@@ -139,7 +139,7 @@ def test_a_file_whose_only_line_is_rejected_says_nothing_was_imported(
     assert alert.h2.get_text() == "Nothing was imported from this file"
     assert "Every message of the file was rejected (1)." in alert.get_text()
     assert "usa-alert--success" not in page.text
-    assert "the rest of the file imported" not in page.text
+    assert "the other entries read were imported" not in page.text
     assert page.html.select("#rejected-lines tbody tr")
     assert not JournalEntry.objects.exists()
     listed = django_app.get(reverse("network:upload"), user=administrator)
