@@ -505,5 +505,7 @@ class TestAgencyPage:
         )
         assert page.html.select_one('#error-summary a[href="#id_date_to"]') is not None
         assert page.html.find(id="filters-refused") is not None
-        assert page.html.find(id="table-flags") is None and page.html.find(id="table-months") is None
+        assert (
+            page.html.find(id="table-flags") is None and page.html.find(id="table-months") is None
+        )
         assert "DCICE* (every ORI starting DCICE)" in page.text  # the directory's part stays
