@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from itertools import chain
 from typing import BinaryIO
@@ -25,7 +26,8 @@ from dmvrequests.switchjournal.parsing import (
     Rejection,
     _journal,
     as_entries,
-    broken_off,
+    before_break,
+    break_at,
     latest_allowed,
     read_journal,
 )
@@ -140,44 +142,62 @@ def _entries(block: str, first: int, shared: dict[tzinfo, tzinfo]) -> Iterator[E
                 yield from _slow(chunk, line)
 
 
-def _undecodable(data: bytes, first: int) -> Iterator[Entry | Rejection]:
-    """A block that is not all UTF-8: line by line, as parsing reads it."""
+def _numbered(data: bytes, first: int) -> Iterator[tuple[int, str | None]]:
+    """The lines of `data`, the first numbered `first`, as parsing reads them: (number, text
+    without its line end), None for a line that is not UTF-8 text."""
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
+    for number, raw in enumerate(lines, start=first):
+        try:
+            yield number, raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            yield number, None
 
-    def numbered() -> Iterator[tuple[int, str | None]]:
-        for number, raw in enumerate(lines, start=first):
-            try:
-                yield number, raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError:
-                yield number, None
 
-    return as_entries(_journal(numbered()))
+def _undecodable(data: bytes, first: int) -> Iterator[Entry | Rejection]:
+    """A block that is not all UTF-8: line by line, as parsing reads it."""
+    return as_entries(_journal(_numbered(data, first)))
+
+
+@dataclass(frozen=True)
+class _Tail:
+    """What was read after the last whole block when the stream broke off, and the break."""
+
+    data: bytes
+    broke: Rejection
+
+
+def _tail(tail: _Tail, first: int) -> Iterator[Entry | Rejection]:
+    """The entries of the data read before the break (its first line numbered `first`), line
+    by line, the last of them left out (parsing.before_break: the break may have cut it),
+    then the break, numbered at the first line left out."""
+    broken = [replace(tail.broke, line=first + tail.data.count(b"\n"))]
+    yield from as_entries(before_break(_journal(_numbered(tail.data, first)), broken))
+    yield broken[0]
 
 
 def _pieces(stream: BinaryIO) -> Iterator[bytes | Rejection]:
     """The stream's bytes, PIECE at a time; a Rejection (line 0: the caller numbers it) where
-    it breaks off (a truncated gzip file), keeping every piece read before."""
+    it breaks off (a truncated gzip file: parsing.BreakOff), keeping every piece read before."""
     while True:
         try:
             piece = stream.read(PIECE)
         except BREAKS as error:
-            yield Rejection(0, broken_off(error))
+            yield break_at(0, error)
             return
         if not piece:
             return
         yield piece
 
 
-def _blocks(pieces: Iterator[bytes | Rejection], head: bytes) -> Iterator[bytes | Rejection]:
-    """The bytes in blocks of about BLOCK ending at a blank line (MAX_BLOCK at most)."""
+def _blocks(pieces: Iterator[bytes | Rejection], head: bytes) -> Iterator[bytes | _Tail]:
+    """The bytes in blocks of about BLOCK ending at a blank line (MAX_BLOCK at most); where
+    the stream breaks off, what was read after the last block and the break (_Tail)."""
     buffer = head
     for piece in pieces:
         if isinstance(piece, Rejection):
-            if buffer:
-                yield buffer
-            yield piece
+            yield _Tail(buffer, piece)
             return
         buffer += piece
         if len(buffer) < BLOCK:
@@ -211,7 +231,8 @@ def read_stream(stream: BinaryIO) -> Iterator[Entry | Rejection]:
 
 
 def _csv_journal(pieces: Iterator[bytes | Rejection], head: bytes) -> Iterator[Entry | Rejection]:
-    """A CSV journal: parsing.read_journal over its lines; a break reported after them."""
+    """A CSV journal: parsing.read_journal over its lines; where the stream breaks off, the
+    last row read left out (parsing.before_break) and the break reported at its line."""
     broken: list[Rejection] = []
     count = [0]
 
@@ -228,9 +249,9 @@ def _csv_journal(pieces: Iterator[bytes | Rejection], head: bytes) -> Iterator[E
             count[0] += 1
             yield line
 
-    yield from as_entries(read_journal(lines()))
-    for rejection in broken:
-        yield Rejection(count[0] + 1, rejection.reason)
+    yield from as_entries(before_break(read_journal(lines()), broken))
+    for rejection in broken:  # numbered by before_break, or after the last line read
+        yield rejection if rejection.line else replace(rejection, line=count[0] + 1)
 
 
 def _split(pieces: Iterator[bytes]) -> Iterator[bytes]:
@@ -249,8 +270,8 @@ def _text_journal(pieces: Iterator[bytes | Rejection], head: bytes) -> Iterator[
     line = 1
     shared: dict[tzinfo, tzinfo] = {}
     for data in _blocks(pieces, head):
-        if isinstance(data, Rejection):
-            yield Rejection(line, data.reason)
+        if isinstance(data, _Tail):
+            yield from _tail(data, line)
             return
         try:
             block = data.decode("utf-8")

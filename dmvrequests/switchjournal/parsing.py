@@ -16,7 +16,7 @@ import gzip
 import re
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -63,14 +63,6 @@ class Message:
     control: str
     text: str
 
-    @property
-    def is_query(self) -> bool:
-        return self.direction == "IN"
-
-    def fields(self) -> dict[str, str]:
-        """The text's `PREFIX/value` fields (the first of each prefix)."""
-        return fields_of(self.text)
-
     def entry(self) -> Entry:
         """The message as the import's row of it: the journal's own columns, CSV_HEADER's
         order (fastjournal.read_stream gives a well-formed entry in this shape straight away)."""
@@ -92,24 +84,59 @@ class Message:
 Entry = list[Any]
 
 
-def broken_off(error: BaseException) -> str:
-    """The reason given for the line where a file stops being readable (`error`: what reading
-    it raised: a gzip file cut short, a read error): what happened and what to do, in the
-    reader's words, not Python's."""
+BREAK_PREFIX = "the file breaks off here: "
+
+
+def break_cause(error: BaseException) -> str:
+    """What happened where a file stops being readable (`error`: what reading it raised: a
+    gzip file cut short or damaged, a read error), in the reader's words, not Python's:
+    "the compressed file is cut short: it ends before its end marker"."""
     if isinstance(error, EOFError):
-        what = "the compressed file is cut short: it ends before its end marker"
-    elif isinstance(error, zlib.error) or (
+        return "the compressed file is cut short: it ends before its end marker"
+    if isinstance(error, zlib.error) or (
         isinstance(error, gzip.BadGzipFile) and "check failed" in str(error).lower()
     ):
-        what = "the compressed file is damaged: its content does not match its checksum"
-    elif isinstance(error, gzip.BadGzipFile):
-        what = "what follows is not gzip data"
-    else:
-        what = f"the file could not be read further ({type(error).__name__})"
+        return "the compressed file is damaged: its content does not match its checksum"
+    if isinstance(error, gzip.BadGzipFile):
+        return "what follows is not gzip data"
+    return f"the file could not be read further ({type(error).__name__})"
+
+
+def broken_off(error: BaseException) -> str:
+    """The reason given for the line where a file stops being readable: what happened
+    (break_cause) and what to do. The words of the `import_switch_log` contract
+    (docs/network-queries.md): "the file breaks off here: ... send the whole file again"."""
     return (
-        f"the file breaks off here: {what}. The entries before this line are imported; "
+        f"{BREAK_PREFIX}{break_cause(error)}. The entries before this line are imported; "
         "send the whole file again (entries already imported are skipped)"
     )
+
+
+def break_at(line: int, error: BaseException) -> BreakOff:
+    """The rejection of line `line`, where reading raised `error` (broken_off, break_cause)."""
+    return BreakOff(line, broken_off(error), break_cause(error))
+
+
+def before_break(
+    items: Iterable[Message | Rejection], broken: list[Rejection]
+) -> Iterator[Message | Rejection]:
+    """`items`, read from lines that may break off, one behind. `broken` is empty, or holds
+    the break (a BreakOff) once the lines end. When they broke off, the last item read is
+    left out: the break may have cut its entry (a text cut short would be stored so, and the
+    whole entry, sent again, skipped as a duplicate), and the break is numbered at its first
+    line. So every entry before the break's line is whole, and importing the whole file again
+    stores what was left out (the contract's "The entries before this line are imported")."""
+    held: Message | Rejection | None = None
+    for item in items:
+        if held is not None:
+            yield held
+        held = item
+    if held is None:
+        return
+    if broken:
+        broken[0] = replace(broken[0], line=held.line)
+    else:
+        yield held
 
 
 def as_entries(items: Iterable[Message | Rejection]) -> Iterator[Entry | Rejection]:
@@ -128,8 +155,25 @@ def fields_of(text: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Rejection:
+    """A line or entry left out of the import: its (first) line number and why."""
+
     line: int
     reason: str
+
+
+@dataclass(frozen=True)
+class LateRejection(Rejection):
+    """An entry or row of the journal's form refused only for its timestamp in the future
+    (the switch's clock set wrong: InTheFuture): the file is a journal all the same, which
+    uploads.py's look at a file's start needs to know."""
+
+
+@dataclass(frozen=True)
+class BreakOff(Rejection):
+    """The line where the file stops being readable (break_at): `reason` as the contract
+    words it (broken_off), `cause` what happened (break_cause), for the upload's page."""
+
+    cause: str = ""
 
 
 class BadJournal(ValueError):
@@ -138,6 +182,17 @@ class BadJournal(ValueError):
 
 class BadMessage(ValueError):
     """A message breaks the format; the message says how."""
+
+
+class InTheFuture(BadMessage):
+    """A message of the journal's form dated after latest_allowed()."""
+
+
+def _rejected(line: int, error: BadMessage) -> Rejection:
+    """The rejection of the entry or row at `line` for `error` (LateRejection for a date in
+    the future)."""
+    kind = LateRejection if isinstance(error, InTheFuture) else Rejection
+    return kind(line, str(error))
 
 
 def _timestamp(value: str) -> datetime:
@@ -150,7 +205,7 @@ def _timestamp(value: str) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise BadMessage(f"the timestamp {value[:40]!r} has no UTC offset (e.g. -04:00)")
     if moment > latest_allowed():
-        raise BadMessage(
+        raise InTheFuture(
             f"the timestamp {value[:40]!r} is in the future (more than "
             f"{allowance_words()} after now): "
             "check the switch's clock, correct or remove the entry and import the file again"
@@ -311,7 +366,7 @@ def _journal(numbered: Iterator[tuple[int, str | None]]) -> Iterator[Message | R
         try:
             return parse_entry(start, entry)
         except BadMessage as error:
-            return Rejection(start, str(error))
+            return _rejected(start, error)
 
     for number, text in numbered:
         bad = text is None or "\0" in text
@@ -382,7 +437,7 @@ def _csv(numbered: Iterator[tuple[int, str | None]]) -> Iterator[Message | Rejec
             try:
                 yield parse_row(start, row)
             except BadMessage as error:
-                yield Rejection(start, str(error))
+                yield _rejected(start, error)
         start = end + 1
 
 

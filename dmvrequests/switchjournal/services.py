@@ -55,10 +55,12 @@ from dmvrequests.switchjournal.parsing import (
     ANSWERS,
     NAME_ONLY_KEYS,
     ORI,
+    BreakOff,
     Entry,
     Rejection,
     as_entries,
-    broken_off,
+    before_break,
+    break_at,
     fields_of,
     read_journal,
 )
@@ -76,7 +78,11 @@ REJECTED_SHOWN = 100
 
 @dataclass
 class ImportSummary:
-    """What one file gave: the fields of `import_switch_log --json`, in its order."""
+    """What one file gave: the fields of `import_switch_log --json`, in its order (as_dict),
+    and `broken_off`: where the file stopped being readable, `{"line": N, "cause": "..."}`
+    (parsing.BreakOff), None for a whole file. The break is also one of the rejected lines,
+    as the command's contract says; `broken_off` is kept apart, out of the command's output,
+    for the upload's page (uploads.py), which must say so even past the first 100 rejected."""
 
     file: str
     entries: int = 0
@@ -84,11 +90,14 @@ class ImportSummary:
     duplicates: int = 0
     rejected_count: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)
+    broken_off: dict[str, Any] | None = None
 
     def reject(self, rejection: Rejection) -> None:
         self.rejected_count += 1
         if len(self.rejected) < REJECTED_SHOWN:
             self.rejected.append({"line": rejection.line, "reason": rejection.reason})
+        if isinstance(rejection, BreakOff):
+            self.broken_off = {"line": rejection.line, "cause": rejection.cause}
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -200,7 +209,8 @@ def _sqlite_time(moment: datetime) -> str:
 
 
 def _guarded(lines: Iterable[bytes], broken: list[Rejection]) -> Iterable[bytes]:
-    """The lines until the stream breaks (a truncated gzip file); the break goes in `broken`."""
+    """The lines until the stream breaks (a truncated gzip file, a read error); the break goes
+    in `broken` (parsing.BreakOff, numbered as the line that could not be read)."""
     source = iter(lines)
     number = 0
     while True:
@@ -209,7 +219,7 @@ def _guarded(lines: Iterable[bytes], broken: list[Rejection]) -> Iterable[bytes]
         except StopIteration:
             return
         except (OSError, EOFError, zlib.error) as error:
-            broken.append(Rejection(number + 1, broken_off(error)))
+            broken.append(break_at(number + 1, error))
             return
         number += 1
         yield line
@@ -278,7 +288,7 @@ def journal_import(
     items = (
         read_stream(cast(BinaryIO, lines))
         if hasattr(lines, "read")
-        else as_entries(read_journal(_guarded(lines, broken)))
+        else as_entries(before_break(read_journal(_guarded(lines, broken)), broken))
     )
     with import_lock():  # one import at a time, from its first read to its alerts
         directory = ori_directory()

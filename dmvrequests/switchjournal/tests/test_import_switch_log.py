@@ -147,6 +147,8 @@ def test_gzip_by_name_and_standard_input(import_log, tmp_path, capsys, monkeypat
         ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01binary", "not a text file"),
         ("latin.bin", bytes(range(128, 256)) * 4, "not UTF-8"),
         ("broken.gz", b"\x1f\x8b\x08\x00garbage-not-deflate", "cannot be read"),
+        # Named .gz, plain text (a journal's, even): "not a gzip file", as the upload says.
+        ("plain.txt.gz", SAMPLE.encode(), "not a gzip file"),
     ],
 )
 def test_a_file_that_is_not_text_exits_2_and_imports_nothing(import_log, name, content, reason):
@@ -179,12 +181,43 @@ def test_a_gzip_file_cut_short_keeps_what_was_read(import_log):
         for i in range(2000)
     )
     packed = gzip.compress(body.encode())
-    code, (result,), _ = import_log(packed[: len(packed) // 2], "cut.txt.gz")
-    assert code == 0
+    code, (result,), err = import_log(packed[: len(packed) // 2], "cut.txt.gz")
+    assert code == 0 and err == ""
+    assert list(result) == [  # the contract's fields, no more
+        "file",
+        "entries",
+        "imported",
+        "duplicates",
+        "rejected_count",
+        "rejected",
+    ]
     reason = result["rejected"][-1]["reason"]
     assert reason.startswith("the file breaks off here: the compressed file is cut short")
     assert "send the whole file again" in reason and "marker was reached" not in reason
-    assert 0 < result["imported"] < 2000
+    imported = result["imported"]
+    assert 0 < imported < 2000
+    # "The entries before this line are imported", whole, and none after: entry i starts at
+    # line 4 i + 1; the entry the break may have cut is left out.
+    assert result["rejected"][-1]["line"] == 4 * imported + 1
+    texts = dict(JournalEntry.objects.values_list("sequence", "text"))
+    assert texts == {i: f"OLN/D{i:07d}." for i in range(imported)}
+    code, (again,), _ = import_log(gzip.compress(body.encode()), "whole.txt.gz")
+    assert (again["imported"], again["duplicates"], again["rejected_count"]) == (
+        2000 - imported,
+        imported,
+        0,
+    )
+
+
+def test_a_text_file_that_is_not_a_journal_is_read_as_the_contract_says(import_log):
+    """The command's contract is fixed: a file read is exit 0, each entry that is not one of
+    the journal's rejected with its line and reason (the upload page refuses such a file)."""
+    readme = "# Switch tools\n\nThis folder holds the switch's exports.\nRun export.sh nightly.\n"
+    code, (result,), err = import_log(readme, "README.md")
+    assert code == 0 and err == ""
+    assert (result["entries"], result["imported"], result["rejected_count"]) == (2, 0, 2)
+    assert [r["line"] for r in result["rejected"]] == [1, 3]
+    assert all("does not start with a journal line" in r["reason"] for r in result["rejected"])
 
 
 def flags(sequence):
