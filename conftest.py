@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
 from django.db.backends.base.creation import BaseDatabaseCreation
+from django.utils import timezone
 
-from dmvrequests.testing import OfficeFactory, UserFactory
+from dmvrequests.testing import AgencyFactory, OfficeFactory, UserFactory
 
 _deserialize = BaseDatabaseCreation.deserialize_db_from_string
 
@@ -73,6 +76,21 @@ def administrator(office):
 @pytest.fixture
 def auditor(db):
     return UserFactory(username="auditor", office=None, role="Auditor")
+
+
+@pytest.fixture
+def blocked_ice(db):
+    """ICE ERO: an immigration agency holding the ORI pattern DCICE*, blocked for 30 days (to
+    the second) because state law forbids sharing with civil immigration enforcement. Tests
+    whose journal dates need a block of a given day make their own."""
+    return AgencyFactory(
+        name="ICE ERO",
+        kind="immigration",
+        oris="DCICE*",
+        blocked=True,
+        blocked_reason="State law forbids sharing with civil immigration enforcement.",
+        blocked_since=timezone.now().replace(microsecond=0) - timedelta(days=30),
+    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -145,9 +145,72 @@ CATEGORY_HELP = {
     RecordCategory.SIGNATURE: "The signature captured on the license.",
 }
 
-# Two-letter codes of US states, DC and territories (for ORIs and court states).
-_STATE_LIST = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
-    "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI"
-)
-STATE_CODES = frozenset(_STATE_LIST.split())
+# Two-letter codes of US states, DC and territories (for ORIs and court states), with the names
+# said in sentences ("an ORI of DC (the District of Columbia)"): DC and the territories are not
+# states, so words about another code than the DMV's own name it rather than say "state".
+STATE_NAMES = {
+    "AL": "Alabama",
+    "AK": "Alaska",
+    "AZ": "Arizona",
+    "AR": "Arkansas",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DE": "Delaware",
+    "DC": "the District of Columbia",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "IA": "Iowa",
+    "KS": "Kansas",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "ME": "Maine",
+    "MD": "Maryland",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MS": "Mississippi",
+    "MO": "Missouri",
+    "MT": "Montana",
+    "NE": "Nebraska",
+    "NV": "Nevada",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "OH": "Ohio",
+    "OK": "Oklahoma",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vermont",
+    "VA": "Virginia",
+    "WA": "Washington",
+    "WV": "West Virginia",
+    "WI": "Wisconsin",
+    "WY": "Wyoming",
+    "AS": "American Samoa",
+    "GU": "Guam",
+    "MP": "the Northern Mariana Islands",
+    "PR": "Puerto Rico",
+    "VI": "the U.S. Virgin Islands",
+}
+STATE_CODES = frozenset(STATE_NAMES)
+
+
+def state_words(code: str) -> str:
+    """A state's (DC's, a territory's) code with its name, as sentences say it: "NJ (New
+    Jersey)", "DC (the District of Columbia)"; the code alone when it is none of them."""
+    name = STATE_NAMES.get(code)
+    return f"{code} ({name})" if name else code

@@ -12,6 +12,7 @@ import re
 from dmvrequests.codes import (  # noqa: F401 - re-exported: one import for every code
     CATEGORY_HELP,
     STATE_CODES,
+    STATE_NAMES,
     AgencyKind,
     Codes,
     Confidence,
@@ -19,6 +20,7 @@ from dmvrequests.codes import (  # noqa: F401 - re-exported: one import for ever
     LegalProcessType,
     Purpose,
     RecordCategory,
+    state_words,
 )
 
 # -- Plain words for every code ------------------------------------------------------------------

@@ -16,6 +16,8 @@ from dmvrequests.agencies.models import (
     Officer,
     OfficerApproval,
     Requester,
+    other_state,
+    other_state_reason,
     parse_one_ori,
 )
 from dmvrequests.agencies.signals import directory_changed
@@ -187,13 +189,19 @@ def _held_by(value: str, agency: Agency) -> str | None:
     )
 
 
-def agency_add_ori(*, agency: Agency, value: str, actor: User | None) -> str:
+def agency_add_ori(
+    *, agency: Agency, value: str, actor: User | None, other_state_confirmed: bool = False
+) -> str:
     """Give `agency` the ORI or ORI pattern `value` (9 letters or digits, or a prefix of 1 to
     8 ending in `*`; any case): saved in the agency's history as `actor`'s change, then
     `directory_changed` is sent so that the switch journal attributes its past queries again.
     Returns the value as stored (upper case). Raises ValidationError, saving nothing, when the
     value is neither, or when another agency already holds it, exactly or through a pattern (an
     ORI belongs to one agency).
+    `other_state_confirmed`: the actor ticked that an ORI of another state is right for the
+    agency (models.other_state; the form asks); when the rule asks for it, the history's reason
+    says what was confirmed ("Attributed and confirmed VA0290000, an ORI of VA (Virginia), for
+    ..."), else "ORI … attributed".
     Adding a value the agency already lists changes nothing and sends nothing."""
     ori = parse_one_ori(value)
     if ori in agency.ori_list:
@@ -201,10 +209,18 @@ def agency_add_ori(*, agency: Agency, value: str, actor: User | None) -> str:
     held = _held_by(ori, agency)
     if held is not None:
         raise ValidationError(held)
+    state = other_state(
+        ori, kind=agency.kind, jurisdiction=agency.jurisdiction, held=agency.ori_list
+    )
+    reason = f"ORI {ori} attributed"
+    if state and other_state_confirmed:
+        reason = other_state_reason(
+            [(ori, state)], agency_name=agency.name, head="Attributed and confirmed"
+        )
     with transaction.atomic():
         agency.oris = " ".join([*agency.oris.split(), ori])
         agency._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
-        agency._change_reason = f"ORI {ori} attributed"  # type: ignore[attr-defined]  # idem
+        agency._change_reason = reason  # type: ignore[attr-defined]  # idem
         agency.full_clean()
         agency.save()
     directory_changed.send(sender=Agency)

@@ -110,13 +110,15 @@ class EntriesForm(FilterForm):
         return value
 
 
-OTHER_STATE_CONFIRM = "Yes, attribute this ORI of another state to the agency"
+OTHER_STATE_CONFIRM = "Yes, attribute this out-of-state ORI to the agency"
 
 
 class AttributeForm(USWDSFormMixin, forms.Form):
     """Give an unknown ORI (or an ORI pattern) to an agency of the directory. An ORI of another
-    state given to a state or local agency of this state (agencies.models.other_state) needs
-    the tick box `other_state_confirmed`, which the page shows only then (`other_state`)."""
+    state, DC or a territory given to a state or local agency of this state
+    (agencies.models.other_state) needs the tick box `other_state_confirmed`, which the page
+    shows only then (`other_state`); the view hands the tick to agency_add_ori, which records
+    the confirmation in the agency's history."""
 
     other_state = False  # set by clean() when the ORI needs the tick box
 
@@ -136,8 +138,8 @@ class AttributeForm(USWDSFormMixin, forms.Form):
     other_state_confirmed = forms.BooleanField(
         required=False,
         label=OTHER_STATE_CONFIRM,
-        help_text="Needed only for an ORI starting with another state's code given to a state "
-        "or local agency of this state.",
+        help_text="Needed only for an ORI starting with the code of another state, DC or a "
+        "territory, given to a state or local agency of this state.",
     )
 
     def clean_ori(self) -> str:
@@ -161,6 +163,7 @@ class AttributeForm(USWDSFormMixin, forms.Form):
                 state,
                 agency_name=agency.name,
                 kind=agency.kind,
+                check="the agency chosen",
                 confirm_label=OTHER_STATE_CONFIRM,
             )
             self.add_error("ori", message)

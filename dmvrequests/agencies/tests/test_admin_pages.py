@@ -5,7 +5,7 @@ split date and time inputs had no label, "label"), the breadcrumbs' links are un
 whether the switch has them, in the block list's words. Forms filled in as rendered."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -119,15 +119,10 @@ def test_the_breadcrumbs_links_are_underlined(django_app, administrator):
     assert rule is not None and "text-decoration: underline" in rule.group(1)
 
 
-def test_an_agency_s_page_says_which_of_its_oris_the_switch_has(django_app, administrator):
-    ice = AgencyFactory(
-        name="ICE ERO",
-        kind="immigration",
-        oris="DCICE*",
-        blocked=True,
-        blocked_reason="State law.",
-        blocked_since=timezone.now() - timedelta(days=3),
-    )
+def test_an_agency_s_page_says_which_of_its_oris_the_switch_has(
+    django_app, administrator, blocked_ice
+):
+    ice = blocked_ice
     OriBlock.objects.create(ori="DCICE0990", reason="Misuse", effective_at=timezone.now())
     url = reverse("admin:agencies_agency_change", args=[ice.pk])
     page = django_app.get(url, user=administrator)

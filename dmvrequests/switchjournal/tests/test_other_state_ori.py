@@ -11,7 +11,8 @@ from django.urls import reverse
 from dmvrequests.testing import AgencyFactory
 
 pytestmark = pytest.mark.django_db
-CONFIRM = "Yes, attribute this ORI of another state to the agency"
+CONFIRM = "Yes, attribute this out-of-state ORI to the agency"
+ADMIN_CONFIRM = "Yes, this agency's out-of-state ORIs are right"
 
 
 @pytest.fixture(autouse=True)
@@ -38,10 +39,12 @@ def test_an_other_state_s_ori_for_a_local_agency_waits_for_a_tick(
 ):
     page = attribute(django_app, administrator, "va0290000", police, status=400)
     said = page.html.find(id="ori-error").get_text(" ", strip=True)
-    assert "VA0290000 starts with VA, another state's code" in said
-    assert "Albany Police is a local law enforcement agency, taken for one of NY's own" in said
+    assert "VA0290000 starts with VA (Virginia), not NY" in said
+    assert (
+        "Albany Police is a local law enforcement agency, taken for one of New York's own" in said
+    )
     assert "Check the ORI and the agency chosen." in said
-    assert f"If both are right, tick “{CONFIRM}”." in said
+    assert f"If they are right, tick “{CONFIRM}”." in said
     assert page.html.select_one('#error-summary a[href="#id_ori"]') is not None
     assert (
         page.html.find("label", attrs={"for": "id_other_state_confirmed"})
@@ -66,7 +69,7 @@ def test_a_pattern_of_another_state_is_asked_about_too(django_app, administrator
     troopers = AgencyFactory(name="State Police", kind="state_law_enforcement")
     page = attribute(django_app, administrator, "PA01*", troopers, status=400)
     said = page.html.find(id="ori-error").get_text(" ", strip=True)
-    assert "PA01* starts with PA, another state's code" in said
+    assert "PA01* starts with PA (Pennsylvania), not NY" in said
     assert "a state law enforcement agency" in said
 
 
@@ -116,9 +119,10 @@ def test_the_administration_site_asks_the_same_when_an_ori_is_added(
     form["oris"] = "VA0290000"
     page = form.submit(status=200)  # the admin answers a refused form with 200
     said = page.html.select_one(".field-oris .errorlist").get_text(" ", strip=True)
-    assert "VA0290000 starts with VA, another state's code" in said
-    confirm = "Yes, this agency's ORIs of another state are right"
-    assert f"tick “{confirm}”" in said
+    assert "VA0290000 starts with VA (Virginia), not NY" in said
+    assert "Check the ORI and this agency's kind and jurisdiction." in said
+    assert "the agency chosen" not in said  # no agency is chosen here: this one is edited
+    assert f"If they are right, tick “{ADMIN_CONFIRM}”." in said
     police.refresh_from_db()
     assert police.ori_list == ["NY0010100"]
     form = page.forms["agency_form"]
@@ -140,7 +144,7 @@ def test_a_new_agency_of_the_state_with_another_state_s_main_ori(django_app, adm
     form["ori"] = "nj0470000"
     page = form.submit(status=200)
     said = page.html.select_one(".field-ori .errorlist").get_text(" ", strip=True)
-    assert "NJ0470000 starts with NJ, another state's code" in said
+    assert "NJ0470000 starts with NJ (New Jersey), not NY" in said
     form = page.forms["agency_form"]
     form["jurisdiction"] = "NJ"  # the directory now says it is New Jersey's
     form.submit().follow()
