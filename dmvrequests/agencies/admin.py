@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from dmvrequests.admin_widgets import ADMIN_DATETIME
-from dmvrequests.agencies.blocklist import blocklist_states
+from dmvrequests.agencies.blocklist import blocklist_states, moment_words
 from dmvrequests.agencies.certifications import status_of
 from dmvrequests.agencies.models import (
     Agency,
@@ -18,6 +18,7 @@ from dmvrequests.agencies.models import (
     Requester,
     other_state,
     other_state_message,
+    other_state_reason,
     parse_ori_list,
 )
 from dmvrequests.agencies.signals import directory_changed
@@ -58,20 +59,22 @@ class DirectoryChangeAdmin(SimpleHistoryAdmin):
         directory_changed.send(sender=queryset.model, oris=values)
 
 
-OTHER_STATE_CONFIRM = "Yes, this agency's ORIs of another state are right"
+OTHER_STATE_CONFIRM = "Yes, this agency's out-of-state ORIs are right"
 OTHER_STATE = "other_state_confirmed"
 
 
 class AgencyAdminForm(forms.ModelForm):
-    """The agency, with the tick box that an ORI of another state given to a state or local
-    agency of this state needs (models.other_state; the same rule and words as the Unknown ORIs
-    page). The page shows the box once the agency form was sent (AgencyAdmin.get_fields)."""
+    """The agency, with the tick box that an ORI of another state (DC, a territory) given to a
+    state or local agency of this state needs (models.other_state; the same rule as the Unknown
+    ORIs page, worded for this page). The page shows the box once the agency form was sent
+    (AgencyAdmin.get_fields). `confirmed` lists what the tick confirmed, (value, state) pairs,
+    for the history (AgencyAdmin.save_model); empty when nothing needed it."""
 
     other_state_confirmed = forms.BooleanField(
         required=False,
         label=OTHER_STATE_CONFIRM,
-        help_text="Tick only when the page asks: for an ORI starting with another state's code "
-        "given to a state or local agency of this state.",
+        help_text="Tick only when the page asks: for an ORI starting with the code of another "
+        "state, DC or a territory, given to a state or local agency of this state.",
     )
 
     class Meta:
@@ -92,9 +95,10 @@ class AgencyAdminForm(forms.ModelForm):
 
     def clean(self):
         super().clean()
+        self.confirmed: list[tuple[str, str]] = []
         data = self.cleaned_data
         kind = data.get("kind")
-        if not kind or data.get(OTHER_STATE):
+        if not kind:
             return data
         main = (data.get("ori") or "").upper()
         try:
@@ -108,12 +112,15 @@ class AgencyAdminForm(forms.ModelForm):
             state = other_state(
                 value, kind=kind, jurisdiction=data.get("jurisdiction"), held=stored
             )
-            if state:
+            if state and data.get(OTHER_STATE):
+                self.confirmed.append((value, state))
+            elif state:
                 message = other_state_message(
                     value,
                     state,
-                    agency_name=data.get("name") or "the agency",
+                    agency_name=data.get("name") or "this agency",
                     kind=kind,
+                    check="this agency's kind and jurisdiction",
                     confirm_label=OTHER_STATE_CONFIRM,
                 )
                 self.add_error("ori" if value == main else "oris", message)
@@ -139,6 +146,14 @@ class AgencyAdmin(DirectoryChangeAdmin):
 
     def concerned(self, obj):
         return obj.ori_list
+
+    def save_model(self, request, obj, form, change):
+        """Saved as DirectoryChangeAdmin saves; ORIs of other states confirmed by the tick box
+        are the history's reason for this version ("Confirmed VA0290000, an ORI of VA
+        (Virginia), for ..."), next to who saved it and when."""
+        if getattr(form, "confirmed", None):
+            obj._change_reason = other_state_reason(form.confirmed, agency_name=obj.name)
+        super().save_model(request, obj, form, change)
 
     def get_fields(self, request, obj=None):
         """The form's fields; the tick box for an ORI of another state once the form was sent
@@ -212,17 +227,44 @@ class OfficerAdmin(SimpleHistoryAdmin):
     formfield_overrides = ADMIN_DATETIME  # one labelled input a date and time
 
 
+def local_time(moment):
+    """An aware datetime as a `<time>` element in the state's time zone with its abbreviation
+    ("Mar 15, 2026 00:30 EDT", agencies.blocklist.moment_words), as the application's pages
+    show one; "-" (the admin's empty value) for none. Django's admin shows a date and time
+    with no zone, and a model's name as it formats it."""
+    if moment is None:
+        return "-"
+    local = timezone.localtime(moment)
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(), moment_words(local))
+
+
 @admin.register(OriBlock)
 class OriBlockAdmin(DirectoryChangeAdmin):
-    list_display = ["ori", "reason", "effective_at", "lifted_at"]
+    list_display = ["ori", "reason", "in_effect_from", "lifted"]
     search_fields = ["ori", "reason"]
     directory_fields = frozenset({"ori", "effective_at", "lifted_at"})
 
     def concerned(self, obj):
         return [obj.ori.upper()]
 
+    @admin.display(description="In effect from", ordering="effective_at")
+    def in_effect_from(self, block):
+        return local_time(block.effective_at)
+
+    @admin.display(description="Lifted at", ordering="lifted_at")
+    def lifted(self, block):
+        return local_time(block.lifted_at)
+
 
 @admin.register(BlocklistVersion)
 class BlocklistVersionAdmin(admin.ModelAdmin):
-    list_display = ["handed_over_at", "handed_over_by", "oris"]
-    readonly_fields = ["content", "oris", "handed_over_by", "handed_over_at"]
+    """Read-only: the versions handed over (blocklist.blocklist_hand_over records them), the
+    time in the state's time zone with its abbreviation (`local_time`)."""
+
+    list_display = ["handed_over", "handed_over_by", "oris"]
+    fields = ["handed_over", "handed_over_by", "oris", "content"]
+    readonly_fields = ["content", "oris", "handed_over_by", "handed_over"]
+
+    @admin.display(description="Handed over at", ordering="handed_over_at")
+    def handed_over(self, version):
+        return local_time(version.handed_over_at)

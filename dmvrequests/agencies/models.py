@@ -7,7 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from dmvrequests.validators import single_line
-from dmvrequests.vocabulary import STATE_CODES, AgencyKind
+from dmvrequests.vocabulary import STATE_CODES, STATE_NAMES, AgencyKind, state_words
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -93,16 +93,55 @@ def other_state(value, *, kind, jurisdiction, held):
     return state
 
 
-def other_state_message(value, state, *, agency_name, kind, confirm_label):
+def _possessive(name):
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def other_state_message(value, state, *, agency_name, kind, check, confirm_label):
     """What to say of `value`, an ORI of `state` (other_state) given to `agency_name`, an
-    agency of `kind`: what is odd, what to check, and the box to tick if it is right."""
+    agency of `kind`: what is odd (the codes named, DC and territories as what they are, not
+    as states), what to check (`check`: the form's own words, "the agency chosen"), and the
+    box to tick if it is right."""
     home = settings.DMV_STATE
     return (
-        f"{value} starts with {state}, another state's code, but {agency_name} is a "
-        f"{AgencyKind(kind).label.lower()} agency, taken for one of {home}'s own, whose ORIs "
-        f"start with {home}. Check the ORI and the agency chosen. If both are right, tick "
-        f"“{confirm_label}”."
+        f"{value} starts with {state_words(state)}, not {home}, but {agency_name} is a "
+        f"{AgencyKind(kind).label.lower()} agency, taken for one of "
+        f"{_possessive(STATE_NAMES.get(home, home))} own, whose ORIs start with {home}. "
+        f"Check the ORI and {check}. If they are right, tick “{confirm_label}”."
     )
+
+
+# simple-history's history_change_reason is a varchar(100): a longer reason would be refused by
+# PostgreSQL, so other_state_reason makes its words fit.
+CHANGE_REASON_MAX = 100
+
+
+def other_state_reason(confirmed, *, agency_name, head="Confirmed"):
+    """The history's words for ORIs and patterns of other states confirmed by the tick box
+    (`confirmed`: (value, state) pairs, as other_state found them) for `agency_name`: "Confirmed
+    NJ0300000, an ORI of NJ (New Jersey), for Albany Police". At most CHANGE_REASON_MAX
+    characters: a long agency name is cut (the history row is the agency's own), then values
+    beyond the first are counted, not listed."""
+    if len(confirmed) == 1:
+        value, state = confirmed[0]
+        noun = "an ORI pattern" if value.endswith("*") else "an ORI"
+        listed = [f"{head} {value}, {noun} of {state_words(state)}"]
+    else:
+        items = [f"{value} ({state})" for value, state in confirmed]
+        listed = [
+            f"{head} {', '.join(items[:count])}"
+            + (f" and {len(items) - count} more" if count < len(items) else "")
+            + ", out-of-state ORIs"
+            for count in range(len(items), 0, -1)
+        ]
+    what = next((text for text in listed if len(text) <= CHANGE_REASON_MAX), listed[-1])
+    what = what[:CHANGE_REASON_MAX]
+    room = CHANGE_REASON_MAX - len(what) - len(", for ")
+    if len(agency_name) <= room:
+        return f"{what}, for {agency_name}"
+    if room >= 12:
+        return f"{what}, for {agency_name[: room - 1].rstrip()}…"
+    return what
 
 
 def normalise_domains(text):
@@ -405,7 +444,15 @@ class BlocklistVersion(models.Model):
         verbose_name = "block list version"
 
     def __str__(self):
-        return f"Block list of {self.handed_over_at:%Y-%m-%d %H:%M}"
+        """Named by when it was handed over, in the state's time zone (TIME_ZONE) with its
+        abbreviation, as the administration site's titles show it: "Block list of Mar 15, 2026
+        00:30 EDT"."""
+        from django.utils import timezone
+
+        if self.handed_over_at is None:
+            return "Block list not yet handed over"
+        local = timezone.localtime(self.handed_over_at)
+        return f"Block list of {local:%b} {local.day}, {local:%Y %H:%M %Z}"
 
 
 class CertificationKind(models.TextChoices):

@@ -3,8 +3,9 @@
 After each file (docs/network-queries.md, "Alerts"), counsel and administrators are told, at
 most once per import and kind of event:
 
-- a **block leak**: responses of this import that carried data to an ORI blocked at the time
-  (the block the state believes it has did not hold);
+- a **block leak**: responses of this import that carried data to an ORI blocked at the time,
+  said to have come after the block was handed over to the switch (the block at the switch did
+  not hold) or before (it had not yet reached the switch: agencies.blocklist.SwitchLists);
 - **photo requests** from an immigration agency or from an ORI of no known agency;
 - a **burst** that this import revealed.
 
@@ -26,6 +27,14 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from accounts.models import User
+from dmvrequests.agencies.blocklist import (
+    LEAK_AFTER,
+    LEAK_AFTER_MEANS,
+    LEAK_BEFORE,
+    LEAK_BEFORE_MEANS,
+    leak_timing,
+    switch_lists,
+)
 from dmvrequests.agencies.directory import ori_directory
 from dmvrequests.notifications.models import Kind
 from dmvrequests.notifications.services import email_queue
@@ -69,10 +78,15 @@ def _rows_by_ori(rows: Any, column: str) -> list[dict[str, Any]]:
     )
 
 
-def _ori_lines(rows: list[dict[str, Any]], column: str, noun: str) -> list[str]:
+def _ori_lines(
+    rows: list[dict[str, Any]], column: str, noun: str, notes: dict[str, str] | None = None
+) -> list[str]:
+    """One line per ORI (the first SHOWN), "; " and its note when `notes` has one."""
+    notes = notes or {}
     lines = [
         f"- {_party(row[column])}: {intcomma(row['n'])} {noun if row['n'] == 1 else noun + 's'}, "
         f"{_when(row['first'])} to {_when(row['last'])}"
+        + (f"; {notes[row[column]]}" if row[column] in notes else "")
         for row in rows[:SHOWN]
     ]
     if len(rows) > SHOWN:
@@ -81,25 +95,68 @@ def _ori_lines(rows: list[dict[str, Any]], column: str, noun: str) -> list[str]:
 
 
 def block_leak_alert(new: Any, name: str) -> Alert | None:
-    """The alert for the block leaks among the messages `new` (a QuerySet), or None."""
+    """The alert for the block leaks among the messages `new` (a QuerySet), or None. Its
+    words say whether they came after their block was handed over to the switch (it did not
+    hold: ask the switch's administrator for the fix) or before (it had not yet reached the
+    switch: hand the list over), counted when both (docs/network-queries.md, "Alerts")."""
     leaks = new.filter(direction=Direction.OUT, block_leak=True)
     rows = _rows_by_ori(leaks, "destination")
     if not rows:
         return None
-    total = sum(row["n"] for row in rows)
-    ids = sorted(leaks.values_list("id", flat=True))
+    sent = list(leaks.values_list("id", "destination", "timestamp"))
+    lists = switch_lists()
+    by_ori: dict[str, tuple[int, int]] = {}  # {ORI: (leaks after the hand-over, before)}
+    for _, ori, when in sent:
+        after, before = by_ori.get(ori, (0, 0))
+        held = lists.at_switch(ori, when)
+        by_ori[ori] = (after + held, before + (not held))
+    total, late = len(sent), sum(after for after, _ in by_ori.values())
+    notes = {ori: leak_timing(*counts) for ori, counts in by_ori.items()}
     return Alert(
         subject=f"Block leak: the switch answered {intcomma(total)} "
-        f"{'query' if total == 1 else 'queries'} from blocked ORIs",
+        f"{'query' if total == 1 else 'queries'} from blocked ORIs{_subject_timing(late, total)}",
         opening=(
             f"The switch journal imported from {name} shows {intcomma(total)} "
             f"{'response' if total == 1 else 'responses'} that carried DMV record data to "
-            "an ORI that was on the block list at the time. The block at the switch did not "
-            "hold for these queries. Check the block list handed to the switch administrator."
+            f"an ORI that was on the block list at the time. {_leak_steps(late, total - late)}"
         ),
-        lines=_ori_lines(rows, "destination", "response"),
-        key=_key("leak", ids),
+        lines=_ori_lines(rows, "destination", "response", notes),
+        key=_key("leak", sorted(leak[0] for leak in sent)),
     )
+
+
+def _subject_timing(after: int, total: int) -> str:
+    """The subject's end: nothing when every leak came after the hand-over (the serious
+    case, as the subject always said), else how many did."""
+    if after == total:
+        return ""
+    return f" ({intcomma(after)} {LEAK_AFTER})" if after else f" ({LEAK_BEFORE})"
+
+
+def _leak_steps(after: int, before: int) -> str:
+    """What the leaks mean and what to do, by when they came."""
+    steps = []
+    if after:
+        steps.append(
+            f"{_count_of(after, after + before)}came {LEAK_AFTER}: {LEAK_AFTER_MEANS}. "
+            "Give the switch's administrator the entries and the block list, and ask for "
+            "the fix in writing."
+        )
+    if before:
+        steps.append(
+            f"{_count_of(before, after + before)}came {LEAK_BEFORE}: {LEAK_BEFORE_MEANS}, "
+            f"which could not refuse {'it' if before == 1 else 'them'}. Give the block list "
+            "to the switch's administrator and record the hand-over on the block list page."
+        )
+    return " ".join(steps)
+
+
+def _count_of(part: int, total: int) -> str:
+    """The subject of a sentence on `part` of `total` leaks: "It" or "They" for every one,
+    "3 of them" otherwise (with a space after it)."""
+    if part == total:
+        return "It " if total == 1 else "They "
+    return f"{intcomma(part)} of them "
 
 
 def photo_alert(new: Any, name: str) -> Alert | None:

@@ -9,12 +9,13 @@ class SwitchJournalConfig(AppConfig):
     verbose_name = "State switch journal"
 
     def ready(self):
-        from dmvrequests.agencies.models import Agency, OriBlock
+        from dmvrequests.agencies.models import Agency, BlocklistVersion, OriBlock
         from dmvrequests.agencies.signals import directory_changed
         from dmvrequests.switchjournal import checks, receivers, upload_tasks  # noqa: F401
 
         directory_changed.connect(receivers.on_directory_changed, dispatch_uid="switchjournal")
-        for model in (Agency, OriBlock):
+        # A version handed over too: the block leaks' figure says which came after it.
+        for model in (Agency, OriBlock, BlocklistVersion):
             for signal in (post_save, post_delete):
                 signal.connect(
                     receivers.on_directory_saved,

@@ -3,7 +3,8 @@
 
 A page of the section over a year spends most of its time adding up the rollups and building
 ten figures; the figures change only when the journal, its rollups or the directory change, and
-each such writer gives the journal a new generation (generation.py). The figures are therefore
+each such writer gives the journal a new generation (generation.py), as does a hand-over of
+the block list (the block leaks' figure says whether each came after it). The figures are therefore
 kept in Django's cache (Redis in production, each process's memory in the embedded default)
 under the generation and the filters: a new generation leaves every older entry unread (they
 expire after CACHE_SECONDS). Only counts, ORIs, agency names and dates are cached: no entry of
@@ -24,7 +25,8 @@ from dmvrequests.switchjournal import figures as figures_of
 from dmvrequests.switchjournal import generation
 
 CACHE_SECONDS = 24 * 3600  # a stale generation's figures are never read; this frees them
-PREFIX = "switchjournal:figures:v1"
+# v2: the block leaks' figure says when each leak came (before or after the hand-over).
+PREFIX = "switchjournal:figures:v2"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 
+from dmvrequests.agencies.blocklist import leak_timing
 from dmvrequests.switchjournal import rollups, selectors
 from dmvrequests.switchjournal.models import UNKNOWN_KIND, Burst, Direction, JournalEntry
 from dmvrequests.vocabulary import AgencyKind
@@ -92,6 +94,7 @@ class Row:
     detail: str = ""
     entries: dict[str, str] = field(default_factory=dict)  # the row's entries: extra query
     agency_id: int | None = None  # the agency the row's ORI belongs to: its page is linked
+    note: str = ""  # a second detail, under the figure's `note_heading`
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,9 @@ class Figure:
     summary: str = ""
     detail_heading: str = ""
     entries_label: str = ""
+    note_heading: str = ""  # a column of the rows' notes when given
+    counts: dict[str, int] = field(default_factory=dict)  # named parts of the total
+    alert: str = ""  # what the red alert above the figures says of it (block leaks)
 
     @property
     def total(self) -> int:
@@ -161,6 +167,9 @@ def _leaks(filters: Filters) -> QuerySet[JournalEntry]:
 
 
 def build_leaks(filters: Filters) -> Figure:
+    """The block leaks by ORI, each said to have come after its block was handed over to the
+    switch (it did not hold) or before (it had not yet reached the switch): selectors'
+    `block_leaks_by_ori`, agencies.blocklist's words. `counts`: {"after": n, "before": n}."""
     ranked = selectors.block_leaks_by_ori(filters.journal_filter())[:LISTED]
     rows = [
         Row(
@@ -169,17 +178,56 @@ def build_leaks(filters: Filters) -> Figure:
             f"Last: {_local(r['last'])}",
             {"ori": r["ori"]},
             r["agency_id"],
+            capfirst(leak_timing(r["after"], r["before"])),
         )
         for r in ranked
     ]
-    total = sum(r.value for r in rows)
-    summary = (
-        f"{_plural(total, 'response')} carried DMV data to a blocked ORI: the block did not "
-        "hold. Hand the switch's administrator the entries and the block list."
-        if total
-        else "No response carried DMV data to a blocked ORI in this period: the blocks held."
+    after, before = sum(r["after"] for r in ranked), sum(r["before"] for r in ranked)
+    return Figure(
+        "leaks",
+        "Block leaks",
+        "ORI (agency)",
+        "Responses",
+        rows,
+        _leaks_summary(after, before),
+        "Latest",
+        note_heading="Before or after the hand-over",
+        counts={"after": after, "before": before},
+        alert=_leaks_alert(after, before),
     )
-    return Figure("leaks", "Block leaks", "ORI (agency)", "Responses", rows, summary, "Latest")
+
+
+def _leaks_summary(after: int, before: int) -> str:
+    """What the period's leaks mean and what to do, by when they came (docs/network-queries.md,
+    "Acting on a block leak")."""
+    if not after + before:
+        return "No response carried DMV data to a blocked ORI in this period: the blocks held."
+    steps = []
+    if after:
+        steps.append("Hand the switch's administrator the entries and the block list.")
+    if before:
+        steps.append("Give the block list to the switch's administrator and record the hand-over.")
+    return (
+        f"{_plural(after + before, 'response')} carried DMV data to a blocked ORI"
+        f"{_then(after, before)}. {' '.join(steps)}"
+    )
+
+
+def _leaks_alert(after: int, before: int) -> str:
+    """The red alert's sentence: how often the switch answered a blocked ORI, and when."""
+    if not after + before:
+        return ""
+    times = _plural(after + before, "time")
+    return (
+        f"The switch answered {times} with DMV data to an ORI on the block list"
+        f"{_then(after, before)}."
+    )
+
+
+def _then(after: int, before: int) -> str:
+    """When the leaks came, to follow a sentence: ": 2 after ..., 1 before ..." (counted
+    after a colon) or " after the block was handed over ...: ..." (all alike)."""
+    return (": " if after and before else " ") + leak_timing(after, before)
 
 
 def _queries(filters: Filters) -> QuerySet[JournalEntry]:

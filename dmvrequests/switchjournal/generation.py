@@ -6,7 +6,7 @@ calls `bump()` after its change (last in its transaction, or once it is committe
 before the change, which would let a page cache the old figures under the new token):
 services (import batches, matching, attribution, retention), fastimport (the fast path's
 batches, the undoing of its matches), bursts, rollups.rebuild, and receivers (the directory's
-signal; agencies and ORI blocks saved or deleted, once committed).
+signal; agencies, ORI blocks and block list versions saved or deleted, once committed).
 """
 
 from __future__ import annotations

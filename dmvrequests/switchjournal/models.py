@@ -5,10 +5,13 @@ people never edit them."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from dmvrequests.switchjournal.parsing import BREAK_PREFIX
 
 UNKNOWN_KIND = "unknown"
 
@@ -219,7 +222,8 @@ class JournalUpload(models.Model):
     """A journal file an administrator uploaded, imported by a background job: its progress
     (`bytes_read` of `size`, the stored file's bytes, compressed or not) and, once done, the
     import's summary (`ImportSummary.as_dict()`: entries, imported, duplicates,
-    rejected_count, rejected)."""
+    rejected_count, rejected; and `broken_off`, `{"line": N, "cause": "..."}`, for a file
+    that broke off part-way)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField("file name", max_length=200)
@@ -247,6 +251,45 @@ class JournalUpload(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (UploadStatus.DONE, UploadStatus.FAILED)
+
+    @property
+    def broken_off(self) -> dict[str, Any] | None:
+        """Where the imported file broke off, `{"line": N, "cause": "..."}`, None for a whole
+        file or a job not done. Read from the import's summary (services.ImportSummary
+        .broken_off, kept by uploads.upload_run; for a summary kept before that, the rejected
+        line whose reason says the file breaks off), not a status of its own: the job is
+        `done` for every poller of status.json (what could be read is imported), and no
+        migration."""
+        if self.status != UploadStatus.DONE:
+            return None
+        found = self.summary.get("broken_off")
+        if isinstance(found, dict):
+            return found
+        for rejected in self.summary.get("rejected") or []:
+            reason = str(rejected.get("reason", ""))
+            if reason.startswith(BREAK_PREFIX):
+                cause = reason.removeprefix(BREAK_PREFIX).split(". The entries before", 1)[0]
+                return {"line": rejected.get("line"), "cause": cause}
+        return None
+
+    @property
+    def status_label(self) -> str:
+        """The status in words: "Imported in part" for a file that broke off."""
+        return "Imported in part" if self.broken_off else self.get_status_display()
+
+    @property
+    def outcome(self) -> str:
+        """The status in short, as the list of uploads gives it: "Imported: 1,234 new
+        messages", "Imported in part: 1,234 new messages; the file broke off", "Nothing
+        imported" (and "; the file broke off"), or the status in words until it is done."""
+        if self.status != UploadStatus.DONE:
+            return self.get_status_display()
+        imported = int(self.summary.get("imported") or 0)
+        broke = "; the file broke off" if self.broken_off else ""
+        if not imported:
+            return f"Nothing imported{broke}"
+        plural = "" if imported == 1 else "s"
+        return f"{self.status_label}: {imported:,} new message{plural}{broke}"
 
     @property
     def percent(self) -> int:

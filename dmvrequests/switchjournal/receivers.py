@@ -17,8 +17,9 @@ def on_directory_changed(oris: list[str] | None = None, **kwargs: Any) -> None:
 
 def on_directory_saved(**kwargs: Any) -> None:
     """An agency or an ORI block was saved or deleted (its name, kind or dates are in the
-    section's figures): the cached figures are stale (generation.py). Once the change is
-    committed: the generation's row is then never locked before the journal's rows an
-    attribution in the same transaction updates, the order every writer takes (an import's
+    section's figures), or a version of the block list handed over (the block leaks' figure
+    says which leaks came after it): the cached figures are stale (generation.py). Once the
+    change is committed: the generation's row is then never locked before the journal's rows
+    an attribution in the same transaction updates, the order every writer takes (an import's
     batch locks its rows, then the generation), so the two cannot deadlock."""
     transaction.on_commit(generation.bump)

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from dmvrequests.agencies.directory import ori_directory
+from dmvrequests.agencies.blocklist import switch_lists
+from dmvrequests.agencies.directory import OriDirectory, ori_directory
 from dmvrequests.switchjournal import rollups
 from dmvrequests.switchjournal.models import UNKNOWN_KIND, Burst, Direction, JournalEntry
 from dmvrequests.vocabulary import AgencyKind
@@ -340,8 +341,9 @@ def block_leaks(journal_filter: JournalFilter) -> list[dict[str, Any]]:
     blocked at the time. `[{"id": response id, "timestamp": datetime, "ori": the blocked
     destination, "agency_id", "agency": name | None, "kind", "message_key": the response's key,
     "query_id": int | None, "query_key": str | None, "image": bool (the query asked for the
-    photo)}]`. No personal data (no text): the entries themselves come from `entries(filter,
-    "block_leaks")` and `entry_with_query`."""
+    photo), "at_switch": bool (after the block was handed over to the switch:
+    agencies.blocklist.SwitchLists)}]`. No personal data (no text): the entries themselves come
+    from `entries(filter, "block_leaks")` and `entry_with_query`."""
     leaks = list(
         entries(journal_filter, "block_leaks").values(
             "id", "timestamp", "destination", "agency_id", "agency_kind", "message_key", "query_id"
@@ -353,7 +355,7 @@ def block_leaks(journal_filter: JournalFilter) -> list[dict[str, Any]]:
             pk__in=[leak["query_id"] for leak in leaks if leak["query_id"]]
         ).values("id", "message_key", "image")
     }
-    directory = ori_directory()
+    directory, lists = ori_directory(), switch_lists()
     result = []
     for leak in leaks:
         query: dict[str, Any] = queries.get(leak["query_id"] or 0) or {}
@@ -369,6 +371,7 @@ def block_leaks(journal_filter: JournalFilter) -> list[dict[str, Any]]:
                 "query_id": leak["query_id"],
                 "query_key": query.get("message_key"),
                 "image": bool(query.get("image")),
+                "at_switch": lists.at_switch(leak["destination"], leak["timestamp"]),
             }
         )
     return result
@@ -376,26 +379,55 @@ def block_leaks(journal_filter: JournalFilter) -> list[dict[str, Any]]:
 
 def block_leaks_by_ori(journal_filter: JournalFilter) -> list[dict[str, Any]]:
     """The period's block leaks by blocked ORI, most first (ties by ORI): `[{"ori": str,
-    "leaks": n, "last": datetime (the latest), "agency_id": int | None, "agency": name |
-    None}]`, counted in the journal through its partial index of leaks (no text)."""
-    rows = (
-        entries(journal_filter, "block_leaks")
-        .order_by()
-        .values("destination")
-        .annotate(leaks=Count("id"), last=Max("timestamp"), agency=Max("agency_id"))
+    "leaks": n, "after": n (after the block was handed over to the switch: it did not hold),
+    "before": n (before: it had not yet reached the switch), "last": datetime (the latest),
+    "agency_id": int | None, "agency": name | None}]`, counted in the journal through its
+    partial index of leaks (no text), in one query whatever their number: grouped by ORI and
+    by the version the switch held (agencies.blocklist.SwitchLists), one group per hand-over
+    within the period."""
+    start, end = journal_filter.bounds()
+    lists = switch_lists()
+    changes = lists.hand_overs_within(start, end)
+    rows = entries(journal_filter, "block_leaks").order_by()
+    if changes:
+        rows = rows.annotate(era=_era(changes))
+    grouped = rows.values("destination", *(["era"] if changes else [])).annotate(
+        leaks=Count("id"), last=Max("timestamp"), agency=Max("agency_id")
     )
     directory = ori_directory()
-    found = [
-        {
-            "ori": row["destination"],
-            "leaks": row["leaks"],
-            "last": row["last"],
-            "agency_id": row["agency"],
-            "agency": directory.attribute(row["destination"]).name,
-        }
-        for row in rows
-    ]
-    return sorted(found, key=lambda row: (-row["leaks"], row["ori"]))
+    found: dict[str, dict[str, Any]] = {}
+    for row in grouped:
+        ori, era = row["destination"], row.get("era", 0)
+        held_since = changes[era - 1] if era else start  # the era's first moment
+        side = "after" if lists.at_switch(ori, held_since) else "before"
+        counted = found.setdefault(ori, _leak_row(ori, directory))
+        counted["leaks"] += row["leaks"]
+        counted[side] += row["leaks"]
+        counted["last"] = max(filter(None, (counted["last"], row["last"])))
+        counted["agency_id"] = counted["agency_id"] or row["agency"]
+    return sorted(found.values(), key=lambda row: (-row["leaks"], row["ori"]))
+
+
+def _era(changes: list[datetime]) -> Case:
+    """Which version the switch held at a message's time, as a number: 0 before the first of
+    `changes` (hand-over times, oldest first), k from the k-th on."""
+    return Case(
+        *(When(timestamp__lt=moment, then=Value(era)) for era, moment in enumerate(changes)),
+        default=Value(len(changes)),
+        output_field=IntegerField(),
+    )
+
+
+def _leak_row(ori: str, directory: OriDirectory) -> dict[str, Any]:
+    return {
+        "ori": ori,
+        "leaks": 0,
+        "after": 0,
+        "before": 0,
+        "last": None,
+        "agency_id": None,
+        "agency": directory.attribute(ori).name,
+    }
 
 
 def entry_with_query(entry_id: int) -> tuple[JournalEntry, JournalEntry | None] | None:

@@ -19,15 +19,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dmvrequests.access import FORM_ADDRESS
 from dmvrequests.agencies.blocklist import (
+    SwitchLists,
+    blocked_without_ori,
     blocklist_csv,
     blocklist_hand_over,
     blocklist_rows,
     blocklist_states,
     blocklist_text,
+    leak_timing,
+    switch_lists,
 )
 from dmvrequests.agencies.directory import OriDirectory, ori_directory
 from dmvrequests.agencies.models import Agency, BlocklistVersion
@@ -120,9 +125,11 @@ def figure_csv(request):
         )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([found.heading, found.unit, found.detail_heading or "Detail"])
+    notes = [found.note_heading] if found.note_heading else []  # the block leaks' timing
+    writer.writerow([found.heading, found.unit, found.detail_heading or "Detail", *notes])
     for row in found.rows:
-        writer.writerow([safe_cell(row.label), row.value, safe_cell(row.detail)])
+        note = [safe_cell(row.note)] if notes else []
+        writer.writerow([safe_cell(row.label), row.value, safe_cell(row.detail), *note])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"network-{found.slug}-{filters.date_from}-{filters.date_to}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -152,11 +159,13 @@ def entries(request):
         )
     spec = figures_of.BY_SLUG.get(slug)
     directory = ori_directory()  # read once for the page, not once per entry
+    # The versions handed over, once, when the page shows a leak (before or after them).
+    lists = switch_lists() if any(e.block_leak for e in page.object_list) else None
     context = {
         "form": form,
         "filters": filters,
         "page": page,
-        "rows": [_entry_row(entry, directory) for entry in page.object_list],
+        "rows": [_entry_row(entry, directory, lists) for entry in page.object_list],
         "title": spec.entries_label if spec else "Every message",
         "ori": ori,
         "refused": refused,
@@ -166,7 +175,11 @@ def entries(request):
     return render(request, "switchjournal/entries.html", context, status=_status(form))
 
 
-def _entry_row(entry: JournalEntry, directory: OriDirectory) -> dict[str, object]:
+def _entry_row(
+    entry: JournalEntry, directory: OriDirectory, lists: SwitchLists | None
+) -> dict[str, object]:
+    """An entry as its row shows it: its flags in words (a block leak's, whether it came
+    before or after its block was handed over to the switch: `lists`), its agency and kind."""
     flags = []
     if entry.direction == Direction.IN:
         flags = [
@@ -182,7 +195,9 @@ def _entry_row(entry: JournalEntry, directory: OriDirectory) -> dict[str, object
             if flag
         ]
     elif entry.block_leak:
-        flags = ["Block leak: data sent to a blocked ORI"]
+        held = lists is not None and lists.at_switch(entry.destination, entry.timestamp)
+        timing = leak_timing(1, 0) if held else leak_timing(0, 1)
+        flags = ["Block leak: data sent to a blocked ORI", capfirst(timing)]
     elif not entry.carries_data:
         flags = ["No data sent"]
     return {
@@ -226,7 +241,12 @@ def attribute(request):
     value = form.cleaned_data["ori"].strip().upper()
     before = figures_of.queries_not_of(value, agency.pk)
     try:
-        ori = agency_add_ori(agency=agency, value=value, actor=request.user)
+        ori = agency_add_ori(
+            agency=agency,
+            value=value,
+            actor=request.user,
+            other_state_confirmed=form.cleaned_data["other_state_confirmed"],
+        )
     except ValidationError as error:
         form.add_error("ori", error.messages)
         return _unknown_page(request, form)
@@ -251,6 +271,7 @@ def _blocklist_page(request, form=None):
     context = {
         "rows": states,
         "waiting": sum(state.waiting for state in states),
+        "without_ori": blocked_without_ori(),  # nothing of theirs to hand over: said apart
         "versions": BlocklistVersion.objects.select_related("handed_over_by")[:20],
         "form": form or HandOverForm(),
         "nav": NAV,
@@ -306,6 +327,7 @@ def agency(request, pk):
     # A filter refused shows no figures, as the section's page (the defaults' would read as
     # the filter's).
     refused = bool(form.errors)
+    flags = None if refused else figures_of.flag_counts(scoped)
     context = {
         "agency": found,
         "form": form,
@@ -313,7 +335,8 @@ def agency(request, pk):
         "filters": scoped,
         "query": scoped.as_query(),
         "months": None if refused else figures_of.build_months(scoped),
-        "flags": None if refused else figures_of.flag_counts(scoped),
+        "flags": flags,
+        "leaks": _leaks_of(scoped, flags),
         "may_read_entries": request.user.is_counsel or request.user.is_auditor,
         "blocks": blocks,
         "blocks_waiting": sum(state.waiting for state in blocks),
@@ -322,6 +345,15 @@ def agency(request, pk):
         "nav": NAV,
     }
     return render(request, "switchjournal/agency.html", context, status=_status(form))
+
+
+def _leaks_of(
+    scoped: figures_of.Filters, flags: list[figures_of.Row] | None
+) -> figures_of.Figure | None:
+    """The block leaks' figure of an agency's page (by ORI, before or after the hand-over),
+    read only when its flags count a leak; None otherwise."""
+    leaked = any(row.entries.get("figure") == "leaks" and row.value for row in flags or [])
+    return figures_of.figure("leaks", scoped) if leaked else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -357,7 +389,7 @@ def upload_status(request, job_id):
     return JsonResponse(
         {
             "status": job.status,
-            "status_label": job.get_status_display(),
+            "status_label": job.status_label,
             "percent": job.percent,
             "finished": job.finished,
             "summary": job.summary,

@@ -3,8 +3,6 @@ block list's own words, and links to the block list (newcomer's finding: the pag
 nothing of the ORIs blocked on their own, nor whether the switch had them). Forms filled in as
 rendered."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,21 +16,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ice():
+def ice(blocked_ice):
     """A blocked immigration agency (its pattern) with one of its ORIs also blocked on its
     own; an ORI of no agency blocked on its own."""
     now = timezone.now()
-    agency = AgencyFactory(
-        name="ICE ERO",
-        kind="immigration",
-        oris="DCICE*",
-        blocked=True,
-        blocked_reason="State law forbids sharing with civil immigration enforcement.",
-        blocked_since=now - timedelta(days=30),
-    )
     OriBlock.objects.create(ori="DCICE0990", reason="Misuse", effective_at=now)
     OriBlock.objects.create(ori="ZZ9990002", reason="Unknown sender", effective_at=now)
-    return agency
+    return blocked_ice
 
 
 def at_switch(page, table_id):

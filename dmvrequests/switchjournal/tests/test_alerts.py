@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from dmvrequests.agencies.models import BlocklistVersion
 from dmvrequests.notifications.models import OutboundEmail
 from dmvrequests.switchjournal.tests.journals import entry, journal, query_run
 from dmvrequests.testing import AgencyFactory
@@ -45,7 +46,9 @@ def test_one_alert_of_each_kind_to_counsel_and_administrators(import_log, counse
     assert {a.user for a in sent} == {counsel, administrator}
     subjects = sorted({a.subject for a in sent})
     assert subjects == [
-        "Block leak: the switch answered 1 query from blocked ORIs",
+        # No version of the block list handed over yet: the switch could not refuse it.
+        "Block leak: the switch answered 1 query from blocked ORIs (before the block was "
+        "handed over to the switch)",
         "Bulk queries: 1 burst in the switch journal",
         "Photo requests from immigration agencies or unknown ORIs: 2",
     ]
@@ -84,3 +87,78 @@ def test_counts_in_an_alert_have_thousands_separators():
     alert = burst_alert([Burst(ori="NY0010100", start=start, end=start, queries=9911)], "a.txt")
     assert alert is not None
     assert ": 9,911 queries from" in alert.lines[0]
+
+
+def handed_over(when, oris="DCICE*"):
+    version = BlocklistVersion.objects.create(content="", oris=oris)
+    BlocklistVersion.objects.filter(pk=version.pk).update(handed_over_at=when)
+
+
+def leak_alert():
+    found = alerts().filter(subject__startswith="Block leak").first()
+    assert found is not None
+    return found
+
+
+def test_a_leak_before_any_hand_over_is_not_said_to_have_broken_the_block(import_log):
+    import_log(EVENTS, "march.txt")
+    body = " ".join(leak_alert().body.split())
+    assert (
+        "It came before the block was handed over to the switch: the block had not yet "
+        "reached the switch, which could not refuse it." in body
+    )
+    assert "did not hold" not in body
+    assert "record the hand-over on the block list page" in body
+    assert (
+        "DCICE0100 (ICE ERO): 1 response, Mar 14, 2026 09:00 to Mar 14, 2026 09:00; before the "
+        "block was handed over to the switch: the block had not yet reached the switch" in body
+    )
+
+
+def test_a_leak_after_the_hand_over_says_the_block_at_the_switch_did_not_hold(import_log):
+    handed_over(datetime(2026, 3, 1, tzinfo=UTC))
+    import_log(EVENTS, "march.txt")
+    sent = leak_alert()
+    assert sent.subject == "Block leak: the switch answered 1 query from blocked ORIs"
+    body = " ".join(sent.body.split())
+    assert (
+        "It came after the block was handed over to the switch: the block at the switch did "
+        "not hold. Give the switch's administrator the entries and the block list" in body
+    )
+    assert "had not yet reached" not in body
+
+
+def test_a_version_leaving_the_ori_out_is_no_block_at_the_switch(import_log):
+    handed_over(datetime(2026, 3, 1, tzinfo=UTC))
+    handed_over(datetime(2026, 3, 10, tzinfo=UTC), "NY0099900")  # DCICE* left out
+    import_log(EVENTS, "march.txt")
+    assert "(before the block was handed over to the switch)" in leak_alert().subject
+
+
+def test_leaks_before_and_after_the_hand_over_are_counted_apart(import_log):
+    handed_over(datetime(2026, 3, 14, 13, 30, tzinfo=UTC))  # 09:30 in New York
+    import_log(
+        journal(
+            entry("2026-03-14T09:00:00-04:00", "IN", 1, "DQ.DCICE0100.NY.C1.TXT", "OLN/D1."),
+            entry("2026-03-14T09:00:02-04:00", "OUT", 2, "DR.NY0000000.DCICE0100.C1.TXT", "D1."),
+            entry("2026-03-14T10:00:00-04:00", "IN", 3, "DQ.DCICE0100.NY.C2.TXT", "OLN/D2."),
+            entry("2026-03-14T10:00:02-04:00", "OUT", 4, "DR.NY0000000.DCICE0100.C2.TXT", "D2."),
+            entry("2026-03-14T10:05:00-04:00", "IN", 5, "DQ.DCICE0200.NY.C3.TXT", "OLN/D3."),
+            entry("2026-03-14T10:05:02-04:00", "OUT", 6, "DR.NY0000000.DCICE0200.C3.TXT", "D3."),
+        ),
+        "march.txt",
+    )
+    sent = leak_alert()
+    assert sent.subject == (
+        "Block leak: the switch answered 3 queries from blocked ORIs (2 after the block was "
+        "handed over to the switch)"
+    )
+    body = " ".join(sent.body.split())
+    assert "2 of them came after the block was handed over to the switch: the block at" in body
+    assert "1 of them came before the block was handed over to the switch: the block had" in body
+    assert (
+        "DCICE0100 (ICE ERO): 2 responses, Mar 14, 2026 09:00 to Mar 14, 2026 10:00; 1 after the "
+        "block was handed over to the switch (the block at the switch did not hold), 1 before "
+        "(the block had not yet reached the switch)" in body
+    )
+    assert "DCICE0200 (ICE ERO): 1 response" in body

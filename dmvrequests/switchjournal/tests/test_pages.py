@@ -22,18 +22,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def traffic():
+def traffic(blocked_ice):
     """A blocked immigration agency answered by mistake (a block leak), a police agency, and
     an ORI no agency holds; all within the last few days."""
     now = timezone.now().replace(microsecond=0)
-    ice = AgencyFactory(
-        name="ICE ERO",
-        kind="immigration",
-        oris="DCICE*",
-        blocked=True,
-        blocked_reason="State law forbids sharing with civil immigration enforcement.",
-        blocked_since=now - timedelta(days=30),
-    )
+    ice = blocked_ice
     police = AgencyFactory(name="Albany Police", kind="local_law_enforcement", ori="NY0010100")
     a, b, c = now - timedelta(days=2), now - timedelta(days=1), now - timedelta(hours=5)
     text = journal(
@@ -481,10 +474,9 @@ class TestAgencyPage:
         page = django_app.get(reverse("network:agency", args=[ice.pk]), user=counsel)
         assert "DCICE* (every ORI starting DCICE)" in page.text
         since = ice.blocked_since.astimezone(timezone.get_current_timezone())
-        assert (
-            f"Blocked since {since:%B} {since.day}, {since.year} (not yet handed over to the switch)"
-            in page.text
-        )
+        heading = page.html.select_one("#agency-block h2").get_text(" ", strip=True)
+        when = f"{since:%b} {since.day}, {since.year} {since:%H:%M %Z}"  # with the time zone
+        assert heading == f"Blocked since {when} (not yet handed over to the switch)"
         assert "State law forbids sharing" in page.text
         flags = dict(row[:2] for row in rows_of(page, "table-flags"))
         assert flags["Queries"] == "1" and flags["Photo requests"] == "1"
