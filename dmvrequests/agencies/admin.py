@@ -92,11 +92,21 @@ class AgencyAdminForm(forms.ModelForm):
             "blocked_reason",
             "blocked_since",
         ]
+        help_texts = {
+            "blocked_since": "When the block took effect, in the state's time zone. Left empty "
+            "when the agency is first blocked: the time it is saved. Empty on a block already "
+            "saved without it: older than the record of it (in force for every past query)."
+        }
 
     def clean(self):
         super().clean()
         self.confirmed: list[tuple[str, str]] = []
         data = self.cleaned_data
+        already = bool(self.instance.pk and self.instance.blocked)
+        if data.get("blocked") and not data.get("blocked_since") and not already:
+            # A new block takes effect when it is saved, as import_agencies does: empty would
+            # mean in force for all past time, and make every past answer a leak.
+            data["blocked_since"] = timezone.now().replace(microsecond=0)
         kind = data.get("kind")
         if not kind:
             return data

@@ -160,7 +160,7 @@ def officer_deactivate(*, officer: Officer, actor: Any, reason: str) -> Officer:
 # -- ORIs of agencies (docs/network-queries.md, "Unknown ORIs") ----------------------------------
 
 
-def _held_by(value: str, agency: Agency) -> str | None:
+def ori_held_by(value: str, agency: Agency) -> str | None:
     """What to say when another agency already holds `value` (upper case), exactly or
     through a pattern, so that adding it to `agency` would take queries from that agency;
     else None.
@@ -206,7 +206,7 @@ def agency_add_ori(
     ori = parse_one_ori(value)
     if ori in agency.ori_list:
         return ori
-    held = _held_by(ori, agency)
+    held = ori_held_by(ori, agency)
     if held is not None:
         raise ValidationError(held)
     state = other_state(

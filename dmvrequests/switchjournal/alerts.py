@@ -145,8 +145,9 @@ def _leak_steps(after: int, before: int) -> str:
     if before:
         steps.append(
             f"{_count_of(before, after + before)}came {LEAK_BEFORE}: {LEAK_BEFORE_MEANS}, "
-            f"which could not refuse {'it' if before == 1 else 'them'}. Give the block list "
-            "to the switch's administrator and record the hand-over on the block list page."
+            f"which could not refuse {'it' if before == 1 else 'them'}. Check on the block "
+            "list page that the block has since been handed over; if not, give the list to "
+            "the switch's administrator and record the hand-over there."
         )
     return " ".join(steps)
 

@@ -204,9 +204,15 @@ def _leaks_summary(after: int, before: int) -> str:
         return "No response carried DMV data to a blocked ORI in this period: the blocks held."
     steps = []
     if after:
-        steps.append("Hand the switch's administrator the entries and the block list.")
+        steps.append(
+            f"{'For those after: g' if before else 'G'}ive the switch's administrator their "
+            "entries and the block list, and ask for the fix in writing."
+        )
     if before:
-        steps.append("Give the block list to the switch's administrator and record the hand-over.")
+        steps.append(
+            f"{'For those before: t' if after else 'T'}he switch could not refuse them; check "
+            "on the block list page that the block has since been handed over."
+        )
     return (
         f"{_plural(after + before, 'response')} carried DMV data to a blocked ORI"
         f"{_then(after, before)}. {' '.join(steps)}"

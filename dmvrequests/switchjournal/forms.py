@@ -19,6 +19,7 @@ from dmvrequests.agencies.models import (
     other_state_message,
     parse_one_ori,
 )
+from dmvrequests.agencies.services import ori_held_by
 from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import DateInput, USWDSFormMixin
 from dmvrequests.switchjournal.figures import FIGURES, Filters
@@ -150,7 +151,13 @@ class AttributeForm(USWDSFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         value, agency = data.get("ori"), data.get("agency")
-        if not value or agency is None or data.get("other_state_confirmed"):
+        if not value or agency is None:
+            return data
+        held = ori_held_by(value, agency)  # refused whatever the tick: said first
+        if held is not None:
+            self.add_error("ori", held)
+            return data
+        if data.get("other_state_confirmed"):
             return data
         state = other_state(
             value, kind=agency.kind, jurisdiction=agency.jurisdiction, held=agency.ori_list

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dmvrequests.agencies.models import BlocklistVersion, OriBlock
 from dmvrequests.switchjournal.models import JournalEntry
@@ -86,3 +87,30 @@ def test_administrators_reach_the_block_pages_the_docs_name(django_app, administ
     )
     assert "DCICE*" in page.text
     django_app.get(reverse("admin:agencies_blocklistversion_add"), user=administrator, status=403)
+
+
+def test_a_new_block_without_a_time_takes_effect_when_saved(
+    django_app, administrator, border, stats
+):
+    """Newcomer's finding: an agency blocked with "Blocked since" left empty counted as blocked
+    for all past time, and every answer it ever had became a block leak."""
+    page = django_app.get(
+        reverse("admin:agencies_agency_change", args=[border.pk]), user=administrator
+    )
+    form = page.forms["agency_form"]
+    assert "Left empty when the agency is first blocked" in page.text
+    form["blocked"] = True
+    form["blocked_reason"] = "State law forbids sharing with civil immigration enforcement."
+    before = timezone.now().replace(microsecond=0)
+    form.submit().follow()
+    border.refresh_from_db()
+    assert before <= border.blocked_since <= timezone.now()
+    assert flags(stats) == (0, 0)  # its October and November messages stay unblocked
+    # A block saved without a time earlier (older than the record of it) stays so.
+    type(border).objects.filter(pk=border.pk).update(blocked_since=None)
+    page = django_app.get(
+        reverse("admin:agencies_agency_change", args=[border.pk]), user=administrator
+    )
+    page.forms["agency_form"].submit().follow()
+    border.refresh_from_db()
+    assert border.blocked_since is None

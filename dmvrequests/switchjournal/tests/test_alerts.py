@@ -108,7 +108,7 @@ def test_a_leak_before_any_hand_over_is_not_said_to_have_broken_the_block(import
         "reached the switch, which could not refuse it." in body
     )
     assert "did not hold" not in body
-    assert "record the hand-over on the block list page" in body
+    assert "Check on the block list page that the block has since been handed over" in body
     assert (
         "DCICE0100 (ICE ERO): 1 response, Mar 14, 2026 09:00 to Mar 14, 2026 09:00; before the "
         "block was handed over to the switch: the block had not yet reached the switch" in body

@@ -130,7 +130,7 @@ def test_leaks_all_before_the_hand_over_are_not_said_to_have_broken_the_block(
     for text in (section, alert):
         assert "did not hold" not in text
         assert "before the block was handed over to the switch" in text
-    assert "record the hand-over" in section
+    assert "check on the block list page that the block has since been handed over" in section
 
 
 def test_each_entry_behind_the_figure_says_when_it_came(django_app, ice, counsel):

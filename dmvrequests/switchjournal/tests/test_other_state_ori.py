@@ -148,3 +148,17 @@ def test_a_new_agency_of_the_state_with_another_state_s_main_ori(django_app, adm
     form = page.forms["agency_form"]
     form["jurisdiction"] = "NJ"  # the directory now says it is New Jersey's
     form.submit().follow()
+
+
+def test_an_ori_another_agency_holds_is_refused_before_any_tick_is_asked(
+    django_app, administrator, police, blocked_ice
+):
+    """Newcomer's finding: DCICE0050 for a New York police department asked for the tick, and
+    only once ticked said that ICE holds it through DCICE*."""
+    page = attribute(django_app, administrator, "dcice0050", police, status=400)
+    said = page.html.find(id="ori-error").get_text(" ", strip=True)
+    assert "DCICE0050 already belongs to ICE ERO through its pattern DCICE*" in said
+    assert "starts with DC" not in said
+    assert "other_state_confirmed" not in page.forms[1].fields
+    police.refresh_from_db()
+    assert police.ori_list == ["NY0010100"]
