@@ -57,7 +57,7 @@ class Alert:
 
 
 def _when(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%b %-d, %Y %H:%M}"
+    return f"{timezone.localtime(moment):%b %-d, %Y %H:%M %Z}"
 
 
 def _party(ori: str) -> str:

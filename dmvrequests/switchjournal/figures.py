@@ -151,7 +151,8 @@ class FigureSpec:
 
 
 def _local(moment: datetime | None) -> str:
-    return date_format(timezone.localtime(moment), "M j, Y H:i") if moment else ""
+    """A time in the state's time zone, with the zone: "Mar 14, 2026 09:00 EDT"."""
+    return date_format(timezone.localtime(moment), "M j, Y H:i T") if moment else ""
 
 
 def _ori_label(ori: str, name: str | None) -> str:
@@ -175,7 +176,7 @@ def build_leaks(filters: Filters) -> Figure:
         Row(
             _ori_label(r["ori"], r["agency"]),
             r["leaks"],
-            f"Last: {_local(r['last'])}",
+            _local(r["last"]),
             {"ori": r["ori"]},
             r["agency_id"],
             capfirst(leak_timing(r["after"], r["before"])),

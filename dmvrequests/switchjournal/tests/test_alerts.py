@@ -110,7 +110,7 @@ def test_a_leak_before_any_hand_over_is_not_said_to_have_broken_the_block(import
     assert "did not hold" not in body
     assert "Check on the block list page that the block has since been handed over" in body
     assert (
-        "DCICE0100 (ICE ERO): 1 response, Mar 14, 2026 09:00 to Mar 14, 2026 09:00; before the "
+        "DCICE0100 (ICE ERO): 1 response, Mar 14, 2026 09:00 EDT to Mar 14, 2026 09:00 EDT; before the "
         "block was handed over to the switch: the block had not yet reached the switch" in body
     )
 
@@ -157,7 +157,7 @@ def test_leaks_before_and_after_the_hand_over_are_counted_apart(import_log):
     assert "2 of them came after the block was handed over to the switch: the block at" in body
     assert "1 of them came before the block was handed over to the switch: the block had" in body
     assert (
-        "DCICE0100 (ICE ERO): 2 responses, Mar 14, 2026 09:00 to Mar 14, 2026 10:00; 1 after the "
+        "DCICE0100 (ICE ERO): 2 responses, Mar 14, 2026 09:00 EDT to Mar 14, 2026 10:00 EDT; 1 after the "
         "block was handed over to the switch (the block at the switch did not hold), 1 before "
         "(the block had not yet reached the switch)" in body
     )
