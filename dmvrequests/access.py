@@ -101,6 +101,7 @@ ACCESS = {
     "audit:access_log": frozenset({AUDITOR}),
     "audit:access_log_csv": frozenset({AUDITOR}),
     "audit:history": frozenset({AUDITOR}),
+    "audit:directory_history": frozenset({AUDITOR}),
     "audit:user_activity": frozenset({AUDITOR}),
     "audit:verification": frozenset({AUDITOR}),
     "audit:verify_now": frozenset({AUDITOR}),

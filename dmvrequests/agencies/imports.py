@@ -38,6 +38,9 @@ HEADER = [
     "blocked_reason",
     "blocked_since",
 ]
+# The history's reason for a version saved by an import: with no user, the auditors'
+# "Directory changes" screen tells an import from the system by it.
+IMPORT_REASON = "Loaded from an agency list (import)"
 SAVED_FIELDS = [
     "name",
     "kind",
@@ -193,6 +196,7 @@ def _load_row(row: dict[str, str], *, actor: User | None, now: datetime) -> bool
     agency.full_clean()
     if created or any(getattr(agency, name) != before[name] for name in SAVED_FIELDS):
         agency._history_user = actor  # type: ignore[attr-defined]  # django-simple-history
+        agency._change_reason = IMPORT_REASON  # type: ignore[attr-defined]  # idem
         agency.save()
     return created
 

@@ -48,6 +48,7 @@ class Action(models.TextChoices):
     # Auditors' own reads.
     SEARCH_AUDIT = "search_audit", "Searched the access log"
     SEARCH_HISTORY = "search_history", "Searched the change history"
+    SEARCH_DIRECTORY_HISTORY = "search_directory_history", "Searched the directory's change history"
     EXPORT_AUDIT = "export_audit", "Exported the audit trail"
     USER_ACTIVITY = "user_activity", "Opened a user's activity report"
     VIEW_VERIFICATION = "view_verification", "Viewed the chain's verification status"

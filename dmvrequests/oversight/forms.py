@@ -92,6 +92,38 @@ class HistoryFilterForm(DateRangeMixin, USWDSFormMixin, forms.Form):
         return self.cleaned_data["username"].strip()
 
 
+class DirectoryHistoryFilterForm(DateRangeMixin, USWDSFormMixin, forms.Form):
+    """Filters of the directory's change history; cleaned: `agency_name`, `username`
+    (stripped text), `date_from`, `date_to` (dates or None), `only_blocks` (bool)."""
+
+    summary_heading = "Fix the filter"  # a search saves nothing
+    agency_name = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Agency name contains",
+        help_text="Part of the name, for example Police. ORI blocks are found by their ORI.",
+    )
+    username = forms.CharField(
+        required=False,
+        max_length=150,
+        label="Changed by (user name)",
+        help_text="The sign-in name of the person who made the change.",
+    )
+    date_from = _date_field("From")
+    date_to = _date_field("To")
+    only_blocks = forms.BooleanField(
+        required=False,
+        label="Only blocks",
+        help_text="Agencies blocked or unblocked, and changes to ORI blocks.",
+    )
+
+    def clean_agency_name(self):
+        return self.cleaned_data["agency_name"].strip()
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip()
+
+
 def last_month(today):
     first_of_this_month = today.replace(day=1)
     last_day = first_of_this_month - timedelta(days=1)

@@ -29,9 +29,14 @@ from dmvrequests.cases.selectors import case_get_for_read
 from dmvrequests.cases.timeline import history_changes
 from dmvrequests.cases.timeline_reads import timeline_context
 from dmvrequests.oversight import selectors
+from dmvrequests.oversight.directory_history import (
+    directory_history_rows,
+    directory_history_search,
+)
 from dmvrequests.oversight.erasure import field_label, redaction_apply
 from dmvrequests.oversight.forms import (
     AccessLogFilterForm,
+    DirectoryHistoryFilterForm,
     HistoryFilterForm,
     RedactionForm,
     UserActivityForm,
@@ -147,6 +152,25 @@ def history(request):
     access_log_many(request=request, action=Action.LIST_HISTORY, targets=targets.values())
     context.update(page=page, rows=rows)
     return render(request, "audit/history.html", context)
+
+
+# The change history of the agency directory.
+
+
+def directory_history(request):
+    """The directory's versions, newest first, filtered; 400 with the form's errors for bad
+    filters. Recorded as the auditor's search; the directory holds no subject's data, so
+    no read per row."""
+    form = DirectoryHistoryFilterForm(request.GET or None)
+    filters = _filters(form)
+    detail = {"filters": _filters_for_record(filters)}
+    _record_auditor_read(request, Action.SEARCH_DIRECTORY_HISTORY, detail)
+    context = {"nav": "audit", "section": "directory", "form": form, "page": None, "rows": []}
+    if filters is None:
+        return render(request, "audit/directory_history.html", context, status=400)
+    page = _page(request, directory_history_search(filters))
+    context.update(page=page, rows=directory_history_rows(page.object_list))
+    return render(request, "audit/directory_history.html", context)
 
 
 # One user's activity.

@@ -171,6 +171,7 @@ def test_no_admin_filter_makes_a_server_error(client, world):  # noqa: F811
         ("audit:access_log", {"date_to": "9999-12-31"}),
         ("audit:access_log_csv", {"date_to": "9999-12-31"}),
         ("audit:history", {"date_to": "9999-12-31"}),
+        ("audit:directory_history", {"date_to": "9999-12-31"}),
         ("audit:user_activity", {"date_from": "2026-01-01", "date_to": "9999-12-31"}),
         ("admin:accounts_user_changelist", {"q": "\x00"}),
         ("admin:accounts_user_changelist", {"username__exact": "a\x00b"}),

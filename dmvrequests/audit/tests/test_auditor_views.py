@@ -22,6 +22,7 @@ AUDITOR_URLS = [
     "audit:access_log",
     "audit:access_log_csv",
     "audit:history",
+    "audit:directory_history",
     "audit:user_activity",
     "audit:verification",
 ]
