@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from dmvrequests.agencies.imports import IMPORT_REASON
 from dmvrequests.agencies.models import Agency, Certification, OriBlock
 from dmvrequests.cases.timeline_events import diff_of, field_changes, related_names, tracked
-from dmvrequests.oversight.selectors import _in_period
+from dmvrequests.oversight.selectors import in_period
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -104,7 +104,7 @@ def _arm(source: str, filters: Mapping[str, Any]) -> QuerySet[Any] | None:
     rows = SOURCES[source].history.all()  # type: ignore[attr-defined]
     if filters.get("username"):
         rows = rows.filter(history_user__username__iexact=filters["username"])
-    rows = _in_period(rows, "history_date", filters.get("date_from"), filters.get("date_to"))
+    rows = in_period(rows, "history_date", filters.get("date_from"), filters.get("date_to"))
     rows = ARMS[source](rows, filters)
     if rows is None:
         return None

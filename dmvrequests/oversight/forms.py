@@ -38,6 +38,15 @@ def _case_number_field():
     )
 
 
+def _changed_by_field():
+    return forms.CharField(
+        required=False,
+        max_length=150,
+        label="Changed by (user name)",
+        help_text="The sign-in name of the person who made the change.",
+    )
+
+
 def _agency_field():
     return forms.ModelChoiceField(
         queryset=Agency.objects.order_by("name"),
@@ -73,12 +82,7 @@ class AccessLogFilterForm(DateRangeMixin, USWDSFormMixin, forms.Form):
 
 class HistoryFilterForm(DateRangeMixin, USWDSFormMixin, forms.Form):
     summary_heading = "Fix the filter"  # a search saves nothing
-    username = forms.CharField(
-        required=False,
-        max_length=150,
-        label="Changed by (user name)",
-        help_text="The sign-in name of the person who made the change.",
-    )
+    username = _changed_by_field()
     case_number = _case_number_field()
     agency = _agency_field()
     change_type = forms.ChoiceField(required=False, choices=CHANGE_TYPES, label="Change")
@@ -103,12 +107,7 @@ class DirectoryHistoryFilterForm(DateRangeMixin, USWDSFormMixin, forms.Form):
         label="Agency name contains",
         help_text="Part of the name, for example Police. ORI blocks are found by their ORI.",
     )
-    username = forms.CharField(
-        required=False,
-        max_length=150,
-        label="Changed by (user name)",
-        help_text="The sign-in name of the person who made the change.",
-    )
+    username = _changed_by_field()
     date_from = _date_field("From")
     date_to = _date_field("To")
     only_blocks = forms.BooleanField(

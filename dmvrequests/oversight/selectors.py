@@ -40,9 +40,11 @@ def day_bounds(
     return start, end
 
 
-def _in_period(
+def in_period(
     queryset: QuerySet[Any], field: str, date_from: date | None, date_to: date | None
 ) -> QuerySet[Any]:
+    """`queryset` limited to `field` (a datetime) within the local days date_from to date_to,
+    both included; either None leaves that side open."""
     start, end = day_bounds(date_from, date_to)
     if start:
         queryset = queryset.filter(**{f"{field}__gte": start})
@@ -67,7 +69,7 @@ def audit_records_search(filters: Mapping[str, Any]) -> QuerySet[AuditRecord]:
     for name in ("kind", "action", "outcome"):
         if filters.get(name):
             records = records.filter(**{name: filters[name]})
-    return _in_period(records, "occurred_at", filters.get("date_from"), filters.get("date_to"))
+    return in_period(records, "occurred_at", filters.get("date_from"), filters.get("date_to"))
 
 
 def case_history_search(filters: Mapping[str, Any]) -> QuerySet[Any]:
@@ -94,7 +96,7 @@ def case_history_search(filters: Mapping[str, Any]) -> QuerySet[Any]:
         rows = rows.filter(agency_id=filters["agency"].pk)
     if filters.get("change_type"):
         rows = rows.filter(history_type=filters["change_type"])
-    rows = _in_period(rows, "history_date", filters.get("date_from"), filters.get("date_to"))
+    rows = in_period(rows, "history_date", filters.get("date_from"), filters.get("date_to"))
     return rows.order_by("-history_date", "-history_id")
 
 
@@ -106,7 +108,7 @@ def user_activity(
     records = AuditRecord.objects.filter(
         Q(user=user) | Q(user__isnull=True, username__iexact=user.get_username())
     )
-    return _in_period(records, "occurred_at", date_from, date_to)
+    return in_period(records, "occurred_at", date_from, date_to)
 
 
 def activity_summary(records: QuerySet[AuditRecord]) -> tuple[list[tuple[str, int]], int]:

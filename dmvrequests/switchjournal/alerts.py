@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count, Max, Min, Q
-from django.utils import timezone
 
 from accounts.models import User
 from dmvrequests.agencies.blocklist import (
@@ -33,6 +31,7 @@ from dmvrequests.agencies.blocklist import (
     LEAK_BEFORE,
     LEAK_BEFORE_MEANS,
     leak_timing,
+    moment_words,
     switch_lists,
 )
 from dmvrequests.agencies.directory import ori_directory
@@ -54,10 +53,6 @@ class Alert:
     opening: str
     lines: list[str] = field(default_factory=list)
     key: str = ""
-
-
-def _when(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%b %-d, %Y %H:%M %Z}"
 
 
 def _party(ori: str) -> str:
@@ -85,7 +80,7 @@ def _ori_lines(
     notes = notes or {}
     lines = [
         f"- {_party(row[column])}: {intcomma(row['n'])} {noun if row['n'] == 1 else noun + 's'}, "
-        f"{_when(row['first'])} to {_when(row['last'])}"
+        f"{moment_words(row['first'])} to {moment_words(row['last'])}"
         + (f"; {notes[row[column]]}" if row[column] in notes else "")
         for row in rows[:SHOWN]
     ]
@@ -189,7 +184,7 @@ def burst_alert(bursts: list[Burst], name: str) -> Alert | None:
         return None
     bursts = sorted(bursts, key=lambda b: (b.start, b.ori))
     lines = [
-        f"- {_party(b.ori)}: {intcomma(b.queries)} queries from {_when(b.start)} to {_when(b.end)}"
+        f"- {_party(b.ori)}: {intcomma(b.queries)} queries from {moment_words(b.start)} to {moment_words(b.end)}"
         for b in bursts[:SHOWN]
     ]
     if len(bursts) > SHOWN:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 
-from dmvrequests.agencies.blocklist import leak_timing
+from dmvrequests.agencies.blocklist import leak_timing, moment_words
 from dmvrequests.switchjournal import rollups, selectors
 from dmvrequests.switchjournal.models import UNKNOWN_KIND, Burst, Direction, JournalEntry
 from dmvrequests.vocabulary import AgencyKind
@@ -151,8 +151,8 @@ class FigureSpec:
 
 
 def _local(moment: datetime | None) -> str:
-    """A time in the state's time zone, with the zone: "Mar 14, 2026 09:00 EDT"."""
-    return date_format(timezone.localtime(moment), "M j, Y H:i T") if moment else ""
+    """A time in the state's time zone, with the zone (blocklist.moment_words), "" for none."""
+    return moment_words(moment) if moment else ""
 
 
 def _ori_label(ori: str, name: str | None) -> str:
