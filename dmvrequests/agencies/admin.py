@@ -1,12 +1,11 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
-from dmvrequests.admin_widgets import ADMIN_DATETIME
+from dmvrequests.admin_widgets import ADMIN_DATETIME, HistoryAdmin
 from dmvrequests.agencies.blocklist import blocklist_states, moment_words
 from dmvrequests.agencies.certifications import status_of
 from dmvrequests.agencies.models import (
@@ -24,7 +23,7 @@ from dmvrequests.agencies.models import (
 from dmvrequests.agencies.signals import directory_changed
 
 
-class DirectoryChangeAdmin(SimpleHistoryAdmin):
+class DirectoryChangeAdmin(HistoryAdmin):
     """Saving or deleting a row whose `directory_fields` changed sends `directory_changed`
     naming the ORIs and patterns concerned before and after, in the same transaction: the switch
     journal then works out again the attribution and block flags of their past messages
@@ -59,6 +58,12 @@ class DirectoryChangeAdmin(SimpleHistoryAdmin):
         directory_changed.send(sender=queryset.model, oris=values)
 
 
+# What the admin page of a blocked agency with no ORI says (AgencyAdmin.block_list, save_model).
+NO_ORI_TO_BLOCK = (
+    "Blocked, but the agency has no ORI or pattern on file, so it cannot be blocked at the "
+    "switch: the switch blocks by ORI and answers its queries until its ORIs are added (ORI, "
+    "ORIs) and the block list is handed over again."
+)
 OTHER_STATE_CONFIRM = "Yes, this agency's out-of-state ORIs are right"
 OTHER_STATE = "other_state_confirmed"
 
@@ -146,7 +151,7 @@ class AgencyAdmin(DirectoryChangeAdmin):
         "ori",
         "jurisdiction",
         "blocked",
-        "blocked_since",
+        "blocked_from",
         "certification",
     ]
     list_filter = ["kind", "blocked"]
@@ -164,6 +169,8 @@ class AgencyAdmin(DirectoryChangeAdmin):
         if getattr(form, "confirmed", None):
             obj._change_reason = other_state_reason(form.confirmed, agency_name=obj.name)
         super().save_model(request, obj, form, change)
+        if obj.blocked and not obj.ori_list:
+            self.message_user(request, NO_ORI_TO_BLOCK, messages.WARNING)
 
     def get_fields(self, request, obj=None):
         """The form's fields; the tick box for an ORI of another state once the form was sent
@@ -186,6 +193,8 @@ class AgencyAdmin(DirectoryChangeAdmin):
             "switch.",
             reverse("network:blocklist"),
         )
+        if agency.blocked and not agency.ori_list:
+            return format_html("<strong>{}</strong> {}", NO_ORI_TO_BLOCK, link)
         if not states:
             return format_html("None of the agency's ORIs is on the block list. {}", link)
         rows = format_html_join(
@@ -196,13 +205,17 @@ class AgencyAdmin(DirectoryChangeAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("certifications")
 
+    @admin.display(description="Blocked since", ordering="blocked_since")
+    def blocked_from(self, agency):
+        return local_time(agency.blocked_since)
+
     @admin.display(description="Certification on file")
     def certification(self, agency):
         return status_of(list(agency.certifications.all()), timezone.localdate()).words
 
 
 @admin.register(Certification)
-class CertificationAdmin(SimpleHistoryAdmin):
+class CertificationAdmin(HistoryAdmin):
     """Read-only here: certifications are put on file on the portal or on the staff page
     Portal certifications, which check the dates and the PDF."""
 
@@ -221,14 +234,14 @@ class CertificationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Requester)
-class RequesterAdmin(SimpleHistoryAdmin):
+class RequesterAdmin(HistoryAdmin):
     list_display = ["name", "title", "agency", "email", "phone"]
     search_fields = ["name", "email", "badge"]
     autocomplete_fields = ["agency"]
 
 
 @admin.register(Officer)
-class OfficerAdmin(SimpleHistoryAdmin):
+class OfficerAdmin(HistoryAdmin):
     list_display = ["name", "agency", "email", "approval", "is_portal_admin", "active"]
     list_filter = ["approval", "is_portal_admin", "active"]
     search_fields = ["name", "email", "badge"]
@@ -271,10 +284,14 @@ class BlocklistVersionAdmin(admin.ModelAdmin):
     """Read-only: the versions handed over (blocklist.blocklist_hand_over records them), the
     time in the state's time zone with its abbreviation (`local_time`)."""
 
-    list_display = ["handed_over", "handed_over_by", "oris"]
-    fields = ["handed_over", "handed_over_by", "oris", "content"]
-    readonly_fields = ["content", "oris", "handed_over_by", "handed_over"]
+    list_display = ["handed_over", "handed_over_by", "ori_values"]
+    fields = ["handed_over", "handed_over_by", "ori_values", "content"]
+    readonly_fields = ["content", "ori_values", "handed_over_by", "handed_over"]
 
     @admin.display(description="Handed over at", ordering="handed_over_at")
     def handed_over(self, version):
         return local_time(version.handed_over_at)
+
+    @admin.display(description="ORIs")
+    def ori_values(self, version):
+        return version.oris or "None"

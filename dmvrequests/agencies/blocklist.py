@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from dmvrequests.agencies.directory import OriDirectory
 from dmvrequests.agencies.models import Agency, BlocklistVersion, OriBlock
+from dmvrequests.timewords import moment_words
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -39,13 +40,6 @@ LEAK_AFTER = "after the block was handed over to the switch"
 LEAK_AFTER_MEANS = "the block at the switch did not hold"
 LEAK_BEFORE = "before the block was handed over to the switch"
 LEAK_BEFORE_MEANS = "the block had not yet reached the switch"
-
-
-def moment_words(moment: datetime) -> str:
-    """An aware datetime as the product writes one with its zone, in the state's time zone
-    (TIME_ZONE): "Mar 15, 2026 00:00 EDT"."""
-    local = timezone.localtime(moment)
-    return f"{local:%b} {local.day}, {local:%Y %H:%M %Z}"  # the day unpadded, on every platform
 
 
 @dataclass(frozen=True)

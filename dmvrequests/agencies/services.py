@@ -193,8 +193,9 @@ def agency_add_ori(
     *, agency: Agency, value: str, actor: User | None, other_state_confirmed: bool = False
 ) -> str:
     """Give `agency` the ORI or ORI pattern `value` (9 letters or digits, or a prefix of 1 to
-    8 ending in `*`; any case): saved in the agency's history as `actor`'s change, then
-    `directory_changed` is sent so that the switch journal attributes its past queries again.
+    8 ending in `*`; any case): saved in the agency's history as `actor`'s change, and, in the
+    same transaction, `directory_changed` is sent naming it, so that the switch journal
+    attributes the past queries and responses of that ORI (or pattern) again.
     Returns the value as stored (upper case). Raises ValidationError, saving nothing, when the
     value is neither, or when another agency already holds it, exactly or through a pattern (an
     ORI belongs to one agency).
@@ -223,5 +224,7 @@ def agency_add_ori(
         agency._change_reason = reason  # type: ignore[attr-defined]  # idem
         agency.full_clean()
         agency.save()
-    directory_changed.send(sender=Agency)
+        # In the same transaction: the ORI is added with its past queries and responses
+        # attributed again, or, if anything stops part-way, not at all.
+        directory_changed.send(sender=Agency, oris=[ori])
     return ori

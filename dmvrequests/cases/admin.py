@@ -2,14 +2,14 @@
 list of cases (cases are changed only through the workflow services)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from dmvrequests.admin_widgets import HistoryAdmin
 from dmvrequests.cases.models import DisclosureRequest, WorkflowSettings
 from dmvrequests.vocabulary import label
 
 
 @admin.register(WorkflowSettings)
-class WorkflowSettingsAdmin(SimpleHistoryAdmin):
+class WorkflowSettingsAdmin(HistoryAdmin):
     list_display = ["__str__", "two_counsel_immigration", "emergency_followup_hours"]
 
     def has_add_permission(self, request):

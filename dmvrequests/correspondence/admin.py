@@ -1,11 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from dmvrequests.admin_widgets import HistoryAdmin
 from dmvrequests.correspondence.models import Language, OfficeLetterhead
 
 
 @admin.register(OfficeLetterhead)
-class OfficeLetterheadAdmin(SimpleHistoryAdmin):
+class OfficeLetterheadAdmin(HistoryAdmin):
     """Each office's letterhead: address, telephone, email, signatory, legal-aid resources.
     Administrators add and change them; every change is in the history."""
 
@@ -17,7 +17,7 @@ class OfficeLetterheadAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Language)
-class LanguageAdmin(SimpleHistoryAdmin):
+class LanguageAdmin(HistoryAdmin):
     """Letter languages. One added by mistake can be deleted while no letter was issued in
     it and no office wrote a text in it; after that it stays (letters keep its code)."""
 

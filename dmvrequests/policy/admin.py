@@ -3,8 +3,8 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from simple_history.admin import SimpleHistoryAdmin
 
+from dmvrequests.admin_widgets import HistoryAdmin
 from dmvrequests.policy import services
 from dmvrequests.policy.engine import PolicyInputError, validate_rules
 from dmvrequests.policy.models import PolicyProfile
@@ -46,7 +46,7 @@ class PolicyProfileForm(forms.ModelForm):
 
 
 @admin.register(PolicyProfile)
-class PolicyProfileAdmin(SimpleHistoryAdmin):
+class PolicyProfileAdmin(HistoryAdmin):
     form = PolicyProfileForm
     list_display = ["slug", "name", "citation", "version", "is_active", "updated_at"]
     list_filter = ["is_active"]

@@ -274,7 +274,12 @@ class JournalUpload(models.Model):
 
     @property
     def status_label(self) -> str:
-        """The status in words: "Imported in part" for a file that broke off."""
+        """The status in words: "Imported in part" for a file that broke off, "Nothing
+        imported" for a file read to its end (or to its break) that gave no new message, else
+        the status's own words ("Waiting to start", "Importing", "Imported", "Could not be
+        imported")."""
+        if self.status == UploadStatus.DONE and not self.summary.get("imported"):
+            return "Nothing imported"
         return "Imported in part" if self.broken_off else self.get_status_display()
 
     @property
@@ -287,7 +292,7 @@ class JournalUpload(models.Model):
         imported = int(self.summary.get("imported") or 0)
         broke = "; the file broke off" if self.broken_off else ""
         if not imported:
-            return f"Nothing imported{broke}"
+            return f"{self.status_label}{broke}"
         plural = "" if imported == 1 else "s"
         return f"{self.status_label}: {imported:,} new message{plural}{broke}"
 

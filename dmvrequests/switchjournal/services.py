@@ -526,18 +526,23 @@ def journal_reattribute(values: list[str] | None = None) -> None:
     (upper case; None, every ORI in the journal)."""
     directory = ori_directory()
     values = None if values is None else [v.upper() for v in values]
-    for direction in (Direction.IN, Direction.OUT):
-        oris = (
-            DailyCount.objects.filter(direction=direction).values_list("ori", flat=True).distinct()
-        )
-        with transaction.atomic():
-            changed = [
+    # One transaction for both directions: queries and responses are attributed again
+    # together or not at all. The journal's rows first, then the rollups, then the generation:
+    # the order an import's batch takes its locks in, so that the two cannot deadlock.
+    with transaction.atomic():
+        changed = {
+            direction: [
                 ori
-                for ori in list(oris)
+                for ori in DailyCount.objects.filter(direction=direction)
+                .values_list("ori", flat=True)
+                .distinct()
                 if _concerned(ori, values) and _reattribute_party(directory, ori, direction)
             ]
-            rollups.refill_parties(direction, changed)
-            generation.bump()  # names, kinds and blocks of the figures may have changed
+            for direction in (Direction.IN, Direction.OUT)
+        }
+        for direction, oris in changed.items():
+            rollups.refill_parties(direction, oris)
+        generation.bump()  # names, kinds and blocks of the figures may have changed
 
 
 # -- Retention ----------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods
@@ -32,6 +31,7 @@ from dmvrequests.agencies.blocklist import (
     blocklist_states,
     blocklist_text,
     leak_timing,
+    moment_words,
     switch_lists,
 )
 from dmvrequests.agencies.directory import OriDirectory, ori_directory
@@ -251,12 +251,17 @@ def attribute(request):
         form.add_error("ori", error.messages)
         return _unknown_page(request, form)
     moved = before - figures_of.queries_not_of(ori, agency.pk)
+    if moved:
+        past = (
+            f"{intcomma(moved)} past quer{'y' if moved == 1 else 'ies'} from it "
+            f"{'was' if moved == 1 else 'were'} attributed to the agency, and their flags "
+            "(blocked agency, immigration agency, block leak) checked again."
+        )
+    else:
+        past = "The journal holds no past query from it; its next queries will be the agency's."
     messages.success(
         request,
-        f"{ori} now belongs to {agency.name}. {intcomma(moved)} past quer{'y' if moved == 1 else 'ies'} "
-        f"from it {'was' if moved == 1 else 'were'} attributed to the agency, and their flags "
-        "(blocked agency, immigration agency, block leak) checked again. The change is in the "
-        "agency's history.",
+        f"{ori} now belongs to {agency.name}. {past} The change is in the agency's history.",
     )
     return redirect("network:unknown_oris")
 
@@ -306,7 +311,7 @@ def hand_over(request):
         return _blocklist_page(request, form)
     version = blocklist_hand_over(actor=request.user)
     count = len(version.oris.split())
-    when = date_format(timezone.localtime(version.handed_over_at), "M j, Y H:i")
+    when = moment_words(version.handed_over_at)
     messages.success(
         request,
         f"Recorded: the block list of {intcomma(count)} ORI{'s' if count != 1 else ''} was handed to the "

@@ -86,7 +86,48 @@ def test_administrators_reach_the_block_pages_the_docs_name(django_app, administ
         reverse("admin:agencies_blocklistversion_change", args=[version.pk]), user=administrator
     )
     assert "DCICE*" in page.text
+    assert "ORIs" in page.html.select_one(".field-ori_values label").get_text()  # not "Oris"
     django_app.get(reverse("admin:agencies_blocklistversion_add"), user=administrator, status=403)
+
+
+def test_times_in_the_admin_give_their_zone(django_app, administrator, border):
+    """The agency list's "Blocked since" and the History's changes: the state's time with its
+    zone, not Django's zoneless time nor the history's raw UTC ("2026-11-01 04:00:00+00:00")."""
+    page = django_app.get(
+        reverse("admin:agencies_agency_change", args=[border.pk]), user=administrator
+    )
+    form = page.forms["agency_form"]
+    form["blocked"] = True
+    form["blocked_reason"] = "State law forbids sharing with civil immigration enforcement."
+    form["blocked_since"] = "2026-11-01T00:00:00"
+    form.submit().follow()
+    listed = django_app.get(reverse("admin:agencies_agency_changelist"), user=administrator)
+    assert listed.html.select_one("td.field-blocked_from").get_text() == "Nov 1, 2026 00:00 EDT"
+    history = django_app.get(
+        reverse("admin:agencies_agency_history", args=[border.pk]), user=administrator
+    )
+    words = " ".join(history.html.get_text().split())
+    assert "Blocked since: (empty) → Nov 1, 2026 00:00 EDT" in words
+    assert "+00:00" not in words and "None" not in words
+
+
+def test_a_blocked_agency_with_no_ori_is_said_to_be_unblockable_at_the_switch(
+    django_app, administrator
+):
+    agency = AgencyFactory(name="Harbor Unit", kind="immigration", ori="", oris="")
+    page = django_app.get(
+        reverse("admin:agencies_agency_change", args=[agency.pk]), user=administrator
+    )
+    form = page.forms["agency_form"]
+    form["blocked"] = True
+    form["blocked_reason"] = "State law forbids sharing with civil immigration enforcement."
+    page = form.submit().follow()
+    warning = " ".join(page.html.select_one(".messagelist .warning").get_text().split())
+    assert warning.startswith("Blocked, but the agency has no ORI or pattern on file, so it")
+    page = django_app.get(
+        reverse("admin:agencies_agency_change", args=[agency.pk]), user=administrator
+    )
+    assert "cannot be blocked at the switch" in page.html.select_one(".field-block_list").text
 
 
 def test_a_new_block_without_a_time_takes_effect_when_saved(

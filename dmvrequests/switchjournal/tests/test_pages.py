@@ -303,6 +303,48 @@ class TestUnknownOris:
         assert latest.history_user == administrator
         assert latest.history_change_reason == "ORI DCXYZ0100 attributed"
 
+    def test_an_ori_with_no_past_query_says_so(self, django_app, traffic, administrator):
+        form = django_app.get(reverse("network:unknown_oris"), user=administrator).forms[1]
+        form["ori"], form["agency"] = "DCICF0001", str(traffic["ice"].pk)
+        page = form.submit().follow()
+        assert (
+            "DCICF0001 now belongs to ICE ERO. The journal holds no past query from it; its "
+            "next queries will be the agency's." in " ".join(page.html.get_text().split())
+        )
+        assert "0 past queries" not in page.text
+
+    def test_queries_and_responses_are_attributed_together_or_not_at_all(
+        self, traffic, administrator, monkeypatch
+    ):
+        """An attribution stopped part-way (here: in the responses' rollup) leaves nothing
+        half-done: neither the ORI, nor its queries, nor its responses."""
+        from dmvrequests.agencies.services import agency_add_ori
+        from dmvrequests.switchjournal import rollups
+
+        now = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+        reply = entry(now, "OUT", 7, "DR.NY0000000.DCXYZ0100.TXT", "OLN/D7654321.")
+        journal_import([line.encode() for line in journal(reply).splitlines(True)], name="r.txt")
+        refill = rollups.refill_parties
+
+        def broken(direction, oris):
+            if direction == "OUT":
+                raise RuntimeError("stopped part-way")
+            return refill(direction, oris)
+
+        monkeypatch.setattr(rollups, "refill_parties", broken)
+        ice = traffic["ice"]
+        with pytest.raises(RuntimeError):
+            agency_add_ori(agency=ice, value="DCXYZ0100", actor=administrator)
+        ice.refresh_from_db()
+        assert "DCXYZ0100" not in ice.ori_list
+        mine = JournalEntry.objects.filter(agency=ice)
+        assert not mine.filter(sender_ori="DCXYZ0100").exists()
+        assert not mine.filter(destination="DCXYZ0100").exists()
+        monkeypatch.setattr(rollups, "refill_parties", refill)
+        agency_add_ori(agency=ice, value="DCXYZ0100", actor=administrator)
+        assert mine.filter(sender_ori="DCXYZ0100", blocked=True).count() == 2
+        assert mine.filter(destination="DCXYZ0100", block_leak=True).count() == 1
+
     def test_two_words_are_said_as_two_values_quoted_whole(
         self, django_app, traffic, administrator
     ):
@@ -484,6 +526,20 @@ class TestAgencyPage:
         assert flags["Queries from blocked ORIs"] == "1"
         months = rows_of(page, "table-months")
         assert sum(int(row[1]) for row in months) == 1
+
+    def test_an_agency_with_no_ori_links_to_where_they_are_added(
+        self, django_app, administrator, counsel
+    ):
+        agency = AgencyFactory(name="Harbor Unit", kind="immigration", ori="", oris="")
+        url = reverse("network:agency", args=[agency.pk])
+        said = django_app.get(url, user=administrator).html.select_one("#agency-no-ori")
+        links = {a["href"] for a in said.select("a")}
+        assert links == {
+            reverse("admin:agencies_agency_change", args=[agency.pk]),
+            reverse("network:unknown_oris"),
+        }
+        said = django_app.get(url, user=counsel).html.select_one("#agency-no-ori")
+        assert not said.select("a") and "An administrator adds its ORIs" in said.get_text()
 
     def test_an_agency_that_does_not_exist_is_not_found(self, django_app, administrator):
         django_app.get(reverse("network:agency", args=[999999]), user=administrator, status=404)

@@ -89,8 +89,13 @@ def test_a_queued_upload_shows_its_progress_and_refreshes(
     with django_capture_on_commit_callbacks(execute=False):
         page = form.submit().follow()
     assert 'http-equiv="refresh" content="2"' in page.text
-    assert "Waiting to start: 0 %" in page.text
+    assert "Waiting to start: 0 % of the file read" in page.text
     job = JournalUpload.objects.get()
+    # When it was uploaded, in the state's time zone with its abbreviation (EST or EDT).
+    uploaded = page.html.select_one("h1").find_next("p").time.get_text()
+    assert uploaded.endswith((" EST", " EDT"))
+    listed = django_app.get(reverse("network:upload"), user=administrator)
+    assert listed.html.select_one("tbody time").get_text().endswith((" EST", " EDT"))
     done = upload_run(job.pk)
     assert done is not None and done.status == UploadStatus.DONE
     assert upload_run(job.pk) is None  # run twice: the second does nothing
@@ -236,6 +241,10 @@ def test_a_file_whose_only_entry_is_rejected_says_nothing_was_imported(
     assert "usa-alert--warning" in alert["class"]
     assert alert.h2.get_text() == "Nothing was imported from this file"
     assert "Every message of the file was rejected (1)." in alert.get_text()
+    label = page.html.select_one("label[for=progress-bar]").get_text()
+    assert label == "Nothing imported: the import has ended"  # not "Imported: 100 %"
+    advice = " ".join(page.html.select_one("#rejected-lines").find_previous("p").get_text().split())
+    assert "Correct them in the file and upload it again" in advice and "broke off" not in advice
     assert "usa-alert--success" not in page.text and not page.html.select("#broken-off")
     assert "the other entries read were imported" not in page.text
     (rejected,) = page.html.select("#rejected-lines tbody tr")
@@ -291,9 +300,14 @@ def said_in_part(page, stored, line, cause):
         "the messages already imported are skipped and only the rest is stored." in words
     )
     assert "usa-alert--success" not in page.text
-    assert page.html.select_one("label[for=progress-bar]").get_text() == "Imported in part: 100 %"
+    label = page.html.select_one("label[for=progress-bar]").get_text()
+    assert label == "Imported in part: the import has ended"
     last = page.html.select("#rejected-lines tbody tr")[-1]
-    assert last.th.get_text() == str(line) and "the file breaks off here" in last.td.get_text()
+    assert last.th.get_text() == f"{line:,}" and "the file breaks off here" in last.td.get_text()
+    # The rejected lines' advice is the break's: send the whole file, not "correct the line".
+    advice = " ".join(page.html.select_one("#rejected-lines").find_previous("p").get_text().split())
+    assert "The last line is where the file broke off" in advice and "whole file" in advice
+    assert "Correct them in the file" not in advice
 
 
 def test_a_gzip_cut_short_is_imported_in_part_and_sending_it_whole_stores_the_rest(
@@ -360,6 +374,8 @@ def test_a_damaged_gzip_sent_again_says_nothing_new_was_stored_and_the_file_brok
     assert first.broken_off == {"line": 5 * stored + 1, "cause": cause}
     alert = page.html.select_one("#broken-off")
     assert alert.h2.get_text() == "Nothing was imported: the file broke off"
+    label = page.html.select_one("label[for=progress-bar]").get_text()
+    assert label == "Nothing imported: the import has ended"
     words = " ".join(alert.get_text().split())
     assert f"The file breaks off at line {5 * stored + 1:,}: {cause}." in words
     assert (
