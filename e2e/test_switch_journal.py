@@ -125,3 +125,46 @@ def test_an_administrator_uploads_a_journal_and_acts_on_what_it_shows(people, di
     ).to_be_visible()
     expect(row).to_contain_text("Handed over")
     admin.check()
+
+
+def test_an_import_s_page_follows_it_by_itself(people):
+    """While a journal is imported, its page moves the progress bar from status.json and
+    shows the report once the import ends; no <meta> refresh (WCAG 2.2.1, axe "meta-refresh").
+    The worker is played by the test: it moves the job on in the database."""
+    from accounts.models import User
+    from dmvrequests.switchjournal.models import JournalUpload, UploadStatus
+
+    job = JournalUpload.objects.create(
+        name="long-journal.txt",
+        file="switchjournal/e2e-long-journal.txt",
+        size=1000,
+        bytes_read=450,
+        status=UploadStatus.RUNNING,
+        requested_by=User.objects.get(username="admin"),
+    )
+    try:
+        admin = people.signed_in("admin")
+        page = admin.page
+        expect(page.get_by_role("heading", name="Requests dashboard")).to_be_visible()
+        admin.check()
+        admin.goto(f"/network/upload/{job.pk}/")
+        expect(page.locator("label[for=progress-bar]")).to_have_text(
+            "Importing: 45 % of the file read"
+        )
+        assert page.locator("head meta[http-equiv=refresh]").count() == 0
+        JournalUpload.objects.filter(pk=job.pk).update(bytes_read=900)
+        expect(page.locator("label[for=progress-bar]")).to_have_text(
+            "Importing: 90 % of the file read"
+        )
+        expect(page.locator("#progress-bar")).to_have_attribute("value", "90")
+        summary = {"entries": 7, "imported": 7, "duplicates": 0, "rejected_count": 0}
+        JournalUpload.objects.filter(pk=job.pk).update(
+            status=UploadStatus.DONE, bytes_read=1000, summary={**summary, "rejected": []}
+        )
+        expect(page.get_by_role("heading", level=2, name="Imported", exact=True)).to_be_visible()
+        expect(page.locator("label[for=progress-bar]")).to_have_text(
+            "Imported: the import has ended"
+        )
+        admin.check()
+    finally:
+        JournalUpload.objects.filter(pk=job.pk).delete()

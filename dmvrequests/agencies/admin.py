@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -63,6 +64,11 @@ NO_ORI_TO_BLOCK = (
     "Blocked, but the agency has no ORI or pattern on file, so it cannot be blocked at the "
     "switch: the switch blocks by ORI and answers its queries until its ORIs are added (ORI, "
     "ORIs) and the block list is handed over again."
+)
+VERSION_HAS_NO_HISTORY = (
+    "A version of the block list is never changed: it is recorded once, when it is handed over "
+    "to the switch (on the Block list page of Network queries, or by export_ori_blocklist), "
+    "and who handed it over and when are on its page."
 )
 OTHER_STATE_CONFIRM = "Yes, this agency's out-of-state ORIs are right"
 OTHER_STATE = "other_state_confirmed"
@@ -183,10 +189,11 @@ class AgencyAdmin(DirectoryChangeAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *(["block_list"] if obj else [])]
 
-    @admin.display(description="On the block list")
+    @admin.display(description="On the block list now")
     def block_list(self, agency):
         """The agency's ORIs on the block list and their state at the switch, in the block
-        list's words (agencies.blocklist.blocklist_states), with a link to it."""
+        list's words (agencies.blocklist.blocklist_states), with a link to it. As the list
+        stands now, on a past version's page of the History too ("now" says so)."""
         states = [state for state in blocklist_states() if state.agency == agency]
         link = format_html(
             '<a href="{}">The block list</a> (Network queries) records each hand-over to the '
@@ -295,3 +302,9 @@ class BlocklistVersionAdmin(admin.ModelAdmin):
     @admin.display(description="ORIs")
     def ori_values(self, version):
         return version.oris or "None"
+
+    def history_view(self, request, object_id, extra_context=None):
+        """A version has no history to show (Django's page would say it "probably wasn't
+        added via this admin site"): back to the version, saying why."""
+        self.message_user(request, VERSION_HAS_NO_HISTORY, messages.INFO)
+        return redirect("admin:agencies_blocklistversion_change", object_id)

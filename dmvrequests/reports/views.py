@@ -281,6 +281,9 @@ def export_job_status(request, job_id):
         "rows_done": job.rows_done,
         "rows_total": job.rows_total,
         "percent": job.percent,
+        "progress_text": (
+            f"{job.rows_done:,} of {job.rows_total:,} rows written ({job.percent}%)."
+        ),
         "finished": job.finished,
     }
     response = JsonResponse(body)

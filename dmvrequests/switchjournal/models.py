@@ -283,6 +283,15 @@ class JournalUpload(models.Model):
         return "Imported in part" if self.broken_off else self.get_status_display()
 
     @property
+    def progress_text(self) -> str:
+        """The progress bar's label: "Importing: 45 % of the file read" until the import ends,
+        then the outcome ("Imported in part: the import has ended"). The job's page shows it,
+        and its script (static/js/job-progress.js) keeps it current from status.json."""
+        if self.finished:
+            return f"{self.status_label}: the import has ended"
+        return f"{self.status_label}: {self.percent} % of the file read"
+
+    @property
     def outcome(self) -> str:
         """The status in short, as the list of uploads gives it: "Imported: 1,234 new
         messages", "Imported in part: 1,234 new messages; the file broke off", "Nothing

@@ -128,7 +128,7 @@ def _check_entries(start: Start, name: str) -> None:
         )
     where = "the file" if start.whole else f"the start of the file (its first {SAMPLE // 1024} KB)"
     first = next((item for item in items if isinstance(item, Rejection)), None)
-    why = f" (the first problem, at line {first.line}: {first.reason})" if first else ""
+    why = f" (the first problem, at line {first.line:,}: {first.reason})" if first else ""
     raise UploadRefused(
         f"{name} is not a journal of the switch: {where} holds no entry of the journal{why}. "
         + WHAT_TO_SEND

@@ -119,6 +119,29 @@ class TestProfileAdmin:
         assert response.status_code == 200
         assert "Installed by migration" in response.content.decode()
 
+    def test_its_history_gives_values_in_words(self, admin_client):
+        """Made active: the History's columns under their names ("Is active", not
+        "is_active"), flags as Yes and No, choices by their labels, never "None"."""
+        from bs4 import BeautifulSoup
+
+        ny = PolicyProfile.objects.get(slug="ny")
+        admin_client.post(
+            reverse("admin:policy_policyprofile_changelist"),
+            {"action": "make_active", "_selected_action": [ny.pk]},
+        )
+        response = admin_client.get(reverse("admin:policy_policyprofile_history", args=[ny.pk]))
+        table = BeautifulSoup(response.content, "html.parser").find(id="change-history")
+        assert table is not None and table.thead is not None and table.tbody is not None
+        headings = [th.get_text(strip=True) for th in table.thead.find_all("th")]
+        assert headings[1:5] == ["Version", "Is active", "Confidence", "Reviewed version"]
+        words = " ".join(table.tbody.get_text(" ").split())
+        assert "Is active: No → Yes" in words
+        assert "None" not in words and "False" not in words and "True" not in words
+        confidence = table.tbody.find_all("tr")[0].find_all("td")[3].get_text(strip=True)
+        assert confidence in {
+            label for _, label in PolicyProfile._meta.get_field("confidence").flatchoices
+        }
+
     def test_it_offers_no_delete_and_no_blank_add(self, admin_client):
         assert admin_client.get(reverse("admin:policy_policyprofile_add")).status_code == 403
         ny = PolicyProfile.objects.get(slug="ny")

@@ -70,7 +70,7 @@ class TestLifecycle:
         assert (job.status, job.rows_total, job.requested_by) == ("queued", 5, administrator)
         page = admin_client.get(response["Location"]).content.decode()
         assert 'value="0"' in page and "reload the page" in page
-        assert "export-progress.js" in page
+        assert "job-progress.js" in page
 
         assert run_export_job(str(job.pk)) == "done"
         job.refresh_from_db()
@@ -140,7 +140,7 @@ class TestLifecycle:
         job, response = ask(admin_client, django_capture_on_commit_callbacks, fmt="xlsx")
         assert job.status == "done"
         page = admin_client.get(response["Location"]).content.decode()
-        assert "The export is ready" in page and "export-progress.js" not in page
+        assert "The export is ready" in page and "job-progress.js" not in page
         _, content = download(admin_client, job)
         sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
         assert len(list(sheet.iter_rows())) == 6

@@ -87,6 +87,11 @@ def test_administrators_reach_the_block_pages_the_docs_name(django_app, administ
     )
     assert "DCICE*" in page.text
     assert "ORIs" in page.html.select_one(".field-ori_values label").get_text()  # not "Oris"
+    # Its History: not Django's "probably wasn't added via this admin site".
+    page = page.click(href=reverse("admin:agencies_blocklistversion_history", args=[version.pk]))
+    page = page.follow()
+    assert page.request.path == reverse("admin:agencies_blocklistversion_change", args=[version.pk])
+    assert "is never changed: it is recorded once, when it is handed over" in page.text
     django_app.get(reverse("admin:agencies_blocklistversion_add"), user=administrator, status=403)
 
 
@@ -108,6 +113,8 @@ def test_times_in_the_admin_give_their_zone(django_app, administrator, border):
     )
     words = " ".join(history.html.get_text().split())
     assert "Blocked since: (empty) → Nov 1, 2026 00:00 EDT" in words
+    assert "Blocked reason: (empty) → State law forbids" in words
+    assert "Blocked: No → Yes" in words
     assert "+00:00" not in words and "None" not in words
 
 

@@ -96,6 +96,7 @@ def test_a_cached_page_shows_what_a_fresh_one_shows_and_says_as_of_when(
     assert first.html.select_one("#figures-as-of") is None
     again = django_app.get(reverse("network:index"), user=counsel)
     assert "Figures as of" in again.html.select_one("#figures-as-of").get_text()
+    assert again.html.select_one("#figures-as-of time").get_text().endswith((" EST", " EDT"))
     assert section_html(again) == section_html(first)
     assert len(section_html(first)) == len(figures_of.FIGURES)
 

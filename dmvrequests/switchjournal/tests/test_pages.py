@@ -526,6 +526,9 @@ class TestAgencyPage:
         assert flags["Queries from blocked ORIs"] == "1"
         months = rows_of(page, "table-months")
         assert sum(int(row[1]) for row in months) == 1
+        # Each figure's link to its entries is named, as on the section's page.
+        labels = [a.get_text() for a in page.html.select('a[href^="/network/entries/"]')]
+        assert "Every query: the entries" in labels and ": the entries" not in labels
 
     def test_an_agency_with_no_ori_links_to_where_they_are_added(
         self, django_app, administrator, counsel
