@@ -297,6 +297,8 @@ GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None
 
 LANGUAGE_CODE = "en-us"
+# Dates and times without a format of their own carry the zone (dmvrequests/formats/en).
+FORMAT_MODULE_PATH = ["dmvrequests.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
 try:
     import zoneinfo
@@ -516,7 +518,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dmv-legal@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 403's line without its traceback (dmvrequests/logfilters.py).
+    "filters": {"refusals": {"()": "dmvrequests.logfilters.RefusalWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"dmvrequests": {"level": "INFO"}},
 }

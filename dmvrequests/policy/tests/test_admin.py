@@ -119,6 +119,17 @@ class TestProfileAdmin:
         assert response.status_code == 200
         assert "Installed by migration" in response.content.decode()
 
+    def test_its_list_gives_times_with_their_zone(self, admin_client):
+        """Django's own date and time format is replaced (settings.FORMAT_MODULE_PATH): "Dec 3,
+        2026 12:21 EST", not "Dec. 3, 2026, 12:21 p.m." with the zone left to guess."""
+        from bs4 import BeautifulSoup
+
+        response = admin_client.get(reverse("admin:policy_policyprofile_changelist"))
+        page = BeautifulSoup(response.content, "html.parser")
+        updated = [td.get_text(strip=True) for td in page.select("td.field-updated_at")]
+        assert updated and all(text.endswith((" EST", " EDT")) for text in updated)
+        assert not any("m." in text for text in updated)
+
     def test_its_history_gives_values_in_words(self, admin_client):
         """Made active: the History's columns under their names ("Is active", not
         "is_active"), flags as Yes and No, choices by their labels, never "None"."""

@@ -162,3 +162,18 @@ def test_a_new_block_without_a_time_takes_effect_when_saved(
     page.forms["agency_form"].submit().follow()
     border.refresh_from_db()
     assert border.blocked_since is None
+
+
+def test_the_oldest_version_of_an_agency_loaded_without_history_says_so(django_app, administrator):
+    """An agency the installation's data made (a data migration writes no history) and later
+    saved: its oldest version is a change with nothing to compare it with."""
+    from dmvrequests.agencies.models import Agency
+
+    (agency,) = Agency.objects.bulk_create([Agency(name="Old Unit", slug="old-unit")])
+    agency.jurisdiction = "Federal"
+    agency.save()
+    history = django_app.get(
+        reverse("admin:agencies_agency_history", args=[agency.pk]), user=administrator
+    )
+    words = " ".join(history.html.select_one("#change-history tbody").get_text(" ").split())
+    assert "The oldest version on record: it was made before this history was kept" in words
