@@ -40,18 +40,23 @@ def flags(stats):
     return result["blocked"], result["block_leaks"]
 
 
+def block_in_admin(django_app, user, agency, since=None):
+    """Block `agency` on its admin page as an administrator fills the form in (from `since`,
+    "YYYY-MM-DDTHH:MM:SS", or left empty); the page after saving."""
+    page = django_app.get(reverse("admin:agencies_agency_change", args=[agency.pk]), user=user)
+    form = page.forms["agency_form"]
+    form["blocked"] = True
+    form["blocked_reason"] = "State law forbids sharing with civil immigration enforcement."
+    if since is not None:
+        form["blocked_since"] = since
+    return form.submit().follow()
+
+
 def test_blocking_an_agency_flags_its_past_messages_from_the_date(
     django_app, administrator, border, stats
 ):
     assert flags(stats) == (0, 0)
-    page = django_app.get(
-        reverse("admin:agencies_agency_change", args=[border.pk]), user=administrator
-    )
-    form = page.forms["agency_form"]
-    form["blocked"] = True
-    form["blocked_reason"] = "State law forbids sharing with civil immigration enforcement."
-    form["blocked_since"] = "2026-11-01T00:00:00"
-    form.submit().follow()
+    block_in_admin(django_app, administrator, border, "2026-11-01T00:00:00")
     assert flags(stats) == (1, 1)
     before = JournalEntry.objects.get(sender_ori="DCBRD0100", timestamp=OCTOBER)
     assert not before.blocked
@@ -98,14 +103,7 @@ def test_administrators_reach_the_block_pages_the_docs_name(django_app, administ
 def test_times_in_the_admin_give_their_zone(django_app, administrator, border):
     """The agency list's "Blocked since" and the History's changes: the state's time with its
     zone, not Django's zoneless time nor the history's raw UTC ("2026-11-01 04:00:00+00:00")."""
-    page = django_app.get(
-        reverse("admin:agencies_agency_change", args=[border.pk]), user=administrator
-    )
-    form = page.forms["agency_form"]
-    form["blocked"] = True
-    form["blocked_reason"] = "State law forbids sharing with civil immigration enforcement."
-    form["blocked_since"] = "2026-11-01T00:00:00"
-    form.submit().follow()
+    block_in_admin(django_app, administrator, border, "2026-11-01T00:00:00")
     listed = django_app.get(reverse("admin:agencies_agency_changelist"), user=administrator)
     assert listed.html.select_one("td.field-blocked_from").get_text() == "Nov 1, 2026 00:00 EDT"
     history = django_app.get(
@@ -122,13 +120,7 @@ def test_a_blocked_agency_with_no_ori_is_said_to_be_unblockable_at_the_switch(
     django_app, administrator
 ):
     agency = AgencyFactory(name="Harbor Unit", kind="immigration", ori="", oris="")
-    page = django_app.get(
-        reverse("admin:agencies_agency_change", args=[agency.pk]), user=administrator
-    )
-    form = page.forms["agency_form"]
-    form["blocked"] = True
-    form["blocked_reason"] = "State law forbids sharing with civil immigration enforcement."
-    page = form.submit().follow()
+    page = block_in_admin(django_app, administrator, agency)
     warning = " ".join(page.html.select_one(".messagelist .warning").get_text().split())
     assert warning.startswith("Blocked, but the agency has no ORI or pattern on file, so it")
     page = django_app.get(
