@@ -289,6 +289,10 @@ class JournalUpload(models.Model):
         and its script (static/js/job-progress.js) keeps it current from status.json."""
         if self.finished:
             return f"{self.status_label}: the import has ended"
+        if self.status == UploadStatus.RUNNING and self.size and self.bytes_read >= self.size:
+            # The whole file read: what is left is the last batch, the responses' matching,
+            # the bursts and the figures, which can take a while on a large file.
+            return "Importing: the whole file read; storing the last messages and counting"
         return f"{self.status_label}: {self.percent} % of the file read"
 
     @property

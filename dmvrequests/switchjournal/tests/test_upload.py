@@ -99,6 +99,14 @@ def test_a_queued_upload_shows_its_progress_and_refreshes(
     status = django_app.get(box["data-job-status-url"], user=administrator).json
     assert status["progress_text"] == "Waiting to start: 0 % of the file read"
     job = JournalUpload.objects.get()
+    JournalUpload.objects.filter(pk=job.pk).update(status=UploadStatus.RUNNING, bytes_read=job.size)
+    status = django_app.get(box["data-job-status-url"], user=administrator).json
+    assert status["percent"] == 99  # not 100 % until the import ends
+    assert status["progress_text"] == (
+        "Importing: the whole file read; storing the last messages and counting"
+    )
+    JournalUpload.objects.filter(pk=job.pk).update(status=UploadStatus.QUEUED, bytes_read=0)
+    job = JournalUpload.objects.get()
     # When it was uploaded, in the state's time zone with its abbreviation (EST or EDT).
     uploaded = page.html.select_one("h1").find_next("p").time.get_text()
     assert uploaded.endswith((" EST", " EDT"))
