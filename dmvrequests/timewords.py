@@ -1,17 +1,19 @@
 """A moment in the words every page, email and admin screen gives it: the state's time zone
 (TIME_ZONE) and its abbreviation, so that a reader never has to guess whether a time is UTC.
-Used by the block list and the Network queries section (agencies.blocklist re-exports it) and
-by the administration site's history (admin_widgets.HistoryAdmin)."""
+Used by the block list, the Network queries section and its alerts, and the administration
+site's history (admin_widgets.HistoryAdmin). The format is the product's DATETIME_FORMAT
+(dmvrequests/formats/en/formats.py), the one Django uses for a time with no format of its own;
+it applies with no language active too (a task, a command: tested)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 
 def moment_words(moment: datetime) -> str:
     """An aware datetime as the product writes one with its zone, in the state's time zone
     (TIME_ZONE): "Mar 15, 2026 00:00 EDT"."""
-    local = timezone.localtime(moment)
-    return f"{local:%b} {local.day}, {local:%Y %H:%M %Z}"  # the day unpadded, on every platform
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")

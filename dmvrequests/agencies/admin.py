@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from dmvrequests.admin_widgets import ADMIN_DATETIME, HistoryAdmin
-from dmvrequests.agencies.blocklist import blocklist_states, moment_words
+from dmvrequests.agencies.blocklist import blocklist_states
 from dmvrequests.agencies.certifications import status_of
 from dmvrequests.agencies.models import (
     Agency,
@@ -22,6 +22,7 @@ from dmvrequests.agencies.models import (
     parse_ori_list,
 )
 from dmvrequests.agencies.signals import directory_changed
+from dmvrequests.timewords import moment_words
 
 
 class DirectoryChangeAdmin(HistoryAdmin):
@@ -259,7 +260,7 @@ class OfficerAdmin(HistoryAdmin):
 
 def local_time(moment):
     """An aware datetime as a `<time>` element in the state's time zone with its abbreviation
-    ("Mar 15, 2026 00:30 EDT", agencies.blocklist.moment_words), as the application's pages
+    ("Mar 15, 2026 00:30 EDT", timewords.moment_words), as the application's pages
     show one; "-" (the admin's empty value) for none. Django's admin shows a date and time
     with no zone, and a model's name as it formats it."""
     if moment is None:

@@ -68,6 +68,12 @@ class ExportJob(models.Model):
         return min(99, int(100 * self.rows_done / self.rows_total))
 
     @property
+    def progress_text(self) -> str:
+        """ "1,234 of 23,093 rows written (5%).": the job page's line, kept current by its
+        script (static/js/job-progress.js) from the status JSON."""
+        return f"{self.rows_done:,} of {self.rows_total:,} rows written ({self.percent}%)."
+
+    @property
     def finished(self):
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.EXPIRED)
 

@@ -281,9 +281,7 @@ def export_job_status(request, job_id):
         "rows_done": job.rows_done,
         "rows_total": job.rows_total,
         "percent": job.percent,
-        "progress_text": (
-            f"{job.rows_done:,} of {job.rows_total:,} rows written ({job.percent}%)."
-        ),
+        "progress_text": job.progress_text,
         "finished": job.finished,
     }
     response = JsonResponse(body)

@@ -31,13 +31,13 @@ from dmvrequests.agencies.blocklist import (
     LEAK_BEFORE,
     LEAK_BEFORE_MEANS,
     leak_timing,
-    moment_words,
     switch_lists,
 )
 from dmvrequests.agencies.directory import ori_directory
 from dmvrequests.notifications.models import Kind
 from dmvrequests.notifications.services import email_queue
 from dmvrequests.switchjournal.models import UNKNOWN_KIND, Burst, Direction, JournalEntry
+from dmvrequests.timewords import moment_words
 from dmvrequests.vocabulary import AgencyKind
 
 TEMPLATE = "notifications/switch_alert.txt"

@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 
-from dmvrequests.agencies.blocklist import leak_timing, moment_words
+from dmvrequests.agencies.blocklist import leak_timing
 from dmvrequests.switchjournal import rollups, selectors
 from dmvrequests.switchjournal.models import UNKNOWN_KIND, Burst, Direction, JournalEntry
+from dmvrequests.timewords import moment_words
 from dmvrequests.vocabulary import AgencyKind
 
 DAY = "M j, Y"  # a day as every page of the product writes it ("Sep 4, 2026", not "Sept. 4")
@@ -151,7 +152,7 @@ class FigureSpec:
 
 
 def _local(moment: datetime | None) -> str:
-    """A time in the state's time zone, with the zone (blocklist.moment_words), "" for none."""
+    """A time in the state's time zone, with the zone (timewords.moment_words), "" for none."""
     return moment_words(moment) if moment else ""
 
 

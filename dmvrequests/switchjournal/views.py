@@ -31,7 +31,6 @@ from dmvrequests.agencies.blocklist import (
     blocklist_states,
     blocklist_text,
     leak_timing,
-    moment_words,
     switch_lists,
 )
 from dmvrequests.agencies.directory import OriDirectory, ori_directory
@@ -50,6 +49,7 @@ from dmvrequests.switchjournal.forms import (
 )
 from dmvrequests.switchjournal.models import UNKNOWN_KIND, Direction, JournalEntry, JournalUpload
 from dmvrequests.switchjournal.uploads import UploadRefused, upload_create
+from dmvrequests.timewords import moment_words
 
 PAGE_SIZE = 50
 ENTRY = "switchjournal.journalentry"
