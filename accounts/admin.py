@@ -1,7 +1,8 @@
 """User and office administration for Administrators (Django admin).
 
 Users are never deleted, only deactivated; every change lands in the user's
-history with its reason (role changes, MFA resets, unlocks).
+history with its reason (role changes, MFA resets, unlocks), shown in words as every History
+of the site (admin_widgets.HistoryAdmin). A sign-in adds no version (User.save).
 """
 
 from typing import cast
@@ -18,7 +19,6 @@ from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
 from accounts.mfa import has_mfa
@@ -26,7 +26,7 @@ from accounts.models import Office, PendingRoleGrant, User
 from accounts.roles import ROLE_POWERS, Role, role_change_sentence, role_change_words
 from accounts.services import PRIVILEGED_ROLES, roles_of
 from accounts.signals import open_work_asked
-from dmvrequests.admin_widgets import ADMIN_DATETIME
+from dmvrequests.admin_widgets import ADMIN_DATETIME, HistoryAdmin
 
 
 def open_work_of(user, roles_lost):
@@ -62,7 +62,7 @@ class UserChangeForm(RoleFormMixin, forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreateForm
     list_display = [
@@ -274,7 +274,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(SimpleHistoryAdmin):
+class OfficeAdmin(HistoryAdmin):
     list_display = ["name", "code", "email"]
     search_fields = ["name", "code"]
 
@@ -283,7 +283,7 @@ class OfficeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PendingRoleGrant)
-class PendingRoleGrantAdmin(SimpleHistoryAdmin):
+class PendingRoleGrantAdmin(HistoryAdmin):
     """Read-only here: grants are decided on the Role grants page (accounts:role_grants)."""
 
     list_display = ["user", "role", "requested_by", "requested_at", "status", "decided_by"]

@@ -12,8 +12,11 @@ class AccountsConfig(AppConfig):
         from accounts.permissions import grant_administrator_permissions
         from accounts.roles import Role
         from dmvrequests import vocabulary
+        from dmvrequests.admin_widgets import use_yes_no_icons
 
         vocabulary.register(role=Role)
+        # The administration site's yes/no icons say "Yes" and "No", not "True" and "False".
+        use_yes_no_icons()
 
         # Permissions only exist after every app migrated, hence post_migrate
         # rather than a data migration.

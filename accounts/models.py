@@ -24,6 +24,11 @@ class Office(models.Model):
         return self.name
 
 
+# What a user's history leaves out: a save that writes only these (Django's `update_last_login`
+# at every sign-in, a password hash upgraded at sign-in) adds no version (User.save).
+USER_UNTRACKED_FIELDS = ("last_login", "password", "session_key")
+
+
 class User(AbstractUser):
     # Django's own fields, with the single-line rule of every name (dmvrequests/validators.py).
     first_name = models.CharField(
@@ -36,7 +41,7 @@ class User(AbstractUser):
     title = models.CharField(max_length=120, blank=True, validators=[single_line])
     # The one session this user may have; a newer sign-in ends the older one.
     session_key = models.CharField(max_length=40, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["last_login", "password", "session_key"])
+    history = HistoricalRecords(excluded_fields=list(USER_UNTRACKED_FIELDS))
     # Not a field: set by accounts.services.user_set_role for its caller (the grant it asked
     # for when a second administrator must approve, else None).
     pending_grant: "PendingRoleGrant | None"
@@ -46,6 +51,26 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        """Saved as Django saves; a save of only what the history leaves out (the sign-in's
+        `last_login`) without a version: it would be an empty "Changed" row of the user's
+        History (django-simple-history's `skip_history_when_saving`, as its
+        `save_without_historical_record` sets it). Sign-ins are in the audit trail
+        (audit/signals.py)."""
+        update_fields = kwargs.get("update_fields")
+        if (
+            update_fields is None
+            or not set(update_fields) <= set(USER_UNTRACKED_FIELDS)
+            or hasattr(self, "skip_history_when_saving")
+        ):
+            super().save(*args, **kwargs)
+            return
+        self.skip_history_when_saving = True
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            del self.skip_history_when_saving
 
     def with_role_and_office(self) -> str:
         """'Sam Park: Counsel, Buffalo legal unit': whom a share of a case would open it to.

@@ -1,5 +1,6 @@
 """Django admin for cases: the workflow switches administrators set, and a read-only
-list of cases (cases are changed only through the workflow services)."""
+list of cases (cases are changed only through the workflow services), each case's History in
+words without its subject identifiers."""
 
 from django.contrib import admin
 
@@ -27,10 +28,17 @@ class WorkflowSettingsAdmin(HistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
+def categories_words(codes):
+    """The record categories asked for, as words ("Address, Photo"), never the stored codes."""
+    return label(codes, "category")
+
+
 @admin.register(DisclosureRequest)
-class DisclosureRequestAdmin(admin.ModelAdmin):
+class DisclosureRequestAdmin(HistoryAdmin):
     """Read-only, and without subject identifiers or narrative: administrators configure
-    the system; they do not read cases. The workflow, not the admin, changes cases."""
+    the system; they do not read cases. The workflow, not the admin, changes cases. Its
+    History (admin_widgets.HistoryAdmin) leaves out what `exclude` leaves out, the categories
+    aside, which it gives in words; a past version's page only shows it."""
 
     exclude = [
         "subject_name",
@@ -43,6 +51,7 @@ class DisclosureRequestAdmin(admin.ModelAdmin):
         "categories",
     ]
     readonly_fields = ["categories_asked"]
+    history_value_words = {"categories": categories_words}
     list_display = ["number", "status", "received_at", "agency", "office"]
     list_filter = ["status", "channel", "emergency"]
     search_fields = ["number"]
@@ -51,7 +60,7 @@ class DisclosureRequestAdmin(admin.ModelAdmin):
     @admin.display(description="Categories asked for")
     def categories_asked(self, obj):
         """The record categories as words ("Address, Photo"), never the stored codes."""
-        return label(obj.categories, "category") or "None yet"
+        return categories_words(obj.categories) or "None yet"
 
     def has_add_permission(self, request):
         return False

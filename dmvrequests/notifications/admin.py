@@ -1,6 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 
 from dmvrequests.notifications.models import OutboundEmail
+
+EMAIL_HAS_NO_HISTORY = (
+    "An email of the outbox has no history of versions: it is written once, with the change it "
+    "tells of, and only its sending changes it afterwards. Its page says when it was written, "
+    "sent or given up on, after how many attempts, and the last error."
+)
 
 
 class FailedFilter(admin.SimpleListFilter):
@@ -22,7 +29,8 @@ class FailedFilter(admin.SimpleListFilter):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    """The outbox, read-only: what was sent, what waits, and what failed and why."""
+    """The outbox, read-only: what was sent, what waits, and what failed and why. An email
+    keeps no history of versions (`history_view` says so)."""
 
     list_display = [
         "created_at",
@@ -49,3 +57,9 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        """No history to show (Django's page would say it "probably wasn't added via this admin
+        site"): back to the email, saying why."""
+        self.message_user(request, EMAIL_HAS_NO_HISTORY, messages.INFO)
+        return redirect("admin:notifications_outboundemail_change", object_id)

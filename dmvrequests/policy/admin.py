@@ -1,10 +1,12 @@
+import datetime
 import json
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 
-from dmvrequests.admin_widgets import HistoryAdmin
+from dmvrequests.admin_widgets import HistoryAdmin, json_words
 from dmvrequests.policy import services
 from dmvrequests.policy.engine import PolicyInputError, validate_rules
 from dmvrequests.policy.models import PolicyProfile
@@ -43,6 +45,23 @@ class PolicyProfileForm(forms.ModelForm):
                 params={"field": error.field, "problem": error.problem},
             ) from None
         return rules
+
+
+def sources_words(sources):
+    """A profile's sources as its pages list them, for its History: "18 U.S.C. 2721, read on
+    Nov 21, 2026 (the note); N.Y. VTL 201(12)(a), read on Nov 21, 2026". A value not of that
+    shape (not validated when it was saved) in JSON's words (admin_widgets.json_words)."""
+    if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
+        return json_words(sources)
+    words = []
+    for source in sources:
+        try:
+            read_on = date_format(datetime.date.fromisoformat(source["read_on"]), "DATE_FORMAT")
+            text = f"{source['citation']}, read on {read_on}"
+        except (TypeError, KeyError, ValueError):
+            return json_words(sources)
+        words.append(f"{text} ({source['note']})" if source.get("note") else text)
+    return "; ".join(words)
 
 
 @admin.register(PolicyProfile)
@@ -88,6 +107,7 @@ class PolicyProfileAdmin(HistoryAdmin):
         "review_recorded_by",
     ]
     history_list_display = ["version", "is_active", "confidence", "reviewed_version"]
+    history_value_words = {"sources": sources_words}
     actions = ["make_active", "clone"]
 
     def has_add_permission(self, request):
