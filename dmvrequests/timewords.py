@@ -15,5 +15,12 @@ from django.utils.formats import date_format
 
 def moment_words(moment: datetime) -> str:
     """An aware datetime as the product writes one with its zone, in the state's time zone
-    (TIME_ZONE): "Mar 15, 2026 00:00 EDT"."""
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    (TIME_ZONE): "Mar 15, 2026 00:00 EDT". In the hour the clocks repeat when daylight time
+    ends, Django's "T" writes nothing (it will not guess which of the two hours a time is);
+    an aware time knows (its `fold`), so its own abbreviation is written: "Nov 1, 2026 01:30
+    EST" is an hour after "Nov 1, 2026 01:30 EDT"."""
+    local = timezone.localtime(moment)
+    text = date_format(local, "DATETIME_FORMAT")
+    if text.endswith(" "):
+        text += str(local.tzname())
+    return text

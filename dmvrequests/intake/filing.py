@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import dateformat, timezone
 
 from dmvrequests.agencies.services import requester_create, requester_find
 from dmvrequests.cases.services import (
@@ -31,6 +30,7 @@ from dmvrequests.intake.models import Result
 from dmvrequests.intake.records import IngestResult, save_message
 from dmvrequests.intake.routing import received_at_for
 from dmvrequests.intake.screening import refusal, refusal_summary, screened
+from dmvrequests.timewords import moment_words
 from dmvrequests.vocabulary import Issuer, LegalProcessType, Purpose
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def append_automatic(
 
 
 def _automatic_section(message: InboundMessage, parsed: ParsedMessage) -> list[str]:
-    arrived = dateformat.format(timezone.localtime(message.received_at), "M j, Y H:i")
+    arrived = moment_words(message.received_at)
     advice = (
         "A letter or email from the DMV did not arrive: check the address and send it again."
         if "delivery status" in (parsed.automatic or "")
@@ -307,7 +307,7 @@ def _append_reply_text(
     reply stays on the case as an inbound message (and its documents are added).
     """
     verified = "verified" if message.sender_verified else "not verified"
-    arrived = dateformat.format(timezone.localtime(message.received_at), "M j, Y H:i")
+    arrived = moment_words(message.received_at)
     section = [
         f"--- Email reply received {arrived} from {message.from_address or 'an unknown sender'} "
         f"(sender {verified}) ---",

@@ -29,6 +29,7 @@ from dmvrequests.intake.routing import (
 )
 from dmvrequests.intake.screening import screened
 from dmvrequests.mail import parsing
+from dmvrequests.timewords import moment_words
 
 if TYPE_CHECKING:
     from dmvrequests.cases.models import DisclosureRequest
@@ -93,7 +94,7 @@ def _same_message(stored: InboundMessage, parsed: ParsedMessage) -> bool:
 
 def reused_reason(first: InboundMessage) -> str:
     where = f"case {first.case.number}" if first.case else "quarantine"
-    arrived = timezone.localtime(first.received_at).strftime("%Y-%m-%d %H:%M")
+    arrived = moment_words(first.received_at)
     return (
         f"Message-ID reused by a different message: {first.message_id} first arrived "
         f"{arrived} ({where}) with other content, so this is not a duplicate. Read it and "

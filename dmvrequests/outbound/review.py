@@ -22,6 +22,7 @@ from dmvrequests.codes import AgencyKind, Purpose, RecordCategory
 from dmvrequests.mail.text import domain_of
 from dmvrequests.outbound.identifiers import KIND_LABELS, subject_identifiers, without_ssns
 from dmvrequests.outbound.models import OutboundMessage, ReviewStatus
+from dmvrequests.timewords import moment_words
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -141,11 +142,7 @@ def item_dismiss(*, item: OutboundMessage, reason: str, actor: User) -> None:
 def case_narrative(item: OutboundMessage) -> str:
     """The case's narrative: that it was found after the fact, who sent what to whom."""
     found = ", ".join(f"{KIND_LABELS[k]}: {n}" for k, n in item.identifiers.items() if n) or "none"
-    sent = (
-        timezone.localtime(item.sent_at).strftime("%b %d, %Y %H:%M %Z")
-        if item.sent_at
-        else "an unknown date"
-    )
+    sent = moment_words(item.sent_at) if item.sent_at else "an unknown date"
     lines = [
         "Opened after the fact by counsel: a staff email found in the mail journal, sent "
         "without a case.",

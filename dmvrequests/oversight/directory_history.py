@@ -8,28 +8,39 @@ in Python. So a page costs the same number of queries whatever its length.
 
 Requesters and officers have a history too but are left out: their rows are people's
 contact details and approvals, not the directory.
+
+A value reads as in the administration site's History (admin_widgets.history_words): no value
+is "(empty)", a date and time is in the state's zone with its abbreviation; the rest as the
+case timeline words it (a person's name, a choice's label).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.utils.text import capfirst
 
+from dmvrequests.admin_widgets import EMPTY_IN_HISTORY
 from dmvrequests.agencies.imports import IMPORT_REASON
 from dmvrequests.agencies.models import Agency, Certification, OriBlock
-from dmvrequests.cases.timeline_events import diff_of, field_changes, related_names, tracked
+from dmvrequests.cases.timeline_events import (
+    FieldChange,
+    diff_of,
+    field_changes,
+    related_names,
+    tracked,
+)
 from dmvrequests.oversight.selectors import in_period
+from dmvrequests.timewords import moment_words
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from django.db.models import QuerySet
-
-    from dmvrequests.cases.timeline_events import FieldChange
 
 # source code -> model; the code is what the union's `source` column holds.
 SOURCES: dict[str, type[models.Model]] = {
@@ -152,6 +163,28 @@ def _subject(source: str, row: Any, agencies: Mapping[int, str]) -> str:
     return agencies.get(row.agency_id, f"Agency #{row.agency_id}")
 
 
+def _words(value: Any, shown: str) -> str:
+    """A stored value as the admin's History writes it: "(empty)", a time with its zone;
+    anything else as the timeline showed it (`shown`)."""
+    if value is None or value == "" or value == [] or value == {}:
+        return EMPTY_IN_HISTORY
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return moment_words(value)
+    return shown
+
+
+def _history_changes(diff: Any, names: Mapping[Any, str]) -> tuple[FieldChange, ...]:
+    """The timeline's field changes of `diff` (one per changed field, in order), worded."""
+    return tuple(
+        FieldChange(
+            change.label,
+            _words(getattr(diff.previous, field.attname), change.old),
+            _words(getattr(diff.row, field.attname), change.new),
+        )
+        for field, change in zip(diff.changed, field_changes(diff, names), strict=True)
+    )
+
+
 def _changes(rows: list[Any]) -> dict[int, tuple[FieldChange, ...]]:
     """{history_id: field changes from the version before}; none for a first version."""
     if not rows:
@@ -159,7 +192,7 @@ def _changes(rows: list[Any]) -> dict[int, tuple[FieldChange, ...]]:
     fields = tracked(type(rows[0]))
     diffs = [diff_of(fields, row, row.previous) for row in rows]
     names = related_names(d for d in diffs if d.previous is not None)
-    return {d.row.history_id: field_changes(d, names) for d in diffs}
+    return {d.row.history_id: _history_changes(d, names) for d in diffs}
 
 
 def directory_history_rows(page_rows: Iterable[tuple[int, Any, str]]) -> list[DirectoryChange]:

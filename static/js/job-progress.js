@@ -4,6 +4,9 @@
 // queries). The box is the element with `data-job-status-url`; `data-finished="true"` leaves
 // it alone. Inside it: the <progress> element, and every element with `data-job-text="name"`
 // shows the JSON's field `name` as text (say, "status_label" or "progress_text").
+// The progress label is a polite live region (`aria-live="polite"`) on both pages, so a screen
+// reader says it when it changes: only an element's text is written, and only when it differs
+// from what it shows, so that a poll that brings nothing new announces nothing.
 // Without JavaScript the page says how to see the progress (a reload link, or a refresh in
 // <noscript>): no <meta> refresh for readers with scripts (WCAG 2.2.1, axe "meta-refresh").
 (function () {
@@ -15,14 +18,18 @@
   var texts = box.querySelectorAll("[data-job-text]");
   var delay = 1500;
 
+  function write(element, text) {
+    if (element.textContent !== text) { element.textContent = text; }
+  }
+
   function show(job) {
-    if (bar) {
-      bar.value = job.percent;
-      bar.textContent = job.percent + " %";
+    if (bar && job.percent !== undefined && job.percent !== null) {
+      if (bar.value !== Number(job.percent)) { bar.value = job.percent; }
+      write(bar, job.percent + " %");
     }
     Array.prototype.forEach.call(texts, function (element) {
       var value = job[element.getAttribute("data-job-text")];
-      if (value !== undefined && value !== null) { element.textContent = value; }
+      if (value !== undefined && value !== null) { write(element, String(value)); }
     });
   }
 

@@ -73,10 +73,12 @@ class TestTheList:
         rows = table_rows(page)
         who = str(administrator)
         assert rows[0][1:5] == ["Albany Police", who, "Changed", "ORI NY0010100 attributed"]
-        assert rows[0][5] == "ORIs: — → NY0010100"
+        assert rows[0][5] == "ORIs: (empty) → NY0010100"
         assert rows[1][1:4] == ["ICE ERO", who, "Changed"]
         assert "Blocked: No → Yes" in rows[1][5]
-        assert "Blocked reason: — → State law forbids" in rows[1][5]
+        assert "Blocked reason: (empty) → State law forbids" in rows[1][5]
+        # As in the admin's History: in the state's zone, with its abbreviation.
+        assert "Blocked since: (empty) → Nov 1, 2026 00:00 EDT" in rows[1][5]
         # The factories' first versions, saved by nobody.
         assert [r[1:4] for r in rows[2:]] == [
             ["Albany Police", "The system", "Created"],
@@ -91,7 +93,7 @@ class TestTheList:
         newest = Agency.history.latest("history_date").history_date
         local = timezone.localtime(newest)
         assert time["datetime"] == local.isoformat()
-        assert time.get_text() == local.strftime("%b %-d, %Y %H:%M:%S")
+        assert time.get_text() == local.strftime("%b %-d, %Y %H:%M:%S %Z")
 
     def test_an_ori_block_and_an_import_are_named(self, django_app, auditor):
         OriBlock.objects.create(ori="DCICE0990", reason="Misuse", effective_at=timezone.now())

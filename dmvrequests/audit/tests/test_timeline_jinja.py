@@ -2,8 +2,11 @@
 jinja2/audit/_timeline.html, through the `timeline_section` tag): a change's old and new text
 escaped with its line breaks kept, counts in words, the links to the full timeline, pages."""
 
+from datetime import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dmvrequests.audit.models import Action, Kind
 from dmvrequests.audit.services import CASE_OBJECT_TYPE, audit_record
@@ -59,3 +62,16 @@ def test_the_full_timeline_is_paged_and_folds_reads(django_app, office, clerk):
     assert "Page 2 of" in nav.text and nav.select_one("a.usa-pagination__previous-page")
     first = django_app.get(url, user=clerk).html
     assert first.select("li.timeline-read-run details summary")  # the reads, folded
+
+
+def test_each_event_s_time_carries_the_state_s_zone(django_app, office, clerk):
+    case = make_case(office=office, actor=clerk, narrative="before")
+    case_update_intake(case=case, actor=clerk, narrative="after")
+    for url in (case.get_absolute_url(), reverse("audit:case_timeline", args=[case.number])):
+        times = django_app.get(url, user=clerk).html.select("section#timeline li time")
+        assert times
+        for time in times:
+            local = timezone.localtime(datetime.fromisoformat(time["datetime"]))
+            # To the second, in the state's time zone with its abbreviation (EST or EDT).
+            assert time.get_text() == f"{local:%b} {local.day}, {local:%Y %H:%M:%S %Z}"
+            assert local.tzname() in ("EST", "EDT")

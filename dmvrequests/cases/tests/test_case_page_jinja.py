@@ -7,6 +7,7 @@ printed as "<bound method …>"."""
 
 import re
 from copy import deepcopy
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -117,3 +118,23 @@ def test_a_decided_and_released_case_and_one_in_intake(client, story, office, cl
     assert "Counsel's decision" in html and "Record the release" in html
     fresh = make_case(office=office, actor=clerk, channel="email")
     assert "Submit for legal review" in _page(client, clerk, fresh)
+
+
+def test_its_times_carry_the_state_s_zone(client, office, clerk):
+    """Every time of day on the page: 24-hour, in the state's zone with its abbreviation."""
+    summer = datetime(2026, 7, 1, 18, 5, tzinfo=UTC)  # 14:05 in New York, daylight time
+    winter = datetime(2026, 12, 3, 17, 21, tzinfo=UTC)  # 12:21 in New York, standard time
+    case = make_case(office=office, actor=clerk, channel="phone", received_at=summer)
+    services.callback_record(
+        case=case,
+        actor=clerk,
+        answered_by="Sgt. Roe",
+        called_at=winter,
+        confirmed=True,
+        number_called="518-555-0100",
+    )
+    html = _page(client, clerk, case)
+    assert (
+        'received <time datetime="2026-07-01T14:05:00-04:00">Jul 1, 2026 14:05 EDT</time>' in html
+    )
+    assert "Dec 3, 2026 12:21 EST: " in html  # the callback

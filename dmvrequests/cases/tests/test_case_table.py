@@ -45,7 +45,7 @@ def test_each_row_shows_the_case_as_the_queue_always_did(django_app, office, cle
     cells = {td["data-label"]: td for td in row.select("td")}
     time = cells["Received"].select_one("time")
     assert time["datetime"] == "2026-07-03T23:05:00-04:00"
-    assert time.text == "Jul 3, 2026 23:05"
+    assert time.text == "Jul 3, 2026 23:05 EDT"  # the zone, as every time on the pages
     assert cells["Agency"].text == "Troop <K> & Co"
     assert cells["Channel"].text == "Phone"
     assert cells["Subject"].text == "<b>O'Brien</b>"  # shown as text, never as markup

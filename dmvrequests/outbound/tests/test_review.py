@@ -1,7 +1,7 @@
 """Counsel's review queue of unrecorded-disclosure items, used as counsel use it: the pages as
 rendered, the forms filled in and sent; who else may look, and who may not."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
@@ -80,6 +80,20 @@ class TestItemPage:
         assert "Office" in page.text and str(item.office) in page.text
         assert AuditRecord.objects.filter(action=Action.VIEW_OUTBOUND, user=counsel).count() == 1
 
+    def test_its_times_carry_the_state_s_zone(self, django_app, counsel, item):
+        OutboundMessage.objects.filter(pk=item.pk).update(
+            sent_at=datetime(2026, 7, 1, 18, 5, tzinfo=UTC),  # 14:05 in New York, daylight time
+            review_status="dismissed",
+            review_reason="Their own report numbers.",
+            reviewed_by=counsel,
+            reviewed_at=datetime(2026, 12, 3, 17, 21, tzinfo=UTC),  # 12:21, standard time
+        )
+        page = django_app.get(reverse("outbound:item", args=[item.pk]), user=counsel)
+        sent = page.html.find("dt", string="Sent").find_next_sibling("dd")
+        assert sent.get_text() == "Jul 1, 2026 14:05 EDT"
+        intro = page.html.select_one("p.usa-intro").get_text()
+        assert intro.endswith(f"by {counsel} on Dec 3, 2026 12:21 EST.")
+
     def test_an_attachment_downloads_as_sent_and_the_read_is_logged(
         self, django_app, counsel, item
     ):
@@ -130,7 +144,9 @@ class TestCounselReview:
         assert (case.channel, item.review_status) == ("outbound", "case_opened")
         assert "Sent by: Pat Clerk <pat.clerk@dmv.example.gov>" in case.narrative
         sent = timezone.localtime(item.sent_at)
-        assert f"Sent on: {sent:%b %d, %Y %H:%M} E" in case.narrative  # EST or EDT, not UTC
+        assert (
+            f"Sent on: {sent:%b} {sent.day}, {sent:%Y %H:%M} E" in case.narrative
+        )  # EST/EDT, not UTC
         assert "Social Security number: 1" in case.narrative  # counted, never copied
         assert "123-45-6789" not in case.narrative
         assert "SSN [Social Security number not copied]" in case.narrative

@@ -7,9 +7,10 @@ job runs when the request's transaction commits.
 import csv
 import io
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
@@ -59,6 +60,40 @@ def download(client, job):
     response = client.get(reverse("reports:export_job_download", args=[job.pk]))
     content = b"".join(response.streaming_content) if response.status_code == 200 else b""
     return response, content
+
+
+class TestTheTimesShown:
+    """The exports list and a job's page write a time as every page does: on a 24-hour clock
+    (not "2:05 p.m."), in the state's time zone with its abbreviation."""
+
+    ASKED = datetime(2026, 7, 1, 18, 5, tzinfo=UTC)  # 14:05 in New York, daylight time
+    UNTIL = datetime(2099, 1, 15, 17, 30, tzinfo=UTC)  # 12:30 in New York, standard time
+
+    def test_asked_and_available_until(
+        self, admin_client, five_cases, django_capture_on_commit_callbacks
+    ):
+        job, response = ask(admin_client, django_capture_on_commit_callbacks)
+        ExportJob.objects.filter(pk=job.pk).update(requested_at=self.ASKED, expires_at=self.UNTIL)
+        listed = admin_client.get(reverse("reports:exports")).content.decode()
+        assert "Jul 1, 2026 14:05 EDT</a>" in listed
+        assert "<td>Jan 15, 2099 12:30 EST</td>" in listed
+        page = admin_client.get(response["Location"]).content.decode()
+        assert "on Jul 1, 2026 14:05 EDT</p>" in page
+        assert "can be downloaded until Jan 15, 2099 12:30 EST, then" in page
+        assert "p.m." not in listed + page and "a.m." not in listed + page
+
+    def test_the_progress_label_is_a_polite_live_region(
+        self, admin_client, five_cases, django_capture_on_commit_callbacks
+    ):
+        job, response = ask(admin_client, django_capture_on_commit_callbacks, run=False)
+        page = BeautifulSoup(admin_client.get(response["Location"]).content, "html.parser")
+        label = page.select_one('label[for="export-progress"]')
+        assert label is not None
+        assert (label["aria-live"], label["aria-atomic"]) == ("polite", "true")
+        # The script writes the status's words into the label's span, not over the label.
+        words = label.select_one('[data-job-text="status_label"]')
+        assert words is not None and words.get_text() == "Queued"
+        assert label.get_text() == "Progress: Queued"
 
 
 class TestLifecycle:

@@ -109,10 +109,16 @@ class TestDashboardPage:
         assert "Median time to decision (days, within 1 %)" in page
 
     def test_it_says_when_the_figures_were_read(self, page):
-        found = re.search(r'id="figures-as-of">[^<]*as of <time datetime="([^"]+)">', page)
+        found = re.search(
+            r'id="figures-as-of">[^<]*as of <time datetime="([^"]+)">([^<]+)</time>', page
+        )
         assert found, "the dashboard says as of when it counted"
         as_of = datetime.fromisoformat(found.group(1))
         assert abs((timezone.now() - as_of).total_seconds()) < 600
+        # In the state's time zone, with its abbreviation (EST or EDT), on a 24-hour clock.
+        local = timezone.localtime(as_of)
+        assert found.group(2) == f"{local:%b} {local.day}, {local:%Y %H:%M %Z}"
+        assert found.group(2).endswith((" EST", " EDT"))
 
 
 class TestFiltersSurviveNavigation:

@@ -96,6 +96,9 @@ def test_a_queued_upload_shows_its_progress_and_refreshes(
     assert page.html.select_one("noscript").find("meta")["http-equiv"] == "refresh"
     assert page.html.select_one("head > meta[http-equiv]") is None
     assert "Waiting to start: 0 % of the file read" in page.text
+    # The label the script keeps current is a polite live region: a screen reader says it.
+    label = page.html.select_one("label[for=progress-bar]")
+    assert label["aria-live"] == "polite" and label["data-job-text"] == "progress_text"
     status = django_app.get(box["data-job-status-url"], user=administrator).json
     assert status["progress_text"] == "Waiting to start: 0 % of the file read"
     job = JournalUpload.objects.get()
