@@ -83,9 +83,10 @@ def test_a_document_added_after_intake_is_saved(people, files):
     clerk.check()
 
 
-def test_a_file_the_browser_refuses_does_not_let_the_document_through(people, files):
-    """Newcomers' finding 4: the USWDS file input refuses a Word file and empties itself;
-    pressing "Add document" must not add the document without its scan."""
+def test_a_file_of_another_type_is_refused_saying_what_is_accepted(people, files):
+    """Newcomers' findings: a Word file reaches the server, which names it and says what is
+    accepted (the file input no longer drops it with a message of its own); pressing "Add
+    document" again without choosing a file must not add the document without its scan."""
     case = demo_case()
     memo = files / "order-as-word.docx"
     memo.write_bytes(b"PK\x03\x04 a Word file, not a scan")
@@ -98,8 +99,13 @@ def test_a_file_the_browser_refuses_does_not_let_the_document_through(people, fi
     form = page.locator("#document-form")
     form.get_by_label(label("Document type")).select_option(label="Court order")
     form.locator("input[type=file]").set_input_files(str(memo))
-    expect(form).to_contain_text("This is not a valid file type.")  # the browser's refusal
+    expect(form).not_to_contain_text("This is not a valid file type.")
     form.get_by_role("button", name="Add document").click()
+    expect(page.locator("#error-summary")).to_contain_text(
+        "order-as-word.docx is not a PDF, PNG, JPEG or TIFF file."
+    )
+    clerk.check()
+    page.locator("#document-form").get_by_role("button", name="Add document").click()
     file_input = page.locator("#document-form input[type=file]")
     expect(page.locator("#error-summary")).to_contain_text("The file you chose did not arrive")
     expect(page.locator("#newdoc-file-error")).to_contain_text("Choose the file again")

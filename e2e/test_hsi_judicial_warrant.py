@@ -199,7 +199,7 @@ def test_hsi_warrant_photo_approved_immigration_status_withheld(people, use_prof
             "heading", name=re.compile(r"^Counsel's decision: Approved in part by Morgan Counsel")
         ),
     )
-    expect(approval).to_contain_text("Reason: Approved in part · approved: Photo")
+    expect(approval).to_contain_text("Outcome: Approved in part · categories approved: Photo")
     expect(approval).to_contain_text("Confirmed by Sam Okoye")
     second.check()
 

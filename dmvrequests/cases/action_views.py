@@ -24,7 +24,7 @@ from dmvrequests.cases.forms import (
     VerificationForm,
 )
 from dmvrequests.cases.models import Channel, DecisionOutcome, NoticeStatus, SubjectNotice
-from dmvrequests.cases.views import case_page_with_errors, refused
+from dmvrequests.cases.views import add_service_error, case_page_with_errors, refused
 
 
 def _act(request, page, form, name, service, success, **arguments):
@@ -40,7 +40,7 @@ def _act(request, page, form, name, service, success, **arguments):
 
 @case_action
 def callback(request, case):
-    form = CallbackForm(request.POST)
+    form = CallbackForm(request.POST, case=case)
     if not form.is_valid():
         return case_page_with_errors(request, case, callback_form=form)
     confirmed = form.cleaned_data["confirmed"]
@@ -107,14 +107,14 @@ def document_verify(request, number, document_id):
     if denied:
         return denied
     access_log(request=request, action=AuditAction.VIEW_CASE, case=case, obj=document)
-    form = VerificationForm(request.POST or None)
+    form = VerificationForm(request.POST or None, document=document)
     if request.method == "POST" and form.is_valid():
         try:
             services.document_verify(
                 document=document, actor=request.user, **form.service_arguments()
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, f"Checklist recorded for the document: {document.get_type_display()}."
@@ -210,7 +210,12 @@ def second_approval(request, case):
 @case_action
 def release(request, case):
     approved = case.decisions.filter(outcome=DecisionOutcome.APPROVED).first()
-    form = ReleaseForm(request.POST, approved=approved.categories_approved if approved else [])
+    form = ReleaseForm(
+        request.POST,
+        approved=approved.categories_approved if approved else [],
+        case=case,
+        approval=approved,
+    )
     if not form.is_valid():
         return case_page_with_errors(request, case, release_form=form)
     data = dict(form.cleaned_data)

@@ -121,7 +121,8 @@ def viewer_shape(user) -> ViewerShape:
     )
 
 
-def _open_shares(user):
+def open_shares_of(user):
+    """The shares not revoked that open a case to `user` or to the user's office."""
     personal = Q(user_id=user.pk)
     if user.office_id:
         personal |= Q(office_id=user.office_id)
@@ -137,7 +138,7 @@ def relation_of(user, case):
             return Relation.OWN_OFFICE
         if user.is_counsel and case.assigned_counsel_id == user.pk:
             return Relation.ASSIGNED
-        shares = set(_open_shares(user).filter(case=case).values_list("user_id", flat=True))
+        shares = set(open_shares_of(user).filter(case=case).values_list("user_id", flat=True))
         if user.pk in shares:
             return Relation.PERSONAL_SHARE
         if shares:
@@ -201,7 +202,7 @@ def visible_arms(user, cases):
     if user.is_auditor:
         return None
     cases = cases.order_by()
-    arms = [cases.filter(pk__in=_open_shares(user).values("case_id"))]
+    arms = [cases.filter(pk__in=open_shares_of(user).values("case_id"))]
     if user.office_id:
         arms.append(cases.filter(office_id=_as_bigint(user.office_id)))
     if user.is_counsel:
@@ -225,7 +226,7 @@ def _visible_by_rule(user, cases):
         return cases
     if not _is_staff(user):
         return cases.none()
-    visible: Combinable = Exists(_open_shares(user).filter(case=OuterRef("pk")))
+    visible: Combinable = Exists(open_shares_of(user).filter(case=OuterRef("pk")))
     if user.office_id:
         visible = Q(office_id=user.office_id) | visible
     if user.is_counsel:

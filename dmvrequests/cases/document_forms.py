@@ -1,9 +1,12 @@
 """The legal document forms: "Add a legal document" on the case page, the new-request
 form's optional documents (a formset), and "Describe this document". A file is judged
-at the form by its first bytes and its size, and a file that went missing (refused by
-the browser's file input, or not sent again after a refusal) stops the document from
-being added without it unless the clerk says so (docs/intake.md, "Documents")."""
+at the form by its first bytes and its size, in the service's words
+(`services.documents.file_refusal`, which the API gives too): the file input takes any
+file, so that a wrong type is refused by the server with what is accepted, not dropped
+by the browser. A file that went missing (not sent again after a refusal) stops the
+document from being added without it unless the clerk says so (docs/security.md, Limits)."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -11,14 +14,30 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from dmvrequests import files
+from dmvrequests.cases.services.documents import file_refusal, issue_date_refusal
 from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import DateInput, USWDSFormMixin
-from dmvrequests.vocabulary import STATE_CODES, Issuer, LegalProcessType
+from dmvrequests.vocabulary import STATE_CODES, STATE_NAMES, Issuer, LegalProcessType
 
 # Said at the file field when the page comes back with an error (a browser keeps no file).
 FILE_NOT_KEPT = (
     "Choose the file again: browsers do not keep a chosen file when the page shows an error."
 )
+COURT_STATE_WORDS = "Give the court's state as its two-letter code, such as NY, or its name."
+
+
+def _state_key(text: str) -> str:
+    """A state's code or name as compared: "N.Y." and "ny" alike, "The District of
+    Columbia" and "district of columbia" alike."""
+    words = re.sub(r"\s+", " ", text.replace(".", "").casefold()).strip()
+    return words.removeprefix("the ")
+
+
+# A state's (DC's, a territory's) code by its code or its name (codes.STATE_NAMES).
+STATES_BY_KEY = {
+    **{_state_key(name): code for code, name in STATE_NAMES.items()},
+    **{_state_key(code): code for code in STATE_CODES},
+}
 
 
 # The case page's form has its own prefix, on the class so that the page renders it and
@@ -38,8 +57,11 @@ class DocumentForm(USWDSFormMixin, forms.Form):
     signer_name = forms.CharField(max_length=200, required=False, label="Signer's name")
     signer_title = forms.CharField(max_length=200, required=False, label="Signer's title")
     court = forms.CharField(max_length=200, required=False)
+    # No maxlength: the browser would cut "New York" to "Ne" without a word.
     court_state = forms.CharField(
-        max_length=2, required=False, label="Court's state", help_text="Two letters, e.g. MD."
+        required=False,
+        label="Court's state",
+        help_text="Its two-letter code or its name, e.g. MD or Maryland.",
     )
     docket_number = forms.CharField(max_length=80, required=False)
     issued_on = PlausibleDateField(required=False, label="Issued", widget=DateInput())
@@ -47,7 +69,9 @@ class DocumentForm(USWDSFormMixin, forms.Form):
     file = forms.FileField(
         required=False,
         label="Scanned document",
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}),
+        # No `accept` list: the USWDS file input would drop a file of another type, which
+        # then never reaches the server to be refused with what is accepted.
+        widget=forms.ClearableFileInput(),
     )
     # "1" once a file was chosen (static/js/file-choice.js sets it as the file is picked,
     # before the browser's file input may refuse and drop it) or once this form refused a
@@ -79,18 +103,7 @@ class DocumentForm(USWDSFormMixin, forms.Form):
         name = files.safe_filename(upload.name)
         head = upload.read(16)
         upload.seek(0)
-        problem = None
-        if files.sniff_content_type(head) is None:
-            problem = (
-                f"{name} is not a {files.ACCEPTED_DESCRIPTION} file: scan or save the document "
-                "in one of these formats and choose it again."
-            )
-        elif upload.size > settings.LEGAL_DOCUMENT_MAX_BYTES:
-            limit = settings.LEGAL_DOCUMENT_MAX_BYTES / 1048576
-            problem = (
-                f"{name} is {upload.size / 1048576:.1f} MB; the limit is {limit:.0f} MB: "
-                "split or compress the document and choose it again."
-            )
+        problem = file_refusal(name, head, upload.size or 0, settings.LEGAL_DOCUMENT_MAX_BYTES)
         if problem:
             # The page comes back without the file (a browser never keeps one): pressing the
             # button again must not add the document without it.
@@ -98,11 +111,24 @@ class DocumentForm(USWDSFormMixin, forms.Form):
             raise ValidationError(problem)
         return upload
 
+    def clean_issued_on(self):
+        """Not a day still to come in the state's time zone (documents.issue_date_refusal)."""
+        issued = self.cleaned_data.get("issued_on")
+        refusal = issue_date_refusal(issued)
+        if refusal:
+            raise ValidationError(refusal)
+        return issued
+
     def clean_court_state(self):
-        state = self.cleaned_data["court_state"].strip().upper()
-        if state and state not in STATE_CODES:
-            raise ValidationError(f"{state} is not a US state code.")
-        return state
+        """The state's two-letter code, from its code or its name in any case."""
+        typed = self.cleaned_data["court_state"].strip()
+        if not typed:
+            return ""
+        code = STATES_BY_KEY.get(_state_key(typed))
+        if code is None:
+            shown = f"“{typed}” is not a US state or territory. " if len(typed) <= 40 else ""
+            raise ValidationError(shown + COURT_STATE_WORDS)
+        return code
 
     def clean(self):
         super().clean()
@@ -121,10 +147,10 @@ class DocumentForm(USWDSFormMixin, forms.Form):
         ):
             self.add_error(
                 "file",
-                "The file you chose did not arrive: the browser refused it (only "
-                f"{files.ACCEPTED_DESCRIPTION} files are taken) or the page was sent again "
-                "without it. Choose the file again, or tick the box below to add the "
-                "document without its scan.",
+                "The file you chose did not arrive with the page: a browser does not send a "
+                "chosen file again once the page has shown an error. Choose the file again "
+                f"({files.ACCEPTED_DESCRIPTION}), or tick the box below to add the document "
+                "without its scan.",
             )
         if "file" in self.errors:
             # Offer the way out the message names.

@@ -3,7 +3,6 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import dateformat, timezone
 
@@ -15,12 +14,24 @@ from dmvrequests.cases.document_forms import (  # noqa: F401  (the forms' one im
     DocumentForm,
     DocumentFormSet,
 )
-from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode, ReleaseMethod
+from dmvrequests.cases.models import Channel, DecisionOutcome, ReasonCode
+from dmvrequests.cases.record_forms import (  # noqa: F401  (the forms' one import place)
+    RELEASE_MAX_RECORDS,
+    CallbackForm,
+    NoticeExemptForm,
+    NoticeSentForm,
+    ReleaseForm,
+    VerificationForm,
+)
 from dmvrequests.cases.selectors import office_counsel, share_candidates
 from dmvrequests.cases.services.decisions import ENGINE_DENIES, rationale_missing
-from dmvrequests.cases.services.documents import CHECKS
 from dmvrequests.cases.services.requests import INTAKE_FIELDS
-from dmvrequests.formfields import PlausibleDateField, PlausibleDateTimeField
+from dmvrequests.formfields import (  # noqa: F401  (limited: re-exported, the forms' own)
+    CountedMaxLengthValidator,
+    PlausibleDateField,
+    PlausibleDateTimeField,
+    limited,
+)
 from dmvrequests.forms import DateInput, DateTimeInput, USWDSFormMixin
 from dmvrequests.policy.engine import EngineDecision
 from dmvrequests.vocabulary import (
@@ -30,46 +41,17 @@ from dmvrequests.vocabulary import (
 )
 
 CATEGORY_CHOICES = [(c.value, f"{c.label}: {CATEGORY_HELP[c]}") for c in RecordCategory]
-CLERK_CHANNELS = [c for c in Channel.choices if c[0] != Channel.EMAIL]
+# What a clerk logs by hand. Email intake, the agency portal (and its API) and the outbound
+# journal's review make cases of their own channels (email, portal, outbound).
+CLERK_CHANNELS: list[tuple[str, str]] = [
+    (c.value, str(c.label)) for c in (Channel.PHONE, Channel.FAX, Channel.MAIL, Channel.IN_PERSON)
+]
+CHANNEL_REFUSED = (
+    "Choose how the request came in: phone, fax, mail or in person. Emails, agency portal "
+    "requests and mail found in the outbound journal become cases by themselves."
+)
 NAME_MAX_LENGTH = 200
 NARRATIVE_MAX_LENGTH = 5000
-RELEASE_MAX_RECORDS = 100_000
-
-
-class CountedMaxLengthValidator(MaxLengthValidator):
-    """Django's MaxLengthValidator with both numbers in the message written alike
-    ("at most 5,000 characters; this one has 6,000"): `show_value` is formatted with a
-    thousands separator, as the limit is."""
-
-    def __call__(self, value):
-        shown = self.clean(value)
-        if self.compare(shown, self.limit_value):
-            raise ValidationError(
-                self.message,
-                code=self.code,
-                params={
-                    "limit_value": self.limit_value,
-                    "show_value": f"{shown:,}",
-                    "value": value,
-                },
-            )
-
-
-def limited(field, what):
-    """A text field whose limit the form states and enforces with a message, instead of
-    the browser's maxlength, which cuts pasted text without a word."""
-    limit = field.max_length
-    field.widget.attrs.pop("maxlength", None)
-    field.validators = [
-        CountedMaxLengthValidator(v.limit_value) if type(v) is MaxLengthValidator else v
-        for v in field.validators
-    ]
-    field.error_messages["max_length"] = (
-        f"{what} can be at most {limit:,} characters; this one has %(show_value)s. Shorten it."
-    )
-    limit_words = f"Up to {limit:,} characters."
-    field.help_text = f"{field.help_text} {limit_words}".strip()
-    return field
 
 
 def received_age_limit():
@@ -84,9 +66,13 @@ def _days_words(days):
 
 
 class RequestForm(USWDSFormMixin, forms.Form):
-    """Intake of a request logged by a clerk (phone, fax, mail, in person, portal)."""
+    """Intake of a request logged by a clerk (phone, fax, mail, in person); the intake of any
+    case while it is with the clerk, which keeps the channel it came by."""
 
-    channel = forms.ChoiceField(choices=CLERK_CHANNELS)
+    channel = forms.ChoiceField(
+        choices=CLERK_CHANNELS,
+        error_messages={"invalid_choice": CHANNEL_REFUSED, "required": CHANNEL_REFUSED},
+    )
     received_at = PlausibleDateTimeField(
         label="Received",
         widget=DateTimeInput(),
@@ -172,7 +158,8 @@ class RequestForm(USWDSFormMixin, forms.Form):
             # A new request usually came in just now.
             self.initial["received_at"] = timezone.localtime().replace(second=0, microsecond=0)
         if case is not None and case.channel not in dict(CLERK_CHANNELS):
-            # An emailed case keeps its channel; a clerk cannot log a new email.
+            # An emailed (or portal, or outbound) case keeps its channel; a clerk cannot
+            # choose one of those for a case.
             kept = (case.channel, case.get_channel_display())
             self.set_choices("channel", [*CLERK_CHANNELS, kept])
 
@@ -421,30 +408,6 @@ class AssignForm(USWDSFormMixin, forms.Form):
             self.offer_listed("counsel", offered)
 
 
-class CallbackForm(USWDSFormMixin, forms.Form):
-    prefix = "callback"
-    number_called = forms.CharField(
-        max_length=40,
-        required=False,
-        help_text="Leave empty if you called the published number shown above.",
-    )
-    answered_by = forms.CharField(
-        max_length=200,
-        label="Who answered (name and title)",
-        error_messages={"required": "Enter the name and title of the person who answered."},
-    )
-    called_at = PlausibleDateTimeField(
-        label="When you called",
-        widget=DateTimeInput(),
-        error_messages={"required": "Enter the date and time of the call."},
-    )
-    confirmed = forms.BooleanField(
-        required=False,
-        label="The agency confirmed that this officer works there and made this request",
-    )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-
 class QuestionForm(USWDSFormMixin, forms.Form):
     prefix = "ask"
     question = forms.CharField(
@@ -467,55 +430,6 @@ class AnswerForm(USWDSFormMixin, forms.Form):
     status = forms.CharField(widget=forms.HiddenInput)
 
 
-class VerificationForm(USWDSFormMixin, forms.Form):
-    prefix = "verify"
-    type_identified = forms.BooleanField(required=False, label="I identified the document's type")
-    signed_by_judge = forms.BooleanField(
-        required=False, label="It is signed by a judge (name and title of a judge, not an officer)"
-    )
-    court_named = forms.BooleanField(required=False, label="The issuing court is named")
-    docket_present = forms.BooleanField(required=False, label="A docket or case number is present")
-    dates_valid = forms.BooleanField(
-        required=False, label="Its dates are valid and it has not expired"
-    )
-    subject_matches = forms.BooleanField(
-        required=False, label="The person or vehicle named matches the request"
-    )
-    scope_covers = forms.BooleanField(
-        required=False, label="Its scope covers the records asked for"
-    )
-    confirmed_with_court = forms.BooleanField(
-        required=False, label="I confirmed it with the issuing court"
-    )
-    confirmed_by_name = forms.CharField(
-        max_length=200, required=False, label="Who at the court confirmed it"
-    )
-    confirmed_at = PlausibleDateTimeField(required=False, label="When", widget=DateTimeInput())
-    confirmation_phone = forms.CharField(max_length=40, required=False, label="Number called")
-    result = forms.ChoiceField(
-        choices=[
-            ("verified", "Verified: it counts for the policy"),
-            ("rejected", "Rejected: it does not count"),
-        ],
-        widget=forms.RadioSelect,
-        label="Result",
-    )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-    CHECK_NAMES = CHECKS  # the checklist items the service records
-
-    def service_arguments(self):
-        data = self.cleaned_data
-        return {
-            "checks": {name: data[name] for name in self.CHECK_NAMES},
-            "result": data["result"],
-            "notes": data["notes"],
-            "confirmed_by_name": data["confirmed_by_name"],
-            "confirmed_at": data["confirmed_at"],
-            "confirmation_phone": data["confirmation_phone"],
-        }
-
-
 class SecondApprovalForm(USWDSFormMixin, forms.Form):
     prefix = "second"
     confirm = forms.ChoiceField(
@@ -529,68 +443,3 @@ class SecondApprovalForm(USWDSFormMixin, forms.Form):
         help_text="Required when you do not confirm.",
     )
     status = forms.CharField(widget=forms.HiddenInput)
-
-
-class ReleaseForm(USWDSFormMixin, forms.Form):
-    prefix = "release"
-    # A release is permanent: no method, category or count is chosen for the clerk.
-    categories = forms.MultipleChoiceField(
-        choices=(),
-        widget=forms.CheckboxSelectMultiple,
-        label="Categories released",
-        error_messages={"required": "Tick each category that was released: only what went out."},
-    )
-    recipient = forms.CharField(
-        max_length=200,
-        help_text="The officer or office the records went to.",
-        error_messages={"required": "Enter the officer or office the records went to."},
-    )
-    method = forms.ChoiceField(
-        choices=[("", "Choose how it was sent"), *ReleaseMethod.choices],
-        error_messages={"required": "Choose how the records were sent, such as secure email."},
-    )
-    released_at = PlausibleDateTimeField(label="Released", widget=DateTimeInput())
-    records_count = forms.IntegerField(
-        min_value=1,
-        max_value=RELEASE_MAX_RECORDS,
-        label="Number of records",
-        help_text="How many records were released: 1 for one driver's or one vehicle's record.",
-        error_messages={
-            "required": "Enter how many records were released: 1 or more.",
-            "invalid": "Enter how many records were released as a whole number, such as 1 or 3.",
-            "min_value": "A release has at least 1 record: enter how many were released (1 or "
-            "more). If nothing was released, do not record a release.",
-            "max_value": f"Enter at most {RELEASE_MAX_RECORDS:,} records; record a larger "
-            "release as several releases.",
-        },
-    )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    status = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, approved=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.set_choices("categories", [(c, RecordCategory(c).label) for c in approved])
-
-
-class NoticeSentForm(USWDSFormMixin, forms.Form):
-    prefix = "notice"
-    sent_at = PlausibleDateTimeField(
-        label="Sent",
-        widget=DateTimeInput(),
-        error_messages={"required": "Enter the date and time the notice was sent."},
-    )
-    method = forms.CharField(
-        max_length=120,
-        help_text="For example: first-class mail to the address on file.",
-        error_messages={"required": "Say how the notice was sent, such as first-class mail."},
-    )
-
-
-class NoticeExemptForm(USWDSFormMixin, forms.Form):
-    prefix = "exempt"
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Legal reason for the exemption",
-        help_text="For example: a court order delays notice (cite it).",
-        error_messages={"required": "Write the legal reason no notice is due, and cite it."},
-    )

@@ -12,7 +12,10 @@ QUEUE_TABS = (
     ("", "Review queue"),
     ("mine", "Assigned to me"),
     ("office-cases", "All office cases"),
+    ("shared", "Shared with us"),
 )
+# The views whose cases the status filter narrows (the review queues have no status filter).
+FILTERED_TABS = ("office-cases", "shared")
 
 
 ECHO_MAX_CHARS = 40

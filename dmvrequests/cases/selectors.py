@@ -18,6 +18,7 @@ from dmvrequests.audit.services import access_log, access_log_denied
 from dmvrequests.cases.capabilities import (
     ViewerShape,
     capabilities_for,
+    open_shares_of,
     viewer_shape,
     visible_cases,
 )
@@ -137,6 +138,16 @@ def review_queue(user: User, *, assigned_only: bool = False) -> DisclosureReques
     return (
         DisclosureRequest.objects.filter(scope, status=Status.IN_REVIEW).for_queue().urgent_first()
     )
+
+
+def shared_queue(user: User) -> DisclosureRequestQuerySet:
+    """The cases another office shares with `user` or the user's office (read only, until
+    that office ends the share), emergencies and soonest due first; the user's own office's
+    cases are in its own queue, not here."""
+    shared = DisclosureRequest.objects.filter(pk__in=open_shares_of(user).values("case_id"))
+    if user.office_id:
+        shared = shared.exclude(office_id=user.office_id)
+    return shared.for_queue().urgent_first()
 
 
 # -- What an agency officer may see (the portal and the API) -------------------------------------

@@ -159,7 +159,10 @@ def _decision_event(diff, names):
     verb = "denied"
     if row.outcome == DecisionOutcome.APPROVED:
         verb = "approved in part" if partial else "approved"
-    details = [f"Reason: {row.get_reason_display()}"]
+    # An approval's "reason" code is its extent (everything asked, or part): an outcome, not a
+    # reason; a denial's is its reason.
+    label = "Outcome" if row.outcome == DecisionOutcome.APPROVED else "Reason"
+    details = [f"{label}: {row.get_reason_display()}"]
     if row.categories_approved:
         approved = ", ".join(category_label(c) for c in row.categories_approved)
         details.append(f"Approved: {approved}")

@@ -21,10 +21,10 @@ from dmvrequests.cases.forms import (
     ShareForm,
     SubmitForm,
 )
-from dmvrequests.cases.models import DecisionOutcome, Status
+from dmvrequests.cases.models import DecisionOutcome, ReasonCode, Status
 from dmvrequests.cases.page import case_page, submit_missing
 from dmvrequests.cases.page_forms import case_page_forms
-from dmvrequests.cases.queue_forms import QueueFilterForm
+from dmvrequests.cases.queue_forms import FILTERED_TABS, QueueFilterForm
 from dmvrequests.cases.search import search_page
 from dmvrequests.cases.services.base import CaseChanged
 from dmvrequests.cases.timeline_reads import timeline_context
@@ -79,17 +79,21 @@ def queue(request):
     user = request.user
     # Only the filter's own fields: ?page= belongs to the paginator, which copes with any.
     params = {k: request.GET[k] for k in ("status", "sort", "tab") if k in request.GET}
-    if user.is_counsel and params.get("tab") != "office-cases":
+    if user.is_counsel and params.get("tab") not in FILTERED_TABS:
         params.pop("status", None)  # counsel's review queues have no status filter
     filter_form = QueueFilterForm(params)
     tab, status = filter_form.value("tab"), filter_form.value("status")
     sort = filter_form.value("sort") or "due"
-    if user.is_counsel and tab != "office-cases":
+    if tab == "shared":
+        cases = selectors.shared_queue(user)
+        heading = "Shared with us"
+    elif user.is_counsel and tab != "office-cases":
         cases = selectors.review_queue(user, assigned_only=tab == "mine")
         heading = "Cases assigned to me" if tab == "mine" else "Review queue"
     else:
         cases = selectors.office_queue(user)
         heading = f"{user.office or 'Office'} queue"
+    if tab in FILTERED_TABS or not user.is_counsel:
         if status in Status.values:
             cases = cases.filter(status=status)
         elif not status:
@@ -345,11 +349,12 @@ def submit(request, case):
 
 
 def _reason_words(decision):
-    """ ", reason: <label>" for the message, without a label's advice in brackets ("Other
-    (explain in the rationale)" says only what the rationale does)."""
-    if decision.reason == "other":
+    """ ", reason: <label>" for the message, the label in full ("Administrative (non-judicial)
+    document"); nothing for "Other (explain in the rationale)", which says only what the
+    rationale does."""
+    if decision.reason == ReasonCode.OTHER:
         return ""
-    return f", reason: {decision.get_reason_display().split(' (')[0]}"
+    return f", reason: {decision.get_reason_display()}"
 
 
 def _decided_message(case, decision):

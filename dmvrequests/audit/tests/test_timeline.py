@@ -93,7 +93,7 @@ class TestCaseTimeline:
         )
         decision = events_of(timeline, "decision")[0]
         assert decision.sentence == f"{counsel} approved the request"
-        assert "Reason: Approved: everything asked" in decision.details
+        assert "Outcome: Approved: everything asked" in decision.details
         assert events_of(timeline, "read")[0].sentence == f"{counsel} viewed the case"
 
     def test_an_emailed_file_is_a_document_not_described_yet(self, case):

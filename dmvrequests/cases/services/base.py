@@ -3,15 +3,19 @@ and move checks."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from dmvrequests.cases.capabilities import capabilities_for
 from dmvrequests.cases.models import DisclosureRequest
 from dmvrequests.cases.signals import case_status_changed
 from dmvrequests.cases.workflow import TRANSITIONS, CaseAction
+from dmvrequests.timewords import moment_words
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -20,6 +24,10 @@ M = TypeVar("M", bound=models.Model)
 
 # Moves that are counsel's decision (or, for asking the agency, part of it).
 DECISIONS = (CaseAction.APPROVE, CaseAction.DENY, CaseAction.CONFIRM, CaseAction.REQUEST_INFO)
+
+
+# A time typed for something that happened may run this far ahead of the server's clock.
+CLOCK_TOLERANCE = timedelta(minutes=5)
 
 
 class WorkflowError(ValidationError):
@@ -101,3 +109,36 @@ def check_move(case: DisclosureRequest, action: str, actor: User) -> str:
     if action in DECISIONS:
         require(case, actor, "decide")
     return new_status
+
+
+def time_refusal(
+    moment: datetime,
+    *,
+    what: str,
+    since: Iterable[tuple[datetime | None, str]],
+    enter: str,
+    future: str,
+) -> str:
+    """Why `moment`, the time a person gives for something that happened (`what`: "A
+    release"), cannot be right, or "" when it can: it is in the future (`future` says so),
+    or before the latest of `since`, each a moment and the event it was ("the request was
+    received"); `enter` says what to give instead ("Enter when the records were sent").
+
+    The earliest time allowed is cut to the minute, as a form's time is typed: the form's
+    default, now to the minute, is never refused for the seconds of a decision made just
+    before. It is named in the state's time zone with its abbreviation."""
+    if moment > timezone.now() + CLOCK_TOLERANCE:
+        return future
+    bounds = [(_to_the_minute(at), event) for at, event in since if at is not None]
+    if not bounds:
+        return ""
+    # The latest bound; of two in the same minute, the first given (the later event).
+    earliest, event = max(bounds, key=lambda bound: bound[0])
+    if moment >= earliest:
+        return ""
+    when = moment_words(earliest)
+    return f"{what} cannot be dated before {event} ({when}). {enter}: {when} or later."
+
+
+def _to_the_minute(moment: datetime) -> datetime:
+    return timezone.localtime(moment).replace(second=0, microsecond=0)

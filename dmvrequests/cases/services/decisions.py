@@ -21,7 +21,14 @@ from dmvrequests.cases.models import (
     SubjectNotice,
     WorkflowSettings,
 )
-from dmvrequests.cases.services.base import WorkflowError, check_move, lock, require, save
+from dmvrequests.cases.services.base import (
+    WorkflowError,
+    check_move,
+    lock,
+    require,
+    save,
+    time_refusal,
+)
 from dmvrequests.cases.services.evaluation import Evaluation, case_evaluate, notice_sync
 from dmvrequests.cases.services.requests import needs_callback
 from dmvrequests.cases.workflow import CaseAction
@@ -279,6 +286,28 @@ def notice_exempt(*, notice: SubjectNotice, actor: User, reason: str) -> Subject
     return save(notice, actor)
 
 
+def release_time_refusal(
+    case: DisclosureRequest, approval: Decision | None, released_at: datetime
+) -> str:
+    """Why `released_at` cannot be the time of a release of `case`, or "": in the future,
+    or before the approval that allows it took effect (`approval`, the case's approval: its
+    second counsel's confirmation where one was needed) or before the request was received.
+    The release form says it at the field before the service refuses the same."""
+    if approval is None:
+        effective = (case.decided_at, "counsel's decision")
+    elif approval.second_approval_required and approval.second_approved_at:
+        effective = (approval.second_approved_at, "the second counsel confirmed the approval")
+    else:
+        effective = (approval.decided_at, "counsel approved the request")
+    return time_refusal(
+        released_at,
+        what="A release",
+        since=(effective, (case.received_at, "the request was received")),
+        enter="Enter when the records were sent",
+        future="The release time is in the future. Enter when it happened.",
+    )
+
+
 @transaction.atomic
 def release_record(
     *,
@@ -309,8 +338,9 @@ def release_record(
         raise WorkflowError(
             "Only approved categories can be released: " + ", ".join(sorted(allowed)) + "."
         )
-    if released_at > timezone.now() + timedelta(minutes=5):
-        raise WorkflowError("The release time is in the future. Enter when it happened.")
+    refused = release_time_refusal(case, approved, released_at)
+    if refused:
+        raise WorkflowError({"released_at": refused})
     release = save(
         Release(
             case=case,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -18,6 +18,8 @@ from dmvrequests.cases.models import (
     VerificationResult,
 )
 from dmvrequests.cases.services.base import WorkflowError, require, save
+from dmvrequests.policy.engine import COURT_ISSUED, NONJUDICIAL_TYPES
+from dmvrequests.vocabulary import Issuer
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -51,6 +53,23 @@ NON_JUDICIAL_TYPES = ("subject_consent", "administrative_subpoena", "none")
 JUDGE_CHECKS = ("signed_by_judge", "court_named", "docket_present")
 
 
+def file_refusal(name: str, head: bytes, size: int, max_bytes: int) -> str:
+    """Why a legal document's file cannot be stored, or "": its first bytes are not a PDF,
+    PNG, JPEG or TIFF whatever its name says, or it is larger than `max_bytes`. The same
+    words on the case page's forms (said at the field) and from the API (this service)."""
+    if files.sniff_content_type(head) is None:
+        return (
+            f"{name} is not a {files.ACCEPTED_DESCRIPTION} file. "
+            "Scan or save the document in one of these formats and upload it again."
+        )
+    if size > max_bytes:
+        return (
+            f"{name} is {size / 1048576:.1f} MB; the limit is {max_bytes / 1048576:.0f} MB. "
+            "Split or compress the document and upload it again."
+        )
+    return ""
+
+
 def _file_facts(
     upload: UploadedFile | None, content: bytes | None, filename: str, max_bytes: int
 ) -> tuple[str, str]:
@@ -62,17 +81,11 @@ def _file_facts(
         assert content is not None  # document_add passes an upload or content
         head, size = content[:16], len(content)
     name = files.safe_filename(filename)
+    refused = file_refusal(name, head, size, max_bytes)
+    if refused:
+        raise WorkflowError(refused)
     content_type = files.sniff_content_type(head)
-    if content_type is None:
-        raise WorkflowError(
-            f"{name} is not a {files.ACCEPTED_DESCRIPTION} file. "
-            "Scan or save the document in one of these formats and upload it again."
-        )
-    if size > max_bytes:
-        raise WorkflowError(
-            f"{name} is {size / 1048576:.1f} MB; the limit is {max_bytes / 1048576:.0f} MB. "
-            "Split or compress the document."
-        )
+    assert content_type is not None  # file_refusal refused any other
     return name, content_type
 
 
@@ -127,6 +140,9 @@ def document_attach(
     inside a transaction."""
     if not case.accepts_documents:
         raise WorkflowError("Documents cannot be added to a decided or closed case.")
+    refusal = issue_date_refusal(details.get("issued_on"))
+    if refusal:
+        raise WorkflowError({"issued_on": refusal})
     document = LegalDocument(
         case=case, type=type, issuer=issuer or "none", uploaded_by=actor, **details
     )
@@ -211,6 +227,9 @@ def document_describe(
     unknown = set(fields) - set(DESCRIBED_FIELDS)
     if unknown:
         raise TypeError(f"document_describe() cannot set {', '.join(sorted(unknown))}")
+    refusal = issue_date_refusal(fields.get("issued_on"))
+    if refusal:
+        raise WorkflowError({"issued_on": refusal})
     for name, value in fields.items():
         setattr(document, name, value)
     document.issuer = document.issuer or "none"
@@ -229,6 +248,66 @@ def checklist_problems(document: LegalDocument, checks: dict[str, bool]) -> list
     return [str(labels[c]) for c in required if not checks.get(c)]
 
 
+def _correct_first(document: LegalDocument, what: str) -> str:
+    """How to put the document's record right before the checklist says otherwise."""
+    if describable(document):
+        return (
+            f"If {what}, correct the document's record first with “Describe this document” "
+            "on the case page, then fill in the checklist."
+        )
+    return (
+        f"If {what}, add the document again with its right description (the record of a "
+        "document counsel has checked cannot change) and check that one."
+    )
+
+
+def judge_signature_contradiction(document: LegalDocument, checks: dict[str, bool]) -> str:
+    """What is said when the checklist says "signed by a judge" of a document recorded as one
+    no judge of a court signs: an administrative type (the policy engine's
+    NONJUDICIAL_TYPES: an ICE I-200 or I-205, a detainer, a notice to appear, an
+    administrative subpoena) or a recorded signer who is not a court's (an immigration
+    officer, another officer, an immigration judge: outside the engine's COURT_ISSUED).
+    "" when there is no contradiction."""
+    if not checks.get("signed_by_judge"):
+        return ""
+    recorded = f"“{document.get_type_display()}”"
+    if document.issuer != Issuer.NONE and document.issuer not in COURT_ISSUED:
+        recorded += f" signed by “{document.get_issuer_display()}”, not by a judge of a court"
+    elif document.type in NONJUDICIAL_TYPES:
+        recorded += ", a document no judge signs"
+    else:
+        return ""
+    return (
+        f"This document is recorded as {recorded}, so “It is signed by a judge” cannot be "
+        "ticked. " + _correct_first(document, "that record is wrong")
+    )
+
+
+def issue_date_refusal(issued: date | None) -> str:
+    """What is said when a legal document's issue date is still to come in the state's time
+    zone (the DMV's today, not the server's); "" otherwise. Checked wherever a document is
+    added or described: the case page, the agency portal and the API."""
+    today = timezone.localdate()
+    if issued is None or issued <= today:
+        return ""
+    return (
+        f"The issue date, {issued:%B} {issued.day}, {issued:%Y}, is in the future: enter the "
+        "day the document was signed or issued, as printed on it (today, "
+        f"{today:%B} {today.day}, {today:%Y}, at the latest)."
+    )
+
+
+def docket_contradiction(document: LegalDocument, checks: dict[str, bool]) -> str:
+    """What is said when the checklist says a docket or case number is present on a document
+    recorded without one; "" otherwise."""
+    if not checks.get("docket_present") or document.docket_number.strip():
+        return ""
+    return (
+        "No docket or case number is recorded for this document, so “A docket or case number "
+        "is present” cannot be ticked. " + _correct_first(document, "the document has one")
+    )
+
+
 @transaction.atomic
 def document_verify(
     *,
@@ -242,12 +321,19 @@ def document_verify(
     confirmation_phone: str = "",
 ) -> DocumentVerification:
     """Record counsel's checklist. A verified result needs every required item confirmed;
-    the latest checklist decides whether the document counts for the policy."""
+    the latest checklist decides whether the document counts for the policy. "Signed by a
+    judge" is refused for a document recorded as one no judge of a court signs. The checklist
+    form, the one way people fill it in, also refuses "docket present" for a document recorded
+    without a docket number (record_forms.py); counsel's checklist is the only caller that
+    ticks it."""
     document = LegalDocument.objects.select_for_update().select_related("case").get(pk=document.pk)
     case = document.case
     if not case.accepts_documents:
         raise WorkflowError("Documents of a decided case cannot be verified again.")
     require(case, actor, "decide")
+    contradiction = judge_signature_contradiction(document, checks)
+    if contradiction:
+        raise WorkflowError({"signed_by_judge": contradiction})
     if result == VerificationResult.VERIFIED:
         missing = checklist_problems(document, checks)
         if missing:

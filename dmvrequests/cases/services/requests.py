@@ -16,7 +16,14 @@ from dmvrequests.cases.models import (
     NoticeStatus,
     Status,
 )
-from dmvrequests.cases.services.base import WorkflowError, check_move, lock, require, save
+from dmvrequests.cases.services.base import (
+    WorkflowError,
+    check_move,
+    lock,
+    require,
+    save,
+    time_refusal,
+)
 from dmvrequests.cases.services.evaluation import case_evaluate, notice_sync
 from dmvrequests.cases.services.numbering import next_case_number
 from dmvrequests.cases.signals import counsel_assigned, emergency_raised
@@ -26,6 +33,9 @@ from dmvrequests.policy.calendar import add_business_days
 if TYPE_CHECKING:
     from accounts.models import Office, User
     from dmvrequests.agencies.models import Agency
+
+# The longest note on a callback (the form says it at the field; the service refuses longer).
+CALLBACK_NOTES_MAX_LENGTH = 2000
 
 # Working days counsel has to decide an ordinary request; emergencies are due next day.
 DECISION_BUSINESS_DAYS = 10
@@ -142,6 +152,26 @@ def needs_callback(case: DisclosureRequest) -> bool:
     return case.channel in (Channel.PHONE, Channel.FAX, Channel.EMAIL)
 
 
+def callback_time_refusal(case: DisclosureRequest, called_at: datetime) -> str:
+    """Why `called_at` cannot be the time of a callback on `case`, or "": in the future, or
+    before the request it confirms was received. The callback form says it at the field."""
+    return time_refusal(
+        called_at,
+        what="A callback",
+        since=[(case.received_at, "the request was received")],
+        enter="Enter when you made the call",
+        future="The call's time is in the future. Enter when you made the call.",
+    )
+
+
+def callback_notes_too_long(length: int) -> str:
+    """The words for notes over CALLBACK_NOTES_MAX_LENGTH, the same as the form's."""
+    return (
+        f"The note on the call can be at most {CALLBACK_NOTES_MAX_LENGTH:,} characters; this "
+        f"one has {length:,}. Shorten it."
+    )
+
+
 @transaction.atomic
 def callback_record(
     *,
@@ -157,8 +187,11 @@ def callback_record(
     require(case, actor, "act")
     if not case.is_open:
         raise WorkflowError("The case is no longer open; a callback cannot be added.")
-    if called_at > timezone.now() + timedelta(minutes=5):
-        raise WorkflowError("The call's time is in the future. Enter when you made the call.")
+    refused = callback_time_refusal(case, called_at)
+    if refused:
+        raise WorkflowError({"called_at": refused})
+    if len(notes or "") > CALLBACK_NOTES_MAX_LENGTH:
+        raise WorkflowError({"notes": callback_notes_too_long(len(notes))})
     if not (number_called or case.agency.published_phone):
         raise WorkflowError(
             "The directory has no published number for this agency. Enter the number you "

@@ -238,15 +238,19 @@ class TestDocumentAdd:
         assert not document.file and document.type == "court_order"
         assert "Document added: Court order" in page.text
 
-    def test_a_file_the_browser_refused_is_not_silently_dropped(self, django_app, mail_case, clerk):
-        """The USWDS file input empties itself when it refuses a file; file-choice.js has
-        marked the choice by then, so the form arrives saying a file was chosen, without it."""
+    def test_a_chosen_file_that_did_not_arrive_is_not_silently_dropped(
+        self, django_app, mail_case, clerk
+    ):
+        """file-choice.js marks the choice as the file is picked, so a form that arrives
+        saying a file was chosen, without it, adds nothing and says to choose it again."""
         form = form_for(case_page(django_app, mail_case, clerk), "cases:document_add", mail_case)
         form["newdoc-type"] = "court_order"
         form["newdoc-file_chosen"].force_value("1")  # what file-choice.js does
         page = form.submit(status=400)
         assert_marked(page, "newdoc-file")
-        assert "browser refused it" in page.html.find(id="newdoc-file-error").text
+        said = page.html.find(id="newdoc-file-error").text
+        assert "did not arrive with the page" in said and "Choose the file again" in said
+        assert "browser refused" not in said
         assert not mail_case.documents.exists()
 
     def test_a_document_without_a_file_is_still_added_when_none_was_chosen(
@@ -714,7 +718,12 @@ class TestDocumentVerify:
     @pytest.fixture
     def document(self, in_review, clerk):
         return services.document_add(
-            case=in_review, actor=clerk, type="court_order", issuer="state_judge", content=PDF
+            case=in_review,
+            actor=clerk,
+            type="court_order",
+            issuer="state_judge",
+            docket_number="2026-CR-114",
+            content=PDF,
         )
 
     def verify_page(self, app, document, counsel):

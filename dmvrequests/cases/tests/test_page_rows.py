@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def decided(office, clerk, counsel):
-    case = make_case(office=office, actor=clerk, channel="phone")
+    case = make_case(
+        office=office, actor=clerk, channel="phone", received_at=timezone.now() - timedelta(days=1)
+    )
     for n in range(2):
         services.callback_record(
             case=case,

@@ -98,7 +98,7 @@ def _releases(case, clerk, count):
             categories=["address"],
             recipient=f"Det. Roe {n}",
             method="secure_email",
-            released_at=timezone.now() - timedelta(minutes=n + 1),
+            released_at=timezone.now(),  # not before the approval
             expected_status=case.status,
         )
         case.refresh_from_db()
@@ -141,7 +141,14 @@ def long_and_short(client, office, clerk, counsel):
     agency = AgencyFactory()
     cases = []
     for size in (1, 4):
-        case = make_case(office=office, actor=clerk, agency=agency, channel="phone")
+        # Received a day ago: the callbacks below were made since.
+        case = make_case(
+            office=office,
+            actor=clerk,
+            agency=agency,
+            channel="phone",
+            received_at=timezone.now() - timedelta(days=1),
+        )
         cases.append(grow(client, case, clerk, counsel, size))
     return cases
 

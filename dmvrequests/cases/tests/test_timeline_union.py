@@ -24,7 +24,12 @@ def _story(case):
 
 @pytest.fixture
 def busy_case(office, clerk, counsel):
-    case = make_case(office=office, actor=clerk, channel="phone")
+    case = make_case(
+        office=office,
+        actor=clerk,
+        channel="phone",
+        received_at=timezone.now() - datetime.timedelta(hours=1),
+    )
     services.case_update_intake(case=case, actor=clerk, narrative="Second note.")
     services.document_add(case=case, actor=clerk, type="court_order", issuer="state_judge")
     services.callback_record(

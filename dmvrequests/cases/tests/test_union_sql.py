@@ -38,7 +38,12 @@ def _page_and_timeline(case):
 def cases(office, other_office, clerk, counsel, other_counsel):
     """Three cases of different stories: just logged, decided and released, another office's."""
     logged = make_case(office=office, actor=clerk, subject_name="Ana Ruiz")
-    decided = make_case(office=office, actor=clerk, channel="phone")
+    decided = make_case(
+        office=office,
+        actor=clerk,
+        channel="phone",
+        received_at=timezone.now() - datetime.timedelta(hours=1),
+    )
     services.document_add(case=decided, actor=clerk, type="court_order", issuer="state_judge")
     services.callback_record(
         case=decided,

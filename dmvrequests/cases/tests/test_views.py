@@ -174,7 +174,9 @@ class TestCreate:
             reverse("cases:callback", args=[case.number]),
             {
                 "callback-answered_by": "Sgt. Miller, desk officer",
-                "callback-called_at": "2026-03-02T10:00",
+                "callback-called_at": (timezone.localtime() - timedelta(days=2)).strftime(
+                    "%Y-%m-%dT%H:%M"
+                ),
                 "callback-confirmed": "on",
             },
         )

@@ -299,12 +299,15 @@ class Command(BaseCommand):
                     ("none", "none"),
                 ]
             )
+        court_issued = issuer not in ("none", "immigration_officer")
         services.document_add(
             case=case,
             actor=clerk,
             type=kind,
             issuer=issuer,
             court="Albany County Court" if issuer == "state_judge" else "",
+            # A court's document carries its docket number, which counsel's checklist finds.
+            docket_number=f"{timezone.localdate():%y}-cr-{case.pk:05d}" if court_issued else "",
             content=DEMO_PDF,
             filename=f"{kind}.pdf",
         )
@@ -355,7 +358,13 @@ class Command(BaseCommand):
             "state_judge",
             "court_clerk",
         )
-        checks = dict.fromkeys(CHECKLIST, True)
+        # What counsel finds on the document: no judge's signature on an officer's form, a
+        # docket number only where one is recorded (the checklist refuses any other answer).
+        checks = {
+            **dict.fromkeys(CHECKLIST, True),
+            "signed_by_judge": judicial,
+            "docket_present": bool(document.docket_number),
+        }
         services.document_verify(
             document=document,
             actor=counsel,
