@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils.html import format_html, format_html_join
 
 from dmvrequests.forms import USWDSFormMixin
 
@@ -33,8 +35,22 @@ class TokenForm(USWDSFormMixin, forms.Form):
     )
 
 
+def password_rules_html():
+    """The password rules (each validator's help text) as a list: HTML built here, every
+    rule escaped. Django's password_validators_help_text_html() is HTML but a lazy string
+    that is not marked safe, so the field's include (which escapes help text, and marks
+    none safe) would show its tags; this list is marked safe, and only it."""
+    rules = password_validators_help_texts()
+    if not rules:
+        return ""
+    items = format_html_join("", "<li>{}</li>", ((rule,) for rule in rules))
+    return format_html('<ul class="usa-list margin-y-05">{}</ul>', items)
+
+
 class PasswordForm(USWDSFormMixin, PasswordChangeForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = password_rules_html()
 
 
 class RoleGrantDecisionForm(USWDSFormMixin, forms.Form):

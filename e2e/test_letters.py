@@ -89,8 +89,13 @@ def test_a_denial_is_emailed_and_the_spanish_notice_mailed(people, use_profile):
     clerk.goto(f"/letters/cases/{number}/")
     click_label(desk.get_by_label("Notice to the person whose records were asked for"))
     desk.get_by_label(label("Language")).select_option(label="Español (Spanish)")
+    # A notice is mailed: it needs the person's mailing address (the case holds none).
+    desk.get_by_label(label("Subject's mailing address (needed for the subject notice)")).fill(
+        "12 Elm Street\nTroy, NY 12180"
+    )
     desk.get_by_role("button", name="Issue the letter").click()
     notice = desk.locator(".letter-sheet")
+    expect(notice).to_contain_text("Troy, NY 12180")
     expect(notice).to_contain_text("La ley nos obliga a informarle sobre esta solicitud")
     expect(notice).to_contain_text("Domicilio")
     expect(notice).to_contain_text("Legal Aid Society of Northeastern New York")

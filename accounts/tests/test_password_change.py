@@ -116,3 +116,53 @@ def test_a_page_opened_after_another_sign_in_comes_back_after_sign_in(django_app
     assert "signed in on another device or browser" in text
     assert "not saved" not in text
     assert response["Location"] == signed_out_to(reverse("notifications:preferences"))
+
+
+class TestThePasswordRulesAreAList:
+    """A newcomer's finding: /accounts/password/ showed the rules under "New password" as
+    literal `<ul><li>…`. They are a list now; no other help text is marked safe."""
+
+    RULE = "Your password must contain at least 12 characters."
+
+    def test_the_page_shows_the_rules_as_a_list(self, django_app, clerk):
+        sign_in(django_app)
+        page = django_app.get(reverse("accounts:password_change"))
+        hint = page.html.find(id="new_password1-hint")
+        rules = [" ".join(li.text.split()) for li in hint.find_all("li")]
+        assert self.RULE in rules and len(rules) >= 2
+        assert "<ul>" not in hint.text and "&lt;" not in page.text
+
+    def test_each_rule_is_escaped_and_other_help_text_is_not_marked_safe(self, monkeypatch):
+        from django import forms
+
+        from accounts import forms as account_forms
+        from dmvrequests.cases.templatetags.form_tags import form_field
+
+        monkeypatch.setattr(
+            account_forms, "password_validators_help_texts", lambda: ["<b>bold</b> & more"]
+        )
+        html = account_forms.password_rules_html()
+        assert (
+            html
+            == '<ul class="usa-list margin-y-05"><li>&lt;b&gt;bold&lt;/b&gt; &amp; more</li></ul>'
+        )
+
+        class Other(forms.Form):
+            note = forms.CharField(help_text="<ul><li>not a list</li></ul>")
+
+        drawn = form_field(Other()["note"])
+        assert "&lt;ul&gt;&lt;li&gt;not a list" in drawn and "<li>" not in drawn
+
+    @pytest.mark.parametrize("page", ["add", "set password"])
+    def test_the_admin_password_forms_show_the_rules_as_a_list(
+        self, client, administrator, clerk, page
+    ):
+        client.force_login(administrator)
+        url = (
+            reverse("admin:accounts_user_add")
+            if page == "add"
+            else reverse("admin:auth_user_password_change", args=[clerk.pk])
+        )
+        body = client.get(url).content.decode()
+        assert f"<li>{self.RULE}</li>" in body
+        assert "&lt;li&gt;" not in body

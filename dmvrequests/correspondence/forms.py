@@ -9,6 +9,7 @@ from dmvrequests.correspondence.models import (
     OfficeLetterhead,
 )
 from dmvrequests.correspondence.placeholders import PLACEHOLDERS, unknown_placeholders
+from dmvrequests.correspondence.services import NOTICE_NEEDS_ADDRESS
 from dmvrequests.forms import DateInput, USWDSFormMixin
 
 
@@ -20,15 +21,21 @@ class IssueForm(USWDSFormMixin, forms.Form):
     language = forms.ChoiceField(label="Language")
 
     subject_address = forms.CharField(
-        label="Subject's mailing address (subject notice only)",
+        label="Subject's mailing address (needed for the subject notice)",
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=(
             "The case holds no postal address for the person: enter the address the notice "
             "will be mailed to, one line per line, without the person's name (the letter adds "
-            "the name from the case). It is printed in the letter's address block."
+            "the name from the case). It is printed in the letter's address block. A notice "
+            "issued without it, or with a wrong one, and not mailed yet is issued again by "
+            "counsel with the address: the new letter replaces it."
         ),
+        error_messages={
+            "max_length": "The mailing address can be at most %(limit_value)s characters; "
+            "this one has %(show_value)s. Shorten it."
+        },
     )
 
     def __init__(self, *args, kinds, languages, **kwargs):
@@ -42,9 +49,30 @@ class IssueForm(USWDSFormMixin, forms.Form):
         if LetterKind.SUBJECT_NOTICE not in kinds:
             del self.fields["subject_address"]
 
+        if "subject_address" in self.fields:
+            # The limit is stated by the message above, not by the browser cutting the text.
+            self.fields["subject_address"].widget.attrs.pop("maxlength", None)
+
     def clean_subject_address(self):
         lines = [" ".join(x.split()) for x in self.cleaned_data["subject_address"].splitlines()]
         return "\n".join(x for x in lines if x)
+
+    def clean(self):
+        data = super().clean()
+        if "subject_address" not in self.fields or "subject_address" in self.errors:
+            return data
+        notice = data.get("kind") == LetterKind.SUBJECT_NOTICE
+        if notice and not data.get("subject_address"):
+            self.add_error("subject_address", NOTICE_NEEDS_ADDRESS)
+        elif data.get("kind") and not notice and data.get("subject_address"):
+            # Never dropped without a word: the address is printed on the notice only.
+            label = LetterKind(data["kind"]).label.lower()
+            self.add_error(
+                "subject_address",
+                f"The mailing address is printed on the subject notice only, not on the "
+                f"{label}: clear it to issue the {label}, or choose the notice.",
+            )
+        return data
 
 
 class MailedForm(USWDSFormMixin, forms.Form):

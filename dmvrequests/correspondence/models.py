@@ -140,7 +140,9 @@ class LetterTemplate(models.Model):
 
 class Letter(models.Model):
     """One letter as issued. Never changed (trigger on PostgreSQL); `key` makes issuing
-    idempotent: the same letter for the same event is issued once."""
+    idempotent: the same letter for the same event is issued once. A subject notice not
+    mailed yet may be replaced by counsel (one issued without the mailing address): the new
+    letter names it in `replaces`, and the old one stays, void (`replaced_by`)."""
 
     case = models.ForeignKey(
         "cases.DisclosureRequest", on_delete=models.PROTECT, related_name="letters"
@@ -184,6 +186,16 @@ class Letter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField(default=timezone.now)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        help_text="The subject notice this one replaces: the same notice in the same language, "
+        "issued without the person's mailing address (or with another one) and not mailed. "
+        "That letter is kept, void: it is not to be mailed.",
+    )
     erased_at = models.DateTimeField(
         null=True,
         blank=True,

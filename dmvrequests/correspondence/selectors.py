@@ -11,7 +11,8 @@ from dmvrequests.correspondence.models import (
     LetterKind,
     LetterTemplate,
 )
-from dmvrequests.correspondence.services import notice_address, pdf_filename, template_for
+from dmvrequests.correspondence.notices import issued_without_address, notice_address
+from dmvrequests.correspondence.services import pdf_filename, template_for
 from dmvrequests.prepared import PreparedQuery
 
 
@@ -34,8 +35,9 @@ _CASE_LETTERS = PreparedQuery(_letters_of_case, probes=[-7_301_000_001])
 
 
 def letters_list(case):
-    """letters_of(case) as a list, read with SQL compiled once."""
-    return _CASE_LETTERS.run(case.pk)
+    """letters_of(case) as a list, read with SQL compiled once, each with `replacement`
+    (mark_replaced)."""
+    return mark_replaced(list(_CASE_LETTERS.run(case.pk)))
 
 
 def letter_profile(letter):
@@ -99,8 +101,29 @@ def office_case(office, number):
 
 def notices_with_addresses(notices):
     """[(notice, mailing address or '')] for the notices-to-mail page: a notice without a
-    recorded address is left out of the printed batch (services.notices_batch)."""
-    return [(notice, notice_address(notice)) for notice in notices]
+    recorded address is left out of the printed batch (notices.notices_batch). A notice
+    without one is marked `issued_without_address` when a letter for it was issued
+    without an address (counsel issue it again with one)."""
+    rows = []
+    for notice in notices:
+        address = notice_address(notice)
+        notice.issued_without_address = not address and issued_without_address(notice)
+        rows.append((notice, address))
+    return rows
+
+
+def replacement_of(letter):
+    """The letter that replaces `letter` (which is then void), or None."""
+    return Letter.objects.filter(replaces=letter).select_related("issued_by").defer("pdf").first()
+
+
+def mark_replaced(letters):
+    """Set `replacement` on each of `letters` (one case's): the letter of the list that
+    replaces it (it is void), or None. No query: the list holds both."""
+    by_replaced = {x.replaces_id: x for x in letters if x.replaces_id}
+    for letter in letters:
+        letter.replacement = by_replaced.get(letter.pk)
+    return letters
 
 
 class AgencyLetters:

@@ -34,7 +34,6 @@ from dmvrequests.correspondence.models import (
     OfficeLetterhead,
 )
 from dmvrequests.correspondence.placeholders import UnknownPlaceholders, check, fill, to_html
-from dmvrequests.correspondence.wording import batch_title
 from dmvrequests.notifications.models import Kind as EmailKind
 from dmvrequests.notifications.models import OutboundEmail
 from dmvrequests.notifications.services import email_queue, one_line
@@ -290,21 +289,38 @@ def _sha256(data):
 # -- Issuing --------------------------------------------------------------------------------------
 
 
-def letter_issue(*, case, kind, language, actor, subject_address=""):
+def letter_issue(*, case, kind, language, actor, subject_address="", reissue=False):
     """The letter of `kind` in `language` (a code) for the case's current event, issued
     now (text, HTML, PDF and their SHA-256, never changed) or, if it was issued already,
     the same letter. `subject_address` (lines separated by newlines) is the postal address
-    a subject notice is mailed to, printed in its address block; the case holds none.
+    a subject notice is mailed to, printed in its address block; the case holds none, so a
+    subject notice needs one.
+
+    A subject notice already issued for the step with no address or another one: with
+    `reissue` (the issue form: an address was typed), counsel issue a new letter that
+    replaces it (`Letter.replaces`; the old one is kept, void), unless it was mailed or
+    erased, and anyone else is told why not (the address typed is never dropped without a
+    word); without `reissue` (the day's batch), the letter as issued is returned.
     Raises LetterError when the case cannot have it."""
     _require(case, actor)
     facts = case_selectors.case_letter_facts(case)
     refusal = kind_refusal(kind, facts)
     if refusal:
         raise LetterError(refusal)
+    notice = kind == LetterKind.SUBJECT_NOTICE
+    address = subject_address.strip() if notice else ""
+    if notice and not address:
+        raise LetterError({"subject_address": [NOTICE_NEEDS_ADDRESS]})
     key = _event_key(case, kind, language, facts)
-    existing = Letter.objects.filter(key=key).first()
+    existing = current_letter(key)
+    replaces = None
     if existing is not None:
-        return existing
+        if not notice or not reissue or existing.recipient_address == address:
+            return existing
+        refusal = _reissue_refusal(existing, case, actor)
+        if refusal:
+            raise LetterError({"subject_address": [refusal]})
+        replaces, key = existing, f"{key}:r{existing.pk}"
     template = template_for(case.office, kind, language)
     language_row = Language.objects.filter(code=language).first()
     if template is None or language_row is None:
@@ -312,14 +328,74 @@ def letter_issue(*, case, kind, language, actor, subject_address=""):
             "There is no text for this letter in that language yet: an administrator writes "
             "it first (Letter templates)."
         )
-    address = subject_address.strip() if kind == LetterKind.SUBJECT_NOTICE else ""
     letter = _build(case, kind, language_row, template, facts, actor, key, address)
+    letter.replaces = replaces
     try:
         with transaction.atomic():
             letter.save()
     except IntegrityError:
-        return Letter.objects.get(key=key)  # issued meanwhile by someone else
+        # Issued (or replaced) meanwhile by someone else: that letter.
+        return current_letter(key) or current_letter(_event_key(case, kind, language, facts))
     return letter
+
+
+NOTICE_NEEDS_ADDRESS = (
+    "Enter the person's mailing address: a subject notice is mailed to them, and the case "
+    "holds no postal address. Type it one line per line, without the person's name."
+)
+
+
+def current_letter(key):
+    """The letter in force for `key`: the one issued, or the letter that replaced it (and
+    so on); None if none was issued."""
+    letter = Letter.objects.filter(key=key).defer("pdf").first()
+    while letter is not None:
+        newer = Letter.objects.filter(replaces=letter).defer("pdf").first()
+        if newer is None:
+            return letter
+        letter = newer
+    return None
+
+
+def on_day(moment):
+    """A time's day in words, in the state's time zone: "November 29, 2026"."""
+    local = timezone.localtime(moment)
+    return f"{local:%B} {local.day}, {local:%Y}"
+
+
+def _reissue_refusal(existing, case, actor):
+    """Why `existing` (a subject notice issued with no address or another one) may not be
+    replaced by a new letter, in words ('' when it may): after its mailing or erasure, or
+    for someone who is not counsel of the case. The words say the address typed was not
+    used, and what to do."""
+    what = (
+        f"This notice ({existing.language_name}) was already issued on "
+        f"{on_day(existing.issued_at)} by {existing.issued_by}, "
+        + (
+            "with another mailing address"
+            if existing.recipient_address
+            else "without a mailing address"
+        )
+    )
+    not_used = "The address you typed was not used, and nothing new was issued."
+    if existing.erased_at is not None:
+        return f"{what}. {ERASED_REFUSAL} {not_used}"
+    mailing = existing.dispatches.filter(method=DispatchMethod.MAIL).first()
+    if mailing is not None:
+        day = mailing.mailed_on
+        return (
+            f"{what}, and it is recorded as mailed on {day:%B} {day.day}, {day:%Y}: a notice "
+            f"that was mailed is not replaced. {not_used} To write to the person at this "
+            "address as well, print the notice from its page and address the envelope by hand."
+        )
+    capabilities = capabilities_for(actor, case)
+    if not capabilities.decide:
+        return (
+            f"{what}, and it is not mailed yet. Issuing it again with this address replaces "
+            "that letter (kept on the case, marked void), which is counsel's step: ask the "
+            f"case's counsel to issue it again here with the address. {not_used}"
+        )
+    return ""
 
 
 def _recipient(case, kind):
@@ -425,6 +501,12 @@ ERASED_REFUSAL = (
 )
 
 
+REPLACED_REFUSAL = (
+    "This letter is void: letter #{pk} replaces it (issued with the person's mailing address). "
+    "Do not mail this one; mail letter #{pk} and mark that one mailed."
+)
+
+
 def _refuse_erased(letter):
     if letter.erased_at is not None:
         raise LetterError(ERASED_REFUSAL)
@@ -457,6 +539,9 @@ def letter_mark_mailed(*, letter, actor, mailed_on):
         raise LetterError("The mailing date is before the letter was issued.")
     if LetterDispatch.objects.filter(letter=letter, method=DispatchMethod.MAIL).exists():
         raise LetterError("This letter is already recorded as mailed.")
+    replacement = Letter.objects.filter(replaces=letter).only("pk").first()
+    if replacement is not None:
+        raise LetterError(REPLACED_REFUSAL.format(pk=replacement.pk))
     dispatch = LetterDispatch.objects.create(
         letter=letter,
         method=DispatchMethod.MAIL,
@@ -474,64 +559,3 @@ def letter_mark_mailed(*, letter, actor, mailed_on):
             method=f"mailed, letter #{letter.pk} ({letter.language_name})",
         )
     return dispatch
-
-
-# -- The day's subject notices --------------------------------------------------------------------
-
-
-def notice_address(notice):
-    """The mailing address recorded for a subject notice: the one entered when a letter
-    for it was last issued with an address (the case itself holds none); '' if none."""
-    letter = (
-        Letter.objects.filter(notice=notice)
-        .exclude(recipient_address="")
-        .order_by("-issued_at", "-id")
-        .only("recipient_address")
-        .first()
-    )
-    return letter.recipient_address if letter else ""
-
-
-NO_ADDRESS = (
-    "No mailing address is recorded for this notice: open the case's letters, issue the "
-    "notice with the person's mailing address, then print the batch again."
-)
-
-
-def notices_batch(*, actor, on, language):
-    """([letters], [(notice, why) left out], PDF bytes or b"") for the subject notices due
-    on `on` or earlier in the actor's office, in `language`: each notice with a recorded
-    mailing address is issued if it was not yet (with that address) and printed; a
-    notice with no address is left out with what to do (a notice is mailed, and an
-    envelope without an address cannot be)."""
-    if not actor.office_id:
-        raise LetterError("You belong to no office, so no notices are yours to mail.")
-    letters, left_out = [], []
-    for notice in case_selectors.notices_due(office_id=actor.office_id, on=on):
-        address = notice_address(notice)
-        if not address:
-            left_out.append((notice, NO_ADDRESS))
-            continue
-        letter = letter_issue(
-            case=notice.case,
-            kind=LetterKind.SUBJECT_NOTICE,
-            language=language,
-            actor=actor,
-            subject_address=address,
-        )
-        if not letter.recipient_address:
-            # Issued earlier in this language without an address: never printed unaddressed.
-            left_out.append((notice, NO_ADDRESS_ON_LETTER))
-            continue
-        letters.append(letter)
-    if not letters:
-        return [], left_out, b""
-    title = batch_title(timezone.localdate(), language)
-    return letters, left_out, pdf.render(pdf_document(letters, title=title))
-
-
-NO_ADDRESS_ON_LETTER = (
-    "The notice in this language was issued without a mailing address: print it from its "
-    "letter's page and address the envelope by hand, or issue it in another language with "
-    "the address."
-)

@@ -17,8 +17,14 @@ def _letter_name(letter):
 
 
 def _issued(letter):
-    details = (f"To: {letter.recipient}", f"Subject: {letter.subject}")
+    details = (f"Letter #{letter.pk}", f"To: {letter.recipient}", f"Subject: {letter.subject}")
     sentence = f"{_who(letter.issued_by)} issued {_letter_name(letter)}"
+    if letter.replaces_id:
+        # The letter it replaces stays on the case, as issued: void, not to be mailed.
+        sentence += (
+            f" with the person's mailing address, replacing letter #{letter.replaces_id} "
+            "(kept on the case, void: not to be mailed)"
+        )
     return TimelineEvent(
         letter.issued_at, _who(letter.issued_by), TimelineKind.LETTER, sentence, (), details
     )

@@ -16,7 +16,7 @@ from accounts.models import Office
 from dmvrequests.audit.models import Action
 from dmvrequests.audit.services import access_log, access_log_many
 from dmvrequests.cases import selectors as case_selectors
-from dmvrequests.correspondence import pdf, selectors, services
+from dmvrequests.correspondence import notices, pdf, selectors, services
 from dmvrequests.correspondence.forms import (
     BatchForm,
     IssueForm,
@@ -86,7 +86,7 @@ def case_letters(request, number):
 
 def _case_letters_page(request, case, caps, form=None, status=200):
     issue_form, facts = _issue_form(case)
-    letters = list(selectors.letters_of(case))
+    letters = selectors.mark_replaced(list(selectors.letters_of(case)))
     for letter in letters:
         letter.predates_decision = services.notice_predates_decision(letter, facts)
     # The list names the subject (a notice's recipient): a read of the case.
@@ -122,22 +122,37 @@ def issue(request, number):
         return _case_letters_page(request, case, caps, form=form, status=400)
     asked_at = timezone.now()
     try:
-        letter = services.letter_issue(case=case, actor=request.user, **form.cleaned_data)
+        letter = services.letter_issue(
+            case=case, actor=request.user, reissue=True, **form.cleaned_data
+        )
     except ValidationError as exc:
-        form.add_error(None, exc.messages)
+        # A refusal about the address is shown at its field, the address typed kept there.
+        form.add_error(None, exc if hasattr(exc, "error_dict") else exc.messages)
         return _case_letters_page(request, case, caps, form=form, status=400)
+    messages.add_message(request, *_issued_message(letter, asked_at))
+    return redirect("correspondence:letter", number=case.number, letter_id=letter.pk)
+
+
+def _issued_message(letter, asked_at):
+    """(level, words) saying what issuing did: issued, issued in place of a notice (void
+    from now on), or nothing new (the same letter, with the same address, issued before)."""
     if letter.issued_at < asked_at:
         # Issuing is idempotent: the same letter for the same step was issued before.
-        issued_on = timezone.localtime(letter.issued_at)
-        messages.info(
-            request,
+        same = ", with the same mailing address" if letter.recipient_address else ""
+        return messages.INFO, (
             f"This {letter.get_kind_display().lower()} ({letter.language_name}) was already "
-            f"issued on {issued_on:%B} {issued_on.day}, {issued_on:%Y} by {letter.issued_by}; "
-            "here it is. Nothing new was issued.",
+            f"issued on {services.on_day(letter.issued_at)} by {letter.issued_by}{same}; here it is. "
+            "Nothing new was issued."
         )
-    else:
-        messages.success(request, f"{letter.get_kind_display()} issued and kept on the case.")
-    return redirect("correspondence:letter", number=case.number, letter_id=letter.pk)
+    done = f"{letter.get_kind_display()} issued and kept on the case."
+    old = letter.replaces
+    if old is not None:
+        how = "with another mailing address" if old.recipient_address else "without an address"
+        done += (
+            f" It replaces letter #{old.pk}, issued on {services.on_day(old.issued_at)} {how}: that "
+            "letter is kept on the case, marked void. Do not mail it; mail this one."
+        )
+    return messages.SUCCESS, done
 
 
 def letter(request, number, letter_id, mailed_form=None, status=200):
@@ -147,6 +162,8 @@ def letter(request, number, letter_id, mailed_form=None, status=200):
     dispatches = list(letter.dispatches.select_related("outbound", "recorded_by"))
     methods = {d.method for d in dispatches}
     erased = letter.erased_at is not None
+    # A void letter (replaced by another) is not mailed: its page says which one is.
+    replacement = selectors.replacement_of(letter)
     profile, profile_version = selectors.letter_profile(letter)
     return render(
         request,
@@ -161,8 +178,9 @@ def letter(request, number, letter_id, mailed_form=None, status=200):
             and letter.kind != LetterKind.SUBJECT_NOTICE
             and "email" not in methods,
             "mailed_form": (mailed_form or MailedForm(initial={"mailed_on": timezone.localdate()}))
-            if caps.act and not erased and "mail" not in methods
+            if caps.act and not erased and replacement is None and "mail" not in methods
             else None,
+            "replacement": replacement,
             "pdf_unavailable": "" if letter.pdf or erased else pdf.unavailable(),
             "erasures": list(letter.erasures.select_related("erased_by")),
             "profile": profile,
@@ -266,12 +284,12 @@ MAILING_DAYS = 5
 def notices_batch(request):
     today = timezone.localdate()
     through = today + timedelta(days=MAILING_DAYS)
-    notices = list(case_selectors.notices_due(office_id=request.user.office_id, on=through))
+    due = list(case_selectors.notices_due(office_id=request.user.office_id, on=through))
     form = BatchForm(request.POST or None, initial={"language": "en"})
     if request.method == "POST" and form.is_valid():
         return _batch_pdf(request, through, form)
-    targets = [(n.case.number, "cases.disclosurerequest", n.case.pk) for n in notices]
-    rows = selectors.notices_with_addresses(notices)
+    targets = [(n.case.number, "cases.disclosurerequest", n.case.pk) for n in due]
+    rows = selectors.notices_with_addresses(due)
     access_log_many(request=request, action=Action.LIST_QUEUE, targets=targets)
     return render(
         request,
@@ -290,7 +308,7 @@ def notices_batch(request):
 
 def _batch_pdf(request, through, form):
     try:
-        letters, left_out, document = services.notices_batch(
+        letters, left_out, document = notices.notices_batch(
             actor=request.user, on=through, language=form.cleaned_data["language"]
         )
     except ValidationError as exc:
@@ -301,7 +319,7 @@ def _batch_pdf(request, through, form):
             request,
             f"Nothing was printed: none of the {len(left_out)} notice"
             f"{'s' if len(left_out) > 1 else ''} due has a mailing address recorded. "
-            + services.NO_ADDRESS,
+            + notices.NO_ADDRESS,
         )
         return redirect("correspondence:notices_batch")
     if not letters:

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from dmvrequests.cases.services.documents import issue_date_refusal
 from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import DateInput
 from dmvrequests.portal.submission import DOCUMENT_FIELDS as DOCUMENT_DETAILS
@@ -42,9 +43,10 @@ class LegalDocumentFields(forms.Form):
         label="Signed or issued by", choices=[(c.value, c.label) for c in Issuer], initial="none"
     )
     court = forms.CharField(label="Court", max_length=200, required=False, validators=[single_line])
+    # No max_length (the browser's maxlength would cut "New York" to "Ne", Nebraska, without
+    # a word): anything but a state's code is refused with a message (clean_court_state).
     court_state = forms.CharField(
         label="Court's state",
-        max_length=2,
         required=False,
         help_text="Two letters, for example NY.",
     )
@@ -62,8 +64,19 @@ class LegalDocumentFields(forms.Form):
     def clean_court_state(self) -> str:
         state = (self.cleaned_data.get("court_state") or "").strip().upper()
         if state and state not in STATE_CODES:
-            raise ValidationError(f"{state} is not a state code; use two letters such as NY.")
+            shown = state if len(state) <= 40 else f"{state[:40]}…"
+            raise ValidationError(f"{shown} is not a state code; use two letters such as NY.")
         return state
+
+    def clean_issued_on(self):
+        """A legal document is not issued on a day still to come (in the state's time zone:
+        the DMV's today, not the server's): the rule of every way a document is added
+        (cases.services.documents.issue_date_refusal)."""
+        issued = self.cleaned_data.get("issued_on")
+        refusal = issue_date_refusal(issued)
+        if refusal:
+            raise ValidationError(refusal)
+        return issued
 
     def has_document_type(self) -> bool:
         """True when a legal document other than "No legal document" is chosen."""

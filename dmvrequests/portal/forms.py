@@ -12,6 +12,7 @@ from dmvrequests.formfields import PlausibleDateField
 from dmvrequests.forms import DateInput, USWDSFormMixin
 from dmvrequests.portal.document_fields import ATTACH_IT, DOCUMENT_FORM_FIELDS, LegalDocumentFields
 from dmvrequests.portal.submission import SUBJECT_FIELDS
+from dmvrequests.portal.text_limits import limited
 from dmvrequests.recognition import Recognition, recognise_upload
 from dmvrequests.validators import single_line
 from dmvrequests.vocabulary import (
@@ -187,12 +188,15 @@ class RequestForm(USWDSFormMixin, LegalDocumentFields):
     subject_vin = forms.CharField(
         label="VIN", max_length=17, required=False, validators=[single_line]
     )
-    narrative = forms.CharField(
-        label="What you need and why",
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="The investigation and how the records serve it (at most 5,000 characters).",
+    narrative = limited(
+        forms.CharField(
+            label="What you need and why",
+            max_length=5000,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 5}),
+            help_text="The investigation and how the records serve it (at most 5,000 characters).",
+        ),
+        "What you need and why",
     )
     document_type = forms.ChoiceField(
         label="Legal document",

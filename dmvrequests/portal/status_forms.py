@@ -10,6 +10,7 @@ from django import forms
 from dmvrequests.forms import USWDSFormMixin
 from dmvrequests.portal.document_fields import ATTACH_IT, DOCUMENT_FORM_FIELDS, LegalDocumentFields
 from dmvrequests.portal.models import MESSAGE_MAX_LENGTH
+from dmvrequests.portal.text_limits import limited
 from dmvrequests.validators import single_line
 from dmvrequests.vocabulary import LegalProcessType
 
@@ -19,11 +20,14 @@ class AnswerForm(USWDSFormMixin, LegalDocumentFields):
 
     field_order = ("answer", *DOCUMENT_FORM_FIELDS)
 
-    answer = forms.CharField(
-        label="Your answer",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Answer what the legal unit asks (at most 5,000 characters).",
+    answer = limited(
+        forms.CharField(
+            label="Your answer",
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 5}),
+            help_text="Answer what the legal unit asks (at most 5,000 characters).",
+        ),
+        "Your answer",
     )
     document_type = forms.ChoiceField(
         label="New legal document",
@@ -46,11 +50,14 @@ class AnswerForm(USWDSFormMixin, LegalDocumentFields):
 
 
 class MessageForm(USWDSFormMixin, forms.Form):
-    body = forms.CharField(
-        label="Message",
-        max_length=MESSAGE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="It goes on the request's record (at most 5,000 characters).",
+    body = limited(
+        forms.CharField(
+            label="Message",
+            max_length=MESSAGE_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text="It goes on the request's record (at most 5,000 characters).",
+        ),
+        "A message",
     )
 
 

@@ -223,6 +223,7 @@ def world(db, settings):
         kind="subject_notice",
         language="es",
         actor=world.users["Clerk"],
+        subject_address="12 Elm Street\nTroy, NY 12180",
     )
     world.objects["outbound_item"] = outbound_item(settings)
     # An approved officer walks the portal's pages; another waits for approval.

@@ -20,6 +20,7 @@ def issue_notice(app, case, user, language="en"):
     form = letters_page(app, case, user).forms["issue-form"]
     form["issue-kind"] = "subject_notice"
     form["issue-language"] = language
+    form["issue-subject_address"] = "12 Elm Street\nTroy, NY 12180"
     return form.submit().follow()
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from dmvrequests.cases import services as case_services
 from dmvrequests.cases.models import Decision, NoticeStatus, SubjectNotice
 from dmvrequests.cases.timeline import case_timeline
-from dmvrequests.correspondence import pdf, services
+from dmvrequests.correspondence import notices, pdf, services
 from dmvrequests.correspondence.compose import _decision_words
 from dmvrequests.correspondence.models import Language, Letter, LetterDispatch
 from dmvrequests.correspondence.services import LetterError
@@ -24,8 +24,15 @@ pytestmark = pytest.mark.django_db
 CITATION = "N.Y. VTL 201(12)(a)"
 
 
+ADDRESS = "12 Elm Street\nTroy, NY 12180"
+
+
 def issue(case, kind, actor, language="en"):
-    return services.letter_issue(case=case, kind=kind, language=language, actor=actor)
+    """A letter issued as the form does: a subject notice with the person's address."""
+    address = ADDRESS if kind == "subject_notice" else ""
+    return services.letter_issue(
+        case=case, kind=kind, language=language, actor=actor, subject_address=address
+    )
 
 
 class TestDenial:
@@ -152,9 +159,9 @@ class TestSubjectNotice:
         self, denied, clerk, pdf_engine
     ):
         on = timezone.localdate() + timedelta(days=5)
-        letters, left_out, document = services.notices_batch(actor=clerk, on=on, language="es")
+        letters, left_out, document = notices.notices_batch(actor=clerk, on=on, language="es")
         assert letters == [] and document == b""
-        assert [(n.case_id, why) for n, why in left_out] == [(denied.pk, services.NO_ADDRESS)]
+        assert [(n.case_id, why) for n, why in left_out] == [(denied.pk, notices.NO_ADDRESS)]
         services.letter_issue(
             case=denied,
             kind="subject_notice",
@@ -162,7 +169,7 @@ class TestSubjectNotice:
             actor=clerk,
             subject_address="12 Elm Street\nTroy, NY 12180",
         )
-        letters, left_out, document = services.notices_batch(actor=clerk, on=on, language="es")
+        letters, left_out, document = notices.notices_batch(actor=clerk, on=on, language="es")
         assert [x.case_id for x in letters] == [denied.pk] and left_out == []
         assert letters[0].language == "es"
         assert letters[0].recipient_address == "12 Elm Street\nTroy, NY 12180"

@@ -30,6 +30,8 @@ def issued(app, case, user, kind, language="en"):
     form = letters_page(app, case, user).forms["issue-form"]
     form["issue-kind"] = kind
     form["issue-language"] = language
+    if kind == "subject_notice":
+        form["issue-subject_address"] = "12 Elm Street\nTroy, NY 12180"
     return form.submit().follow()
 
 
@@ -432,7 +434,11 @@ class TestCaseNoticeLine:
         clerk.first_name, clerk.last_name = "Maria", "Lopez"
         clerk.save()
         letter = services.letter_issue(
-            case=denied, kind="subject_notice", language="en", actor=clerk
+            case=denied,
+            kind="subject_notice",
+            language="en",
+            actor=clerk,
+            subject_address="12 Elm Street\nTroy, NY 12180",
         )
         form = django_app.get(
             reverse("correspondence:letter", args=[denied.number, letter.pk]), user=clerk.username

@@ -51,7 +51,12 @@ def world(office, clerk, counsel):
         narrative="Hit and run on Route 9.",
     )
     services.officer_document_add(
-        officer=sender, case=case, type="court_order", issuer="state_judge", content=PDF
+        officer=sender,
+        case=case,
+        type="court_order",
+        issuer="state_judge",
+        content=PDF,
+        docket_number="2026-CR-100",
     )
     return {
         "case": case,
