@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.utils import dateformat, timezone
+from django.utils import dateformat
 
 from dmvrequests.audit.models import AuditRecord, Kind, Outcome
 from dmvrequests.audit.wording import in_sentence
@@ -49,6 +49,7 @@ from dmvrequests.cases.timeline_events import (
     tracked,
 )
 from dmvrequests.cases.timeline_union import PERSON, Arm, ordered, read_arms
+from dmvrequests.timewords import moment_words
 
 # The case itself.
 
@@ -203,7 +204,7 @@ def _release_event(diff, names):
     details = [
         "Released: " + ", ".join(category_label(c) for c in row.categories or []),
         f"Records: {row.records_count}",
-        f"On {dateformat.format(timezone.localtime(row.released_at), 'M j, Y H:i')}",
+        f"On {moment_words(row.released_at)}",
     ]
     details += [f"Notes: {row.notes}"] if row.notes else []
     return _event(diff, TimelineKind.RELEASE, sentence, (), details)
@@ -337,7 +338,7 @@ def _listed_event(group):
     times = group["times"]
     sentence = f"{who} {READ_PHRASES[group['action']]}"
     if times > 1:
-        first = dateformat.format(timezone.localtime(group["first"]), "M j, Y H:i")
+        first = moment_words(group["first"])
         sentence += f" {times} times, the first on {first}"
     return TimelineEvent(
         group["last"], who, TimelineKind.READ, sentence, read_action=group["action"], times=times

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.utils import dateformat, timezone
+from django.utils import dateformat
 from django.utils.text import capfirst
 
 from dmvrequests.audit.models import LIST_READS, Action, Kind
+from dmvrequests.timewords import moment_words
 from dmvrequests.vocabulary import RecordCategory
 
 EMPTY = "—"
@@ -141,7 +142,7 @@ def _display(model_field, value, names):
     if isinstance(model_field, models.BooleanField):
         return "Yes" if value else "No"
     if isinstance(model_field, models.DateTimeField):
-        return dateformat.format(timezone.localtime(value), "M j, Y H:i")
+        return moment_words(value)
     if isinstance(model_field, models.DateField):
         return dateformat.format(value, "M j, Y")
     return str(value)

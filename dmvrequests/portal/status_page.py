@@ -13,6 +13,7 @@ from django.utils import timezone
 from dmvrequests.cases.agency_letters import agency_letters
 from dmvrequests.cases.services import Status
 from dmvrequests.portal import casework
+from dmvrequests.timewords import moment_words
 from dmvrequests.vocabulary import label
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def steps(case: DisclosureRequest, question: Any | None) -> list[Step]:
 
 
 def _local(when: datetime) -> str:
-    return f"{timezone.localtime(when):%b %-d, %Y %H:%M}"
+    return moment_words(when)
 
 
 def _decision(case: DisclosureRequest) -> dict[str, Any] | None:

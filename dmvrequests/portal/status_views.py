@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from dmvrequests.audit.models import Action
 from dmvrequests.audit.services import access_log, record_case_refusal
@@ -20,6 +19,7 @@ from dmvrequests.files import safe_filename
 from dmvrequests.portal import casework, status_page
 from dmvrequests.portal.status_forms import AnswerForm, MessageForm, ReleaseFileForm
 from dmvrequests.portal.views import _officer, _site
+from dmvrequests.timewords import moment_words
 
 
 def _status_page(request, case, officer, *, answer_form=None, message_form=None, status=200):
@@ -228,7 +228,7 @@ def staff_release_file(request, number):
             messages.success(
                 request,
                 f"{delivered.original_filename} is delivered on the portal "
-                f"({timezone.localtime(delivered.uploaded_at):%b %d, %Y %H:%M}); the officer is "
+                f"({moment_words(delivered.uploaded_at)}); the officer is "
                 "emailed. Record the release in the ledger on the case page.",
             )
             return redirect("portal:staff_case", number=case.number)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from dmvrequests.cases.services import document_add, officer_case_create
 from dmvrequests.policy.services import evaluate_with_profile, profile_active
+from dmvrequests.timewords import moment_words
 from dmvrequests.vocabulary import LegalProcessType, label
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def attestation_text(officer: Officer, when: Any) -> str:
     return (
         f"Attested under penalty of perjury on the agency portal by {officer.name}"
         f"{', badge ' + officer.badge if officer.badge else ''}, {officer.agency.name}, "
-        f"{timezone.localtime(when):%b %d, %Y %H:%M %Z}: the information in this request is "
+        f"{moment_words(when)}: the information in this request is "
         "true and the purpose is as stated."
     )
 

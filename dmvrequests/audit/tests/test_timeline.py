@@ -23,6 +23,7 @@ from dmvrequests.cases.timeline import SOURCES, QuerySource, TimelineKind, case_
 from dmvrequests.cases.timeline_reads import timeline_context
 from dmvrequests.oversight.erasure import redaction_apply
 from dmvrequests.testing import make_case
+from dmvrequests.timewords import moment_words
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +192,9 @@ class TestObjectsOfTheCase:
             f"{clerk} added the document “Court order”",
             f"{counsel} verified the document “Court order”",
         ]
+        release = next(e for e in case_timeline(case) if e.kind == "release")
+        assert f"On {moment_words(now)}" in release.details  # "On Dec 3, 2026 12:21 EST"
+        assert moment_words(now)[-3:] in ("EST", "EDT")
 
     def test_each_kind_can_be_chosen_alone(self, case, clerk):
         saved(
