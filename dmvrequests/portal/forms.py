@@ -8,11 +8,10 @@ from django.http import QueryDict
 
 from accounts.forms import SignInForm
 from dmvrequests.agencies.selectors import officer_for_user
-from dmvrequests.formfields import PlausibleDateField
+from dmvrequests.formfields import PlausibleDateField, limited
 from dmvrequests.forms import DateInput, USWDSFormMixin
 from dmvrequests.portal.document_fields import ATTACH_IT, DOCUMENT_FORM_FIELDS, LegalDocumentFields
 from dmvrequests.portal.submission import SUBJECT_FIELDS
-from dmvrequests.portal.text_limits import limited
 from dmvrequests.recognition import Recognition, recognise_upload
 from dmvrequests.validators import single_line
 from dmvrequests.vocabulary import (

@@ -7,10 +7,10 @@ from typing import Any
 
 from django import forms
 
+from dmvrequests.formfields import limited
 from dmvrequests.forms import USWDSFormMixin
 from dmvrequests.portal.document_fields import ATTACH_IT, DOCUMENT_FORM_FIELDS, LegalDocumentFields
 from dmvrequests.portal.models import MESSAGE_MAX_LENGTH
-from dmvrequests.portal.text_limits import limited
 from dmvrequests.validators import single_line
 from dmvrequests.vocabulary import LegalProcessType
 

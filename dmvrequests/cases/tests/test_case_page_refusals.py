@@ -6,6 +6,7 @@ same, so no other caller (the API, the portal, a command) gets round it."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from webtest import Upload
@@ -63,6 +64,21 @@ def in_review(office, clerk, counsel, police, day):
     return services.case_submit(case=case, actor=clerk, assigned_counsel=counsel)
 
 
+def backdate(decision, decided_at):
+    """Set a decision's time, as if it had been made then. On PostgreSQL the database refuses
+    to rewrite a decision (audit migration 0005); the test's superuser connection skips
+    ordinary triggers for this one statement (session_replication_role), inside the test's
+    own transaction, which rolls back with the test."""
+    rows = Decision.objects.filter(pk=decision.pk)
+    if connection.vendor != "postgresql":
+        rows.update(decided_at=decided_at)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        rows.update(decided_at=decided_at)
+        cursor.execute("SET LOCAL session_replication_role = origin")
+
+
 @pytest.fixture
 def approved(in_review, counsel, day):
     """Approved by counsel at 15:06 the day it came in."""
@@ -72,7 +88,7 @@ def approved(in_review, counsel, day):
         outcome=DecisionOutcome.APPROVED,
         categories=["address", "license_record"],
     )
-    Decision.objects.filter(pk=decision.pk).update(decided_at=at(day, 15, 6))
+    backdate(decision, at(day, 15, 6))
     DisclosureRequest.objects.filter(pk=in_review.pk).update(decided_at=at(day, 15, 6))
     in_review.refresh_from_db()
     return in_review
@@ -157,9 +173,7 @@ class TestReleaseTime:
         decision = services.case_decide(
             case=case, actor=counsel, outcome=DecisionOutcome.APPROVED, categories=["address"]
         )
-        Decision.objects.filter(pk=decision.pk).update(
-            decided_at=timezone.now() - timedelta(hours=3)
-        )
+        backdate(decision, timezone.now() - timedelta(hours=3))
         decision.refresh_from_db()
         services.decision_confirm(decision=decision, actor=second)
         decision.refresh_from_db()
