@@ -139,11 +139,17 @@ def use_yes_no_icons() -> None:
     admin_list._boolean_icon = yes_no_icon
 
 
+# django-simple-history cuts a long value in its middle ("18 U.S.C. 2721, re[51 chars] 2026"),
+# hiding what changed; a History here shows each value whole, up to this length.
+HISTORY_VALUE_MAX_CHARS = 20_000
+
+
 class ZonedHistoryHelper(HistoricalRecordContextHelper):
     """django-simple-history's change list of a version, each value in words
-    (`history_words`, or the admin's own words for that field)."""
+    (`history_words`, or the admin's own words for that field), whole rather than cut."""
 
     def __init__(self, model, historical_record, *, words: Callable[[str, Any], Any], **kwargs):
+        kwargs.setdefault("max_displayed_delta_change_chars", HISTORY_VALUE_MAX_CHARS)
         super().__init__(model, historical_record, **kwargs)
         self.words = words
 

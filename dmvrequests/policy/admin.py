@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 
-from dmvrequests.admin_widgets import HistoryAdmin, json_words
+from dmvrequests.admin_widgets import EMPTY_IN_HISTORY, HistoryAdmin, json_words
 from dmvrequests.policy import services
 from dmvrequests.policy.engine import PolicyInputError, validate_rules
 from dmvrequests.policy.models import PolicyProfile
@@ -80,7 +80,7 @@ class PolicyProfileAdmin(HistoryAdmin):
         "is_active",
         "updated_at",
         "confidence",
-        "sources",
+        "sources_list",
         "open_questions",
         "reviewed_by",
         "reviewed_on",
@@ -98,7 +98,7 @@ class PolicyProfileAdmin(HistoryAdmin):
         "description",
         "rules",
         "confidence",
-        "sources",
+        "sources_list",
         "open_questions",
         "reviewed_by",
         "reviewed_on",
@@ -109,6 +109,12 @@ class PolicyProfileAdmin(HistoryAdmin):
     history_list_display = ["version", "is_active", "confidence", "reviewed_version"]
     history_value_words = {"sources": sources_words}
     actions = ["make_active", "clone"]
+
+    @admin.display(description="Sources")
+    def sources_list(self, obj):
+        """The sources in words, as the History and the profile's pages give them, not as
+        their stored JSON."""
+        return sources_words(obj.sources) if obj.sources else EMPTY_IN_HISTORY
 
     def has_add_permission(self, request):
         # New profiles start as a clone of a shipped one, so that the schema is always complete.

@@ -96,6 +96,28 @@ def test_a_profiles_history_gives_its_sources_in_words(client, root):
     assert "{&#x27;citation" not in body and "[{" not in body and "&#x27;read_on&#x27;" not in body
 
 
+def test_a_long_value_is_shown_whole_and_the_change_page_gives_sources_in_words(client, root):
+    """Three sources read about 120 characters: django-simple-history would cut them in the
+    middle ("18 U.S.C. 2721, re[51 chars] 2026") and hide the third."""
+    profile = PolicyProfile.objects.get(slug="ny")
+    profile.sources = [
+        {"citation": "N.Y. VTL 201(12)(a)", "read_on": "2026-11-21"},
+        {"citation": "18 U.S.C. 2721", "read_on": "2026-11-21"},
+        {"citation": "18 U.S.C. 2725", "read_on": "2026-11-21"},
+    ]
+    profile._history_user = root  # type: ignore[attr-defined]  # django-simple-history
+    profile.save()
+    client.force_login(root)
+    history = client.get(reverse("admin:policy_policyprofile_history", args=[profile.pk]))
+    changes = changes_of(history)
+    assert "chars]" not in changes
+    assert "18 U.S.C. 2725, read on Nov 21, 2026" in changes
+    page = client.get(reverse("admin:policy_policyprofile_change", args=[profile.pk]))
+    body = page.content.decode()
+    assert "18 U.S.C. 2725, read on Nov 21, 2026" in body
+    assert "&quot;citation&quot;" not in body and '"citation"' not in body
+
+
 # --- Cases: a History in words, without the subject -------------------------------------------
 
 
