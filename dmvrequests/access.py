@@ -207,6 +207,29 @@ def rule_for(view_name):
     return NAMESPACE_ACCESS.get(view_name.split(":", 1)[0])
 
 
+# Whose page it is, and whose account: "for counsel", "a clerk's".
+ROLE_WORDS = {
+    Role.CLERK: ("clerks", "a clerk's"),
+    Role.COUNSEL: ("counsel", "counsel's"),
+    Role.ADMINISTRATOR: ("administrators", "an administrator's"),
+    Role.AUDITOR: ("auditors", "an auditor's"),
+}
+
+
+def role_refusal(user, rule) -> str:
+    """The 403's sentence for a signed-in user whose role the page's rule leaves out: whose
+    page it is and whose the account is ("This page is for counsel; your account is a
+    clerk's."), so a clerk who reaches counsel's decision page by its address reads that
+    deciding is counsel's step, not only that a role is missing."""
+    pages = [ROLE_WORDS[role][0] for role in Role if role in rule]
+    if not pages:
+        return "Your role does not allow this page."
+    who = pages[0] if len(pages) == 1 else f"{', '.join(pages[:-1])} or {pages[-1]}"
+    mine = [ROLE_WORDS[role][1] for role in Role if role in user.role_names]
+    account = f"your account is {mine[0]}" if len(mine) == 1 else "your role does not include it"
+    return f"This page is for {who}; {account}."
+
+
 class AccessTableMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -240,7 +263,7 @@ class AccessTableMiddleware:
             return None
         # Recorded as a denied access when the URL names a case (cases/middleware.py).
         request.permission_refused = True
-        raise PermissionDenied("Your role does not allow this page.")
+        raise PermissionDenied(role_refusal(user, rule))
 
     @staticmethod
     def officer_refused(user, rule):
