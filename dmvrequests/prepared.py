@@ -26,6 +26,7 @@ dozen tables (cases/union_sql.py, about 27,000 characters of SQL) that was 8 to 
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -112,6 +113,7 @@ def server_prepared(using: str = "default") -> Iterator[None]:
 
 
 _PREPARING_CURSOR: type | None = None
+_KEYS = itertools.count()
 
 
 @dataclass
@@ -144,16 +146,19 @@ class PreparedQuery:
         self.build = build
         self.probes = tuple(probes)
         self.using = using
+        # Its key on a connection: never used by another query, where id(self) would be by a
+        # query made after this one is collected (a test's), finding this one's SQL.
+        self.key = next(_KEYS)
 
     def run(self, *values: Any) -> list[Any]:
         """The rows `build(*values)` gives (a list of model instances, as iterating it)."""
         connection = connections[self.using]
         # Kept on the connection (each thread has its own, and its compiler is bound to it):
-        # {id(PreparedQuery): _Compiled, or None when the query cannot be prepared}.
+        # {PreparedQuery.key: _Compiled, or None when the query cannot be prepared}.
         kept = connection.__dict__.setdefault(CONNECTION_ATTRIBUTE, {})
-        if id(self) not in kept:
-            kept[id(self)] = self._prepare(connection)
-        compiled = kept[id(self)]
+        if self.key not in kept:
+            kept[self.key] = self._prepare(connection)
+        compiled = kept[self.key]
         if not ENABLED or compiled is None:
             return list(self.build(*values).using(self.using))
         params = compiled.params_for(values)
@@ -194,7 +199,7 @@ class PreparedQuery:
             compiled.checked = True
             return True
         logger.warning("Query %s: its SQL depends on more than its values", self.build)
-        kept[id(self)] = None
+        kept[self.key] = None
         return False
 
     @staticmethod

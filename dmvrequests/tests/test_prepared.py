@@ -86,6 +86,17 @@ def test_a_probe_not_among_the_parameters_is_never_prepared(clerk, caplog):
     assert "a probe is not among its parameters" in caplog.text
 
 
+def test_a_query_made_after_another_is_collected_never_finds_its_sql(clerk):
+    """A query's key on the connection is its own for good: id() is reused by Python once an
+    object is collected, and a test's query then ran another's compiled SQL (CI, PostgreSQL)."""
+    first = PreparedQuery(lambda user_id: User.objects.filter(pk=user_id), probes=[-7])
+    first.run(clerk.pk)
+    key = first.key
+    del first
+    second = PreparedQuery(lambda user_id: User.objects.filter(pk__gt=0), probes=[-5])
+    assert second.key != key
+
+
 def test_switched_off_it_is_the_orm(clerk, monkeypatch, compiled_each_time):
     monkeypatch.setattr(prepared, "ENABLED", False)
     (got,) = SIGNED_IN_USER.run(clerk.pk)
@@ -105,7 +116,7 @@ def test_the_compiled_query_is_kept_on_the_connection_it_is_bound_to(clerk):
     query = PreparedQuery(signed_in_user, probes=[-1])
     query.run(clerk.pk)
     wrapper = connections["default"]  # this thread's (django.db.connection is a proxy)
-    kept = getattr(wrapper, prepared.CONNECTION_ATTRIBUTE)[id(query)]
+    kept = getattr(wrapper, prepared.CONNECTION_ATTRIBUTE)[query.key]
     assert kept.checked and kept.compiler.connection is wrapper
 
 
